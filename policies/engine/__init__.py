@@ -1,0 +1,1 @@
+"""The policy engine: a pure-Python library (never imports Django)."""
