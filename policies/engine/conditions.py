@@ -27,6 +27,7 @@ other than true/false) never match: AWS stores such policies and their condition
 
 import base64
 import binascii
+import functools
 import ipaddress
 import operator
 import re
@@ -131,6 +132,41 @@ def _decode_base64(text: str) -> bytes | None:
         return None
 
 
+def _parse_ip_address(text: str) -> tuple[int, int] | None:
+    """A request's IP address as (version, integer), or None when it is not one."""
+    # IPv4 by hand: ipaddress.ip_address costs several microseconds and this runs per request.
+    parts = text.split(".")
+    if len(parts) == 4:
+        number = 0
+        for part in parts:
+            # Digits only, no leading zero (as ipaddress: "010" is ambiguous), at most 255.
+            if (
+                not part.isascii()
+                or not part.isdigit()
+                or len(part) > 3
+                or (len(part) > 1 and part[0] == "0")
+            ):
+                return None
+            octet = int(part)
+            if octet > 255:
+                return None
+            number = number << 8 | octet
+        return 4, number
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return address.version, int(address)
+
+
+# Request values recur: the same aws:CurrentTime or aws:SourceIp is tested by many statements of
+# one request, and by many requests. Parsing is a pure function of the text, so cache it.
+_request_number = functools.lru_cache(maxsize=4096)(parse_number)
+_request_date = functools.lru_cache(maxsize=4096)(parse_date)
+_request_ip = functools.lru_cache(maxsize=4096)(_parse_ip_address)
+_request_binary = functools.lru_cache(maxsize=1024)(_decode_base64)
+
+
 # ---------------------------------------------------------------------------------------------
 # Matchers: each operator family compiles the policy's values for one key into a function
 # `match(request_value, ctx) -> bool`, true when the request value matches ANY policy value (the
@@ -177,24 +213,62 @@ def _string_equals_ignore_case(values: list[str], version: str | None) -> Matche
     return match
 
 
+def _has_wildcard(value: str, version: str | None) -> bool:
+    """Whether a StringLike value has a * or ? that is a wildcard (not inside ${...})."""
+    return any(type(p) is str and ("*" in p or "?" in p) for p in variables.parse(value, version=version))
+
+
 def _string_like(values: list[str], version: str | None) -> Matcher:
-    static, dynamic = _split_static(values, version, variables.compile_pattern)
+    # Values without wildcards are plain equality (a set lookup, or one substitution): cheaper
+    # than a regex, and the usual case for home-directory lists such as ["", "home/"].
+    plain = [v for v in values if not _has_wildcard(v, version)]
+    equal = _string_equals(plain, version) if plain else None
+    static, dynamic = _split_static(
+        [v for v in values if _has_wildcard(v, version)], version, variables.compile_pattern
+    )
     # One alternation for all fixed patterns: one regex call per request value.
     combined = (
         re.compile("|".join(p.pattern for p in static), variables.pattern_flags(False)) if static else None
     )
-    if not dynamic:
+    if not dynamic and equal is None:
         if combined is None:
             return lambda value, ctx: False
         fullmatch = combined.match
         return lambda value, ctx: fullmatch(value) is not None
 
     def match(value: str, ctx: Context) -> bool:
+        if equal is not None and equal(value, ctx):
+            return True
         if combined is not None and combined.match(value):
             return True
         for make in dynamic:
             pattern = make(ctx)
             if pattern is not None and pattern.match(value):
+                return True
+        return False
+
+    return match
+
+
+def _ordered_matcher(
+    parse: Callable[[str], Any], compare: Callable[[Any, Any], bool], limits: list
+) -> Matcher:
+    """Match a request value, once parsed, against any of the policy's parsed values."""
+    if len(limits) == 1:  # the usual case: one date or number in the policy
+        (limit,) = limits
+
+        def match_one(value: str, ctx: Context) -> bool:
+            parsed = parse(value)
+            return parsed is not None and compare(parsed, limit)
+
+        return match_one
+
+    def match(value: str, ctx: Context) -> bool:
+        parsed = parse(value)
+        if parsed is None:
+            return False
+        for limit in limits:  # noqa: SIM110 - hot path, no generator
+            if compare(parsed, limit):
                 return True
         return False
 
@@ -207,13 +281,7 @@ def _numeric(compare: Callable[[Any, Any], bool]) -> Callable[[list[str], str | 
         # that is not a number, and a value that is not a number never matches.
         numbers = [n for n in map(parse_number, values) if n is not None]
 
-        def match(value: str, ctx: Context) -> bool:
-            number = parse_number(value)
-            if number is None:
-                return False
-            return any(compare(number, limit) for limit in numbers)
-
-        return match
+        return _ordered_matcher(_request_number, compare, numbers)
 
     return build
 
@@ -223,13 +291,7 @@ def _date(compare: Callable[[Any, Any], bool]) -> Callable[[list[str], str | Non
         # Policy variables are not supported with Date operators either.
         moments = [m for m in map(parse_date, values) if m is not None]
 
-        def match(value: str, ctx: Context) -> bool:
-            moment = parse_date(value)
-            if moment is None:
-                return False
-            return any(compare(moment, limit) for limit in moments)
-
-        return match
+        return _ordered_matcher(_request_date, compare, moments)
 
     return build
 
@@ -260,7 +322,7 @@ def _binary(values: list[str], version: str | None) -> Matcher:
     fixed = frozenset(b for b in map(_decode_base64, values) if b is not None)
 
     def match(value: str, ctx: Context) -> bool:
-        decoded = _decode_base64(value)
+        decoded = _request_binary(value)
         return decoded is not None and decoded in fixed
 
     return match
@@ -272,12 +334,11 @@ def _ip_address(values: list[str], version: str | None) -> Matcher:
     v6 = [(int(n.network_address), int(n.netmask)) for n in networks if n.version == 6]
 
     def match(value: str, ctx: Context) -> bool:
-        try:
-            address = ipaddress.ip_address(value)
-        except ValueError:
+        parsed = _request_ip(value)
+        if parsed is None:
             return False
-        number = int(address)
-        for network, mask in v4 if address.version == 4 else v6:  # noqa: SIM110 - hot path, no generator
+        version, number = parsed
+        for network, mask in v4 if version == 4 else v6:  # noqa: SIM110 - hot path, no generator
             if number & mask == network:
                 return True
         return False

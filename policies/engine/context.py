@@ -12,6 +12,8 @@ __all__ = ["Context", "normalise_value"]
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:
+        return value
     # bool before int: True is an int in Python, and AWS spells booleans "true"/"false".
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -42,6 +44,9 @@ class Context:
         normalised: dict[str, tuple[str, ...]] = {}
         if values:
             for key, value in values.items():
+                if type(value) is str:  # the common case, kept cheap
+                    normalised[key.lower()] = (value,)
+                    continue
                 held = normalise_value(value)
                 if held is not None:
                     normalised[key.lower()] = held

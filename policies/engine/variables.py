@@ -205,17 +205,26 @@ def compile_pattern(
     if not _has_variables(parts):
         return _compile("".join(parts), flags)
     frozen = tuple(parts)
+    names = tuple(part for part in parts if type(part) is Variable)
+    # Compiled regexes by the variables' values: a pattern meets the same few values again and
+    # again (one user name per caller), and building a regex costs far more than a dict lookup.
+    cache: dict[tuple[str, ...], re.Pattern] = {}
 
     def substitute(ctx: Context) -> re.Pattern | None:
-        out = []
-        for part in frozen:
-            if type(part) is Variable:
-                value = part.resolve(ctx)
-                if value is None:
-                    return None
-                out.append(re.escape(value))
-            else:
-                out.append(part)
-        return _compile("".join(out), flags)
+        values = []
+        for variable in names:
+            value = variable.resolve(ctx)
+            if value is None:
+                return None
+            values.append(value)
+        key = tuple(values)
+        pattern = cache.get(key)
+        if pattern is None:
+            resolved = iter(values)
+            source = "".join(re.escape(next(resolved)) if type(part) is Variable else part for part in frozen)
+            if len(cache) >= 1024:
+                cache.clear()
+            pattern = cache[key] = _compile(source, flags)
+        return pattern
 
     return substitute
