@@ -37,11 +37,14 @@ Whom each kind of policy applies to:
   the management account (the request then has no `scps`); not AWS services or anonymous callers;
 - RCPs: every caller, the root user and other organizations' principals included, but not
   service-linked roles, and not the `kms:RetireGrant` permission;
+- session policies: role sessions and federated user sessions only; a federated user session
+  without session policies has no permissions of its own (STS GetFederationToken);
 - the root user cannot assume a role (STS: "Roles may not be assumed by root accounts").
 """
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from policies.engine import arn as arns
@@ -272,9 +275,14 @@ def _scan_with_principal(
             if level == NONE:
                 continue
         elif statement.not_principal is not None:
+            if statement.allow:
+                # "Allows all principals except the one named" (AWS no longer supports it, but
+                # stored policies still have it): read as Principal "*" less whoever is named.
+                if statement.not_principal.names_any_identity(caller):
+                    continue
             # AWS: "The NotPrincipal element with a Deny effect will always deny any IAM principal
             # that has a permissions boundary policy attached, regardless of the values specified".
-            if (statement.allow or not has_boundary) and statement.not_principal.names_every_identity(caller):
+            elif not has_boundary and statement.not_principal.names_every_identity(caller):
                 continue
             level = DIRECT
         elif require_principal:
@@ -347,10 +355,18 @@ def decide(request: Mapping) -> Decision:
 
     principal_arn = ctx.values.get("aws:principalarn")
     service_linked = principal_arn is not None and _SERVICE_LINKED_ROLE_PATH in principal_arn[0]
+    if caller.kind == arns.SESSION and principal_arn is not None and principal_arn[0] != caller.role_arn:
+        # The contract gives the role's ARN (with its path) in aws:PrincipalArn when the role has a
+        # path; a Principal element names the role by that full ARN.
+        caller = replace(caller, role_arn=principal_arn[0])
 
     identity_in_play = caller.has_identity_policies
     boundary = policies["boundary"] if identity_in_play else None
     sessions = policies["session"] if caller.is_session else None
+    # GetFederationToken: "if you do not pass any session policies, then the resulting federated
+    # user session has no permissions" (beyond what a resource policy grants it directly).
+    if sessions is None and caller.kind == arns.FEDERATED_USER:
+        sessions = ()
     scps = policies["scps"] if caller.in_account and not service_linked else None
     rcps = (
         policies["rcps"]

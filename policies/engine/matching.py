@@ -240,7 +240,7 @@ class PrincipalMatcher:
         self.wildcard = spec.wildcard
         self.accounts: set[str] = set()
         self.users: set[str] = set()
-        self.roles: set[tuple[str, str]] = set()
+        self.roles: set[str] = set()
         self.sessions: set[str] = set()
         self.federated_users: set[str] = set()
         self.literal: set[str] = set()
@@ -264,7 +264,7 @@ class PrincipalMatcher:
                 self.users.add(name)
                 return
             if service == "iam" and resource.startswith("role/"):
-                self.roles.add((account, resource.rsplit("/", 1)[-1]))
+                self.roles.add(name)
                 return
             if service == "sts" and resource.startswith("assumed-role/"):
                 self.sessions.add(name)
@@ -294,14 +294,35 @@ class PrincipalMatcher:
         elif kind == arns.SESSION:
             if caller.arn in self.sessions:
                 return DIRECT
-            if (caller.account, caller.name) in self.roles:
+            if caller.role_arn in self.roles:
                 return ROLE
         elif kind == arns.ROLE:
-            if (caller.account, caller.name) in self.roles:
+            if caller.role_arn in self.roles:
                 return ROLE
         elif kind == arns.FEDERATED_USER and caller.arn in self.federated_users:
             return DIRECT
         return ACCOUNT if caller.account in self.accounts else NONE
+
+    def names_any_identity(self, caller: Caller) -> bool:
+        """For NotPrincipal with Allow ("all principals except the one named"): whether the caller,
+        its role or its account is named, any of which takes it out of the grant."""
+        if self.wildcard:
+            return True
+        kind = caller.kind
+        if kind == arns.SERVICE:
+            return caller.arn in self.services
+        if kind == arns.IDENTITY_PROVIDER:
+            return caller.arn in self.federated
+        if kind == arns.ANONYMOUS_KIND:
+            return False
+        return (
+            caller.account in self.accounts
+            or caller.arn in self.literal
+            or caller.arn in self.users
+            or caller.arn in self.sessions
+            or caller.arn in self.federated_users
+            or (caller.role_arn is not None and caller.role_arn in self.roles)
+        )
 
     def names_every_identity(self, caller: Caller) -> bool:
         """For NotPrincipal: whether every identity AWS checks for `caller` is listed.
@@ -327,7 +348,7 @@ class PrincipalMatcher:
             return caller.arn in self.users or caller.arn in self.literal
         if kind == arns.FEDERATED_USER:
             return caller.arn in self.federated_users or caller.arn in self.literal
-        role_named = (caller.account, caller.name) in self.roles
+        role_named = caller.role_arn in self.roles
         if kind == arns.ROLE:
             return role_named
         return role_named and (caller.arn in self.sessions or caller.arn in self.literal)
