@@ -463,7 +463,9 @@ def parse_operator(name: str) -> tuple[str | None, str, bool]:
     if rest == "Null" and not if_exists:
         return qualifier, rest, False
     if rest not in OPERATORS:
-        raise ValueError(f"Invalid Condition operator: {name!r} is not a condition operator AWS knows")
+        # IAM's own words (MalformedPolicyDocument), e.g. for the lower-case "stringEquals":
+        # "Invalid Condition type : stringEquals". Operator names are case-sensitive.
+        raise ValueError(f"Invalid Condition type : {name}")
     return qualifier, rest, if_exists
 
 

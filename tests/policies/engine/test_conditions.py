@@ -781,9 +781,13 @@ def test_condition_that_is_not_an_object_raises_value_error(block):
         compile_condition_block(block, version=V12)
 
 
-def test_unknown_operator_message_names_the_operator():
-    with pytest.raises(ValueError, match="StringEqual"):
-        compile_condition_block({"StringEqual": {"k": "v"}}, version=V12)
+@pytest.mark.parametrize("name", ["stringEquals", "StringEqual", "NullIfExists", "ForAnyValues:StringEquals"])
+def test_unknown_operator_message_is_iams(name):
+    # IAM answers MalformedPolicyDocument "Invalid Condition type : stringEquals" (seen in a
+    # CreateRole error quoted in ministryofjustice/modernisation-platform-environments#8893).
+    with pytest.raises(ValueError) as raised:
+        compile_condition_block({name: {"k": "v"}}, version=V12)
+    assert str(raised.value) == f"Invalid Condition type : {name}"
 
 
 # MissingContextValues: the keys the block needed that the request lacks, as written in the
