@@ -530,15 +530,16 @@ def _make_test(match: Matcher, negated: bool, qualifier: str | None, if_exists: 
 
 
 def _null_test(values: list[str]) -> Test:
-    # Null "true": the key is absent; "false": it is present. A key given with no value at all
-    # (an empty list) counts as absent, since AWS leaves such keys out of the request context.
+    # Null "true": the key is absent (null); "false": it "exists and its value is not null". A key
+    # whose values are an empty set (an empty list, or an empty string, as for ForAllValues) is
+    # null: AWS recommends Null "false" next to ForAllValues precisely to stop "missing context
+    # keys or context keys with empty values" from making ForAllValues true.
     wanted = {v.lower() for v in values}
-    want_absent = "true" in wanted
-    want_present = "false" in wanted
+    want_null = "true" in wanted
+    want_not_null = "false" in wanted
 
     def test(values, ctx):
-        absent = not values
-        return want_absent if absent else want_present
+        return want_null if values is None or _is_empty_set(values) else want_not_null
 
     return test
 

@@ -537,9 +537,20 @@ NULL = [
     ({"Null": {"aws:TokenIssueTime": "false"}}, {}, False),
     ({"Null": {"aws:TokenIssueTime": True}}, {}, True),
     ({"Null": {"aws:TokenIssueTime": "TRUE"}}, {}, True),
-    ({"Null": {"aws:TagKeys": "true"}}, {"aws:TagKeys": []}, True),  # no value at all counts as null
+    # [multi] examples page: Null "false" keeps "missing context keys or context keys with empty
+    # values" from making ForAllValues true, so empty values (as for ForAllValues: an empty list
+    # or an empty string) are null.
+    ({"Null": {"aws:TagKeys": "true"}}, {"aws:TagKeys": []}, True),
     ({"Null": {"aws:TagKeys": "false"}}, {"aws:TagKeys": []}, False),
-    ({"Null": {"aws:SourceIp": "false"}}, {"aws:SourceIp": ""}, True),  # an empty string is a value
+    ({"Null": {"aws:TagKeys": "false"}}, {"aws:TagKeys": ""}, False),
+    ({"Null": {"aws:TagKeys": "true"}}, {"aws:TagKeys": ""}, True),
+    ({"Null": {"aws:TagKeys": "false"}}, {"aws:TagKeys": ["", "a"]}, True),
+    ({"Null": {"aws:TagKeys": "false"}, "ForAllValues:StringEquals": {"aws:TagKeys": ["a"]}}, {}, False),
+    (
+        {"Null": {"aws:TagKeys": "false"}, "ForAllValues:StringEquals": {"aws:TagKeys": ["a"]}},
+        {"aws:TagKeys": ["a"]},
+        True,
+    ),
     ({"Null": {"k": ["true", "false"]}}, {}, True),
     ({"Null": {"k": "maybe"}}, {}, False),
     ({"Null": {"k": "maybe"}}, {"k": "v"}, False),
