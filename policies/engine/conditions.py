@@ -20,9 +20,12 @@ Evaluation logic, as AWS documents it:
 - an operator without a qualifier applied to a multivalued key: a positive operator matches when
   any request value matches, and a negated operator is its exact negation (true when no request
   value matches). AWS asks for a set qualifier there, so this choice only decides odd policies.
+- an "empty data set" (an empty list, or an empty string, in AWS's own example) makes
+  `ForAllValues:` true and `ForAnyValue:` false, and is null for `Null`.
 Policy values that cannot be parsed for their operator (a bad date, IP, number, base-64, a Bool
-other than true/false) never match: AWS stores such policies and their condition simply fails
-(so the negated operator is true for them).
+other than true/false, an ARN pattern without six parts) match nothing, so a negated operator
+holding only such values is true. Refusing them is validation's business, not evaluation's.
+Operator names are case-sensitive; an unknown one is IAM's "Invalid Condition type : NAME".
 """
 
 import base64
@@ -48,7 +51,8 @@ Matcher = Callable[[str, Context], bool]
 # ---------------------------------------------------------------------------------------------
 # Value parsing (shared by policy values, at compile time, and context values, per request)
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# re.ASCII throughout: \d must not accept other scripts' digits, which int() would happily read.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def parse_number(text: str) -> int | Decimal | None:
@@ -69,14 +73,16 @@ def parse_number(text: str) -> int | Decimal | None:
 _ISO_DATE = re.compile(
     r"(?P<y>\d{4})(?:-(?P<mo>\d{2})(?:-(?P<d>\d{2})"
     r"(?:[Tt](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d+))?)?"
-    r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?"
+    r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?",
+    re.ASCII,
 )
 # ISO 8601 basic format, as in 20130930T231548Z (seen in AWS's own examples).
 _ISO_BASIC = re.compile(
     r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})[Tt](?P<h>\d{2})(?P<mi>\d{2})(?:(?P<s>\d{2})(?:[.,](?P<f>\d+))?)?"
-    r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+    r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
 )
-_EPOCH = re.compile(r"-?\d+(?:\.\d+)?")
+_EPOCH = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 

@@ -425,6 +425,14 @@ IP = [
     ({"IpAddress": {"aws:SourceIp": "203.0.113.0/33"}}, {"aws:SourceIp": "203.0.113.7"}, False),
     ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, {"aws:SourceIp": "203.0.113.999"}, False),
     ({"IpAddress": {"aws:SourceIp": ["bad", "203.0.113.0/24"]}}, {"aws:SourceIp": "203.0.113.7"}, True),
+    (
+        {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        {"aws:SourceIp": "203.0.113.07"},
+        False,
+    ),  # leading zero
+    ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, {"aws:SourceIp": "203.0.113.\u0667"}, False),
+    ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, {"aws:SourceIp": "203.0.113"}, False),
+    ({"IpAddress": {"aws:SourceIp": "::ffff:203.0.113.0/120"}}, {"aws:SourceIp": "::ffff:203.0.113.7"}, True),
     ({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, {"aws:SourceIp": "198.51.100.1"}, True),
     ({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, {"aws:SourceIp": "203.0.113.1"}, False),
     (
@@ -892,6 +900,8 @@ def test_compiled_block_is_reusable_across_requests():
         ("", None),
         ("2026-01-01 00:00:00Z", None),
         ("tomorrow", None),
+        ("\u0662\u0660\u0662\u0666-01-01", None),  # Arabic-Indic digits are not digits here
+        ("\u0661\u0662", None),
     ],
 )
 def test_parse_date(text, expected):
@@ -911,6 +921,7 @@ def test_parse_date(text, expected):
         ("", None),
         ("1_000", None),
         ("0x10", None),
+        ("\u0663", None),
         ("NaN", None),
         ("inf", None),
         (" 1", None),
