@@ -141,8 +141,10 @@ def _decode_base64(text: str) -> bytes | None:
 def _parse_ip_address(text: str) -> tuple[int, int] | None:
     """A request's IP address as (version, integer), or None when it is not one."""
     # IPv4 by hand: ipaddress.ip_address costs several microseconds and this runs per request.
-    parts = text.split(".")
-    if len(parts) == 4:
+    if ":" not in text:  # not IPv6 (nor IPv4-mapped IPv6, which ipaddress reads below)
+        parts = text.split(".")
+        if len(parts) != 4:
+            return None
         number = 0
         for part in parts:
             # Digits only, no leading zero (as ipaddress: "010" is ambiguous), at most 255.
