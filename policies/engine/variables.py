@@ -208,7 +208,25 @@ def compile_pattern(
     names = tuple(part for part in parts if type(part) is Variable)
     # Compiled regexes by the variables' values: a pattern meets the same few values again and
     # again (one user name per caller), and building a regex costs far more than a dict lookup.
-    cache: dict[tuple[str, ...], re.Pattern] = {}
+    cache: dict = {}
+
+    if len(names) == 1:  # the usual case (one ${aws:username}): key the cache by the value itself
+        (variable,) = names
+        resolve = variable.resolve
+
+        def substitute_one(ctx: Context) -> re.Pattern | None:
+            value = resolve(ctx)
+            if value is None:
+                return None
+            pattern = cache.get(value)
+            if pattern is None:
+                source = "".join(re.escape(value) if type(part) is Variable else part for part in frozen)
+                if len(cache) >= 1024:
+                    cache.clear()
+                pattern = cache[value] = _compile(source, flags)
+            return pattern
+
+        return substitute_one
 
     def substitute(ctx: Context) -> re.Pattern | None:
         values = []

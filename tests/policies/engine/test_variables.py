@@ -158,6 +158,9 @@ def test_static_patterns(pattern, value, expected):
         ("home/${aws:username}/*", "home/alice/x", True),
         ("home/${aws:username}/*", "home/bob/x", False),
         ("${aws:username}", "alice", True),
+        ("${aws:username}-${aws:PrincipalTag/team}/*", "alice-red/x", True),
+        ("${aws:username}-${aws:PrincipalTag/team}/*", "alice-blue/x", False),
+        ("${aws:username}-${aws:PrincipalTag/team, 'none'}-${*}", "alice-red-*", True),
         # A '*' that comes from the context is literal, not a wildcard.
         ("${aws:PrincipalTag/star}", "x*y", True),
         ("${aws:PrincipalTag/star}", "xANYy", False),
@@ -189,3 +192,15 @@ def test_pattern_in_version_2008_reads_variable_syntax_as_text_with_wildcards():
 def test_pattern_case_flag(ignore_case, value, expected):
     compiled = compile_pattern("home/${aws:username}/*", version=V12, ignore_case=ignore_case)
     assert (compiled(CTX).match(value) is not None) is expected
+
+
+@pytest.mark.parametrize("pattern", ["home/${aws:username}/*", "${aws:username}/${aws:PrincipalTag/team}/*"])
+def test_compiled_pattern_follows_each_requests_values(pattern):
+    # Compiled regexes are cached by the variables' values: each request must still get its own.
+    compiled = compile_pattern(pattern, version=V12)
+    for name in ["alice", "bob", "alice", "carol"]:
+        ctx = Context({"aws:username": name, "aws:PrincipalTag/team": name})
+        assert compiled(ctx).match(
+            pattern.replace("${aws:username}", name).replace("${aws:PrincipalTag/team}", name)
+        )
+        assert not compiled(ctx).match(pattern.replace("${aws:username}", "mallory"))
