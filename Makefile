@@ -1,0 +1,74 @@
+# Two commands for a newcomer: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST_PORT ?= 127.0.0.1:8000
+
+# The first interpreter found that is Python 3.12 or newer (pyenv's shims find python3.12 through
+# .python-version).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	  then command -v $$p; break; fi; done)
+
+.PHONY: help run test test-sqlite lint format install browser migrate demo worker clean
+
+help:
+	@echo "make run    install, migrate, load the demo account and serve on http://$(HOST_PORT)"
+	@echo "make test   install and run the whole test suite (PostgreSQL too when DATABASE_URL is set)"
+	@echo "make lint   ruff"
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: Python 3.12 or newer is required (Django 6.1 needs it) and none was found on PATH." >&2; \
+	  echo "       Install it (for example 'pyenv install 3.12') and run make again." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium for the browser tests (never a downloaded browser build).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --no-input
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_demo
+
+run: demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+
+worker: install
+	DEBUG=1 $(VENV)/bin/celery -A iamconsole worker --loglevel=info
+
+# Without DATABASE_URL the suite runs on SQLite and leaves out the tests marked `postgres`
+# (they need a live worker that shares the test database); with it, everything runs.
+test: install browser
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  $(PY) -m pytest $(PYTEST_ARGS); \
+	else \
+	  $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS); \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

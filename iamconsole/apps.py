@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IamConsoleConfig(AppConfig):
+    name = "iamconsole"
+    verbose_name = "IAM Console"

@@ -1,0 +1,41 @@
+from django.urls import NoReverseMatch, reverse
+
+# The IAM console's left navigation. A section appears only once its page exists (its URL name
+# resolves), so the shell never shows a dead link.
+NAVIGATION = [
+    (None, [("Dashboard", "dashboard")]),
+    (
+        "Access management",
+        [
+            ("User groups", "accounts:group_list"),
+            ("Users", "accounts:user_list"),
+            ("Roles", "policies:role_list"),
+            ("Policies", "policies:policy_list"),
+            ("Identity providers", "accounts:identity_provider_list"),
+            ("Account settings", "accounts:account_settings"),
+        ],
+    ),
+    ("Access reports", [("Credential report", "accounts:credential_report")]),
+    ("Organizations", [("Organizations", "policies:organization")]),
+    ("Tools", [("Policy simulator", "policies:simulator")]),
+]
+
+
+def _navigation(current_path):
+    sections = []
+    for heading, items in NAVIGATION:
+        links = []
+        for label, url_name in items:
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            links.append({"label": label, "url": url, "active": active})
+        if links:
+            sections.append({"heading": heading, "links": links})
+    return sections
+
+
+def console(request):
+    return {"console_navigation": _navigation(request.path)}

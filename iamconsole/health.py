@@ -1,0 +1,48 @@
+"""Probes behind /healthz: each returns a small dict with "status" of "ok" or "error"."""
+
+from celery.exceptions import TimeoutError as CeleryTimeoutError
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from kombu import Connection
+
+from .models import Heartbeat
+from .tasks import record_heartbeat
+
+
+def _error(exc):
+    return {"status": "error", "error": f"{type(exc).__name__}: {exc}".strip()}
+
+
+def check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return _error(exc)
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def check_broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"status": "ok", "mode": "eager"}
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # kombu raises the transport's own errors (redis, socket, ...)
+        return _error(exc)
+    return {"status": "ok", "mode": "redis"}
+
+
+def check_worker(timeout=5):
+    """Send a task through the broker and wait for the worker's heartbeat row."""
+    try:
+        result = record_heartbeat.delay(timezone.now().isoformat())
+        heartbeat_id = result.get(timeout=timeout)
+        heartbeat = Heartbeat.objects.get(pk=heartbeat_id)
+    except CeleryTimeoutError:
+        return {"status": "error", "error": f"No worker answered within {timeout} seconds."}
+    except Exception as exc:
+        return _error(exc)
+    return {"status": "ok", "worker": heartbeat.worker or "inline", "heartbeat": heartbeat_id}

@@ -1,0 +1,36 @@
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_console_shell_opens_in_a_real_browser(live_server, page, screenshot):
+    page.goto(live_server.url + "/")
+
+    expect(page).to_have_title("IAM dashboard | IAM Console")
+    expect(page.locator(".topbar-brand")).to_contain_text("IAM Console")
+    expect(page.locator(".topbar-region")).to_have_text("Global")
+    expect(page.get_by_role("navigation", name="Identity and Access Management (IAM)")).to_contain_text(
+        "Dashboard"
+    )
+    expect(page.get_by_role("heading", name="IAM dashboard")).to_be_visible()
+    expect(page.locator(".status-ok").first).to_have_text("Available")
+    # htmx loaded from django-htmx's static files, not a CDN.
+    assert page.evaluate("typeof window.htmx") == "object"
+    path = screenshot("smoke-dashboard")
+    assert path.stat().st_size > 10_000
+
+
+def test_signed_in_admin_sees_identity_menu_and_signs_out(live_server, page, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.com", "a-long-demo-password")
+    page.goto(live_server.url + "/admin/login/?next=/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "a-long-demo-password")
+    page.click("input[type=submit]")
+
+    menu = page.get_by_test_id("identity-menu")
+    expect(menu).to_have_text("root")
+    menu.click()
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("heading", name="Logged out")).to_be_visible()

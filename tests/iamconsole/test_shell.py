@@ -1,0 +1,87 @@
+import pytest
+from django.contrib import messages
+from django.shortcuts import render
+from django.test import override_settings
+from django.urls import path
+
+from iamconsole.urls import urlpatterns as root_urlpatterns
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_renders_the_console_shell(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="topbar"' in html
+    assert "IAM Console" in html
+    assert 'placeholder="Search [Alt+S]"' in html
+    assert ">Global<" in html
+    assert "Identity and Access Management (IAM)" in html
+    assert "<h1>IAM dashboard</h1>" in html
+    # htmx comes from django-htmx, and every HTMX request carries the CSRF token.
+    assert '<script src="/static/django_htmx/htmx-2.min.js" defer></script>' in html
+    csrf = response.cookies.get("csrftoken")
+    assert csrf is not None
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    assert 'id="htmx-indicator"' in html
+
+
+def test_navigation_lists_only_sections_that_exist(client):
+    html = client.get("/").content.decode()
+
+    assert '<a href="/" class="active" aria-current="page">Dashboard</a>' in html
+    # Pages that do not exist yet are absent, never dead links.
+    for missing in ("User groups", "Credential report", "Policy simulator", "Account settings"):
+        assert f">{missing}</a>" not in html
+
+
+def test_breadcrumbs_name_the_page(client):
+    html = client.get("/").content.decode()
+
+    assert 'aria-label="Breadcrumbs"' in html
+    assert '<span aria-current="page">Dashboard</span>' in html
+
+
+def test_anonymous_visitor_is_offered_sign_in(client):
+    html = client.get("/").content.decode()
+
+    assert "Sign in</a>" in html
+    assert "Sign out" not in html
+
+
+def test_signed_in_identity_menu_offers_sign_out(client, admin_user):
+    client.force_login(admin_user)
+
+    html = client.get("/").content.decode()
+
+    assert 'data-testid="identity-menu">alice</summary>' in html
+    assert "Sign out</button>" in html
+    assert "Open the admin site" in html
+
+
+def _view_with_message(request):
+    messages.success(request, "User alice created.")
+    return render(request, "dashboard.html", {"checks": {}})
+
+
+urlpatterns = [path("flash/", _view_with_message), *root_urlpatterns]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_flash_messages_render_as_dismissible_alerts(client):
+    html = client.get("/flash/").content.decode()
+
+    assert 'class="alert alert-success" role="alert"' in html
+    assert "User alice created." in html
+    assert 'data-dismiss="alert"' in html
+    assert "hx-swap-oob" not in html
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_flash_messages_travel_out_of_band_on_htmx_requests(client):
+    html = client.get("/flash/", headers={"HX-Request": "true"}).content.decode()
+
+    assert '<div id="flash-messages" class="flash-messages" aria-live="polite" hx-swap-oob="true">' in html
+    assert "User alice created." in html
