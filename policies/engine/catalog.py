@@ -31,6 +31,7 @@ __all__ = [
     "actions",
     "arn_matches_resource_type",
     "condition_key",
+    "condition_key_matches",
     "expand_action_pattern",
     "global_condition_key",
     "load",
@@ -176,6 +177,7 @@ GLOBAL_CONDITION_KEYS: dict[str, ConditionKey] = {
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 
 
+@lru_cache(maxsize=4096)
 def _template_pattern(name: str) -> re.Pattern:
     parts = _PLACEHOLDER.split(name)
     return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
@@ -184,6 +186,13 @@ def _template_pattern(name: str) -> re.Pattern:
 _GLOBAL_TEMPLATES = [
     (_template_pattern(key.name), key) for key in GLOBAL_CONDITION_KEYS.values() if "${" in key.name
 ]
+
+
+def condition_key_matches(name: str, key: str) -> bool:
+    """Whether `key` (any case) is the key `name` of the reference, placeholders resolved."""
+    if name.lower() == key.lower():
+        return True
+    return _PLACEHOLDER.search(name) is not None and _template_pattern(name).fullmatch(key) is not None
 
 
 def global_condition_key(key: str) -> ConditionKey | None:
