@@ -45,6 +45,7 @@ from policies.engine.variables import Literal, Variable
 
 __all__ = ["OPERATORS", "ConditionBlock", "compile_condition_block", "parse_date", "parse_number"]
 
+# match(request_value, ctx): exactly True or False (the qualifier wrappers compare with `is`).
 Matcher = Callable[[str, Context], bool]
 
 
@@ -184,7 +185,7 @@ _request_binary = functools.lru_cache(maxsize=1024)(_decode_base64)
 def _split_static(values: list[str], version: str | None, compile_one: Callable) -> tuple[list, list]:
     """Policy values compiled: those without variables (static) and those with (dynamic)."""
     static, dynamic = [], []
-    for value in values:  # noqa: SIM110
+    for value in values:
         compiled = compile_one(value, version=version)
         (static if not callable(compiled) else dynamic).append(compiled)
     return static, dynamic
@@ -377,15 +378,11 @@ def _arn_regex(pieces: list[tuple[str, bool]]) -> re.Pattern | None:
     return variables.compile_regex("".join(out), ignore_case=False)
 
 
-def _arn_pieces(value: str, version: str | None) -> list[str | Literal | Variable]:
-    return variables.parse(value, version=version)
-
-
 def _arn_like(values: list[str], version: str | None) -> Matcher:
     static: list[re.Pattern] = []
     dynamic: list[tuple] = []
-    for value in values:  # noqa: SIM110
-        pieces = _arn_pieces(value, version)
+    for value in values:
+        pieces = variables.parse(value, version=version)
         if any(type(p) is Variable for p in pieces):
             dynamic.append(tuple(pieces))
             continue
@@ -641,7 +638,7 @@ class ConditionBlock:
 
 def _variable_keys(values: list[str], version: str | None) -> tuple[tuple[str, str], ...]:
     found = []
-    for value in values:  # noqa: SIM110
+    for value in values:
         for piece in variables.parse(value, version=version):
             if type(piece) is Variable and piece.default is None:
                 entry = (piece.key, piece.written)
