@@ -150,11 +150,13 @@ class _Segments:
     def __init__(self, segments: tuple[re.Pattern, ...]):
         self.segments = segments
 
-    def fullmatch(self, resource: str) -> bool:
+    def fullmatch(self, resource: str) -> bool | None:
+        """True, or None (no match), like re.Pattern.fullmatch's truthiness."""
         parts = split_arn(resource)
         if parts is None:
-            return False
-        return all(regex.match(text) is not None for regex, text in zip(self.segments, parts, strict=True))
+            return None
+        matched = all(regex.match(text) is not None for regex, text in zip(self.segments, parts, strict=True))
+        return True if matched else None
 
 
 def _dynamic_matches(data: tuple, resource: str, ctx: Context) -> bool:
