@@ -392,6 +392,7 @@ def condition_key(key: str) -> ConditionKey | None:
 _LIT, _ONE, _STAR = 0, 1, 2
 
 
+@lru_cache(maxsize=16384)
 def _policy_tokens(arn: str) -> tuple[tuple[int, str], ...]:
     tokens: list[tuple[int, str]] = []
     i, n = 0, len(arn)
@@ -462,7 +463,45 @@ def _intersects(a: tuple, b: tuple) -> bool:
     return go(0, 0)
 
 
+_WILD = re.compile(r"[*?]|\$\{")
+
+
+def _literal_prefix(text: str, stop: re.Pattern) -> str:
+    m = stop.search(text)
+    return text if m is None else text[: m.start()]
+
+
+@lru_cache(maxsize=16384)
+def _field_fits(policy_field: str, pattern_field: str) -> bool:
+    if _PLACEHOLDER.fullmatch(pattern_field):
+        return policy_field != ""  # ${Region}: any non-empty text, which a * can be
+    if _PLACEHOLDER.search(pattern_field):
+        return _intersects(_policy_tokens(policy_field), _pattern_tokens(pattern_field))
+    if not _WILD.search(policy_field):
+        return policy_field == pattern_field
+    return _intersects(_policy_tokens(policy_field), _pattern_tokens(pattern_field))
+
+
+@lru_cache(maxsize=65536)
+def _arn_fits(arn: str, pattern: str) -> bool:
+    fields = arn.split(":", 5)
+    shape = pattern.split(":", 5)
+    if len(fields) < 6 or len(shape) < 6:
+        # A wildcard may stand for several fields ("arn:aws:*"): compare the whole texts.
+        return _intersects(_policy_tokens(arn), _pattern_tokens(pattern))
+    # Field by field: cheap literal comparisons rule out most resource types at once.
+    for policy_field, pattern_field in zip(fields[:5], shape[:5], strict=True):
+        if not _field_fits(policy_field, pattern_field):
+            return False
+    resource, rshape = fields[5], shape[5]
+    lp, pp = _literal_prefix(resource, _WILD), _literal_prefix(rshape, _PLACEHOLDER)
+    n = min(len(lp), len(pp))
+    if lp[:n] != pp[:n]:
+        return False
+    return _intersects(_policy_tokens(resource), _pattern_tokens(rshape))
+
+
 def arn_matches_resource_type(arn: str, pattern: str | ResourceType) -> bool:
     """Whether a policy ARN (wildcards allowed) can name a resource of this ARN pattern."""
     text = pattern.arn if isinstance(pattern, ResourceType) else pattern
-    return _intersects(_policy_tokens(arn), _pattern_tokens(text))
+    return _arn_fits(arn, text)

@@ -28,6 +28,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from . import catalog
@@ -603,8 +604,7 @@ def _is_trust_action(action: str) -> bool:
     prefix, _, name = action.partition(":")
     if prefix.lower() != "sts":
         return False
-    regex = re.compile(_glob(name.lower()))
-    return any(regex.fullmatch(n) for n in TRUST_ACTION_NAMES)
+    return any(_glob_covers(name, n, ignore_case=True) for n in TRUST_ACTION_NAMES)
 
 
 def _trust_principal(principal: Any) -> None:
@@ -1280,10 +1280,16 @@ def _glob(pattern: str) -> str:
     return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
 
 
+@lru_cache(maxsize=8192)
+def _glob_regex(pattern: str, ignore_case: bool) -> re.Pattern:
+    return re.compile(_glob(pattern), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
 def _glob_covers(general: str, specific: str, *, ignore_case: bool) -> bool:
     """Whether every string `specific` (itself a glob) matches is matched by `general`."""
-    flags = re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL
-    return re.fullmatch(_glob(general), specific, flags) is not None
+    if "*" not in general and "?" not in general:
+        return general.lower() == specific.lower() if ignore_case else general == specific
+    return _glob_regex(general, ignore_case).fullmatch(specific) is not None
 
 
 class _Checker:
@@ -1724,11 +1730,9 @@ class _Checker:
         if service != service.lower():
             self.add("INVALID_ARN_SERVICE_CASE", [entry], service=service)
             return
-        types = catalog.resource_types_for_arn_service(service)
-        if not types:
+        shapes = _arn_shapes(service)
+        if not shapes:
             return
-        shapes = [t.arn.split(":", 5) for t in types]
-        shapes = [s for s in shapes if len(s) == 6]
         if region and all(s[3] == "" for s in shapes):
             self.add("ARN_REGION_NOT_ALLOWED", [entry], service=service)
             return
@@ -1753,7 +1757,7 @@ class _Checker:
         ):
             self.add("INVALID_ARN_ACCOUNT", [entry], account=account)
             return
-        if not any(catalog.arn_matches_resource_type(text, t) for t in types):
+        if not _fits_some_resource_type(service, text):
             self.add("INVALID_ARN_RESOURCE", [entry])
 
     # -- variables -------------------------------------------------------------------
@@ -2060,12 +2064,12 @@ class _Checker:
         else:
             literal = any(e.node.value.lower() == target for e in action_entries)
             star = not literal and any(
-                _has_wildcard(e.node.value) and re.fullmatch(_glob(e.node.value.lower()), target)
+                _has_wildcard(e.node.value) and _glob_covers(e.node.value, target, ignore_case=True)
                 for e in action_entries
             )
             if not (literal or star):
                 return
-            action_locs = [e for e in action_entries if re.fullmatch(_glob(e.node.value.lower()), target)]
+            action_locs = [e for e in action_entries if _glob_covers(e.node.value, target, ignore_case=True)]
         if family == "PASS_ROLE" and self._has_key(st, "iam:passedtoservice"):
             return
         if node.get("NotResource") is not None:
@@ -2191,6 +2195,28 @@ def _action_takes_key(act: catalog.Action, svc: catalog.Service, key: str) -> bo
 
 def _key_matches(template: str, key: str) -> bool:
     return catalog.condition_key_matches(template, key)
+
+
+@lru_cache(maxsize=1024)
+def _arn_shapes(arn_service: str) -> tuple[tuple[str, ...], ...]:
+    # The six ARN fields of every resource type whose ARN names this service.
+    shapes = (tuple(t.arn.split(":", 5)) for t in catalog.resource_types_for_arn_service(arn_service))
+    return tuple(s for s in shapes if len(s) == 6)
+
+
+# ARNs the reference lists under another service's field (STS session ARNs are listed as
+# IAM's "assumed-role" type), which Access Analyzer accepts.
+_EXTRA_ARN_PATTERNS = {
+    "sts": ("arn:${Partition}:sts::${Account}:assumed-role/${RoleName}/${RoleSessionName}",)
+}
+
+
+@lru_cache(maxsize=8192)
+def _fits_some_resource_type(arn_service: str, arn: str) -> bool:
+    types = catalog.resource_types_for_arn_service(arn_service)
+    if any(catalog.arn_matches_resource_type(arn, t) for t in types):
+        return True
+    return any(catalog.arn_matches_resource_type(arn, p) for p in _EXTRA_ARN_PATTERNS.get(arn_service, ()))
 
 
 def _is_star_resource(text: str, target: str) -> bool:
