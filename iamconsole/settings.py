@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.session.ActingMiddleware",
 ]
 
 ROOT_URLCONF = "iamconsole.urls"
@@ -139,7 +140,8 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "admin:login"  # Django users are the admin site's; IAM identities sign in at /signin
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
 # Production-safe defaults when DEBUG is off; HSTS is opt-in because it is hard to undo.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)

@@ -1,0 +1,106 @@
+from django.contrib import admin
+
+from .models import (
+    AccessKey,
+    Account,
+    AuditEvent,
+    Group,
+    GroupMembership,
+    IAMUser,
+    LoginProfile,
+    MFADevice,
+    PasswordHistory,
+    PasswordPolicy,
+    UserTag,
+)
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "alias", "root_email", "created_at"]
+    search_fields = ["id", "name", "alias", "root_email"]
+    readonly_fields = ["id", "root_password", "created_at"]
+
+
+@admin.register(PasswordPolicy)
+class PasswordPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "account",
+        "minimum_password_length",
+        "max_password_age",
+        "password_reuse_prevention",
+        "hard_expiry",
+    ]
+    search_fields = ["account__id", "account__alias"]
+
+
+@admin.register(PasswordHistory)
+class PasswordHistoryAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__name", "user__account__id"]
+    readonly_fields = ["password"]
+
+
+class UserTagInline(admin.TabularInline):
+    model = UserTag
+    extra = 0
+
+
+@admin.register(IAMUser)
+class IAMUserAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "path", "user_id", "created_at", "password_last_used_at"]
+    list_filter = ["path"]
+    search_fields = ["name", "user_id", "account__id", "account__alias"]
+    readonly_fields = ["user_id", "created_at"]
+    inlines = [UserTagInline]
+
+
+@admin.register(UserTag)
+class UserTagAdmin(admin.ModelAdmin):
+    list_display = ["user", "key", "value"]
+    search_fields = ["key", "value", "user__name"]
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "path", "group_id", "created_at"]
+    search_fields = ["name", "group_id", "account__id", "account__alias"]
+    readonly_fields = ["group_id", "created_at"]
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "added_at"]
+    search_fields = ["user__name", "group__name"]
+
+
+@admin.register(LoginProfile)
+class LoginProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "password_reset_required", "password_changed_at", "created_at"]
+    search_fields = ["user__name", "user__account__id"]
+    readonly_fields = ["password"]
+
+
+@admin.register(AccessKey)
+class AccessKeyAdmin(admin.ModelAdmin):
+    list_display = ["access_key_id", "account", "user", "status", "created_at", "last_used_at"]
+    list_filter = ["status"]
+    search_fields = ["access_key_id", "user__name", "account__id"]
+    # The secret is encrypted and never shown again, not even here.
+    exclude = ["secret_encrypted"]
+    readonly_fields = ["access_key_id", "created_at"]
+
+
+@admin.register(MFADevice)
+class MFADeviceAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "user", "enabled_at", "created_at"]
+    search_fields = ["name", "user__name", "account__id"]
+    exclude = ["seed_encrypted"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["event_time", "event_name", "event_source", "account", "source_ip_address", "error_code"]
+    list_filter = ["event_source", "read_only"]
+    search_fields = ["event_name", "account__id", "error_code"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]

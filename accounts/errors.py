@@ -1,0 +1,77 @@
+"""IAM's typed errors: the console shows `message` inline; the API renders `code`, `message`, `status`."""
+
+
+class AWSError(Exception):
+    code = "ServiceFailure"
+    status = 500
+    sender_fault = False
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(AWSError):
+    code = "ValidationError"
+    status = 400
+    sender_fault = True
+
+
+class InvalidInput(AWSError):
+    code = "InvalidInput"
+    status = 400
+    sender_fault = True
+
+
+class EntityAlreadyExists(AWSError):
+    code = "EntityAlreadyExists"
+    status = 409
+    sender_fault = True
+
+
+class NoSuchEntity(AWSError):
+    code = "NoSuchEntity"
+    status = 404
+    sender_fault = True
+
+
+class LimitExceeded(AWSError):
+    code = "LimitExceeded"
+    status = 409
+    sender_fault = True
+
+
+class DeleteConflict(AWSError):
+    code = "DeleteConflict"
+    status = 409
+    sender_fault = True
+
+
+class PasswordPolicyViolation(AWSError):
+    code = "PasswordPolicyViolation"
+    status = 400
+    sender_fault = True
+
+
+class InvalidAuthenticationCode(AWSError):
+    code = "InvalidAuthenticationCode"
+    status = 403
+    sender_fault = True
+
+
+class EntityTemporarilyUnmodifiable(AWSError):
+    code = "EntityTemporarilyUnmodifiable"
+    status = 409
+    sender_fault = True
+
+
+class MalformedPolicyDocument(AWSError):
+    code = "MalformedPolicyDocument"
+    status = 400
+    sender_fault = True
+
+
+class AccessDenied(AWSError):
+    code = "AccessDenied"
+    status = 403
+    sender_fault = True

@@ -1,0 +1,17 @@
+from .account import Account, PasswordHistory, PasswordPolicy
+from .audit import AuditEvent
+from .identities import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice, UserTag
+
+__all__ = [
+    "AccessKey",
+    "Account",
+    "AuditEvent",
+    "Group",
+    "GroupMembership",
+    "IAMUser",
+    "LoginProfile",
+    "MFADevice",
+    "PasswordHistory",
+    "PasswordPolicy",
+    "UserTag",
+]

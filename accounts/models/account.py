@@ -1,0 +1,73 @@
+from django.contrib.auth.hashers import check_password
+from django.db import models
+from django.db.models.functions import Lower
+
+from accounts.ids import new_account_id
+
+
+class Account(models.Model):
+    """An "AWS account": a 12-digit ID, a name, an optional alias, and its root user's credentials."""
+
+    id = models.CharField(primary_key=True, max_length=12, default=new_account_id, editable=False)
+    name = models.CharField(max_length=50)
+    alias = models.CharField(max_length=63, unique=True, null=True, blank=True)
+    root_email = models.EmailField(max_length=254)
+    root_password = models.CharField(max_length=128)  # a Django password hash, never the password
+    root_password_changed_at = models.DateTimeField(null=True, blank=True)
+    root_last_signed_in_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(Lower("root_email"), name="account_root_email_unique_ci")]
+
+    def __str__(self):
+        return f"{self.alias or self.id} ({self.name})"
+
+    @property
+    def root_arn(self):
+        return f"arn:aws:iam::{self.id}:root"
+
+    @property
+    def signin_identifier(self):
+        return self.alias or self.id
+
+    def check_root_password(self, raw_password):
+        return check_password(raw_password, self.root_password)
+
+
+class PasswordPolicy(models.Model):
+    """The account's custom password policy; with none, AWS's default rules apply."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="password_policy")
+    minimum_password_length = models.PositiveSmallIntegerField(default=8)
+    require_symbols = models.BooleanField(default=False)
+    require_numbers = models.BooleanField(default=False)
+    require_uppercase_characters = models.BooleanField(default=False)
+    require_lowercase_characters = models.BooleanField(default=False)
+    allow_users_to_change_password = models.BooleanField(default=False)
+    max_password_age = models.PositiveSmallIntegerField(null=True, blank=True)  # days, 1-1095
+    password_reuse_prevention = models.PositiveSmallIntegerField(null=True, blank=True)  # 1-24
+    hard_expiry = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "password policies"
+
+    def __str__(self):
+        return f"Password policy of {self.account_id}"
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes of an IAM user, for the policy's reuse prevention."""
+
+    user = models.ForeignKey("accounts.IAMUser", on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "password history"
+
+    def __str__(self):
+        return f"Password of {self.user} set {self.created_at:%Y-%m-%d}"

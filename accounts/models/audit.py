@@ -1,0 +1,30 @@
+import uuid
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One record shaped like a CloudTrail event: every write and every sign-in leaves one."""
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="audit_events", null=True
+    )
+    event_time = models.DateTimeField(auto_now_add=True, db_index=True)
+    event_source = models.CharField(max_length=64, default="iam.amazonaws.com")
+    event_name = models.CharField(max_length=64, db_index=True)
+    event_type = models.CharField(max_length=32, default="AwsApiCall")
+    user_identity = models.JSONField(default=dict)
+    source_ip_address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    request_parameters = models.JSONField(null=True, blank=True)
+    response_elements = models.JSONField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    read_only = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-event_time", "-id"]
+
+    def __str__(self):
+        return f"{self.event_name} at {self.event_time:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,91 @@
+"""Audit events shaped like CloudTrail records, written by every service."""
+
+import functools
+
+from django.db import transaction
+
+from accounts.errors import AWSError
+from accounts.models import AuditEvent
+
+REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS"
+_SECRET_WORDS = ("password", "secret", "authenticationcode", "privatekey", "seed")
+
+
+def redact(value):
+    """Replace passwords, secrets and MFA codes anywhere in a parameters structure, as CloudTrail does."""
+    if isinstance(value, dict):
+        return {
+            key: REDACTED
+            if any(word in key.lower() for word in _SECRET_WORDS) and val is not None
+            else redact(val)
+            for key, val in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+def record_event(
+    *,
+    acting,
+    event_name,
+    request_parameters=None,
+    response_elements=None,
+    error=None,
+    read_only=False,
+    event_source="iam.amazonaws.com",
+    event_type="AwsApiCall",
+    account=None,
+):
+    return AuditEvent.objects.create(
+        account=account or (acting.account if acting else None),
+        event_name=event_name,
+        event_source=event_source,
+        event_type=event_type,
+        user_identity=acting.user_identity() if acting else {},
+        source_ip_address=acting.source_ip if acting else "",
+        user_agent=acting.user_agent if acting else "",
+        request_parameters=redact(request_parameters) if request_parameters is not None else None,
+        response_elements=redact(response_elements) if response_elements is not None else None,
+        error_code=error.code if error else "",
+        error_message=error.message if error else "",
+        read_only=read_only,
+    )
+
+
+def audited(event_name, *, params, response=None, read_only=False):
+    """Run a keyword-only service atomically and record its audit event.
+
+    `params(kwargs)` gives AWS's requestParameters; `response(result)` its responseElements. A
+    typed AWS error rolls the write back and is then recorded with errorCode and errorMessage.
+    """
+
+    def decorate(service):
+        @functools.wraps(service)
+        def wrapper(**kwargs):
+            acting = kwargs["acting"]
+            request_parameters = params(kwargs)
+            try:
+                with transaction.atomic():
+                    result = service(**kwargs)
+                    record_event(
+                        acting=acting,
+                        event_name=event_name,
+                        request_parameters=request_parameters,
+                        response_elements=response(result) if response else None,
+                        read_only=read_only,
+                    )
+                    return result
+            except AWSError as error:
+                record_event(
+                    acting=acting,
+                    event_name=event_name,
+                    request_parameters=request_parameters,
+                    error=error,
+                    read_only=read_only,
+                )
+                raise
+
+        return wrapper
+
+    return decorate
