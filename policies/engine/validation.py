@@ -619,10 +619,11 @@ def _trust_principal(principal: Any) -> None:
 
 
 _ACCOUNT = r"\d{12}"
+# IAM resolves AWS principals to unique IDs when it stores the policy: no wildcards.
 _AWS_PRINCIPAL = re.compile(
     r"(?:\d{12}"
-    r"|arn:aws[a-z-]*:iam::\d{12}:(?:root|user/.+|role/.+)"
-    r"|arn:aws[a-z-]*:sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+)"
+    r"|arn:aws[a-z-]*:iam::\d{12}:(?:root|user/[^*?]+|role/[^*?]+)"
+    r"|arn:aws[a-z-]*:sts::\d{12}:(?:assumed-role/[^/*?]+/[^*?]+|federated-user/[^*?]+)"
     r"|A(?:IDA|ROA)[A-Z0-9]{16,})"
 )
 _SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|aws\.internal)")
