@@ -209,12 +209,20 @@ def test_scps_and_boundaries_never_grant(request):
         assert evaluate(without)["decision"] == "allowed"
 
 
+ALLOW_EVERYTHING = {"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*"}
+
+
 @settings(max_examples=200, deadline=None)
 @given(requests(), st.data())
-def test_boundary_or_scp_alone_grants_nothing(request, data):
-    """With no identity-based or resource-based policy, no boundary or SCP lets a non-root caller in."""
+def test_boundary_scp_or_session_policy_alone_grants_nothing(request, data):
+    """With no identity-based or resource-based policy, boundaries, SCPs and session policies that
+    allow everything still let no caller but the root user in."""
     request = {k: v for k, v in request.items() if k not in ("identityPolicies", "resourcePolicy")}
     request["principal"] = data.draw(st.sampled_from([p for p in PRINCIPALS if not p.endswith(":root")]))
+    request.setdefault("permissionsBoundary", {"Statement": []})["Statement"].append(ALLOW_EVERYTHING)
+    request.setdefault("sessionPolicy", [{"Statement": []}])[0]["Statement"].append(ALLOW_EVERYTHING)
+    for level in request.setdefault("scps", [[]]):
+        level.append({"Statement": [ALLOW_EVERYTHING]})
     assert evaluate(request)["decision"] != "allowed"
 
 
