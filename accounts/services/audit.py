@@ -14,9 +14,11 @@ _SECRET_WORDS = ("password", "secret", "authenticationcode", "privatekey", "seed
 def redact(value):
     """Replace passwords, secrets and MFA codes anywhere in a parameters structure, as CloudTrail does."""
     if isinstance(value, dict):
+        # Secrets are strings; numbers and flags under such keys (minimumPasswordLength,
+        # passwordResetRequired) are settings, which CloudTrail shows.
         return {
             key: REDACTED
-            if any(word in key.lower() for word in _SECRET_WORDS) and val is not None
+            if any(word in key.lower() for word in _SECRET_WORDS) and isinstance(val, str)
             else redact(val)
             for key, val in value.items()
         }
