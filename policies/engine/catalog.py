@@ -30,6 +30,7 @@ __all__ = [
     "action",
     "actions",
     "arn_matches_resource_type",
+    "arn_resource_part_fits",
     "condition_key",
     "condition_key_matches",
     "expand_action_pattern",
@@ -493,12 +494,17 @@ def _arn_fits(arn: str, pattern: str) -> bool:
     for policy_field, pattern_field in zip(fields[:5], shape[:5], strict=True):
         if not _field_fits(policy_field, pattern_field):
             return False
-    resource, rshape = fields[5], shape[5]
-    lp, pp = _literal_prefix(resource, _WILD), _literal_prefix(rshape, _PLACEHOLDER)
+    return arn_resource_part_fits(fields[5], shape[5])
+
+
+@lru_cache(maxsize=65536)
+def arn_resource_part_fits(resource: str, pattern_resource: str) -> bool:
+    """Whether the resource part of a policy ARN can name the resource part of a pattern."""
+    lp, pp = _literal_prefix(resource, _WILD), _literal_prefix(pattern_resource, _PLACEHOLDER)
     n = min(len(lp), len(pp))
     if lp[:n] != pp[:n]:
         return False
-    return _intersects(_policy_tokens(resource), _pattern_tokens(rshape))
+    return _intersects(_policy_tokens(resource), _pattern_tokens(pattern_resource))
 
 
 def arn_matches_resource_type(arn: str, pattern: str | ResourceType) -> bool:

@@ -1731,25 +1731,26 @@ class _Checker:
         if service != service.lower():
             self.add("INVALID_ARN_SERVICE_CASE", [entry], service=service)
             return
-        shapes = _arn_shapes(service)
+        if not _arn_shapes(service):
+            return  # a service the reference does not know by its ARNs
+        # The resource types whose resource part this ARN can name decide whether a Region
+        # or an account belongs in it (an S3 bucket has neither, an access point both).
+        shapes = _candidate_shapes(service, _resource)
         if not shapes:
+            if not _fits_some_resource_type(service, text):
+                self.add("INVALID_ARN_RESOURCE", [entry])
             return
         if region and all(s[3] == "" for s in shapes):
             self.add("ARN_REGION_NOT_ALLOWED", [entry], service=service)
-            return
-        if account and all(s[4] == "" for s in shapes) and account != "*":
+        elif account and account != "*" and all(s[4] == "" for s in shapes):
             self.add("ARN_ACCOUNT_NOT_ALLOWED", [entry], service=service)
-            return
-        if not region and shapes and all(s[3] != "" for s in shapes):
+        elif not region and all(s[3] != "" for s in shapes):
             self.add("MISSING_ARN_REGION", [entry], service=service)
-            return
-        if not account and shapes and all(s[4] != "" for s in shapes):
+        elif not account and all(s[4] != "" for s in shapes):
             self.add("MISSING_ARN_ACCOUNT", [entry], resource=text)
-            return
-        if region and not _has_wildcard(region) and "${" not in region and not _REGION.fullmatch(region):
+        elif region and not _has_wildcard(region) and "${" not in region and not _REGION.fullmatch(region):
             self.add("INVALID_ARN_REGION", [entry], region=region)
-            return
-        if (
+        elif (
             account
             and not _has_wildcard(account)
             and "${" not in account
@@ -1757,9 +1758,6 @@ class _Checker:
             and not re.fullmatch(r"\d{12}", account)
         ):
             self.add("INVALID_ARN_ACCOUNT", [entry], account=account)
-            return
-        if not _fits_some_resource_type(service, text):
-            self.add("INVALID_ARN_RESOURCE", [entry])
 
     # -- variables -------------------------------------------------------------------
 
@@ -2210,6 +2208,12 @@ def _arn_shapes(arn_service: str) -> tuple[tuple[str, ...], ...]:
 _EXTRA_ARN_PATTERNS = {
     "sts": ("arn:${Partition}:sts::${Account}:assumed-role/${RoleName}/${RoleSessionName}",)
 }
+
+
+@lru_cache(maxsize=8192)
+def _candidate_shapes(arn_service: str, resource: str) -> tuple[tuple[str, ...], ...]:
+    # The resource types whose resource part (the sixth field) `resource` can name.
+    return tuple(s for s in _arn_shapes(arn_service) if catalog.arn_resource_part_fits(resource, s[5]))
 
 
 @lru_cache(maxsize=8192)
