@@ -55,7 +55,7 @@ def record_event(
     )
 
 
-def audited(event_name, *, params, response=None, read_only=False):
+def audited(event_name, *, params, response=None, read_only=False, event_source="iam.amazonaws.com"):
     """Run a keyword-only service atomically and record its audit event.
 
     `params(kwargs)` gives AWS's requestParameters; `response(result)` its responseElements. A
@@ -76,6 +76,7 @@ def audited(event_name, *, params, response=None, read_only=False):
                         request_parameters=request_parameters,
                         response_elements=response(result) if response else None,
                         read_only=read_only,
+                        event_source=event_source,
                     )
                     return result
             except AWSError as error:
@@ -85,6 +86,7 @@ def audited(event_name, *, params, response=None, read_only=False):
                     request_parameters=request_parameters,
                     error=error,
                     read_only=read_only,
+                    event_source=event_source,
                 )
                 raise
 
