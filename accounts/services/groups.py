@@ -1,0 +1,92 @@
+"""IAM groups and their members."""
+
+from django.db import IntegrityError, transaction
+
+from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from accounts.models import Group, GroupMembership, IAMUser
+from accounts.services.audit import audited
+from accounts.services.users import ensure_same_account, validate_name, validate_path
+
+GROUPS_PER_USER = 10
+
+
+def group_exists(name):
+    return EntityAlreadyExists(f"Group with name {name} already exists.")
+
+
+def group_not_found(name):
+    return NoSuchEntity(f"The group with name {name} cannot be found.")
+
+
+def group_elements(group):
+    return {
+        "path": group.path,
+        "groupName": group.name,
+        "groupId": group.group_id,
+        "arn": group.arn,
+        "createDate": group.created_at.isoformat() if group.created_at else None,
+    }
+
+
+@audited(
+    "CreateGroup",
+    params=lambda kw: {"groupName": kw["name"], "path": kw.get("path", "/")},
+    response=lambda group: {"group": group_elements(group)},
+)
+def group_create(*, account, name, path="/", acting):
+    """Create a group; names are unique in the account ignoring case."""
+    validate_name(name, field="groupName", max_length=128)
+    validate_path(path)
+    if Group.objects.filter(account=account, name__iexact=name).exists():
+        raise group_exists(name)
+    try:
+        with transaction.atomic():
+            return Group.objects.create(account=account, name=name, path=path)
+    except IntegrityError as exc:
+        raise group_exists(name) from exc
+
+
+@audited("DeleteGroup", params=lambda kw: {"groupName": kw["group"].name})
+def group_delete(*, group, acting):
+    """Delete an empty group; DeleteConflict while it has members, as the API does."""
+    ensure_same_account(group, acting, f"The group with name {group.name} cannot be found.")
+    Group.objects.select_for_update().filter(pk=group.pk).first()
+    if group.memberships.exists():
+        raise DeleteConflict("Cannot delete entity, must remove users from group first.")
+    group.delete()
+
+
+def group_delete_with_dependents(*, group, acting):
+    """The console's delete: remove every member, then the group, in one transaction."""
+    ensure_same_account(group, acting, f"The group with name {group.name} cannot be found.")
+    with transaction.atomic():
+        for membership in list(group.memberships.select_related("user")):
+            group_remove_user(group=group, user=membership.user, acting=acting)
+        group_delete(group=group, acting=acting)
+
+
+@audited("AddUserToGroup", params=lambda kw: {"groupName": kw["group"].name, "userName": kw["user"].name})
+def group_add_user(*, group, user, acting):
+    """Add a user to a group (a no-op when already a member); a user is in at most 10 groups."""
+    ensure_same_account(group, acting, f"The group with name {group.name} cannot be found.")
+    ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
+    # Lock the user's row: two concurrent adds must not both see 9 memberships.
+    IAMUser.objects.select_for_update().filter(pk=user.pk).first()
+    memberships = GroupMembership.objects.filter(user=user)
+    if memberships.filter(group=group).exists():
+        return
+    if memberships.count() >= GROUPS_PER_USER:
+        raise LimitExceeded(f"Cannot exceed quota for GroupsPerUser: {GROUPS_PER_USER}")
+    GroupMembership.objects.create(user=user, group=group)
+
+
+@audited(
+    "RemoveUserFromGroup", params=lambda kw: {"groupName": kw["group"].name, "userName": kw["user"].name}
+)
+def group_remove_user(*, group, user, acting):
+    """Remove a user from a group."""
+    ensure_same_account(group, acting, f"The group with name {group.name} cannot be found.")
+    ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
+    deleted, _ = GroupMembership.objects.filter(user=user, group=group).delete()
+    if not deleted:
+        raise NoSuchEntity(f"User {user.name} is not in group {group.name}.")
