@@ -120,6 +120,11 @@ CHARSET = (
     "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: "
     "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
 )
+MAX_DOCUMENT = 131072
+TOO_LONG = (
+    "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: "
+    "Member must have length less than or equal to 131072"
+)
 # Organizations (SCPs and RCPs).
 ORG_MALFORMED = "The provided policy document does not meet the requirements of the specified policy type."
 ORG_SIZE = "You have exceeded the maximum policy size."
@@ -265,6 +270,8 @@ def _check_type(policy_type: str) -> None:
 
 
 def _json_refusal(text: str, policy_type: str) -> str:
+    if policy_type in IAM_TYPES and len(text) > MAX_DOCUMENT:
+        return TOO_LONG
     if policy_type in IAM_TYPES and not _charset_ok(text):
         return CHARSET
     if policy_type == "trust":
@@ -287,6 +294,9 @@ def _refusal(doc: Document, policy_type: str, entity_name: str | None) -> str | 
     text = doc.text
     try:
         if policy_type in IAM_TYPES:
+            # IAM checks the request parameter (length, characters) before the document.
+            if len(text) > MAX_DOCUMENT:
+                raise _Refusal(TOO_LONG)
             if not _charset_ok(text):
                 raise _Refusal(CHARSET)
             _iam_refusal(doc.root.to_python(), policy_type)

@@ -607,6 +607,15 @@ def test_inline_size_message_names_the_entity():
     assert result["malformed"] == "Maximum policy size of 2048 bytes exceeded for user alice"
 
 
+@pytest.mark.parametrize("policy_type", ["managed", "inline-role", "trust"])
+def test_documents_longer_than_the_parameter_allows_fail_its_validation(policy_type):
+    text = sized(policy_type, 2000).replace("{", "{" + " " * 131072, 1)
+    assert validate(text, policy_type)["malformed"] == (
+        "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: "
+        "Member must have length less than or equal to 131072"
+    )
+
+
 def test_size_for_quota_reports_the_count_and_the_quota():
     assert size_for_quota('{ "a" : "b c" }', "managed") == (10, 6144)
     assert size_for_quota('{ "a" : "b c" }', "scp") == (15, 5120)
