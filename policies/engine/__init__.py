@@ -6,17 +6,16 @@ object in, one answer object out.
 
 from collections.abc import Mapping
 
+from policies.engine.document import MalformedPolicyDocument
+from policies.engine.evaluation import InvalidRequest, decide
+from policies.engine.explain import answer, error_answer
+
 __all__ = ["evaluate"]
 
 
 def evaluate(request: dict) -> dict:
     """Evaluate one request object as AWS would; the contract's answer object (never raises for bad input)."""
-    # Imported here so that `import policies.engine` stays cheap for callers that only validate.
-    from policies.engine.document import MalformedPolicyDocument
-    from policies.engine.evaluation import InvalidRequest, decide
-    from policies.engine.explain import answer, error_answer
-
-    if not isinstance(request, Mapping):
+    if type(request) is not dict and not isinstance(request, Mapping):
         return error_answer(request, "InvalidInput", "the request must be a JSON object")
     try:
         decision = decide(request)

@@ -26,7 +26,9 @@ The order, as AWS gives it:
    - the caller's account: "delegates authority to the account", whose identity policies must
      then allow (KMS's "Enable IAM policies" statement is the classic example).
    Role trust policies and KMS key policies must allow even within the account; across accounts
-   every resource policy must allow, and so must the caller's own policies.
+   every resource policy must allow, and so must the caller's own policies. A trust policy naming
+   the caller still leaves it to the caller's boundary ("Update a role trust policy": "If a
+   permissions boundary is set for the user, then it must allow the sts:AssumeRole action").
 5. Identity-based policies, 6. the permissions boundary, 7. session policies (role and federated
    user sessions only): each must allow, unless a direct grant in step 4 already decided.
 
@@ -130,47 +132,103 @@ class Decision:
 
 
 # ---------------------------------------------------------------------------------------------
+# What a request's action, resource and principal imply, worked out once per distinct string.
+
+
+class _ActionFacts:
+    __slots__ = ("lower", "rcps_apply", "trust", "root_cannot", "kms")
+
+    def __init__(self, action: str):
+        self.lower = action.lower()
+        service = self.lower.partition(":")[0]
+        self.rcps_apply = service in RCP_SERVICES and self.lower not in _NOT_UNDER_RCPS
+        self.trust = self.lower in TRUST_POLICY_ACTIONS
+        self.root_cannot = self.lower in _ROOT_CANNOT
+        self.kms = service == "kms"
+
+
+class _ResourceFacts:
+    __slots__ = ("account", "kms_key")
+
+    def __init__(self, resource: str):
+        parts = arns.split_arn(resource)
+        self.account = account_of_resource(resource)
+        self.kms_key = parts is not None and parts[2] == "kms" and parts[5].startswith("key/")
+
+
+_FACTS_SIZE = 4096
+_action_facts: dict[str, _ActionFacts] = {}
+_resource_facts: dict[str, _ResourceFacts] = {}
+_callers: dict[str, tuple[arns.Caller, tuple]] = {}
+
+
+def _remember(cache: dict, key: str, value: Any) -> Any:
+    if len(cache) >= _FACTS_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _caller(principal: Any) -> tuple[arns.Caller, tuple]:
+    """The caller and the context keys derived from it: ((lower key, values), ...)."""
+    if principal is None:
+        principal = arns.DEFAULT_PRINCIPAL
+    try:
+        caller = parse_caller(principal)
+    except (InvalidPrincipal, TypeError) as error:
+        raise InvalidRequest(str(error)) from None
+    derived = []
+    if caller.principal_arn is not None:
+        derived.append(("aws:principalarn", (caller.principal_arn,)))
+    if caller.account is not None:
+        derived.append(("aws:principalaccount", (caller.account,)))
+    if caller.kind == arns.USER:
+        derived.append(("aws:username", (caller.name,)))
+    return caller, tuple(derived)
+
+
+# ---------------------------------------------------------------------------------------------
 # The clock, formatted once a second.
 
 _clock: list = [None, None, None]
 
 
-def _now() -> tuple[str, str]:
+def _now() -> tuple[tuple[str], tuple[str]]:
     second = int(time.time())
     if _clock[0] != second:
+        _clock[1] = (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)),)
+        _clock[2] = (str(second),)
         _clock[0] = second
-        _clock[1] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
-        _clock[2] = str(second)
     return _clock[1], _clock[2]
 
 
-def build_context(values: Any, caller: arns.Caller) -> Context:
-    """The request context with the keys AWS derives and the request did not give."""
-    if values is not None and not isinstance(values, Mapping):
+def build_context(values: Any, derived: tuple) -> Context:
+    """The request context, plus the keys AWS derives that the request did not give."""
+    if values is not None and type(values) is not dict and not isinstance(values, Mapping):
         raise InvalidRequest("context must be an object")
     try:
         ctx = Context(values)
     except (TypeError, AttributeError) as error:
         raise InvalidRequest(f"context: {error}") from error
     held = ctx.values
-    principal_arn = caller.principal_arn
-    if principal_arn is not None and "aws:principalarn" not in held:
-        held["aws:principalarn"] = (principal_arn,)
-    if caller.account is not None and "aws:principalaccount" not in held:
-        held["aws:principalaccount"] = (caller.account,)
-    if caller.kind == arns.USER and "aws:username" not in held:
-        held["aws:username"] = (caller.name,)
+    for key, value in derived:
+        if key not in held:
+            held[key] = value
     if "aws:currenttime" not in held or "aws:epochtime" not in held:
         current, epoch = _now()
-        if "aws:currenttime" not in held:
-            held["aws:currenttime"] = (current,)
-        if "aws:epochtime" not in held:
-            held["aws:epochtime"] = (epoch,)
+        held.setdefault("aws:currenttime", current)
+        held.setdefault("aws:epochtime", epoch)
     return ctx
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading the request's policies
+# Reading the request's policies. Paths ("identityPolicies[2]", "scps[1][0]") are made once.
+
+_IDENTITY_PATHS = tuple(f"identityPolicies[{i}]" for i in range(64))
+_SESSION_PATHS = tuple(f"sessionPolicy[{i}]" for i in range(16))
+_LEVEL_PATHS = {
+    key: tuple(tuple(f"{key}[{n}][{i}]" for i in range(16)) for n in range(8)) for key in ("scps", "rcps")
+}
 
 
 def _compile(document: Any, path: str) -> CompiledPolicy:
@@ -180,51 +238,29 @@ def _compile(document: Any, path: str) -> CompiledPolicy:
         raise MalformedPolicyDocument(f"{path}: {error}") from None
 
 
-def policies_in_request(request: Mapping) -> dict:
-    """Every policy of the request compiled, with its path: {kind: [...]}; raises on bad shapes."""
-    out: dict[str, Any] = {}
-    identity = request.get("identityPolicies")
-    if identity is None:
-        out["identity"] = ()
-    elif isinstance(identity, list):
-        out["identity"] = [
-            (f"identityPolicies[{i}]", _compile(d, f"identityPolicies[{i}]")) for i, d in enumerate(identity)
-        ]
-    else:
-        raise InvalidRequest("identityPolicies must be a list of policy documents")
-    boundary = request.get("permissionsBoundary")
-    out["boundary"] = (
-        None if boundary is None else ("permissionsBoundary", _compile(boundary, "permissionsBoundary"))
-    )
-    session = request.get("sessionPolicy")
-    if session is None:
-        out["session"] = None
-    elif isinstance(session, list):
-        out["session"] = [
-            (f"sessionPolicy[{i}]", _compile(d, f"sessionPolicy[{i}]")) for i, d in enumerate(session)
-        ]
-    else:
-        out["session"] = [("sessionPolicy", _compile(session, "sessionPolicy"))]
-    for key in ("scps", "rcps"):
-        levels = request.get(key)
-        if levels is None:
-            out[key] = None
-            continue
-        if not isinstance(levels, list) or not all(isinstance(level, list) for level in levels):
-            raise InvalidRequest(f"{key} must be a list of levels, each a list of policy documents")
-        out[key] = [
-            [(f"{key}[{n}][{i}]", _compile(d, f"{key}[{n}][{i}]")) for i, d in enumerate(level)]
-            for n, level in enumerate(levels)
-        ]
-    resource_policy = request.get("resourcePolicy")
-    out["resource"] = (
-        None if resource_policy is None else ("resourcePolicy", _compile(resource_policy, "resourcePolicy"))
-    )
+def _compile_list(documents: Any, key: str, paths: tuple) -> list[tuple[str, CompiledPolicy]]:
+    if type(documents) is not list:
+        raise InvalidRequest(f"{key} must be a list of policy documents")
+    out = []
+    for i, document in enumerate(documents):
+        path = paths[i] if i < len(paths) else f"{key}[{i}]"
+        out.append((path, _compile(document, path)))
+    return out
+
+
+def _compile_levels(levels: Any, key: str) -> list[list[tuple[str, CompiledPolicy]]]:
+    if type(levels) is not list or not all(type(level) is list for level in levels):
+        raise InvalidRequest(f"{key} must be a list of levels, each a list of policy documents")
+    table = _LEVEL_PATHS[key]
+    out = []
+    for n, level in enumerate(levels):
+        paths = table[n] if n < len(table) else ()
+        out.append(_compile_list(level, f"{key}[{n}]", paths))
     return out
 
 
 # ---------------------------------------------------------------------------------------------
-# Scanning one policy
+# Scanning one policy: matching statements go to `allows` / `denies` as (path, statement).
 
 
 def _scan(
@@ -233,11 +269,11 @@ def _scan(
     action: str,
     resource: str,
     ctx: Context,
-    missing: list[str],
+    missing: list,
     allows: list,
     denies: list,
 ) -> None:
-    """Add the statements of a policy without principals (identity, boundary, session, SCP) that match."""
+    """Add the matching statements of a policy whose statements name no principal."""
     for statement, dynamic in policy.candidates(action, resource):
         if dynamic and not statement.dynamic_resource(resource, ctx):
             continue
@@ -248,7 +284,10 @@ def _scan(
                 missing.extend(lacking)
             if not ok:
                 continue
-        (allows if statement.allow else denies).append((path, statement))
+        if statement.allow:
+            allows.append((path, statement))
+        else:
+            denies.append((path, statement))
 
 
 def _scan_with_principal(
@@ -259,10 +298,9 @@ def _scan_with_principal(
     ctx: Context,
     caller: arns.Caller,
     has_boundary: bool,
-    missing: list[str],
+    missing: list,
     allows: list,
     denies: list,
-    *,
     require_principal: bool,
 ) -> int:
     """Like _scan, for policies with principals; returns the best level its Allows name the caller at."""
@@ -323,35 +361,48 @@ def _dedupe(keys: list[str]) -> list[str]:
 
 def decide(request: Mapping) -> Decision:
     """Evaluate one request object; raises InvalidRequest or MalformedPolicyDocument."""
-    action = request.get("action")
-    resource = request.get("resource")
-    if not isinstance(action, str) or not action:
+    get = request.get
+    action = get("action")
+    resource = get("resource")
+    if type(action) is not str or not action:
         raise InvalidRequest("action is required and must be a non-empty string")
-    if not isinstance(resource, str) or not resource:
+    if type(resource) is not str or not resource:
         raise InvalidRequest("resource is required and must be a non-empty string")
-    principal = request.get("principal")
-    try:
-        caller = parse_caller(arns.DEFAULT_PRINCIPAL if principal is None else principal)
-    except (InvalidPrincipal, TypeError) as error:
-        raise InvalidRequest(str(error)) from None
-    policies = policies_in_request(request)
-    ctx = build_context(request.get("context"), caller)
+    principal = get("principal")
+    known = _callers.get(principal) if type(principal) is str or principal is None else None
+    caller, derived = known if known is not None else _remember(_callers, principal, _caller(principal))
+    facts = _action_facts.get(action) or _remember(_action_facts, action, _ActionFacts(action))
+    where = _resource_facts.get(resource) or _remember(_resource_facts, resource, _ResourceFacts(resource))
 
-    lower_action = action.lower()
-    service = lower_action.partition(":")[0]
-    resource_account = request.get("resourceAccount")
-    if resource_account is not None and not isinstance(resource_account, str):
+    # Every policy the request gives is read, in play or not: an unreadable one is an error.
+    identity = get("identityPolicies")
+    identity = () if identity is None else _compile_list(identity, "identityPolicies", _IDENTITY_PATHS)
+    boundary = get("permissionsBoundary")
+    if boundary is not None:
+        boundary = _compile(boundary, "permissionsBoundary")
+    sessions = get("sessionPolicy")
+    if sessions is not None:
+        if type(sessions) is list:
+            sessions = _compile_list(sessions, "sessionPolicy", _SESSION_PATHS)
+        else:
+            sessions = [("sessionPolicy", _compile(sessions, "sessionPolicy"))]
+    scps = get("scps")
+    if scps is not None:
+        scps = _compile_levels(scps, "scps")
+    rcps = get("rcps")
+    if rcps is not None:
+        rcps = _compile_levels(rcps, "rcps")
+    resource_policy = get("resourcePolicy")
+    if resource_policy is not None:
+        resource_policy = _compile(resource_policy, "resourcePolicy")
+
+    ctx = build_context(get("context"), derived)
+    resource_account = get("resourceAccount")
+    if resource_account is not None and type(resource_account) is not str:
         raise InvalidRequest("resourceAccount must be a string")
     if not resource_account:
-        resource_account = account_of_resource(resource) or caller.account
-    cross_account = (
-        caller.account is not None and resource_account is not None and resource_account != caller.account
-    )
-    is_trust = lower_action in TRUST_POLICY_ACTIONS
-    parts = arns.split_arn(resource)
-    is_key_policy = (
-        service == "kms" and parts is not None and parts[2] == "kms" and parts[5].startswith("key/")
-    )
+        resource_account = where.account or caller.account
+    cross_account = caller.account is not None and resource_account != caller.account
 
     principal_arn = ctx.values.get("aws:principalarn")
     service_linked = principal_arn is not None and _SERVICE_LINKED_ROLE_PATH in principal_arn[0]
@@ -360,147 +411,118 @@ def decide(request: Mapping) -> Decision:
         # path; a Principal element names the role by that full ARN.
         caller = replace(caller, role_arn=principal_arn[0])
 
-    identity_in_play = caller.has_identity_policies
-    boundary = policies["boundary"] if identity_in_play else None
-    sessions = policies["session"] if caller.is_session else None
-    # GetFederationToken: "if you do not pass any session policies, then the resulting federated
-    # user session has no permissions" (beyond what a resource policy grants it directly).
-    if sessions is None and caller.kind == arns.FEDERATED_USER:
+    # Which policies are in play for this caller and action.
+    if not caller.has_identity_policies:
+        identity = ()
+        boundary = None
+    if not caller.is_session:
+        sessions = None
+    elif sessions is None and caller.kind == arns.FEDERATED_USER:
+        # GetFederationToken: "if you do not pass any session policies, then the resulting
+        # federated user session has no permissions" (beyond a direct resource-based grant).
         sessions = ()
-    scps = policies["scps"] if caller.in_account and not service_linked else None
-    rcps = (
-        policies["rcps"]
-        if service in RCP_SERVICES and not service_linked and lower_action not in _NOT_UNDER_RCPS
-        else None
-    )
-    resource_policy = policies["resource"]
+    if not caller.in_account or service_linked:
+        scps = None
+    if not facts.rcps_apply or service_linked:
+        rcps = None
 
+    # Scan in AWS's order: RCPs, SCPs, resource-based, identity-based, boundary, session policies.
+    # matched lists follow that order; denied_by is the first kind holding a matching Deny.
+    lower = facts.lower
+    has_boundary = boundary is not None
     missing: list[str] = []
-    identity_allows: list = []
-    identity_denies: list = []
-    if identity_in_play:
-        for path, policy in policies["identity"]:
-            _scan(policy, path, lower_action, resource, ctx, missing, identity_allows, identity_denies)
-    boundary_allows: list = []
-    boundary_denies: list = []
-    if boundary is not None:
-        _scan(
-            boundary[1], boundary[0], lower_action, resource, ctx, missing, boundary_allows, boundary_denies
-        )
-    session_allows: list = []
-    session_denies: list = []
-    if sessions is not None:
-        for path, policy in sessions:
-            _scan(policy, path, lower_action, resource, ctx, missing, session_allows, session_denies)
-    scp_levels = []
-    if scps is not None:
-        for level in scps:
-            allows: list = []
-            denies: list = []
-            for path, policy in level:
-                _scan(policy, path, lower_action, resource, ctx, missing, allows, denies)
-            scp_levels.append((allows, denies))
-    rcp_levels = []
-    if rcps is not None:
-        for level in rcps:
-            allows = []
-            denies = []
+    allows: list = []
+    denies: list = []
+    denied_by = None
+    if rcps:
+        for n, level in enumerate(rcps):
+            before = len(denies)
             for path, policy in level:
                 _scan_with_principal(
-                    policy,
-                    path,
-                    lower_action,
-                    resource,
-                    ctx,
-                    caller,
-                    boundary is not None,
-                    missing,
-                    allows,
-                    denies,
-                    require_principal=False,
+                    policy, path, lower, resource, ctx, caller, has_boundary, missing, allows, denies, False
                 )
-            rcp_levels.append((allows, denies))
-    resource_allows: list = []
-    resource_denies: list = []
+            if denied_by is None and len(denies) > before:
+                denied_by = (RCP, n)
+    scp_short = None  # the first SCP level that allows nothing
+    if scps is not None:
+        for n, level in enumerate(scps):
+            allowed_before, denied_before = len(allows), len(denies)
+            for path, policy in level:
+                _scan(policy, path, lower, resource, ctx, missing, allows, denies)
+            if denied_by is None and len(denies) > denied_before:
+                denied_by = (SCP, n)
+            if scp_short is None and len(allows) == allowed_before:
+                scp_short = n
     resource_level = NONE
     if resource_policy is not None:
+        before = len(denies)
         resource_level = _scan_with_principal(
-            resource_policy[1],
-            resource_policy[0],
-            lower_action,
+            resource_policy,
+            "resourcePolicy",
+            lower,
             resource,
             ctx,
             caller,
-            boundary is not None,
+            has_boundary,
             missing,
-            resource_allows,
-            resource_denies,
-            require_principal=True,
+            allows,
+            denies,
+            True,
         )
-    missing = _dedupe(missing) if missing else missing
-
-    # 1. Explicit deny anywhere. deniedBy names the first kind in AWS's order.
-    denied_by = None
-    for n, (_, denies) in enumerate(rcp_levels):
-        if denies:
-            denied_by = (RCP, n)
-            break
-    if denied_by is None:
-        for n, (_, denies) in enumerate(scp_levels):
-            if denies:
-                denied_by = (SCP, n)
-                break
-    if denied_by is None:
-        if resource_denies:
+        if denied_by is None and len(denies) > before:
             denied_by = (RESOURCE, None)
-        elif identity_denies:
-            denied_by = (IDENTITY, None)
-        elif boundary_denies:
+    before, denied_before = len(allows), len(denies)
+    for path, policy in identity:
+        _scan(policy, path, lower, resource, ctx, missing, allows, denies)
+    identity_allows = len(allows) > before
+    if denied_by is None and len(denies) > denied_before:
+        denied_by = (IDENTITY, None)
+    boundary_allows = False
+    if has_boundary:
+        before, denied_before = len(allows), len(denies)
+        _scan(boundary, "permissionsBoundary", lower, resource, ctx, missing, allows, denies)
+        boundary_allows = len(allows) > before
+        if denied_by is None and len(denies) > denied_before:
             denied_by = (BOUNDARY, None)
-        elif session_denies:
+    session_allows = False
+    if sessions:
+        before, denied_before = len(allows), len(denies)
+        for path, policy in sessions:
+            _scan(policy, path, lower, resource, ctx, missing, allows, denies)
+        session_allows = len(allows) > before
+        if denied_by is None and len(denies) > denied_before:
             denied_by = (SESSION, None)
-    if denied_by is not None:
-        matched = list(identity_denies) + boundary_denies + session_denies
-        for _, denies in scp_levels:
-            matched.extend(denies)
-        for _, denies in rcp_levels:
-            matched.extend(denies)
-        matched.extend(resource_denies)
-        return Decision(EXPLICIT_DENY, matched, denied_by, missing)
+    if missing:
+        missing = _dedupe(missing)
 
+    # 1. An explicit deny anywhere.
+    if denied_by is not None:
+        return Decision(EXPLICIT_DENY, denies, denied_by, missing)
     # 2. RCPs: RCPFullAWSAccess allows at every level, so nothing more to check.
     # 3. SCPs: every level must allow.
-    for n, (allows, _) in enumerate(scp_levels):
-        if not allows:
-            return Decision(IMPLICIT_DENY, [], (SCP, n), missing)
-
-    # 4-7. Resource-based, identity-based, boundary, session policies.
+    if scp_short is not None:
+        return Decision(IMPLICIT_DENY, [], (SCP, scp_short), missing)
+    # 4-7. Resource-based, identity-based, boundary and session policies.
     verdict = _grant(
         caller,
-        lower_action,
+        facts,
         cross_account,
-        is_trust or is_key_policy,
+        facts.trust or (facts.kms and where.kms_key),
         resource_level,
-        bool(identity_allows),
-        boundary is not None,
-        bool(boundary_allows),
+        identity_allows,
+        has_boundary,
+        boundary_allows,
         sessions is not None,
-        bool(session_allows),
+        session_allows,
     )
     if verdict is not None:
         return Decision(IMPLICIT_DENY, [], (verdict, None), missing)
-    matched = list(identity_allows) + boundary_allows + session_allows
-    for allows, _ in scp_levels:
-        matched.extend(allows)
-    for allows, _ in rcp_levels:
-        matched.extend(allows)
-    matched.extend(resource_allows)
-    return Decision(ALLOWED, matched, None, missing)
+    return Decision(ALLOWED, allows, None, missing)
 
 
 def _grant(
     caller: arns.Caller,
-    action: str,
+    facts: _ActionFacts,
     cross_account: bool,
     resource_must_allow: bool,
     resource_level: int,
@@ -511,7 +533,7 @@ def _grant(
     session_allows: bool,
 ) -> str | None:
     """After deny evaluation, RCPs and SCPs: None when allowed, else the kind that failed to allow."""
-    if caller.kind == arns.ROOT and action in _ROOT_CANNOT:
+    if caller.kind == arns.ROOT and facts.root_cannot:
         return RESOURCE
     if not caller.in_account:
         # AWS services, identity providers and anonymous callers have no policies of their own:
@@ -519,13 +541,20 @@ def _grant(
         return None if resource_level != NONE else RESOURCE
     if (resource_must_allow or cross_account) and resource_level == NONE:
         return RESOURCE
+    if resource_level == DIRECT and facts.trust:
+        # "If a user is listed as the principal in a role's trust policy but cannot assume the role,
+        # check the user's permissions boundary. If a permissions boundary is set for the user,
+        # then it must allow the sts:AssumeRole action" (Update a role trust policy): a trust policy
+        # naming the caller stands in for its identity policies, as a grant to a role does.
+        resource_level = ROLE
     if not cross_account and resource_level == DIRECT:
         return None
     if caller.kind == arns.ROOT:
         # No identity-based policies, boundary or session policies: the root user "has full access".
         return None
-    identity_ok = identity_allows or (resource_level == ROLE and not cross_account)
-    if not identity_ok:
+    # Within the account a grant to the role stands in for the identity policies; a grant to the
+    # account only delegates to them.
+    if not (identity_allows or (resource_level == ROLE and not cross_account)):
         return IDENTITY
     if has_boundary and not boundary_allows:
         return BOUNDARY

@@ -1424,6 +1424,30 @@ ROWS = [
         {"resourcePolicy#0 Allow"},
     ),
     (
+        "trust-policy-naming-the-user-still-needs-its-boundary",  # "Update a role trust policy", Notes
+        {
+            "action": "sts:AssumeRole",
+            "resource": TARGET_ROLE,
+            "permissionsBoundary": ALLOW_S3,
+            "resourcePolicy": grant(USER, action="sts:AssumeRole"),
+        },
+        "implicitDeny",
+        "permissionsBoundary",
+        set(),
+    ),
+    (
+        "trust-policy-naming-the-user-within-its-boundary",
+        {
+            "action": "sts:AssumeRole",
+            "resource": TARGET_ROLE,
+            "permissionsBoundary": doc(allow("sts:AssumeRole")),
+            "resourcePolicy": grant(USER, action="sts:AssumeRole"),
+        },
+        "allowed",
+        None,
+        {"resourcePolicy#0 Allow", "permissionsBoundary#0 Allow"},
+    ),
+    (
         "trust-policy-naming-the-account-needs-identity-allow",
         {
             "action": "sts:AssumeRole",
