@@ -1,6 +1,7 @@
 from .account import Account, PasswordHistory, PasswordPolicy
 from .audit import AuditEvent
 from .identities import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice, UserTag
+from .signin import SignInFailure
 
 __all__ = [
     "AccessKey",
@@ -13,5 +14,6 @@ __all__ = [
     "MFADevice",
     "PasswordHistory",
     "PasswordPolicy",
+    "SignInFailure",
     "UserTag",
 ]

@@ -127,6 +127,8 @@ class MFADevice(models.Model):
     enabled_at = models.DateTimeField(null=True, blank=True)  # null until two consecutive codes enable it
     # The TOTP time step of the last accepted code: a code is never accepted twice.
     last_used_step = models.BigIntegerField(null=True, blank=True)
+    # How many steps the device's clock runs ahead (+) or behind (-), learnt by ResyncMFADevice.
+    drift_steps = models.IntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
