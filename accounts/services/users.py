@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
 from accounts.models import IAMUser, LoginProfile, UserTag
-from accounts.services.audit import audited, record_event
+from accounts.services.audit import audited
 
 NAME_PATTERN = r"[\w+=,.@-]+"
 PATH_MAX_LENGTH = 512
@@ -238,17 +238,12 @@ def user_delete_with_dependents(*, user, acting):
 
 
 def _mfa_device_remove(*, device, acting):
-    # Until the MFA services exist for every caller, the console's delete records the two calls AWS
-    # needs for a virtual device: deactivate it, then delete it.
-    user_name = device.user.name if device.user_id else None
-    params = {"serialNumber": device.serial_number, **({"userName": user_name} if user_name else {})}
-    record_event(acting=acting, event_name="DeactivateMFADevice", request_parameters=params)
-    record_event(
-        acting=acting,
-        event_name="DeleteVirtualMFADevice",
-        request_parameters={"serialNumber": device.serial_number},
-    )
-    device.delete()
+    # As the console does for a virtual device: deactivate it (when enabled), then delete it.
+    from accounts.services.mfa import mfa_device_deactivate, mfa_device_delete
+
+    if device.enabled_at is not None:
+        mfa_device_deactivate(device=device, acting=acting)
+    mfa_device_delete(device=device, acting=acting)
 
 
 @audited("TagUser", params=lambda kw: {"userName": kw["user"].name, "tags": _tags_param(list(kw["tags"]))})

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from accounts.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
 from accounts.models import AccessKey, AuditEvent, GroupMembership, IAMUser, LoginProfile, MFADevice
@@ -199,7 +200,9 @@ def test_delete_user_without_dependents(bob, root_acting):
 def _give_everything(user):
     LoginProfile.objects.create(user=user, password="x")
     AccessKey.objects.create(account=user.account, user=user, access_key_id="AKIA0000000000000001")
-    MFADevice.objects.create(account=user.account, user=user, name="bob-phone", seed_encrypted="x")
+    MFADevice.objects.create(
+        account=user.account, user=user, name="bob-phone", seed_encrypted="x", enabled_at=timezone.now()
+    )
     GroupMembership.objects.create(user=user, group=GroupFactory(account=user.account))
 
 
