@@ -75,3 +75,9 @@ class AccessDenied(AWSError):
     code = "AccessDenied"
     status = 403
     sender_fault = True
+
+
+class InvalidUserType(AWSError):
+    code = "InvalidUserType"
+    status = 400
+    sender_fault = True
