@@ -51,9 +51,9 @@ from typing import Any
 
 from policies.engine import arn as arns
 from policies.engine.arn import InvalidPrincipal, account_of_resource, parse_caller
-from policies.engine.context import Context
+from policies.engine.context import Context, normalise_value
 from policies.engine.document import MalformedPolicyDocument
-from policies.engine.matching import DIRECT, NONE, ROLE, CompiledPolicy, compile_document
+from policies.engine.matching import DIRECT, NONE, ROLE, CompiledPolicy, cached, compile_document
 
 __all__ = [
     "ALLOWED",
@@ -188,36 +188,45 @@ def _caller(principal: Any) -> tuple[arns.Caller, tuple]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The clock, formatted once a second.
+# The context. The clock is formatted once a second.
 
 _clock: list = [None, None, None]
 
 
-def _now() -> tuple[tuple[str], tuple[str]]:
+def build_context(values: Any, derived: tuple) -> Context:
+    """The request context, plus the keys AWS derives that the request did not give."""
+    # Context's own normalisation, with a fast path for plain strings (most values); it is built
+    # on every request.
+    held: dict[str, tuple[str, ...]] = {}
+    if values is not None:
+        if type(values) is not dict and not isinstance(values, Mapping):
+            raise InvalidRequest("context must be an object")
+        for key, value in values.items():
+            if type(key) is not str:
+                raise InvalidRequest("context keys must be strings")
+            if type(value) is str:
+                held[key.lower()] = (value,)
+                continue
+            try:
+                value = normalise_value(value)
+            except TypeError as error:
+                raise InvalidRequest(f"context: {key}: {error}") from None
+            if value is not None:
+                held[key.lower()] = value
+    for key, value in derived:
+        if key not in held:
+            held[key] = value
     second = int(time.time())
     if _clock[0] != second:
         _clock[1] = (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)),)
         _clock[2] = (str(second),)
         _clock[0] = second
-    return _clock[1], _clock[2]
-
-
-def build_context(values: Any, derived: tuple) -> Context:
-    """The request context, plus the keys AWS derives that the request did not give."""
-    if values is not None and type(values) is not dict and not isinstance(values, Mapping):
-        raise InvalidRequest("context must be an object")
-    try:
-        ctx = Context(values)
-    except (TypeError, AttributeError) as error:
-        raise InvalidRequest(f"context: {error}") from error
-    held = ctx.values
-    for key, value in derived:
-        if key not in held:
-            held[key] = value
-    if "aws:currenttime" not in held or "aws:epochtime" not in held:
-        current, epoch = _now()
-        held.setdefault("aws:currenttime", current)
-        held.setdefault("aws:epochtime", epoch)
+    if "aws:currenttime" not in held:
+        held["aws:currenttime"] = _clock[1]
+    if "aws:epochtime" not in held:
+        held["aws:epochtime"] = _clock[2]
+    ctx = Context()
+    ctx.values = held
     return ctx
 
 
@@ -232,6 +241,9 @@ _LEVEL_PATHS = {
 
 
 def _compile(document: Any, path: str) -> CompiledPolicy:
+    policy = cached(document)
+    if policy is not None:
+        return policy
     try:
         return compile_document(document)
     except MalformedPolicyDocument as error:
@@ -242,9 +254,11 @@ def _compile_list(documents: Any, key: str, paths: tuple) -> list[tuple[str, Com
     if type(documents) is not list:
         raise InvalidRequest(f"{key} must be a list of policy documents")
     out = []
+    known = len(paths)
     for i, document in enumerate(documents):
-        path = paths[i] if i < len(paths) else f"{key}[{i}]"
-        out.append((path, _compile(document, path)))
+        path = paths[i] if i < known else f"{key}[{i}]"
+        policy = cached(document)
+        out.append((path, policy if policy is not None else _compile(document, path)))
     return out
 
 

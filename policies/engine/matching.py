@@ -525,6 +525,16 @@ def _content_key(document: Any) -> str | None:
         return None
 
 
+def cached(document: Any) -> CompiledPolicy | None:
+    """The compiled policy for this very document object when the cache holds one, else None."""
+    key = id(document)
+    hit = _by_id.get(key)
+    if hit is not None and hit[0] is document and type(hit[1]) is CompiledPolicy:
+        _by_id.move_to_end(key)
+        return hit[1]
+    return None
+
+
 def compile_document(document: Any) -> CompiledPolicy:
     """A policy document (dict or JSON text) compiled, cached; raises MalformedPolicyDocument.
 
