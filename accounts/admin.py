@@ -11,6 +11,7 @@ from .models import (
     MFADevice,
     PasswordHistory,
     PasswordPolicy,
+    SignInFailure,
     UserTag,
 )
 
@@ -104,3 +105,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["event_source", "read_only"]
     search_fields = ["event_name", "account__id", "error_code"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    # Deleting rows here lifts a sign-in pause early.
+    list_display = ["identity", "source_ip", "created_at"]
+    search_fields = ["identity", "source_ip"]
+    readonly_fields = ["identity", "source_ip", "created_at"]
