@@ -1,0 +1,347 @@
+"""Credentials pages: console access (login profiles), access keys of users and of the root user."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.crypto import decrypt, encrypt
+from accounts.errors import AWSError
+from accounts.models import AccessKey, IAMUser, LoginProfile, MFADevice
+from accounts.services.access_keys import (
+    ACCESS_KEYS_PER_USER,
+    access_key_create,
+    access_key_delete,
+    access_key_update_status,
+)
+from accounts.services.login_profiles import (
+    generate_password,
+    login_profile_create,
+    login_profile_delete,
+    login_profile_update,
+)
+from accounts.session import console_login_required
+from accounts.views.users import get_user_or_404, render_htmx, signin_url, users_breadcrumbs
+
+NEW_KEY_SESSION = "access_key_created"
+NEW_PASSWORD_SESSION = "console_password_set"
+
+# The use cases of the console's "Access key best practices & alternatives" step.
+USE_CASES = [
+    (
+        "cli",
+        "Command Line Interface (CLI)",
+        "You plan to use this access key to enable the AWS CLI to access your AWS account.",
+    ),
+    (
+        "local",
+        "Local code",
+        "You plan to use this access key to enable application code in a local development environment to access your AWS account.",
+    ),
+    (
+        "compute",
+        "Application running on an AWS compute service",
+        "You plan to use this access key to enable application code running on an AWS compute service like Amazon EC2, Amazon ECS, or AWS Lambda to access your AWS account.",
+    ),
+    (
+        "third_party",
+        "Third-party service",
+        "You plan to use this access key to enable access for a third-party application or service that monitors or manages your AWS resources.",
+    ),
+    (
+        "outside",
+        "Application running outside AWS",
+        "You plan to use this access key to authenticate workloads running in your data center or other infrastructure outside of AWS that needs to access your AWS resources.",
+    ),
+    ("other", "Other", "Your use case is not listed here."),
+]
+
+
+def _mfa_assign_available():
+    # The MFA assignment partial belongs to the sign-in side; list devices read-only until it exists.
+    try:
+        get_template("accounts/mfa_assign.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def access_keys_context(request, owner):
+    """What the access-keys partial needs, for a user or for the root user (owner None)."""
+    account = request.acting.account
+    keys = list(AccessKey.objects.filter(account=account, user=owner).order_by("created_at"))
+    descriptions = {}
+    if owner is not None:
+        ids = {key.access_key_id for key in keys}
+        descriptions = {tag.key: tag.value for tag in owner.tags.all() if tag.key in ids}
+    for key in keys:
+        key.description = descriptions.get(key.access_key_id, "")
+    if owner is None:
+        create_url = reverse("accounts:root_access_key_create")
+    else:
+        create_url = reverse("accounts:access_key_create", args=[owner.name])
+    return {
+        "key_owner": owner,
+        "access_keys": keys,
+        "key_limit": ACCESS_KEYS_PER_USER,
+        "key_limit_reached": len(keys) >= ACCESS_KEYS_PER_USER,
+        "access_key_create_url": create_url,
+    }
+
+
+def security_credentials_context(request, user):
+    return {
+        "login_profile": LoginProfile.objects.filter(user=user).first(),
+        "mfa_devices": list(MFADevice.objects.filter(account=request.acting.account, user=user)),
+        "mfa_assign_available": _mfa_assign_available(),
+        **access_keys_context(request, user),
+    }
+
+
+def _require_root(request):
+    if not request.acting.is_root:
+        raise Http404("Only the root user manages the root user's access keys.")
+
+
+@console_login_required
+def root_access_keys(request):
+    """The root user's access keys on their own page (the security credentials page includes the partial)."""
+    _require_root(request)
+    context = {
+        **access_keys_context(request, None),
+        "breadcrumbs": [("IAM", reverse("dashboard")), ("My security credentials", None)],
+    }
+    return render_htmx(request, "accounts/access_keys.html", context, "access-keys")
+
+
+def _owner_from_name(request, name):
+    if name is None:
+        _require_root(request)
+        return None
+    return get_user_or_404(request, name)
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def access_key_create_view(request, name=None):
+    """Create an access key: pick a use case (and a description), then see the secret once."""
+    owner = _owner_from_name(request, name)
+    error = ""
+    values = {
+        "use_case": request.POST.get("use_case", ""),
+        "description": request.POST.get("description", ""),
+    }
+    if request.method == "POST":
+        if owner is None and not request.POST.get("confirm_root"):
+            error = "Confirm that you understand that creating a root access key is not a best practice."
+        elif values["use_case"] not in dict((code, label) for code, label, _ in USE_CASES):
+            error = "Choose a use case."
+        elif owner is not None and len(values["description"]) > 256:
+            error = "The description can have up to 256 characters."
+        else:
+            try:
+                key, secret = access_key_create(
+                    account=request.acting.account, user=owner, acting=request.acting
+                )
+                if owner is not None and values["description"]:
+                    from accounts.services.users import user_tag
+
+                    user_tag(
+                        user=owner, tags=[(key.access_key_id, values["description"])], acting=request.acting
+                    )
+            except AWSError as exc:
+                error = exc.message
+            else:
+                request.session[NEW_KEY_SESSION] = {
+                    "access_key_id": key.access_key_id,
+                    "secret_encrypted": encrypt(secret),
+                }
+                return redirect("accounts:access_key_retrieve", key_id=key.access_key_id)
+    context = {
+        "key_owner": owner,
+        "use_cases": USE_CASES,
+        "values": values,
+        "error": error,
+        "breadcrumbs": _key_breadcrumbs(owner, "Create access key"),
+    }
+    response = render(request, "accounts/access_key_create.html", context)
+    if error:
+        response.status_code = 422
+    return response
+
+
+def _key_breadcrumbs(owner, last):
+    if owner is None:
+        return [
+            ("IAM", reverse("dashboard")),
+            ("My security credentials", reverse("accounts:root_access_keys")),
+            (last, None),
+        ]
+    detail = f"{reverse('accounts:user_detail', args=[owner.name])}?tab=security_credentials"
+    return users_breadcrumbs((owner.name, detail), (last, None))
+
+
+def _get_key_or_404(request, key_id):
+    key = (
+        AccessKey.objects.filter(account=request.acting.account, access_key_id=key_id)
+        .select_related("user")
+        .first()
+    )
+    if key is None or (key.user is None and not request.acting.is_root):
+        raise Http404("No such access key.")
+    return key
+
+
+@console_login_required
+def access_key_retrieve(request, key_id):
+    """The secret access key, shown once: the session holds it until this page renders it."""
+    key = _get_key_or_404(request, key_id)
+    created = request.session.get(NEW_KEY_SESSION)
+    secret = None
+    if created and created["access_key_id"] == key.access_key_id:
+        secret = decrypt(created["secret_encrypted"])
+        del request.session[NEW_KEY_SESSION]
+    context = {
+        "key": key,
+        "key_owner": key.user,
+        "secret": secret,
+        "done_url": _credentials_url(key.user),
+        "breadcrumbs": _key_breadcrumbs(key.user, "Retrieve access keys"),
+    }
+    response = render(request, "accounts/access_key_retrieve.html", context)
+    response["Cache-Control"] = "no-store"  # the secret must not come back from the browser's cache
+    return response
+
+
+def _credentials_url(owner):
+    if owner is None:
+        return reverse("accounts:root_access_keys")
+    return f"{reverse('accounts:user_detail', args=[owner.name])}?tab=security_credentials"
+
+
+@console_login_required
+@require_POST
+def access_key_action(request, key_id):
+    """Activate, deactivate or delete a key (delete asks for the key ID as confirmation)."""
+    key = _get_key_or_404(request, key_id)
+    action = request.POST.get("action")
+    try:
+        if action in ("activate", "deactivate"):
+            status = AccessKey.Status.ACTIVE if action == "activate" else AccessKey.Status.INACTIVE
+            access_key_update_status(key=key, status=status, acting=request.acting)
+            messages.success(request, f"Access key {key.access_key_id} is now {status.lower()}.")
+        elif action == "delete":
+            if request.POST.get("confirm", "").strip() != key.access_key_id:
+                messages.error(
+                    request, "To confirm deletion, enter the access key ID in the text input field."
+                )
+            else:
+                access_key_delete(key=key, acting=request.acting)
+                messages.success(request, f"Access key {key.access_key_id} deleted.")
+        else:
+            messages.error(request, "Choose an action.")
+    except AWSError as exc:
+        messages.error(request, exc.message)
+    owner = IAMUser.objects.filter(pk=key.user_id).first() if key.user_id else None
+    if request.htmx:
+        return render(request, "accounts/access_keys.html#access-keys", access_keys_context(request, owner))
+    return redirect(_credentials_url(owner))
+
+
+PASSWORD_CHOICES = [
+    ("keep", "Keep existing password"),
+    ("autogenerated", "Autogenerated password"),
+    ("custom", "Custom password"),
+]
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def login_profile_manage(request, name):
+    """The console's "Manage console access": enable, disable, or reset the password and require a reset."""
+    user = get_user_or_404(request, name)
+    profile = LoginProfile.objects.filter(user=user).first()
+    values = {
+        "access": request.POST.get("access", "enable" if profile or request.method == "GET" else "disable"),
+        "password_type": request.POST.get("password_type", "keep" if profile else "autogenerated"),
+        "reset_required": bool(request.POST.get("reset_required")) if request.method == "POST" else True,
+    }
+    error = ""
+    if request.method == "POST":
+        password = None
+        if values["access"] == "enable" and values["password_type"] == "custom":
+            password = request.POST.get("password", "")
+            if not password:
+                error = "Enter a custom password."
+        elif values["access"] == "enable" and (values["password_type"] == "autogenerated" or profile is None):
+            password = generate_password(account=request.acting.account)
+        if not error:
+            try:
+                if values["access"] == "disable":
+                    if profile is not None:
+                        login_profile_delete(user=user, acting=request.acting)
+                    messages.success(request, f"Console access disabled for {user.name}.")
+                elif profile is None:
+                    login_profile_create(
+                        user=user,
+                        password=password,
+                        password_reset_required=values["reset_required"],
+                        acting=request.acting,
+                    )
+                else:
+                    login_profile_update(
+                        user=user,
+                        password=password,
+                        password_reset_required=values["reset_required"],
+                        acting=request.acting,
+                    )
+            except AWSError as exc:
+                error = exc.message
+            else:
+                if values["access"] == "enable" and password is not None:
+                    request.session[NEW_PASSWORD_SESSION] = {
+                        "user": user.name,
+                        "password_encrypted": encrypt(password),
+                    }
+                    return redirect("accounts:login_profile_password", name=user.name)
+                if values["access"] == "enable":
+                    messages.success(request, f"Console access updated for {user.name}.")
+                return redirect(_credentials_url(user))
+    context = {
+        "iam_user": user,
+        "login_profile": profile,
+        "values": values,
+        "password_choices": PASSWORD_CHOICES if profile else PASSWORD_CHOICES[1:],
+        "error": error,
+        "breadcrumbs": users_breadcrumbs(
+            (user.name, _credentials_url(user)), ("Manage console access", None)
+        ),
+    }
+    response = render(request, "accounts/login_profile_manage.html", context)
+    if error:
+        response.status_code = 422
+    return response
+
+
+@console_login_required
+def login_profile_password(request, name):
+    """The new console password, shown once (a reload finds it gone)."""
+    user = get_user_or_404(request, name)
+    stored = request.session.get(NEW_PASSWORD_SESSION)
+    password = None
+    if stored and stored["user"] == user.name:
+        password = decrypt(stored["password_encrypted"])
+        del request.session[NEW_PASSWORD_SESSION]
+    context = {
+        "iam_user": user,
+        "password": password,
+        "signin_url": signin_url(request),
+        "done_url": _credentials_url(user),
+        "breadcrumbs": users_breadcrumbs((user.name, _credentials_url(user)), ("Console password", None)),
+    }
+    response = render(request, "accounts/login_profile_password.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,217 @@
+"""User groups pages: list, create, detail with Users and Permissions tabs, add users, delete."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors
+from accounts.errors import AWSError, NoSuchEntity
+from accounts.forms_identities import GroupCreateForm
+from accounts.models import Group, IAMUser
+from accounts.services import groups as group_services
+from accounts.session import console_login_required
+from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
+
+GROUP_TABS = [("users", "Users"), ("permissions", "Permissions")]
+
+
+def groups_breadcrumbs(*more):
+    return [
+        ("IAM", reverse("dashboard")),
+        ("User groups", reverse("accounts:group_list") if more else None),
+        *more,
+    ]
+
+
+def get_group_or_404(request, name):
+    try:
+        return selectors.group_get(account=request.acting.account, name=name)
+    except NoSuchEntity as exc:
+        raise Http404(exc.message) from exc
+
+
+@console_login_required
+def group_list(request):
+    search = request.GET.get("q", "").strip()
+    sort, descending = _sort_params(request, selectors.GROUP_SORTS)
+    groups = selectors.group_list(
+        account=request.acting.account, search=search, sort=sort, descending=descending
+    )
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "sort": sort,
+        "descending": descending,
+        "breadcrumbs": groups_breadcrumbs(),
+    }
+    return render_htmx(request, "accounts/group_list.html", context, "group-table")
+
+
+def _user_choices(request, search="", exclude_group=None):
+    users = IAMUser.objects.filter(account=request.acting.account)
+    if search:
+        users = users.filter(name__icontains=search)
+    if exclude_group is not None:
+        users = users.exclude(memberships__group=exclude_group)
+    return users.order_by("name")[:200]
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request):
+    """Create a group and, optionally, add users to it: one transaction."""
+    form = GroupCreateForm(request.POST or None, account=request.acting.account)
+    selected = request.POST.getlist("user")
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                group = group_services.group_create(
+                    account=request.acting.account, name=form.cleaned_data["name"], acting=request.acting
+                )
+                for user in IAMUser.objects.filter(account=request.acting.account, name__in=selected):
+                    group_services.group_add_user(group=group, user=user, acting=request.acting)
+        except AWSError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"{group.name} user group created.")
+            return redirect("accounts:group_list")
+    context = {
+        "form": form,
+        "error": error,
+        "users": _user_choices(request, request.GET.get("q", "")),
+        "selected": selected,
+        "search": request.GET.get("q", ""),
+        "breadcrumbs": groups_breadcrumbs(("Create user group", None)),
+    }
+    response = render_htmx(request, "accounts/group_create.html", context, "group-user-choices")
+    if request.method == "POST":
+        response.status_code = 422
+    return response
+
+
+@console_login_required
+def group_detail(request, name):
+    group = get_group_or_404(request, name)
+    tab = request.GET.get("tab", "users")
+    if tab not in dict(GROUP_TABS):
+        tab = "users"
+    return render_htmx(
+        request, "accounts/group_detail.html", _detail_context(request, group, tab), "group-tab"
+    )
+
+
+def _detail_context(request, group, tab, **extra):
+    members = list(group.users.order_by("name").prefetch_related("groups"))
+    return {
+        "group": group,
+        "tab": tab,
+        "tabs": GROUP_TABS,
+        "members": members,
+        "breadcrumbs": groups_breadcrumbs((group.name, None)),
+        **extra,
+    }
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def group_add_users(request, name):
+    """The "Add users" dialog: a checklist of users not yet in the group, filtered as you type."""
+    group = get_group_or_404(request, name)
+    search = request.GET.get("q", "").strip()
+    error = ""
+    if request.method == "POST":
+        names = request.POST.getlist("user")
+        try:
+            with transaction.atomic():
+                for user in IAMUser.objects.filter(account=request.acting.account, name__in=names):
+                    group_services.group_add_user(group=group, user=user, acting=request.acting)
+        except AWSError as exc:
+            error = exc.message
+        else:
+            if names:
+                messages.success(request, f"Users added to {group.name}.")
+            return _redirect(request, reverse("accounts:group_detail", args=[group.name]))
+    context = {
+        "group": group,
+        "users": _user_choices(request, search, exclude_group=group),
+        "search": search,
+        "error": error,
+        "breadcrumbs": groups_breadcrumbs(
+            (group.name, reverse("accounts:group_detail", args=[group.name])), ("Add users", None)
+        ),
+    }
+    partial = "add-users-list" if request.htmx and request.htmx.target == "add-users-list" else "add-users"
+    response = render_htmx(request, "accounts/group_add_users.html", context, partial)
+    if error:
+        response.status_code = 422
+    return response
+
+
+@console_login_required
+@require_POST
+def group_remove_users(request, name):
+    group = get_group_or_404(request, name)
+    error = ""
+    try:
+        with transaction.atomic():
+            for user in IAMUser.objects.filter(
+                account=request.acting.account, name__in=request.POST.getlist("user")
+            ):
+                group_services.group_remove_user(group=group, user=user, acting=request.acting)
+    except AWSError as exc:
+        error = exc.message
+    if request.htmx:
+        response = render_htmx(
+            request,
+            "accounts/group_detail.html",
+            _detail_context(request, group, "users", error=error),
+            "group-tab",
+        )
+        if error:
+            response.status_code = 422
+        return response
+    if error:
+        messages.error(request, error)
+    return redirect("accounts:group_detail", name=group.name)
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def group_delete(request):
+    """Delete the selected groups: type the group's name (or "delete" for several) to confirm."""
+    names = request.POST.getlist("group") if request.method == "POST" else request.GET.getlist("group")
+    groups = list(Group.objects.filter(account=request.acting.account, name__in=names).order_by("name"))
+    if not groups:
+        messages.info(request, "Select one or more user groups to delete.")
+        return redirect("accounts:group_list")
+    expected = groups[0].name if len(groups) == 1 else "delete"
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm", "").strip() != expected:
+            error = f'To confirm deletion, enter "{expected}" in the text input field.'
+        else:
+            try:
+                with transaction.atomic():
+                    for group in groups:
+                        group_services.group_delete_with_dependents(group=group, acting=request.acting)
+            except AWSError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"{', '.join(group.name for group in groups)} deleted.")
+                return _redirect(request, reverse("accounts:group_list"))
+    context = {
+        "groups": groups,
+        "expected": expected,
+        "error": error,
+        "breadcrumbs": groups_breadcrumbs(("Delete", None)),
+    }
+    response = render_htmx(request, "accounts/group_delete.html", context, "group-dialog")
+    if error:
+        response.status_code = 422
+    return response

@@ -1,0 +1,134 @@
+from django.contrib.auth.hashers import check_password
+from django.urls import reverse
+
+from accounts.crypto import decrypt
+from accounts.models import AccessKey, LoginProfile
+from accounts.services.access_keys import access_key_create
+
+
+def hx(target):
+    return {"HX-Request": "true", "HX-Target": target}
+
+
+def _create_key(client, name="bob", **data):
+    return client.post(reverse("accounts:access_key_create", args=[name]), {"use_case": "cli", **data})
+
+
+def test_access_key_secret_is_shown_once(root_client, bob):
+    form = root_client.get(reverse("accounts:access_key_create", args=["bob"])).content.decode()
+    assert "Access key best practices &amp; alternatives" in form and "Command Line Interface (CLI)" in form
+
+    response = _create_key(root_client, description="laptop")
+    key = AccessKey.objects.get(user=bob)
+    assert response["Location"] == reverse("accounts:access_key_retrieve", args=[key.access_key_id])
+
+    first = root_client.get(response["Location"])
+    html = first.content.decode()
+    secret = decrypt(key.secret_encrypted)
+    assert secret in html and "Download .csv file" in html
+    assert "This is the only time that the secret access key can be viewed or downloaded." in html
+    assert first["Cache-Control"] == "no-store"
+    again = root_client.get(response["Location"]).content.decode()
+    assert secret not in again and 'data-testid="secret-gone"' in again
+    assert [(t.key, t.value) for t in bob.tags.all()] == [(key.access_key_id, "laptop")]
+
+
+def test_a_third_key_is_refused_with_awss_message(root_client, account, bob, root_acting):
+    access_key_create(account=account, user=bob, acting=root_acting)
+    access_key_create(account=account, user=bob, acting=root_acting)
+    response = _create_key(root_client)
+    assert response.status_code == 422
+    assert "Cannot exceed quota for AccessKeysPerUser: 2" in response.content.decode()
+    tab = root_client.get(reverse("accounts:user_detail", args=["bob"]), {"tab": "security_credentials"})
+    assert "Create access key</button>" in tab.content.decode()  # disabled at the limit
+
+
+def test_keys_are_deactivated_activated_and_deleted(root_client, account, bob, root_acting):
+    key, _ = access_key_create(account=account, user=bob, acting=root_acting)
+    url = reverse("accounts:access_key_action", args=[key.access_key_id])
+
+    fragment = root_client.post(url, {"action": "deactivate"}, headers=hx("access-keys")).content.decode()
+    assert fragment.lstrip().startswith('<section id="access-keys"')
+    key.refresh_from_db()
+    assert key.status == "Inactive"
+
+    response = root_client.post(url, {"action": "activate"})
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.status == "Active"
+
+    root_client.post(url, {"action": "delete", "confirm": "wrong"})
+    assert AccessKey.objects.filter(pk=key.pk).exists()
+    root_client.post(url, {"action": "delete", "confirm": key.access_key_id})
+    assert not AccessKey.objects.filter(pk=key.pk).exists()
+
+
+def test_root_access_keys_page_and_partial(root_client, account):
+    url = reverse("accounts:root_access_keys")
+    page = root_client.get(url).content.decode()
+    assert "<html" in page and "Root user access keys are not recommended." in page
+    fragment = root_client.get(url, headers=hx("access-keys")).content.decode()
+    assert fragment.lstrip().startswith('<section id="access-keys"')
+
+    refused = root_client.post(reverse("accounts:root_access_key_create"), {"use_case": "cli"})
+    assert refused.status_code == 422
+    assert not AccessKey.objects.exists()
+    created = root_client.post(
+        reverse("accounts:root_access_key_create"), {"use_case": "cli", "confirm_root": "1"}
+    )
+    key = AccessKey.objects.get(account=account, user=None)
+    assert created["Location"] == reverse("accounts:access_key_retrieve", args=[key.access_key_id])
+    assert decrypt(key.secret_encrypted) in root_client.get(created["Location"]).content.decode()
+
+
+def test_iam_users_cannot_reach_root_keys(client, account, bob, sign_in_as):
+    sign_in_as(client, account, bob)
+    assert client.get(reverse("accounts:root_access_keys")).status_code == 404
+    assert client.post(reverse("accounts:root_access_key_create"), {"use_case": "cli"}).status_code == 404
+
+
+def test_enable_console_access_with_a_custom_password(root_client, bob):
+    url = reverse("accounts:login_profile_manage", args=["bob"])
+    assert "Manage console access" in root_client.get(url).content.decode()
+
+    weak = root_client.post(url, {"access": "enable", "password_type": "custom", "password": "weak"})
+    assert weak.status_code == 422
+    assert "Password should have a minimum length of 8" in weak.content.decode()
+
+    response = root_client.post(
+        url,
+        {"access": "enable", "password_type": "custom", "password": "Bobs-Secret-99", "reset_required": "1"},
+    )
+    assert response["Location"] == reverse("accounts:login_profile_password", args=["bob"])
+    profile = LoginProfile.objects.get(user=bob)
+    assert check_password("Bobs-Secret-99", profile.password) and profile.password_reset_required
+    shown = root_client.get(response["Location"]).content.decode()
+    assert "Bobs-Secret-99" in shown
+    assert "Bobs-Secret-99" not in root_client.get(response["Location"]).content.decode()
+
+
+def test_reset_autogenerates_and_disable_removes_the_profile(root_client, bob):
+    LoginProfile.objects.create(user=bob, password="old-hash")
+    url = reverse("accounts:login_profile_manage", args=["bob"])
+
+    root_client.post(url, {"access": "enable", "password_type": "autogenerated"})
+    profile = LoginProfile.objects.get(user=bob)
+    assert profile.password != "old-hash" and not profile.password_reset_required
+
+    root_client.post(url, {"access": "enable", "password_type": "keep", "reset_required": "1"})
+    profile.refresh_from_db()
+    assert profile.password_reset_required
+
+    root_client.post(url, {"access": "disable"})
+    assert not LoginProfile.objects.filter(user=bob).exists()
+
+
+def test_security_credentials_tab_lists_mfa_devices_read_only(root_client, account, bob):
+    from accounts.models import MFADevice
+
+    MFADevice.objects.create(account=account, user=bob, name="bob-phone", seed_encrypted="x")
+    html = root_client.get(
+        reverse("accounts:user_detail", args=["bob"]), {"tab": "security_credentials"}, headers=hx("user-tab")
+    ).content.decode()
+    assert f"arn:aws:iam::{account.id}:mfa/bob-phone" in html
+    assert "Console sign-in" in html
