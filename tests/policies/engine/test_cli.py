@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policies.engine import evaluate
+from policies.engine.__main__ import RequestDecoder
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 ALLOW_S3 = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
@@ -96,3 +99,59 @@ def test_validate_is_dispatched_to_validation_main(monkeypatch):
     monkeypatch.setitem(sys.modules, "policies.engine.validation", fake)
     assert cli.main(["validate", "--type", "trust"]) == 1
     assert seen == [["--type", "trust"]]
+
+
+# --- the line decoder that reuses repeated policy documents ---------------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+_fields = st.sampled_from(["identityPolicies", "scps", "resourcePolicy", "context", "id", "action", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.dictionaries(_fields, _json_values, max_size=5), min_size=1, max_size=6),
+    st.sampled_from([None, 1, 2]),
+)
+def test_line_decoder_agrees_with_json_loads(objects, indent):
+    """Line after line, with policy fields repeating or not, the decoder gives what json.loads gives."""
+    decoder = RequestDecoder()
+    for obj in objects + objects:  # the second pass finds every policy field's text remembered
+        line = json.dumps(obj, indent=indent).replace("\n", " ")
+        assert decoder.decode(line) == json.loads(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"a": 1',
+        '{"a" 1}',
+        '{"a": 1,}',
+        '{"a": 1} x',
+        "{'a': 1}",
+        '{"identityPolicies": [}',
+        '{"scps": nul}',
+        "",
+    ],
+)
+def test_line_decoder_refuses_what_json_refuses(line):
+    """Malformed lines raise ValueError, as json.loads does."""
+    with pytest.raises(ValueError):
+        json.loads(line)
+    with pytest.raises(ValueError):
+        RequestDecoder().decode(line)
+
+
+def test_repeated_policy_text_gives_the_same_objects():
+    """A policy field repeated verbatim on the next line is the very same object (so compiled once)."""
+    decoder = RequestDecoder()
+    policy = json.dumps({"identityPolicies": [ALLOW_S3], "context": {"a": 1}})
+    first = decoder.decode(policy)
+    second = decoder.decode(policy.replace('"a": 1', '"a": 2'))
+    assert second["identityPolicies"] is first["identityPolicies"]
+    assert second["context"] == {"a": 2}
