@@ -6,8 +6,14 @@ import string
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
-from accounts.errors import NoSuchEntity, PasswordPolicyViolation, ValidationError
-from accounts.models import PasswordHistory, PasswordPolicy
+from accounts.errors import (
+    InvalidInput,
+    InvalidUserType,
+    NoSuchEntity,
+    PasswordPolicyViolation,
+    ValidationError,
+)
+from accounts.models import LoginProfile, PasswordHistory, PasswordPolicy
 
 from .audit import audited
 
@@ -216,3 +222,27 @@ def password_policy_delete(*, account, acting):
     deleted, _ = PasswordPolicy.objects.filter(account=account).delete()
     if not deleted:
         raise NoSuchEntity(f"The Password Policy with domain name {account.id} cannot be found.")
+
+
+def _change_params(kwargs):
+    return {"oldPassword": kwargs["old_password"], "newPassword": kwargs["new_password"]}
+
+
+@audited("ChangePassword", params=_change_params)
+def user_password_change(*, user, old_password, new_password, acting):
+    """An IAM user changes their own console password (ChangePassword): the old one must be right,
+    the new one meets the policy and was not used recently; a pending reset is then done."""
+    if acting.user is None or acting.user.pk != user.pk:
+        raise InvalidUserType("Only IAM users can change their own password.")
+    profile = LoginProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
+    if not check_password(old_password or "", profile.password):
+        raise InvalidInput("The old password is incorrect.")
+    password_check(account=user.account, password=new_password, user=user)
+    profile.password = hash_password(new_password)
+    profile.password_changed_at = timezone.now()
+    profile.password_reset_required = False
+    profile.save(update_fields=["password", "password_changed_at", "password_reset_required"])
+    password_history_record(user=user, password_hash=profile.password)
+    return profile
