@@ -1,5 +1,6 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -17,8 +18,38 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+def _url_or_none(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
 def dashboard(request):
     checks = {"Database": health.check_database(), "Message broker": health.check_broker()}
-    return render(
-        request, "dashboard.html", {"checks": checks, "breadcrumbs": [("IAM", None), ("Dashboard", None)]}
-    )
+    context = {"checks": checks, "breadcrumbs": [("IAM", None), ("Dashboard", None)]}
+    acting = request.acting
+    if acting:
+        # Local import: the accounts app builds on this project package, not the other way round.
+        from accounts.models import Group, IAMUser
+
+        account = acting.account
+        context.update(
+            account=account,
+            signin_url=request.build_absolute_uri(
+                reverse("accounts:signin_account", args=[account.signin_identifier])
+            ),
+            resources=[
+                (
+                    "User groups",
+                    Group.objects.filter(account=account).count(),
+                    _url_or_none("accounts:group_list"),
+                ),
+                (
+                    "Users",
+                    IAMUser.objects.filter(account=account).count(),
+                    _url_or_none("accounts:user_list"),
+                ),
+            ],
+        )
+    return render(request, "dashboard.html", context)

@@ -1,0 +1,213 @@
+"""The root user's security credentials page and the reusable "Assign MFA device" flow.
+
+`mfa_assign_flow` serves both the root user (here) and IAM users (the user detail page's view
+calls it with `user=`); it renders templates/accounts/mfa_assign.html, whose partial `mfa-assign`
+is swapped by HTMX between the two steps.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.errors import AWSError
+from accounts.forms_signin import MFACodesForm, MFADeviceNameForm
+from accounts.models import MFADevice
+from accounts.services.mfa import (
+    MFA_DEVICES_PER_USER,
+    mfa_device_create,
+    mfa_device_deactivate,
+    mfa_device_delete,
+    mfa_device_enable,
+    mfa_device_resync,
+    mfa_pending_seed,
+    mfa_qr_svg,
+)
+from accounts.session import console_login_required
+
+
+def render_htmx(request, template, context, partial):
+    """The whole page, or only `partial` when an HTMX request aims at it (its id is the partial's name)."""
+    if request.htmx and request.htmx.target == partial:
+        return render(request, f"{template}#{partial}", context)
+    return render(request, template, context)
+
+
+def htmx_redirect(request, url):
+    # An HTMX form swaps a partial; after success the whole page changes.
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _require_root(request):
+    if not request.acting.is_root:
+        raise Http404("The root user's security credentials are the root user's.")
+
+
+def mfa_devices(*, account, user=None):
+    """The identity's enabled devices, newest first, as the MFA table lists them."""
+    return list(
+        MFADevice.objects.filter(account=account, user=user, enabled_at__isnull=False).order_by("-enabled_at")
+    )
+
+
+def mfa_assign_flow(request, *, account, user=None, assign_url, cancel_url, success_url, breadcrumbs=()):
+    """The console's "Assign MFA device": 1) name the device, 2) scan the QR code (or type the secret)
+    and enter two consecutive codes. For the root user (user=None) or an IAM user of `account`.
+
+    The caller checks that the acting identity may manage `user`; this flow keeps every query inside
+    `account`. Context of accounts/mfa_assign.html (and its partial `mfa-assign`):
+      step          "name" or "codes"
+      owner_label   "root user" or the user's name, for the headings
+      name_form     MFADeviceNameForm (step "name")
+      device        the pending device (step "codes"), its serial_number shown
+      qr_svg, seed  the QR code as inline SVG and the base32 secret (step "codes")
+      codes_form    MFACodesForm (step "codes")
+      assign_url, cancel_url, breadcrumbs
+    """
+    context = {
+        "owner_label": user.name if user else "root user",
+        "assign_url": assign_url,
+        "cancel_url": cancel_url,
+        "breadcrumbs": list(breadcrumbs),
+        "quota": MFA_DEVICES_PER_USER,
+        "step": "name",
+        "name_form": MFADeviceNameForm(),
+    }
+    step = request.POST.get("step") if request.method == "POST" else None
+    if step == "name":
+        form = MFADeviceNameForm(request.POST)
+        context["name_form"] = form
+        if form.is_valid():
+            try:
+                device, seed = mfa_device_create(
+                    account=account, user=user, name=form.cleaned_data["name"], acting=request.acting
+                )
+            except AWSError as error:
+                form.add_error("name", error.message)
+            else:
+                context.update(_codes_step(device, seed, MFACodesForm()))
+    elif step == "codes":
+        device = MFADevice.objects.filter(
+            account=account, user=user, pk=request.POST.get("device"), enabled_at__isnull=True
+        ).first()
+        if device is None:
+            # Enabled meanwhile, or another identity's: start again.
+            messages.error(request, "The MFA device could not be found. Assign it again.")
+            return htmx_redirect(request, assign_url)
+        form = MFACodesForm(request.POST)
+        if form.is_valid():
+            try:
+                mfa_device_enable(
+                    device=device,
+                    code1=form.cleaned_data["code1"],
+                    code2=form.cleaned_data["code2"],
+                    acting=request.acting,
+                )
+            except AWSError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"MFA device assigned: {device.name}.")
+                return htmx_redirect(request, success_url)
+        context.update(_codes_step(device, mfa_pending_seed(device), form))
+    return render_htmx(request, "accounts/mfa_assign.html", context, "mfa-assign")
+
+
+def _codes_step(device, seed, form):
+    return {
+        "step": "codes",
+        "device": device,
+        "seed": seed,
+        "qr_svg": mfa_qr_svg(device=device, seed=seed),
+        "codes_form": form,
+    }
+
+
+def mfa_remove(request, *, device, success_url):
+    """The console's "Remove": deactivate, then delete the virtual device (two events, as in IAM)."""
+    try:
+        if device.enabled_at is not None:
+            mfa_device_deactivate(device=device, acting=request.acting)
+        mfa_device_delete(device=device, acting=request.acting)
+    except AWSError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"MFA device removed: {device.name}.")
+    return htmx_redirect(request, success_url)
+
+
+def _breadcrumbs(*more):
+    first = ("My security credentials", reverse("accounts:root_security_credentials") if more else None)
+    return [("IAM", reverse("dashboard")), first, *more]
+
+
+def _url_or_none(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@console_login_required
+def root_security_credentials(request):
+    """The root user's "My security credentials": account details, MFA devices, access keys."""
+    _require_root(request)
+    account = request.acting.account
+    context = {
+        "account": account,
+        "devices": mfa_devices(account=account),
+        "quota": MFA_DEVICES_PER_USER,
+        "access_keys_url": _url_or_none("accounts:root_access_keys"),
+        "breadcrumbs": _breadcrumbs(),
+    }
+    return render(request, "accounts/settings_security_credentials.html", context)
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def root_mfa_assign(request):
+    _require_root(request)
+    url = reverse("accounts:root_security_credentials")
+    return mfa_assign_flow(
+        request,
+        account=request.acting.account,
+        assign_url=reverse("accounts:root_mfa_assign"),
+        cancel_url=url,
+        success_url=url,
+        breadcrumbs=_breadcrumbs(("Assign MFA device", None)),
+    )
+
+
+@console_login_required
+@require_POST
+def root_mfa_remove(request, pk):
+    _require_root(request)
+    device = get_object_or_404(MFADevice, pk=pk, account=request.acting.account, user=None)
+    return mfa_remove(request, device=device, success_url=reverse("accounts:root_security_credentials"))
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def root_mfa_resync(request, pk):
+    """Resync: two consecutive codes from a device whose clock drifted."""
+    _require_root(request)
+    device = get_object_or_404(
+        MFADevice, pk=pk, account=request.acting.account, user=None, enabled_at__isnull=False
+    )
+    form = MFACodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mfa_device_resync(
+                device=device,
+                code1=form.cleaned_data["code1"],
+                code2=form.cleaned_data["code2"],
+                acting=request.acting,
+            )
+        except AWSError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"MFA device resynchronized: {device.name}.")
+            return redirect("accounts:root_security_credentials")
+    context = {"device": device, "form": form, "breadcrumbs": _breadcrumbs(("Resync MFA device", None))}
+    return render(request, "accounts/mfa_resync.html", context)
