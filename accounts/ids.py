@@ -34,3 +34,15 @@ def new_user_id():
 
 def new_group_id():
     return new_unique_id("AGPA")
+
+
+def new_policy_id():
+    return new_unique_id("ANPA")
+
+
+def new_role_id():
+    return new_unique_id("AROA")
+
+
+def new_instance_profile_id():
+    return new_unique_id("AIPA")

@@ -1,0 +1,85 @@
+from django.contrib import admin
+
+from .models import (
+    InlinePolicy,
+    InstanceProfile,
+    ManagedPolicy,
+    OpenIDConnectProvider,
+    PolicyAttachment,
+    PolicyTag,
+    PolicyVersion,
+    Role,
+    RoleTag,
+    SAMLProvider,
+)
+
+
+class PolicyVersionInline(admin.TabularInline):
+    model = PolicyVersion
+    extra = 0
+    fields = ["number", "created_at"]
+    readonly_fields = ["number", "created_at"]
+
+
+@admin.register(ManagedPolicy)
+class ManagedPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "path", "default_version_number", "updated_at"]
+    list_filter = [("account", admin.EmptyFieldListFilter), "path"]
+    search_fields = ["name", "arn", "policy_id", "account__id"]
+    readonly_fields = ["arn", "policy_id"]
+    inlines = [PolicyVersionInline]
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    list_display = ["policy", "number", "created_at"]
+    search_fields = ["policy__name", "policy__arn"]
+
+
+@admin.register(PolicyTag)
+class PolicyTagAdmin(admin.ModelAdmin):
+    list_display = ["policy", "key", "value"]
+    search_fields = ["key", "value", "policy__name"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "path", "role_id", "max_session_duration", "created_at"]
+    search_fields = ["name", "role_id", "account__id"]
+    readonly_fields = ["role_id", "created_at"]
+
+
+@admin.register(RoleTag)
+class RoleTagAdmin(admin.ModelAdmin):
+    list_display = ["role", "key", "value"]
+    search_fields = ["key", "value", "role__name"]
+
+
+@admin.register(PolicyAttachment)
+class PolicyAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["policy", "user", "group", "role", "attached_at"]
+    search_fields = ["policy__name", "user__name", "group__name", "role__name"]
+
+
+@admin.register(InlinePolicy)
+class InlinePolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "group", "role", "updated_at"]
+    search_fields = ["name", "user__name", "group__name", "role__name"]
+
+
+@admin.register(InstanceProfile)
+class InstanceProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "path", "role", "created_at"]
+    search_fields = ["name", "instance_profile_id", "account__id"]
+
+
+@admin.register(OpenIDConnectProvider)
+class OpenIDConnectProviderAdmin(admin.ModelAdmin):
+    list_display = ["url", "account", "created_at"]
+    search_fields = ["url", "account__id"]
+
+
+@admin.register(SAMLProvider)
+class SAMLProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "created_at"]
+    search_fields = ["name", "account__id"]

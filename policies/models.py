@@ -1,0 +1,266 @@
+"""Managed and inline policies, attachments, roles, instance profiles and identity providers."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from accounts.ids import new_instance_profile_id, new_policy_id, new_role_id
+from accounts.models import Account, Group, IAMUser
+
+AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy"
+
+
+class ManagedPolicy(models.Model):
+    """A customer managed policy (with its account) or an AWS managed policy (account empty)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="policies"
+    )
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    # Names and paths of IAM policies never change, so the ARN is stored for lookups and uniqueness.
+    arn = models.CharField(max_length=2048, unique=True)
+    policy_id = models.CharField(max_length=21, unique=True, default=new_policy_id)
+    description = models.CharField(max_length=1000, blank=True)
+    default_version_number = models.PositiveIntegerField(default=1)
+    # Version numbers are never reused: v1, v2, … even after deletions.
+    next_version_number = models.PositiveIntegerField(default=2)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                "account", Lower("name"), condition=Q(account__isnull=False), name="policy_name_unique_ci"
+            )
+        ]
+        verbose_name_plural = "managed policies"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_aws_managed(self):
+        return self.account_id is None
+
+    @property
+    def is_job_function(self):
+        return self.is_aws_managed and self.path == "/job-function/"
+
+    @property
+    def default_version_id(self):
+        return f"v{self.default_version_number}"
+
+
+class PolicyVersion(models.Model):
+    policy = models.ForeignKey(ManagedPolicy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.TextField()  # as submitted; IAM returns it URL-encoded, the console pretty-printed
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint("policy", "number", name="policyversion_unique")]
+
+    def __str__(self):
+        return f"{self.policy.name} {self.version_id}"
+
+    @property
+    def version_id(self):
+        return f"v{self.number}"
+
+    @property
+    def is_default(self):
+        return self.number == self.policy.default_version_number
+
+
+class PolicyTag(models.Model):
+    policy = models.ForeignKey(ManagedPolicy, on_delete=models.CASCADE, related_name="tags")
+    key = models.CharField(max_length=128)
+    value = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint("policy", Lower("key"), name="policytag_key_unique_ci")]
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
+
+class Role(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=64)
+    path = models.CharField(max_length=512, default="/")
+    role_id = models.CharField(max_length=21, unique=True, default=new_role_id)
+    description = models.CharField(max_length=1000, blank=True)
+    max_session_duration = models.PositiveIntegerField(default=3600)  # seconds, 3600-43200
+    trust_policy = models.TextField()
+    permissions_boundary_arn = models.CharField(max_length=2048, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_region = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [models.UniqueConstraint("account", Lower("name"), name="role_name_unique_ci")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def arn(self):
+        return f"arn:aws:iam::{self.account_id}:role{self.path}{self.name}"
+
+    @property
+    def is_service_linked(self):
+        return self.path.startswith("/aws-service-role/")
+
+
+class RoleTag(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="tags")
+    key = models.CharField(max_length=128)
+    value = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint("role", Lower("key"), name="roletag_key_unique_ci")]
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
+
+class PolicyAttachment(models.Model):
+    """A managed policy attached to exactly one user, group or role."""
+
+    policy = models.ForeignKey(ManagedPolicy, on_delete=models.CASCADE, related_name="attachments")
+    user = models.ForeignKey(
+        IAMUser, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    attached_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, group__isnull=True, role__isnull=True)
+                    | Q(user__isnull=True, group__isnull=False, role__isnull=True)
+                    | Q(user__isnull=True, group__isnull=True, role__isnull=False)
+                ),
+                name="policyattachment_one_entity",
+            ),
+            models.UniqueConstraint("policy", "user", name="policyattachment_user_unique"),
+            models.UniqueConstraint("policy", "group", name="policyattachment_group_unique"),
+            models.UniqueConstraint("policy", "role", name="policyattachment_role_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} on {self.user or self.group or self.role}"
+
+
+class InlinePolicy(models.Model):
+    """A policy embedded in exactly one user, group or role."""
+
+    name = models.CharField(max_length=128)
+    document = models.TextField()
+    user = models.ForeignKey(
+        IAMUser, on_delete=models.CASCADE, null=True, blank=True, related_name="inline_policies"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="inline_policies"
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, null=True, blank=True, related_name="inline_policies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        verbose_name_plural = "inline policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, group__isnull=True, role__isnull=True)
+                    | Q(user__isnull=True, group__isnull=False, role__isnull=True)
+                    | Q(user__isnull=True, group__isnull=True, role__isnull=False)
+                ),
+                name="inlinepolicy_one_entity",
+            ),
+            models.UniqueConstraint("user", "name", name="inlinepolicy_user_name_unique"),
+            models.UniqueConstraint("group", "name", name="inlinepolicy_group_name_unique"),
+            models.UniqueConstraint("role", "name", name="inlinepolicy_role_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class InstanceProfile(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="instance_profiles")
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    instance_profile_id = models.CharField(max_length=21, unique=True, default=new_instance_profile_id)
+    # AWS allows at most one role per instance profile.
+    role = models.ForeignKey(
+        Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="instance_profiles"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint("account", Lower("name"), name="instanceprofile_name_unique_ci")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def arn(self):
+        return f"arn:aws:iam::{self.account_id}:instance-profile{self.path}{self.name}"
+
+
+class OpenIDConnectProvider(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="oidc_providers")
+    url = models.CharField(max_length=255)  # without https://, as the ARN shows it
+    client_ids = models.JSONField(default=list)
+    thumbprints = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        constraints = [models.UniqueConstraint("account", "url", name="oidcprovider_url_unique")]
+        verbose_name = "OpenID Connect provider"
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def arn(self):
+        return f"arn:aws:iam::{self.account_id}:oidc-provider/{self.url}"
+
+
+class SAMLProvider(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="saml_providers")
+    name = models.CharField(max_length=128)
+    metadata_document = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("account", "name", name="samlprovider_name_unique")]
+        verbose_name = "SAML provider"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def arn(self):
+        return f"arn:aws:iam::{self.account_id}:saml-provider/{self.name}"
