@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.errors import AWSError
 from accounts.forms_signin import MFACodesForm, MFADeviceNameForm
@@ -26,18 +25,7 @@ from accounts.services.mfa import (
     mfa_qr_svg,
 )
 from accounts.session import console_login_required
-
-
-def render_htmx(request, template, context, partial):
-    """The whole page, or only `partial` when an HTMX request aims at it (its id is the partial's name)."""
-    if request.htmx and request.htmx.target == partial:
-        return render(request, f"{template}#{partial}", context)
-    return render(request, template, context)
-
-
-def htmx_redirect(request, url):
-    # An HTMX form swaps a partial; after success the whole page changes.
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+from iamconsole.htmx import htmx_redirect, render_htmx
 
 
 def _require_root(request):

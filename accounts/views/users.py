@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -23,6 +23,7 @@ from accounts.services.groups import group_add_user
 from accounts.services.login_profiles import generate_password, login_profile_create
 from accounts.services.users import user_delete_with_dependents
 from accounts.session import console_login_required
+from iamconsole.htmx import render_htmx
 
 PAGE_SIZE = 20
 DRAFT_KEY = "user_create_draft"
@@ -33,13 +34,6 @@ STEPS = [
     (3, "Review and create"),
     (4, "Retrieve password"),
 ]
-
-
-def render_htmx(request, template, context, partial):
-    """The whole page, or only `partial` when an HTMX request aims at it (its id is the partial's name)."""
-    if request.htmx and request.htmx.target == partial:
-        return render(request, f"{template}#{partial}", context)
-    return render(request, template, context)
 
 
 def get_user_or_404(request, name):
