@@ -11,7 +11,7 @@ or nobody at all (an unsigned, anonymous request).
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "ANONYMOUS",
@@ -99,30 +99,24 @@ class Caller:
     name: str | None = None  # user name, role name, federated user name
     session_name: str | None = None
     role_arn: str | None = None  # for sessions: the role's ARN (no path; the context may give it)
+    # Worked out once (the evaluator reads them on every request):
+    is_session: bool = field(init=False)  # session policies can apply (role / federated user sessions)
+    has_identity_policies: bool = field(init=False)  # identity policies and boundaries can apply
+    in_account: bool = field(init=False)  # belongs to an account, and so to its organization's SCPs
+    principal_arn: str | None = field(init=False)  # aws:PrincipalArn: the role's ARN for a session
 
-    @property
-    def is_session(self) -> bool:
-        """Whether session policies can apply: role sessions and federated user sessions."""
-        return self.kind in (SESSION, ROLE, FEDERATED_USER)
-
-    @property
-    def has_identity_policies(self) -> bool:
-        """Whether identity-based policies (and so boundaries) can apply to this caller."""
-        return self.kind in (USER, SESSION, ROLE, FEDERATED_USER)
-
-    @property
-    def in_account(self) -> bool:
-        """Whether the caller belongs to an AWS account (and so to its organization's SCPs)."""
-        return self.account is not None
-
-    @property
-    def principal_arn(self) -> str | None:
-        """The value of `aws:PrincipalArn`: the role's ARN for a session, else the caller's own."""
-        if self.kind in (SESSION, ROLE):
-            return self.role_arn
-        if self.kind in (USER, ROOT, FEDERATED_USER):
-            return self.arn
-        return None
+    def __post_init__(self):
+        kind = self.kind
+        object.__setattr__(self, "is_session", kind in (SESSION, ROLE, FEDERATED_USER))
+        object.__setattr__(self, "has_identity_policies", kind in (USER, SESSION, ROLE, FEDERATED_USER))
+        object.__setattr__(self, "in_account", self.account is not None)
+        if kind in (SESSION, ROLE):
+            principal_arn = self.role_arn
+        elif kind in (USER, ROOT, FEDERATED_USER):
+            principal_arn = self.arn
+        else:
+            principal_arn = None
+        object.__setattr__(self, "principal_arn", principal_arn)
 
 
 @functools.lru_cache(maxsize=4096)

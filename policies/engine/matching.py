@@ -22,8 +22,9 @@ their context do no action or resource matching at all.
 """
 
 import re
+import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from policies.engine import arn as arns
@@ -515,7 +516,10 @@ _by_id: "OrderedDict[int, tuple[Any, CompiledPolicy | MalformedPolicyDocument]]"
 _by_content: "OrderedDict[str, CompiledPolicy | MalformedPolicyDocument]" = OrderedDict()
 
 
-def _content_key(document: Any) -> str | None:
+_lock = threading.Lock()
+
+
+def _content_key(document: Any) -> str:
     # repr() of parsed JSON (dicts, lists, str, int, float, bool, None) is unambiguous and twice
     # as fast as json.dumps; documents equal but for key order simply compile twice.
     if isinstance(document, str):
@@ -528,7 +532,10 @@ def cached(document: Any) -> CompiledPolicy | None:
     key = id(document)
     hit = _by_id.get(key)
     if hit is not None and hit[0] is document and type(hit[1]) is CompiledPolicy:
-        _by_id.move_to_end(key)
+        try:  # noqa: SIM105 - cheaper than contextlib.suppress on the hot path
+            _by_id.move_to_end(key)
+        except KeyError:  # another thread evicted it meanwhile; the answer stands
+            pass
         return hit[1]
     return None
 
@@ -539,26 +546,27 @@ def compile_document(document: Any) -> CompiledPolicy:
     Documents are treated as immutable once passed in: the cache is keyed by object identity,
     so a dict changed in place after a call keeps its first compilation.
     """
+    compiled = cached(document)
+    if compiled is not None:
+        return compiled
     key = id(document)
-    hit = _by_id.get(key)
-    if hit is not None and hit[0] is document:
-        _by_id.move_to_end(key)
-        compiled = hit[1]
-    else:
-        content = _content_key(document)
-        compiled = _by_content.get(content) if content is not None else None
-        if compiled is None:
-            try:
-                compiled = CompiledPolicy(parse_policy(document))
-            except MalformedPolicyDocument as error:
-                compiled = error
-            if content is not None:
+    with _lock:  # threads of a web server share the caches; compiling is the rare, slow path
+        hit = _by_id.get(key)
+        if hit is not None and hit[0] is document:
+            compiled = hit[1]
+        else:
+            content = _content_key(document)
+            compiled = _by_content.get(content)
+            if compiled is None:
+                try:
+                    compiled = CompiledPolicy(parse_policy(document))
+                except MalformedPolicyDocument as error:
+                    compiled = error
                 _by_content[content] = compiled
                 if len(_by_content) > _BY_CONTENT_SIZE:
                     _by_content.popitem(last=False)
-        else:
-            _by_content.move_to_end(content)
-        if isinstance(document, Mapping | list | str):
+            else:
+                _by_content.move_to_end(content)
             _by_id[key] = (document, compiled)
             if len(_by_id) > _BY_ID_SIZE:
                 _by_id.popitem(last=False)
@@ -570,5 +578,6 @@ def compile_document(document: Any) -> CompiledPolicy:
 
 def clear_caches() -> None:
     """Forget every compiled policy (tests; an application that edits documents in place)."""
-    _by_id.clear()
-    _by_content.clear()
+    with _lock:
+        _by_id.clear()
+        _by_content.clear()

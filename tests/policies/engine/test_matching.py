@@ -273,3 +273,40 @@ def test_compiled_policies_are_cached_by_object_and_by_content():
     assert compile_document({**document}) is first
     other = {"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}}
     assert compile_document(other) is not first
+
+
+def test_the_cache_is_safe_to_share_between_threads(monkeypatch):
+    """Threads evaluating with a cache too small for their documents get the same answers as one thread."""
+    import threading
+
+    from policies.engine import evaluate, matching
+
+    monkeypatch.setattr(matching, "_BY_ID_SIZE", 4)
+    monkeypatch.setattr(matching, "_BY_CONTENT_SIZE", 4)
+    documents = [
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": f"s3:Get{n}*", "Resource": "*"}],
+        }
+        for n in range(40)
+    ]
+    requests = [
+        {"action": f"s3:Get{n % 7}Object", "resource": "arn:aws:s3:::b/k", "identityPolicies": [documents[n]]}
+        for n in range(40)
+    ]
+    expected = [evaluate(r)["decision"] for r in requests]
+    failures = []
+
+    def work():
+        for _ in range(25):
+            got = [evaluate(r)["decision"] for r in requests]
+            if got != expected:
+                failures.append(got)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert expected.count("allowed") == 7  # documents 0..6 allow their own action
