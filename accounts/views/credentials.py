@@ -1,10 +1,11 @@
 """Credentials pages: console access (login profiles), access keys of users and of the root user."""
 
+import importlib.util
+
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -61,12 +62,9 @@ USE_CASES = [
 
 
 def _mfa_assign_available():
-    # The MFA assignment partial belongs to the sign-in side; list devices read-only until it exists.
-    try:
-        get_template("accounts/mfa_assign.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
+    # The "Assign MFA device" flow belongs to the sign-in side (accounts.views.mfa); until it exists
+    # the tab lists the user's devices read-only.
+    return importlib.util.find_spec("accounts.views.mfa") is not None
 
 
 def access_keys_context(request, owner):
@@ -143,15 +141,19 @@ def access_key_create_view(request, name=None):
             error = "The description can have up to 256 characters."
         else:
             try:
-                key, secret = access_key_create(
-                    account=request.acting.account, user=owner, acting=request.acting
-                )
-                if owner is not None and values["description"]:
-                    from accounts.services.users import user_tag
-
-                    user_tag(
-                        user=owner, tags=[(key.access_key_id, values["description"])], acting=request.acting
+                # The key and its description tag are created together or not at all.
+                with transaction.atomic():
+                    key, secret = access_key_create(
+                        account=request.acting.account, user=owner, acting=request.acting
                     )
+                    if owner is not None and values["description"]:
+                        from accounts.services.users import user_tag
+
+                        user_tag(
+                            user=owner,
+                            tags=[(key.access_key_id, values["description"])],
+                            acting=request.acting,
+                        )
             except AWSError as exc:
                 error = exc.message
             else:
@@ -345,3 +347,40 @@ def login_profile_password(request, name):
     response = render(request, "accounts/login_profile_password.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _mfa_views():
+    try:
+        from accounts.views import mfa
+    except ImportError as exc:
+        raise Http404("Assigning MFA devices is not available yet.") from exc
+    return mfa
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def user_mfa_assign(request, name):
+    """The console's "Assign MFA device" for an IAM user, through the sign-in side's shared flow."""
+    user = get_user_or_404(request, name)
+    mfa = _mfa_views()
+    detail = _credentials_url(user)
+    return mfa.mfa_assign_flow(
+        request,
+        account=request.acting.account,
+        user=user,
+        assign_url=reverse("accounts:user_mfa_assign", args=[user.name]),
+        cancel_url=detail,
+        success_url=detail,
+        breadcrumbs=users_breadcrumbs((user.name, detail), ("Assign MFA device", None)),
+    )
+
+
+@console_login_required
+@require_POST
+def user_mfa_remove(request, name, pk):
+    """Remove (deactivate, then delete) one of the user's MFA devices."""
+    user = get_user_or_404(request, name)
+    device = MFADevice.objects.filter(account=request.acting.account, user=user, pk=pk).first()
+    if device is None:
+        raise Http404("No such MFA device.")
+    return _mfa_views().mfa_remove(request, device=device, success_url=_credentials_url(user))

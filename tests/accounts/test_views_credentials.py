@@ -33,6 +33,13 @@ def test_access_key_secret_is_shown_once(root_client, bob):
     assert [(t.key, t.value) for t in bob.tags.all()] == [(key.access_key_id, "laptop")]
 
 
+def test_an_invalid_description_creates_no_key(root_client, bob):
+    response = _create_key(root_client, description="alice's laptop")
+    assert response.status_code == 422
+    assert "Member must satisfy regular expression pattern" in response.content.decode()
+    assert not AccessKey.objects.exists()
+
+
 def test_a_third_key_is_refused_with_awss_message(root_client, account, bob, root_acting):
     access_key_create(account=account, user=bob, acting=root_acting)
     access_key_create(account=account, user=bob, acting=root_acting)
