@@ -139,3 +139,10 @@ def test_security_credentials_tab_lists_mfa_devices_read_only(root_client, accou
     ).content.decode()
     assert f"arn:aws:iam::{account.id}:mfa/bob-phone" in html
     assert "Console sign-in" in html
+
+
+def test_the_access_keys_partial_loads_itself_where_keys_were_not_given(db):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("accounts/access_keys.html#access-keys", {})
+    assert 'hx-get="/security-credentials/access-keys/"' in html and 'hx-trigger="load"' in html
