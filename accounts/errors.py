@@ -81,3 +81,10 @@ class InvalidUserType(AWSError):
     code = "InvalidUserType"
     status = 400
     sender_fault = True
+
+
+class UnmodifiableEntity(AWSError):
+    # Service-linked roles: only the service that owns one may change its trust or permissions.
+    code = "UnmodifiableEntity"
+    status = 400
+    sender_fault = True
