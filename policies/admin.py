@@ -11,6 +11,7 @@ from .models import (
     Role,
     RoleTag,
     SAMLProvider,
+    ServiceLinkedRoleDeletion,
 )
 
 
@@ -83,3 +84,11 @@ class OpenIDConnectProviderAdmin(admin.ModelAdmin):
 class SAMLProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "account", "created_at"]
     search_fields = ["name", "account__id"]
+
+
+@admin.register(ServiceLinkedRoleDeletion)
+class ServiceLinkedRoleDeletionAdmin(admin.ModelAdmin):
+    list_display = ["role_name", "account", "status", "created_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["role_name", "task_id", "account__id"]
+    readonly_fields = ["task_id", "created_at", "updated_at"]

@@ -264,3 +264,34 @@ class SAMLProvider(models.Model):
     @property
     def arn(self):
         return f"arn:aws:iam::{self.account_id}:saml-provider/{self.name}"
+
+
+class ServiceLinkedRoleDeletion(models.Model):
+    """A DeleteServiceLinkedRole task: the role goes in a Celery task whose status the caller polls."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "NOT_STARTED"
+        IN_PROGRESS = "IN_PROGRESS"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="slr_deletions")
+    # The role row is gone once the task succeeds; its name and ARN stay for the status page.
+    role = models.ForeignKey(
+        Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="deletion_tasks"
+    )
+    role_name = models.CharField(max_length=64)
+    role_arn = models.CharField(max_length=2048)
+    # task/aws-service-role/SERVICE/ROLE-NAME/UUID, as GetServiceLinkedRoleDeletionStatus takes it.
+    task_id = models.CharField(max_length=1000, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "service-linked role deletion"
+
+    def __str__(self):
+        return f"{self.role_name} {self.status}"
