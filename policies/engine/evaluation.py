@@ -50,6 +50,7 @@ from dataclasses import replace
 from typing import Any
 
 from policies.engine import arn as arns
+from policies.engine import matching
 from policies.engine.arn import InvalidPrincipal, account_of_resource, parse_caller
 from policies.engine.context import Context, normalise_value
 from policies.engine.document import MalformedPolicyDocument
@@ -188,19 +189,34 @@ def _caller(principal: Any) -> tuple[arns.Caller, tuple]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The context. The clock is formatted once a second.
+# The context. The keys AWS derives (the caller's, the clock's) make a base that each request's
+# own values are laid over; the base is made once per caller and second.
 
-_clock: list = [None, None, None]
+_bases: dict[tuple, dict] = {}
+_base_second: list = [None]
+
+
+def _base(derived: tuple) -> dict:
+    second = int(time.time())
+    if _base_second[0] != second:
+        _bases.clear()
+        _base_second[0] = second
+    base = _bases.get(derived)
+    if base is None:
+        base = dict(derived)
+        base["aws:currenttime"] = (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)),)
+        base["aws:epochtime"] = (str(second),)
+        _bases[derived] = base
+    return base
 
 
 def build_context(values: Any, derived: tuple) -> Context:
     """The request context, plus the keys AWS derives that the request did not give."""
-    # Context's own normalisation, with a fast path for plain strings (most values); it is built
-    # on every request.
-    held: dict[str, tuple[str, ...]] = {}
+    held = _base(derived).copy()
     if values is not None:
         if type(values) is not dict and not isinstance(values, Mapping):
             raise InvalidRequest("context must be an object")
+        # Context's own normalisation, with a fast path for plain strings (most values).
         for key, value in values.items():
             if type(key) is not str:
                 raise InvalidRequest("context keys must be strings")
@@ -211,20 +227,8 @@ def build_context(values: Any, derived: tuple) -> Context:
                 value = normalise_value(value)
             except TypeError as error:
                 raise InvalidRequest(f"context: {key}: {error}") from None
-            if value is not None:
+            if value is not None:  # a key given as null is not in the request (as in Context)
                 held[key.lower()] = value
-    for key, value in derived:
-        if key not in held:
-            held[key] = value
-    second = int(time.time())
-    if _clock[0] != second:
-        _clock[1] = (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)),)
-        _clock[2] = (str(second),)
-        _clock[0] = second
-    if "aws:currenttime" not in held:
-        held["aws:currenttime"] = _clock[1]
-    if "aws:epochtime" not in held:
-        held["aws:epochtime"] = _clock[2]
     ctx = Context()
     ctx.values = held
     return ctx
@@ -233,6 +237,7 @@ def build_context(values: Any, derived: tuple) -> Context:
 # ---------------------------------------------------------------------------------------------
 # Reading the request's policies. Paths ("identityPolicies[2]", "scps[1][0]") are made once.
 
+_by_id_get = matching._by_id.get
 _IDENTITY_PATHS = tuple(f"identityPolicies[{i}]" for i in range(64))
 _SESSION_PATHS = tuple(f"sessionPolicy[{i}]" for i in range(16))
 _LEVEL_PATHS = {
@@ -257,8 +262,11 @@ def _compile_list(documents: Any, key: str, paths: tuple) -> list[tuple[str, Com
     known = len(paths)
     for i, document in enumerate(documents):
         path = paths[i] if i < known else f"{key}[{i}]"
-        policy = cached(document)
-        out.append((path, policy if policy is not None else _compile(document, path)))
+        hit = _by_id_get(id(document))
+        if hit is not None and hit[0] is document and type(hit[1]) is CompiledPolicy:
+            out.append((path, hit[1]))  # the cache's fast path, inlined: most requests end here
+        else:
+            out.append((path, _compile(document, path)))
     return out
 
 

@@ -326,6 +326,26 @@ ROWS = [
         None,
     ),
     (
+        "a-context-key-given-as-null-is-absent-and-derived",
+        {
+            "identityPolicies": [doc(allow(Condition={"StringEquals": {"aws:username": "alice"}}))],
+            "context": {"aws:username": None},
+        },
+        "allowed",
+        None,
+        None,
+    ),
+    (
+        "a-context-value-overrides-a-derived-one",
+        {
+            "identityPolicies": [doc(allow(Condition={"StringEquals": {"aws:username": "alice"}}))],
+            "context": {"AWS:UserName": "mallory"},
+        },
+        "implicitDeny",
+        "identity",
+        set(),
+    ),
+    (
         "aws-username-is-not-derived-for-a-session",
         {
             "principal": SESSION,
