@@ -15,6 +15,18 @@ def hx(target):
     return {**HX, "HX-Target": target}
 
 
+@pytest.mark.parametrize(
+    "url_name",
+    ["accounts:user_list", "accounts:user_create", "accounts:group_list", "accounts:root_access_keys"],
+)
+def test_signed_out_visitors_are_sent_to_sign_in(client, db, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:signin"))
+    assert f"next={url.replace('/', '%2F')}" in response["Location"]
+
+
 def test_users_list_shows_the_console_columns(root_client, account, bob, root_acting):
     group = GroupFactory(account=account, name="developers")
     group_add_user(group=group, user=bob, acting=root_acting)
