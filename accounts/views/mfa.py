@@ -8,7 +8,7 @@ is swapped by HTMX between the two steps.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError
@@ -25,6 +25,7 @@ from accounts.services.mfa import (
     mfa_qr_svg,
 )
 from accounts.session import console_login_required
+from accounts.views.credentials import access_keys_context
 from iamconsole.htmx import htmx_redirect, render_htmx
 
 
@@ -130,13 +131,6 @@ def _breadcrumbs(*more):
     return [("IAM", reverse("dashboard")), first, *more]
 
 
-def _url_or_none(name):
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 @console_login_required
 def root_security_credentials(request):
     """The root user's "My security credentials": account details, MFA devices, access keys."""
@@ -146,7 +140,8 @@ def root_security_credentials(request):
         "account": account,
         "devices": mfa_devices(account=account),
         "quota": MFA_DEVICES_PER_USER,
-        "access_keys_url": _url_or_none("accounts:root_access_keys"),
+        # The access keys section is the identities side's partial, with its own context.
+        **access_keys_context(request, None),
         "breadcrumbs": _breadcrumbs(),
     }
     return render(request, "accounts/settings_security_credentials.html", context)
