@@ -114,7 +114,8 @@ def _continue(request):
         mfa_used=data["mfa"],
         login_to=request.build_absolute_uri(data["next"]),
     )
-    sign_in(request, account=account, user=user)  # a new session key; the pending record goes with the old
+    request.session.pop(PENDING_KEY, None)
+    sign_in(request, account=account, user=user)  # a new session key
     return redirect(data["next"])
 
 

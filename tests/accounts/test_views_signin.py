@@ -226,6 +226,7 @@ def test_iam_user_signs_in_with_account_id_user_name_and_password(client, accoun
 
     assert response.status_code == 302 and response.url == "/"
     assert _signed_in_as(client) == {"account": account.id, "user": bob.pk}
+    assert PENDING_KEY not in client.session
     event = _logins().get()
     assert event.user_identity["type"] == "IAMUser"
     assert event.user_identity["userName"] == "bob"
