@@ -1,17 +1,26 @@
 import datetime
 
 import pytest
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
-from accounts.errors import NoSuchEntity, PasswordPolicyViolation, ValidationError
+from accounts.acting import Acting
+from accounts.errors import (
+    InvalidInput,
+    InvalidUserType,
+    NoSuchEntity,
+    PasswordPolicyViolation,
+    ValidationError,
+)
 from accounts.models import AuditEvent, LoginProfile, PasswordHistory, PasswordPolicy
+from accounts.services.audit import REDACTED
 from accounts.services.passwords import (
     password_check,
     password_expired,
     password_history_record,
     password_policy_delete,
     password_policy_update,
+    user_password_change,
 )
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +270,64 @@ def test_password_check_is_a_read_and_writes_nothing(account, bob):
 
     assert not AuditEvent.objects.exists()
     assert not PasswordHistory.objects.exists()
+
+
+# --- ChangePassword (the user's own password) -----------------------------------------------------
+
+
+@pytest.fixture
+def bob_acting(bob):
+    return Acting(account=bob.account, user=bob, source_ip="198.51.100.8", user_agent="pytest")
+
+
+def test_user_changes_own_password(account, bob, bob_acting):
+    profile = LoginProfile.objects.create(
+        user=bob, password=make_password("Old-Passw0rd-1"), password_reset_required=True
+    )
+
+    user_password_change(
+        user=bob, old_password="Old-Passw0rd-1", new_password="New-Passw0rd-2", acting=bob_acting
+    )
+
+    profile.refresh_from_db()
+    assert check_password("New-Passw0rd-2", profile.password)
+    assert profile.password_reset_required is False
+    assert PasswordHistory.objects.filter(user=bob).count() == 1
+    event = AuditEvent.objects.get(event_name="ChangePassword")
+    assert event.request_parameters == {"oldPassword": REDACTED, "newPassword": REDACTED}
+    assert event.user_identity["userName"] == "bob"
+
+
+def test_change_password_refuses_a_wrong_old_password(account, bob, bob_acting):
+    LoginProfile.objects.create(user=bob, password=make_password("Old-Passw0rd-1"))
+
+    with pytest.raises(InvalidInput) as caught:
+        user_password_change(user=bob, old_password="nope", new_password="New-Passw0rd-2", acting=bob_acting)
+
+    assert caught.value.message == "The old password is incorrect."
+    assert AuditEvent.objects.get(event_name="ChangePassword").error_code == "InvalidInput"
+
+
+def test_change_password_follows_the_policy(account, bob, bob_acting):
+    LoginProfile.objects.create(user=bob, password=make_password("Old-Passw0rd-1"))
+
+    with pytest.raises(PasswordPolicyViolation):
+        user_password_change(user=bob, old_password="Old-Passw0rd-1", new_password="weak", acting=bob_acting)
+
+
+def test_change_password_needs_a_login_profile(account, bob, bob_acting):
+    with pytest.raises(NoSuchEntity) as caught:
+        user_password_change(user=bob, old_password="x", new_password="New-Passw0rd-2", acting=bob_acting)
+
+    assert caught.value.message == "Login Profile for User bob cannot be found."
+
+
+def test_only_the_user_changes_their_own_password(account, bob, root_acting):
+    LoginProfile.objects.create(user=bob, password=make_password("Old-Passw0rd-1"))
+
+    with pytest.raises(InvalidUserType) as caught:
+        user_password_change(
+            user=bob, old_password="Old-Passw0rd-1", new_password="New-Passw0rd-2", acting=root_acting
+        )
+
+    assert caught.value.message == "Only IAM users can change their own password."
