@@ -1,0 +1,152 @@
+"""Which policies apply to a user, group or role, and how: directly, from a group, inline, as a boundary.
+
+One reading serves the Permissions tabs and the enforcement that feeds the policy engine, so what a
+trainee sees on a tab is what decides a request. A fixed number of queries, whatever the counts.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, Subquery
+
+from accounts.models import GroupMembership
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
+
+# A boundary naming a policy that no longer exists still bounds: it allows nothing.
+EMPTY_BOUNDARY = '{"Version": "2012-10-17", "Statement": []}'
+
+
+def policy_type_label(policy):
+    """The console's Type column for a managed policy."""
+    if policy.is_job_function:
+        return "AWS managed - job function"
+    return "AWS managed" if policy.is_aws_managed else "Customer managed"
+
+
+@dataclass
+class PermissionRow:
+    """One line of a Permissions tab."""
+
+    name: str
+    type: str
+    attached_via: str  # "Directly", "Inline" or "Group NAME"
+    arn: str | None  # None for an inline policy
+    document: str
+    policy: ManagedPolicy | None = None
+    inherited: bool = False  # from a group: removed on the group, not here
+
+    @property
+    def key(self):
+        """The value a Remove checkbox posts."""
+        return f"managed:{self.arn}" if self.arn else f"inline:{self.name}"
+
+    @property
+    def pretty_document(self):
+        try:
+            return json.dumps(json.loads(self.document), indent=4)
+        except ValueError:
+            return self.document
+
+
+@dataclass
+class EntityPermissions:
+    rows: list
+    boundary: ManagedPolicy | None  # with `document` annotated
+    boundary_arn: str
+
+    @property
+    def boundary_document(self):
+        if not self.boundary_arn:
+            return None
+        return self.boundary.document if self.boundary is not None else EMPTY_BOUNDARY
+
+
+def _default_document(policy_ref, number_ref):
+    return Subquery(
+        PolicyVersion.objects.filter(policy=OuterRef(policy_ref), number=OuterRef(number_ref)).values(
+            "document"
+        )[:1]
+    )
+
+
+def _managed(q):
+    return (
+        PolicyAttachment.objects.filter(q)
+        .select_related("policy", "group")
+        .annotate(document=_default_document("policy_id", "policy__default_version_number"))
+    )
+
+
+def _boundary(arn):
+    if not arn:
+        return None
+    return (
+        ManagedPolicy.objects.filter(arn=arn)
+        .annotate(document=_default_document("pk", "default_version_number"))
+        .first()
+    )
+
+
+def _sort_key(row):
+    order = 0 if row.attached_via == "Directly" else 1 if row.attached_via == "Inline" else 2
+    return (order, row.attached_via.lower(), row.name.lower())
+
+
+def entity_permissions(*, user=None, group=None, role=None):
+    """Every policy of one user, group or role, with how it applies, and its boundary (3 queries at most)."""
+    if user is not None:
+        groups = GroupMembership.objects.filter(user=user).values("group")
+        managed_q, inline_q = Q(user=user) | Q(group__in=groups), Q(user=user) | Q(group__in=groups)
+        entity = user
+    elif group is not None:
+        managed_q = inline_q = Q(group=group)
+        entity = group
+    elif role is not None:
+        managed_q = inline_q = Q(role=role)
+        entity = role
+    else:
+        raise TypeError("pass one of user, group or role")
+    rows = []
+    for attachment in _managed(managed_q):
+        inherited = user is not None and attachment.group_id is not None
+        rows.append(
+            PermissionRow(
+                name=attachment.policy.name,
+                type=policy_type_label(attachment.policy),
+                attached_via=f"Group {attachment.group.name}" if inherited else "Directly",
+                arn=attachment.policy.arn,
+                document=attachment.document or "",
+                policy=attachment.policy,
+                inherited=inherited,
+            )
+        )
+    for inline in InlinePolicy.objects.filter(inline_q).select_related("group"):
+        inherited = user is not None and inline.group_id is not None
+        rows.append(
+            PermissionRow(
+                name=inline.name,
+                type="Customer inline",
+                attached_via=f"Group {inline.group.name}" if inherited else "Inline",
+                arn=None,
+                document=inline.document,
+                inherited=inherited,
+            )
+        )
+    rows.sort(key=_sort_key)
+    boundary_arn = getattr(entity, "permissions_boundary_arn", "")
+    return EntityPermissions(rows=rows, boundary=_boundary(boundary_arn), boundary_arn=boundary_arn)
+
+
+def policies_in_play(*, user=None, role=None):
+    """The documents the engine weighs for a user or role.
+
+    {"identity": [(source, name, arn or None, document)], "boundary": document or None}; source is
+    "Directly", "Inline" or "Group NAME", as the Permissions tab shows it.
+    """
+    if (user is None) == (role is None):
+        raise TypeError("pass exactly one of user or role")
+    permissions = entity_permissions(user=user, role=role)
+    return {
+        "identity": [(row.attached_via, row.name, row.arn, row.document) for row in permissions.rows],
+        "boundary": permissions.boundary_document,
+    }
