@@ -1,0 +1,96 @@
+"""Instance profiles: the containers EC2 passes a role through, with at most one role each."""
+
+from django.db import IntegrityError, transaction
+
+from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from accounts.services.audit import audited
+from accounts.services.users import ensure_same_account, validate_name, validate_path
+from policies.models import InstanceProfile, Role
+
+PROFILE_NAME_MAX = 128
+ROLES_PER_PROFILE = 1
+
+
+def profile_not_found(name):
+    return NoSuchEntity(f"Instance Profile {name} cannot be found.")
+
+
+def profile_exists(name):
+    return EntityAlreadyExists(f"Instance Profile {name} already exists.")
+
+
+def profile_elements(profile):
+    """CloudTrail's `instanceProfile` response element."""
+    return {
+        "path": profile.path,
+        "instanceProfileName": profile.name,
+        "instanceProfileId": profile.instance_profile_id,
+        "arn": profile.arn,
+        "createDate": profile.created_at.isoformat() if profile.created_at else None,
+        "roles": [],
+    }
+
+
+@audited(
+    "CreateInstanceProfile",
+    params=lambda kw: {"instanceProfileName": kw["name"], "path": kw.get("path", "/")},
+    response=lambda profile: {"instanceProfile": profile_elements(profile)},
+)
+def instance_profile_create(*, account, name, path="/", acting):
+    """Create an instance profile; names are unique in the account ignoring case."""
+    validate_name(name, field="instanceProfileName", max_length=PROFILE_NAME_MAX)
+    validate_path(path)
+    if InstanceProfile.objects.filter(account=account, name__iexact=name).exists():
+        raise profile_exists(name)
+    try:
+        with transaction.atomic():
+            return InstanceProfile.objects.create(account=account, name=name, path=path)
+    except IntegrityError as exc:  # a concurrent create took the name first
+        raise profile_exists(name) from exc
+
+
+@audited(
+    "AddRoleToInstanceProfile",
+    params=lambda kw: {"instanceProfileName": kw["profile"].name, "roleName": kw["role"].name},
+)
+def instance_profile_add_role(*, profile, role, acting):
+    """Put a role in a profile; a profile holds one role at most (LimitExceeded)."""
+    ensure_same_account(profile, acting, profile_not_found(profile.name).message)
+    ensure_same_account(role, acting, f"The role with name {role.name} cannot be found.")
+    # Lock the profile so that two concurrent adds cannot both see it empty.
+    locked = InstanceProfile.objects.select_for_update().get(pk=profile.pk)
+    if locked.role_id is not None:
+        raise LimitExceeded(
+            f"Cannot exceed quota for InstanceSessionsPerInstanceProfile: {ROLES_PER_PROFILE}"
+        )
+    Role.objects.filter(pk=role.pk).select_for_update().first()
+    locked.role = role
+    locked.save(update_fields=["role"])
+    profile.role = role
+    return profile
+
+
+@audited(
+    "RemoveRoleFromInstanceProfile",
+    params=lambda kw: {"instanceProfileName": kw["profile"].name, "roleName": kw["role"].name},
+)
+def instance_profile_remove_role(*, profile, role, acting):
+    """Take the role out of a profile; NoSuchEntity when the profile does not hold it."""
+    ensure_same_account(profile, acting, profile_not_found(profile.name).message)
+    locked = InstanceProfile.objects.select_for_update().get(pk=profile.pk)
+    if locked.role_id != role.pk:
+        raise NoSuchEntity(f"The role with name {role.name} cannot be found.")
+    locked.role = None
+    locked.save(update_fields=["role"])
+    profile.role = None
+    return profile
+
+
+@audited("DeleteInstanceProfile", params=lambda kw: {"instanceProfileName": kw["profile"].name})
+def instance_profile_delete(*, profile, acting):
+    """Delete an empty instance profile; DeleteConflict while it holds a role."""
+    ensure_same_account(profile, acting, profile_not_found(profile.name).message)
+    locked = InstanceProfile.objects.select_for_update().get(pk=profile.pk)
+    if locked.role_id is not None:
+        raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+    locked.delete()

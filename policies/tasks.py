@@ -1,0 +1,11 @@
+"""Celery tasks of the policies app: thin wrappers that load by id and call a service."""
+
+from celery import shared_task
+
+
+@shared_task
+def delete_service_linked_role(deletion_id):
+    """DeleteServiceLinkedRole's work, run after the request that started it has committed."""
+    from policies.services.roles import service_linked_role_deletion_run
+
+    return service_linked_role_deletion_run(deletion_id=deletion_id)
