@@ -119,16 +119,16 @@ def _device_params(kwargs):
 def mfa_device_create(*, account, user=None, name, acting):
     """A new virtual MFA device for an IAM user (or the root user when `user` is None): (device, seed).
 
-    The seed is returned once to show as a QR code and as text; it is stored encrypted. A device the
-    same identity left unfinished under the same name is replaced, as when the console's dialog is
-    opened again.
+    The seed is returned once to show as a QR code and as text; it is stored encrypted. An identity
+    has at most one unfinished device: a new one replaces it, as when the console's dialog is opened
+    again (and abandoned dialogs cannot pile up).
     """
     if account.id != acting.account.id or (user is not None and user.account_id != account.id):
         raise NoSuchEntity(f"The user with name {user.name if user else 'root'} cannot be found.")
     name = (name or "").strip()
     _validate_name(name)
     _check_quota(account=account, user=user)
-    _owner_devices(account=account, user=user).filter(name=name, enabled_at__isnull=True).delete()
+    _owner_devices(account=account, user=user).filter(enabled_at__isnull=True).delete()
     if MFADevice.objects.filter(account=account, name=name).exists():
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
     seed = pyotp.random_base32(length=SEED_LENGTH)

@@ -4,7 +4,7 @@ password recovery, and the CloudTrail ConsoleLogin events they leave."""
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -181,6 +181,8 @@ def root_authenticate(*, email, password, client, login_to=""):
         raise _throttled(
             client=client, account=account, is_root=True, known=account is not None, login_to=login_to
         )
+    if account is None:
+        make_password(password or "")  # as long as a real check: the time taken tells nothing
     if account is None or not account.check_root_password(password or ""):
         raise _refuse(
             identity=identity,
@@ -219,6 +221,8 @@ def user_authenticate(*, account, account_identifier, user_name, password, clien
     if is_throttled(identity=identity, source_ip=client.source_ip):
         raise _throttled(client=client, account=account, user=user, is_root=False, known=user is not None)
     profile = getattr(user, "login_profile", None) if user else None
+    if profile is None:
+        make_password(password or "")  # as long as a real check: the time taken tells nothing
     if profile is None or not check_password(password or "", profile.password):
         raise _refuse(
             identity=identity,

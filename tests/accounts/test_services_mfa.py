@@ -120,12 +120,13 @@ def test_create_refuses_a_name_in_use_in_the_account(account, bob, root_acting):
     assert caught.value.message == "MFADevice entity at the same path and name already exists."
 
 
-def test_create_again_replaces_the_unfinished_device_of_the_same_identity(account, root_acting):
+def test_create_again_replaces_the_unfinished_device_of_the_same_identity(account, bob, root_acting):
     first, _ = mfa_device_create(account=account, name="phone", acting=root_acting)
+    bobs, _ = mfa_device_create(account=account, user=bob, name="bob-phone", acting=root_acting)
 
-    second, _ = mfa_device_create(account=account, name="phone", acting=root_acting)
+    second, _ = mfa_device_create(account=account, name="other-phone", acting=root_acting)
 
-    assert list(MFADevice.objects.values_list("pk", flat=True)) == [second.pk]
+    assert set(MFADevice.objects.values_list("pk", flat=True)) == {second.pk, bobs.pk}
     assert first.pk != second.pk
 
 
