@@ -1,0 +1,180 @@
+"""Identity providers: OpenID Connect (URL, audiences, thumbprints) and SAML 2.0 (name, metadata)."""
+
+import re
+import xml.etree.ElementTree as ET
+
+from django.db import IntegrityError, transaction
+
+from accounts.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
+from accounts.services.audit import audited
+from accounts.services.users import constraint_error, ensure_same_account
+from policies.models import OpenIDConnectProvider, SAMLProvider
+
+URL_MAX = 255
+CLIENT_ID_MAX = 255
+CLIENT_IDS_MAX = 100
+THUMBPRINTS_MAX = 5
+SAML_NAME_MAX = 128
+SAML_NAME_PATTERN = r"[\w._-]+"
+METADATA_MIN = 1000
+METADATA_MAX = 10_000_000
+SAML_METADATA_NS = "urn:oasis:names:tc:SAML:2.0:metadata"
+
+
+def oidc_not_found(arn):
+    return NoSuchEntity(f"OpenIDConnect Provider not found for arn {arn}")
+
+
+def saml_not_found(arn):
+    return NoSuchEntity(f"SAMLProvider {arn} not found")
+
+
+def _validate_url(url):
+    if len(url) > URL_MAX:
+        raise constraint_error(url, "url", f"Member must have length less than or equal to {URL_MAX}")
+    rest = url.removeprefix("https://")
+    # IAM takes only https URLs with a host (the ARN names the host and path).
+    if not url.startswith("https://") or not rest or rest.startswith("/") or any(c.isspace() for c in rest):
+        raise ValidationError("Invalid Open ID Connect Provider URL")
+    return rest
+
+
+def _validate_client_ids(client_ids):
+    client_ids = list(dict.fromkeys(client_id.strip() for client_id in client_ids if client_id.strip()))
+    if len(client_ids) > CLIENT_IDS_MAX:
+        raise LimitExceeded(f"Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: {CLIENT_IDS_MAX}")
+    for client_id in client_ids:
+        if len(client_id) > CLIENT_ID_MAX:
+            raise constraint_error(
+                client_ids,
+                "clientIDList",
+                "Member must satisfy constraint: [Member must have length less than or equal to 255, "
+                "Member must have length greater than or equal to 1]",
+            )
+    return client_ids
+
+
+def _validate_thumbprints(thumbprints):
+    thumbprints = [thumbprint.strip() for thumbprint in thumbprints if thumbprint.strip()]
+    if len(thumbprints) > THUMBPRINTS_MAX:
+        raise InvalidInput("Thumbprint list must contain fewer than 5 entries.")
+    for thumbprint in thumbprints:
+        if len(thumbprint) != 40:
+            raise constraint_error(
+                thumbprints,
+                "thumbprintList",
+                "Member must satisfy constraint: [Member must have length less than or equal to 40, "
+                "Member must have length greater than or equal to 40]",
+            )
+        if not re.fullmatch(r"[0-9A-Fa-f]{40}", thumbprint):
+            # A thumbprint is the hex SHA-1 of the certificate (this wording is the console's own).
+            raise InvalidInput(f"The thumbprint {thumbprint} is not a 40-character hexadecimal string.")
+    return [thumbprint.lower() for thumbprint in thumbprints]
+
+
+@audited(
+    "CreateOpenIDConnectProvider",
+    params=lambda kw: {
+        "url": kw["url"],
+        "clientIDList": list(kw.get("client_ids", [])),
+        "thumbprintList": list(kw.get("thumbprints", [])),
+    },
+    response=lambda provider: {"openIDConnectProviderArn": provider.arn},
+)
+def oidc_provider_create(*, account, url, client_ids=(), thumbprints=(), acting):
+    """Create an OIDC provider: an https URL (once per account), up to 100 audiences and 5 thumbprints."""
+    url = url.strip()
+    host_and_path = _validate_url(url)
+    client_ids = _validate_client_ids(client_ids)
+    thumbprints = _validate_thumbprints(thumbprints)
+    exists = EntityAlreadyExists(f"Provider with url {url} already exists.")
+    if OpenIDConnectProvider.objects.filter(account=account, url=host_and_path).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            return OpenIDConnectProvider.objects.create(
+                account=account, url=host_and_path, client_ids=client_ids, thumbprints=thumbprints
+            )
+    except IntegrityError as exc:
+        raise exists from exc
+
+
+@audited("DeleteOpenIDConnectProvider", params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn})
+def oidc_provider_delete(*, provider, acting):
+    """Delete an OIDC provider (roles that trust it keep naming its ARN, as in IAM)."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    provider.delete()
+
+
+def _validate_metadata(document):
+    if len(document) < METADATA_MIN:
+        raise constraint_error(
+            document,
+            "sAMLMetadataDocument",
+            f"Member must have length greater than or equal to {METADATA_MIN}",
+        )
+    if len(document) > METADATA_MAX:
+        # The message would quote the whole document; its start is enough to recognise it.
+        raise constraint_error(
+            document[:64] + "...",
+            "sAMLMetadataDocument",
+            f"Member must have length less than or equal to {METADATA_MAX}",
+        )
+    # No DTDs: entity expansion has no place in SAML metadata and is how XML bombs work.
+    if "<!DOCTYPE" in document.upper() or "<!ENTITY" in document.upper():
+        raise InvalidInput("Could not parse metadata")
+    try:
+        root = ET.fromstring(document)
+    except ET.ParseError as exc:
+        raise InvalidInput("Could not parse metadata") from exc
+    tag = f"{{{SAML_METADATA_NS}}}EntityDescriptor"
+    if root.tag != tag and root.find(f".//{tag}") is None:
+        raise InvalidInput("Could not parse metadata")
+    return document
+
+
+@audited(
+    "CreateSAMLProvider",
+    # CloudTrail shows the metadata document; the audit keeps its size, not up to 10 MB of XML.
+    params=lambda kw: {"name": kw["name"], "sAMLMetadataDocumentLength": len(kw["metadata_document"])},
+    response=lambda provider: {"sAMLProviderArn": provider.arn},
+)
+def saml_provider_create(*, account, name, metadata_document, acting):
+    """Create a SAML provider from the IdP's metadata document (XML with an EntityDescriptor)."""
+    if not name:
+        raise constraint_error(name, "name", "Member must have length greater than or equal to 1")
+    if len(name) > SAML_NAME_MAX:
+        raise constraint_error(name, "name", f"Member must have length less than or equal to {SAML_NAME_MAX}")
+    if not re.fullmatch(SAML_NAME_PATTERN, name, re.ASCII):
+        raise constraint_error(
+            name, "name", f"Member must satisfy regular expression pattern: {SAML_NAME_PATTERN}"
+        )
+    _validate_metadata(metadata_document)
+    exists = EntityAlreadyExists(f"Provider with name {name} already exists.")
+    if SAMLProvider.objects.filter(account=account, name=name).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            return SAMLProvider.objects.create(
+                account=account, name=name, metadata_document=metadata_document
+            )
+    except IntegrityError as exc:
+        raise exists from exc
+
+
+@audited("DeleteSAMLProvider", params=lambda kw: {"sAMLProviderArn": kw["provider"].arn})
+def saml_provider_delete(*, provider, acting):
+    """Delete a SAML provider."""
+    ensure_same_account(provider, acting, saml_not_found(provider.arn).message)
+    provider.delete()
+
+
+def saml_entity_id(provider):
+    """The IdP's entityID from its metadata, for the provider's page."""
+    try:
+        root = ET.fromstring(provider.metadata_document)
+    except ET.ParseError:
+        return ""
+    tag = f"{{{SAML_METADATA_NS}}}EntityDescriptor"
+    node = root if root.tag == tag else root.find(f".//{tag}")
+    return node.get("entityID", "") if node is not None else ""

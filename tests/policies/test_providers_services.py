@@ -1,0 +1,192 @@
+"""Identity provider services: CreateOpenIDConnectProvider and CreateSAMLProvider rules, delete."""
+
+import pytest
+
+from accounts.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
+from accounts.models import AuditEvent
+from policies.models import OpenIDConnectProvider, SAMLProvider
+from policies.services.providers import (
+    oidc_provider_create,
+    oidc_provider_delete,
+    saml_entity_id,
+    saml_provider_create,
+    saml_provider_delete,
+)
+
+pytestmark = pytest.mark.django_db
+
+THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
+
+
+def saml_metadata(entity_id="https://idp.example.com/saml", padding=1000):
+    """A SAML 2.0 metadata document of at least 1,000 characters, as IdPs publish them."""
+    certificate = "MIIC" + "A" * padding
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity_id}">'
+        '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+        '<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
+        f"<ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data>"
+        "</ds:KeyInfo></md:KeyDescriptor>"
+        '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
+        'Location="https://idp.example.com/sso"/>'
+        "</md:IDPSSODescriptor></md:EntityDescriptor>"
+    )
+
+
+def test_oidc_provider_arn_drops_the_scheme(account, root_acting):
+    provider = oidc_provider_create(
+        account=account,
+        url="https://token.actions.githubusercontent.com",
+        client_ids=["sts.amazonaws.com"],
+        thumbprints=[THUMBPRINT.upper()],
+        acting=root_acting,
+    )
+    assert provider.arn == f"arn:aws:iam::{account.id}:oidc-provider/token.actions.githubusercontent.com"
+    assert provider.client_ids == ["sts.amazonaws.com"]
+    assert provider.thumbprints == [THUMBPRINT]
+    event = AuditEvent.objects.get(event_name="CreateOpenIDConnectProvider")
+    assert event.response_elements == {"openIDConnectProviderArn": provider.arn}
+
+
+def test_oidc_thumbprints_are_optional(account, root_acting):
+    provider = oidc_provider_create(
+        account=account, url="https://accounts.example.com/tenant", client_ids=["app"], acting=root_acting
+    )
+    assert provider.thumbprints == []
+    assert provider.url == "accounts.example.com/tenant"
+
+
+def test_oidc_url_once_per_account(account, root_acting, charlie_account, charlie_acting):
+    oidc_provider_create(
+        account=account, url="https://issuer.example.com", client_ids=["a"], acting=root_acting
+    )
+    with pytest.raises(EntityAlreadyExists) as exc:
+        oidc_provider_create(
+            account=account, url="https://issuer.example.com", client_ids=["b"], acting=root_acting
+        )
+    assert exc.value.message == "Provider with url https://issuer.example.com already exists."
+    assert oidc_provider_create(
+        account=charlie_account, url="https://issuer.example.com", client_ids=["a"], acting=charlie_acting
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "error", "message"),
+    [
+        ("http://issuer.example.com", ValidationError, "Invalid Open ID Connect Provider URL"),
+        ("issuer.example.com", ValidationError, "Invalid Open ID Connect Provider URL"),
+        ("https://", ValidationError, "Invalid Open ID Connect Provider URL"),
+        (
+            "https://" + "a" * 248,
+            ValidationError,
+            "at 'url' failed to satisfy constraint: Member must have length less than or equal to 255",
+        ),
+    ],
+)
+def test_oidc_url_must_be_https_and_at_most_255(account, root_acting, url, error, message):
+    with pytest.raises(error) as exc:
+        oidc_provider_create(account=account, url=url, client_ids=["a"], acting=root_acting)
+    assert message in exc.value.message
+    assert not OpenIDConnectProvider.objects.exists()
+
+
+def test_oidc_at_most_100_client_ids_and_5_thumbprints(account, root_acting):
+    with pytest.raises(LimitExceeded) as exc:
+        oidc_provider_create(
+            account=account,
+            url="https://issuer.example.com",
+            client_ids=[f"client-{index}" for index in range(101)],
+            acting=root_acting,
+        )
+    assert exc.value.message == "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100"
+    with pytest.raises(InvalidInput) as exc:
+        oidc_provider_create(
+            account=account,
+            url="https://issuer.example.com",
+            thumbprints=[THUMBPRINT] * 6,
+            acting=root_acting,
+        )
+    assert exc.value.message == "Thumbprint list must contain fewer than 5 entries."
+    provider = oidc_provider_create(
+        account=account,
+        url="https://issuer.example.com",
+        client_ids=[f"client-{index}" for index in range(100)],
+        thumbprints=[THUMBPRINT] * 5,
+        acting=root_acting,
+    )
+    assert len(provider.client_ids) == 100
+
+
+@pytest.mark.parametrize(("thumbprint", "error"), [("abc", ValidationError), ("z" * 40, InvalidInput)])
+def test_oidc_thumbprints_are_40_hex_characters(account, root_acting, thumbprint, error):
+    with pytest.raises(error):
+        oidc_provider_create(
+            account=account, url="https://issuer.example.com", thumbprints=[thumbprint], acting=root_acting
+        )
+
+
+def test_oidc_delete_and_isolation(account, root_acting, charlie_acting):
+    provider = oidc_provider_create(
+        account=account, url="https://issuer.example.com", client_ids=["a"], acting=root_acting
+    )
+    with pytest.raises(NoSuchEntity) as exc:
+        oidc_provider_delete(provider=provider, acting=charlie_acting)
+    assert exc.value.message == f"OpenIDConnect Provider not found for arn {provider.arn}"
+    oidc_provider_delete(provider=provider, acting=root_acting)
+    assert not OpenIDConnectProvider.objects.exists()
+
+
+def test_saml_provider_from_metadata(account, root_acting):
+    provider = saml_provider_create(
+        account=account, name="MyIdP", metadata_document=saml_metadata(), acting=root_acting
+    )
+    assert provider.arn == f"arn:aws:iam::{account.id}:saml-provider/MyIdP"
+    assert saml_entity_id(provider) == "https://idp.example.com/saml"
+    event = AuditEvent.objects.get(event_name="CreateSAMLProvider")
+    assert event.response_elements == {"sAMLProviderArn": provider.arn}
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Member must have length greater than or equal to 1"),
+        ("n" * 129, "Member must have length less than or equal to 128"),
+        ("my idp", "Member must satisfy regular expression pattern: [\\w._-]+"),
+    ],
+)
+def test_saml_name_rules(account, root_acting, name, message):
+    with pytest.raises(ValidationError) as exc:
+        saml_provider_create(
+            account=account, name=name, metadata_document=saml_metadata(), acting=root_acting
+        )
+    assert message in exc.value.message
+
+
+def test_saml_metadata_length_and_shape(account, root_acting):
+    with pytest.raises(ValidationError) as exc:
+        saml_provider_create(account=account, name="idp", metadata_document="<x/>", acting=root_acting)
+    assert "Member must have length greater than or equal to 1000" in exc.value.message
+    not_xml = "not xml at all " * 100
+    not_metadata = "<root>" + "x" * 1000 + "</root>"
+    bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>' + saml_metadata()[22:]
+    for document in (not_xml, not_metadata, bomb):
+        with pytest.raises(InvalidInput) as exc:
+            saml_provider_create(account=account, name="idp", metadata_document=document, acting=root_acting)
+        assert exc.value.message == "Could not parse metadata"
+    assert not SAMLProvider.objects.exists()
+
+
+def test_saml_names_are_unique_in_the_account(account, root_acting, charlie_acting):
+    provider = saml_provider_create(
+        account=account, name="idp", metadata_document=saml_metadata(), acting=root_acting
+    )
+    with pytest.raises(EntityAlreadyExists) as exc:
+        saml_provider_create(
+            account=account, name="idp", metadata_document=saml_metadata(), acting=root_acting
+        )
+    assert exc.value.message == "Provider with name idp already exists."
+    with pytest.raises(NoSuchEntity):
+        saml_provider_delete(provider=provider, acting=charlie_acting)
+    saml_provider_delete(provider=provider, acting=root_acting)
+    assert not SAMLProvider.objects.exists()
