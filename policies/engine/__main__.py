@@ -23,7 +23,9 @@ POLICY_FIELDS = frozenset(
     {"identityPolicies", "permissionsBoundary", "sessionPolicy", "scps", "rcps", "resourcePolicy"}
 )
 _RECENT = 4  # decoded texts remembered per policy field
+_SHORT = 4096  # characters: shorter lines are decoded whole
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SPACES = " \t\n\r"
 _scan_once = make_scanner(json.JSONDecoder())
 
 
@@ -53,35 +55,46 @@ class RequestDecoder:
 
     def decode(self, line: str) -> object:
         """The JSON value of one line (ValueError when it is not JSON)."""
+        if len(line) < _SHORT:
+            return json.loads(line)  # field by field costs more than it saves on short lines
         ws = _WHITESPACE.match
         i = ws(line, 0).end()
         if not line.startswith("{", i):
             return json.loads(line)
         out: dict = {}
-        i = ws(line, i + 1).end()
-        if line.startswith("}", i):
-            i += 1
-        else:
-            while True:
-                if not line.startswith('"', i):
-                    raise ValueError(f"Expecting property name enclosed in double quotes: column {i + 1}")
-                key, i = scanstring(line, i + 1)
-                i = ws(line, i).end()
-                if not line.startswith(":", i):
-                    raise ValueError(f"Expecting ':' delimiter: column {i + 1}")
-                i = ws(line, i + 1).end()
-                if key in POLICY_FIELDS:
-                    out[key], i = self._policy_value(key, line, i)
-                else:
-                    out[key], i = self._value(line, i)
-                i = ws(line, i).end()
-                if line.startswith(",", i):
-                    i = ws(line, i + 1).end()
-                    continue
-                if line.startswith("}", i):
+        try:
+            i = ws(line, i + 1).end()
+            if line[i] == "}":
+                i += 1
+            else:
+                while True:
+                    if line[i] != '"':
+                        raise ValueError(f"Expecting property name enclosed in double quotes: column {i + 1}")
+                    key, i = scanstring(line, i + 1)
+                    if line[i] != ":":
+                        i = ws(line, i).end()
+                        if line[i] != ":":
+                            raise ValueError(f"Expecting ':' delimiter: column {i + 1}")
                     i += 1
-                    break
-                raise ValueError(f"Expecting ',' delimiter: column {i + 1}")
+                    if line[i] in _SPACES:
+                        i = ws(line, i).end()
+                    if key in POLICY_FIELDS:
+                        out[key], i = self._policy_value(key, line, i)
+                    else:
+                        out[key], i = self._value(line, i)
+                    if line[i] in _SPACES:
+                        i = ws(line, i).end()
+                    if line[i] == ",":
+                        i += 1
+                        if line[i] in _SPACES:
+                            i = ws(line, i).end()
+                        continue
+                    if line[i] == "}":
+                        i += 1
+                        break
+                    raise ValueError(f"Expecting ',' delimiter: column {i + 1}")
+        except IndexError:
+            raise ValueError("Expecting value: the line ends inside the object") from None
         if ws(line, i).end() != len(line):
             raise ValueError(f"Extra data: column {i + 1}")
         return out

@@ -120,9 +120,22 @@ _fields = st.sampled_from(["identityPolicies", "scps", "resourcePolicy", "contex
 )
 def test_line_decoder_agrees_with_json_loads(objects, indent):
     """Line after line, with policy fields repeating or not, the decoder gives what json.loads gives."""
+    from policies.engine import __main__ as cli
+
+    cli._SHORT, short = 0, cli._SHORT  # read every line field by field, however short
+    try:
+        _decode_all(objects, indent)
+    finally:
+        cli._SHORT = short
+
+
+def _decode_all(objects, indent):
     decoder = RequestDecoder()
     for obj in objects + objects:  # the second pass finds every policy field's text remembered
-        line = json.dumps(obj, indent=indent).replace("\n", " ")
+        if indent == "compact":
+            line = json.dumps(obj, separators=(",", ":"))
+        else:
+            line = json.dumps(obj, indent=indent).replace("\n", " ")
         assert decoder.decode(line) == json.loads(line)
 
 
@@ -139,16 +152,22 @@ def test_line_decoder_agrees_with_json_loads(objects, indent):
         "",
     ],
 )
-def test_line_decoder_refuses_what_json_refuses(line):
+def test_line_decoder_refuses_what_json_refuses(line, monkeypatch):
     """Malformed lines raise ValueError, as json.loads does."""
+    from policies.engine import __main__ as cli
+
+    monkeypatch.setattr(cli, "_SHORT", 0)
     with pytest.raises(ValueError):
         json.loads(line)
     with pytest.raises(ValueError):
         RequestDecoder().decode(line)
 
 
-def test_repeated_policy_text_gives_the_same_objects():
-    """A policy field repeated verbatim on the next line is the very same object (so compiled once)."""
+def test_repeated_policy_text_gives_the_same_objects(monkeypatch):
+    """On long lines, a policy field repeated verbatim is the very same object (so compiled once)."""
+    from policies.engine import __main__ as cli
+
+    monkeypatch.setattr(cli, "_SHORT", 0)
     decoder = RequestDecoder()
     policy = json.dumps({"identityPolicies": [ALLOW_S3], "context": {"a": 1}})
     first = decoder.decode(policy)
