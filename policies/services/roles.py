@@ -10,14 +10,12 @@ from accounts.errors import (
     DeleteConflict,
     EntityAlreadyExists,
     InvalidInput,
-    LimitExceeded,
     MalformedPolicyDocument,
     NoSuchEntity,
     UnmodifiableEntity,
-    ValidationError,
 )
 from accounts.models import Account, IAMUser
-from accounts.services.audit import audited, record_event
+from accounts.services.audit import audited
 from accounts.services.users import (
     MAX_TAGS,
     constraint_error,
@@ -36,6 +34,7 @@ from policies.models import (
     RoleTag,
     ServiceLinkedRoleDeletion,
 )
+from policies.services.permissions import policy_for_arn, refusal_error
 
 ROLE_NAME_MAX = 64
 DESCRIPTION_MAX = 1000
@@ -87,15 +86,6 @@ def _tags_param(tags):
     return [{"key": key, "value": value} for key, value in tags]
 
 
-def refusal(message):
-    """The typed error for the policy engine's `malformed` verdict (size quotas are LimitExceeded)."""
-    if message.startswith(("Cannot exceed quota", "Maximum policy size")):
-        return LimitExceeded(message)
-    if message.startswith("1 validation error"):
-        return ValidationError(message)
-    return MalformedPolicyDocument(message)
-
-
 def _principal_values(document):
     """Every string under Principal.AWS in a parsed trust policy."""
     statements = document.get("Statement", [])
@@ -124,7 +114,7 @@ def validate_trust_policy(text):
     """
     verdict = validate(text, "trust")
     if verdict["malformed"]:
-        raise refusal(verdict["malformed"])
+        raise refusal_error(verdict["malformed"])
     for value in _principal_values(json.loads(text)):
         match = _PRINCIPAL_ARN.fullmatch(value)
         if not match:
@@ -167,14 +157,6 @@ def _validate_session(seconds):
     return seconds
 
 
-def boundary_policy(*, account, arn):
-    """The managed policy an ARN names, if the account may use it (AWS managed or its own)."""
-    policy = ManagedPolicy.objects.filter(arn=arn).first()
-    if policy is None or (policy.account_id is not None and policy.account_id != account.id):
-        raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
-    return policy
-
-
 @audited(
     "CreateRole",
     params=lambda kw: {
@@ -215,7 +197,7 @@ def role_create(
     tags = validate_tags(tags)
     validate_trust_policy(trust_policy)
     if permissions_boundary_arn:
-        boundary_policy(account=account, arn=permissions_boundary_arn)
+        policy_for_arn(account=account, arn=permissions_boundary_arn)
     if Role.objects.filter(account=account, name__iexact=name).exists():
         raise role_exists(name)
     try:
@@ -309,6 +291,7 @@ def role_delete_with_dependents(*, role, acting):
     All in one transaction; each removal is recorded as the call the console makes on AWS.
     """
     from policies.services.instance_profiles import instance_profile_remove_role
+    from policies.services.permissions import inline_policy_delete, policy_detach
 
     ensure_same_account(role, acting, role_not_found(role.name).message)
     ensure_modifiable(role)
@@ -317,19 +300,9 @@ def role_delete_with_dependents(*, role, acting):
         for profile in list(role.instance_profiles.all()):
             instance_profile_remove_role(profile=profile, role=role, acting=acting)
         for attachment in list(role.attachments.select_related("policy")):
-            record_event(
-                acting=acting,
-                event_name="DetachRolePolicy",
-                request_parameters={"roleName": role.name, "policyArn": attachment.policy.arn},
-            )
-            attachment.delete()
+            policy_detach(policy=attachment.policy, role=role, acting=acting)
         for inline in list(role.inline_policies.all()):
-            record_event(
-                acting=acting,
-                event_name="DeleteRolePolicy",
-                request_parameters={"roleName": role.name, "policyName": inline.name},
-            )
-            inline.delete()
+            inline_policy_delete(name=inline.name, role=role, acting=acting)
         role_delete(role=role, acting=acting)
 
 
