@@ -116,7 +116,7 @@ _fields = st.sampled_from(["identityPolicies", "scps", "resourcePolicy", "contex
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.dictionaries(_fields, _json_values, max_size=5), min_size=1, max_size=6),
-    st.sampled_from([None, 1, 2]),
+    st.sampled_from([None, 1, 2, "compact"]),
 )
 def test_line_decoder_agrees_with_json_loads(objects, indent):
     """Line after line, with policy fields repeating or not, the decoder gives what json.loads gives."""
