@@ -1,0 +1,200 @@
+"""Reads for the managed policy pages: what an account sees (its own policies and AWS's), in a fixed
+number of queries per page."""
+
+import difflib
+import json
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+
+from accounts.errors import NoSuchEntity
+from accounts.models import IAMUser
+from policies.models import ManagedPolicy, PolicyAttachment, Role
+
+JOB_FUNCTION_PATH = "/job-function/"
+
+# The console's "Filter by Type" choices: (query value, label); the Type column uses the same words.
+TYPE_AWS = "aws"
+TYPE_CUSTOMER = "customer"
+TYPE_JOB_FUNCTION = "job_function"
+POLICY_TYPES = [
+    (TYPE_AWS, "AWS managed"),
+    (TYPE_CUSTOMER, "Customer managed"),
+    (TYPE_JOB_FUNCTION, "AWS managed – job function"),
+]
+TYPE_LABELS = dict(POLICY_TYPES)
+
+
+def visible_policies(account):
+    """Every managed policy the account can see: AWS managed ones and its own."""
+    return ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=account))
+
+
+def policy_type(policy):
+    if policy.account_id is not None:
+        return TYPE_CUSTOMER
+    return TYPE_JOB_FUNCTION if policy.path == JOB_FUNCTION_PATH else TYPE_AWS
+
+
+def policy_type_label(policy):
+    return TYPE_LABELS[policy_type(policy)]
+
+
+def policy_list(*, account, search="", kind=""):
+    """The account's view of managed policies, filtered by type and name, ordered by name."""
+    policies = visible_policies(account)
+    if kind == TYPE_CUSTOMER:
+        policies = policies.filter(account=account)
+    elif kind == TYPE_AWS:
+        policies = policies.filter(account__isnull=True).exclude(path=JOB_FUNCTION_PATH)
+    elif kind == TYPE_JOB_FUNCTION:
+        policies = policies.filter(account__isnull=True, path=JOB_FUNCTION_PATH)
+    if search:
+        policies = policies.filter(name__icontains=search)
+    # The description is short; documents live in PolicyVersion and never load for a list.
+    return policies.order_by(Lower("name"), "pk")
+
+
+@dataclass
+class PolicyRow:
+    """One line of the policies list."""
+
+    policy: ManagedPolicy
+    type_label: str
+    attachment_count: int
+    boundary_count: int
+
+    @property
+    def used_as(self):
+        uses = []
+        if self.attachment_count:
+            uses.append(f"Permissions policy ({self.attachment_count})")
+        if self.boundary_count:
+            uses.append(f"Permissions boundary ({self.boundary_count})")
+        return ", ".join(uses)
+
+
+def _in_account(account):
+    return Q(user__account=account) | Q(group__account=account) | Q(role__account=account)
+
+
+def policy_rows(policies, *, account):
+    """Rows for one page of policies: three queries for the whole page, whatever its length."""
+    policies = list(policies)
+    ids = [policy.pk for policy in policies]
+    arns = [policy.arn for policy in policies]
+    attached = dict(
+        PolicyAttachment.objects.filter(_in_account(account), policy_id__in=ids)
+        .values_list("policy_id")
+        .annotate(count=Count("pk"))
+    )
+    boundaries = {}
+    for model in (IAMUser, Role):
+        for arn, count in (
+            model.objects.filter(account=account, permissions_boundary_arn__in=arns)
+            .values_list("permissions_boundary_arn")
+            .annotate(count=Count("pk"))
+        ):
+            boundaries[arn] = boundaries.get(arn, 0) + count
+    return [
+        PolicyRow(
+            policy=policy,
+            type_label=policy_type_label(policy),
+            attachment_count=attached.get(policy.pk, 0),
+            boundary_count=boundaries.get(policy.arn, 0),
+        )
+        for policy in policies
+    ]
+
+
+def policy_get(*, account, arn):
+    """The managed policy an ARN names when the account can see it; NoSuchEntity as IAM words it."""
+    policy = visible_policies(account).filter(arn=arn).first()
+    if policy is None:
+        raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+    return policy
+
+
+def default_version(policy):
+    return policy.versions.filter(number=policy.default_version_number).first()
+
+
+@dataclass
+class PolicyEntity:
+    """A user, group or role that uses a policy, as the "Entities attached" tab lists it."""
+
+    name: str
+    kind: str  # "User", "Group", "Role"
+    attached_as: str  # "Permissions policy" or "Permissions boundary"
+    url_name: str
+
+
+def policy_entities(*, policy, account):
+    """Users, groups and roles of the account using the policy, as permissions policy or boundary."""
+    entities = []
+    for attachment in (
+        PolicyAttachment.objects.filter(_in_account(account), policy=policy)
+        .select_related("user", "group", "role")
+        .order_by("pk")
+    ):
+        if attachment.user_id:
+            entities.append(PolicyEntity(attachment.user.name, "User", "Permissions policy", "user"))
+        elif attachment.group_id:
+            entities.append(PolicyEntity(attachment.group.name, "Group", "Permissions policy", "group"))
+        else:
+            entities.append(PolicyEntity(attachment.role.name, "Role", "Permissions policy", "role"))
+    for name in IAMUser.objects.filter(account=account, permissions_boundary_arn=policy.arn).values_list(
+        "name", flat=True
+    ):
+        entities.append(PolicyEntity(name, "User", "Permissions boundary", "user"))
+    for name in Role.objects.filter(account=account, permissions_boundary_arn=policy.arn).values_list(
+        "name", flat=True
+    ):
+        entities.append(PolicyEntity(name, "Role", "Permissions boundary", "role"))
+    return sorted(entities, key=lambda entity: (entity.name.lower(), entity.kind, entity.attached_as))
+
+
+def pretty_document(text):
+    """The document as the console's JSON view shows it: four-space indent, keys as written."""
+    try:
+        return json.dumps(json.loads(text), indent=4)
+    except ValueError:
+        return text
+
+
+@dataclass
+class DiffRow:
+    left_number: int | None
+    left: str
+    right_number: int | None
+    right: str
+    change: str  # "equal", "replace", "delete" (left only), "insert" (right only)
+
+
+def document_diff(left_text, right_text):
+    """A side-by-side line diff of two documents, pretty-printed first so that layout never differs."""
+    left = pretty_document(left_text).splitlines()
+    right = pretty_document(right_text).splitlines()
+    rows = []
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        span = max(i2 - i1, j2 - j1)
+        for offset in range(span):
+            i, j = i1 + offset, j1 + offset
+            in_left, in_right = i < i2, j < j2
+            change = tag
+            if tag == "replace" and not in_right:
+                change = "delete"
+            elif tag == "replace" and not in_left:
+                change = "insert"
+            rows.append(
+                DiffRow(
+                    left_number=i + 1 if in_left else None,
+                    left=left[i] if in_left else "",
+                    right_number=j + 1 if in_right else None,
+                    right=right[j] if in_right else "",
+                    change=change,
+                )
+            )
+    return rows
