@@ -1,0 +1,566 @@
+"""Permissions tabs of users, groups and roles; "Add permissions", inline policies, boundaries, the picker."""
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import selectors as account_selectors
+from accounts.errors import AWSError
+from accounts.models import Group, GroupMembership, IAMUser
+from accounts.services.groups import group_add_user
+from accounts.session import console_login_required
+from iamconsole.htmx import htmx_redirect, render_htmx
+from policies.engine.validation import validate
+from policies.models import ManagedPolicy, Role
+from policies.selectors_permissions import entity_permissions, policy_type_label
+from policies.services.permissions import (
+    inline_policy_delete,
+    inline_policy_put,
+    permissions_boundary_delete,
+    permissions_boundary_put,
+    policy_attach,
+    policy_detach,
+    policy_for_arn,
+)
+
+PICKER_PAGE_SIZE = 25
+KINDS = {
+    "user": {
+        "model": IAMUser,
+        "plural": "users",
+        "label": "user",
+        "list": "accounts:user_list",
+        "title": "Users",
+    },
+    "group": {
+        "model": Group,
+        "plural": "groups",
+        "label": "user group",
+        "list": "accounts:group_list",
+        "title": "User groups",
+    },
+    "role": {
+        "model": Role,
+        "plural": "roles",
+        "label": "role",
+        "list": "policies:role_list",
+        "title": "Roles",
+    },
+}
+PICKER_TYPES = [
+    ("all", "All types"),
+    ("aws", "AWS managed"),
+    ("customer", "Customer managed"),
+    ("job", "AWS managed - job function"),
+]
+ROW_TYPES = [("all", "All types"), *PICKER_TYPES[1:], ("inline", "Customer inline")]
+EMPTY_DOCUMENT = '{\n    "Version": "2012-10-17",\n    "Statement": [\n        {\n            "Effect": "Allow",\n            "Action": [],\n            "Resource": []\n        }\n    ]\n}'
+
+
+def _url(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def get_entity_or_404(request, kind, name):
+    """A user, group or role of the signed-in account; anything else does not exist."""
+    entity = KINDS[kind]["model"].objects.filter(account=request.acting.account, name=name).first()
+    if entity is None:
+        raise Http404(f"The {kind} with name {name} cannot be found.")
+    return entity
+
+
+def detail_url(kind, entity):
+    """The entity's detail page, on its Permissions tab."""
+    name = {"user": "accounts:user_detail", "group": "accounts:group_detail", "role": "policies:role_detail"}[
+        kind
+    ]
+    url = _url(name, entity.name)
+    return f"{url}?tab=permissions" if url else _url(f"policies:{kind}_permissions", entity.name)
+
+
+def entity_urls(kind, entity):
+    prefix = f"policies:{kind}_permissions"
+    return {
+        "tab": reverse(prefix, args=[entity.name]),
+        "remove": reverse(f"{prefix}_remove", args=[entity.name]),
+        "add": reverse(f"{prefix}_add", args=[entity.name]),
+        "inline": reverse(f"{prefix}_inline", args=[entity.name]),
+        "boundary": reverse(f"{prefix}_boundary", args=[entity.name]) if kind != "group" else "",
+        "detail": detail_url(kind, entity),
+    }
+
+
+def _breadcrumbs(kind, entity, *more):
+    return [
+        ("IAM", reverse("dashboard")),
+        (KINDS[kind]["title"], _url(KINDS[kind]["list"]) or None),
+        (entity.name, detail_url(kind, entity)),
+        *more,
+    ]
+
+
+def _matches(row, search, row_type):
+    if search and search.lower() not in row.name.lower():
+        return False
+    wanted = dict(ROW_TYPES).get(row_type)
+    return row_type in ("", "all") or row.type == wanted
+
+
+def permissions_context(request, kind, entity, **extra):
+    """What the Permissions tab shows: filtered rows, the boundary, the actions' URLs."""
+    permissions = entity_permissions(**{kind: entity})
+    search = request.GET.get("q", "").strip()
+    row_type = request.GET.get("type", "all")
+    rows = [row for row in permissions.rows if _matches(row, search, row_type)]
+    return {
+        "kind": kind,
+        "kind_label": KINDS[kind]["label"],
+        "entity": entity,
+        "rows": rows,
+        "total": len(permissions.rows),
+        "permissions": permissions,
+        "boundary_type": policy_type_label(permissions.boundary) if permissions.boundary else "",
+        "search": search,
+        "row_type": row_type,
+        "row_types": ROW_TYPES,
+        "urls": entity_urls(kind, entity),
+        **extra,
+    }
+
+
+def render_permissions_tab(request, kind, entity):
+    """The tab as the detail pages include it (through the `permissions_tab` template tag)."""
+    return render_to_string(
+        "policies/permissions_tab.html#permissions-tab",
+        permissions_context(request, kind, entity),
+        request=request,
+    )
+
+
+def _tab_response(request, kind, entity, status=200, **extra):
+    context = permissions_context(request, kind, entity, **extra)
+    context["breadcrumbs"] = _breadcrumbs(kind, entity, ("Permissions", None))
+    response = render_htmx(request, "policies/permissions_tab.html", context, "permissions-tab")
+    response.status_code = status
+    return response
+
+
+@console_login_required
+@require_GET
+def permissions_tab(request, kind, name):
+    entity = get_entity_or_404(request, kind, name)
+    return _tab_response(request, kind, entity)
+
+
+@console_login_required
+@require_POST
+def permissions_remove(request, kind, name):
+    """Remove the selected policies: detach managed ones, delete inline ones, in one transaction."""
+    entity = get_entity_or_404(request, kind, name)
+    selected = request.POST.getlist("policy")
+    if not selected:
+        return _tab_response(
+            request, kind, entity, status=422, error="Select one or more policies to remove."
+        )
+    try:
+        with transaction.atomic():
+            for key in selected:
+                source, _, value = key.partition(":")
+                if source == "managed":
+                    policy = policy_for_arn(account=request.acting.account, arn=value)
+                    policy_detach(policy=policy, acting=request.acting, **{kind: entity})
+                else:
+                    inline_policy_delete(name=value, acting=request.acting, **{kind: entity})
+    except AWSError as exc:
+        return _tab_response(request, kind, entity, status=422, error=exc.message)
+    messages.success(request, f"{len(selected)} polic{'y' if len(selected) == 1 else 'ies'} removed.")
+    if request.htmx:
+        return _tab_response(request, kind, entity)
+    return redirect(detail_url(kind, entity))
+
+
+# The policy picker: AWS managed and this account's customer managed policies, filtered and paged.
+
+
+def picker_queryset(*, account, search="", policy_type="all"):
+    acct = (
+        Q(attachments__user__account=account)
+        | Q(attachments__group__account=account)
+        | Q(attachments__role__account=account)
+    )
+    policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=account))
+    if policy_type == "aws":
+        policies = policies.filter(account__isnull=True).exclude(path="/job-function/")
+    elif policy_type == "job":
+        policies = policies.filter(account__isnull=True, path="/job-function/")
+    elif policy_type == "customer":
+        policies = policies.filter(account=account)
+    if search:
+        policies = policies.filter(name__icontains=search)
+    return policies.annotate(attached_count=Count("attachments", filter=acct)).order_by("name", "pk")
+
+
+def picker_context(request, *, mode="multi", input_name="policy_arn", kind="", entity=None, data=None):
+    """The picker's state from a request's parameters (GET for its own refreshes, POST inside forms)."""
+    data = data if data is not None else request.GET
+    search = data.get("q", "").strip()
+    policy_type = data.get("type", "all")
+    if policy_type not in dict(PICKER_TYPES):
+        policy_type = "all"
+    selected = [arn for arn in data.getlist(input_name) if arn]
+    if mode == "single":
+        selected = selected[:1]
+    attached = set()
+    if entity is not None and mode == "multi":
+        attached = set(entity.attachments.values_list("policy__arn", flat=True))
+    policies = picker_queryset(account=request.acting.account, search=search, policy_type=policy_type)
+    page = Paginator(policies, PICKER_PAGE_SIZE).get_page(data.get("page"))
+    rows = list(page.object_list)
+    for policy in rows:
+        policy.type_label = policy_type_label(policy)
+        policy.attached = policy.arn in attached
+        policy.selected = policy.arn in selected
+    on_page = {policy.arn for policy in rows}
+    return {
+        "picker": {
+            "mode": mode,
+            "input_name": input_name,
+            "kind": kind,
+            "entity": entity.name if entity is not None else "",
+            "search": search,
+            "type": policy_type,
+            "types": PICKER_TYPES,
+            "page": page,
+            "rows": rows,
+            "selected": selected,
+            "hidden_selected": [arn for arn in selected if arn not in on_page],
+            "url": reverse("policies:policy_picker"),
+        }
+    }
+
+
+@console_login_required
+@require_GET
+def policy_picker(request):
+    """The picker's own refresh: search, type filter, pages; the selection travels along."""
+    mode = "single" if request.GET.get("picker_mode") == "single" else "multi"
+    input_name = request.GET.get("picker_input", "policy_arn")
+    if input_name not in ("policy_arn", "boundary_arn"):
+        input_name = "policy_arn"
+    kind = request.GET.get("picker_kind", "")
+    entity = None
+    if kind in KINDS and request.GET.get("picker_entity"):
+        entity = get_entity_or_404(request, kind, request.GET["picker_entity"])
+    context = picker_context(request, mode=mode, input_name=input_name, kind=kind, entity=entity)
+    context["breadcrumbs"] = [("IAM", reverse("dashboard")), ("Policies", None)]
+    return render_htmx(request, "policies/permissions_picker.html", context, "policy-picker")
+
+
+# "Add permissions": for a user the console's three options; for a group or a role, attach policies.
+
+USER_OPTIONS = [
+    ("groups", "Add user to group"),
+    ("copy", "Copy permissions"),
+    ("policies", "Attach policies directly"),
+]
+
+
+def _groups_for(request, user):
+    member_of = set(GroupMembership.objects.filter(user=user).values_list("group_id", flat=True))
+    groups = list(
+        account_selectors.group_list(account=request.acting.account).annotate(
+            policy_count=Count("attachments", distinct=True)
+        )
+    )
+    for group in groups:
+        group.member = group.pk in member_of
+    return groups
+
+
+def _copy_sources(request, user, search=""):
+    users = (
+        IAMUser.objects.filter(account=request.acting.account)
+        .exclude(pk=user.pk)
+        .prefetch_related("groups")
+        .annotate(policy_count=Count("attachments", distinct=True))
+        .order_by("name")
+    )
+    if search:
+        users = users.filter(name__icontains=search)
+    return users[:200]
+
+
+def _summary(request, kind, entity, data):
+    """The review step's rows: (name, type, used as), and what applying means."""
+    account = request.acting.account
+    option = data.get("option", "policies") if kind == "user" else "policies"
+    rows = []
+    if option == "groups":
+        for group in Group.objects.filter(account=account, name__in=data.getlist("group")).order_by("name"):
+            rows.append((group.name, "Group", "Permissions group"))
+    elif option == "copy":
+        source = IAMUser.objects.filter(account=account, name=data.get("source_user", "")).first()
+        if source is not None:
+            for membership in source.memberships.select_related("group").order_by("group__name"):
+                rows.append((membership.group.name, "Group", "Permissions group"))
+            for attachment in source.attachments.select_related("policy").order_by("policy__name"):
+                rows.append(
+                    (attachment.policy.name, policy_type_label(attachment.policy), "Permissions policy")
+                )
+            for inline in source.inline_policies.all():
+                rows.append((inline.name, "Customer inline", "Permissions policy"))
+    else:
+        arns = data.getlist("policy_arn")
+        policies = ManagedPolicy.objects.filter(arn__in=arns).filter(
+            Q(account__isnull=True) | Q(account=account)
+        )
+        for policy in policies.order_by("name"):
+            rows.append((policy.name, policy_type_label(policy), "Permissions policy"))
+    return option, rows
+
+
+def _apply(request, kind, entity, option, data):
+    account, acting = request.acting.account, request.acting
+    with transaction.atomic():
+        if option == "groups":
+            for group in Group.objects.filter(account=account, name__in=data.getlist("group")):
+                group_add_user(group=group, user=entity, acting=acting)
+        elif option == "copy":
+            source = IAMUser.objects.filter(account=account, name=data.get("source_user", "")).first()
+            if source is None:
+                raise Http404("No such user.")
+            for membership in source.memberships.select_related("group"):
+                group_add_user(group=membership.group, user=entity, acting=acting)
+            for attachment in source.attachments.select_related("policy"):
+                policy_attach(policy=attachment.policy, user=entity, acting=acting)
+            for inline in source.inline_policies.all():
+                inline_policy_put(name=inline.name, document=inline.document, user=entity, acting=acting)
+        else:
+            for arn in data.getlist("policy_arn"):
+                policy = policy_for_arn(account=account, arn=arn)
+                policy_attach(policy=policy, acting=acting, **{kind: entity})
+
+
+def _choice_error(option, data):
+    if option == "groups" and not data.getlist("group"):
+        return "Select one or more user groups."
+    if option == "copy" and not data.get("source_user"):
+        return "Select a user to copy permissions from."
+    if option == "policies" and not data.getlist("policy_arn"):
+        return "Select one or more policies."
+    return ""
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def permissions_add(request, kind, name):
+    entity = get_entity_or_404(request, kind, name)
+    data = request.POST if request.method == "POST" else request.GET
+    action = data.get("action", "")
+    option = data.get("option", "groups" if kind == "user" else "policies")
+    if kind != "user" or option not in dict(USER_OPTIONS):
+        option = "policies" if kind != "user" else "groups"
+    step, error, status = 1, "", 200
+    if request.method == "POST" and action in ("next", "add"):
+        error = _choice_error(option, data)
+        if error:
+            status = 422
+        elif action == "next" and kind == "user":
+            step = 2
+        else:
+            try:
+                _apply(request, kind, entity, option, data)
+            except AWSError as exc:
+                error, status, step = exc.message, 422, 2 if kind == "user" else 1
+            else:
+                count = len(data.getlist("policy_arn"))
+                if option == "policies" and count:
+                    messages.success(
+                        request,
+                        f"Polic{'y' if count == 1 else 'ies'} attached to {KINDS[kind]['label']} {entity.name}.",
+                    )
+                else:
+                    messages.success(request, f"Permissions added to {KINDS[kind]['label']} {entity.name}.")
+                return htmx_redirect(request, detail_url(kind, entity))
+    title = "Add permissions" if kind == "user" else f"Attach policy to {entity.name}"
+    context = {
+        "kind": kind,
+        "kind_label": KINDS[kind]["label"],
+        "entity": entity,
+        "step": step,
+        "option": option,
+        "options": USER_OPTIONS if kind == "user" else [],
+        "error": error,
+        "title": title,
+        "urls": entity_urls(kind, entity),
+        "breadcrumbs": _breadcrumbs(kind, entity, (title, None)),
+    }
+    if step == 2:
+        context["review_option"], context["summary"] = _summary(request, kind, entity, data)
+        context["carry"] = _carry(data)
+    elif option == "groups":
+        context["groups"] = _groups_for(request, entity)
+        context["chosen_groups"] = set(data.getlist("group"))
+    elif option == "copy":
+        context["copy_search"] = data.get("copy_q", "").strip()
+        context["copy_users"] = _copy_sources(request, entity, context["copy_search"])
+        context["source_user"] = data.get("source_user", "")
+    else:
+        context.update(picker_context(request, kind=kind, entity=entity, data=data))
+    response = render_htmx(request, "policies/permissions_add.html", context, "permissions-add")
+    response.status_code = status
+    return response
+
+
+def _carry(data):
+    """The choices of step 1 as hidden fields of the review step."""
+    pairs = [("option", data.get("option", ""))]
+    for field in ("group", "policy_arn"):
+        pairs += [(field, value) for value in data.getlist(field)]
+    if data.get("source_user"):
+        pairs.append(("source_user", data["source_user"]))
+    return pairs
+
+
+# Inline policies: create (two steps, as the console's) and edit.
+
+
+def _editor_available():
+    try:
+        get_template("policies/policy_editor.html#policy-editor")
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _pretty(text):
+    try:
+        return json.dumps(json.loads(text), indent=4)
+    except ValueError:
+        return text
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def permissions_inline(request, kind, name):
+    """Create an inline policy (Specify permissions, then Review and create), or edit one (?policy=NAME)."""
+    entity = get_entity_or_404(request, kind, name)
+    editing_name = request.GET.get("policy", "")
+    existing = None
+    if editing_name:
+        existing = entity.inline_policies.filter(name=editing_name).first()
+        if existing is None:
+            raise Http404(f"The {kind} policy with name {editing_name} cannot be found.")
+    data = request.POST
+    document = data.get("document", existing.document if existing else EMPTY_DOCUMENT)
+    policy_name = data.get("policy_name", existing.name if existing else "")
+    action = data.get("action", "")
+    step, error, status, findings = 1, "", 200, []
+    if request.method == "POST":
+        verdict = validate(document, f"inline-{kind}", entity_name=entity.name)
+        findings = verdict["findings"]
+        if action == "previous":
+            step = 1
+        elif verdict["malformed"]:
+            error, status = verdict["malformed"], 422
+        elif action == "next":
+            step = 2
+        elif action == "create":
+            step = 2
+            try:
+                inline_policy_put(
+                    name=policy_name, document=document, acting=request.acting, **{kind: entity}
+                )
+            except AWSError as exc:
+                error, status = exc.message, 422
+            else:
+                verb = "updated" if existing else "created"
+                messages.success(request, f"Policy {policy_name} {verb}.")
+                return htmx_redirect(request, detail_url(kind, entity))
+    title = f"Modify permissions in {editing_name}" if existing else "Create policy"
+    context = {
+        "kind": kind,
+        "kind_label": KINDS[kind]["label"],
+        "entity": entity,
+        "existing": existing,
+        "step": step,
+        "document": document,
+        "pretty_document": _pretty(document),
+        "policy_name": policy_name,
+        "error": error,
+        "findings": findings,
+        "editor_available": _editor_available(),
+        "editor_policy_type": f"inline-{kind}",
+        "title": title,
+        "urls": entity_urls(kind, entity),
+        "form_url": request.get_full_path(),
+        "breadcrumbs": _breadcrumbs(kind, entity, (title, None)),
+    }
+    response = render_htmx(request, "policies/permissions_inline.html", context, "permissions-inline")
+    response.status_code = status
+    return response
+
+
+# Permissions boundary of a user or role: set or change (picker, single choice), or remove.
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def permissions_boundary(request, kind, name):
+    entity = get_entity_or_404(request, kind, name)
+    error, status = "", 200
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST":
+        try:
+            if data.get("action") == "remove":
+                permissions_boundary_delete(acting=request.acting, **{kind: entity})
+                messages.success(request, f"Permissions boundary removed from {entity.name}.")
+                if request.htmx and request.htmx.target == "permissions-tab":
+                    return _tab_response(request, kind, entity)
+                return htmx_redirect(request, detail_url(kind, entity))
+            arn = data.get("boundary_arn", "")
+            if not arn:
+                raise _NoChoice()
+            permissions_boundary_put(policy_arn=arn, acting=request.acting, **{kind: entity})
+        except _NoChoice:
+            error, status = "Select a policy to use as the permissions boundary.", 422
+        except AWSError as exc:
+            error, status = exc.message, 422
+        else:
+            messages.success(request, f"Permissions boundary set for {entity.name}.")
+            return htmx_redirect(request, detail_url(kind, entity))
+    title = "Change permissions boundary" if entity.permissions_boundary_arn else "Set permissions boundary"
+    context = {
+        "kind": kind,
+        "kind_label": KINDS[kind]["label"],
+        "entity": entity,
+        "error": error,
+        "title": title,
+        "urls": entity_urls(kind, entity),
+        "breadcrumbs": _breadcrumbs(kind, entity, (title, None)),
+    }
+    if request.method == "GET" and "boundary_arn" not in data and entity.permissions_boundary_arn:
+        data = data.copy()
+        data["boundary_arn"] = entity.permissions_boundary_arn
+    context.update(picker_context(request, mode="single", input_name="boundary_arn", kind=kind, data=data))
+    response = render_htmx(
+        request, "policies/permissions_boundary.html", context, "permissions-boundary-form"
+    )
+    response.status_code = status
+    return response
+
+
+class _NoChoice(Exception):
+    pass
