@@ -300,6 +300,11 @@ def login_profile_manage(request, name):
                         password_reset_required=values["reset_required"],
                         acting=request.acting,
                     )
+                if values["access"] == "enable" and values["reset_required"]:
+                    # As the console does: the user gets IAMUserChangePassword to set the new password.
+                    from policies.services.permissions import attach_change_password_policy
+
+                    attach_change_password_policy(user=user, acting=request.acting)
             except AWSError as exc:
                 error = exc.message
             else:

@@ -276,6 +276,11 @@ def _create_from_draft(request, draft):
                 password_reset_required=draft["reset_required"],
                 acting=request.acting,
             )
+            if draft["reset_required"]:
+                # As the console does: the user gets IAMUserChangePassword to set the new password.
+                from policies.services.permissions import attach_change_password_policy
+
+                attach_change_password_policy(user=user, acting=request.acting)
         for group in Group.objects.filter(account=account, name__in=draft["groups"]):
             group_add_user(group=group, user=user, acting=request.acting)
     return user, password
