@@ -42,6 +42,16 @@ Whom each kind of policy applies to:
 - session policies: role sessions and federated user sessions only; a federated user session
   without session policies has no permissions of its own (STS GetFederationToken);
 - the root user cannot assume a role (STS: "Roles may not be assumed by root accounts").
+
+NotPrincipal: a Deny applies unless the caller's account, its role (for a session) and the caller
+itself are all named ("AWS might validate the account first, then the role, and then the
+assumed-role user"), and always to a caller with a permissions boundary (a documented pitfall);
+an Allow (no longer supported, still stored) grants like "*" to whoever is not named.
+
+The answer: `matched` lists, for an allow, every matching Allow statement of the policies in play,
+for an explicit deny every matching Deny, for an implicit deny nothing, in the order above (RCPs,
+SCPs, resource-based, identity-based, boundary, session policies); `deniedBy` is the first kind
+in that order holding a matching Deny, else the first that failed to allow where it had to.
 """
 
 import time
