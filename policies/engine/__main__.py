@@ -23,7 +23,7 @@ POLICY_FIELDS = frozenset(
     {"identityPolicies", "permissionsBoundary", "sessionPolicy", "scps", "rcps", "resourcePolicy"}
 )
 _RECENT = 4  # decoded texts remembered per policy field
-_SHORT = 4096  # characters: shorter lines are decoded whole
+_SHORT = 256  # characters: shorter lines (no policies to speak of) are decoded whole
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACES = " \t\n\r"
 _scan_once = make_scanner(json.JSONDecoder())
