@@ -66,3 +66,68 @@ class Command(BaseCommand):
             group = Group.objects.get(account=account, name=group_name)
             if not GroupMembership.objects.filter(user=user, group=group).exists():
                 group_add_user(group=group, user=user, acting=acting)
+        self._demo_permissions(account, acting)
+
+    def _demo_permissions(self, account, acting):
+        """The seeds' policies: an inline policy, a group's policy, an EC2 role, a boundary (idempotent)."""
+        import json
+
+        from policies.models import InstanceProfile, ManagedPolicy, Role
+        from policies.services.instance_profiles import instance_profile_add_role, instance_profile_create
+        from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
+        from policies.services.policies import policy_create
+        from policies.services.roles import role_create
+
+        def document(actions, resource="*"):
+            statement = {"Effect": "Allow", "Action": actions, "Resource": resource}
+            return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=4)
+
+        def customer_policy(name, text):
+            policy = ManagedPolicy.objects.filter(account=account, name__iexact=name).first()
+            return policy or policy_create(account=account, name=name, document=text, acting=acting)
+
+        ivan = IAMUser.objects.get(account=account, name="Ivan")
+        if not ivan.inline_policies.filter(name="InlineIsBad").exists():
+            inline_policy_put(
+                name="InlineIsBad", document=document("s3:CreateBucket"), user=ivan, acting=acting
+            )
+        # allow-s3-read normally comes from the managed policies' seeds above; made here if they are absent.
+        allow_s3_read = customer_policy("allow-s3-read", document("s3:GetObject", "arn:aws:s3:::my-bucket/*"))
+        developers = Group.objects.get(account=account, name="developers")
+        if not developers.attachments.filter(policy=allow_s3_read).exists():
+            policy_attach(policy=allow_s3_read, group=developers, acting=acting)
+
+        role = Role.objects.filter(account=account, name__iexact="ec2-s3-read").first()
+        if role is None:
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ec2.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+            role = role_create(
+                account=account, name="ec2-s3-read", trust_policy=json.dumps(trust, indent=4), acting=acting
+            )
+        s3_read_only = ManagedPolicy.objects.filter(
+            arn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+        ).first()
+        if s3_read_only is None:
+            self.stdout.write(
+                "The AWS managed policies are not loaded: ec2-s3-read gets AmazonS3ReadOnlyAccess later."
+            )
+        elif not role.attachments.filter(policy=s3_read_only).exists():
+            policy_attach(policy=s3_read_only, role=role, acting=acting)
+        profile = InstanceProfile.objects.filter(account=account, name__iexact="my-ec2-role").first()
+        if profile is None:
+            profile = instance_profile_create(account=account, name="my-ec2-role", acting=acting)
+        if profile.role_id is None:
+            instance_profile_add_role(profile=profile, role=role, acting=acting)
+
+        boundary = customer_policy("developer-boundary", document(["s3:*", "ec2:Describe*"]))
+        alice = IAMUser.objects.get(account=account, name="alice")
+        if alice.permissions_boundary_arn != boundary.arn:
+            permissions_boundary_put(policy_arn=boundary.arn, user=alice, acting=acting)
