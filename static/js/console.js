@@ -2,6 +2,15 @@
 document.addEventListener("click", (event) => {
   const dismiss = event.target.closest("[data-dismiss='alert']");
   if (dismiss) dismiss.closest(".alert").remove();
+  // A policy finding's "Ln, Col" selects the span it points at in the JSON editor.
+  const locate = event.target.closest("[data-locate]");
+  if (locate) {
+    const field = document.getElementById(locate.dataset.locate);
+    if (field) {
+      field.focus();
+      field.setSelectionRange(Number(locate.dataset.start), Number(locate.dataset.end));
+    }
+  }
   const copy = event.target.closest("[data-copy]");
   if (copy && navigator.clipboard) {
     navigator.clipboard.writeText(copy.dataset.copy);
