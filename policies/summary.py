@@ -38,6 +38,7 @@ __all__ = [
     "UnrecognizedService",
     "access_level_text",
     "condition_text",
+    "service_levels",
     "summarize",
 ]
 
@@ -142,7 +143,7 @@ class PolicySummary:
 
 
 @lru_cache(maxsize=1024)
-def _service_levels(prefix: str) -> dict[str, frozenset[str]]:
+def service_levels(prefix: str) -> dict[str, frozenset[str]]:
     """Lower-cased action names of a service by access level."""
     svc = catalog.service(prefix)
     levels: dict[str, set[str]] = {level: set() for level in LEVELS}
@@ -184,7 +185,7 @@ def access_level_text(granted: frozenset[str], prefix: str) -> str:
     if granted >= _service_names(prefix):
         return "Full access"
     full, limited = [], []
-    for level, names in _service_levels(prefix).items():
+    for level, names in service_levels(prefix).items():
         hit = len(granted & names)
         if hit and hit == len(names):
             full.append(level)
@@ -459,7 +460,7 @@ def _row(effect: str, prefix: str, group: _Group) -> ServiceRow:
     svc = catalog.service(prefix)
     granted: frozenset[str] = frozenset().union(*group.grants) if group.grants else frozenset()
     levels = []
-    for level, names in _service_levels(prefix).items():
+    for level, names in service_levels(prefix).items():
         hit = granted & names
         if hit:
             levels.append(
