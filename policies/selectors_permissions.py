@@ -16,6 +16,14 @@ from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, Polic
 EMPTY_BOUNDARY = '{"Version": "2012-10-17", "Statement": []}'
 
 
+def _pretty(text):
+    """A document as the console shows it: indented JSON (as stored when it does not parse)."""
+    try:
+        return json.dumps(json.loads(text), indent=4)
+    except (TypeError, ValueError):
+        return text or ""
+
+
 def policy_type_label(policy):
     """The console's Type column for a managed policy."""
     if policy.is_job_function:
@@ -42,10 +50,7 @@ class PermissionRow:
 
     @property
     def pretty_document(self):
-        try:
-            return json.dumps(json.loads(self.document), indent=4)
-        except ValueError:
-            return self.document
+        return _pretty(self.document)
 
 
 @dataclass
@@ -53,6 +58,10 @@ class EntityPermissions:
     rows: list
     boundary: ManagedPolicy | None  # with `document` annotated
     boundary_arn: str
+
+    @property
+    def boundary_pretty(self):
+        return _pretty(self.boundary.document) if self.boundary is not None else ""
 
     @property
     def boundary_document(self):

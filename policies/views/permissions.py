@@ -437,12 +437,22 @@ def _carry(data):
 # Inline policies: create (two steps, as the console's) and edit.
 
 
-def _editor_available():
+def _editor_context(document, kind, entity, validated):
+    """The shared JSON editor's context (validated as you type), or None where that editor is not installed."""
     try:
+        from policies.views.policies import policy_editor_context
+
         get_template("policies/policy_editor.html#policy-editor")
-    except TemplateDoesNotExist:
-        return False
-    return True
+    except (ImportError, TemplateDoesNotExist):
+        return None
+    return policy_editor_context(
+        document,
+        policy_type=f"inline-{kind}",
+        entity_name=entity.name,
+        field_name="document",
+        field_id="id_document",
+        validated=validated,
+    )
 
 
 def _pretty(text):
@@ -501,8 +511,9 @@ def permissions_inline(request, kind, name):
         "policy_name": policy_name,
         "error": error,
         "findings": findings,
-        "editor_available": _editor_available(),
-        "editor_policy_type": f"inline-{kind}",
+        "editor": _editor_context(
+            document, kind, entity, validated=request.method == "POST" or bool(existing)
+        ),
         "title": title,
         "urls": entity_urls(kind, entity),
         "form_url": request.get_full_path(),
