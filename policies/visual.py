@@ -300,8 +300,8 @@ def _statement(block: Block, index: int) -> dict | None:
         statement["Sid"] = block.sid
     statement["Effect"] = block.effect
     statement["Action"] = _one_or_list(block.actions, block.actions_listed)
-    if block.all_resources:
-        resources = ["*"]
+    if block.all_resources or (not block.resources and not resource_types_for_block(block)):
+        resources = ["*"]  # "All", or actions without resource types: they apply to all resources
     else:
         resources = list(block.resources)
     statement["Resource"] = _one_or_list(resources, block.resources_listed)
