@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
@@ -306,6 +306,7 @@ def _summary(request, kind, entity, data):
     """The review step's rows: (name, type, used as), and what applying means."""
     account = request.acting.account
     option = data.get("option", "policies") if kind == "user" else "policies"
+    # `entity` is not needed to describe the choice; the wizard asks before its user exists.
     rows = []
     if option == "groups":
         for group in Group.objects.filter(account=account, name__in=data.getlist("group")).order_by("name"):
@@ -575,3 +576,74 @@ def permissions_boundary(request, kind, name):
 
 class _NoChoice(Exception):
     pass
+
+
+# Step 2 of the create user wizard (accounts.views.users): "Copy permissions" and "Attach policies directly".
+# The wizard keeps its draft in the session; these read and fill the draft's "policies" and "copy_from".
+
+
+def wizard_permissions_context(request, draft, option):
+    """What step 2 shows for the chosen option: the picker, or the users to copy from."""
+    if option == "policies":
+        data = request.GET.copy() if request.method == "GET" else request.POST.copy()
+        if not data.getlist("policy_arn"):
+            data.setlist("policy_arn", draft.get("policies", []))
+        return picker_context(request, data=data)
+    if option == "copy":
+        search = request.GET.get("copy_q", "").strip()
+        users = (
+            IAMUser.objects.filter(account=request.acting.account)
+            .prefetch_related("groups")
+            .annotate(policy_count=Count("attachments", distinct=True))
+            .order_by("name")
+        )
+        if search:
+            users = users.filter(name__icontains=search)
+        return {"copy_users": users[:200], "copy_search": search, "source_user": draft.get("copy_from", "")}
+    return {}
+
+
+def wizard_permissions_choice(request, draft, option):
+    """Keep step 2's choice in the draft; the error to show, or "" when the choice is valid."""
+    account = request.acting.account
+    if option == "policies":
+        arns = list(dict.fromkeys(arn for arn in request.POST.getlist("policy_arn") if arn))
+        if len(arns) > 10:
+            return "Cannot exceed quota for PoliciesPerUser: 10"
+        for arn in arns:
+            try:
+                policy_for_arn(account=account, arn=arn)
+            except AWSError as exc:
+                return exc.message
+        draft.update(permissions_option="policies", policies=arns, groups=[], copy_from="")
+    else:
+        source = request.POST.get("source_user", "")
+        if not IAMUser.objects.filter(account=account, name=source).exists():
+            return "Select a user to copy permissions from."
+        draft.update(permissions_option="copy", copy_from=source, groups=[], policies=[])
+    return ""
+
+
+def wizard_permissions_summary(request, draft):
+    """Step 3's permissions summary rows for the policies or the copied user: (name, type, used as)."""
+    option = draft.get("permissions_option")
+    if option == "policies":
+        data = QueryDict(mutable=True)
+        data.setlist("policy_arn", draft.get("policies", []))
+        return _summary(request, "user", None, data)[1]
+    if option == "copy":
+        data = QueryDict(mutable=True)
+        data.update({"option": "copy", "source_user": draft.get("copy_from", "")})
+        return _summary(request, "user", None, data)[1]
+    return []
+
+
+def wizard_permissions_apply(request, user, draft):
+    """Attach the chosen policies, or copy another user's groups and policies, to the new user."""
+    option = draft.get("permissions_option")
+    if option not in ("policies", "copy"):
+        return
+    data = QueryDict(mutable=True)
+    data.setlist("policy_arn", draft.get("policies", []))
+    data["source_user"] = draft.get("copy_from", "")
+    _apply(request, "user", user, option, data)
