@@ -118,6 +118,8 @@ def _draft(request):
         "reset_required": True,
         "permissions_option": "groups",
         "groups": [],
+        "policies": [],
+        "copy_from": "",
         "tags": [],
     }
 
@@ -150,9 +152,17 @@ def _wizard_context(request, step, draft, **extra):
 def _render_step(request, step, draft, status=200, **extra):
     context = _wizard_context(request, step, draft, **extra)
     if step == 2:
+        from policies.views.permissions import wizard_permissions_context
+
         context.setdefault("groups", _account_groups(request, draft["groups"]))
+        option = request.GET.get("option") or extra.get("option") or draft.get("permissions_option", "groups")
+        context["option"] = option if option in ("groups", "copy", "policies") else "groups"
+        context.update(wizard_permissions_context(request, draft, context["option"]))
     if step == 3:
+        from policies.views.permissions import wizard_permissions_summary
+
         context["selected_groups"] = list(draft["groups"])
+        context["permission_rows"] = wizard_permissions_summary(request, draft)
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
     response = render_htmx(request, "accounts/user_create.html", context, "wizard-step")
     response.status_code = status
@@ -209,11 +219,21 @@ def user_create(request):
     if step == 2:
         if request.POST.get("action") == "previous":
             return _go_to(request, 1, draft)
+        option = request.POST.get("permissions_option", "groups")
+        if option in ("copy", "policies"):
+            from policies.views.permissions import wizard_permissions_choice
+
+            error = wizard_permissions_choice(request, draft, option)
+            if error:
+                return _render_step(request, 2, draft, option=option, permissions_error=error, status=422)
+            _save_draft(request, draft)
+            return _go_to(request, 3, draft)
         form = UserPermissionsForm(request.POST, account=request.acting.account)
         if not form.is_valid():
             return _render_step(request, 2, draft, permissions_form=form, status=422)
-        draft["permissions_option"] = "groups"
-        draft["groups"] = form.cleaned_data["groups"]
+        draft.update(
+            permissions_option="groups", groups=form.cleaned_data["groups"], policies=[], copy_from=""
+        )
         _save_draft(request, draft)
         return _go_to(request, 3, draft)
 
@@ -283,6 +303,9 @@ def _create_from_draft(request, draft):
                 attach_change_password_policy(user=user, acting=request.acting)
         for group in Group.objects.filter(account=account, name__in=draft["groups"]):
             group_add_user(group=group, user=user, acting=request.acting)
+        from policies.views.permissions import wizard_permissions_apply
+
+        wizard_permissions_apply(request, user, draft)
     return user, password
 
 

@@ -360,11 +360,13 @@ def test_wizard_step_one_full_page_and_fragment(root_client):
     assert fragment.lstrip().startswith('<div id="wizard-step"') and "<html" not in fragment
 
 
-def test_wizard_policies_options_are_marked_as_arriving(root_client):
+def test_wizard_offers_the_three_permissions_options(root_client):
+    # Copying permissions and attaching policies directly are tested with the policies app's pages.
     root_client.post(_wizard(1), {"name": "frank"})
     page = root_client.get(_wizard(2)).content.decode()
-    assert 'value="copy" disabled' in page and 'value="policies" disabled' in page
-    assert "Available once policies arrive" in page
+    assert 'value="groups" checked' in page
+    assert 'value="copy" disabled' not in page and 'value="policies" disabled' not in page
+    assert 'id="policy-picker"' in root_client.get(_wizard(2) + "&option=policies").content.decode()
 
 
 def test_wizard_nothing_is_half_created_when_a_step_fails(root_client, account, monkeypatch):
