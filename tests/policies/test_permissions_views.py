@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import GroupMembership, LoginProfile
+from accounts.models import GroupMembership, IAMUser, LoginProfile
 from policies.models import InlinePolicy, PolicyAttachment
 from policies.services.permissions import inline_policy_put, policy_attach
 from tests.accounts.factories import GroupFactory, IAMUserFactory
@@ -543,3 +543,76 @@ def test_charlie_neither_sees_nor_attaches_alices_customer_policies(
     assert response.status_code == 422
     assert f"Policy {allow_s3_read.arn} does not exist or is not attachable." in response.content.decode()
     assert not PolicyAttachment.objects.exists()
+
+
+# Step 2 of the create user wizard: "Attach policies directly" and "Copy permissions"
+
+
+def _wizard_to_step_2(client, name):
+    client.post("/users/create/?step=1", {"name": name})
+
+
+def test_the_wizard_attaches_policies_directly(root_client, admin_access, allow_s3_read):
+    _wizard_to_step_2(root_client, "erin")
+    step2 = root_client.get(
+        "/users/create/?step=2&option=policies", headers=hx("wizard-step")
+    ).content.decode()
+    assert 'value="policies" checked' in step2 and 'id="policy-picker"' in step2
+
+    root_client.post(
+        "/users/create/?step=2",
+        {
+            "permissions_option": "policies",
+            "policy_arn": [admin_access.arn, allow_s3_read.arn],
+            "action": "next",
+        },
+    )
+    review = root_client.get("/users/create/?step=3").content.decode()
+    assert "AdministratorAccess" in review and "allow-s3-read" in review and "Permissions policy" in review
+    back = root_client.get("/users/create/?step=2").content.decode()  # the choice is kept
+    assert f'value="{admin_access.arn}" aria-label="Select AdministratorAccess" checked' in back
+
+    root_client.post("/users/create/?step=3", {"action": "create"})
+    erin = IAMUser.objects.get(name="erin")
+    assert set(erin.attachments.values_list("policy__name", flat=True)) == {
+        "AdministratorAccess",
+        "allow-s3-read",
+    }
+
+
+def test_the_wizard_copies_permissions(root_client, bob, developers, admin_access, root_acting):
+    policy_attach(policy=admin_access, user=bob, acting=root_acting)
+    inline_policy_put(name="InlineIsBad", document=CREATE_BUCKET, user=bob, acting=root_acting)
+    _wizard_to_step_2(root_client, "erin")
+    assert 'value="bob"' in root_client.get("/users/create/?step=2&option=copy").content.decode()
+
+    root_client.post(
+        "/users/create/?step=2", {"permissions_option": "copy", "source_user": "bob", "action": "next"}
+    )
+    review = root_client.get("/users/create/?step=3").content.decode()
+    assert "developers" in review and "AdministratorAccess" in review and "InlineIsBad" in review
+    root_client.post("/users/create/?step=3", {"action": "create"})
+
+    erin = IAMUser.objects.get(name="erin")
+    assert list(erin.groups.values_list("name", flat=True)) == ["developers"]
+    assert list(erin.attachments.values_list("policy__name", flat=True)) == ["AdministratorAccess"]
+    assert list(erin.inline_policies.values_list("name", flat=True)) == ["InlineIsBad"]
+
+
+def test_the_wizard_refuses_bad_permission_choices(root_client, account, charlie_account):
+    foreign = make_policy(name="theirs", account=charlie_account)
+    _wizard_to_step_2(root_client, "erin")
+    nobody = root_client.post("/users/create/?step=2", {"permissions_option": "copy", "action": "next"})
+    assert nobody.status_code == 422 and "Select a user to copy permissions from." in nobody.content.decode()
+    theirs = root_client.post(
+        "/users/create/?step=2",
+        {"permissions_option": "policies", "policy_arn": foreign.arn, "action": "next"},
+    )
+    assert theirs.status_code == 422
+    assert f"Policy {foreign.arn} does not exist or is not attachable." in theirs.content.decode()
+    many = [make_policy(name=f"p{index}", account=account).arn for index in range(11)]
+    too_many = root_client.post(
+        "/users/create/?step=2", {"permissions_option": "policies", "policy_arn": many, "action": "next"}
+    )
+    assert "Cannot exceed quota for PoliciesPerUser: 10" in too_many.content.decode()
+    assert not IAMUser.objects.filter(name="erin").exists()
