@@ -1,0 +1,180 @@
+"""Instance profile pages (reached from a role's page): list, create, add or remove the role, delete."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.http import Http404
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.errors import AWSError
+from accounts.session import console_login_required
+from iamconsole.htmx import htmx_redirect, render_htmx
+from policies.models import InstanceProfile, Role
+from policies.services.instance_profiles import (
+    instance_profile_add_role,
+    instance_profile_create,
+    instance_profile_delete,
+    instance_profile_remove_role,
+)
+
+
+def _breadcrumbs(*more):
+    return [
+        ("IAM", reverse("dashboard")),
+        ("Roles", reverse("policies:role_list")),
+        ("Instance profiles", reverse("policies:instance_profile_list") if more else None),
+        *more,
+    ]
+
+
+def get_profile_or_404(request, name):
+    profile = (
+        InstanceProfile.objects.filter(account=request.acting.account, name=name)
+        .select_related("role")
+        .first()
+    )
+    if profile is None:
+        raise Http404(f"Instance Profile {name} cannot be found.")
+    return profile
+
+
+def _role_or_none(request, name):
+    if not name:
+        return None
+    return Role.objects.filter(account=request.acting.account, name=name).first()
+
+
+@console_login_required
+def instance_profile_list(request):
+    profiles = (
+        InstanceProfile.objects.filter(account=request.acting.account)
+        .select_related("role")
+        .order_by(Lower("name"), "pk")
+    )
+    context = {"profiles": profiles, "breadcrumbs": _breadcrumbs()}
+    return render_htmx(request, "policies/instance_profile_list.html", context, "instance-profile-table")
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def instance_profile_create_view(request):
+    """Create an instance profile, with the role it is created from (?role=NAME) when there is one."""
+    role = _role_or_none(request, request.GET.get("role") or request.POST.get("role"))
+    name = request.POST.get("name", role.name if role and not role.instance_profiles.exists() else "").strip()
+    path = request.POST.get("path", "/").strip() or "/"
+    error = ""
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                profile = instance_profile_create(
+                    account=request.acting.account, name=name, path=path, acting=request.acting
+                )
+                if role is not None:
+                    instance_profile_add_role(profile=profile, role=role, acting=request.acting)
+        except AWSError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"Instance profile {profile.name} created.")
+            if role is not None:
+                return htmx_redirect(request, reverse("policies:role_detail", args=[role.name]))
+            return htmx_redirect(request, reverse("policies:instance_profile_detail", args=[profile.name]))
+    context = {
+        "role": role,
+        "name": name,
+        "path": path,
+        "error": error,
+        "breadcrumbs": _breadcrumbs(("Create instance profile", None)),
+    }
+    response = render_htmx(request, "policies/instance_profile_create.html", context, "instance-profile-form")
+    if error:
+        response.status_code = 422
+    return response
+
+
+def _detail_context(request, profile, **extra):
+    taken = InstanceProfile.objects.filter(account=request.acting.account, role__isnull=False)
+    return {
+        "profile": profile,
+        "roles": list(Role.objects.filter(account=request.acting.account).order_by(Lower("name"))[:500])
+        if profile.role_id is None
+        else [],
+        "breadcrumbs": _breadcrumbs((profile.name, None)),
+        "roles_in_profiles": set(taken.values_list("role_id", flat=True)),
+        **extra,
+    }
+
+
+@console_login_required
+def instance_profile_detail(request, name):
+    profile = get_profile_or_404(request, name)
+    return render_htmx(
+        request,
+        "policies/instance_profile_detail.html",
+        _detail_context(request, profile),
+        "instance-profile",
+    )
+
+
+@console_login_required
+@require_POST
+def instance_profile_role(request, name):
+    """Add a role to the profile (action=add) or take it out (action=remove)."""
+    profile = get_profile_or_404(request, name)
+    error = ""
+    try:
+        if request.POST.get("action") == "remove":
+            if profile.role is None:
+                raise Http404("This instance profile holds no role.")
+            instance_profile_remove_role(profile=profile, role=profile.role, acting=request.acting)
+            messages.success(request, f"Role removed from instance profile {profile.name}.")
+        else:
+            role = _role_or_none(request, request.POST.get("role", ""))
+            if role is None:
+                raise Http404("The role cannot be found.")
+            instance_profile_add_role(profile=profile, role=role, acting=request.acting)
+            messages.success(request, f"Role {role.name} added to instance profile {profile.name}.")
+    except AWSError as exc:
+        error = exc.message
+    if error:
+        profile.refresh_from_db()
+        context = _detail_context(request, profile, error=error)
+        response = render_htmx(request, "policies/instance_profile_detail.html", context, "instance-profile")
+        response.status_code = 422
+        return response
+    back = request.POST.get("next", "")
+    if back == "role" and request.POST.get("role_name"):
+        return htmx_redirect(request, reverse("policies:role_detail", args=[request.POST["role_name"]]))
+    return htmx_redirect(request, reverse("policies:instance_profile_detail", args=[profile.name]))
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def instance_profile_delete_view(request, name):
+    """Delete an instance profile: type its name to confirm; refused while it holds a role."""
+    profile = get_profile_or_404(request, name)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm", "") != profile.name:
+            error = "Enter the instance profile name to confirm deletion."
+        else:
+            try:
+                instance_profile_delete(profile=profile, acting=request.acting)
+            except AWSError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"Instance profile {profile.name} deleted.")
+                return htmx_redirect(request, reverse("policies:instance_profile_list"))
+    context = {
+        "profile": profile,
+        "error": error,
+        "breadcrumbs": _breadcrumbs(
+            (profile.name, reverse("policies:instance_profile_detail", args=[profile.name])), ("Delete", None)
+        ),
+    }
+    response = render_htmx(
+        request, "policies/instance_profile_delete.html", context, "instance-profile-dialog"
+    )
+    if error:
+        response.status_code = 422
+    return response
