@@ -76,6 +76,11 @@
     });
   }, true);
 
+  // The editor usually sits in the page's form: Enter in one of its boxes must not submit that form.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches(".visual-editor input")) event.preventDefault();
+  });
+
   document.body.addEventListener("visual-json", (event) => {
     const field = document.getElementById(event.detail.field);
     if (!field) return;

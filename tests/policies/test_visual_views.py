@@ -298,6 +298,18 @@ def test_add_and_remove_blocks(root_client):
 
 
 @pytest.mark.django_db
+def test_duplicate_and_change_service(root_client):
+    fields = block_fields(service="s3", patterns='["s3:GetObject"]', resources="all")
+    response = post(root_client, {**fields, "ve-op": "duplicate-block:0"})
+    statements = json_event(response)["Statement"]
+    assert [s["Sid"] for s in statements] == ["VisualEditor0", "VisualEditor1"]
+    assert statements[0]["Action"] == statements[1]["Action"] == "s3:GetObject"
+    response = post(root_client, {**fields, "ve-op": "change-service:0"})
+    assert "Choose a service" in response.content.decode()
+    assert json_event(response)["Statement"] == []
+
+
+@pytest.mark.django_db
 def test_from_json_builds_the_blocks(root_client):
     data = {"ve-op": "from-json", "policy_document": json.dumps(S3_DOC)}
     response = post(root_client, data)
