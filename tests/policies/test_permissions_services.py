@@ -23,6 +23,7 @@ from policies.services.permissions import (
     inline_policy_put,
     permissions_boundary_delete,
     permissions_boundary_put,
+    permissions_remove_all,
     policy_attach,
     policy_detach,
     policy_for_arn,
@@ -400,3 +401,19 @@ def test_the_inline_size_quota_holds_under_concurrent_puts(account, root_acting)
 
     assert sorted(outcomes) == ["limit"] * 3 + ["ok"]
     assert InlinePolicy.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_remove_all_detaches_and_deletes_through_the_audited_calls(
+    kind, entities, customer_policy, root_acting
+):
+    entity = entities[kind]
+    policy_attach(policy=customer_policy, acting=root_acting, **{kind: entity})
+    inline_policy_put(name="a", document=statement_policy("s3:*"), acting=root_acting, **{kind: entity})
+    inline_policy_put(name="b", document=statement_policy("s3:*"), acting=root_acting, **{kind: entity})
+
+    permissions_remove_all(acting=root_acting, **{kind: entity})
+
+    assert not PolicyAttachment.objects.exists() and not InlinePolicy.objects.exists()
+    assert AuditEvent.objects.filter(event_name=f"Detach{kind.title()}Policy").count() == 1
+    assert AuditEvent.objects.filter(event_name=f"Delete{kind.title()}Policy").count() == 2
