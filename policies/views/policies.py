@@ -1,0 +1,649 @@
+"""Managed policy pages: list, create (editor then review), detail tabs, edit (a new version),
+versions (set default, delete, compare), tags, delete."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.errors import AWSError, NoSuchEntity
+from accounts.forms_identities import parse_tags
+from accounts.session import console_login_required
+from iamconsole.htmx import htmx_redirect, render_htmx
+from policies import selectors
+from policies.engine.validation import POLICY_TYPES, SIZE_LIMITS, size_for_quota, validate
+from policies.services import policies as services
+
+PAGE_SIZE = 25
+CREATE_DRAFT_KEY = "policy_create_draft"
+EDIT_DRAFT_KEY = "policy_edit_draft"
+CREATE_STEPS = [(1, "Specify permissions"), (2, "Review and create")]
+EDIT_STEPS = [(1, "Modify permissions"), (2, "Review and save")]
+DETAIL_TABS = [
+    ("permissions", "Permissions"),
+    ("entities", "Entities attached"),
+    ("tags", "Tags"),
+    ("versions", "Policy versions"),
+]
+# The console's JSON editor starts from this statement skeleton.
+NEW_POLICY_DOCUMENT = """{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "Statement1",
+            "Effect": "Allow",
+            "Action": [],
+            "Resource": []
+        }
+    ]
+}"""
+
+# Access Analyzer's finding types, in the order the console lists them.
+FINDING_GROUPS = [
+    ("SECURITY_WARNING", "Security warnings", "Security"),
+    ("ERROR", "Errors", "Errors"),
+    ("WARNING", "Warnings", "Warnings"),
+    ("SUGGESTION", "Suggestions", "Suggestions"),
+]
+
+
+def _template_exists(name):
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def visual_editor_available():
+    return _template_exists("policies/visual_editor.html")
+
+
+def policy_summary_available():
+    return _template_exists("policies/policy_summary.html")
+
+
+# The JSON editor partial (templates/policies/policy_editor.html), shared with the inline and trust
+# policy editors.
+
+
+def _finding_row(finding):
+    location = (finding.get("locations") or [{}])[0]
+    start = (location.get("span") or {}).get("start") or {}
+    end = (location.get("span") or {}).get("end") or {}
+    path = location.get("path") or []
+    statement = None
+    if len(path) >= 2 and path[0].get("value") == "Statement" and "index" in path[1]:
+        statement = path[1]["index"] + 1
+    elif path and path[0].get("value") == "Statement":
+        statement = 1
+    code = finding.get("issueCode", "")
+    return {
+        "code": code,
+        "title": code.replace("_", " ").title(),
+        "details": finding.get("findingDetails", ""),
+        "learn_more": finding.get("learnMoreLink", ""),
+        "line": start.get("line"),
+        "column": start.get("column"),
+        "start": start.get("offset"),
+        "end": end.get("offset"),
+        "statement": statement,
+    }
+
+
+def policy_editor_context(
+    document,
+    *,
+    policy_type="managed",
+    entity_name=None,
+    field_name="document",
+    field_id="policy-document",
+    error="",
+    validated=True,
+):
+    """The context the `policy-editor` partial needs, with the validator's verdict grouped as the console."""
+    if policy_type not in POLICY_TYPES:
+        policy_type = "managed"
+    context = {
+        "editor_document": document,
+        "editor_policy_type": policy_type,
+        "editor_entity_name": entity_name or "",
+        "editor_field_name": field_name,
+        "editor_field_id": field_id,
+        "editor_error": error,
+        "editor_validated": validated,
+        "editor_malformed": None,
+        "editor_groups": [],
+        "editor_finding_count": 0,
+    }
+    size, limit = size_for_quota(document, policy_type)
+    context.update(editor_size=size, editor_limit=limit or SIZE_LIMITS.get(policy_type))
+    if not validated or not document.strip():
+        context["editor_groups"] = [
+            {"type": key, "label": label, "short": short, "findings": []}
+            for key, label, short in FINDING_GROUPS
+        ]
+        return context
+    verdict = validate(document, policy_type, entity_name=entity_name or None)
+    findings = verdict["findings"]
+    context["editor_malformed"] = verdict["malformed"]
+    context["editor_groups"] = [
+        {
+            "type": key,
+            "label": label,
+            "short": short,
+            "findings": [_finding_row(f) for f in findings if f.get("findingType") == key],
+        }
+        for key, label, short in FINDING_GROUPS
+    ]
+    context["editor_finding_count"] = len(findings)
+    return context
+
+
+@console_login_required
+@require_POST
+def policy_validate(request):
+    """Live validation as the user types: the findings panel of the editor partial."""
+    field_name = request.POST.get("field", "document") or "document"
+    document = request.POST.get(field_name, "")
+    context = policy_editor_context(
+        document,
+        policy_type=request.POST.get("policy_type", "managed"),
+        entity_name=request.POST.get("entity_name") or None,
+        field_name=field_name,
+    )
+    return render(request, "policies/policy_editor.html#policy-findings", context)
+
+
+# Shared bits
+
+
+def policies_breadcrumbs(*more):
+    return [
+        ("IAM", reverse("dashboard")),
+        ("Policies", reverse("policies:policy_list") if more else None),
+        *more,
+    ]
+
+
+def get_policy_or_404(request, arn):
+    try:
+        return selectors.policy_get(account=request.acting.account, arn=arn)
+    except NoSuchEntity as exc:
+        raise Http404(exc.message) from exc
+
+
+def get_own_policy_or_404(request, arn):
+    """A customer managed policy of the caller's account: the only kind the console edits."""
+    policy = get_policy_or_404(request, arn)
+    if policy.is_aws_managed:
+        raise Http404("AWS managed policies cannot be changed.")
+    return policy
+
+
+def editor_panel_context(request, document, *, error=""):
+    """The policy editor of the create and edit pages: the visual editor (helper VISUAL's partial,
+    the console's default) around the JSON editor when it exists, the JSON editor alone otherwise."""
+    context = policy_editor_context(document, error=error)
+    context["visual_available"] = False
+    if visual_editor_available():
+        try:
+            from policies.views.visual import visual_editor_context
+        except ImportError:
+            return context
+        context.update(
+            visual_editor_context(
+                request,
+                None if document == NEW_POLICY_DOCUMENT else document,
+                json_field="document",
+                json_field_id="policy-document",
+                json_editor_template="policies/policy_editor.html#policy-editor",
+            )
+        )
+        context["visual_available"] = True
+    return context
+
+
+def _summary_context(document):
+    """The policy summary partial's context (helper VISUAL's), or the plain JSON when it is absent."""
+    context = {"summary_document": document, "summary_available": False}
+    if policy_summary_available():
+        try:
+            from policies.views.visual import summary_context
+        except ImportError:
+            return context
+        context.update(summary_context(document))
+        context["summary_available"] = True
+    return context
+
+
+# List
+
+
+@console_login_required
+def policy_list(request):
+    search = request.GET.get("q", "").strip()
+    kind = request.GET.get("type", "")
+    if kind not in selectors.TYPE_LABELS:
+        kind = ""
+    policies = selectors.policy_list(account=request.acting.account, search=search, kind=kind)
+    page = Paginator(policies, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": selectors.policy_rows(page.object_list, account=request.acting.account),
+        "search": search,
+        "kind": kind,
+        "policy_types": selectors.POLICY_TYPES,
+        "breadcrumbs": policies_breadcrumbs(),
+    }
+    return render_htmx(request, "policies/policy_list.html", context, "policy-table")
+
+
+# Create: 1) the editor, 2) name, description, tags and the summary.
+
+
+def _create_draft(request):
+    return request.session.get(CREATE_DRAFT_KEY) or {
+        "document": NEW_POLICY_DOCUMENT,
+        "name": "",
+        "description": "",
+        "tags": [],
+    }
+
+
+def _step(request, steps):
+    try:
+        step = int(request.GET.get("step", "1"))
+    except ValueError:
+        step = 1
+    return min(max(step, 1), len(steps))
+
+
+def _render_create(request, step, draft, status=200, **extra):
+    context = {
+        "step": step,
+        "steps": CREATE_STEPS,
+        "draft": draft,
+        "mode": "create",
+        "breadcrumbs": policies_breadcrumbs(("Create policy", None)),
+        **extra,
+    }
+    if step == 1:
+        context.update(
+            editor_panel_context(request, draft["document"], error=extra.get("document_error", ""))
+        )
+    else:
+        context.update(_summary_context(draft["document"]))
+        context["tags_left"] = max(0, 50 - len(draft["tags"]))
+    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard")
+    response.status_code = status
+    if request.htmx:
+        response["HX-Push-Url"] = f"{reverse('policies:policy_create')}?step={step}"
+    return response
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def policy_create(request):
+    step = _step(request, CREATE_STEPS)
+    draft = _create_draft(request)
+    if request.method == "GET":
+        if step == 2 and validate(draft["document"], "managed")["malformed"]:
+            step = 1  # the review needs a document IAM accepts
+        return _render_create(request, step, draft)
+
+    if step == 1:
+        draft["document"] = request.POST.get("document", "")
+        request.session[CREATE_DRAFT_KEY] = draft
+        malformed = validate(draft["document"], "managed")["malformed"]
+        if malformed:
+            return _render_create(request, 1, draft, status=422, document_error=malformed)
+        return _render_create(request, 2, draft) if request.htmx else redirect(_create_url(2))
+
+    # Step 2: details, tags; go back, or create.
+    action = request.POST.get("action", "create")
+    tags, tag_error = parse_tags(request.POST)
+    draft.update(
+        name=request.POST.get("name", "").strip(),
+        description=request.POST.get("description", ""),
+        tags=[[key, value] for key, value in tags],
+    )
+    request.session[CREATE_DRAFT_KEY] = draft
+    if action == "previous":
+        return _render_create(request, 1, draft) if request.htmx else redirect(_create_url(1))
+    if action == "add_tag":
+        draft["tags"].append(["", ""])
+        request.session[CREATE_DRAFT_KEY] = draft
+        return _render_create(request, 2, draft)
+    if action.startswith("remove_tag_"):
+        index = action.removeprefix("remove_tag_")
+        if index.isdigit() and int(index) < len(draft["tags"]):
+            draft["tags"].pop(int(index))
+        request.session[CREATE_DRAFT_KEY] = draft
+        return _render_create(request, 2, draft)
+    if tag_error:
+        return _render_create(request, 2, draft, status=422, error=tag_error)
+    try:
+        policy = services.policy_create(
+            account=request.acting.account,
+            name=draft["name"],
+            description=draft["description"],
+            document=draft["document"],
+            tags=[(key, value) for key, value in draft["tags"] if key or value],
+            acting=request.acting,
+        )
+    except AWSError as exc:
+        field = "name" if exc.code == "EntityAlreadyExists" or "'policyName'" in exc.message else ""
+        field = field or ("description" if "'description'" in exc.message else "")
+        return _render_create(request, 2, draft, status=422, error=exc.message, error_field=field)
+    request.session.pop(CREATE_DRAFT_KEY, None)
+    messages.success(request, f"Policy {policy.name} created.")
+    return htmx_redirect(request, reverse("policies:policy_list"))
+
+
+def _create_url(step):
+    return f"{reverse('policies:policy_create')}?step={step}"
+
+
+@console_login_required
+def policy_create_cancel(request):
+    request.session.pop(CREATE_DRAFT_KEY, None)
+    return redirect("policies:policy_list")
+
+
+# Detail
+
+
+def _detail_context(request, policy, tab, **extra):
+    account = request.acting.account
+    default = selectors.default_version(policy)
+    context = {
+        "policy": policy,
+        "type_label": selectors.policy_type_label(policy),
+        "tab": tab,
+        "tabs": DETAIL_TABS,
+        "default_version": default,
+        "breadcrumbs": policies_breadcrumbs((policy.name, None)),
+        **extra,
+    }
+    if tab == "permissions":
+        view = request.GET.get("view", "")
+        document = default.document if default else "{}"
+        context.update(_summary_context(document))
+        context["view"] = (
+            view if view in ("summary", "json") else ("summary" if context["summary_available"] else "json")
+        )
+        context["document"] = selectors.pretty_document(document) if policy.is_aws_managed else document
+    elif tab == "entities":
+        context["entities"] = selectors.policy_entities(policy=policy, account=account)
+    elif tab == "versions":
+        versions = list(policy.versions.all())
+        context["versions"] = versions
+        shown = request.GET.get("version", "")
+        context["shown_version"] = next((v for v in versions if v.version_id == shown), None)
+    elif tab == "tags":
+        context["tags"] = list(policy.tags.all())
+        if "draft_tags" not in context:
+            context["draft_tags"] = [(tag.key, tag.value) for tag in context["tags"]]
+    return context
+
+
+def _detail_url(policy, tab=None):
+    url = reverse("policies:policy_detail", args=[policy.arn])
+    return f"{url}?tab={tab}" if tab else url
+
+
+@console_login_required
+def policy_detail(request, arn):
+    policy = get_policy_or_404(request, arn)
+    tab = request.GET.get("tab", "permissions")
+    if tab not in dict(DETAIL_TABS):
+        tab = "permissions"
+    return render_htmx(
+        request, "policies/policy_detail.html", _detail_context(request, policy, tab), "policy-tab"
+    )
+
+
+def _render_tab(request, policy, tab, status=200, **extra):
+    response = render_htmx(
+        request, "policies/policy_detail.html", _detail_context(request, policy, tab, **extra), "policy-tab"
+    )
+    response.status_code = status
+    return response
+
+
+@console_login_required
+@require_POST
+def policy_versions(request, arn):
+    """The Policy versions tab's actions on the checked versions: set as default, delete, compare."""
+    policy = get_own_policy_or_404(request, arn)
+    selected = request.POST.getlist("version")
+    action = request.POST.get("action", "")
+    error = ""
+    if action == "compare":
+        if len(selected) != 2:
+            error = "Select two versions to compare."
+        else:
+            left, right = sorted(selected, key=lambda v: int(v[1:]) if v[1:].isdigit() else 0)
+            url = f"{reverse('policies:policy_compare', args=[policy.arn])}?left={left}&right={right}"
+            return htmx_redirect(request, url)
+    elif action == "set_default":
+        if len(selected) != 1:
+            error = "Select one version to set as default."
+        else:
+            try:
+                services.policy_set_default_version(
+                    policy=policy, version_id=selected[0], acting=request.acting
+                )
+            except AWSError as exc:
+                error = exc.message
+            else:
+                messages.success(
+                    request, f"Version {selected[0]} is now the default version of {policy.name}."
+                )
+    elif action == "delete":
+        if not selected:
+            error = "Select one or more versions to delete."
+        else:
+            try:
+                with transaction.atomic():
+                    for version_id in selected:
+                        services.policy_version_delete(
+                            policy=policy, version_id=version_id, acting=request.acting
+                        )
+            except AWSError as exc:
+                error = exc.message
+            else:
+                messages.success(
+                    request, f"Deleted version{'s' if len(selected) > 1 else ''} {', '.join(selected)}."
+                )
+    else:
+        error = "Choose an action."
+    policy.refresh_from_db()
+    if error or request.htmx:
+        return _render_tab(request, policy, "versions", status=422 if error else 200, error=error)
+    return redirect(_detail_url(policy, "versions"))
+
+
+@console_login_required
+def policy_compare(request, arn):
+    """Two versions side by side: a line diff of their pretty-printed JSON."""
+    policy = get_policy_or_404(request, arn)
+    versions = {version.version_id: version for version in policy.versions.all()}
+    left = versions.get(request.GET.get("left", ""))
+    right = versions.get(request.GET.get("right", ""))
+    if left is None or right is None:
+        raise Http404("Choose two versions of this policy to compare.")
+    context = {
+        "policy": policy,
+        "left": left,
+        "right": right,
+        "versions": list(versions.values()),
+        "rows": selectors.document_diff(left.document, right.document),
+        "breadcrumbs": policies_breadcrumbs(
+            (policy.name, _detail_url(policy, "versions")),
+            (f"Compare {left.version_id} and {right.version_id}", None),
+        ),
+    }
+    return render_htmx(request, "policies/policy_compare.html", context, "policy-diff")
+
+
+# Edit: a new version of a customer managed policy.
+
+
+def _edit_draft(request, policy):
+    draft = request.session.get(EDIT_DRAFT_KEY)
+    if not draft or draft.get("arn") != policy.arn:
+        default = selectors.default_version(policy)
+        draft = {"arn": policy.arn, "document": default.document if default else "", "set_as_default": True}
+    return draft
+
+
+def _render_edit(request, policy, step, draft, status=200, **extra):
+    versions = list(policy.versions.all())
+    context = {
+        "policy": policy,
+        "step": step,
+        "steps": EDIT_STEPS,
+        "draft": draft,
+        "mode": "edit",
+        "versions": versions,
+        "at_limit": len(versions) >= services.MAX_VERSIONS,
+        "breadcrumbs": policies_breadcrumbs((policy.name, _detail_url(policy)), ("Edit policy", None)),
+        **extra,
+    }
+    if step == 1:
+        context.update(
+            editor_panel_context(request, draft["document"], error=extra.get("document_error", ""))
+        )
+    else:
+        context.update(_summary_context(draft["document"]))
+    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard")
+    response.status_code = status
+    if request.htmx:
+        response["HX-Push-Url"] = f"{reverse('policies:policy_edit', args=[policy.arn])}?step={step}"
+    return response
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def policy_edit(request, arn):
+    policy = get_own_policy_or_404(request, arn)
+    step = _step(request, EDIT_STEPS)
+    draft = _edit_draft(request, policy)
+    edit_url = reverse("policies:policy_edit", args=[policy.arn])
+    if request.method == "GET":
+        if "step" not in request.GET:
+            request.session.pop(EDIT_DRAFT_KEY, None)  # a fresh edit starts from the default version
+            draft = _edit_draft(request, policy)
+        return _render_edit(request, policy, step, draft)
+
+    if step == 1:
+        draft["document"] = request.POST.get("document", "")
+        request.session[EDIT_DRAFT_KEY] = draft
+        malformed = validate(draft["document"], "managed")["malformed"]
+        if malformed:
+            return _render_edit(request, policy, 1, draft, status=422, document_error=malformed)
+        return _render_edit(request, policy, 2, draft) if request.htmx else redirect(f"{edit_url}?step=2")
+
+    action = request.POST.get("action", "save")
+    draft["set_as_default"] = request.POST.get("set_as_default") == "on"
+    request.session[EDIT_DRAFT_KEY] = draft
+    if action == "previous":
+        return _render_edit(request, policy, 1, draft) if request.htmx else redirect(f"{edit_url}?step=1")
+    to_delete = request.POST.getlist("delete_version")
+    try:
+        with transaction.atomic():
+            # As the console does at the limit: delete the versions the user picked, then save.
+            for version_id in to_delete:
+                services.policy_version_delete(policy=policy, version_id=version_id, acting=request.acting)
+            services.policy_version_create(
+                policy=policy,
+                document=draft["document"],
+                set_as_default=draft["set_as_default"],
+                acting=request.acting,
+            )
+    except AWSError as exc:
+        policy.refresh_from_db()
+        return _render_edit(request, policy, 2, draft, status=422, error=exc.message, to_delete=to_delete)
+    request.session.pop(EDIT_DRAFT_KEY, None)
+    messages.success(request, f"Policy {policy.name} updated.")
+    return htmx_redirect(request, _detail_url(policy))
+
+
+# Tags
+
+
+@console_login_required
+@require_POST
+def policy_tags(request, arn):
+    """The Tags tab's editor: the submitted set replaces the policy's tags."""
+    policy = get_own_policy_or_404(request, arn)
+    tags, error = parse_tags(request.POST)
+    action = request.POST.get("action", "save")
+    if action == "edit":
+        return _render_tab(request, policy, "tags", editing=True)
+    if action == "add_tag":
+        tags.append(("", ""))
+        return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
+    if action.startswith("remove_tag_"):
+        index = action.removeprefix("remove_tag_")
+        if index.isdigit() and int(index) < len(tags):
+            tags.pop(int(index))
+        return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
+    filled = [(key, value) for key, value in tags if key or value]
+    if not error:
+        try:
+            with transaction.atomic():
+                keep = {key.lower() for key, _ in filled}
+                gone = [tag.key for tag in policy.tags.all() if tag.key.lower() not in keep]
+                if gone:
+                    services.policy_untag(policy=policy, keys=gone, acting=request.acting)
+                if filled:
+                    services.policy_tag(policy=policy, tags=filled, acting=request.acting)
+        except AWSError as exc:
+            error = exc.message
+    if error:
+        return _render_tab(request, policy, "tags", status=422, editing=True, draft_tags=tags, error=error)
+    messages.success(request, "Tags saved.")
+    if request.htmx:
+        return _render_tab(request, policy, "tags")
+    return redirect(_detail_url(policy, "tags"))
+
+
+# Delete
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def policy_delete(request, arn):
+    """Delete a customer managed policy: type its name; it is detached from every entity first."""
+    policy = get_own_policy_or_404(request, arn)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm", "").strip() != policy.name:
+            error = "Enter the policy name to confirm deletion."
+        else:
+            try:
+                services.policy_delete_with_detach(policy=policy, acting=request.acting)
+            except AWSError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"Policy {policy.name} deleted.")
+                return htmx_redirect(request, reverse("policies:policy_list"))
+    context = {
+        "policy": policy,
+        "entities": selectors.policy_entities(policy=policy, account=request.acting.account),
+        "version_count": policy.versions.count(),
+        "error": error,
+        "breadcrumbs": policies_breadcrumbs((policy.name, _detail_url(policy)), ("Delete", None)),
+    }
+    response = render_htmx(request, "policies/policy_delete.html", context, "policy-dialog")
+    if error:
+        response.status_code = 422
+    return response
