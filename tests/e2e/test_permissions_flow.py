@@ -100,3 +100,28 @@ def test_attach_policies_to_a_group_and_a_user(live_server, page, screenshot):
     expect(page.get_by_test_id("boundary-status")).to_have_text("(set)")
     expect(page.get_by_test_id("boundary-name")).to_have_text("allow-s3-read")
     screenshot("permissions-flow-04-user-permissions")
+
+
+def test_create_user_wizard_attaches_policies_directly(live_server, page, screenshot):
+    account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
+    make_policy(name="AdministratorAccess", document=statement_policy("*"))
+    make_policy(name="allow-s3-read", account=account)
+    _sign_in_as_root(page, live_server, account)
+
+    page.goto(live_server.url + "/users/create/")
+    page.fill("#id_name", "erin")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    page.get_by_text("Attach policies directly").click()
+    expect(page.get_by_test_id("policy-picker")).to_be_visible()
+    page.get_by_label("Select allow-s3-read").check()
+    screenshot("permissions-flow-05-wizard-attach-directly")
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.get_by_role("heading", name="Review and create")).to_be_visible()
+    expect(page.locator("table").filter(has_text="Permissions policy")).to_contain_text("allow-s3-read")
+    page.get_by_role("button", name="Create user").click()
+
+    expect(page).to_have_url(live_server.url + "/users/erin/")
+    expect(page.get_by_test_id("permissions-table")).to_contain_text("allow-s3-read")
+    expect(page.get_by_test_id("permissions-table")).to_contain_text("Directly")
