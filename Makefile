@@ -44,7 +44,9 @@ browser:
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 
+# The AWS managed policy catalog first, so that the demo's role gets AmazonS3ReadOnlyAccess.
 demo: migrate
+	DEBUG=1 $(PY) manage.py load_aws_managed_policies
 	DEBUG=1 $(PY) manage.py load_demo
 
 run: demo
