@@ -66,7 +66,32 @@ class Command(BaseCommand):
             group = Group.objects.get(account=account, name=group_name)
             if not GroupMembership.objects.filter(user=user, group=group).exists():
                 group_add_user(group=group, user=user, acting=acting)
+        self._demo_policies(account, acting)
         self._demo_permissions(account, acting)
+
+    def _demo_policies(self, account, acting):
+        """The seeds' customer managed policy allow-s3-read, with a second (not default) version."""
+        import json
+
+        from policies.models import ManagedPolicy
+        from policies.services.policies import policy_create, policy_version_create
+
+        def document(statements):
+            return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=4)
+
+        get_object = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"}
+        list_bucket = {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::my-bucket"}
+        policy = ManagedPolicy.objects.filter(account=account, name__iexact="allow-s3-read").first()
+        if policy is None:
+            policy = policy_create(
+                account=account,
+                name="allow-s3-read",
+                description="Read the objects of my-bucket",
+                document=document([get_object]),
+                acting=acting,
+            )
+        if policy.next_version_number == 2:  # never had a second version: add one, v1 stays the default
+            policy_version_create(policy=policy, document=document([get_object, list_bucket]), acting=acting)
 
     def _demo_permissions(self, account, acting):
         """The seeds' policies: an inline policy, a group's policy, an EC2 role, a boundary (idempotent)."""
