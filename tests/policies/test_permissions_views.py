@@ -616,3 +616,15 @@ def test_the_wizard_refuses_bad_permission_choices(root_client, account, charlie
     )
     assert "Cannot exceed quota for PoliciesPerUser: 10" in too_many.content.decode()
     assert not IAMUser.objects.filter(name="erin").exists()
+
+
+def test_role_detail_shows_the_permissions_tab(root_client, account, admin_access, root_acting):
+    role = make_role(account=account, name="ec2-s3-read")
+    policy_attach(policy=admin_access, role=role, acting=root_acting)
+    page = root_client.get("/roles/ec2-s3-read/?tab=permissions").content.decode()
+    assert 'id="permissions-tab"' in page and "AdministratorAccess" in page and "Directly" in page
+    assert "Permissions boundary" in page and "(not set)" in page
+    done = root_client.post(
+        "/roles/ec2-s3-read/permissions/add/", {"policy_arn": admin_access.arn, "action": "add"}
+    )
+    assert done["Location"] == "/roles/ec2-s3-read/?tab=permissions"
