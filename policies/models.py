@@ -35,6 +35,8 @@ class ManagedPolicy(models.Model):
                 "account", Lower("name"), condition=Q(account__isnull=False), name="policy_name_unique_ci"
             )
         ]
+        # The policies list pages through some 3,000 rows (AWS's and the account's) ordered by name.
+        indexes = [models.Index(Lower("name"), "id", name="policy_name_order")]
         verbose_name_plural = "managed policies"
 
     def __str__(self):
