@@ -11,7 +11,7 @@ NAVIGATION = [
             ("Users", "accounts:user_list"),
             ("Roles", "policies:role_list"),
             ("Policies", "policies:policy_list"),
-            ("Identity providers", "accounts:identity_provider_list"),
+            ("Identity providers", "policies:identity_provider_list"),
             ("Account settings", "accounts:account_settings"),
         ],
     ),

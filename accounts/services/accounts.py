@@ -1,9 +1,8 @@
 """AWS accounts: sign-up, the account alias, and the root user's password."""
 
 import re
-import types
 
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -28,12 +27,15 @@ def root_password_check(*, password, account_name, email):
     violations = default_rule_violations(password=password, account_name=account_name, email=email)
     if violations:
         raise PasswordPolicyViolation(", ".join(violations))
-    # The validators look at a user's attributes; the root user has an email and the account name.
-    root = types.SimpleNamespace(username=account_name, email=email, first_name="", last_name="")
+    # The validators look at a user's attributes (and name them through the model's fields when they
+    # refuse): an unsaved user with the root's email and the account name stands in for the root user.
+    root = get_user_model()(username=account_name[:150], email=email)
     try:
         password_validation.validate_password(password, user=root)
     except DjangoValidationError as exc:
-        raise PasswordPolicyViolation(" ".join(exc.messages)) from exc
+        # The stand-in's "username" is the account name; say so.
+        messages = [message.replace("the username", "the AWS account name") for message in exc.messages]
+        raise PasswordPolicyViolation(" ".join(messages)) from exc
 
 
 def _validate_signup(*, email, account_name):

@@ -97,11 +97,13 @@ def test_sign_up_validates_email_and_name(email, name, message):
         ("Dana@Example.com", "Password should not be identical to the account name or the email address"),
         # Three classes, but Django's validators still know it is a common password.
         ("Password1", "This password is too common."),
+        # Too close to the account name: the similarity validator's refusal names the attribute.
+        ("Danas-Sandbox-7!", "The password is too similar to the AWS account name."),
     ],
 )
 def test_sign_up_checks_the_root_password(password, message):
     with pytest.raises(PasswordPolicyViolation) as caught:
-        account_create(email="dana@example.com", account_name="Dana", password=password)
+        account_create(email="dana@example.com", account_name="Dana's sandbox", password=password)
 
     assert caught.value.message == message
     assert not Account.objects.exists()
