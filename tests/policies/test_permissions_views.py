@@ -55,6 +55,8 @@ def test_user_detail_shows_policies_with_how_they_are_attached(
     assert "InlineIsBad" in page and "Customer inline" in page and "Inline" in page
     assert "&quot;s3:CreateBucket&quot;" in page  # the JSON, shown when the row expands
     assert "Permissions boundary" in page and "(not set)" in page
+    assert f'href="/policies/details/{admin_access.arn}"' in page
+    assert 'href="/users/bob/permissions/inline/?policy=InlineIsBad"' in page
 
 
 def test_group_detail_permissions_tab(root_client, developers, allow_s3_read, root_acting):
