@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import mfa, settings, signin
+from .views import mfa, password, settings, signin
 
 # Every step below /signin/ has two or more path segments: a single segment is an account ID or
 # alias (`/signin/<account>`), and an alias such as "mfa" must not shadow a step.
@@ -19,6 +19,7 @@ urlpatterns = [
     path("account-settings/alias/", settings.account_alias_edit, name="account_alias_edit"),
     path("account-settings/alias/delete/", settings.account_alias_remove, name="account_alias_delete"),
     path("security-credentials/", mfa.root_security_credentials, name="root_security_credentials"),
+    path("security-credentials/password/", password.change_password, name="change_password"),
     path("security-credentials/mfa/assign/", mfa.root_mfa_assign, name="root_mfa_assign"),
     path("security-credentials/mfa/<int:pk>/remove/", mfa.root_mfa_remove, name="root_mfa_remove"),
     path("security-credentials/mfa/<int:pk>/resync/", mfa.root_mfa_resync, name="root_mfa_resync"),

@@ -9,7 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.acting import Acting
-from accounts.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation, ValidationError
+from accounts.errors import (
+    EntityAlreadyExists,
+    InvalidInput,
+    InvalidUserType,
+    NoSuchEntity,
+    PasswordPolicyViolation,
+    ValidationError,
+)
 from accounts.ids import new_account_id
 from accounts.models import Account
 
@@ -164,6 +171,24 @@ def root_password_set(*, account, password, acting):
     """Set the root user's password (change, or recovery through the emailed link)."""
     root_password_check(password=password, account_name=account.name, email=account.root_email)
     account.root_password = hash_password(password)
+    account.root_password_changed_at = timezone.now()
+    account.save(update_fields=["root_password", "root_password_changed_at"])
+    return account
+
+
+def _root_password_change_params(kwargs):
+    return {"oldPassword": kwargs["old_password"], "newPassword": kwargs["new_password"]}
+
+
+@audited("PasswordUpdated", params=_root_password_change_params, event_source="signin.amazonaws.com")
+def root_password_change(*, account, old_password, new_password, acting):
+    """The signed-in root user changes its password: the current one must be right."""
+    if not acting.is_root or acting.account.pk != account.pk:
+        raise InvalidUserType("Only the root user can change the root user's password.")
+    if not account.check_root_password(old_password or ""):
+        raise InvalidInput("The old password is incorrect.")
+    root_password_check(password=new_password, account_name=account.name, email=account.root_email)
+    account.root_password = hash_password(new_password)
     account.root_password_changed_at = timezone.now()
     account.save(update_fields=["root_password", "root_password_changed_at"])
     return account
