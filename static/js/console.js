@@ -18,3 +18,12 @@ document.addEventListener("click", (event) => {
     setTimeout(() => copy.classList.remove("copied"), 1500);
   }
 });
+
+// Forms answer 422 with their fragment and the errors inline (htmx leaves 4xx answers unswapped by
+// default): swap them like a success so the user sees what to fix.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr && event.detail.xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
