@@ -122,7 +122,8 @@ def policy_editor_context(
         "editor_finding_count": 0,
     }
     size, limit = size_for_quota(document, policy_type)
-    context.update(editor_size=size, editor_limit=limit or SIZE_LIMITS.get(policy_type))
+    limit = limit or SIZE_LIMITS.get(policy_type)
+    context.update(editor_size=size, editor_limit=limit, editor_limit_text=f"{limit:,}" if limit else "")
     if not validated or not document.strip():
         context["editor_groups"] = [
             {"type": key, "label": label, "short": short, "findings": []}

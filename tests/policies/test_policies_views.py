@@ -169,7 +169,7 @@ def test_validate_follows_the_policy_type_and_field(root_client):
     )
     html = response.content.decode()
     assert "Has prohibited field Resource" in html
-    assert "of 2048" in html
+    assert "of 2,048" in html
 
 
 def test_validate_is_for_signed_in_sessions(client):
@@ -330,6 +330,11 @@ def test_set_as_default_from_the_versions_tab(root_client, policy, root_acting):
     assert response.content.decode().lstrip().startswith('<div id="policy-tab"')
     policy.refresh_from_db()
     assert policy.default_version_id == "v2"
+    # The summary above the tabs follows, out of band.
+    assert (
+        'id="default-version" data-testid="default-version" hx-swap-oob="true">v2</dd>'
+        in response.content.decode()
+    )
 
 
 def test_deleting_the_default_version_shows_iams_message(root_client, policy):
