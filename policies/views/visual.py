@@ -565,7 +565,7 @@ def policy_summary_view(request):
 def policy_editor(request):
     """A page with the policy editor (Visual and JSON tabs) and the summary beside it."""
     document = request.POST.get(JSON_FIELD) if request.method == "POST" else None
-    context = visual_editor_context(request, document, live_summary=True)
+    context = visual_editor_context(request, document, summary_follows_json=True)
     context.update(summary_context(context["policy_json"] if document is None else document))
     context["breadcrumbs"] = [("IAM", "/"), ("Policies", None), ("Policy editor", None)]
     context["document_text"] = document if document is not None else context["policy_json"]

@@ -107,4 +107,9 @@ def test_build_a_policy_in_the_visual_editor(live_server, page, screenshot):
     expect(page.locator("#visual-note")).to_contain_text("The visual editor can't show this policy")
     expect(page.get_by_role("tab", name="JSON")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#policy-document")).to_be_visible()
+    # The summary follows the JSON: every service, each row's actions loaded when it is opened.
+    expect(page.locator("#policy-summary")).to_contain_text("Allow (445 of 445 services)")
+    s3 = page.locator(".summary-service[data-service=s3]")
+    s3.locator("summary").click()
+    expect(s3.locator(".summary-actions")).to_contain_text("All Read actions")
     screenshot("visual-editor-05-cannot-show")
