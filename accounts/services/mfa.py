@@ -173,7 +173,9 @@ def mfa_qr_svg(*, device, seed):
 def mfa_device_enable(*, device, code1, code2, acting):
     """Enable a virtual device with two consecutive codes from the authenticator app (AWS's rule)."""
     _same_account(device, acting)
-    device = MFADevice.objects.select_for_update(of=("self",)).select_related("user", "account").get(pk=device.pk)
+    device = (
+        MFADevice.objects.select_for_update(of=("self",)).select_related("user", "account").get(pk=device.pk)
+    )
     if device.enabled_at is not None:
         raise EntityAlreadyExists("MFA Device is already in use.")
     _check_quota(account=device.account, user=device.user)
@@ -210,7 +212,9 @@ def mfa_verify(*, device, code):
 def mfa_device_resync(*, device, code1, code2, acting):
     """Resynchronize a device whose clock drifted: two consecutive codes, looked for further away."""
     _same_account(device, acting)
-    device = MFADevice.objects.select_for_update(of=("self",)).select_related("user", "account").get(pk=device.pk)
+    device = (
+        MFADevice.objects.select_for_update(of=("self",)).select_related("user", "account").get(pk=device.pk)
+    )
     if device.enabled_at is None:
         raise NoSuchEntity(f"MFA Device with serial number {device.serial_number} does not exist.")
     totp = _totp(_seed(device))

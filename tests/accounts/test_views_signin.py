@@ -681,7 +681,9 @@ def test_identity_menu_of_an_iam_user_names_user_and_alias(client, account, bob,
 
     assert 'data-testid="identity-menu">bob @ alice-sandbox</summary>' in html
     assert "<dt>IAM user</dt><dd>bob</dd>" in html
-    assert "Security credentials</a>" not in html
+    # An IAM user's own security credentials are the Security credentials tab of their user page.
+    assert '<a href="/users/bob/?tab=security_credentials">Security credentials</a>' in html
+    assert '/security-credentials/"' not in html
 
 
 # --- dashboard ---------------------------------------------------------------------------------
