@@ -243,3 +243,34 @@ def test_single_statement_object():
 )
 def test_operator_words(operator, words):
     assert summary.operator_words(operator) == words
+
+
+@pytest.fixture(scope="module")
+def aws_managed_documents():
+    from policies.aws_managed.loader import read_data_file
+
+    return {entry["name"]: entry["document"] for entry in read_data_file()}
+
+
+def test_every_aws_managed_policy_has_a_summary(aws_managed_documents):
+    for name, document in aws_managed_documents.items():
+        result = summary.summarize(document)
+        assert result.error is None, name
+        assert result.sections or result.unrecognized_services, name
+
+
+def test_aws_managed_policies_as_the_console_summarises_them(aws_managed_documents):
+    admin = summary.summarize(aws_managed_documents["AdministratorAccess"])
+    assert [(s.heading, s.count) for s in admin.sections] == [("Allow", ALL)]
+    power = summary.summarize(aws_managed_documents["PowerUserAccess"])
+    (allow,) = power.sections
+    assert allow.notes == ("All services except: Account Management; IAM; Organizations",)
+    assert row(power, "IAM").access_level.startswith("Limited")  # its second statement allows a few
+    read_only = summary.summarize(aws_managed_documents["ReadOnlyAccess"])
+    assert read_only.sections[0].count > 250
+    assert "Write" not in row(read_only, "S3").access_level
+    s3_read = summary.summarize(aws_managed_documents["AmazonS3ReadOnlyAccess"])
+    assert [(r.name, r.access_level, r.resource, r.condition) for r in s3_read.rows] == [
+        ("S3", "Full: List, Read", "All resources", "None"),
+        ("S3 Object Lambda", "Full: List, Read", "All resources", "None"),
+    ]

@@ -236,3 +236,17 @@ def test_resource_type_of_arn(arn, rtype):
 )
 def test_service_label(prefix, label):
     assert visual.service_label(prefix) == label
+
+
+def test_every_aws_managed_policy_the_editor_can_show_round_trips():
+    from policies.aws_managed.loader import read_data_file
+
+    shown = 0
+    for entry in read_data_file():
+        state, reason = visual.state_from_document(entry["document"])
+        if state is None:
+            assert reason, entry["name"]
+            continue
+        shown += 1
+        assert visual.document_from_state(state) == normalized(json.loads(entry["document"])), entry["name"]
+    assert shown > 500  # most AWS managed policies are single-service statements
