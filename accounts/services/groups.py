@@ -53,15 +53,22 @@ def group_delete(*, group, acting):
     Group.objects.select_for_update().filter(pk=group.pk).first()
     if group.memberships.exists():
         raise DeleteConflict("Cannot delete entity, must remove users from group first.")
+    if group.inline_policies.exists():
+        raise DeleteConflict("Cannot delete entity, must delete policies first.")
+    if group.attachments.exists():
+        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
     group.delete()
 
 
 def group_delete_with_dependents(*, group, acting):
-    """The console's delete: remove every member, then the group, in one transaction."""
+    """The console's delete: remove every member and every policy, then the group, in one transaction."""
+    from policies.services.permissions import permissions_remove_all
+
     ensure_same_account(group, acting, f"The group with name {group.name} cannot be found.")
     with transaction.atomic():
         for membership in list(group.memberships.select_related("user")):
             group_remove_user(group=group, user=membership.user, acting=acting)
+        permissions_remove_all(group=group, acting=acting)
         group_delete(group=group, acting=acting)
 
 

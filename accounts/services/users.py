@@ -196,6 +196,10 @@ def _delete_conflict(user):
         return "Cannot delete entity, must delete access keys first."
     if user.mfa_devices.exists():
         return "Cannot delete entity, must delete MFA device first."
+    if user.inline_policies.exists():
+        return "Cannot delete entity, must delete policies first."
+    if user.attachments.exists():
+        return "Cannot delete entity, must detach all policies first."
     if user.memberships.exists():
         return "Cannot delete entity, must remove users from group first."
     return None
@@ -222,6 +226,7 @@ def user_delete_with_dependents(*, user, acting):
     from accounts.services.access_keys import access_key_delete
     from accounts.services.groups import group_remove_user
     from accounts.services.login_profiles import login_profile_delete
+    from policies.services.permissions import permissions_remove_all
 
     ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
     with transaction.atomic():
@@ -232,6 +237,7 @@ def user_delete_with_dependents(*, user, acting):
             access_key_delete(key=key, acting=acting)
         for device in list(user.mfa_devices.all()):
             _mfa_device_remove(device=device, acting=acting)
+        permissions_remove_all(user=user, acting=acting)
         for membership in list(user.memberships.select_related("group")):
             group_remove_user(group=membership.group, user=user, acting=acting)
         user_delete(user=user, acting=acting)

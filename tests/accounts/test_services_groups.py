@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from django.db import close_old_connections
+from django.utils import timezone
 
 from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from accounts.models import AuditEvent, Group, GroupMembership
@@ -12,6 +13,7 @@ from accounts.services.groups import (
     group_delete_with_dependents,
     group_remove_user,
 )
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 from .factories import GroupFactory, IAMUserFactory
 
@@ -94,6 +96,37 @@ def test_delete_group_refuses_while_it_has_members(account, bob, root_acting):
     group_delete_with_dependents(group=group, acting=root_acting)
     assert not Group.objects.filter(pk=group.pk).exists()
     assert bob.memberships.count() == 0
+
+
+def test_delete_group_refuses_while_it_has_policies_and_the_console_removes_them(account, root_acting):
+    group = GroupFactory(account=account, name="developers")
+    document = (
+        '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}'
+    )
+    InlinePolicy.objects.create(group=group, name="team", document=document)
+    policy = ManagedPolicy.objects.create(
+        account=account,
+        name="allow-s3-read",
+        arn=f"arn:aws:iam::{account.id}:policy/allow-s3-read",
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    PolicyAttachment.objects.create(policy=policy, group=group)
+
+    with pytest.raises(DeleteConflict) as error:
+        group_delete(group=group, acting=root_acting)
+    assert error.value.message == "Cannot delete entity, must delete policies first."
+    InlinePolicy.objects.filter(group=group).delete()
+    with pytest.raises(DeleteConflict) as error:
+        group_delete(group=group, acting=root_acting)
+    assert error.value.message == "Cannot delete entity, must detach all policies first."
+
+    InlinePolicy.objects.create(group=group, name="team", document=document)
+    group_delete_with_dependents(group=group, acting=root_acting)
+
+    assert not Group.objects.filter(pk=group.pk).exists()
+    assert not PolicyAttachment.objects.exists() and not InlinePolicy.objects.exists()
+    assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
 
 
 def test_group_services_refuse_another_accounts_objects(account, bob, charlie_acting, charlie_account):

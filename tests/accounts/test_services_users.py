@@ -11,6 +11,7 @@ from accounts.services.users import (
     user_untag,
     user_update,
 )
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 from .factories import GroupFactory, IAMUserFactory
 
@@ -212,8 +213,11 @@ def test_delete_user_refuses_in_awss_order_while_dependents_exist(bob, root_acti
         ("Cannot delete entity, must delete login profile first.", LoginProfile),
         ("Cannot delete entity, must delete access keys first.", AccessKey),
         ("Cannot delete entity, must delete MFA device first.", MFADevice),
+        ("Cannot delete entity, must delete policies first.", InlinePolicy),
+        ("Cannot delete entity, must detach all policies first.", PolicyAttachment),
         ("Cannot delete entity, must remove users from group first.", GroupMembership),
     ]
+    _give_policies(bob)
     for message, model in expected:
         with pytest.raises(DeleteConflict) as error:
             user_delete(user=bob, acting=root_acting)
@@ -223,8 +227,24 @@ def test_delete_user_refuses_in_awss_order_while_dependents_exist(bob, root_acti
     assert not IAMUser.objects.filter(pk=bob.pk).exists()
 
 
+def _give_policies(user):
+    document = (
+        '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}'
+    )
+    InlinePolicy.objects.create(user=user, name="InlineIsBad", document=document)
+    policy = ManagedPolicy.objects.create(
+        account=user.account,
+        name="allow-s3",
+        arn=f"arn:aws:iam::{user.account_id}:policy/allow-s3",
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    PolicyAttachment.objects.create(policy=policy, user=user)
+
+
 def test_console_delete_removes_every_dependent_in_one_go(bob, root_acting):
     _give_everything(bob)
+    _give_policies(bob)
 
     user_delete_with_dependents(user=bob, acting=root_acting)
 
@@ -237,8 +257,12 @@ def test_console_delete_removes_every_dependent_in_one_go(bob, root_acting):
         "DeactivateMFADevice",
         "DeleteVirtualMFADevice",
         "RemoveUserFromGroup",
+        "DeleteUserPolicy",
+        "DetachUserPolicy",
         "DeleteUser",
     } <= names
+    assert not InlinePolicy.objects.exists() and not PolicyAttachment.objects.exists()
+    assert ManagedPolicy.objects.filter(name="allow-s3").exists()  # detached, not deleted
 
 
 def test_console_delete_rolls_back_everything_when_a_step_fails(bob, root_acting, monkeypatch):
