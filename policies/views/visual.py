@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from accounts.session import console_login_required
+from iamconsole.htmx import render_htmx
 from policies import summary as policy_summary
 from policies import visual
 from policies.engine import catalog
@@ -393,9 +394,10 @@ def visual_editor_update(request):
         # A tick or a typed value: only the parts that depend on the chosen actions change.
         contexts = [block_context(i, b, account_id) for i, b in enumerate(state.blocks)]
         html = "".join(
-            render_to_string(f"{TEMPLATE}#block-resources", {"b": ctx, "oob": True}, request)
+            render_to_string(f"{TEMPLATE}#{partial}", {"b": ctx, "oob": True}, request)
             for ctx in contexts
             if ctx.get("prefix")
+            for partial in ("block-effect", "block-resources")
         )
         if live_summary:
             html += render_to_string(
@@ -569,4 +571,4 @@ def policy_editor(request):
     context.update(summary_context(context["policy_json"] if document is None else document))
     context["breadcrumbs"] = [("IAM", "/"), ("Policies", None), ("Policy editor", None)]
     context["document_text"] = document if document is not None else context["policy_json"]
-    return render(request, TEMPLATE, context)
+    return render_htmx(request, TEMPLATE, context, "visual-editor")

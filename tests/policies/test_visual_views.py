@@ -54,6 +54,14 @@ def test_editor_page_full(root_client):
 
 
 @pytest.mark.django_db
+def test_editor_page_htmx_fragment(root_client):
+    response = root_client.get(EDITOR, headers=HX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="visual-editor"')
+    assert "<html" not in html and "Policy summary" not in html
+
+
+@pytest.mark.django_db
 def test_editor_page_needs_sign_in(client):
     response = client.get(EDITOR)
     assert response.status_code == 302
@@ -171,6 +179,7 @@ def test_ticking_an_action_syncs_json_and_resource_types(root_client):
     response = post(root_client, data, target="ve-block-0")
     html = response.content.decode()
     assert 'id="ve-0-resources" hx-swap-oob="true"' in html
+    assert 'id="ve-0-effect-label" hx-swap-oob="true">Allow 1 action<' in html
     assert 'data-resource-type="object"' in html
     assert "ve-block-0" not in html  # the long action list is not sent back
     statement = json_event(response)["Statement"][0]
