@@ -136,3 +136,38 @@ def test_create_a_policy_from_json_then_five_versions_and_set_v2_default(live_se
     page.goto(f"{live_server.url}/policies/details/{policy.arn}")
     expect(page.get_by_test_id("default-version")).to_have_text("v2")
     screenshot("policies-flow-08-detail")
+
+
+def test_create_a_policy_in_the_visual_editor_the_consoles_default(live_server, page, screenshot):
+    account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
+    _sign_in_as_root(page, live_server, account)
+    page.goto(live_server.url + "/policies/create/")
+    expect(page.get_by_role("tab", name="Visual")).to_have_attribute("aria-selected", "true")
+    page.get_by_placeholder("Choose a service").fill("s3")
+    page.get_by_role("option", name="S3 s3", exact=True).click()
+    page.locator(".ve-level[data-level=Read] > summary").click()
+    page.check("input[name='ve-0-action'][value=GetObject]")
+    page.wait_for_function(
+        "() => JSON.parse(document.getElementById('policy-document').value).Statement[0].Action"
+    )
+
+    # No resource yet: IAM would refuse it, and the page says so above the visual editor.
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_test_id("document-error")).to_contain_text("Policy statement must contain resources.")
+    screenshot("policies-flow-09-visual-refused")
+    page.get_by_label("All", exact=True).check()
+    page.wait_for_function(
+        "() => JSON.parse(document.getElementById('policy-document').value).Statement[0].Resource"
+    )
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.get_by_role("heading", name="Review and create")).to_be_visible()
+    expect(page.locator("#policy-summary")).to_contain_text("S3")
+    page.fill("#id_policy_name", "visual-made")
+    page.get_by_role("button", name="Create policy").click()
+    expect(page.get_by_text("Policy visual-made created.")).to_be_visible()
+    document = json.loads(
+        ManagedPolicy.objects.get(account=account, name="visual-made").versions.get().document
+    )
+    assert document["Statement"][0]["Action"] == "s3:GetObject"
+    assert document["Statement"][0]["Resource"] == ["*"]

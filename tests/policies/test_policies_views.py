@@ -214,6 +214,20 @@ def test_create_policy_full_flow_without_javascript(root_client, account):
     )
 
 
+def test_the_editor_offers_the_visual_tab_around_the_json_editor(root_client):
+    html = root_client.get(reverse("policies:policy_create")).content.decode()
+    assert 'id="visual-editor"' in html and 'data-editor-tab="visual"' in html
+    assert 'id="policy-document" name="document"' in html  # the JSON tab is this editor
+    assert 'hx-post="/policies/validate/"' in html
+
+
+def test_the_review_shows_the_policy_summary(root_client):
+    url = reverse("policies:policy_create")
+    root_client.post(f"{url}?step=1", {"document": S3_READ})
+    html = root_client.get(f"{url}?step=2").content.decode()
+    assert 'id="policy-summary"' in html and "S3" in html
+
+
 def test_a_malformed_document_stays_on_the_editor_with_the_error_inline(root_client, account):
     url = reverse("policies:policy_create")
     bad = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]})
@@ -222,6 +236,7 @@ def test_a_malformed_document_stays_on_the_editor_with_the_error_inline(root_cli
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="policy-wizard"')
     assert "Policy statement must contain resources." in html
+    assert 'data-testid="document-error"' in html  # above the tabs, seen from the visual editor too
     assert "Specify permissions" in html
     assert not ManagedPolicy.objects.filter(account=account).exists()
 
