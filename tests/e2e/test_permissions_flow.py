@@ -42,6 +42,9 @@ def test_attach_policies_to_a_group_and_a_user(live_server, page, screenshot):
     page.get_by_role("button", name="Next page").click()
     expect(page.get_by_test_id("picker-page")).to_have_text("2")
     page.get_by_label("Filter by Type").select_option("customer")
+    # Wait for the filtered table (back on page 1) before ticking: a box ticked in the old table
+    # would be replaced by the swap.
+    expect(page.get_by_test_id("picker-page")).to_have_text("1")
     expect(page.get_by_label("Select allow-s3-read")).to_be_visible()
     expect(page.get_by_label("Select AdministratorAccess")).to_have_count(0)
     page.get_by_label("Select allow-s3-read").check()
