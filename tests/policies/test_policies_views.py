@@ -172,6 +172,22 @@ def test_validate_follows_the_policy_type_and_field(root_client):
     assert "of 2,048" in html
 
 
+def test_validate_names_the_entity_of_an_inline_policy_in_iams_size_message(root_client):
+    big = doc(["s3:" + "A" * 30] * 80)
+    response = root_client.post(
+        reverse("policies:policy_validate"),
+        {"document": big, "policy_type": "inline-user", "entity_name": "alice"},
+    )
+    assert "Maximum policy size of 2048 bytes exceeded for user alice" in response.content.decode()
+
+
+def test_an_unknown_policy_type_falls_back_to_managed(root_client):
+    response = root_client.post(
+        reverse("policies:policy_validate"), {"document": doc("s3:*"), "policy_type": "nope"}
+    )
+    assert response.status_code == 200 and "of 6,144" in response.content.decode()
+
+
 def test_validate_is_for_signed_in_sessions(client):
     assert client.post(reverse("policies:policy_validate"), {"document": "{}"}).status_code == 302
 
@@ -323,6 +339,22 @@ def test_entities_attached_lists_users_groups_roles_and_boundaries(root_client, 
     assert "developers" in html and "Group" in html and "Permissions policy" in html
     assert "bob" in html and "Permissions boundary" in html
     assert 'Entities attached <span class="count">(2)</span>' in html
+
+
+def test_entities_attached_takes_constant_queries(
+    root_client, account, policy, django_assert_max_num_queries
+):
+    from tests.accounts.factories import IAMUserFactory
+
+    PolicyAttachment.objects.create(policy=policy, user=IAMUserFactory(account=account))
+    with django_assert_max_num_queries(12) as few:
+        root_client.get(detail(policy, "entities"))
+    for _ in range(30):
+        PolicyAttachment.objects.create(policy=policy, user=IAMUserFactory(account=account))
+        PolicyAttachment.objects.create(policy=policy, group=GroupFactory(account=account))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = root_client.get(detail(policy, "entities")).content.decode()
+    assert 'Entities attached <span class="count">(61)</span>' in html
 
 
 def test_versions_tab_lists_versions_with_the_default_marked(root_client, policy, root_acting):
