@@ -581,3 +581,12 @@ def test_charlie_lists_aws_managed_policies_but_not_alices(charlie_client, polic
     html = charlie_client.get(reverse("policies:policy_list")).content.decode()
     assert "AdministratorAccess" in html and "allow-s3-read" not in html
     assert charlie_client.get(detail(aws_policy)).status_code == 200
+
+
+def test_used_as_counts_only_the_accounts_own_entities(root_client, charlie_account, aws_policy):
+    from tests.accounts.factories import IAMUserFactory
+
+    PolicyAttachment.objects.create(policy=aws_policy, user=IAMUserFactory(account=charlie_account))
+    html = root_client.get(reverse("policies:policy_list")).content.decode()
+    assert "Permissions policy (1)" not in html
+    assert "No entities attached" in root_client.get(detail(aws_policy, "entities")).content.decode()
