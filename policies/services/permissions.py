@@ -13,16 +13,15 @@ from django.db.models import Q
 from accounts.errors import (
     InvalidInput,
     LimitExceeded,
-    MalformedPolicyDocument,
     NoSuchEntity,
     UnmodifiableEntity,
-    ValidationError,
 )
 from accounts.models import Group, IAMUser
 from accounts.services.audit import audited
 from accounts.services.users import constraint_error, ensure_same_account
 from policies.engine.validation import size_for_quota, validate
 from policies.models import AWS_MANAGED_PREFIX, InlinePolicy, ManagedPolicy, PolicyAttachment, Role
+from policies.services.policies import refusal
 
 logger = logging.getLogger(__name__)
 
@@ -82,15 +81,6 @@ def policy_for_arn(*, account, arn):
     if policy is None:
         raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
     return policy
-
-
-def refusal_error(message):
-    """The typed error for the validator's `malformed` verdict (size quotas are LimitExceeded)."""
-    if message.startswith(("Cannot exceed quota", "Maximum policy size")):
-        return LimitExceeded(message)
-    if message.startswith("1 validation error"):
-        return ValidationError(message)
-    return MalformedPolicyDocument(message)
 
 
 def validate_policy_name(name):
@@ -209,7 +199,7 @@ def _inline_put(kind, entity, name, document, acting):
     validate_policy_name(name)
     malformed = validate(document, f"inline-{kind}", entity_name=entity.name)["malformed"]
     if malformed:
-        raise refusal_error(malformed)
+        raise refusal(malformed)
     _lock(kind, entity)
     others = (
         InlinePolicy.objects.filter(**{kind: entity}).exclude(name=name).values_list("document", flat=True)

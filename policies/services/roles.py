@@ -34,7 +34,8 @@ from policies.models import (
     RoleTag,
     ServiceLinkedRoleDeletion,
 )
-from policies.services.permissions import policy_for_arn, refusal_error
+from policies.services.permissions import policy_for_arn
+from policies.services.policies import refusal
 
 ROLE_NAME_MAX = 64
 DESCRIPTION_MAX = 1000
@@ -114,7 +115,7 @@ def validate_trust_policy(text):
     """
     verdict = validate(text, "trust")
     if verdict["malformed"]:
-        raise refusal_error(verdict["malformed"])
+        raise refusal(verdict["malformed"])
     for value in _principal_values(json.loads(text)):
         match = _PRINCIPAL_ARN.fullmatch(value)
         if not match:
