@@ -150,3 +150,25 @@ def test_status_of_another_accounts_task_is_not_found(account, root_acting, char
     deletion = service_linked_role_delete(role=role, acting=root_acting)
     with pytest.raises(NoSuchEntity):
         service_linked_role_deletion_status(account=charlie_account, task_id=deletion.task_id)
+
+
+def test_permissions_tab_of_a_service_linked_role_offers_no_changes(root_client, account, root_acting):
+    role = service_linked_role_create(
+        account=account, aws_service_name="elasticloadbalancing.amazonaws.com", acting=root_acting
+    )
+
+    html = root_client.get(f"/roles/{role.name}/").content.decode()
+
+    assert 'data-testid="service-linked-note"' in html
+    assert 'data-testid="add-permissions-menu"' not in html
+    assert "Set permissions boundary</a>" not in html
+
+
+def test_permissions_tab_of_an_ordinary_role_keeps_its_actions(root_client, account):
+    Role.objects.create(account=account, name="ec2-s3-read", trust_policy=EC2_TRUST)
+
+    html = root_client.get("/roles/ec2-s3-read/").content.decode()
+
+    assert 'data-testid="add-permissions-menu"' in html
+    assert "Set permissions boundary</a>" in html
+    assert 'data-testid="service-linked-note"' not in html
