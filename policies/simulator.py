@@ -1,0 +1,498 @@
+"""The policy simulator: what the engine decides for a user's or role's policies, or for pasted ones.
+
+The simulator adds nothing to the engine's judgement: it builds the engine's request (the policies
+in play as the Permissions tab lists them, the principal's ARN and the context it implies), calls
+`evaluate`, and maps the statements that decided back to the policies a trainee can see, with the
+lines of each statement in the pretty-printed JSON so that a page can highlight them.
+"""
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from accounts.errors import InvalidInput, MalformedPolicyDocument
+from policies.engine import catalog, evaluate, jsonpos
+from policies.selectors_permissions import policies_in_play
+
+BOUNDARY_ID = "boundary"
+
+DECISION_LABELS = {
+    "allowed": "allowed",
+    "explicitDeny": "denied explicitly",
+    "implicitDeny": "denied implicitly",
+}
+
+KIND_LABELS = {
+    "identity": "Identity-based policy",
+    "resource": "Resource-based policy",
+    "permissionsBoundary": "Permissions boundary",
+    "sessionPolicy": "Session policy",
+    "scp": "Service control policy",
+    "rcp": "Resource control policy",
+}
+
+# The console's hint for each condition key type (the format a typed value must have).
+TYPE_FORMATS = {
+    "String": "text",
+    "ARN": "an ARN, arn:partition:service:region:account:resource",
+    "Bool": "true or false",
+    "Numeric": "a number, 42 or 3.5",
+    "Date": "a date and time, 2026-11-22T20:50:00Z (ISO 8601) or seconds since 1970",
+    "IPAddress": "an IP address or CIDR block, 203.0.113.7 or 203.0.113.0/24",
+    "Binary": "base64 text",
+}
+
+# A key the catalog does not know takes its type from the operator that tests it.
+_OPERATOR_TYPES = (
+    ("date", "Date"),
+    ("ipaddress", "IPAddress"),
+    ("notipaddress", "IPAddress"),
+    ("bool", "Bool"),
+    ("numeric", "Numeric"),
+    ("arn", "ARN"),
+    ("binary", "Binary"),
+)
+_VARIABLE = re.compile(r"\$\{([^}*?$]+)\}")
+
+
+@dataclass
+class PolicyInPlay:
+    """One policy the simulator weighs: identity (managed, inline, from a group) or the boundary."""
+
+    id: str  # what an include checkbox posts
+    name: str
+    source: str  # "Directly", "Group NAME", "Inline", "Boundary", "Custom policy N", "Resource policy"
+    document: str
+    arn: str | None = None
+
+    @property
+    def is_boundary(self):
+        return self.source == "Boundary"
+
+
+@dataclass
+class MatchedStatement:
+    """A statement that decided, named as the trainee knows it."""
+
+    policy: str  # the policy's name
+    source: str
+    arn: str | None
+    index: int  # 0-based position in the policy's Statement list
+    sid: str | None
+    effect: str
+    pretty: str  # the whole policy, pretty-printed
+    lines: tuple[int, int]  # first and last line of the statement in `pretty` (from 1)
+
+    @property
+    def numbered_lines(self):
+        """(number, text, highlighted) for each line of the pretty-printed policy."""
+        first, last = self.lines
+        return [
+            (number, text, first <= number <= last)
+            for number, text in enumerate(self.pretty.splitlines(), start=1)
+        ]
+
+
+@dataclass
+class SimulationResult:
+    """The engine's answer for one action on one resource."""
+
+    action: str
+    resource: str
+    decision: str  # allowed, explicitDeny, implicitDeny
+    denied_by: dict | None = None  # {"kind": …, "level": …} when denied
+    matched: list[MatchedStatement] = field(default_factory=list)
+    missing_context_values: list[str] = field(default_factory=list)
+
+    @property
+    def decision_label(self):
+        return DECISION_LABELS[self.decision]
+
+    @property
+    def decided_by(self):
+        """Which kind of policy decided, as the results table prints it."""
+        if self.denied_by is None:
+            kinds = {_kind_of_source(m.source) for m in self.matched}
+            return ", ".join(KIND_LABELS[k] for k in sorted(kinds)) if kinds else ""
+        label = KIND_LABELS[self.denied_by["kind"]]
+        if "level" in self.denied_by:
+            label += f" (level {self.denied_by['level']})"
+        return label
+
+
+def _kind_of_source(source):
+    if source == "Boundary":
+        return "permissionsBoundary"
+    if source == "Resource policy":
+        return "resource"
+    return "identity"
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def parse_document(text, label):
+    """A policy text as the engine takes it; MalformedPolicyDocument naming `label` when it is not JSON."""
+    try:
+        document = json.loads(text)
+    except (TypeError, ValueError) as error:
+        raise MalformedPolicyDocument(f"{label}: the policy is not valid JSON ({error}).") from None
+    if not isinstance(document, dict):
+        raise MalformedPolicyDocument(f"{label}: the policy must be a JSON object.")
+    return document
+
+
+def _statement_lines(pretty, index):
+    root = jsonpos.parse(pretty)
+    statements = root.root.get("Statement")
+    if statements is None:
+        return (1, 1)
+    node = statements.items[index] if statements.kind == "array" else statements
+    return (root.position(node.start)["line"], root.position(node.end - 1)["line"])
+
+
+# --- what is in play ------------------------------------------------------------------------------
+
+
+def policies_for(principal):
+    """Every policy in play for an IAMUser or Role, the boundary last (≤ 3 queries)."""
+    from accounts.models import IAMUser
+
+    in_play = (
+        policies_in_play(user=principal)
+        if isinstance(principal, IAMUser)
+        else policies_in_play(role=principal)
+    )
+    policies = [
+        PolicyInPlay(id=f"{source}:{arn or name}", name=name, source=source, document=document or "", arn=arn)
+        for source, name, arn, document in in_play["identity"]
+    ]
+    if in_play["boundary"] is not None:
+        arn = principal.permissions_boundary_arn
+        policies.append(
+            PolicyInPlay(
+                id=BOUNDARY_ID,
+                name=arn.rsplit("/", 1)[-1],
+                source="Boundary",
+                document=in_play["boundary"],
+                arn=arn,
+            )
+        )
+    return policies
+
+
+def custom_policies(documents, boundary=None):
+    """Pasted documents as policies in play: "Custom policy 1", … and an optional boundary."""
+    policies = [
+        PolicyInPlay(id=f"custom:{n}", name=f"Custom policy {n}", source=f"Custom policy {n}", document=text)
+        for n, text in enumerate(documents, start=1)
+    ]
+    if boundary:
+        policies.append(
+            PolicyInPlay(id=BOUNDARY_ID, name="Permissions boundary", source="Boundary", document=boundary)
+        )
+    return policies
+
+
+def _derived_context(principal):
+    """What AWS puts in the request context for this principal beyond what the engine derives."""
+    if principal is None:
+        return {}
+    from accounts.models import IAMUser
+
+    context = {}
+    if isinstance(principal, IAMUser):
+        context["aws:userid"] = principal.user_id
+        context["aws:PrincipalType"] = "User"
+    else:
+        context["aws:userid"] = f"{principal.role_id}:simulator"
+        context["aws:PrincipalType"] = "AssumedRole"
+        context["aws:PrincipalArn"] = principal.arn
+    for tag in principal.tags.all():
+        context[f"aws:PrincipalTag/{tag.key}"] = tag.value
+    return context
+
+
+def _caller_arn(principal, caller_arn, account):
+    if principal is None:
+        if caller_arn:
+            return caller_arn
+        return f"arn:aws:iam::{account.id}:user/simulated" if account is not None else None
+    from accounts.models import IAMUser
+
+    if isinstance(principal, IAMUser):
+        return principal.arn
+    # A role acts through a session: AWS's simulator evaluates it as an assumed-role session.
+    return f"arn:aws:sts::{principal.account_id}:assumed-role/{principal.name}/simulator"
+
+
+# --- simulation -----------------------------------------------------------------------------------
+
+
+def simulate(
+    *,
+    account,
+    actions,
+    resource_arns,
+    context,
+    principal=None,
+    policy_documents=None,
+    boundary=None,
+    resource_policy=None,
+    include=None,
+    caller_arn=None,
+):
+    """The engine's decision for each action on each resource, with the statements that decided.
+
+    `principal` (an IAMUser or Role of `account`) simulates its policies in play; otherwise
+    `policy_documents` (JSON texts) are custom policies and `boundary` an optional boundary text.
+    `include` keeps only the policies in play with those ids (default all). `caller_arn` names the
+    principal of a custom simulation (AWS's CallerArn). A document that is not a policy raises
+    MalformedPolicyDocument and nothing is simulated.
+    """
+    if principal is not None:
+        if account is not None and principal.account_id != account.id:
+            raise InvalidInput("The principal is not in this account.")
+        policies = policies_for(principal)
+    else:
+        policies = custom_policies(policy_documents or [], boundary)
+    if include is not None:
+        keep = set(include)
+        policies = [p for p in policies if p.id in keep]
+
+    identity, parsed = [], {}
+    boundary_policy = None
+    for policy in policies:
+        parsed[policy.id] = parse_document(policy.document, policy.name)
+        if policy.is_boundary:
+            boundary_policy = policy
+        else:
+            identity.append(policy)
+    request_base = {"identityPolicies": [parsed[p.id] for p in identity]}
+    if boundary_policy is not None:
+        request_base["permissionsBoundary"] = parsed[boundary_policy.id]
+    resource_doc = None
+    if resource_policy:
+        resource_doc = parse_document(resource_policy, "Resource policy")
+        request_base["resourcePolicy"] = resource_doc
+    caller = _caller_arn(principal, caller_arn, account)
+    if caller:
+        request_base["principal"] = caller
+    request_context = {**_derived_context(principal), **(context or {})}
+    if request_context:
+        request_base["context"] = request_context
+
+    by_path = {f"identityPolicies[{n}]": p for n, p in enumerate(identity)}
+    by_path["permissionsBoundary"] = boundary_policy
+    pretty_cache = {}
+
+    def matched_statement(entry):
+        path = entry["policy"]
+        if path == "resourcePolicy":
+            policy, document = None, resource_doc
+            key, name, source, arn = "resourcePolicy", "Resource policy", "Resource policy", None
+        else:
+            policy = by_path[path]
+            document, key = parsed[policy.id], policy.id
+            name, source, arn = policy.name, policy.source, policy.arn
+        if key not in pretty_cache:
+            pretty_cache[key] = json.dumps(document, indent=4)
+        pretty = pretty_cache[key]
+        return MatchedStatement(
+            policy=name,
+            source=source,
+            arn=arn,
+            index=entry["statement"],
+            sid=entry.get("sid"),
+            effect=entry["effect"],
+            pretty=pretty,
+            lines=_statement_lines(pretty, entry["statement"]),
+        )
+
+    results = []
+    for action in actions:
+        for resource in resource_arns or ["*"]:
+            answer = evaluate({**request_base, "action": action, "resource": resource})
+            if "error" in answer:
+                raise MalformedPolicyDocument(answer["error"]["message"])
+            results.append(
+                SimulationResult(
+                    action=action,
+                    resource=resource,
+                    decision=answer["decision"],
+                    denied_by=answer.get("deniedBy"),
+                    matched=[matched_statement(entry) for entry in answer["matched"]],
+                    missing_context_values=list(answer.get("missingContextValues", [])),
+                )
+            )
+    return results
+
+
+# --- context keys ---------------------------------------------------------------------------------
+
+
+def _strip_operator(operator):
+    op = operator
+    for prefix in ("ForAllValues:", "ForAnyValue:"):
+        if op.lower().startswith(prefix.lower()):
+            op = op[len(prefix) :]
+    if op.endswith("IfExists"):
+        op = op[: -len("IfExists")]
+    return op
+
+
+def _key_type(key, operator=None):
+    definition = catalog.condition_key(key)
+    if definition is not None:
+        return definition.type
+    base = "String"
+    if operator is not None:
+        op = _strip_operator(operator).lower()
+        for prefix, kind in _OPERATOR_TYPES:
+            if op.startswith(prefix):
+                base = kind
+                break
+        if operator.lower().startswith(("forallvalues:", "foranyvalue:")):
+            return f"ArrayOf{base}"
+    return base
+
+
+def _statements(document):
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    return [statements] if isinstance(statements, dict) else [s for s in statements if isinstance(s, dict)]
+
+
+def _variables(value):
+    if isinstance(value, str):
+        return _VARIABLE.findall(value)
+    if isinstance(value, list):
+        return [name for item in value for name in _variables(item)]
+    if isinstance(value, dict):
+        return [name for item in value.values() for name in _variables(item)]
+    return []
+
+
+def context_keys_for(documents):
+    """[(key, type)] that the documents' conditions and policy variables ask for, sorted, one per key.
+
+    `documents` are JSON texts or parsed dicts; one that does not parse contributes nothing.
+    """
+    found = {}
+
+    def add(key, operator=None):
+        found.setdefault(key.lower(), (key, _key_type(key, operator)))
+
+    for document in documents:
+        if isinstance(document, str):
+            try:
+                document = json.loads(document)
+            except ValueError:
+                continue
+        for statement in _statements(document):
+            condition = statement.get("Condition")
+            if isinstance(condition, dict):
+                for operator, block in condition.items():
+                    if isinstance(block, dict):
+                        for key, value in block.items():
+                            add(key, operator)
+                            for name in _variables(value):
+                                add(name)
+            for element in ("Resource", "NotResource"):
+                for name in _variables(statement.get(element)):
+                    add(name)
+    return sorted(found.values(), key=lambda pair: pair[0].lower())
+
+
+def type_format(key_type):
+    """The format a value of this type must have, as the form says it."""
+    base = key_type.removeprefix("ArrayOf")
+    text = TYPE_FORMATS.get(base, "text")
+    return f"one or more of: {text}, separated by commas" if key_type.startswith("ArrayOf") else text
+
+
+def _one_value(base, text):
+    if base == "Bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError
+        return text.lower()
+    if base == "Numeric":
+        float(text)
+        return text
+    if base == "Date":
+        if re.fullmatch(r"-?\d+", text):
+            return text
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return text
+    if base == "IPAddress":
+        ipaddress.ip_network(text, strict=False)
+        return text
+    if base == "ARN":
+        if not re.fullmatch(r"arn:[^:]+:[^:]*:[^:]*:[^:]*:.+", text):
+            raise ValueError
+        return text
+    return text
+
+
+def parse_context_value(key_type, text):
+    """A typed context value from a form field; ValueError naming the expected format when it does not fit."""
+    text = (text or "").strip()
+    base = key_type.removeprefix("ArrayOf")
+    try:
+        if key_type.startswith("ArrayOf"):
+            return [_one_value(base, part.strip()) for part in text.split(",") if part.strip()]
+        return _one_value(base, text)
+    except ValueError:
+        raise ValueError(f"Enter {type_format(key_type)}.") from None
+
+
+# --- the AWS API's names --------------------------------------------------------------------------
+
+
+def simulate_principal_policy(
+    *, account, principal, actions, resource_arns=None, context=None, resource_policy=None
+):
+    """SimulatePrincipalPolicy: the policies of a user or role, every one in play."""
+    return simulate(
+        account=account,
+        principal=principal,
+        actions=actions,
+        resource_arns=resource_arns,
+        context=context,
+        resource_policy=resource_policy,
+    )
+
+
+def simulate_custom_policy(
+    *,
+    account,
+    policy_documents,
+    actions,
+    resource_arns=None,
+    context=None,
+    boundary=None,
+    resource_policy=None,
+    caller_arn=None,
+):
+    """SimulateCustomPolicy: pasted identity policies (and an optional boundary)."""
+    return simulate(
+        account=account,
+        policy_documents=policy_documents,
+        boundary=boundary,
+        actions=actions,
+        resource_arns=resource_arns,
+        context=context,
+        resource_policy=resource_policy,
+        caller_arn=caller_arn,
+    )
+
+
+def get_context_keys_for_principal_policy(*, principal, policy_documents=()):
+    """GetContextKeysForPrincipalPolicy: the keys of the principal's policies (and extra documents)."""
+    return context_keys_for([p.document for p in policies_for(principal)] + list(policy_documents))
+
+
+def get_context_keys_for_custom_policy(*, policy_documents):
+    """GetContextKeysForCustomPolicy."""
+    return context_keys_for(policy_documents)

@@ -1,0 +1,371 @@
+"""The simulator's service layer: the engine's decisions, mapped back to the policies a trainee sees."""
+
+import json
+
+import pytest
+
+from accounts.errors import InvalidInput, MalformedPolicyDocument
+from accounts.services.groups import group_add_user
+from policies import simulator
+from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
+from tests.accounts.factories import GroupFactory, IAMUserFactory
+from tests.policies.engine.test_cases_tables import CASES, _parse_denied_by, _parse_matched
+
+from .permissions_helpers import make_policy, make_role, statement_policy
+
+# --- "the simulator's decisions are the engine's" -------------------------------------------------
+
+SIMULATOR_KEYS = {
+    "id",
+    "action",
+    "resource",
+    "principal",
+    "identityPolicies",
+    "permissionsBoundary",
+    "resourcePolicy",
+    "context",
+}
+SIMULATABLE = [case for case in CASES if set(case["request"]) <= SIMULATOR_KEYS]
+
+
+def test_most_engine_cases_are_simulatable():
+    """The cases the simulator can express (no SCPs, RCPs, sessions or a foreign resource account)."""
+    assert len(SIMULATABLE) > 100
+
+
+@pytest.mark.parametrize("case", SIMULATABLE, ids=[case["id"] for case in SIMULATABLE])
+def test_simulator_decision_is_the_engines(case):
+    request, expect = case["request"], case["expect"]
+    boundary = request.get("permissionsBoundary")
+    resource_policy = request.get("resourcePolicy")
+    kwargs = dict(
+        account=None,
+        policy_documents=[json.dumps(d) for d in request.get("identityPolicies", [])],
+        boundary=json.dumps(boundary) if boundary is not None else None,
+        resource_policy=json.dumps(resource_policy) if resource_policy is not None else None,
+        actions=[request["action"]],
+        resource_arns=[request["resource"]],
+        context=request.get("context"),
+        caller_arn=request.get("principal"),
+    )
+    if "error" in expect:
+        with pytest.raises(MalformedPolicyDocument):
+            simulator.simulate_custom_policy(**kwargs)
+        return
+    [result] = simulator.simulate_custom_policy(**kwargs)
+    assert result.decision == expect["decision"]
+    assert result.denied_by == (_parse_denied_by(expect["deniedBy"]) if "deniedBy" in expect else None)
+    # identityPolicies[i] is "Custom policy i+1"; each matched statement names its policy and index.
+    names = {
+        f"identityPolicies[{n}]": f"Custom policy {n + 1}"
+        for n in range(len(request.get("identityPolicies", [])))
+    }
+    names |= {"permissionsBoundary": "Permissions boundary", "resourcePolicy": "Resource policy"}
+    want = sorted(
+        (names[path], index, effect) for path, index, effect in map(_parse_matched, expect.get("matched", []))
+    )
+    assert sorted((m.policy, m.index, m.effect) for m in result.matched) == want
+    if expect.get("missing") not in (None, "any"):
+        assert sorted(result.missing_context_values) == sorted(expect["missing"])
+
+
+# --- mapping back to the real policies ------------------------------------------------------------
+
+PRETTY_TWO_STATEMENTS = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            {"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "decision", "sid", "lines", "decided_by"),
+    [
+        ("s3:GetObject", "allowed", "Read", (4, 9), "Identity-based policy"),
+        ("s3:DeleteObject", "explicitDeny", "NoDelete", (10, 15), "Identity-based policy"),
+        ("s3:PutObject", "implicitDeny", None, None, "Identity-based policy"),
+    ],
+)
+def test_custom_policy_results_name_the_statement_and_its_lines(action, decision, sid, lines, decided_by):
+    [result] = simulator.simulate_custom_policy(
+        account=None,
+        policy_documents=[PRETTY_TWO_STATEMENTS],
+        actions=[action],
+        resource_arns=["arn:aws:s3:::b/k"],
+    )
+    assert result.decision == decision
+    assert result.decided_by == decided_by
+    if sid is None:
+        assert result.matched == []
+        return
+    [matched] = result.matched
+    assert (matched.policy, matched.source, matched.sid, matched.lines) == (
+        "Custom policy 1",
+        "Custom policy 1",
+        sid,
+        lines,
+    )
+    highlighted = [text for _, text, on in matched.numbered_lines if on]
+    assert highlighted[0].strip() == "{" and f'"Sid": "{sid}"' in highlighted[1]
+
+
+def test_decision_labels_are_the_consoles():
+    results = simulator.simulate_custom_policy(
+        account=None,
+        policy_documents=[PRETTY_TWO_STATEMENTS],
+        actions=["s3:GetObject", "s3:DeleteObject", "s3:PutObject"],
+        resource_arns=["*"],
+    )
+    assert [r.decision_label for r in results] == ["allowed", "denied explicitly", "denied implicitly"]
+
+
+def test_every_action_meets_every_resource():
+    results = simulator.simulate_custom_policy(
+        account=None,
+        policy_documents=[statement_policy("s3:GetObject", "arn:aws:s3:::a/*")],
+        actions=["s3:GetObject", "s3:PutObject"],
+        resource_arns=["arn:aws:s3:::a/x", "arn:aws:s3:::b/x"],
+    )
+    assert [(r.action, r.resource, r.decision) for r in results] == [
+        ("s3:GetObject", "arn:aws:s3:::a/x", "allowed"),
+        ("s3:GetObject", "arn:aws:s3:::b/x", "implicitDeny"),
+        ("s3:PutObject", "arn:aws:s3:::a/x", "implicitDeny"),
+        ("s3:PutObject", "arn:aws:s3:::b/x", "implicitDeny"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '"text"'])
+def test_a_document_that_does_not_parse_simulates_nothing(text):
+    with pytest.raises(MalformedPolicyDocument, match="Custom policy 2"):
+        simulator.simulate_custom_policy(
+            account=None, policy_documents=[PRETTY_TWO_STATEMENTS, text], actions=["s3:GetObject"]
+        )
+
+
+def test_missing_context_values_are_listed():
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+                }
+            ],
+        }
+    )
+    [missing] = simulator.simulate_custom_policy(
+        account=None, policy_documents=[policy], actions=["s3:GetObject"]
+    )
+    assert (missing.decision, missing.missing_context_values) == ("implicitDeny", ["aws:SourceIp"])
+    [inside] = simulator.simulate_custom_policy(
+        account=None,
+        policy_documents=[policy],
+        actions=["s3:GetObject"],
+        context={"aws:SourceIp": "203.0.113.9"},
+    )
+    assert (inside.decision, inside.missing_context_values) == ("allowed", [])
+
+
+# --- existing policies ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alice_user(account, root_acting):
+    """bob's colleague alice: a direct policy, a group's policy, an inline Deny and a boundary."""
+    alice = IAMUserFactory(account=account, name="alice")
+    direct = make_policy(name="S3Read", account=account, document=statement_policy("s3:GetObject"))
+    policy_attach(policy=direct, user=alice, acting=root_acting)
+    group = GroupFactory(account=account, name="writers")
+    group_add_user(group=group, user=alice, acting=root_acting)
+    writes = make_policy(name="S3Write", account=account, document=statement_policy("s3:PutObject"))
+    policy_attach(policy=writes, group=group, acting=root_acting)
+    inline_policy_put(
+        name="NoDelete",
+        document=statement_policy("s3:DeleteObject", effect="Deny"),
+        user=alice,
+        acting=root_acting,
+    )
+    bound = make_policy(name="S3Only", account=account, document=statement_policy("s3:*"))
+    permissions_boundary_put(policy_arn=bound.arn, user=alice, acting=root_acting)
+    return alice
+
+
+def test_policies_in_play_list_every_source(alice_user):
+    assert [(p.name, p.source) for p in simulator.policies_for(alice_user)] == [
+        ("S3Read", "Directly"),
+        ("NoDelete", "Inline"),
+        ("S3Write", "Group writers"),
+        ("S3Only", "Boundary"),
+    ]
+
+
+def test_principal_policy_simulation_names_the_deciding_policy(account, alice_user):
+    results = simulator.simulate_principal_policy(
+        account=account,
+        principal=alice_user,
+        actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "ec2:RunInstances"],
+        resource_arns=["arn:aws:s3:::my-bucket/report.csv"],
+    )
+    summary = [(r.action, r.decision, sorted((m.policy, m.source) for m in r.matched)) for r in results]
+    assert summary == [
+        ("s3:GetObject", "allowed", [("S3Only", "Boundary"), ("S3Read", "Directly")]),
+        ("s3:PutObject", "allowed", [("S3Only", "Boundary"), ("S3Write", "Group writers")]),
+        ("s3:DeleteObject", "explicitDeny", [("NoDelete", "Inline")]),
+        ("ec2:RunInstances", "implicitDeny", []),
+    ]
+    assert results[1].decided_by == "Identity-based policy, Permissions boundary"
+
+
+def test_leaving_a_policy_out_changes_the_decision(account, alice_user):
+    keep = [p.id for p in simulator.policies_for(alice_user) if p.name != "NoDelete"]
+    [result] = simulator.simulate(
+        account=account,
+        principal=alice_user,
+        actions=["s3:DeleteObject"],
+        resource_arns=["*"],
+        context={},
+        include=keep,
+    )
+    assert result.decision == "implicitDeny"  # nothing allows it once the Deny is out
+
+
+def test_the_boundary_bounds(account, alice_user, root_acting):
+    ec2 = make_policy(name="Ec2", account=account, document=statement_policy("ec2:*"))
+    policy_attach(policy=ec2, user=alice_user, acting=root_acting)
+    [result] = simulator.simulate_principal_policy(
+        account=account, principal=alice_user, actions=["ec2:RunInstances"], resource_arns=["*"]
+    )
+    assert (result.decision, result.denied_by) == ("implicitDeny", {"kind": "permissionsBoundary"})
+    assert result.decided_by == "Permissions boundary"
+
+
+def test_principal_context_is_derived(account, alice_user, root_acting):
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:username": "alice", "aws:PrincipalType": "User"}},
+                }
+            ],
+        }
+    )
+    inline_policy_put(name="Self", document=policy, user=alice_user, acting=root_acting)
+    [result] = simulator.simulate_principal_policy(
+        account=account, principal=alice_user, actions=["s3:ListBucket"], resource_arns=["*"]
+    )
+    assert (result.decision, result.missing_context_values) == ("allowed", [])
+
+
+def test_role_simulates_as_its_session(account, root_acting):
+    role = make_role(account=account, name="app")
+    inline_policy_put(name="Read", document=statement_policy("s3:GetObject"), role=role, acting=root_acting)
+    [result] = simulator.simulate_principal_policy(account=account, principal=role, actions=["s3:GetObject"])
+    assert (result.decision, [m.source for m in result.matched]) == ("allowed", ["Inline"])
+
+
+def test_another_accounts_principal_is_refused(account, charlie_account):
+    role = make_role(account=charlie_account, name="theirs")
+    with pytest.raises(InvalidInput):
+        simulator.simulate_principal_policy(account=account, principal=role, actions=["s3:GetObject"])
+
+
+def test_policies_in_play_cost_a_fixed_number_of_queries(account, alice_user, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):  # the policies (3) and the principal's tags
+        simulator.simulate_principal_policy(
+            account=account,
+            principal=alice_user,
+            actions=["s3:GetObject", "s3:PutObject"],
+            resource_arns=["*"],
+        )
+
+
+# --- context keys ---------------------------------------------------------------------------------
+
+CONDITIONS = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:*",
+                "Resource": "arn:aws:s3:::home/${aws:username}/*",
+                "Condition": {
+                    "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+                    "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+                    "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                    "NumericLessThan": {"s3:max-keys": "10"},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
+                    "ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:*"},
+                    "StringEquals": {"myapp:Custom": "x", "aws:sourceip": "ignored duplicate"},
+                    "DateGreaterThanIfExists": {"myapp:When": "2020-01-01T00:00:00Z"},
+                },
+            }
+        ],
+    }
+)
+
+
+def test_context_keys_are_discovered_with_their_types():
+    assert simulator.get_context_keys_for_custom_policy(policy_documents=[CONDITIONS, "{broken"]) == [
+        ("aws:CurrentTime", "Date"),
+        ("aws:MultiFactorAuthPresent", "Bool"),
+        ("aws:SourceArn", "ARN"),
+        ("aws:SourceIp", "IPAddress"),
+        ("aws:TagKeys", "ArrayOfString"),
+        ("aws:username", "String"),
+        ("myapp:Custom", "String"),
+        ("myapp:When", "Date"),
+        ("s3:max-keys", "Numeric"),
+    ]
+
+
+def test_context_keys_for_a_principal(alice_user, root_acting):
+    assert simulator.get_context_keys_for_principal_policy(principal=alice_user) == []
+    inline_policy_put(name="Ip", document=CONDITIONS, user=alice_user, acting=root_acting)
+    keys = simulator.get_context_keys_for_principal_policy(principal=alice_user)
+    assert ("aws:SourceIp", "IPAddress") in keys and len(keys) == 9
+
+
+@pytest.mark.parametrize(
+    ("key_type", "text", "value"),
+    [
+        ("String", " red ", "red"),
+        ("Bool", "TRUE", "true"),
+        ("Numeric", "3.5", "3.5"),
+        ("Date", "2026-11-22T20:50:00Z", "2026-11-22T20:50:00Z"),
+        ("Date", "1795000000", "1795000000"),
+        ("IPAddress", "203.0.113.7", "203.0.113.7"),
+        ("IPAddress", "2001:db8::/32", "2001:db8::/32"),
+        ("ARN", "arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/alice"),
+        ("ArrayOfString", "team, env", ["team", "env"]),
+    ],
+)
+def test_typed_context_values_are_accepted(key_type, text, value):
+    assert simulator.parse_context_value(key_type, text) == value
+
+
+@pytest.mark.parametrize(
+    ("key_type", "text", "expected"),
+    [
+        ("Bool", "yes", "true or false"),
+        ("Numeric", "ten", "a number"),
+        ("Date", "next week", "ISO 8601"),
+        ("IPAddress", "300.1.1.1", "IP address or CIDR"),
+        ("ARN", "alice", "an ARN"),
+        ("ArrayOfIPAddress", "10.0.0.1, nope", "separated by commas"),
+    ],
+)
+def test_wrong_typed_context_values_are_refused_with_the_format(key_type, text, expected):
+    with pytest.raises(ValueError, match=expected):
+        simulator.parse_context_value(key_type, text)
