@@ -12,6 +12,7 @@ from .models import (
     PasswordHistory,
     PasswordPolicy,
     SignInFailure,
+    TemporaryCredential,
     UserTag,
 )
 
@@ -113,3 +114,19 @@ class SignInFailureAdmin(admin.ModelAdmin):
     list_display = ["identity", "source_ip", "created_at"]
     search_fields = ["identity", "source_ip"]
     readonly_fields = ["identity", "source_ip", "created_at"]
+
+
+@admin.register(TemporaryCredential)
+class TemporaryCredentialAdmin(admin.ModelAdmin):
+    list_display = [
+        "access_key_id",
+        "account",
+        "user",
+        "role",
+        "role_session_name",
+        "issued_at",
+        "expiration",
+    ]
+    list_filter = ["mfa_authenticated", "chained"]
+    search_fields = ["access_key_id", "account__id", "user__name", "role__name", "role_session_name"]
+    readonly_fields = ["access_key_id", "secret_encrypted", "session_token_hash", "issued_at", "created_at"]

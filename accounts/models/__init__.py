@@ -2,6 +2,7 @@ from .account import Account, PasswordHistory, PasswordPolicy
 from .audit import AuditEvent
 from .identities import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice, UserTag
 from .signin import SignInFailure
+from .sts import TemporaryCredential
 
 __all__ = [
     "AccessKey",
@@ -15,5 +16,6 @@ __all__ = [
     "PasswordHistory",
     "PasswordPolicy",
     "SignInFailure",
+    "TemporaryCredential",
     "UserTag",
 ]
