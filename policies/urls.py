@@ -1,6 +1,6 @@
 # The policies app's URLs are split by area (managed policies, roles, permissions, the visual editor)
 # so that each grows independently.
-from . import urls_permissions, urls_policies, urls_roles, urls_visual
+from . import urls_permissions, urls_policies, urls_roles, urls_simulator, urls_visual
 
 app_name = "policies"
 
@@ -9,4 +9,5 @@ urlpatterns = (
     + urls_roles.urlpatterns
     + urls_permissions.urlpatterns
     + urls_visual.urlpatterns
+    + urls_simulator.urlpatterns
 )

@@ -1,0 +1,210 @@
+"""The policy simulator page: existing policies of a user or role, or pasted ones, against chosen actions.
+
+One form drives the page; its parts refresh through HTMX as the trainee chooses (the principal's
+policies, the service's actions, the context keys of the documents), and "Run simulation" swaps in
+the results table. Every part reads the same posted fields, so the page also works as a plain form.
+"""
+
+import re
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.errors import AWSError
+from accounts.models import IAMUser
+from accounts.session import console_login_required
+from iamconsole.htmx import render_htmx
+from policies import simulator
+from policies.engine import catalog
+from policies.engine.validation import validate
+from policies.models import Role
+
+TEMPLATE = "policies/simulator.html"
+ARN_RE = re.compile(r"arn:(aws|aws-cn|aws-us-gov):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+")
+MAX_CUSTOM = 10
+
+
+def _principal(account, value):
+    """`user:PK` or `role:PK` of this account; 404 for anything else."""
+    kind, _, pk = (value or "").partition(":")
+    if not pk.isdigit():
+        return None
+    if kind == "user":
+        return get_object_or_404(IAMUser, account=account, pk=pk)
+    if kind == "role":
+        return get_object_or_404(Role, account=account, pk=pk)
+    raise Http404("No such principal.")
+
+
+def _custom_documents(data):
+    return [text for text in data.getlist("policy")[:MAX_CUSTOM]]
+
+
+def _custom_panels(documents):
+    """Each pasted document with the validator's verdict (shown inline under its editor)."""
+    panels = []
+    for n, text in enumerate(documents, start=1):
+        verdict = validate(text, "managed") if text.strip() else {"malformed": None, "findings": []}
+        panels.append(
+            {"number": n, "text": text, "malformed": verdict["malformed"], "findings": verdict["findings"]}
+        )
+    return panels
+
+
+def _resource_hints(actions):
+    """For each chosen action, the ARN formats of the resource types the catalog expects."""
+    hints = []
+    for name in actions:
+        types = catalog.resource_types_for(name)
+        hints.append(
+            {
+                "action": name,
+                "types": [{"name": t.name, "arn": t.arn, "required": required} for t, required in types],
+            }
+        )
+    return hints
+
+
+def _arn_error(resource, actions):
+    if resource == "*":
+        return ""
+    if not ARN_RE.fullmatch(resource):
+        return "The resource ARN is not valid. Use the format arn:partition:service:region:account-id:resource, or *."
+    misfits = []
+    for name in actions:
+        types = catalog.resource_types_for(name)
+        if types and not any(catalog.arn_matches_resource_type(resource, t) for t, _ in types):
+            misfits.append(name)
+    if misfits:
+        return f"The ARN fits none of the resource types of {', '.join(misfits)}."
+    return ""
+
+
+def _context_inputs(keys, data, errors):
+    return [
+        {
+            "key": key,
+            "type": key_type,
+            "format": simulator.type_format(key_type),
+            "value": data.get(f"ctx:{key}", ""),
+            "error": errors.get(key, ""),
+        }
+        for key, key_type in keys
+    ]
+
+
+def _state(request):
+    """Everything the form shows, read from the posted (or queried) fields."""
+    account = request.acting.account
+    data = request.POST if request.method == "POST" else request.GET
+    mode = "custom" if data.get("mode") == "custom" else "existing"
+    principal_value = data.get("principal", "")
+    principal = _principal(account, principal_value) if mode == "existing" else None
+    policies = simulator.policies_for(principal) if principal is not None else []
+    posted = "include-present" in data
+    included = set(data.getlist("include")) if posted else {p.id for p in policies}
+    documents = _custom_documents(data) if mode == "custom" else []
+    if mode == "custom" and not documents:
+        documents = [""]
+    if mode == "custom" and data.get("op") == "add-policy" and len(documents) < MAX_CUSTOM:
+        documents.append("")
+    service_prefix = data.get("service", "").strip().lower()
+    service = catalog.service(service_prefix) if service_prefix else None
+    action_query = data.get("action_q", "").strip().lower()
+    chosen = [a for a in data.getlist("action") if catalog.action(a) is not None]
+    if service is not None:
+        all_actions = sorted(service.actions.values(), key=lambda a: a.name)
+        if data.get("op") == "select-all":
+            chosen = [a.full_name for a in all_actions]
+        shown = [a for a in all_actions if action_query in a.name.lower()]
+    else:
+        shown = []
+    hidden_chosen = [a for a in chosen if a not in {s.full_name for s in shown}]
+    resource = data.get("resource", "").strip() or "*"
+    resource_policy = data.get("resource_policy", "")
+    in_play_docs = [p.document for p in policies if p.id in included] + documents
+    keys = simulator.context_keys_for(in_play_docs)
+    return {
+        "account": account,
+        "data": data,
+        "mode": mode,
+        "principal_value": principal_value,
+        "principal": principal,
+        "users": [
+            (f"user:{pk}", name)
+            for pk, name in IAMUser.objects.filter(account=account).values_list("pk", "name")
+        ],
+        "roles": [
+            (f"role:{pk}", name)
+            for pk, name in Role.objects.filter(account=account).values_list("pk", "name")
+        ],
+        "policies": policies,
+        "included": included,
+        "custom": _custom_panels(documents) if mode == "custom" else [],
+        "documents": documents,
+        "services": sorted(catalog.services().values(), key=lambda s: s.prefix),
+        "service": service,
+        "service_value": service_prefix,
+        "action_q": data.get("action_q", ""),
+        "shown_actions": [
+            {"action": a, "types": [t.name for t, _ in catalog.resource_types_for(a.full_name)]}
+            for a in shown
+        ],
+        "chosen": chosen,
+        "hidden_chosen": hidden_chosen,
+        "resource": resource,
+        "resource_hints": _resource_hints(chosen),
+        "max_custom": MAX_CUSTOM,
+        "resource_policy": resource_policy,
+        "context_keys": keys,
+    }
+
+
+def _run(state):
+    """Simulate, or say why not; errors go beside their fields."""
+    errors, context = {}, {}
+    for key, key_type in state["context_keys"]:
+        text = state["data"].get(f"ctx:{key}", "")
+        if not text.strip():
+            continue
+        try:
+            context[key] = simulator.parse_context_value(key_type, text)
+        except ValueError as error:
+            errors[key] = str(error)
+    state["context_errors"] = errors
+    if not state["chosen"]:
+        state["run_error"] = "Choose at least one action."
+    if state["mode"] == "existing" and state["principal"] is None:
+        state["run_error"] = "Choose a user or role."
+    state["resource_error"] = _arn_error(state["resource"], state["chosen"])
+    if errors or state.get("run_error") or state["resource_error"]:
+        return None
+    try:
+        return simulator.simulate(
+            account=state["account"],
+            principal=state["principal"],
+            policy_documents=[d for d in state["documents"] if d.strip()],
+            include=state["included"] if state["principal"] is not None else None,
+            resource_policy=state["resource_policy"] or None,
+            actions=state["chosen"],
+            resource_arns=[state["resource"]],
+            context=context,
+        )
+    except AWSError as error:
+        state["run_error"] = error.message
+        return None
+
+
+@console_login_required
+def simulator_page(request):
+    state = _state(request)
+    state.setdefault("context_errors", {})
+    if request.method == "POST" and request.POST.get("op") == "run":
+        state["results"] = _run(state)
+        state["ran"] = True
+    state["context_inputs"] = _context_inputs(state["context_keys"], state["data"], state["context_errors"])
+    target = request.htmx.target if request.htmx else None
+    partial = (
+        target if target in ("simulator-actions", "simulator-context", "simulator-form") else "simulator-form"
+    )
+    return render_htmx(request, TEMPLATE, state, partial)
