@@ -88,3 +88,28 @@ class UnmodifiableEntity(AWSError):
     code = "UnmodifiableEntity"
     status = 400
     sender_fault = True
+
+
+class ExpiredToken(AWSError):
+    # STS: temporary credentials used after their expiration.
+    code = "ExpiredToken"
+    status = 400
+    sender_fault = True
+
+
+class InvalidClientTokenId(AWSError):
+    code = "InvalidClientTokenId"
+    status = 403
+    sender_fault = True
+
+
+class PackedPolicyTooLarge(AWSError):
+    code = "PackedPolicyTooLarge"
+    status = 400
+    sender_fault = True
+
+
+class InvalidAuthorizationMessage(AWSError):
+    code = "InvalidAuthorizationMessageException"
+    status = 400
+    sender_fault = True

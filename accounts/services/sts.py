@@ -1,0 +1,797 @@
+"""STS: AssumeRole, GetSessionToken, GetCallerIdentity, GetAccessKeyInfo, DecodeAuthorizationMessage,
+temporary credentials and revoking a role's older sessions.
+
+Every decision is the policy engine's (the role's trust policy is the resource policy of
+sts:AssumeRole); these services only assemble the request AWS would, and speak AWS's messages.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import hmac
+import json
+import re
+import secrets
+
+from django.utils import timezone
+
+from accounts import crypto
+from accounts.acting import Acting
+from accounts.errors import (
+    AccessDenied,
+    ExpiredToken,
+    InvalidAuthorizationMessage,
+    InvalidClientTokenId,
+    MalformedPolicyDocument,
+    NoSuchEntity,
+    PackedPolicyTooLarge,
+    ValidationError,
+)
+from accounts.ids import new_access_key_id, new_secret_access_key
+from accounts.models import AccessKey, Account, IAMUser, MFADevice, TemporaryCredential
+from accounts.services.audit import audited, record_event
+from accounts.services.mfa import mfa_verify
+from accounts.services.users import constraint_error
+from policies.engine import evaluate
+from policies.engine.explain import explain_message
+from policies.engine.validation import validate
+from policies.models import ManagedPolicy, PolicyVersion, Role
+from policies.selectors_permissions import policies_in_play
+from policies.services.permissions import inline_policy_put
+
+EVENT_SOURCE = "sts.amazonaws.com"
+DURATION_MIN = 900
+ROLE_DURATION_MAX = 43200
+CHAINED_DURATION_MAX = 3600
+SESSION_TOKEN_DURATION_MAX = 129600  # 36 hours
+ROOT_SESSION_TOKEN_DURATION_MAX = 3600
+SESSION_POLICY_MAX = 2048
+POLICY_ARNS_MAX = 10
+SESSION_TAGS_MAX = 50
+NAME_PATTERN = r"[\w+=,.@-]*"
+EXTERNAL_ID_PATTERN = r"[\w+=,.@:\/-]*"
+REVOKE_POLICY_NAME = "AWSRevokeOlderSessions"
+
+EXPIRED = "The security token included in the request is expired"
+INVALID_TOKEN = "The security token included in the request is invalid."
+ROOT_CANNOT_ASSUME = "Roles may not be assumed by root accounts."
+CHAINED_DURATION = (
+    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+)
+ROLE_DURATION = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+
+_ROLE_ARN_RE = re.compile(r"arn:aws:iam::(\d{12}):role(/(?:[\x21-\x7e]*/)?)([\w+=,.@-]{1,64})")
+
+
+def _now():
+    # One place for the clock, so tests can move it.
+    return timezone.now()
+
+
+def _iso(moment):
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Who calls: an IAM user with long-term keys, the root user, or temporary credentials.
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionActing(Acting):
+    """A principal acting with temporary credentials: CloudTrail names it AssumedRole (or the user)."""
+
+    credential: TemporaryCredential | None = None
+
+    @property
+    def arn(self):
+        return self.credential.arn if self.credential is not None else super().arn
+
+    def user_identity(self):
+        credential = self.credential
+        if credential is None or not credential.is_role_session:
+            identity = super().user_identity()
+        else:
+            identity = {
+                "type": "AssumedRole",
+                "principalId": credential.principal_id,
+                "arn": credential.arn,
+                "accountId": credential.account_id,
+            }
+        if credential is not None:
+            identity["accessKeyId"] = credential.access_key_id
+            issuer = (
+                {
+                    "type": "Role",
+                    "principalId": credential.role.role_id,
+                    "arn": credential.role.arn,
+                    "accountId": credential.account_id,
+                    "userName": credential.role.name,
+                }
+                if credential.is_role_session
+                else {}
+            )
+            identity["sessionContext"] = {
+                "sessionIssuer": issuer,
+                "attributes": {
+                    "creationDate": _iso(credential.issued_at),
+                    "mfaAuthenticated": "true" if credential.mfa_authenticated else "false",
+                },
+            }
+            if credential.source_identity:
+                identity["sessionContext"]["sourceIdentity"] = credential.source_identity
+        return identity
+
+
+def session_acting(credential, *, source_ip="", user_agent=""):
+    """The Acting of a call made with temporary credentials."""
+    return SessionActing(
+        account=credential.account,
+        user=credential.user,
+        source_ip=source_ip,
+        user_agent=user_agent,
+        access_key_id=credential.access_key_id,
+        via_console=False,
+        credential=credential,
+    )
+
+
+def credentials_lookup(*, access_key_id, session_token=None):
+    """The temporary credentials of `access_key_id` while they are valid; ExpiredToken after.
+
+    With `session_token`, the token must be the one issued with the key (compared in constant time).
+    """
+    credential = (
+        TemporaryCredential.objects.select_related("account", "user", "role")
+        .filter(access_key_id=access_key_id)
+        .first()
+    )
+    if credential is None:
+        raise InvalidClientTokenId(INVALID_TOKEN)
+    if session_token is not None and not hmac.compare_digest(
+        credential.session_token_hash, _hash_token(session_token)
+    ):
+        raise InvalidClientTokenId(INVALID_TOKEN)
+    if credential.expiration <= _now():
+        raise ExpiredToken(EXPIRED)
+    return credential
+
+
+def credentials_secret(credential):
+    """The secret access key of temporary credentials (to verify a signature)."""
+    return crypto.decrypt(credential.secret_encrypted)
+
+
+@dataclasses.dataclass
+class IssuedCredentials:
+    """What AssumeRole and GetSessionToken return: the secret and token appear here only."""
+
+    credential: TemporaryCredential
+    secret_access_key: str
+    session_token: str
+    packed_policy_size: int | None = None
+
+    @property
+    def access_key_id(self):
+        return self.credential.access_key_id
+
+    @property
+    def expiration(self):
+        return self.credential.expiration
+
+    def as_aws(self):
+        """AWS's Credentials element."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "SecretAccessKey": self.secret_access_key,
+            "SessionToken": self.session_token,
+            "Expiration": _iso(self.expiration),
+        }
+
+
+def _issue(*, account, duration_seconds, issued_at, **fields):
+    secret = new_secret_access_key()
+    token = secrets.token_urlsafe(96)
+    credential = TemporaryCredential.objects.create(
+        account=account,
+        access_key_id=new_access_key_id("ASIA"),
+        secret_encrypted=crypto.encrypt(secret),
+        session_token_hash=_hash_token(token),
+        issued_at=issued_at,
+        expiration=issued_at + datetime.timedelta(seconds=duration_seconds),
+        **fields,
+    )
+    return IssuedCredentials(credential=credential, secret_access_key=secret, session_token=token)
+
+
+# The caller, as the engine sees it.
+
+
+@dataclasses.dataclass
+class _Caller:
+    account_id: str
+    arn: str
+    context: dict
+    identity_policies: list
+    boundary: dict | None
+    session_policies: list
+    credential: TemporaryCredential | None = None
+    is_root: bool = False
+
+    @property
+    def role_session(self):
+        return self.credential is not None and self.credential.is_role_session
+
+
+def _documents(texts):
+    return [json.loads(text) for text in texts if text]
+
+
+def _session_policy_documents(credential):
+    documents = _documents([credential.session_policy])
+    arns = credential.session_policy_arns or []
+    if arns:
+        policies = ManagedPolicy.objects.filter(arn__in=arns)
+        versions = {
+            version.policy_id: version.document
+            for version in PolicyVersion.objects.filter(policy__in=policies).select_related("policy")
+            if version.number == version.policy.default_version_number
+        }
+        documents += _documents(versions.get(policy.pk) for policy in policies)
+    return documents
+
+
+def _mfa_context(present, at, now):
+    if present is None:
+        return {}  # long-term credentials: AWS sends no MFA keys at all
+    context = {"aws:MultiFactorAuthPresent": "true" if present else "false"}
+    if present and at is not None:
+        context["aws:MultiFactorAuthAge"] = str(max(0, int((now - at).total_seconds())))
+    return context
+
+
+def _describe_caller(caller, *, now, mfa_now=False):
+    """The engine's view of `caller` (IAMUser, Account for root, or TemporaryCredential)."""
+    if isinstance(caller, TemporaryCredential):
+        credential = credentials_lookup(access_key_id=caller.access_key_id)
+        mfa_present = credential.mfa_authenticated or mfa_now
+        mfa_at = now if mfa_now else credential.mfa_authenticated_at
+        context = {"aws:TokenIssueTime": _iso(credential.issued_at)}
+        context.update(_mfa_context(mfa_present, mfa_at, now))
+        if credential.is_role_session:
+            role = credential.role
+            in_play = policies_in_play(role=role)
+            context.update(
+                {
+                    "aws:userid": credential.principal_id,
+                    "aws:PrincipalArn": role.arn,
+                    "aws:PrincipalType": "AssumedRole",
+                }
+            )
+            if credential.source_identity:
+                context["aws:SourceIdentity"] = credential.source_identity
+            for tag in credential.session_tags:
+                context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
+            return _Caller(
+                account_id=credential.account_id,
+                arn=credential.arn,
+                context=context,
+                identity_policies=_documents(document for *_, document in in_play["identity"]),
+                boundary=json.loads(in_play["boundary"]) if in_play["boundary"] else None,
+                session_policies=_session_policy_documents(credential),
+                credential=credential,
+            )
+        if credential.user_id is None:
+            return _Caller(credential.account_id, credential.arn, context, [], None, [], credential, True)
+        described = _describe_caller(credential.user, now=now)
+        described.context.update(context)
+        described.credential = credential
+        return described
+    if isinstance(caller, Account):
+        return _Caller(
+            caller.id,
+            caller.root_arn,
+            _mfa_context(True if mfa_now else None, now, now),
+            [],
+            None,
+            [],
+            is_root=True,
+        )
+    if isinstance(caller, IAMUser):
+        in_play = policies_in_play(user=caller)
+        context = {
+            "aws:username": caller.name,
+            "aws:userid": caller.user_id,
+            "aws:PrincipalArn": caller.arn,
+            "aws:PrincipalType": "User",
+        }
+        context.update(_mfa_context(True if mfa_now else None, now, now))
+        for tag in caller.tags.all():
+            context[f"aws:PrincipalTag/{tag.key}"] = tag.value
+        return _Caller(
+            account_id=caller.account_id,
+            arn=caller.arn,
+            context=context,
+            identity_policies=_documents(document for *_, document in in_play["identity"]),
+            boundary=json.loads(in_play["boundary"]) if in_play["boundary"] else None,
+            session_policies=[],
+        )
+    raise TypeError("caller must be an IAMUser, an Account (its root user) or a TemporaryCredential")
+
+
+def _caller_user(caller):
+    if isinstance(caller, TemporaryCredential):
+        return caller.user, caller.account
+    if isinstance(caller, Account):
+        return None, caller
+    return caller, caller.account
+
+
+def _verify_mfa(caller, serial_number, token_code):
+    """True when a serial number and code were given and the code is valid for the caller's device."""
+    if not serial_number and not token_code:
+        return False
+    user, account = _caller_user(caller)
+    device = (
+        MFADevice.objects.filter(account=account, user=user, enabled_at__isnull=False)
+        .filter(name=serial_number.rsplit("/", 1)[-1] if serial_number else "")
+        .first()
+    )
+    if (
+        device is None
+        or device.serial_number != serial_number
+        or not mfa_verify(device=device, code=token_code)
+    ):
+        raise AccessDenied(MFA_FAILED)
+    return True
+
+
+# DecodeAuthorizationMessage: the engine's decision, sealed so only this installation can read it.
+
+
+def encode_authorization_message(*, answer, request, account_id):
+    """An opaque message carrying a denial's details, as AWS's "Encoded authorization failure message"."""
+    context = request.get("context", {})
+    decoded = {
+        "allowed": answer.get("decision") == "allowed",
+        "explicitDeny": answer.get("decision") == "explicitDeny",
+        "matchedStatements": {"items": answer.get("matched", [])},
+        "failures": {"items": [answer["deniedBy"]] if answer.get("deniedBy") else []},
+        "context": {
+            "principal": {"id": context.get("aws:userid", ""), "arn": request.get("principal", "")},
+            "action": request["action"],
+            "resource": request["resource"],
+            "conditions": {
+                "items": [
+                    {"key": key, "values": {"items": [{"value": str(value)}]}}
+                    for key, value in sorted(context.items())
+                ]
+            },
+        },
+    }
+    return crypto.encrypt(json.dumps({"account": account_id, "decoded": decoded}))
+
+
+@audited(
+    "DecodeAuthorizationMessage",
+    params=lambda kw: {"encodedMessage": "..."},
+    read_only=True,
+    event_source=EVENT_SOURCE,
+)
+def decode_authorization_message(*, encoded_message, acting):
+    """{"DecodedMessage": JSON text} for a message encoded in the caller's account."""
+    try:
+        sealed = json.loads(crypto.decrypt(encoded_message))
+    except ValueError:
+        sealed = None
+    if not isinstance(sealed, dict) or sealed.get("account") != acting.account.id:
+        raise InvalidAuthorizationMessage("Invalid authorization message")
+    return {"DecodedMessage": json.dumps(sealed["decoded"])}
+
+
+# AssumeRole
+
+
+def _validate_assume_role(
+    *, role_session_name, duration_seconds, policy, policy_arns, tags, source_identity, external_id
+):
+    if len(role_session_name) < 2:
+        raise constraint_error(
+            role_session_name, "roleSessionName", "Member must have length greater than or equal to 2"
+        )
+    if len(role_session_name) > 64:
+        raise constraint_error(
+            role_session_name, "roleSessionName", "Member must have length less than or equal to 64"
+        )
+    if not re.fullmatch(NAME_PATTERN, role_session_name, re.ASCII):
+        raise constraint_error(
+            role_session_name,
+            "roleSessionName",
+            f"Member must satisfy regular expression pattern: {NAME_PATTERN}",
+        )
+    if duration_seconds < DURATION_MIN:
+        raise constraint_error(
+            duration_seconds,
+            "durationSeconds",
+            f"Member must have value greater than or equal to {DURATION_MIN}",
+        )
+    if duration_seconds > ROLE_DURATION_MAX:
+        raise constraint_error(
+            duration_seconds,
+            "durationSeconds",
+            f"Member must have value less than or equal to {ROLE_DURATION_MAX}",
+        )
+    if policy is not None and len(policy) > SESSION_POLICY_MAX:
+        raise constraint_error(
+            policy, "policy", f"Member must have length less than or equal to {SESSION_POLICY_MAX}"
+        )
+    if len(policy_arns) > POLICY_ARNS_MAX:
+        raise constraint_error(
+            list(policy_arns),
+            "policyArns",
+            f"Member must have length less than or equal to {POLICY_ARNS_MAX}",
+        )
+    if len(tags) > SESSION_TAGS_MAX:
+        raise constraint_error(
+            list(tags), "tags", f"Member must have length less than or equal to {SESSION_TAGS_MAX}"
+        )
+    if source_identity is not None and not (
+        2 <= len(source_identity) <= 64 and re.fullmatch(NAME_PATTERN, source_identity, re.ASCII)
+    ):
+        raise constraint_error(
+            source_identity,
+            "sourceIdentity",
+            f"Member must satisfy regular expression pattern: {NAME_PATTERN}",
+        )
+    if external_id is not None and not (
+        2 <= len(external_id) <= 1224 and re.fullmatch(EXTERNAL_ID_PATTERN, external_id, re.ASCII)
+    ):
+        raise constraint_error(
+            external_id,
+            "externalId",
+            f"Member must satisfy regular expression pattern: {EXTERNAL_ID_PATTERN}",
+        )
+    if policy is not None:
+        malformed = validate(policy, "managed")["malformed"]
+        if malformed:
+            raise MalformedPolicyDocument(malformed)
+    # AWS compresses the session policy, its ARNs and the tags into one packed blob with a fixed
+    # allowance; this approximates it by their compact size against the same 2,048.
+    packed = _packed_size(policy, policy_arns, tags)
+    if packed > 100:
+        raise PackedPolicyTooLarge(
+            f"Packed policy consumes {packed}% of allotted space, please use smaller policy."
+        )
+    return packed
+
+
+def _packed_size(policy, policy_arns, tags):
+    compact = json.dumps(json.loads(policy), separators=(",", ":")) if policy else ""
+    size = (
+        len(compact)
+        + sum(len(arn) for arn in policy_arns)
+        + sum(len(t["Key"]) + len(t["Value"]) for t in tags)
+    )
+    return round(size * 100 / SESSION_POLICY_MAX)
+
+
+def _role_for(role_arn):
+    match = _ROLE_ARN_RE.fullmatch(role_arn or "")
+    if match is None:
+        raise constraint_error(
+            role_arn,
+            "roleArn",
+            "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
+        )
+    account_id, path, name = match.groups()
+    return (
+        Role.objects.select_related("account")
+        .filter(account_id=account_id, path=path, name__iexact=name)
+        .first()
+    )
+
+
+def _decide(*, caller, action, role, role_arn, extra_context, now):
+    request = {
+        "principal": caller.arn,
+        "action": action,
+        "resource": role_arn,
+        "context": {
+            **caller.context,
+            "aws:PrincipalAccount": caller.account_id,
+            "aws:CurrentTime": _iso(now),
+            "aws:EpochTime": int(now.timestamp()),
+            **extra_context,
+        },
+        "identityPolicies": caller.identity_policies,
+    }
+    if caller.boundary is not None:
+        request["permissionsBoundary"] = caller.boundary
+    if caller.session_policies:
+        request["sessionPolicy"] = caller.session_policies
+    if role is not None:
+        request["resourcePolicy"] = json.loads(role.trust_policy)
+        request["resourceAccount"] = role.account_id
+    answer = evaluate(request)
+    if answer.get("decision") != "allowed":
+        error = AccessDenied(
+            explain_message(answer, action, caller.arn, role_arn)
+            if "decision" in answer
+            else (f"User: {caller.arn} is not authorized to perform: {action} on resource: {role_arn}")
+        )
+        error.encoded_message = encode_authorization_message(
+            answer=answer, request=request, account_id=caller.account_id
+        )
+        raise error
+    return answer
+
+
+def _assume_role_params(kw):
+    params = {
+        "roleArn": kw["role_arn"],
+        "roleSessionName": kw["role_session_name"],
+        "durationSeconds": kw.get("duration_seconds", 3600),
+    }
+    if kw.get("policy") is not None:
+        params["policy"] = kw["policy"]
+    if kw.get("policy_arns"):
+        params["policyArns"] = [{"arn": arn} for arn in kw["policy_arns"]]
+    if kw.get("tags"):
+        params["tags"] = [{"key": t["Key"], "value": t["Value"]} for t in kw["tags"]]
+    for key, aws in (
+        ("source_identity", "sourceIdentity"),
+        ("external_id", "externalId"),
+        ("serial_number", "serialNumber"),
+    ):
+        if kw.get(key) is not None:
+            params[aws] = kw[key]
+    return params
+
+
+def _assume_role_response(issued):
+    credential = issued.credential
+    response = {
+        "credentials": {"accessKeyId": credential.access_key_id, "expiration": _iso(credential.expiration)},
+        "assumedRoleUser": {"assumedRoleId": credential.principal_id, "arn": credential.arn},
+    }
+    if issued.packed_policy_size is not None:
+        response["packedPolicySize"] = issued.packed_policy_size
+    if credential.source_identity:
+        response["sourceIdentity"] = credential.source_identity
+    return response
+
+
+@audited("AssumeRole", params=_assume_role_params, response=_assume_role_response, event_source=EVENT_SOURCE)
+def assume_role(
+    *,
+    caller,
+    role_arn,
+    role_session_name,
+    duration_seconds=3600,
+    policy=None,
+    policy_arns=(),
+    tags=(),
+    source_identity=None,
+    external_id=None,
+    serial_number=None,
+    token_code=None,
+    acting,
+):
+    """Temporary credentials for a role session, when the role's trust policy (and, across accounts or
+    when it names only the account, the caller's identity policies) allow the caller."""
+    now = _now()
+    tags = [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in tags]
+    policy_arns = list(policy_arns)
+    packed = _validate_assume_role(
+        role_session_name=role_session_name,
+        duration_seconds=duration_seconds,
+        policy=policy,
+        policy_arns=policy_arns,
+        tags=tags,
+        source_identity=source_identity,
+        external_id=external_id,
+    )
+    if isinstance(caller, Account) or (
+        isinstance(caller, TemporaryCredential) and caller.user_id is None and caller.role_id is None
+    ):
+        raise AccessDenied(ROOT_CANNOT_ASSUME)
+    mfa_now = _verify_mfa(caller, serial_number, token_code)
+    described = _describe_caller(caller, now=now, mfa_now=mfa_now)
+    role = _role_for(role_arn)
+    extra = {"sts:RoleSessionName": role_session_name}
+    if external_id is not None:
+        extra["sts:ExternalId"] = external_id
+    if source_identity is not None:
+        extra["sts:SourceIdentity"] = source_identity
+    if tags:
+        extra.update({f"aws:RequestTag/{t['Key']}": t["Value"] for t in tags})
+        extra["aws:TagKeys"] = [t["Key"] for t in tags]
+    if role is None:
+        # A missing role is refused like an untrusted one: AssumeRole never says which roles exist.
+        raise AccessDenied(
+            f"User: {described.arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+        )
+    role_arn = role.arn
+    _decide(
+        caller=described, action="sts:AssumeRole", role=role, role_arn=role_arn, extra_context=extra, now=now
+    )
+    # Session tags and a source identity each need their own permission in the trust policy.
+    if tags:
+        _decide(
+            caller=described,
+            action="sts:TagSession",
+            role=role,
+            role_arn=role_arn,
+            extra_context=extra,
+            now=now,
+        )
+    if source_identity is not None:
+        _decide(
+            caller=described,
+            action="sts:SetSourceIdentity",
+            role=role,
+            role_arn=role_arn,
+            extra_context=extra,
+            now=now,
+        )
+    chained = described.role_session
+    if chained and duration_seconds > CHAINED_DURATION_MAX:
+        raise ValidationError(CHAINED_DURATION)
+    if duration_seconds > role.max_session_duration:
+        raise ValidationError(ROLE_DURATION)
+    parent = described.credential
+    if parent is not None and parent.source_identity:
+        if source_identity is not None and source_identity != parent.source_identity:
+            raise AccessDenied(
+                f"User: {described.arn} is not authorized to perform: sts:SetSourceIdentity on resource: {role_arn}"
+            )
+        source_identity = parent.source_identity  # a source identity follows chained sessions
+    mfa_at = now if mfa_now else (parent.mfa_authenticated_at if parent is not None else None)
+    issued = _issue(
+        account=role.account,
+        duration_seconds=duration_seconds,
+        issued_at=now,
+        role=role,
+        role_session_name=role_session_name,
+        issuer_arn=described.arn,
+        chained=chained,
+        source_identity=source_identity or "",
+        session_tags=tags,
+        session_policy=policy or "",
+        session_policy_arns=policy_arns,
+        mfa_authenticated=mfa_at is not None,
+        mfa_authenticated_at=mfa_at,
+    )
+    if policy is not None or policy_arns or tags:
+        issued.packed_policy_size = packed
+    Role.objects.filter(pk=role.pk).update(last_used_at=now)
+    return issued
+
+
+# GetSessionToken
+
+
+def _session_token_params(kw):
+    params = {"durationSeconds": kw.get("duration_seconds", 43200)}
+    if kw.get("serial_number") is not None:
+        params["serialNumber"] = kw["serial_number"]
+    return params
+
+
+def _session_token_response(issued):
+    credential = issued.credential
+    return {
+        "credentials": {"accessKeyId": credential.access_key_id, "expiration": _iso(credential.expiration)}
+    }
+
+
+@audited(
+    "GetSessionToken",
+    params=_session_token_params,
+    response=_session_token_response,
+    read_only=True,
+    event_source=EVENT_SOURCE,
+)
+def get_session_token(*, user, duration_seconds=43200, serial_number=None, token_code=None, acting):
+    """Temporary credentials for an IAM user (or the root user: `user` is the Account), MFA-authenticated
+    when a serial number and a valid code are given."""
+    if isinstance(user, TemporaryCredential):
+        raise AccessDenied("Cannot call GetSessionToken with session credentials")
+    is_root = isinstance(user, Account)
+    maximum = ROOT_SESSION_TOKEN_DURATION_MAX if is_root else SESSION_TOKEN_DURATION_MAX
+    if duration_seconds < DURATION_MIN:
+        raise constraint_error(
+            duration_seconds,
+            "durationSeconds",
+            f"Member must have value greater than or equal to {DURATION_MIN}",
+        )
+    if duration_seconds > maximum:
+        raise constraint_error(
+            duration_seconds, "durationSeconds", f"Member must have value less than or equal to {maximum}"
+        )
+    now = _now()
+    mfa = _verify_mfa(user, serial_number, token_code)
+    return _issue(
+        account=user if is_root else user.account,
+        duration_seconds=duration_seconds,
+        issued_at=now,
+        user=None if is_root else user,
+        issuer_arn=user.root_arn if is_root else user.arn,
+        mfa_authenticated=mfa,
+        mfa_authenticated_at=now if mfa else None,
+    )
+
+
+# GetCallerIdentity and GetAccessKeyInfo (read-only; recorded when an `acting` is given)
+
+
+def get_caller_identity(*, credentials_or_user, acting=None):
+    """{"UserId", "Account", "Arn"} of an IAM user, the root user (an Account) or temporary credentials."""
+    who = credentials_or_user
+    if isinstance(who, TemporaryCredential):
+        who = credentials_lookup(access_key_id=who.access_key_id)
+        identity = {"UserId": who.principal_id, "Account": who.account_id, "Arn": who.arn}
+    elif isinstance(who, Account):
+        identity = {"UserId": who.id, "Account": who.id, "Arn": who.root_arn}
+    else:
+        identity = {"UserId": who.user_id, "Account": who.account_id, "Arn": who.arn}
+    if acting is not None:
+        record_event(
+            acting=acting,
+            event_name="GetCallerIdentity",
+            request_parameters=None,
+            read_only=True,
+            event_source=EVENT_SOURCE,
+        )
+    return identity
+
+
+def get_access_key_info(*, access_key_id, acting=None):
+    """{"Account": …} that owns a long-term (AKIA) or temporary (ASIA) access key ID."""
+    account_id = (
+        AccessKey.objects.filter(access_key_id=access_key_id).values_list("account_id", flat=True).first()
+        or TemporaryCredential.objects.filter(access_key_id=access_key_id)
+        .values_list("account_id", flat=True)
+        .first()
+    )
+    if acting is not None:
+        record_event(
+            acting=acting,
+            event_name="GetAccessKeyInfo",
+            request_parameters={"accessKeyId": access_key_id},
+            read_only=True,
+            event_source=EVENT_SOURCE,
+        )
+    if account_id is None:
+        raise NoSuchEntity(f"The access key ID {access_key_id} cannot be found.")
+    return {"Account": account_id}
+
+
+# Revoke active sessions
+
+
+def revoke_policy_document(moment):
+    """AWS's AWSRevokeOlderSessions: deny everything to sessions issued before `moment`."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Action": ["*"],
+                    "Resource": ["*"],
+                    "Condition": {"DateLessThan": {"aws:TokenIssueTime": _iso(moment)}},
+                }
+            ],
+        }
+    )
+
+
+def revoke_role_sessions(*, role, acting):
+    """Put the inline policy AWSRevokeOlderSessions on the role (a PutRolePolicy, as the console does)."""
+    return inline_policy_put(
+        name=REVOKE_POLICY_NAME, document=revoke_policy_document(_now()), role=role, acting=acting
+    )
