@@ -1,0 +1,81 @@
+"""In a real browser, as the root user: simulate alice's policies for S3 GetObject and DeleteObject on one
+object, see one allowed and one denied, open the deciding statement; then paste a custom policy with a
+condition on aws:SourceIp and see the context key's input appear."""
+
+import json
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import expect
+
+from accounts.session import SESSION_KEY
+from policies.models import PolicyAttachment
+from tests.accounts.factories import AccountFactory, IAMUserFactory
+from tests.policies.permissions_helpers import make_policy, statement_policy
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SOURCE_IP_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            }
+        ],
+    },
+    indent=2,
+)
+
+
+def _sign_in_as_root(page, live_server, account):
+    session = SessionStore()
+    session[SESSION_KEY] = {"account": account.id, "user": None}
+    session.create()
+    page.context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
+
+
+def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
+    account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
+    alice = IAMUserFactory(account=account, name="alice")
+    read = make_policy(name="S3ReadReports", account=account, document=statement_policy("s3:GetObject"))
+    PolicyAttachment.objects.create(policy=read, user=alice)
+    _sign_in_as_root(page, live_server, account)
+
+    page.goto(live_server.url + "/policy-simulator/")
+    expect(page.get_by_role("heading", name="Policy simulator")).to_be_visible()
+    page.get_by_label("User or role").select_option(label="alice")
+    expect(page.get_by_label("Include S3ReadReports")).to_be_checked()
+
+    page.get_by_label("Service").fill("s3")
+    page.get_by_label("Filter actions").fill("Object")
+    expect(page.locator("#simulator-actions input[value='s3:GetObject']")).to_be_visible()
+    page.locator("#simulator-actions input[value='s3:GetObject']").check()
+    page.locator("#simulator-actions input[value='s3:DeleteObject']").check()
+    page.get_by_label("Resource ARN (for every selected action)").fill("arn:aws:s3:::my-bucket/report.csv")
+    page.get_by_role("button", name="Run simulation").click()
+
+    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
+    expect(page.get_by_test_id("result-s3:DeleteObject")).to_contain_text("denied implicitly")
+    page.get_by_text("Show statement: S3ReadReports").click()
+    highlighted = page.locator("#simulator-results .sim-line-on")
+    expect(highlighted.first).to_be_visible()
+    expect(page.locator("#simulator-results .sim-line-on", has_text='"s3:GetObject"')).to_have_count(1)
+    screenshot("simulator-flow-01-existing")
+
+    page.get_by_role("tab", name="Custom policies").click()
+    expect(page.get_by_label("Custom policy 1")).to_be_visible()
+    expect(page.locator("#simulator-context")).not_to_contain_text("aws:SourceIp")
+    page.get_by_label("Custom policy 1").fill(SOURCE_IP_POLICY)
+    context_input = page.locator("input[name='ctx:aws:SourceIp']")
+    expect(context_input).to_be_visible()
+    context_input.fill("203.0.113.9")
+    page.get_by_label("Service").fill("s3")
+    page.get_by_label("Filter actions").fill("GetObject")
+    page.locator("#simulator-actions input[value='s3:GetObject']").check()
+    page.get_by_role("button", name="Run simulation").click()
+    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
+    screenshot("simulator-flow-02-custom")
