@@ -136,6 +136,30 @@ def _tags_param(tags):
     return [{"key": key, "value": value} for key, value in tags]
 
 
+def tags_merge(manager, tags):
+    """Add tags to an entity's tag set (a related manager), or replace the values of existing keys
+    (keys match ignoring case); the set stays within AWS's 50 tags. Users, roles and policies share it."""
+    tags = validate_tags(tags)
+    existing = {tag.key.lower(): tag for tag in manager.all()}
+    new_keys = {key.lower() for key, _ in tags} - set(existing)
+    if len(existing) + len(new_keys) > MAX_TAGS:
+        merged = [{"key": tag.key, "value": tag.value} for tag in existing.values()] + _tags_param(tags)
+        raise constraint_error(merged, "tags", f"Member must have length less than or equal to {MAX_TAGS}")
+    for key, value in tags:
+        tag = existing.get(key.lower())
+        if tag is None:
+            manager.create(key=key, value=value)
+        elif tag.value != value or tag.key != key:
+            tag.key, tag.value = key, value
+            tag.save(update_fields=["key", "value"])
+
+
+def tags_remove(manager, keys):
+    """Remove tags by key, ignoring case; unknown keys are ignored, as AWS does."""
+    lowered = {key.lower() for key in keys}
+    manager.filter(pk__in=[tag.pk for tag in manager.all() if tag.key.lower() in lowered]).delete()
+
+
 @audited(
     "CreateUser",
     params=lambda kw: {
@@ -256,25 +280,11 @@ def _mfa_device_remove(*, device, acting):
 def user_tag(*, user, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
-    tags = validate_tags(tags)
-    existing = {tag.key.lower(): tag for tag in user.tags.all()}
-    new_keys = {key.lower() for key, _ in tags} - set(existing)
-    if len(existing) + len(new_keys) > MAX_TAGS:
-        merged = [{"key": tag.key, "value": tag.value} for tag in existing.values()] + _tags_param(tags)
-        raise constraint_error(merged, "tags", f"Member must have length less than or equal to {MAX_TAGS}")
-    for key, value in tags:
-        tag = existing.get(key.lower())
-        if tag is None:
-            UserTag.objects.create(user=user, key=key, value=value)
-        elif tag.value != value or tag.key != key:
-            tag.key, tag.value = key, value
-            tag.save(update_fields=["key", "value"])
+    tags_merge(user.tags, tags)
 
 
 @audited("UntagUser", params=lambda kw: {"userName": kw["user"].name, "tagKeys": list(kw["keys"])})
 def user_untag(*, user, keys, acting):
     """Remove tags by key (ignoring case); unknown keys are ignored, as AWS does."""
     ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
-    lowered = {key.lower() for key in keys}
-    ids = [tag.pk for tag in user.tags.all() if tag.key.lower() in lowered]
-    UserTag.objects.filter(pk__in=ids).delete()
+    tags_remove(user.tags, keys)

@@ -19,8 +19,9 @@ from accounts.errors import (
 from accounts.models import IAMUser
 from accounts.services.audit import audited
 from accounts.services.users import (
-    MAX_TAGS,
     constraint_error,
+    tags_merge,
+    tags_remove,
     validate_name,
     validate_path,
     validate_tags,
@@ -299,25 +300,11 @@ def policy_delete_with_detach(*, policy, acting):
 def policy_tag(*, policy, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     _writable(policy, acting, "TagPolicy")
-    tags = validate_tags(tags)
-    existing = {tag.key.lower(): tag for tag in policy.tags.all()}
-    new_keys = {key.lower() for key, _ in tags} - set(existing)
-    if len(existing) + len(new_keys) > MAX_TAGS:
-        merged = [{"key": tag.key, "value": tag.value} for tag in existing.values()] + _tags_param(tags)
-        raise constraint_error(merged, "tags", f"Member must have length less than or equal to {MAX_TAGS}")
-    for key, value in tags:
-        tag = existing.get(key.lower())
-        if tag is None:
-            PolicyTag.objects.create(policy=policy, key=key, value=value)
-        elif tag.value != value or tag.key != key:
-            tag.key, tag.value = key, value
-            tag.save(update_fields=["key", "value"])
+    tags_merge(policy.tags, tags)
 
 
 @audited("UntagPolicy", params=lambda kw: {"policyArn": kw["policy"].arn, "tagKeys": list(kw["keys"])})
 def policy_untag(*, policy, keys, acting):
     """Remove tags by key (ignoring case); unknown keys are ignored, as AWS does."""
     _writable(policy, acting, "UntagPolicy")
-    lowered = {key.lower() for key in keys}
-    ids = [tag.pk for tag in policy.tags.all() if tag.key.lower() in lowered]
-    PolicyTag.objects.filter(pk__in=ids).delete()
+    tags_remove(policy.tags, keys)

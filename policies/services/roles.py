@@ -17,9 +17,10 @@ from accounts.errors import (
 from accounts.models import Account, IAMUser
 from accounts.services.audit import audited
 from accounts.services.users import (
-    MAX_TAGS,
     constraint_error,
     ensure_same_account,
+    tags_merge,
+    tags_remove,
     validate_name,
     validate_path,
     validate_tags,
@@ -311,28 +312,14 @@ def role_delete_with_dependents(*, role, acting):
 def role_tag(*, role, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(role, acting, role_not_found(role.name).message)
-    tags = validate_tags(tags)
-    existing = {tag.key.lower(): tag for tag in role.tags.all()}
-    new_keys = {key.lower() for key, _ in tags} - set(existing)
-    if len(existing) + len(new_keys) > MAX_TAGS:
-        merged = [{"key": tag.key, "value": tag.value} for tag in existing.values()] + _tags_param(tags)
-        raise constraint_error(merged, "tags", f"Member must have length less than or equal to {MAX_TAGS}")
-    for key, value in tags:
-        tag = existing.get(key.lower())
-        if tag is None:
-            RoleTag.objects.create(role=role, key=key, value=value)
-        elif tag.value != value or tag.key != key:
-            tag.key, tag.value = key, value
-            tag.save(update_fields=["key", "value"])
+    tags_merge(role.tags, tags)
 
 
 @audited("UntagRole", params=lambda kw: {"roleName": kw["role"].name, "tagKeys": list(kw["keys"])})
 def role_untag(*, role, keys, acting):
     """Remove tags by key (ignoring case); unknown keys are ignored, as AWS does."""
     ensure_same_account(role, acting, role_not_found(role.name).message)
-    lowered = {key.lower() for key in keys}
-    ids = [tag.pk for tag in role.tags.all() if tag.key.lower() in lowered]
-    RoleTag.objects.filter(pk__in=ids).delete()
+    tags_remove(role.tags, keys)
 
 
 # When a trusted user or role is deleted, IAM shows its unique ID in the trust policies that named it:
