@@ -273,6 +273,9 @@ def _describe_caller(caller, *, now, mfa_now=False):
             )
             if credential.source_identity:
                 context["aws:SourceIdentity"] = credential.source_identity
+            # A role session's principal tags are the role's tags, overridden by its session tags.
+            for tag in role.tags.all():
+                context[f"aws:PrincipalTag/{tag.key}"] = tag.value
             for tag in credential.session_tags:
                 context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
             return _Caller(
@@ -382,7 +385,9 @@ def encode_authorization_message(*, answer, request, account_id):
     event_source=EVENT_SOURCE,
 )
 def decode_authorization_message(*, encoded_message, acting):
-    """{"DecodedMessage": JSON text} for a message encoded in the caller's account."""
+    """{"DecodedMessage": JSON text} for a message encoded in the caller's account; the caller needs
+    sts:DecodeAuthorizationMessage (the root user always has it)."""
+    _authorize(acting=acting, action="sts:DecodeAuthorizationMessage")
     try:
         sealed = json.loads(crypto.decrypt(encoded_message))
     except ValueError:
@@ -390,6 +395,26 @@ def decode_authorization_message(*, encoded_message, acting):
     if not isinstance(sealed, dict) or sealed.get("account") != acting.account.id:
         raise InvalidAuthorizationMessage("Invalid authorization message")
     return {"DecodedMessage": json.dumps(sealed["decoded"])}
+
+
+def _authorize(*, acting, action):
+    """AccessDenied unless the acting identity's policies allow `action` (on "*": STS's own actions
+    have no resource type); the root user may do everything in its account."""
+    now = _now()
+    credential = getattr(acting, "credential", None)
+    if credential is None and acting.user is None:
+        return
+    caller = _describe_caller(credential or acting.user, now=now)
+    if not caller.is_root:
+        _decide(
+            caller=caller,
+            action=action,
+            role=None,
+            role_arn="*",
+            extra_context={},
+            now=now,
+            on_resource=False,
+        )
 
 
 # AssumeRole
@@ -494,7 +519,7 @@ def _role_for(role_arn):
     )
 
 
-def _decide(*, caller, action, role, role_arn, extra_context, now):
+def _decide(*, caller, action, role, role_arn, extra_context, now, on_resource=True):
     request = {
         "principal": caller.arn,
         "action": action,
@@ -517,10 +542,13 @@ def _decide(*, caller, action, role, role_arn, extra_context, now):
         request["resourceAccount"] = role.account_id
     answer = evaluate(request)
     if answer.get("decision") != "allowed":
+        resource = role_arn if on_resource else None
+        # A stored policy the engine cannot read allows nothing: the plain denial, without a reason.
         error = AccessDenied(
-            explain_message(answer, action, caller.arn, role_arn)
+            explain_message(answer, action, caller.arn, resource)
             if "decision" in answer
-            else (f"User: {caller.arn} is not authorized to perform: {action} on resource: {role_arn}")
+            else f"User: {caller.arn} is not authorized to perform: {action}"
+            + (f" on resource: {resource}" if resource else "")
         )
         error.encoded_message = encode_authorization_message(
             answer=answer, request=request, account_id=caller.account_id

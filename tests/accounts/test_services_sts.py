@@ -531,6 +531,15 @@ def test_a_denial_carries_a_message_only_its_account_can_decode(account, bob, bo
         assume(bob, role.arn, bob_acting)
     encoded = denied.value.encoded_message
     assert role.arn not in encoded  # opaque
+    with pytest.raises(AccessDenied) as refused:
+        sts.decode_authorization_message(encoded_message=encoded, acting=bob_acting)
+    assert refused.value.message == (
+        f"User: {bob.arn} is not authorized to perform: sts:DecodeAuthorizationMessage because no "
+        "identity-based policy allows the sts:DecodeAuthorizationMessage action"
+    )
+    allow_inline(
+        user=bob, statement={"Effect": "Allow", "Action": "sts:DecodeAuthorizationMessage", "Resource": "*"}
+    )
     decoded = json.loads(
         sts.decode_authorization_message(encoded_message=encoded, acting=bob_acting)["DecodedMessage"]
     )
@@ -538,6 +547,9 @@ def test_a_denial_carries_a_message_only_its_account_can_decode(account, bob, bo
     assert decoded["context"]["action"] == "sts:AssumeRole"
     assert decoded["context"]["resource"] == role.arn
     assert decoded["failures"]["items"] == [{"kind": "identity"}]
+    assert AuditEvent.objects.filter(
+        event_name="DecodeAuthorizationMessage", error_code="AccessDenied"
+    ).exists()
     with pytest.raises(InvalidAuthorizationMessage):
         sts.decode_authorization_message(encoded_message=encoded, acting=charlie_acting)
     with pytest.raises(InvalidAuthorizationMessage):
@@ -591,3 +603,36 @@ def test_another_user_in_the_account_is_not_trusted_by_a_trust_naming_bob(accoun
     role = make_role(account, trust=trust_of(bob.arn))
     with pytest.raises(AccessDenied, match=NO_TRUST_ALLOW):
         assume(eve, role.arn, Acting(account=account, user=eve))
+
+
+def test_a_role_sessions_principal_tags_are_the_roles_overridden_by_session_tags(account, bob, bob_acting):
+    trust = doc(
+        {"Effect": "Allow", "Principal": {"AWS": bob.arn}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
+    )
+    first = make_role(account, name="first", trust=trust)
+    first.tags.create(key="team", value="blue")
+    first.tags.create(key="env", value="prod")
+    red_only = trust_of(
+        account.root_arn,
+        Condition={"StringEquals": {"aws:PrincipalTag/team": "red", "aws:PrincipalTag/env": "prod"}},
+    )
+    second = make_role(account, name="second", trust=red_only)
+    allow_inline(role=first)
+    blue = assume(bob, first.arn, bob_acting, role_session_name="blue").credential
+    with pytest.raises(AccessDenied, match=NO_TRUST_ALLOW):
+        assume(blue, second.arn, sts.session_acting(blue))
+    red = assume(
+        bob, first.arn, bob_acting, role_session_name="red", tags=[{"Key": "team", "Value": "red"}]
+    ).credential
+    assert assume(red, second.arn, sts.session_acting(red)).credential.role == second
+
+
+def test_read_calls_are_recorded_when_an_acting_is_given(account, bob, bob_acting, first_session):
+    sts.get_caller_identity(credentials_or_user=first_session, acting=sts.session_acting(first_session))
+    sts.get_access_key_info(access_key_id=first_session.access_key_id, acting=bob_acting)
+    events = {
+        event.event_name: event for event in AuditEvent.objects.filter(event_source="sts.amazonaws.com")
+    }
+    assert events["GetCallerIdentity"].read_only
+    assert events["GetCallerIdentity"].user_identity["type"] == "AssumedRole"
+    assert events["GetAccessKeyInfo"].request_parameters == {"accessKeyId": first_session.access_key_id}
