@@ -122,7 +122,8 @@ def _state(request):
     hidden_chosen = [a for a in chosen if a not in {s.full_name for s in shown}]
     resource = data.get("resource", "").strip() or "*"
     resource_policy = data.get("resource_policy", "")
-    in_play_docs = [p.document for p in policies if p.id in included] + documents
+    boundary = data.get("boundary", "") if mode == "custom" else ""
+    in_play_docs = [p.document for p in policies if p.id in included] + documents + [boundary]
     keys = simulator.context_keys_for(in_play_docs)
     return {
         "account": account,
@@ -142,6 +143,8 @@ def _state(request):
         "included": included,
         "custom": _custom_panels(documents) if mode == "custom" else [],
         "documents": documents,
+        "boundary": boundary,
+        "boundary_verdict": validate(boundary, "boundary") if boundary.strip() else None,
         "services": sorted(catalog.services().values(), key=lambda s: s.prefix),
         "service": service,
         "service_value": service_prefix,
@@ -184,6 +187,7 @@ def _run(state):
             account=state["account"],
             principal=state["principal"],
             policy_documents=[d for d in state["documents"] if d.strip()],
+            boundary=state["boundary"] if state["boundary"].strip() else None,
             include=state["included"] if state["principal"] is not None else None,
             resource_policy=state["resource_policy"] or None,
             actions=state["chosen"],

@@ -226,3 +226,33 @@ def test_queries_do_not_grow_with_policies(
         )
     with django_assert_max_num_queries(15):
         _run(root_client, {"principal": f"user:{alice.pk}", "action": ["s3:GetObject", "s3:PutObject"]})
+
+
+def test_add_policy_adds_an_editor_and_keeps_the_first(root_client):
+    response = root_client.post(
+        URL,
+        {"mode": "custom", "op": "add-policy", "policy": SOURCE_IP_POLICY},
+        headers={**HX, "HX-Target": "simulator-form"},
+    )
+    html = response.content.decode()
+    assert 'data-testid="custom-policy-2"' in html and "aws:SourceIp" in html
+    assert "Show statement" not in html  # adding an editor runs nothing
+
+
+def test_custom_boundary_bounds_and_a_second_policy_counts(root_client):
+    data = {
+        "mode": "custom",
+        "policy": [statement_policy("s3:GetObject"), statement_policy("ec2:RunInstances")],
+        "boundary": statement_policy("s3:*"),
+        "action": ["s3:GetObject", "ec2:RunInstances"],
+    }
+    html = _run(root_client, data).content.decode()
+    assert ">allowed<" in html and "Show statement: Permissions boundary (statement 1) · Boundary" in html
+    assert "denied implicitly" in html and ">Permissions boundary</td>" in html
+
+
+def test_an_unknown_action_in_a_custom_policy_is_a_finding_not_a_refusal(root_client):
+    html = _run(
+        root_client, {"mode": "custom", "policy": statement_policy("s3:GetObjectt"), "action": "s3:GetObject"}
+    ).content.decode()
+    assert "Error</span> The action s3:GetObjectt does not exist" in html and "denied implicitly" in html
