@@ -369,3 +369,33 @@ def test_typed_context_values_are_accepted(key_type, text, value):
 def test_wrong_typed_context_values_are_refused_with_the_format(key_type, text, expected):
     with pytest.raises(ValueError, match=expected):
         simulator.parse_context_value(key_type, text)
+
+
+def test_a_resource_policy_that_allows_is_named(account, alice_user):
+    bucket_policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AliceLists",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": alice_user.arn},
+                    "Action": "s3:ListBucket",
+                    "Resource": "arn:aws:s3:::my-bucket",
+                }
+            ],
+        }
+    )
+    [result] = simulator.simulate(
+        account=account,
+        principal=alice_user,
+        actions=["s3:ListBucket"],
+        resource_arns=["arn:aws:s3:::my-bucket"],
+        context={},
+        resource_policy=bucket_policy,
+    )
+    assert result.decision == "allowed"
+    assert ("Resource policy", "Resource policy", "AliceLists") in [
+        (m.policy, m.source, m.sid) for m in result.matched
+    ]
+    assert "Resource-based policy" in result.decided_by

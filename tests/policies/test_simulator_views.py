@@ -256,3 +256,10 @@ def test_an_unknown_action_in_a_custom_policy_is_a_finding_not_a_refusal(root_cl
         root_client, {"mode": "custom", "policy": statement_policy("s3:GetObjectt"), "action": "s3:GetObject"}
     ).content.decode()
     assert "Error</span> The action s3:GetObjectt does not exist" in html and "denied implicitly" in html
+
+
+@pytest.mark.parametrize("value", ["group:1", "user:999999", "role:999999"])
+def test_a_principal_that_is_not_a_user_or_role_of_the_account_is_404(root_client, value):
+    assert (
+        root_client.post(URL, {"op": "run", "principal": value, "action": "s3:GetObject"}).status_code == 404
+    )
