@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import crypto
@@ -51,6 +52,7 @@ SESSION_TAGS_MAX = 50
 NAME_PATTERN = r"[\w+=,.@-]*"
 EXTERNAL_ID_PATTERN = r"[\w+=,.@:\/-]*"
 REVOKE_POLICY_NAME = "AWSRevokeOlderSessions"
+EMPTY_POLICY = '{"Version": "2012-10-17", "Statement": []}'
 
 EXPIRED = "The security token included in the request is expired"
 INVALID_TOKEN = "The security token included in the request is invalid."
@@ -231,16 +233,20 @@ def _documents(texts):
 
 
 def _session_policy_documents(credential):
+    """The session's inline policy and managed PolicyArns as documents. An ARN that names no policy
+    the role's account can use (deleted, or another account's) still bounds: it allows nothing."""
     documents = _documents([credential.session_policy])
     arns = credential.session_policy_arns or []
     if arns:
-        policies = ManagedPolicy.objects.filter(arn__in=arns)
-        versions = {
-            version.policy_id: version.document
-            for version in PolicyVersion.objects.filter(policy__in=policies).select_related("policy")
-            if version.number == version.policy.default_version_number
-        }
-        documents += _documents(versions.get(policy.pk) for policy in policies)
+        visible = ManagedPolicy.objects.filter(arn__in=arns).filter(
+            Q(account__isnull=True) | Q(account_id=credential.account_id)
+        )
+        by_arn = dict(
+            PolicyVersion.objects.filter(
+                policy__in=visible, number=F("policy__default_version_number")
+            ).values_list("policy__arn", "document")
+        )
+        documents += [json.loads(by_arn.get(arn, EMPTY_POLICY)) for arn in arns]
     return documents
 
 

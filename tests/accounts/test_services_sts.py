@@ -22,7 +22,7 @@ from accounts.errors import (
 from accounts.models import AuditEvent, MFADevice, TemporaryCredential
 from accounts.services import sts
 from policies.engine import evaluate
-from policies.models import InlinePolicy, Role
+from policies.models import InlinePolicy, ManagedPolicy, PolicyVersion, Role
 from policies.selectors_permissions import policies_in_play
 
 from .factories import IAMUserFactory
@@ -636,3 +636,42 @@ def test_read_calls_are_recorded_when_an_acting_is_given(account, bob, bob_actin
     assert events["GetCallerIdentity"].read_only
     assert events["GetCallerIdentity"].user_identity["type"] == "AssumedRole"
     assert events["GetAccessKeyInfo"].request_parameters == {"accessKeyId": first_session.access_key_id}
+
+
+@pytest.mark.parametrize("owner", ["nobody", "another account"])
+def test_a_session_policy_arn_the_role_cannot_use_allows_nothing(
+    account, charlie_account, bob, bob_acting, owner
+):
+    first = make_role(account, name="first", trust=trust_of(bob.arn))
+    allow_inline(role=first)
+    second = make_role(account, name="second", trust=trust_of(account.root_arn))
+    arn = f"arn:aws:iam::{charlie_account.id}:policy/AllowAll"
+    if owner == "another account":
+        now = timezone.now()
+        policy = ManagedPolicy.objects.create(
+            account=charlie_account, name="AllowAll", arn=arn, created_at=now, updated_at=now
+        )
+        PolicyVersion.objects.create(policy=policy, number=1, document=doc(ALLOW_ASSUME_ANY), created_at=now)
+    session = assume(bob, first.arn, bob_acting, policy_arns=[arn]).credential
+    with pytest.raises(AccessDenied, match="because no session policy allows the sts:AssumeRole action"):
+        assume(session, second.arn, sts.session_acting(session))
+
+
+def test_a_session_policy_arn_bounds_with_its_default_version(account, bob, bob_acting):
+    first = make_role(account, name="first", trust=trust_of(bob.arn))
+    allow_inline(role=first)
+    second = make_role(account, name="second", trust=trust_of(account.root_arn))
+    now = timezone.now()
+    policy = ManagedPolicy.objects.create(
+        account=account,
+        name="Assume",
+        arn=f"arn:aws:iam::{account.id}:policy/Assume",
+        created_at=now,
+        updated_at=now,
+        default_version_number=2,
+        next_version_number=3,
+    )
+    PolicyVersion.objects.create(policy=policy, number=1, document=doc(ALLOW_S3), created_at=now)
+    PolicyVersion.objects.create(policy=policy, number=2, document=doc(ALLOW_ASSUME_ANY), created_at=now)
+    session = assume(bob, first.arn, bob_acting, policy_arns=[policy.arn]).credential
+    assert assume(session, second.arn, sts.session_acting(session)).credential.role == second
