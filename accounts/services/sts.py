@@ -49,6 +49,7 @@ ROOT_SESSION_TOKEN_DURATION_MAX = 3600
 SESSION_POLICY_MAX = 2048
 POLICY_ARNS_MAX = 10
 SESSION_TAGS_MAX = 50
+ROLE_ARN_MIN = 20
 NAME_PATTERN = r"[\w+=,.@-]*"
 EXTERNAL_ID_PATTERN = r"[\w+=,.@:\/-]*"
 REVOKE_POLICY_NAME = "AWSRevokeOlderSessions"
@@ -510,13 +511,13 @@ def _packed_size(policy, policy_arns, tags):
 
 
 def _role_for(role_arn):
-    match = _ROLE_ARN_RE.fullmatch(role_arn or "")
-    if match is None:
+    if len(role_arn or "") < ROLE_ARN_MIN:
         raise constraint_error(
-            role_arn,
-            "roleArn",
-            "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
+            role_arn, "roleArn", f"Member must have length greater than or equal to {ROLE_ARN_MIN}"
         )
+    match = _ROLE_ARN_RE.fullmatch(role_arn)
+    if match is None:
+        raise ValidationError(f"{role_arn} is invalid")
     account_id, path, name = match.groups()
     return (
         Role.objects.select_related("account")
@@ -702,6 +703,29 @@ def assume_role(
     if policy is not None or policy_arns or tags:
         issued.packed_policy_size = packed
     Role.objects.filter(pk=role.pk).update(last_used_at=now)
+    if role.account_id != acting.account.id:
+        # CloudTrail records a cross-account AssumeRole in the role's account too (the decorator
+        # records it in the caller's).
+        record_event(
+            acting=acting,
+            account=role.account,
+            event_name="AssumeRole",
+            request_parameters=_assume_role_params(
+                {
+                    "role_arn": role_arn,
+                    "role_session_name": role_session_name,
+                    "duration_seconds": duration_seconds,
+                    "policy": policy,
+                    "policy_arns": policy_arns,
+                    "tags": tags,
+                    "source_identity": source_identity,
+                    "external_id": external_id,
+                    "serial_number": serial_number,
+                }
+            ),
+            response_elements=_assume_role_response(issued),
+            event_source=EVENT_SOURCE,
+        )
     return issued
 
 

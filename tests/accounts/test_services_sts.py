@@ -675,3 +675,27 @@ def test_a_session_policy_arn_bounds_with_its_default_version(account, bob, bob_
     PolicyVersion.objects.create(policy=policy, number=2, document=doc(ALLOW_ASSUME_ANY), created_at=now)
     session = assume(bob, first.arn, bob_acting, policy_arns=[policy.arn]).credential
     assert assume(session, second.arn, sts.session_acting(session)).credential.role == second
+
+
+def test_a_cross_account_assume_role_is_recorded_in_both_accounts(account, charlie_account, bob, bob_acting):
+    role = make_role(charlie_account, trust=trust_of(account.root_arn))
+    allow_inline(user=bob)
+    issued = assume(bob, role.arn, bob_acting)
+    events = AuditEvent.objects.filter(event_name="AssumeRole")
+    assert {event.account_id for event in events} == {account.id, charlie_account.id}
+    theirs = events.get(account=charlie_account)
+    assert theirs.user_identity["arn"] == bob.arn
+    assert theirs.response_elements["credentials"]["accessKeyId"] == issued.access_key_id
+
+
+@pytest.mark.parametrize(
+    ("role_arn", "message"),
+    [
+        ("arn:aws:iam::1", _length("roleArn", "arn:aws:iam::1", "have length greater than or equal to 20")),
+        ("arn:aws:s3:::my-bucket-name", "arn:aws:s3:::my-bucket-name is invalid"),
+    ],
+)
+def test_a_malformed_role_arn_is_a_validation_error(account, bob, bob_acting, role_arn, message):
+    with pytest.raises(ValidationError) as refused:
+        assume(bob, role_arn, bob_acting)
+    assert refused.value.message == message
