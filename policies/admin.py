@@ -12,6 +12,7 @@ from .models import (
     RoleTag,
     SAMLProvider,
     ServiceLinkedRoleDeletion,
+    SimulationRun,
 )
 
 
@@ -92,3 +93,11 @@ class ServiceLinkedRoleDeletionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["role_name", "task_id", "account__id"]
     readonly_fields = ["task_id", "created_at", "updated_at"]
+
+
+@admin.register(SimulationRun)
+class SimulationRunAdmin(admin.ModelAdmin):
+    list_display = ["pk", "account", "started_by", "status", "done", "total", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["account__id", "started_by"]
+    readonly_fields = ["created_at", "finished_at"]

@@ -297,3 +297,41 @@ class ServiceLinkedRoleDeletion(models.Model):
 
     def __str__(self):
         return f"{self.role_name} {self.status}"
+
+
+class SimulationRun(models.Model):
+    """A whole-service (or all-services) simulation, run by a Celery task whose progress the page polls."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING"
+        RUNNING = "RUNNING"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="simulation_runs")
+    # The ARN of whoever started it (root or a user): kept as text, the user may be deleted since.
+    started_by = models.CharField(max_length=2048)
+    # What the simulator form held: mode, principal, include, documents, service, resource, context.
+    parameters = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # One row per action: [action, resource, decision, decided by, missing context keys, statements].
+    results = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.parameters.get('service', '?')} {self.status} {self.done}/{self.total}"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
