@@ -15,7 +15,10 @@ NAVIGATION = [
             ("Account settings", "accounts:account_settings"),
         ],
     ),
-    ("Access reports", [("Credential report", "accounts:credential_report")]),
+    (
+        "Access reports",
+        [("Credential report", "accounts:credential_report"), ("Event history", "accounts:event_history")],
+    ),
     ("Organizations", [("Organizations", "policies:organization")]),
     ("Tools", [("Policy simulator", "policies:simulator")]),
 ]
