@@ -166,6 +166,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = 300
+# `celery -A iamconsole beat` (or a worker started with -B) runs these.
+CELERY_BEAT_SCHEDULE = {
+    "purge-old-audit-events": {
+        "task": "accounts.tasks.purge_old_audit_events",
+        "schedule": 24 * 60 * 60,  # daily: Event history keeps 90 days
+    },
+}
 
 # Mail (Django's MAILERS): the machines are offline, so messages land in files under var/mail unless
 # SMTP is configured through EMAIL_HOST.

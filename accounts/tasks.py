@@ -1,0 +1,34 @@
+"""Celery tasks of the accounts app."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+
+RETENTION = timedelta(days=90)
+PURGE_BATCH = 1000
+
+
+def audit_events_purge(*, now=None, batch_size=PURGE_BATCH):
+    """Delete the events older than 90 days, a batch at a time; returns how many went."""
+    cutoff = (now or timezone.now()) - RETENTION
+    deleted = 0
+    while True:
+        # Short batches keep each DELETE brief on a large table (Django cannot delete a sliced
+        # queryset, hence the ids first).
+        batch = list(
+            AuditEvent.objects.filter(event_time__lt=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return deleted
+        deleted += AuditEvent.objects.filter(pk__in=batch).delete()[0]
+
+
+@shared_task
+def purge_old_audit_events():
+    """Event history keeps 90 days of events, as CloudTrail's does; Celery beat runs this daily."""
+    return audit_events_purge()
