@@ -5,9 +5,10 @@ policies, the service's actions, the context keys of the documents), and "Run si
 the results table. Every part reads the same posted fields, so the page also works as a plain form.
 """
 
+import csv
 import re
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from accounts.errors import AWSError
@@ -17,9 +18,12 @@ from iamconsole.htmx import render_htmx
 from policies import simulator
 from policies.engine import catalog
 from policies.engine.validation import validate
-from policies.models import Role
+from policies.models import Role, SimulationRun
+from policies.services import simulator as simulator_services
 
 TEMPLATE = "policies/simulator.html"
+RUN_TEMPLATE = "policies/simulation_run.html"
+ROWS_SHOWN = 200
 ARN_RE = re.compile(r"arn:(aws|aws-cn|aws-us-gov):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+")
 MAX_CUSTOM = 10
 
@@ -163,8 +167,8 @@ def _state(request):
     }
 
 
-def _run(state):
-    """Simulate, or say why not; errors go beside their fields."""
+def _context(state):
+    """The typed context values posted; a wrong one goes beside its field."""
     errors, context = {}, {}
     for key, key_type in state["context_keys"]:
         text = state["data"].get(f"ctx:{key}", "")
@@ -175,6 +179,63 @@ def _run(state):
         except ValueError as error:
             errors[key] = str(error)
     state["context_errors"] = errors
+    return context
+
+
+def _start_run(request, state, service):
+    """Start a run of every action of `service` (or all services), or say why not."""
+    context = _context(state)
+    if state["mode"] == "existing" and state["principal"] is None:
+        state["run_error"] = "Choose a user or role."
+    if service != simulator_services.ALL_SERVICES and state["service"] is None:
+        state["run_error"] = "Choose a service."
+    resource = state["resource"]
+    if resource != "*" and not ARN_RE.fullmatch(resource):
+        state["resource_error"] = (
+            "The resource ARN is not valid. Use the format arn:partition:service:region:account-id:resource, or *."
+        )
+    if state["context_errors"] or state.get("run_error") or state.get("resource_error"):
+        return None
+    parameters = {
+        "mode": state["mode"],
+        "principal": state["principal_value"] if state["principal"] is not None else "",
+        "include": sorted(state["included"]) if state["principal"] is not None else None,
+        "documents": [d for d in state["documents"] if d.strip()],
+        "boundary": state["boundary"],
+        "resource_policy": state["resource_policy"],
+        "service": service,
+        "resource": resource,
+        "context": context,
+    }
+    try:
+        return simulator_services.simulation_run_start(acting=request.acting, parameters=parameters)
+    except AWSError as error:
+        state["run_error"] = error.message
+        return None
+
+
+def _run_context(run):
+    """What the run's fragment shows: progress, or the first rows and the counts by decision."""
+    counts = {"allowed": 0, "explicitDeny": 0, "implicitDeny": 0}
+    for row in run.results:
+        counts[row[2]] = counts.get(row[2], 0) + 1
+    service = run.parameters.get("service", "")
+    return {
+        "run": run,
+        "run_service": "all services" if service == simulator_services.ALL_SERVICES else service,
+        "run_rows": [
+            {"row": row, "label": simulator.DECISION_LABELS.get(row[2], row[2])}
+            for row in run.results[:ROWS_SHOWN]
+        ],
+        "run_counts": counts,
+        "rows_shown": ROWS_SHOWN,
+    }
+
+
+def _run(state):
+    """Simulate, or say why not; errors go beside their fields."""
+    context = _context(state)
+    errors = state["context_errors"]
     if not state["chosen"]:
         state["run_error"] = "Choose at least one action."
     if state["mode"] == "existing" and state["principal"] is None:
@@ -203,12 +264,50 @@ def _run(state):
 def simulator_page(request):
     state = _state(request)
     state.setdefault("context_errors", {})
-    if request.method == "POST" and request.POST.get("op") == "run":
+    op = request.POST.get("op") if request.method == "POST" else None
+    if op == "run":
         state["results"] = _run(state)
         state["ran"] = True
+    elif op in ("run-service", "run-all"):
+        service = state["service_value"] if op == "run-service" else simulator_services.ALL_SERVICES
+        run = _start_run(request, state, service)
+        if run is not None:
+            run.refresh_from_db()  # with inline tasks it has already finished
+            state.update(_run_context(run))
     state["context_inputs"] = _context_inputs(state["context_keys"], state["data"], state["context_errors"])
     target = request.htmx.target if request.htmx else None
     partial = (
         target if target in ("simulator-actions", "simulator-context", "simulator-form") else "simulator-form"
     )
     return render_htmx(request, TEMPLATE, state, partial)
+
+
+@console_login_required
+def simulation_run(request, pk):
+    """A whole-service run: the progress bar while it runs (polled every second), then its results."""
+    run = get_object_or_404(SimulationRun, account=request.acting.account, pk=pk)
+    return render_htmx(request, RUN_TEMPLATE, _run_context(run), "simulator-run")
+
+
+@console_login_required
+def simulation_run_csv(request, pk):
+    """Every row of a finished run as CSV, the results table's columns."""
+    run = get_object_or_404(SimulationRun, account=request.acting.account, pk=pk)
+    service = run.parameters.get("service", "")
+    name = "all-services" if service == simulator_services.ALL_SERVICES else service
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="simulation-{run.pk}-{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(simulator_services.CSV_HEADER)
+    for action, resource, decision, decided_by, missing, statements in run.results:
+        writer.writerow(
+            [
+                action,
+                resource,
+                simulator.DECISION_LABELS.get(decision, decision),
+                decided_by,
+                missing,
+                statements,
+            ]
+        )
+    return response
