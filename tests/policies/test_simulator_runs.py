@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -12,6 +14,7 @@ from policies.models import SimulationRun
 from policies.services import simulator as services
 from policies.services.permissions import inline_policy_put, policy_attach
 from tests.accounts.factories import IAMUserFactory
+from tests.iamconsole.test_celery_worker import live_worker  # noqa: F401 (the real worker on Redis)
 
 from .permissions_helpers import make_policy, statement_policy
 
@@ -228,3 +231,35 @@ def test_charlie_cannot_see_or_export_alices_run(
         assert charlie_client.get(reverse(name, args=[run.pk])).status_code == 404
     # nor run against alice's user from his account
     assert _start(charlie_client, alice).status_code == 404
+
+
+# --- a real worker --------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("live_worker")
+def test_a_live_worker_runs_all_services_while_the_page_polls_its_progress(root_client, alice):
+    """Started from the page, run by the worker through Redis; the poll shows done grow to total."""
+    response = _start(root_client, alice, op="run-all", headers={**HX, "HX-Target": "simulator-form"})
+    assert response.status_code == 200
+    run = SimulationRun.objects.get()
+    poll = reverse("policies:simulation_run", args=[run.pk])
+
+    seen, deadline = [], time.monotonic() + 120
+    while True:
+        html = root_client.get(poll, headers={**HX, "HX-Target": "simulator-run"}).content.decode()
+        done = int(re.search(r'<progress[^>]* value="(\d+)"', html).group(1))
+        seen.append((done, 'hx-trigger="every 1s"' in html))
+        if not seen[-1][1]:
+            break
+        assert time.monotonic() < deadline, f"the run did not finish: {seen[-1]}"
+        time.sleep(0.05)
+
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.SUCCEEDED, run.error
+    assert seen[-1][0] == run.total == len(run.results)
+    assert seen[0][1]  # the page polled while the worker was still at it
+    assert any(0 < done < run.total for done, _ in seen)  # and saw the bar part-way
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert f"{run.total} actions simulated" in html
