@@ -25,6 +25,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-event_time", "-id"]
+        # Event history reads one account's events newest first, whatever the filters.
+        indexes = [models.Index(fields=["account", "-event_time"], name="audit_account_time_idx")]
 
     def __str__(self):
         return f"{self.event_name} at {self.event_time:%Y-%m-%d %H:%M:%S}"
