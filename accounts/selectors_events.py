@@ -112,6 +112,10 @@ def event_record(event):
         "requestParameters": event.request_parameters,
         "responseElements": event.response_elements,
     }
+    if event.event_type == "AwsConsoleSignIn":
+        # Sign-in events keep their facts (LoginTo, MFAUsed…) in additionalEventData, not requestParameters.
+        record["requestParameters"] = None
+        record["additionalEventData"] = event.request_parameters
     # CloudTrail writes errorCode and errorMessage only for calls that failed.
     if event.error_code:
         record["errorCode"] = event.error_code

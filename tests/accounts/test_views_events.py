@@ -11,6 +11,7 @@ from accounts.acting import Acting
 from accounts.errors import EntityAlreadyExists
 from accounts.models import AuditEvent
 from accounts.services.audit import record_event
+from accounts.services.signin import console_login_event
 from accounts.services.users import user_create
 
 URL = reverse("accounts:event_history")
@@ -96,6 +97,26 @@ def test_a_row_expands_to_the_cloudtrail_record(root_client, root_acting, accoun
     assert record["eventTime"].endswith("Z")
     assert "errorCode" not in json.loads(created["record"])
     assert "&quot;eventName&quot;: &quot;CreateUser&quot;" in response.content.decode()
+
+
+def test_a_console_sign_in_reads_like_cloudtrails_console_login(root_client, account):
+    client_facts = Acting(account=account, source_ip="192.0.2.1", user_agent="Firefox")
+    console_login_event(account=account, success=True, client=client_facts, login_to="https://console/")
+
+    [row] = root_client.get(URL, {"event_source": "signin.amazonaws.com"}).context["rows"]
+
+    record = json.loads(row["record"])
+    assert record["eventName"] == "ConsoleLogin"
+    assert record["eventType"] == "AwsConsoleSignIn"
+    assert record["requestParameters"] is None
+    assert record["additionalEventData"] == {
+        "LoginTo": "https://console/",
+        "MobileVersion": "No",
+        "MFAUsed": "No",
+    }
+    assert record["responseElements"] == {"ConsoleLogin": "Success"}
+    assert record["sourceIPAddress"] == "192.0.2.1"
+    assert row["user_name"] == "root"
 
 
 @pytest.mark.parametrize(
