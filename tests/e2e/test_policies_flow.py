@@ -62,7 +62,11 @@ def test_create_a_policy_from_json_then_five_versions_and_set_v2_default(live_se
     expect(findings).to_contain_text("This policy can't be saved. Policy statement must contain resources.")
     expect(findings).to_contain_text("Missing Resource")
     screenshot("policies-flow-01-validation-error")
+    # The refused Next answers in place (same page, same text): wait until its answer has replaced the
+    # wizard, or it could land after the fix below and put the refused document back.
+    old_wizard = page.locator("#policy-wizard").element_handle()
     page.get_by_role("button", name="Next").click()
+    page.wait_for_function("wizard => !wizard.isConnected", arg=old_wizard)
     expect(page.get_by_role("heading", name="Specify permissions")).to_be_visible()
     expect(page.locator("#policy-findings")).to_contain_text("Policy statement must contain resources.")
     assert not ManagedPolicy.objects.filter(account=account).exists()

@@ -39,7 +39,10 @@ def test_create_ec2_role_and_see_its_trust_relationship(live_server, page, scree
 
     expect(page.get_by_role("heading", name="Add permissions")).to_be_visible()
     assert page.url.endswith("?step=2")
+    # Tick only once the filtered picker has replaced the old one: a box ticked in the old one is lost.
+    old_picker = page.locator("#policy-picker").element_handle()
     page.get_by_label("Filter policies by property or policy name").fill("AmazonS3ReadOnly")
+    page.wait_for_function("picker => !picker.isConnected", arg=old_picker)
     checkbox = page.get_by_label("Select AmazonS3ReadOnlyAccess")
     expect(checkbox).to_be_visible()
     checkbox.check()
