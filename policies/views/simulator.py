@@ -260,8 +260,35 @@ def _run(state):
         return None
 
 
+def _who_can(request):
+    """The Who can? tab: every user and role of the account allowed one action on one resource."""
+    data = request.POST if request.method == "POST" else request.GET
+    action = data.get("who_action", "").strip()
+    resource = data.get("who_resource", "").strip() or "*"
+    state = {"mode": "who-can", "who_action": action, "who_resource": resource}
+    if request.method == "POST":
+        if catalog.action(action) is None:
+            state["who_action_error"] = (
+                "Enter an action of the catalog, service:Action, s3:GetObject."
+                if action
+                else "Enter an action."
+            )
+        else:
+            action = catalog.action(action).full_name
+            state["who_resource_error"] = _arn_error(resource, [action])
+        if not state.get("who_action_error") and not state["who_resource_error"]:
+            state["who_results"] = simulator_services.who_can(
+                account=request.acting.account, action=action, resource=resource
+            )
+            state["who_ran"] = True
+    return render_htmx(request, TEMPLATE, state, "simulator-who-can")
+
+
 @console_login_required
 def simulator_page(request):
+    data = request.POST if request.method == "POST" else request.GET
+    if data.get("mode") == "who-can":
+        return _who_can(request)
     state = _state(request)
     state.setdefault("context_errors", {})
     op = request.POST.get("op") if request.method == "POST" else None
