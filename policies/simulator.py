@@ -286,7 +286,7 @@ def simulate(
 
     by_path = {f"identityPolicies[{n}]": p for n, p in enumerate(identity)}
     by_path["permissionsBoundary"] = boundary_policy
-    pretty_cache = {}
+    pretty_cache, lines_cache = {}, {}
 
     def matched_statement(entry):
         path = entry["policy"]
@@ -300,6 +300,9 @@ def simulate(
         if key not in pretty_cache:
             pretty_cache[key] = json.dumps(document, indent=4)
         pretty = pretty_cache[key]
+        # Locating a statement parses the whole policy: once per statement, not once per action.
+        if (key, entry["statement"]) not in lines_cache:
+            lines_cache[key, entry["statement"]] = _statement_lines(pretty, entry["statement"])
         return MatchedStatement(
             policy=name,
             source=source,
@@ -308,7 +311,7 @@ def simulate(
             sid=entry.get("sid"),
             effect=entry["effect"],
             pretty=pretty,
-            lines=_statement_lines(pretty, entry["statement"]),
+            lines=lines_cache[key, entry["statement"]],
         )
 
     results = []
