@@ -1,5 +1,6 @@
 """In a real browser, as the root user: simulate alice's policies for S3 GetObject and DeleteObject on one
-object, see one allowed and one denied, open the deciding statement; then paste a custom policy with a
+object, see one allowed and one denied, open the deciding statement; run all S3 actions and see the
+progress bar at its end (tasks run inline); then paste a custom policy with a
 condition on aws:SourceIp and see the context key's input appear."""
 
 import json
@@ -9,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from accounts.session import SESSION_KEY
+from policies.engine import catalog
 from policies.models import PolicyAttachment
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 from tests.policies.permissions_helpers import make_policy, statement_policy
@@ -65,6 +67,17 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
     expect(highlighted.first).to_be_visible()
     expect(page.locator("#simulator-results .sim-line-on", has_text='"s3:GetObject"')).to_have_count(1)
     screenshot("simulator-flow-01-existing")
+
+    # All S3 actions: tasks run inline here, so the progress bar is already at its end.
+    page.get_by_role("button", name="All actions of this service").click()
+    progress = page.locator("#simulator-run-progress")
+    total = str(len(catalog.service("s3").actions))
+    expect(progress).to_have_attribute("max", total)
+    expect(progress).to_have_attribute("value", total)
+    expect(page.get_by_test_id("run-summary")).to_contain_text(f"{total} actions simulated: 1 allowed")
+    expect(page.get_by_test_id("run-result-s3:GetObject")).to_contain_text("allowed")
+    expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
+    screenshot("simulator-flow-01b-all-s3-actions")
 
     page.get_by_role("tab", name="Custom policies").click()
     expect(page.get_by_label("Custom policy 1")).to_be_visible()
