@@ -10,6 +10,18 @@ from accounts.models import Account, Group, IAMUser
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy"
 
 
+def _one_entity_constraint(name):
+    """Exactly one of user, group and role is set (attachments and inline policies belong to one entity)."""
+    return models.CheckConstraint(
+        condition=(
+            Q(user__isnull=False, group__isnull=True, role__isnull=True)
+            | Q(user__isnull=True, group__isnull=False, role__isnull=True)
+            | Q(user__isnull=True, group__isnull=True, role__isnull=False)
+        ),
+        name=name,
+    )
+
+
 class ManagedPolicy(models.Model):
     """A customer managed policy (with its account) or an AWS managed policy (account empty)."""
 
@@ -149,14 +161,7 @@ class PolicyAttachment(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(user__isnull=False, group__isnull=True, role__isnull=True)
-                    | Q(user__isnull=True, group__isnull=False, role__isnull=True)
-                    | Q(user__isnull=True, group__isnull=True, role__isnull=False)
-                ),
-                name="policyattachment_one_entity",
-            ),
+            _one_entity_constraint("policyattachment_one_entity"),
             models.UniqueConstraint("policy", "user", name="policyattachment_user_unique"),
             models.UniqueConstraint("policy", "group", name="policyattachment_group_unique"),
             models.UniqueConstraint("policy", "role", name="policyattachment_role_unique"),
@@ -187,14 +192,7 @@ class InlinePolicy(models.Model):
         ordering = [Lower("name")]
         verbose_name_plural = "inline policies"
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(user__isnull=False, group__isnull=True, role__isnull=True)
-                    | Q(user__isnull=True, group__isnull=False, role__isnull=True)
-                    | Q(user__isnull=True, group__isnull=True, role__isnull=False)
-                ),
-                name="inlinepolicy_one_entity",
-            ),
+            _one_entity_constraint("inlinepolicy_one_entity"),
             models.UniqueConstraint("user", "name", name="inlinepolicy_user_name_unique"),
             models.UniqueConstraint("group", "name", name="inlinepolicy_group_name_unique"),
             models.UniqueConstraint("role", "name", name="inlinepolicy_role_name_unique"),
