@@ -17,6 +17,9 @@ def test_console_shell_opens_in_a_real_browser(live_server, page, screenshot):
     expect(page.locator(".status-ok").first).to_have_text("Available")
     # htmx loaded from django-htmx's static files, not a CDN.
     assert page.evaluate("typeof window.htmx") == "object"
+    # Swapped-in content is wired up in the same tick as the swap (no 20 ms window where a fresh
+    # control ignores the user).
+    assert page.evaluate("htmx.config.defaultSettleDelay") == 0
     path = screenshot("smoke-dashboard")
     assert path.stat().st_size > 10_000
 
