@@ -1,27 +1,43 @@
 """Who is acting: the signed-in principal of the console (or, later, of an API call)."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
-from .models import Account, IAMUser
+from .models import Account, IAMUser, TemporaryCredential
 
 
 @dataclass(frozen=True)
 class Acting:
-    """The principal a service acts for, with the request facts an audit event records."""
+    """The principal a service acts for, with the request facts an audit event records and the
+    authorizer's context keys read."""
 
     account: Account
-    user: IAMUser | None = None  # None: the account's root user
+    user: IAMUser | None = None  # None: the account's root user (or a role session's credential)
     source_ip: str = ""
     user_agent: str = ""
     access_key_id: str = ""
     via_console: bool = True
+    credential: TemporaryCredential | None = None  # temporary credentials: a role session, or a user's
+    secure_transport: bool = False
+    # (present, authenticated_at) for a console sign-in, which tells whether MFA was used; None for
+    # long-term access keys, which send no MFA keys.
+    mfa: tuple | None = None
+    # The authorizer's description of this principal, kept for one console request (None: described
+    # afresh for every check, as services called on their own are); writes clear it.
+    cache: dict | None = field(default=None, compare=False, repr=False, hash=False)
+
+    @property
+    def is_role_session(self):
+        return self.credential is not None and self.credential.is_role_session
 
     @property
     def is_root(self):
-        return self.user is None
+        return self.user is None and not self.is_role_session
 
     @property
     def arn(self):
+        if self.credential is not None:
+            return self.credential.arn
         return self.account.root_arn if self.user is None else self.user.arn
 
     @property
@@ -33,25 +49,60 @@ class Acting:
 
     def user_identity(self):
         """CloudTrail's userIdentity element."""
-        identity = {
-            "type": "Root" if self.user is None else "IAMUser",
-            "principalId": self.account.id if self.user is None else self.user.user_id,
-            "arn": self.arn,
-            "accountId": self.account.id,
-        }
-        if self.user is not None:
-            identity["userName"] = self.user.name
+        credential = self.credential
+        if credential is not None and credential.is_role_session:
+            identity = {
+                "type": "AssumedRole",
+                "principalId": credential.principal_id,
+                "arn": credential.arn,
+                "accountId": credential.account_id,
+            }
+        else:
+            identity = {
+                "type": "Root" if self.user is None else "IAMUser",
+                "principalId": self.account.id if self.user is None else self.user.user_id,
+                "arn": self.account.root_arn if self.user is None else self.user.arn,
+                "accountId": self.account.id,
+            }
+            if self.user is not None:
+                identity["userName"] = self.user.name
         if self.access_key_id:
             identity["accessKeyId"] = self.access_key_id
+        if credential is not None:
+            role = credential.role if credential.is_role_session else None
+            identity["sessionContext"] = {
+                "sessionIssuer": {
+                    "type": "Role",
+                    "principalId": role.role_id,
+                    "arn": role.arn,
+                    "accountId": credential.account_id,
+                    "userName": role.name,
+                }
+                if role is not None
+                else {},
+                "attributes": {
+                    "creationDate": credential.issued_at.astimezone(datetime.UTC).strftime(
+                        "%Y-%m-%dT%H:%M:%SZ"
+                    ),
+                    "mfaAuthenticated": "true" if credential.mfa_authenticated else "false",
+                },
+            }
+            if credential.source_identity:
+                identity["sessionContext"]["sourceIdentity"] = credential.source_identity
         return identity
 
     @classmethod
-    def from_request(cls, request, *, account, user=None):
+    def from_request(cls, request, *, account, user=None, credential=None, mfa=None):
         return cls(
             account=account,
             user=user,
             source_ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:512],
+            credential=credential,
+            access_key_id=credential.access_key_id if credential is not None else "",
+            secure_transport=request.is_secure(),
+            mfa=mfa,
+            cache={},
         )
 
 

@@ -13,11 +13,11 @@ import json
 import re
 import secrets
 
-from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import crypto
 from accounts.acting import Acting
+from accounts.authorization import authorize, decide, describe_caller, iso
 from accounts.errors import (
     AccessDenied,
     ExpiredToken,
@@ -29,15 +29,12 @@ from accounts.errors import (
     ValidationError,
 )
 from accounts.ids import new_access_key_id, new_secret_access_key
-from accounts.models import AccessKey, Account, IAMUser, MFADevice, TemporaryCredential
+from accounts.models import AccessKey, Account, MFADevice, TemporaryCredential
 from accounts.services.audit import audited, record_event
 from accounts.services.mfa import mfa_verify
 from accounts.services.users import constraint_error
-from policies.engine import evaluate
-from policies.engine.explain import explain_message
 from policies.engine.validation import validate
-from policies.models import ManagedPolicy, PolicyVersion, Role
-from policies.selectors_permissions import policies_in_play
+from policies.models import Role
 from policies.services.permissions import inline_policy_put
 
 EVENT_SOURCE = "sts.amazonaws.com"
@@ -72,8 +69,8 @@ def _now():
     return timezone.now()
 
 
-def _iso(moment):
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_iso = iso
+_describe_caller = describe_caller
 
 
 def _hash_token(token):
@@ -83,55 +80,9 @@ def _hash_token(token):
 # Who calls: an IAM user with long-term keys, the root user, or temporary credentials.
 
 
-@dataclasses.dataclass(frozen=True)
-class SessionActing(Acting):
-    """A principal acting with temporary credentials: CloudTrail names it AssumedRole (or the user)."""
-
-    credential: TemporaryCredential | None = None
-
-    @property
-    def arn(self):
-        return self.credential.arn if self.credential is not None else super().arn
-
-    def user_identity(self):
-        credential = self.credential
-        if credential is None or not credential.is_role_session:
-            identity = super().user_identity()
-        else:
-            identity = {
-                "type": "AssumedRole",
-                "principalId": credential.principal_id,
-                "arn": credential.arn,
-                "accountId": credential.account_id,
-            }
-        if credential is not None:
-            identity["accessKeyId"] = credential.access_key_id
-            issuer = (
-                {
-                    "type": "Role",
-                    "principalId": credential.role.role_id,
-                    "arn": credential.role.arn,
-                    "accountId": credential.account_id,
-                    "userName": credential.role.name,
-                }
-                if credential.is_role_session
-                else {}
-            )
-            identity["sessionContext"] = {
-                "sessionIssuer": issuer,
-                "attributes": {
-                    "creationDate": _iso(credential.issued_at),
-                    "mfaAuthenticated": "true" if credential.mfa_authenticated else "false",
-                },
-            }
-            if credential.source_identity:
-                identity["sessionContext"]["sourceIdentity"] = credential.source_identity
-        return identity
-
-
 def session_acting(credential, *, source_ip="", user_agent=""):
     """The Acting of a call made with temporary credentials."""
-    return SessionActing(
+    return Acting(
         account=credential.account,
         user=credential.user,
         source_ip=source_ip,
@@ -210,128 +161,6 @@ def _issue(*, account, duration_seconds, issued_at, **fields):
     return IssuedCredentials(credential=credential, secret_access_key=secret, session_token=token)
 
 
-# The caller, as the engine sees it.
-
-
-@dataclasses.dataclass
-class _Caller:
-    account_id: str
-    arn: str
-    context: dict
-    identity_policies: list
-    boundary: dict | None
-    session_policies: list
-    credential: TemporaryCredential | None = None
-    is_root: bool = False
-
-    @property
-    def role_session(self):
-        return self.credential is not None and self.credential.is_role_session
-
-
-def _documents(texts):
-    return [json.loads(text) for text in texts if text]
-
-
-def _session_policy_documents(credential):
-    """The session's inline policy and managed PolicyArns as documents. An ARN that names no policy
-    the role's account can use (deleted, or another account's) still bounds: it allows nothing."""
-    documents = _documents([credential.session_policy])
-    arns = credential.session_policy_arns or []
-    if arns:
-        visible = ManagedPolicy.objects.filter(arn__in=arns).filter(
-            Q(account__isnull=True) | Q(account_id=credential.account_id)
-        )
-        by_arn = dict(
-            PolicyVersion.objects.filter(
-                policy__in=visible, number=F("policy__default_version_number")
-            ).values_list("policy__arn", "document")
-        )
-        documents += [json.loads(by_arn.get(arn, EMPTY_POLICY)) for arn in arns]
-    return documents
-
-
-def _mfa_context(present, at, now):
-    if present is None:
-        return {}  # long-term credentials: AWS sends no MFA keys at all
-    context = {"aws:MultiFactorAuthPresent": "true" if present else "false"}
-    if present and at is not None:
-        context["aws:MultiFactorAuthAge"] = str(max(0, int((now - at).total_seconds())))
-    return context
-
-
-def _describe_caller(caller, *, now, mfa_now=False):
-    """The engine's view of `caller` (IAMUser, Account for root, or TemporaryCredential)."""
-    if isinstance(caller, TemporaryCredential):
-        credential = credentials_lookup(access_key_id=caller.access_key_id)
-        mfa_present = credential.mfa_authenticated or mfa_now
-        mfa_at = now if mfa_now else credential.mfa_authenticated_at
-        context = {"aws:TokenIssueTime": _iso(credential.issued_at)}
-        context.update(_mfa_context(mfa_present, mfa_at, now))
-        if credential.is_role_session:
-            role = credential.role
-            in_play = policies_in_play(role=role)
-            context.update(
-                {
-                    "aws:userid": credential.principal_id,
-                    "aws:PrincipalArn": role.arn,
-                    "aws:PrincipalType": "AssumedRole",
-                }
-            )
-            if credential.source_identity:
-                context["aws:SourceIdentity"] = credential.source_identity
-            # A role session's principal tags are the role's tags, overridden by its session tags.
-            for tag in role.tags.all():
-                context[f"aws:PrincipalTag/{tag.key}"] = tag.value
-            for tag in credential.session_tags:
-                context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
-            return _Caller(
-                account_id=credential.account_id,
-                arn=credential.arn,
-                context=context,
-                identity_policies=_documents(document for *_, document in in_play["identity"]),
-                boundary=json.loads(in_play["boundary"]) if in_play["boundary"] else None,
-                session_policies=_session_policy_documents(credential),
-                credential=credential,
-            )
-        if credential.user_id is None:
-            return _Caller(credential.account_id, credential.arn, context, [], None, [], credential, True)
-        described = _describe_caller(credential.user, now=now)
-        described.context.update(context)
-        described.credential = credential
-        return described
-    if isinstance(caller, Account):
-        return _Caller(
-            caller.id,
-            caller.root_arn,
-            _mfa_context(True if mfa_now else None, now, now),
-            [],
-            None,
-            [],
-            is_root=True,
-        )
-    if isinstance(caller, IAMUser):
-        in_play = policies_in_play(user=caller)
-        context = {
-            "aws:username": caller.name,
-            "aws:userid": caller.user_id,
-            "aws:PrincipalArn": caller.arn,
-            "aws:PrincipalType": "User",
-        }
-        context.update(_mfa_context(True if mfa_now else None, now, now))
-        for tag in caller.tags.all():
-            context[f"aws:PrincipalTag/{tag.key}"] = tag.value
-        return _Caller(
-            account_id=caller.account_id,
-            arn=caller.arn,
-            context=context,
-            identity_policies=_documents(document for *_, document in in_play["identity"]),
-            boundary=json.loads(in_play["boundary"]) if in_play["boundary"] else None,
-            session_policies=[],
-        )
-    raise TypeError("caller must be an IAMUser, an Account (its root user) or a TemporaryCredential")
-
-
 def _caller_user(caller):
     if isinstance(caller, TemporaryCredential):
         return caller.user, caller.account
@@ -359,32 +188,6 @@ def _verify_mfa(caller, serial_number, token_code):
     return True
 
 
-# DecodeAuthorizationMessage: the engine's decision, sealed so only this installation can read it.
-
-
-def encode_authorization_message(*, answer, request, account_id):
-    """An opaque message carrying a denial's details, as AWS's "Encoded authorization failure message"."""
-    context = request.get("context", {})
-    decoded = {
-        "allowed": answer.get("decision") == "allowed",
-        "explicitDeny": answer.get("decision") == "explicitDeny",
-        "matchedStatements": {"items": answer.get("matched", [])},
-        "failures": {"items": [answer["deniedBy"]] if answer.get("deniedBy") else []},
-        "context": {
-            "principal": {"id": context.get("aws:userid", ""), "arn": request.get("principal", "")},
-            "action": request["action"],
-            "resource": request["resource"],
-            "conditions": {
-                "items": [
-                    {"key": key, "values": {"items": [{"value": str(value)}]}}
-                    for key, value in sorted(context.items())
-                ]
-            },
-        },
-    }
-    return crypto.encrypt(json.dumps({"account": account_id, "decoded": decoded}))
-
-
 @audited(
     "DecodeAuthorizationMessage",
     params=lambda kw: {"encodedMessage": "..."},
@@ -407,21 +210,7 @@ def decode_authorization_message(*, encoded_message, acting):
 def _authorize(*, acting, action):
     """AccessDenied unless the acting identity's policies allow `action` (on "*": STS's own actions
     have no resource type); the root user may do everything in its account."""
-    now = _now()
-    credential = getattr(acting, "credential", None)
-    if credential is None and acting.user is None:
-        return
-    caller = _describe_caller(credential or acting.user, now=now)
-    if not caller.is_root:
-        _decide(
-            caller=caller,
-            action=action,
-            role=None,
-            role_arn="*",
-            extra_context={},
-            now=now,
-            on_resource=False,
-        )
+    authorize(acting=acting, action=action, on_resource=False)
 
 
 # AssumeRole
@@ -527,41 +316,17 @@ def _role_for(role_arn):
 
 
 def _decide(*, caller, action, role, role_arn, extra_context, now, on_resource=True):
-    request = {
-        "principal": caller.arn,
-        "action": action,
-        "resource": role_arn,
-        "context": {
-            **caller.context,
-            "aws:PrincipalAccount": caller.account_id,
-            "aws:CurrentTime": _iso(now),
-            "aws:EpochTime": int(now.timestamp()),
-            **extra_context,
-        },
-        "identityPolicies": caller.identity_policies,
-    }
-    if caller.boundary is not None:
-        request["permissionsBoundary"] = caller.boundary
-    if caller.session_policies:
-        request["sessionPolicy"] = caller.session_policies
-    if role is not None:
-        request["resourcePolicy"] = json.loads(role.trust_policy)
-        request["resourceAccount"] = role.account_id
-    answer = evaluate(request)
-    if answer.get("decision") != "allowed":
-        resource = role_arn if on_resource else None
-        # A stored policy the engine cannot read allows nothing: the plain denial, without a reason.
-        error = AccessDenied(
-            explain_message(answer, action, caller.arn, resource)
-            if "decision" in answer
-            else f"User: {caller.arn} is not authorized to perform: {action}"
-            + (f" on resource: {resource}" if resource else "")
-        )
-        error.encoded_message = encode_authorization_message(
-            answer=answer, request=request, account_id=caller.account_id
-        )
-        raise error
-    return answer
+    """The engine's decision with the role's trust policy as the resource policy of `action`."""
+    return decide(
+        caller=caller,
+        action=action,
+        resource=role_arn,
+        now=now,
+        extra_context=extra_context,
+        resource_policy=json.loads(role.trust_policy) if role is not None else None,
+        resource_account=role.account_id if role is not None else None,
+        on_resource=on_resource,
+    )
 
 
 def _assume_role_params(kw):
