@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.session.ActingMiddleware",
+    "iamconsole.enforcement.EnforcementMiddleware",
 ]
 
 ROOT_URLCONF = "iamconsole.urls"

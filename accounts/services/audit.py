@@ -56,11 +56,17 @@ def record_event(
 
 
 def audited(event_name, *, params, response=None, read_only=False, event_source="iam.amazonaws.com"):
-    """Run a keyword-only service atomically and record its audit event.
+    """Authorize, then run a keyword-only service atomically and record its audit event.
 
+    The acting principal must be allowed the operation `event_name` (accounts/operations.py says
+    which action on which resource), except for the operations that decide for themselves.
     `params(kwargs)` gives AWS's requestParameters; `response(result)` its responseElements. A
     typed AWS error rolls the write back and is then recorded with errorCode and errorMessage.
     """
+
+    from accounts.operations import SELF_AUTHORIZED
+
+    authorized = event_name not in SELF_AUTHORIZED
 
     def decorate(service):
         @functools.wraps(service)
@@ -69,7 +75,13 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
             request_parameters = params(kwargs)
             try:
                 with transaction.atomic():
+                    if authorized:
+                        from accounts.operations import authorize_operation
+
+                        authorize_operation(event_name, kwargs)
                     result = service(**kwargs)
+                    if acting is not None and acting.cache:
+                        acting.cache.clear()  # the caller's own policies may have changed
                     record_event(
                         acting=acting,
                         event_name=event_name,

@@ -22,6 +22,7 @@ from accounts.services.passwords import (
     password_policy_update,
     user_password_change,
 )
+from tests.grants import CHANGE_OWN_PASSWORD, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -277,6 +278,7 @@ def test_password_check_is_a_read_and_writes_nothing(account, bob):
 
 @pytest.fixture
 def bob_acting(bob):
+    grant(*CHANGE_OWN_PASSWORD, user=bob)
     return Acting(account=bob.account, user=bob, source_ip="198.51.100.8", user_agent="pytest")
 
 

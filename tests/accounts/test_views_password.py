@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from accounts.models import Account, AuditEvent, LoginProfile, PasswordHistory
 from accounts.services.audit import REDACTED
 from accounts.services.passwords import password_policy_update
+from tests.grants import grant, statement
 
 from .factories import ROOT_PASSWORD
 
@@ -76,7 +77,12 @@ def test_mismatched_confirmation_is_refused_inline(root_client, account):
 
 
 def test_iam_user_changes_own_password_under_the_account_policy(bob_client, bob, root_acting):
-    password_policy_update(account=bob.account, minimum_password_length=14, acting=root_acting)
+    password_policy_update(
+        account=bob.account,
+        minimum_password_length=14,
+        allow_users_to_change_password=True,
+        acting=root_acting,
+    )
 
     refused = _post(bob_client, BOB_PASSWORD, "Short-Pass-1!")
     assert "Password should have a minimum length of 14" in refused.content.decode()
@@ -92,6 +98,7 @@ def test_iam_user_changes_own_password_under_the_account_policy(bob_client, bob,
 
 
 def test_iam_user_page_offers_update_console_password_only_on_their_own_page(bob_client, bob):
+    grant(statement("iam:GetUser", "arn:aws:iam::*:user/${aws:username}"), user=bob)
     own = bob_client.get("/users/bob/?tab=security_credentials").content.decode()
 
     assert 'href="/security-credentials/password/">Update console password</a>' in own

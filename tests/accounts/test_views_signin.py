@@ -17,6 +17,7 @@ from accounts.services.passwords import password_policy_update
 from accounts.services.signin import HARD_EXPIRED, INCORRECT, MFA_INCORRECT, THROTTLED
 from accounts.session import SESSION_KEY
 from accounts.views.signin import PENDING_KEY
+from tests.grants import CHANGE_OWN_PASSWORD, grant
 
 from .factories import ROOT_PASSWORD, GroupFactory, IAMUserFactory
 
@@ -43,6 +44,8 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def bob_profile(bob):
+    # As the console does when it asks for a new password at next sign-in.
+    grant(*CHANGE_OWN_PASSWORD, user=bob)
     return LoginProfile.objects.create(user=bob, password=make_password(BOB_PASSWORD))
 
 

@@ -1,0 +1,295 @@
+"""AWS operations and what each needs: the IAM action, the resource ARN, the condition keys.
+
+One table for the console and the AWS API. A write service is decorated with `@audited("CreateUser",
+…)`; the decorator authorizes the operation of that name here before the service runs, from the
+service's own keyword arguments. Console pages that only read name their operation in
+iamconsole/enforcement.py and build the same ARNs with `arn_of`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from accounts.authorization import authorize
+
+
+def arn_of(account_id, kind, path="/", name=""):
+    """An IAM ARN: `arn_of("111122223333", "user", "/", "bob")`; with no name, the listing form
+    AWS's denials show for List* (`arn:aws:iam::111122223333:user/`)."""
+    return f"arn:aws:iam::{account_id}:{kind}{path}{name}"
+
+
+def _entity(key):
+    return lambda kw: kw[key].arn
+
+
+def _new(kind):
+    return lambda kw: arn_of(kw["account"].id, kind, kw.get("path", "/"), kw["name"])
+
+
+def _anywhere(kw):
+    return "*"
+
+
+def _own_or(key):
+    """The named user's ARN, or the caller's own (access keys and MFA of "the current user")."""
+
+    def resource(kw):
+        user = kw.get(key)
+        if user is not None:
+            return user.arn
+        acting = kw["acting"]
+        return acting.user.arn if acting.user is not None else acting.arn
+
+    return resource
+
+
+def _device_user(kw):
+    device = kw["device"]
+    return device.user.arn if device.user is not None else device.account.root_arn
+
+
+def _key_user(kw):
+    key = kw["key"]
+    return key.user.arn if key.user is not None else key.account.root_arn
+
+
+def _request_tags(tags):
+    tags = list(tags or [])
+    if not tags:
+        return {}
+    pairs = [(t["Key"], t["Value"]) if isinstance(t, dict) else (t[0], t[1]) for t in tags]
+    context = {f"aws:RequestTag/{key}": value for key, value in pairs}
+    context["aws:TagKeys"] = [key for key, _ in pairs]
+    return context
+
+
+def _tag_keys(kw):
+    return {"aws:TagKeys": list(kw["keys"])}
+
+
+def _tags_context(kw):
+    return _request_tags(kw.get("tags"))
+
+
+def _policy_arn(kw):
+    return {"iam:PolicyARN": kw["policy"].arn}
+
+
+def _boundary(kw):
+    return {"iam:PermissionsBoundary": kw["policy_arn"]}
+
+
+def _role_create_context(kw):
+    context = _request_tags(kw.get("tags"))
+    if kw.get("permissions_boundary_arn"):
+        context["iam:PermissionsBoundary"] = kw["permissions_boundary_arn"]
+    return context
+
+
+def _resource_tags(key):
+    def context(kw):
+        entity = kw[key]
+        return {f"aws:ResourceTag/{tag.key}": tag.value for tag in entity.tags.all()}
+
+    return context
+
+
+def _policy_lets_users_change(kw):
+    """The password policy's "Allow users to change their own password" gives every user
+    iam:ChangePassword on themselves, whatever their policies say."""
+    from accounts.models import PasswordPolicy
+
+    acting, user = kw["acting"], kw["user"]
+    return (
+        acting.user is not None
+        and acting.credential is None
+        and acting.user.pk == user.pk
+        and PasswordPolicy.objects.filter(
+            account_id=user.account_id, allow_users_to_change_password=True
+        ).exists()
+    )
+
+
+@dataclass(frozen=True)
+class Operation:
+    action: str
+    resource: Callable[[dict], str] = _anywhere
+    context: Callable[[dict], dict] | None = None
+    # Further actions AWS checks in the same call: (action, resource(kw), context(kw) or None, when(kw)).
+    also: tuple = field(default=())
+    # When it returns True, IAM grants the call without asking the policies.
+    granted: Callable[[dict], bool] | None = None
+
+
+def _with_tags(kind_key):
+    """Creating with tags needs the Tag* action too, as AWS checks it."""
+    return (
+        (
+            f"iam:Tag{kind_key}",
+            None,  # the same resource as the operation
+            _tags_context,
+            lambda kw: bool(kw.get("tags")),
+        ),
+    )
+
+
+def _pass_role_to_ec2():
+    return (
+        (
+            "iam:PassRole",
+            lambda kw: kw["role"].arn,
+            lambda kw: {"iam:PassedToService": "ec2.amazonaws.com"},
+            lambda kw: True,
+        ),
+    )
+
+
+OPERATIONS = {
+    # Users
+    "CreateUser": Operation("iam:CreateUser", _new("user"), _tags_context, _with_tags("User")),
+    "UpdateUser": Operation("iam:UpdateUser", _entity("user"), _resource_tags("user")),
+    "DeleteUser": Operation("iam:DeleteUser", _entity("user"), _resource_tags("user")),
+    "TagUser": Operation("iam:TagUser", _entity("user"), _tags_context),
+    "UntagUser": Operation("iam:UntagUser", _entity("user"), _tag_keys),
+    "CreateLoginProfile": Operation("iam:CreateLoginProfile", _entity("user")),
+    "UpdateLoginProfile": Operation("iam:UpdateLoginProfile", _entity("user")),
+    "DeleteLoginProfile": Operation("iam:DeleteLoginProfile", _entity("user")),
+    "ChangePassword": Operation("iam:ChangePassword", _entity("user"), granted=_policy_lets_users_change),
+    "CreateAccessKey": Operation("iam:CreateAccessKey", _own_or("user")),
+    "UpdateAccessKey": Operation("iam:UpdateAccessKey", _key_user),
+    "DeleteAccessKey": Operation("iam:DeleteAccessKey", _key_user),
+    "CreateVirtualMFADevice": Operation(
+        "iam:CreateVirtualMFADevice", lambda kw: f"arn:aws:iam::{kw['account'].id}:mfa/{kw['name']}"
+    ),
+    "EnableMFADevice": Operation("iam:EnableMFADevice", _device_user),
+    "ResyncMFADevice": Operation("iam:ResyncMFADevice", _device_user),
+    "DeactivateMFADevice": Operation("iam:DeactivateMFADevice", _device_user),
+    "DeleteVirtualMFADevice": Operation("iam:DeleteVirtualMFADevice", lambda kw: kw["device"].serial_number),
+    # Groups
+    "CreateGroup": Operation("iam:CreateGroup", _new("group")),
+    "DeleteGroup": Operation("iam:DeleteGroup", _entity("group")),
+    "AddUserToGroup": Operation("iam:AddUserToGroup", _entity("group")),
+    "RemoveUserFromGroup": Operation("iam:RemoveUserFromGroup", _entity("group")),
+    # Roles and instance profiles
+    "CreateRole": Operation("iam:CreateRole", _new("role"), _role_create_context, _with_tags("Role")),
+    "UpdateRole": Operation("iam:UpdateRole", _entity("role"), _resource_tags("role")),
+    "UpdateAssumeRolePolicy": Operation(
+        "iam:UpdateAssumeRolePolicy", _entity("role"), _resource_tags("role")
+    ),
+    "DeleteRole": Operation("iam:DeleteRole", _entity("role"), _resource_tags("role")),
+    "TagRole": Operation("iam:TagRole", _entity("role"), _tags_context),
+    "UntagRole": Operation("iam:UntagRole", _entity("role"), _tag_keys),
+    "CreateServiceLinkedRole": Operation(
+        "iam:CreateServiceLinkedRole",
+        lambda kw: arn_of(kw["account"].id, "role", "/aws-service-role/", f"{kw['aws_service_name']}/*"),
+        lambda kw: {"iam:AWSServiceName": kw["aws_service_name"]},
+    ),
+    "DeleteServiceLinkedRole": Operation("iam:DeleteServiceLinkedRole", _entity("role")),
+    "CreateInstanceProfile": Operation("iam:CreateInstanceProfile", _new("instance-profile")),
+    "DeleteInstanceProfile": Operation("iam:DeleteInstanceProfile", _entity("profile")),
+    "AddRoleToInstanceProfile": Operation(
+        "iam:AddRoleToInstanceProfile", _entity("profile"), also=_pass_role_to_ec2()
+    ),
+    "RemoveRoleFromInstanceProfile": Operation("iam:RemoveRoleFromInstanceProfile", _entity("profile")),
+    # Managed policies
+    "CreatePolicy": Operation("iam:CreatePolicy", _new("policy"), _tags_context, _with_tags("Policy")),
+    "CreatePolicyVersion": Operation("iam:CreatePolicyVersion", _entity("policy")),
+    "SetDefaultPolicyVersion": Operation("iam:SetDefaultPolicyVersion", _entity("policy")),
+    "DeletePolicyVersion": Operation("iam:DeletePolicyVersion", _entity("policy")),
+    "DeletePolicy": Operation("iam:DeletePolicy", _entity("policy")),
+    "TagPolicy": Operation("iam:TagPolicy", _entity("policy"), _tags_context),
+    "UntagPolicy": Operation("iam:UntagPolicy", _entity("policy"), _tag_keys),
+    # Permissions of users, groups and roles
+    "AttachUserPolicy": Operation("iam:AttachUserPolicy", _entity("user"), _policy_arn),
+    "AttachGroupPolicy": Operation("iam:AttachGroupPolicy", _entity("group"), _policy_arn),
+    "AttachRolePolicy": Operation("iam:AttachRolePolicy", _entity("role"), _policy_arn),
+    "DetachUserPolicy": Operation("iam:DetachUserPolicy", _entity("user"), _policy_arn),
+    "DetachGroupPolicy": Operation("iam:DetachGroupPolicy", _entity("group"), _policy_arn),
+    "DetachRolePolicy": Operation("iam:DetachRolePolicy", _entity("role"), _policy_arn),
+    "PutUserPolicy": Operation("iam:PutUserPolicy", _entity("user")),
+    "PutGroupPolicy": Operation("iam:PutGroupPolicy", _entity("group")),
+    "PutRolePolicy": Operation("iam:PutRolePolicy", _entity("role")),
+    "DeleteUserPolicy": Operation("iam:DeleteUserPolicy", _entity("user")),
+    "DeleteGroupPolicy": Operation("iam:DeleteGroupPolicy", _entity("group")),
+    "DeleteRolePolicy": Operation("iam:DeleteRolePolicy", _entity("role")),
+    "PutUserPermissionsBoundary": Operation("iam:PutUserPermissionsBoundary", _entity("user"), _boundary),
+    "PutRolePermissionsBoundary": Operation("iam:PutRolePermissionsBoundary", _entity("role"), _boundary),
+    "DeleteUserPermissionsBoundary": Operation("iam:DeleteUserPermissionsBoundary", _entity("user")),
+    "DeleteRolePermissionsBoundary": Operation("iam:DeleteRolePermissionsBoundary", _entity("role")),
+    # Identity providers
+    "CreateOpenIDConnectProvider": Operation(
+        "iam:CreateOpenIDConnectProvider",
+        lambda kw: f"arn:aws:iam::{kw['account'].id}:oidc-provider/{kw['url'].split('://', 1)[-1]}",
+    ),
+    "DeleteOpenIDConnectProvider": Operation("iam:DeleteOpenIDConnectProvider", _entity("provider")),
+    "CreateSAMLProvider": Operation(
+        "iam:CreateSAMLProvider", lambda kw: f"arn:aws:iam::{kw['account'].id}:saml-provider/{kw['name']}"
+    ),
+    "DeleteSAMLProvider": Operation("iam:DeleteSAMLProvider", _entity("provider")),
+    # The account
+    "CreateAccountAlias": Operation("iam:CreateAccountAlias"),
+    "DeleteAccountAlias": Operation("iam:DeleteAccountAlias"),
+    "UpdateAccountPasswordPolicy": Operation("iam:UpdateAccountPasswordPolicy"),
+    "DeleteAccountPasswordPolicy": Operation("iam:DeleteAccountPasswordPolicy"),
+    # Reads the console's pages make (iamconsole/enforcement.py names them per page)
+    "GetAccountSummary": Operation("iam:GetAccountSummary"),
+    "GetAccountPasswordPolicy": Operation("iam:GetAccountPasswordPolicy"),
+    "ListAccountAliases": Operation("iam:ListAccountAliases"),
+    "ListUsers": Operation("iam:ListUsers"),
+    "GetUser": Operation("iam:GetUser"),
+    "ListGroupsForUser": Operation("iam:ListGroupsForUser"),
+    "ListUserTags": Operation("iam:ListUserTags"),
+    "GetLoginProfile": Operation("iam:GetLoginProfile"),
+    "ListAccessKeys": Operation("iam:ListAccessKeys"),
+    "ListMFADevices": Operation("iam:ListMFADevices"),
+    "ListGroups": Operation("iam:ListGroups"),
+    "GetGroup": Operation("iam:GetGroup"),
+    "ListRoles": Operation("iam:ListRoles"),
+    "GetRole": Operation("iam:GetRole"),
+    "ListPolicies": Operation("iam:ListPolicies"),
+    "GetPolicy": Operation("iam:GetPolicy"),
+    "GetPolicyVersion": Operation("iam:GetPolicyVersion"),
+    "ListPolicyVersions": Operation("iam:ListPolicyVersions"),
+    "ListPolicyTags": Operation("iam:ListPolicyTags"),
+    "ListInstanceProfiles": Operation("iam:ListInstanceProfiles"),
+    "GetInstanceProfile": Operation("iam:GetInstanceProfile"),
+    "ListOpenIDConnectProviders": Operation("iam:ListOpenIDConnectProviders"),
+    "GetOpenIDConnectProvider": Operation("iam:GetOpenIDConnectProvider"),
+    "ListSAMLProviders": Operation("iam:ListSAMLProviders"),
+    "GetSAMLProvider": Operation("iam:GetSAMLProvider"),
+    "ListAttachedUserPolicies": Operation("iam:ListAttachedUserPolicies"),
+    "ListAttachedGroupPolicies": Operation("iam:ListAttachedGroupPolicies"),
+    "ListAttachedRolePolicies": Operation("iam:ListAttachedRolePolicies"),
+    "SimulatePrincipalPolicy": Operation("iam:SimulatePrincipalPolicy"),
+    "SimulateCustomPolicy": Operation("iam:SimulateCustomPolicy"),
+    "GetServiceLinkedRoleDeletionStatus": Operation("iam:GetServiceLinkedRoleDeletionStatus"),
+    "LookupEvents": Operation("cloudtrail:LookupEvents"),
+}
+
+# Operations whose service decides for itself: STS's trust-policy checks, the root user's own
+# password, sign-in events.
+SELF_AUTHORIZED = {"AssumeRole", "GetSessionToken", "DecodeAuthorizationMessage", "PasswordUpdated"}
+
+
+def authorize_operation(name, kwargs):
+    """AccessDenied unless `kwargs["acting"]` may call the operation `name` with these arguments."""
+    operation = OPERATIONS[name]
+    acting = kwargs.get("acting")
+    if acting is None or (operation.granted is not None and operation.granted(kwargs)):
+        return
+    resource = operation.resource(kwargs)
+    context = operation.context(kwargs) if operation.context else None
+    authorize(acting=acting, action=operation.action, resource=resource, context=context)
+    for action, resource_of, context_of, when in operation.also:
+        if when(kwargs):
+            authorize(
+                acting=acting,
+                action=action,
+                resource=resource_of(kwargs) if resource_of else resource,
+                context=context_of(kwargs) if context_of else None,
+            )
+
+
+def authorize_read(*, acting, name, resource="*", context=None):
+    """The check a console page makes for the read operation `name` (GetUser on the user's ARN …)."""
+    authorize(acting=acting, action=OPERATIONS[name].action, resource=resource, context=context)
