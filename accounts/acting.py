@@ -22,6 +22,9 @@ class Acting:
     # (present, authenticated_at) for a console sign-in, which tells whether MFA was used; None for
     # long-term access keys, which send no MFA keys.
     mfa: tuple | None = None
+    # A console role session: the identity that switched, and the role's display name and colour.
+    signed_in_as: "Acting | None" = field(default=None, compare=False, repr=False)
+    role_display: dict | None = field(default=None, compare=False, repr=False)
     # The authorizer's description of this principal, kept for one console request (None: described
     # afresh for every check, as services called on their own are); writes clear it.
     cache: dict | None = field(default=None, compare=False, repr=False, hash=False)
@@ -42,7 +45,11 @@ class Acting:
 
     @property
     def display_name(self):
-        """The identity menu's label: "user @ alias-or-id", or the account for root."""
+        """The identity menu's label: "user @ alias-or-id", the account for root, the role's display name."""
+        if self.role_display is not None:
+            return self.role_display["display_name"]
+        if self.is_role_session:
+            return f"{self.credential.role.name} @ {self.account.alias or self.account.id}"
         if self.user is None:
             return self.account.alias or self.account.id
         return f"{self.user.name} @ {self.account.alias or self.account.id}"
@@ -92,7 +99,9 @@ class Acting:
         return identity
 
     @classmethod
-    def from_request(cls, request, *, account, user=None, credential=None, mfa=None):
+    def from_request(
+        cls, request, *, account, user=None, credential=None, mfa=None, signed_in_as=None, role_display=None
+    ):
         return cls(
             account=account,
             user=user,
@@ -102,6 +111,8 @@ class Acting:
             access_key_id=credential.access_key_id if credential is not None else "",
             secure_transport=request.is_secure(),
             mfa=mfa,
+            signed_in_as=signed_in_as,
+            role_display=role_display,
             cache={},
         )
 

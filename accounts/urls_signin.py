@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import mfa, password, settings, signin
+from .views import mfa, password, settings, signin, switch_role
 
 # Every step below /signin/ has two or more path segments: a single segment is an account ID or
 # alias (`/signin/<account>`), and an alias such as "mfa" must not shadow a step.
@@ -23,4 +23,7 @@ urlpatterns = [
     path("security-credentials/mfa/assign/", mfa.root_mfa_assign, name="root_mfa_assign"),
     path("security-credentials/mfa/<int:pk>/remove/", mfa.root_mfa_remove, name="root_mfa_remove"),
     path("security-credentials/mfa/<int:pk>/resync/", mfa.root_mfa_resync, name="root_mfa_resync"),
+    path("switchrole", switch_role.switch_role, name="switch_role"),
+    path("switchrole/back", switch_role.switch_role_back, name="switch_back"),
+    path("switchrole/recent", switch_role.switch_role_recent, name="switch_role_recent"),
 ]

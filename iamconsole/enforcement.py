@@ -7,8 +7,8 @@ words, as in AWS: buttons are shown to everyone. A page refused here shows AWS's
 its content, with the page's own heading and buttons still there.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -109,6 +109,7 @@ OPEN = {
     "accounts:access_key_retrieve",  # the secret shown once to whoever just created the key
     "accounts:switch_role",
     "accounts:switch_back",
+    "accounts:switch_role_recent",
     # Wizards: nothing is read until their last step, which calls the create services.
     "accounts:user_create",
     "accounts:user_create_cancel",

@@ -14,6 +14,51 @@ CHANGE_OWN_PASSWORD = [
     {"Effect": "Allow", "Action": ["iam:GetAccountPasswordPolicy"], "Resource": "*"},
 ]
 
+# AWS's example policy "Allows IAM users to manage their own credentials and MFA" (the parts this
+# console uses): their own user page, access keys, console password and virtual MFA device.
+MANAGE_OWN_CREDENTIALS = [
+    {
+        "Sid": "AllowViewAccountInfo",
+        "Effect": "Allow",
+        "Action": ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"],
+        "Resource": "*",
+    },
+    {
+        "Sid": "AllowManageOwnPasswordsAndKeys",
+        "Effect": "Allow",
+        "Action": [
+            "iam:ChangePassword",
+            "iam:GetUser",
+            "iam:GetLoginProfile",
+            "iam:ListAccessKeys",
+            "iam:CreateAccessKey",
+            "iam:DeleteAccessKey",
+            "iam:UpdateAccessKey",
+            "iam:ListGroupsForUser",
+            "iam:ListUserTags",
+            "iam:ListAttachedUserPolicies",
+        ],
+        "Resource": "arn:aws:iam::*:user/${aws:username}",
+    },
+    {
+        "Sid": "AllowManageOwnVirtualMFADevice",
+        "Effect": "Allow",
+        "Action": ["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"],
+        "Resource": "arn:aws:iam::*:mfa/*",
+    },
+    {
+        "Sid": "AllowManageOwnUserMFA",
+        "Effect": "Allow",
+        "Action": [
+            "iam:DeactivateMFADevice",
+            "iam:EnableMFADevice",
+            "iam:ListMFADevices",
+            "iam:ResyncMFADevice",
+        ],
+        "Resource": "arn:aws:iam::*:user/${aws:username}",
+    },
+]
+
 
 def statement(actions, resource="*", effect="Allow", condition=None):
     result = {"Effect": effect, "Action": actions, "Resource": resource}

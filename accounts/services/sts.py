@@ -378,6 +378,7 @@ def assume_role(
     external_id=None,
     serial_number=None,
     token_code=None,
+    console_mfa=None,
     acting,
 ):
     """Temporary credentials for a role session, when the role's trust policy (and, across accounts or
@@ -399,7 +400,8 @@ def assume_role(
     ):
         raise AccessDenied(ROOT_CANNOT_ASSUME)
     mfa_now = _verify_mfa(caller, serial_number, token_code)
-    described = _describe_caller(caller, now=now, mfa_now=mfa_now)
+    # The console switches with its sign-in session, which says whether MFA was used.
+    described = _describe_caller(caller, now=now, mfa_now=mfa_now, mfa=None if mfa_now else console_mfa)
     role = _role_for(role_arn)
     extra = {"sts:RoleSessionName": role_session_name}
     if external_id is not None:
@@ -450,6 +452,8 @@ def assume_role(
             )
         source_identity = parent.source_identity  # a source identity follows chained sessions
     mfa_at = now if mfa_now else (parent.mfa_authenticated_at if parent is not None else None)
+    if mfa_at is None and console_mfa is not None and console_mfa[0]:
+        mfa_at = console_mfa[1]
     issued = _issue(
         account=role.account,
         duration_seconds=duration_seconds,
@@ -617,4 +621,42 @@ def revoke_role_sessions(*, role, acting):
     """Put the inline policy AWSRevokeOlderSessions on the role (a PutRolePolicy, as the console does)."""
     return inline_policy_put(
         name=REVOKE_POLICY_NAME, document=revoke_policy_document(_now()), role=role, acting=acting
+    )
+
+
+# Switch role in the console
+
+
+SWITCH_COLORS = {
+    "red": "#c7254e",
+    "orange": "#e07b00",
+    "yellow": "#c9a100",
+    "green": "#2e8540",
+    "blue": "#0073bb",
+}
+CONSOLE_SESSION_SECONDS = 3600  # the console's role sessions are chained: one hour at most
+SWITCH_REFUSED = (
+    "Invalid information in one or more fields. Check your information or contact your administrator."
+)
+
+
+def console_switch_role(*, acting, account_identifier, role_name, acting_user=None):
+    """AssumeRole for the console's Switch role: the signed-in user's session into `role_name` (a name,
+    with its path if it has one) of the account given by ID or alias, for one hour."""
+    from accounts.services.accounts import account_by_signin_identifier
+
+    if acting.is_root:
+        raise AccessDenied(ROOT_CANNOT_ASSUME)
+    user = acting_user or acting.user
+    account = account_by_signin_identifier(account_identifier.strip())
+    account_id = account.id if account is not None else account_identifier.strip()
+    role_path_name = role_name.strip().strip("/")
+    role_arn = f"arn:aws:iam::{account_id}:role/{role_path_name}"
+    return assume_role(
+        caller=user,
+        role_arn=role_arn,
+        role_session_name=user.name,
+        duration_seconds=CONSOLE_SESSION_SECONDS,
+        console_mfa=acting.mfa,
+        acting=acting,
     )

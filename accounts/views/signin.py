@@ -115,7 +115,7 @@ def _continue(request):
         login_to=request.build_absolute_uri(data["next"]),
     )
     request.session.pop(PENDING_KEY, None)
-    sign_in(request, account=account, user=user)  # a new session key
+    sign_in(request, account=account, user=user, mfa=data["mfa"])  # a new session key
     return redirect(data["next"])
 
 

@@ -3,6 +3,7 @@ custom console password that must be reset, put her in a group, sign out, sign i
 account's sign-in URL, change the password as forced, enable a virtual MFA device, sign out, and sign in
 again with a code."""
 
+import json
 import time
 
 import pyotp
@@ -10,7 +11,14 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from playwright.sync_api import expect
 
-from accounts.models import Account, AuditEvent, IAMUser
+from accounts.models import Account, AuditEvent, Group, IAMUser
+from tests.grants import CHANGE_OWN_PASSWORD, MANAGE_OWN_CREDENTIALS, grant
+from tests.policies.permissions_helpers import make_policy
+
+
+def _document(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,6 +59,11 @@ def test_new_account_to_alice_signing_in_with_mfa(live_server, page, screenshot)
     page.fill("#id_name", "developers")
     page.get_by_role("button", name="Create user group").click()
     expect(page.get_by_role("link", name="developers")).to_be_visible()
+    # The console attaches AWS's IAMUserChangePassword to a user who must reset the password (the
+    # catalog is loaded by `make run`; here just that policy), and the group lets its members manage
+    # their own credentials, as AWS's example policy does: without them alice could do neither.
+    make_policy(name="IAMUserChangePassword", document=json.dumps(_document(*CHANGE_OWN_PASSWORD)))
+    grant(*MANAGE_OWN_CREDENTIALS, group=Group.objects.get(account=account, name="developers"))
 
     nav.get_by_role("link", name="Users", exact=True).click()
     page.get_by_role("link", name="Create user").click()
