@@ -173,6 +173,7 @@ PAGES = {
     "policies:role_trust_edit": Page("GetRole", _role, "Edit trust policy"),
     "policies:role_tags": Page("GetRole", _role, "Tags"),
     "policies:role_delete": Page("GetRole", _role, "Delete role"),
+    "policies:role_revoke_sessions": Page("GetRole", _role, "Revoke sessions"),
     "policies:role_instance_profile_add": Page("GetRole", _role, "Instance profile"),
     "policies:instance_profile_list": Page(
         "ListInstanceProfiles", _listing("instance-profile"), "Instance profiles"

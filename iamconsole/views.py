@@ -31,7 +31,9 @@ def dashboard(request):
     acting = request.acting
     if acting:
         # Local import: the accounts app builds on this project package, not the other way round.
+        from accounts.errors import AccessDenied
         from accounts.models import Group, IAMUser
+        from accounts.operations import authorize_read
 
         account = acting.account
         context.update(
@@ -39,6 +41,14 @@ def dashboard(request):
             signin_url=request.build_absolute_uri(
                 reverse("accounts:signin_account", args=[account.signin_identifier])
             ),
+        )
+        try:
+            # The resources card is GetAccountSummary's: refused, it says so in its place.
+            authorize_read(acting=acting, name="GetAccountSummary")
+        except AccessDenied as denied:
+            context["resources_denied"] = denied.message
+            return render(request, "dashboard.html", context)
+        context.update(
             resources=[
                 (
                     "User groups",

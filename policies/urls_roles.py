@@ -13,6 +13,7 @@ urlpatterns = [
     path("roles/<str:name>/trust-policy/", roles.role_trust_edit, name="role_trust_edit"),
     path("roles/<str:name>/tags/", roles.role_tags, name="role_tags"),
     path("roles/<str:name>/delete/", roles.role_delete, name="role_delete"),
+    path("roles/<str:name>/revoke-sessions/", roles.role_revoke_sessions, name="role_revoke_sessions"),
     path(
         "roles/<str:name>/instance-profile/",
         roles.role_instance_profile_add,

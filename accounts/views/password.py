@@ -24,6 +24,10 @@ def _security_credentials_url(acting):
 @require_http_methods(["GET", "POST"])
 def change_password(request):
     acting = request.acting
+    if acting.is_role_session:
+        # A role has no password: the console's own identity changes it, after switching back.
+        messages.error(request, "A role session has no console password. Switch back to change yours.")
+        return redirect("dashboard")
     form = NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         old, new = form.cleaned_data["old_password"], form.cleaned_data["new_password"]

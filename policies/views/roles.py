@@ -1,6 +1,7 @@
 """Roles pages: list, the create role wizard, role detail tabs, trust policy editing, delete."""
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError, ValidationError
 from accounts.forms_identities import parse_tags
+from accounts.services.sts import revoke_role_sessions
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
 from policies.engine.validation import validate
@@ -144,7 +146,12 @@ DEFAULT_CUSTOM_TRUST = json.dumps(
     },
     indent=4,
 )
-TABS = [("permissions", "Permissions"), ("trust", "Trust relationships"), ("tags", "Tags")]
+TABS = [
+    ("permissions", "Permissions"),
+    ("trust", "Trust relationships"),
+    ("tags", "Tags"),
+    ("revoke", "Revoke sessions"),
+]
 
 
 def roles_breadcrumbs(*more):
@@ -527,6 +534,11 @@ def role_detail_context(request, role, tab, **extra):
         "breadcrumbs": roles_breadcrumbs((role.name, None)),
         "instance_profiles": list(role.instance_profiles.all()),
         "session_hours": role.max_session_duration / 3600,
+        "switch_role_link": request.build_absolute_uri(
+            reverse("accounts:switch_role")
+            + "?"
+            + urlencode({"roleName": role.path.lstrip("/") + role.name, "account": role.account_id})
+        ),
         **extra,
     }
     if tab == "permissions":
@@ -796,3 +808,21 @@ def role_instance_profile_add(request, name):
     else:
         messages.success(request, f"Role {role.name} added to instance profile {profile.name}.")
     return htmx_redirect(request, reverse("policies:role_detail", args=[role.name]))
+
+
+@console_login_required
+@require_POST
+def role_revoke_sessions(request, name):
+    """Revoke active sessions: AWS puts the inline policy AWSRevokeOlderSessions on the role."""
+    role = get_role_or_404(request, name)
+    url = reverse("policies:role_detail", args=[role.name]) + "?tab=revoke"
+    if not request.POST.get("confirm"):
+        messages.error(request, "Confirm that you are revoking all active sessions for this role.")
+        return htmx_redirect(request, url)
+    try:
+        revoke_role_sessions(role=role, acting=request.acting)
+    except AWSError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Active sessions for {role.name} were revoked.")
+    return htmx_redirect(request, url)

@@ -57,7 +57,8 @@ def _enable_mfa(account, acting, user=None):
 
 
 def _signed_in_as(client):
-    return client.session.get(SESSION_KEY)
+    data = client.session.get(SESSION_KEY)
+    return None if data is None else {"account": data["account"], "user": data["user"]}
 
 
 def _root_sign_in(client, email, password):
@@ -456,6 +457,8 @@ def test_root_with_mfa_is_asked_for_a_code(client, account, root_acting, clock):
 
     assert response.status_code == 302 and response.url == "/"
     assert _signed_in_as(client) == {"account": account.id, "user": None}
+    # The session remembers the MFA sign-in: aws:MultiFactorAuthPresent is true for what it does.
+    assert client.session[SESSION_KEY]["mfa_at"] is not None
     event = _logins().last()
     assert event.response_elements == {"ConsoleLogin": "Success"}
     assert event.request_parameters["MFAUsed"] == "Yes"
