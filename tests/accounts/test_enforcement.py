@@ -1,0 +1,337 @@
+"""The console obeys IAM: pages and writes of an IAM user are the engine's decisions, with AWS's
+messages, through the real views and services (issue 6's matrix)."""
+
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.acting import Acting
+from accounts.errors import AccessDenied
+from accounts.models import Group, GroupMembership, IAMUser
+from accounts.operations import OPERATIONS, SELF_AUTHORIZED
+from accounts.services.groups import group_create
+from accounts.services.passwords import password_policy_update, user_password_change
+from accounts.services.users import user_create
+from iamconsole.enforcement import CONSOLE_NAMESPACES, OPEN, PAGES
+from policies.models import InstanceProfile, PolicyAttachment, Role
+from policies.services.instance_profiles import instance_profile_add_role
+from policies.services.permissions import policy_attach
+from tests.accounts.factories import GroupFactory
+from tests.grants import grant, statement
+from tests.policies.permissions_helpers import EC2_TRUST, make_policy
+
+READ_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["iam:GenerateCredentialReport", "iam:Get*", "iam:List*", "iam:Simulate*"],
+            "Resource": "*",
+        }
+    ],
+}
+ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+@pytest.fixture
+def bob_client(client, account, bob, sign_in_as):
+    return sign_in_as(client, account, bob)
+
+
+@pytest.fixture
+def bob_acting(account, bob):
+    return Acting(account=account, user=bob, source_ip="198.51.100.7", user_agent="pytest")
+
+
+def _attach(user, name, document):
+    PolicyAttachment.objects.create(policy=make_policy(name=name, document=document), user=user)
+
+
+def _create_group(client, name):
+    return client.post("/groups/create/", {"name": name})
+
+
+# --- A user with no policy is denied everything ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "action", "resource"),
+    [
+        ("/users/", "iam:ListUsers", "arn:aws:iam::{account}:user/"),
+        ("/groups/", "iam:ListGroups", "arn:aws:iam::{account}:group/"),
+        ("/roles/", "iam:ListRoles", "arn:aws:iam::{account}:role/"),
+        ("/policies/", "iam:ListPolicies", "*"),
+        ("/users/bob/", "iam:GetUser", "arn:aws:iam::{account}:user/bob"),
+        ("/account-settings/", "iam:GetAccountPasswordPolicy", "*"),
+        ("/event-history/", "cloudtrail:LookupEvents", "*"),
+        ("/policy-simulator/", "iam:SimulatePrincipalPolicy", "*"),
+    ],
+)
+def test_a_user_with_no_policy_is_denied_every_page(bob_client, account, url, action, resource):
+    response = bob_client.get(url)
+
+    assert response.status_code == 403
+    resource = resource.format(account=account.id)
+    assert (
+        f"User: arn:aws:iam::{account.id}:user/bob is not authorized to perform: {action} on resource: "
+        f"{resource} because no identity-based policy allows the {action} action"
+    ) in response.content.decode()
+
+
+def test_the_denial_keeps_the_page_heading_and_its_buttons(bob_client):
+    html = bob_client.get("/users/").content.decode()
+
+    assert "<h1>Users</h1>" in html
+    assert 'href="/users/create/">Create user</a>' in html  # buttons are shown, the denial comes on use
+    assert 'data-testid="access-denied"' in html
+
+
+def test_an_htmx_request_gets_the_denial_in_place_of_its_fragment(bob_client):
+    response = bob_client.get("/users/", headers={"HX-Request": "true", "HX-Target": "user-table"})
+
+    assert response.status_code == 200  # swapped in by htmx
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="alert alert-error access-denied"')
+    assert "iam:ListUsers" in html and "<html" not in html
+
+
+def test_a_user_with_no_policy_cannot_create_and_nothing_changes(bob_client, account):
+    response = _create_group(bob_client, "admins")
+
+    assert response.status_code == 422
+    assert (
+        f"User: arn:aws:iam::{account.id}:user/bob is not authorized to perform: iam:CreateGroup on resource: "
+        f"arn:aws:iam::{account.id}:group/admins because no identity-based policy allows the iam:CreateGroup action"
+    ) in response.content.decode()
+    assert not Group.objects.filter(account=account).exists()
+
+
+def test_the_denied_write_is_in_the_event_history(bob_acting, account):
+    from accounts.models import AuditEvent
+
+    with pytest.raises(AccessDenied):
+        user_create(account=account, name="mallory", acting=bob_acting)
+
+    event = AuditEvent.objects.get(event_name="CreateUser")
+    assert event.error_code == "AccessDenied"
+    assert event.user_identity["userName"] == "bob"
+    assert not IAMUser.objects.filter(name="mallory").exists()
+
+
+def test_the_root_user_may_do_everything_in_its_account(root_client, account):
+    assert root_client.get("/users/").status_code == 200
+    assert _create_group(root_client, "admins").status_code == 302
+    assert Group.objects.filter(account=account, name="admins").exists()
+
+
+# --- IAMReadOnlyAccess can list but not create ---------------------------------------------------
+
+
+def test_read_only_access_lists_but_cannot_create(bob_client, bob, account):
+    _attach(bob, "IAMReadOnlyAccess", READ_ONLY)
+
+    assert bob_client.get("/users/").status_code == 200
+    assert bob_client.get("/roles/").status_code == 200
+    assert bob_client.get("/users/bob/").status_code == 200
+    response = _create_group(bob_client, "admins")
+
+    assert "because no identity-based policy allows the iam:CreateGroup action" in response.content.decode()
+    assert not Group.objects.filter(account=account).exists()
+
+
+# --- Deny beats allow; boundaries bound ---------------------------------------------------------
+
+
+def test_an_explicit_deny_through_a_group_beats_an_allow_attached_directly(bob_client, bob, account):
+    _attach(bob, "AdministratorAccess", ADMIN)
+    developers = GroupFactory(account=account, name="developers")
+    GroupMembership.objects.create(user=bob, group=developers)
+    grant(statement("iam:CreateGroup", effect="Deny"), group=developers)
+
+    assert bob_client.get("/users/").status_code == 200  # the allow still works elsewhere
+    response = _create_group(bob_client, "admins")
+
+    assert (
+        f"is not authorized to perform: iam:CreateGroup on resource: arn:aws:iam::{account.id}:group/admins "
+        "with an explicit deny in an identity-based policy"
+    ) in response.content.decode()
+    assert not Group.objects.filter(account=account, name="admins").exists()
+
+
+def test_a_permissions_boundary_limits_an_administrator(bob_client, bob, account):
+    _attach(bob, "AdministratorAccess", ADMIN)
+    boundary = make_policy(name="read-only-boundary", account=account, document=READ_ONLY)
+    bob.permissions_boundary_arn = boundary.arn
+    bob.save()
+
+    assert bob_client.get("/users/").status_code == 200
+    response = _create_group(bob_client, "admins")
+
+    assert "because no permissions boundary allows the iam:CreateGroup action" in response.content.decode()
+    assert not Group.objects.filter(account=account, name="admins").exists()
+
+
+def test_a_grant_takes_effect_on_the_next_request(bob_client, bob, account):
+    assert bob_client.get("/users/").status_code == 403
+    grant(statement("iam:ListUsers"), user=bob)
+    assert bob_client.get("/users/").status_code == 200
+
+
+# --- The request context AWS sends --------------------------------------------------------------
+
+
+def test_aws_username_lets_users_manage_only_their_own_credentials(bob_acting, bob, account):
+    from accounts.services.access_keys import access_key_create
+
+    grant(statement("iam:CreateAccessKey", "arn:aws:iam::*:user/${aws:username}"), user=bob)
+    alice = IAMUser.objects.create(account=account, name="alice")
+
+    access_key_create(account=account, user=bob, acting=bob_acting)
+    with pytest.raises(AccessDenied, match="iam:CreateAccessKey on resource: arn:aws:iam::.*:user/alice"):
+        access_key_create(account=account, user=alice, acting=bob_acting)
+
+
+def test_source_ip_condition_uses_the_request_address(account, bob):
+    grant(
+        statement("iam:CreateGroup", condition={"IpAddress": {"aws:SourceIp": "198.51.100.0/24"}}), user=bob
+    )
+    inside = Acting(account=account, user=bob, source_ip="198.51.100.7")
+    outside = Acting(account=account, user=bob, source_ip="203.0.113.9")
+
+    group_create(account=account, name="inside", acting=inside)
+    with pytest.raises(AccessDenied):
+        group_create(account=account, name="outside", acting=outside)
+
+
+def test_principal_tags_are_in_the_context(account, bob, bob_acting):
+    grant(
+        statement("iam:CreateGroup", condition={"StringEquals": {"aws:PrincipalTag/team": "platform"}}),
+        user=bob,
+    )
+    with pytest.raises(AccessDenied):
+        group_create(account=account, name="before", acting=bob_acting)
+    bob.tags.create(key="team", value="platform")
+    group_create(account=account, name="after", acting=bob_acting)
+
+
+def test_policy_arn_condition_limits_what_can_be_attached(account, bob, bob_acting):
+    read_only = make_policy(name="ReadOnlyAccess", document=READ_ONLY)
+    admin = make_policy(name="AdministratorAccess", document=ADMIN)
+    grant(
+        statement("iam:AttachUserPolicy", condition={"ArnEquals": {"iam:PolicyARN": read_only.arn}}),
+        user=bob,
+    )
+    policy_attach(policy=read_only, user=bob, acting=bob_acting)
+    with pytest.raises(AccessDenied, match="iam:AttachUserPolicy"):
+        policy_attach(policy=admin, user=bob, acting=bob_acting)
+
+
+def test_creating_with_tags_needs_tag_user_and_sees_the_request_tags(account, bob, bob_acting):
+    grant(statement("iam:CreateUser"), user=bob)
+    with pytest.raises(AccessDenied, match="iam:TagUser"):
+        user_create(account=account, name="tagged", tags=[{"Key": "team", "Value": "red"}], acting=bob_acting)
+    assert not IAMUser.objects.filter(name="tagged").exists()
+
+    grant(
+        statement("iam:TagUser", condition={"StringEquals": {"aws:RequestTag/team": "red"}}),
+        user=bob,
+        name="tag",
+    )
+    user_create(account=account, name="tagged", tags=[{"Key": "team", "Value": "red"}], acting=bob_acting)
+    with pytest.raises(AccessDenied, match="iam:TagUser"):
+        user_create(account=account, name="blue", tags=[{"Key": "team", "Value": "blue"}], acting=bob_acting)
+
+
+def test_adding_a_role_to_an_instance_profile_passes_it_to_ec2(account, bob, bob_acting):
+    role = Role.objects.create(account=account, name="web", trust_policy=EC2_TRUST)
+    profile = InstanceProfile.objects.create(account=account, name="web")
+    grant(statement("iam:AddRoleToInstanceProfile"), user=bob)
+    with pytest.raises(AccessDenied, match="iam:PassRole on resource: arn:aws:iam::.*:role/web"):
+        instance_profile_add_role(profile=profile, role=role, acting=bob_acting)
+
+    grant(
+        statement(
+            "iam:PassRole", role.arn, condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
+        ),
+        user=bob,
+        name="pass",
+    )
+    instance_profile_add_role(profile=profile, role=role, acting=bob_acting)
+    profile.refresh_from_db()
+    assert profile.role == role
+
+
+def test_the_password_policy_lets_users_change_their_own_password(account, bob, bob_acting, root_acting):
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import LoginProfile
+
+    LoginProfile.objects.create(user=bob, password=make_password("Old-Passw0rd-1"))
+    with pytest.raises(AccessDenied, match="iam:ChangePassword"):
+        user_password_change(
+            user=bob, old_password="Old-Passw0rd-1", new_password="New-Passw0rd-2", acting=bob_acting
+        )
+
+    password_policy_update(account=account, allow_users_to_change_password=True, acting=root_acting)
+    user_password_change(
+        user=bob, old_password="Old-Passw0rd-1", new_password="New-Passw0rd-2", acting=bob_acting
+    )
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def test_an_iam_users_page_authorizes_in_a_constant_number_of_queries(
+    bob_client, bob, account, django_assert_max_num_queries
+):
+    _attach(bob, "IAMReadOnlyAccess", READ_ONLY)
+    for index in range(5):
+        group = GroupFactory(account=account, name=f"team{index}")
+        GroupMembership.objects.create(user=bob, group=group)
+        grant(statement("iam:ListUsers"), group=group, name=f"g{index}")
+
+    with django_assert_max_num_queries(25):
+        assert bob_client.get("/users/").status_code == 200
+
+
+# --- Every console page and every write is in the tables ----------------------------------------
+
+
+def _url_names(resolver=None, namespace=None):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _url_names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_console_page_is_authorized_or_deliberately_open():
+    names = {name for name in _url_names() if name.partition(":")[0] in CONSOLE_NAMESPACES}
+
+    missing = names - set(PAGES) - OPEN
+    assert not missing, f"place these pages in iamconsole/enforcement.py: {sorted(missing)}"
+    assert set(PAGES) <= names  # no stale entries
+    assert all(page.operation in OPERATIONS for page in PAGES.values())
+
+
+def test_every_audited_write_names_its_operation():
+    import importlib
+    import inspect
+    import pkgutil
+    import re
+
+    names = set()
+    for package in ("accounts.services", "policies.services"):
+        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            source = inspect.getsource(importlib.import_module(f"{package}.{module.name}"))
+            names |= set(re.findall(r'@audited\(\s*"(\w+)"', source))
+
+    assert len(names) > 60
+    assert names <= set(OPERATIONS) | SELF_AUTHORIZED
+
+
+def test_operations_name_real_iam_actions():
+    from policies.engine import catalog
+
+    unknown = [op.action for op in OPERATIONS.values() if catalog.action(op.action) is None]
+    assert not unknown
