@@ -1,7 +1,6 @@
 """The console obeys IAM: pages and writes of an IAM user are the engine's decisions, with AWS's
 messages, through the real views and services (issue 6's matrix)."""
 
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
