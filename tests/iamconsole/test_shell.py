@@ -89,3 +89,23 @@ def test_flash_messages_travel_out_of_band_on_htmx_requests(client):
 
     assert '<div id="flash-messages" class="flash-messages" aria-live="polite" hx-swap-oob="true">' in html
     assert "User alice created." in html
+
+
+def test_dashboard_shows_no_template_comment_text(client):
+    html = client.get("/").content.decode()
+
+    assert "{#" not in html and "#}" not in html
+
+
+def test_no_template_opens_a_one_line_comment_it_does_not_close():
+    # Django's {# #} comments end on their own line; a multi-line one is printed on the page.
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    unclosed = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if line.count("{#") != line.count("#}")
+    ]
+    assert not unclosed
