@@ -14,7 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from accounts.errors import AccessDenied
-from accounts.operations import arn_of, authorize_read
+from accounts.operations import OPERATIONS, arn_of, authorize_read
+from accounts.services.audit import record_event
 from accounts.session import is_signed_in
 
 
@@ -206,8 +207,9 @@ PAGES = {
 }
 
 
-def page_for(view_name):
-    return PAGES.get(view_name)
+def _event_source(operation):
+    service = OPERATIONS[operation].action.partition(":")[0]
+    return f"{service}.amazonaws.com"
 
 
 def render_denial(request, error, page=None):
@@ -249,11 +251,19 @@ class EnforcementMiddleware:
             operation = page.post
         else:
             return None  # the services the view calls authorize the write
+        resource = page.resource(request.acting, view_kwargs)
         try:
-            authorize_read(
-                acting=request.acting, name=operation, resource=page.resource(request.acting, view_kwargs)
-            )
+            authorize_read(acting=request.acting, name=operation, resource=resource)
         except AccessDenied as error:
+            # CloudTrail records refused reads too: a trainee finds them in Event history.
+            record_event(
+                acting=request.acting,
+                event_name=operation,
+                request_parameters={"resource": resource} if resource != "*" else None,
+                error=error,
+                read_only=True,
+                event_source=_event_source(operation),
+            )
             return render_denial(request, error, page)
         return None
 

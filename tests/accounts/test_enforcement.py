@@ -77,6 +77,18 @@ def test_a_user_with_no_policy_is_denied_every_page(bob_client, account, url, ac
     ) in response.content.decode()
 
 
+def test_a_refused_page_is_recorded_as_a_read_only_event(bob_client, account):
+    from accounts.models import AuditEvent
+
+    bob_client.get("/users/")
+
+    event = AuditEvent.objects.get(event_name="ListUsers")
+    assert event.error_code == "AccessDenied" and event.read_only
+    assert event.event_source == "iam.amazonaws.com"
+    assert event.user_identity["arn"] == f"arn:aws:iam::{account.id}:user/bob"
+    assert "iam:ListUsers" in event.error_message
+
+
 def test_the_denial_keeps_the_page_heading_and_its_buttons(bob_client):
     html = bob_client.get("/users/").content.decode()
 
