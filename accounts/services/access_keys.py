@@ -34,8 +34,13 @@ def access_key_elements(key):
 def access_key_create(*, account, user=None, acting):
     """Create a key for a user (or the root user when user is None); returns (key, plaintext secret).
 
-    The secret is stored encrypted and returned only here: the caller shows it once.
+    The secret is stored encrypted and returned only here: the caller shows it once. With no user, an
+    IAM user's call creates a key for that user, as the API does; only the root user's makes a root key.
     """
+    if user is None and acting is not None and not acting.is_root:
+        if acting.user is None or acting.credential is not None and acting.credential.is_role_session:
+            raise ValidationError("Must specify userName when calling with non-User credentials")
+        user = acting.user
     if user is not None:
         ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
         # Serialize creations for this user, so two concurrent requests cannot both see one key.

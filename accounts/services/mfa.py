@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import crypto
 from accounts.errors import (
+    AccessDenied,
     DeleteConflict,
     EntityAlreadyExists,
     InvalidAuthenticationCode,
@@ -125,6 +126,9 @@ def mfa_device_create(*, account, user=None, name, acting):
     """
     if account.id != acting.account.id or (user is not None and user.account_id != account.id):
         raise NoSuchEntity(f"The user with name {user.name if user else 'root'} cannot be found.")
+    if user is None and not acting.is_root:
+        # Only the root user makes devices for itself; anyone else names the user.
+        raise AccessDenied(f"User: {acting.arn} is not authorized to manage the root user's MFA devices")
     name = (name or "").strip()
     _validate_name(name)
     _check_quota(account=account, user=user)

@@ -3,9 +3,10 @@ messages, through the real views and services (issue 6's matrix)."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.acting import Acting
-from accounts.errors import AccessDenied
+from accounts.errors import AccessDenied, ValidationError
 from accounts.models import Group, GroupMembership, IAMUser
 from accounts.operations import OPERATIONS, SELF_AUTHORIZED
 from accounts.services.groups import group_create
@@ -346,3 +347,38 @@ def test_operations_name_real_iam_actions():
 
     unknown = [op.action for op in OPERATIONS.values() if catalog.action(op.action) is None]
     assert not unknown
+
+
+# --- Root-only credentials stay root-only -------------------------------------------------------
+
+
+def test_an_iam_users_own_access_key_call_makes_a_key_for_that_user_never_for_root(account, bob, bob_acting):
+    from accounts.services.access_keys import access_key_create
+
+    grant(statement("iam:CreateAccessKey", "arn:aws:iam::*:user/${aws:username}"), user=bob)
+
+    key, _ = access_key_create(account=account, acting=bob_acting)
+
+    assert key.user == bob
+
+
+def test_a_role_session_cannot_make_root_credentials(account, root_acting):
+    from accounts.services.access_keys import access_key_create
+    from accounts.services.mfa import mfa_device_create
+    from accounts.services.sts import _issue
+
+    role = Role.objects.create(account=account, name="admin", trust_policy=EC2_TRUST)
+    grant(statement("*"), role=role)
+    credential = _issue(
+        account=account, duration_seconds=3600, issued_at=timezone.now(), role=role, role_session_name="s"
+    ).credential
+    session = Acting(account=account, credential=credential)
+    assert not session.is_root
+
+    with pytest.raises(ValidationError, match="Must specify userName"):
+        access_key_create(account=account, acting=session)
+    with pytest.raises(AccessDenied):
+        mfa_device_create(account=account, name="root-phone", acting=session)
+    from accounts.models import AccessKey, MFADevice
+
+    assert not AccessKey.objects.exists() and not MFADevice.objects.exists()
