@@ -59,6 +59,7 @@ def test_alice_is_denied_switches_to_admin_creates_a_user_and_is_denied_again(li
     expect(page.get_by_test_id("access-denied")).to_contain_text(
         f"User: arn:aws:iam::{account.id}:user/alice is not authorized to perform: iam:ListUsers"
     )
+    screenshot("switch-role-00-users-denied")
     page.get_by_role("link", name="Create user").click()
     expect(page.get_by_role("heading", name="Specify user details")).to_be_visible()
     _create_user(page, live_server, "carol")
