@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "iamconsole",
     "accounts",
     "policies",
+    "organizations",
 ]
 
 MIDDLEWARE = [

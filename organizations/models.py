@@ -1,0 +1,213 @@
+"""AWS Organizations: an organization, its root and OUs, member accounts, policies and handshakes.
+
+A "target" of a policy is the root (`r-…`), an OU (`ou-…`) or an account (its 12-digit ID), as AWS's
+TargetId is: attachments store that string, so one query finds every policy on an account's path.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account
+
+from .ids import new_handshake_id, new_organization_id, new_ou_id, new_policy_id, new_root_id
+
+SCP = "SERVICE_CONTROL_POLICY"
+RCP = "RESOURCE_CONTROL_POLICY"
+FULL_AWS_ACCESS_ID = "p-FullAWSAccess"
+RCP_FULL_AWS_ACCESS_ID = "p-RCPFullAWSAccess"
+
+
+class PolicyType(models.TextChoices):
+    SERVICE_CONTROL_POLICY = SCP, "Service control policy"
+    RESOURCE_CONTROL_POLICY = RCP, "Resource control policy"
+
+
+class Organization(models.Model):
+    """An organization with all features; its management account created it. One root per organization."""
+
+    id = models.CharField(primary_key=True, max_length=34, default=new_organization_id, editable=False)
+    root_id = models.CharField(max_length=34, default=new_root_id, editable=False)
+    management_account = models.OneToOneField(
+        Account, on_delete=models.PROTECT, related_name="managed_organization"
+    )
+    feature_set = models.CharField(max_length=20, default="ALL", editable=False)
+    # Policy types enabled in the root (AWS's Root.PolicyTypes with status ENABLED).
+    scp_enabled = models.BooleanField(default=False)
+    rcp_enabled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.id
+
+    @property
+    def arn(self):
+        return f"arn:aws:organizations::{self.management_account_id}:organization/{self.id}"
+
+    @property
+    def root_arn(self):
+        return f"arn:aws:organizations::{self.management_account_id}:root/{self.id}/{self.root_id}"
+
+    def type_enabled(self, policy_type):
+        return self.scp_enabled if policy_type == SCP else self.rcp_enabled
+
+
+class OrganizationalUnit(models.Model):
+    id = models.CharField(primary_key=True, max_length=68, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )  # None: the root
+    name = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", "name", condition=Q(parent__isnull=True), name="ou_name_unique_in_root"
+            ),
+            models.UniqueConstraint("parent", "name", name="ou_name_unique_in_parent"),
+        ]
+        verbose_name = "organizational unit"
+
+    def __str__(self):
+        return f"{self.name} ({self.id})"
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_ou_id(self.organization.root_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def arn(self):
+        org = self.organization
+        return f"arn:aws:organizations::{org.management_account_id}:ou/{org.id}/{self.id}"
+
+    @property
+    def parent_target_id(self):
+        return self.parent_id or self.organization.root_id
+
+
+class Membership(models.Model):
+    """An account in an organization (at most one), under the root or an OU."""
+
+    class JoinedMethod(models.TextChoices):
+        INVITED = "INVITED"
+        CREATED = "CREATED"
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="membership")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    parent = models.ForeignKey(
+        OrganizationalUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )  # None: the root
+    joined_method = models.CharField(max_length=10, choices=JoinedMethod.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account__name"]
+
+    def __str__(self):
+        return f"{self.account_id} in {self.organization_id}"
+
+    @property
+    def account_arn(self):
+        org = self.organization
+        return f"arn:aws:organizations::{org.management_account_id}:account/{org.id}/{self.account_id}"
+
+
+class Policy(models.Model):
+    """An SCP or RCP: AWS managed (FullAWSAccess, RCPFullAWSAccess; no organization) or the customer's."""
+
+    id = models.CharField(primary_key=True, max_length=130, default=new_policy_id, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="policies"
+    )
+    type = models.CharField(max_length=32, choices=PolicyType.choices)
+    name = models.CharField(max_length=128)
+    description = models.CharField(max_length=512, blank=True)
+    content = models.TextField()  # as saved: the console minifies it first
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", "type", "name", condition=Q(organization__isnull=False), name="orgpolicy_name"
+            )
+        ]
+        verbose_name_plural = "policies"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def aws_managed(self):
+        return self.organization_id is None
+
+    @property
+    def type_path(self):
+        return self.type.lower()
+
+    @property
+    def arn(self):
+        if self.aws_managed:
+            return f"arn:aws:organizations::aws:policy/{self.type_path}/{self.id}"
+        org = self.organization
+        return (
+            f"arn:aws:organizations::{org.management_account_id}:policy/{org.id}/{self.type_path}/{self.id}"
+        )
+
+
+class PolicyAttachment(models.Model):
+    """A policy attached to a target of one organization: its root, an OU or an account."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="attachments")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="attachments")
+    target_id = models.CharField(max_length=100)
+    attached_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attached_at", "id"]
+        constraints = [
+            models.UniqueConstraint("organization", "target_id", "policy", name="orgpolicyattachment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.policy_id} on {self.target_id}"
+
+
+class Handshake(models.Model):
+    """An invitation to join an organization, which the invited account's root accepts or declines."""
+
+    class State(models.TextChoices):
+        OPEN = "OPEN"
+        ACCEPTED = "ACCEPTED"
+        DECLINED = "DECLINED"
+        CANCELED = "CANCELED"
+        EXPIRED = "EXPIRED"
+
+    id = models.CharField(primary_key=True, max_length=34, default=new_handshake_id, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="handshakes")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="handshakes")
+    # What the inviter typed: ACCOUNT (an ID) or EMAIL, as AWS's HandshakeParty.Type.
+    party_type = models.CharField(max_length=10, default="ACCOUNT")
+    party_id = models.CharField(max_length=254)
+    notes = models.CharField(max_length=1024, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.id} {self.state}"
+
+    @property
+    def arn(self):
+        org = self.organization
+        return f"arn:aws:organizations::{org.management_account_id}:handshake/{org.id}/invite/{self.id}"

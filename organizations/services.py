@@ -1,0 +1,853 @@
+"""AWS Organizations' writes: one keyword-only, atomic, audited service per API operation.
+
+Every service is called by the management account (or, for handshakes and leaving, by a member) and
+raises the typed errors of organizations/errors.py with the Organizations API's words.
+"""
+
+import json
+import re
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.acting import Acting
+from accounts.models import Account
+from accounts.services.accounts import _unused_account_id
+from accounts.services.audit import audited
+from policies.engine.validation import validate
+
+from .errors import (
+    AccessDeniedException,
+    AccountNotFoundException,
+    AlreadyInOrganizationException,
+    AWSOrganizationsNotInUseException,
+    ConstraintViolationException,
+    DestinationParentNotFoundException,
+    DuplicateAccountException,
+    DuplicateHandshakeException,
+    DuplicateOrganizationalUnitException,
+    DuplicatePolicyAttachmentException,
+    DuplicatePolicyException,
+    HandshakeConstraintViolationException,
+    InvalidHandshakeTransitionException,
+    InvalidInputException,
+    MalformedPolicyDocumentException,
+    MasterCannotLeaveOrganizationException,
+    OrganizationalUnitNotEmptyException,
+    OrganizationNotEmptyException,
+    ParentNotFoundException,
+    PolicyInUseException,
+    PolicyNotAttachedException,
+    PolicyNotFoundException,
+    PolicyTypeAlreadyEnabledException,
+    PolicyTypeNotEnabledException,
+    TargetNotFoundException,
+)
+from .models import (
+    FULL_AWS_ACCESS_ID,
+    RCP,
+    RCP_FULL_AWS_ACCESS_ID,
+    SCP,
+    Handshake,
+    Membership,
+    Organization,
+    OrganizationalUnit,
+    Policy,
+    PolicyAttachment,
+)
+
+ORGANIZATIONS = "organizations.amazonaws.com"
+# Organizations' quotas: OUs nest five levels under the root; five policies of a type per target.
+MAX_OU_DEPTH = 5
+MAX_POLICIES_PER_TARGET = 5
+OU_NAME_MAX = 128
+POLICY_NAME_MAX = 128
+POLICY_DESCRIPTION_MAX = 512
+ACCOUNT_NAME_MAX = 50
+HANDSHAKE_DAYS = 15
+ACCESS_ROLE_NAME = "OrganizationAccountAccessRole"
+ADMINISTRATOR_ACCESS_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+FULL_ACCESS_DOCUMENT = {
+    SCP: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    RCP: {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+    },
+}
+FULL_ACCESS = {
+    SCP: (FULL_AWS_ACCESS_ID, "FullAWSAccess", "Allows access to every operation"),
+    RCP: (RCP_FULL_AWS_ACCESS_ID, "RCPFullAWSAccess", "Allows access to every resource"),
+}
+LAST_POLICY = (
+    "You cannot remove the last policy attached to the specified target. "
+    "You must have at least one attached at all times."
+)
+TOO_MANY_POLICIES = "You have attached the maximum number of policies to the specified target."
+OU_DEPTH = "You have reached the maximum depth of OUs in the organization."
+
+
+def _audited(name, params, response=None):
+    return audited(name, params=params, response=response, event_source=ORGANIZATIONS)
+
+
+# Who may call: the management account for the organization's administration (an IAM user of it
+# only when its policies allow organizations:*, checked by the authorizer where the views call it).
+
+
+def management_organization(acting):
+    """The organization `acting` manages; AccessDeniedException when it is a member account only."""
+    organization = Organization.objects.filter(management_account=acting.account).first()
+    if organization is None:
+        if Membership.objects.filter(account=acting.account).exists():
+            raise AccessDeniedException(
+                "You don't have permissions to access this resource. "
+                "This operation can be called only from the organization's management account."
+            )
+        raise AWSOrganizationsNotInUseException()
+    return organization
+
+
+def _ensure_manages(organization, acting):
+    if organization.management_account_id != acting.account.id:
+        raise AccessDeniedException(
+            "You don't have permissions to access this resource. "
+            "This operation can be called only from the organization's management account."
+        )
+
+
+def full_access_policy(policy_type):
+    """AWS's FullAWSAccess or RCPFullAWSAccess: one row each for the installation, made on first use."""
+    policy_id, name, description = FULL_ACCESS[policy_type]
+    policy, _ = Policy.objects.get_or_create(
+        id=policy_id,
+        defaults={
+            "type": policy_type,
+            "name": name,
+            "description": description,
+            "content": json.dumps(FULL_ACCESS_DOCUMENT[policy_type], indent=4),
+        },
+    )
+    return policy
+
+
+def _attach_full_access(organization, target_ids):
+    """FullAWSAccess (and RCPFullAWSAccess) on new targets, for each policy type enabled in the root."""
+    rows = []
+    for policy_type in (SCP, RCP):
+        if organization.type_enabled(policy_type):
+            policy = full_access_policy(policy_type)
+            rows += [
+                PolicyAttachment(organization=organization, policy=policy, target_id=t) for t in target_ids
+            ]
+    PolicyAttachment.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _detach_target(organization, target_id):
+    PolicyAttachment.objects.filter(organization=organization, target_id=target_id).delete()
+
+
+# The organization
+
+
+def _organization_elements(organization):
+    return {
+        "organization": {
+            "id": organization.id,
+            "arn": organization.arn,
+            "featureSet": organization.feature_set,
+            "masterAccountId": organization.management_account_id,
+            "masterAccountArn": (
+                f"arn:aws:organizations::{organization.management_account_id}:account/"
+                f"{organization.id}/{organization.management_account_id}"
+            ),
+        }
+    }
+
+
+@_audited("CreateOrganization", params=lambda kw: {"featureSet": "ALL"}, response=_organization_elements)
+def organization_create(*, acting):
+    """Create an organization with all features; the caller's account becomes its management account."""
+    account = Account.objects.select_for_update().get(pk=acting.account.pk)
+    if Membership.objects.filter(account=account).exists():
+        raise AlreadyInOrganizationException("The AWS account is already a member of an organization.")
+    organization = Organization.objects.create(management_account=account)
+    Membership.objects.create(
+        account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
+    )
+    return organization
+
+
+@_audited("DeleteOrganization", params=lambda kw: None)
+def organization_delete(*, organization, acting):
+    """Delete an organization left with its management account only."""
+    _ensure_manages(organization, acting)
+    if organization.memberships.exclude(account_id=organization.management_account_id).exists():
+        raise OrganizationNotEmptyException()
+    PolicyAttachment.objects.filter(organization=organization).delete()
+    Membership.objects.filter(organization=organization).delete()
+    # OUs protect their children: delete the deepest first.
+    units = list(organization.units.all())
+    depth = _depths(units)
+    for unit in sorted(units, key=lambda u: -depth[u.id]):
+        unit.delete()
+    organization.delete()
+
+
+def _policy_type_params(kw):
+    return {"rootId": kw["organization"].root_id, "policyType": kw["policy_type"]}
+
+
+def _root_elements(organization):
+    types = [
+        {"type": policy_type, "status": "ENABLED"}
+        for policy_type in (SCP, RCP)
+        if organization.type_enabled(policy_type)
+    ]
+    return {
+        "root": {
+            "id": organization.root_id,
+            "arn": organization.root_arn,
+            "name": "Root",
+            "policyTypes": types,
+        }
+    }
+
+
+def _check_type(policy_type):
+    if policy_type not in (SCP, RCP):
+        raise InvalidInputException("You specified an invalid value.", reason="INVALID_ENUM")
+
+
+def _all_targets(organization):
+    return [
+        organization.root_id,
+        *organization.units.values_list("id", flat=True),
+        *organization.memberships.values_list("account_id", flat=True),
+    ]
+
+
+@_audited("EnablePolicyType", params=_policy_type_params, response=_root_elements)
+def policy_type_enable(*, organization, policy_type, acting):
+    """Enable SCPs or RCPs in the root: the full-access policy of the type is attached everywhere."""
+    _ensure_manages(organization, acting)
+    _check_type(policy_type)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.type_enabled(policy_type):
+        raise PolicyTypeAlreadyEnabledException()
+    field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
+    setattr(organization, field, True)
+    organization.save(update_fields=[field])
+    policy = full_access_policy(policy_type)
+    PolicyAttachment.objects.bulk_create(
+        [
+            PolicyAttachment(organization=organization, policy=policy, target_id=target_id)
+            for target_id in _all_targets(organization)
+        ],
+        ignore_conflicts=True,
+    )
+    return organization
+
+
+@_audited("DisablePolicyType", params=_policy_type_params, response=_root_elements)
+def policy_type_disable(*, organization, policy_type, acting):
+    """Disable a policy type: every policy of that type is detached from every target, as in AWS."""
+    _ensure_manages(organization, acting)
+    _check_type(policy_type)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not organization.type_enabled(policy_type):
+        raise PolicyTypeNotEnabledException()
+    field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
+    setattr(organization, field, False)
+    organization.save(update_fields=[field])
+    PolicyAttachment.objects.filter(organization=organization, policy__type=policy_type).delete()
+    return organization
+
+
+# Organizational units
+
+
+def _depths(units):
+    """{ou id: depth} where an OU directly under the root has depth 1."""
+    parents = {unit.id: unit.parent_id for unit in units}
+    depth = {}
+
+    def of(ou_id):
+        if ou_id not in depth:
+            parent = parents.get(ou_id)
+            depth[ou_id] = 1 if parent is None else of(parent) + 1
+        return depth[ou_id]
+
+    for ou_id in parents:
+        of(ou_id)
+    return depth
+
+
+def _validate_ou_name(name):
+    if not name or len(name) > OU_NAME_MAX:
+        raise InvalidInputException(
+            "You provided a value that does not match the required pattern."
+            if name
+            else "You specified a value that is too short.",
+            reason="INPUT_REQUIRED" if not name else "MAX_LENGTH_EXCEEDED",
+        )
+    return name
+
+
+def _parent(organization, parent_id, error=ParentNotFoundException):
+    """None for the root, else the OU `parent_id` names in this organization."""
+    if parent_id == organization.root_id:
+        return None
+    ou = OrganizationalUnit.objects.filter(organization=organization, id=parent_id).first()
+    if ou is None:
+        raise error()
+    return ou
+
+
+def _ou_elements(ou):
+    return {"organizationalUnit": {"id": ou.id, "arn": ou.arn, "name": ou.name}}
+
+
+@_audited(
+    "CreateOrganizationalUnit",
+    params=lambda kw: {"parentId": kw["parent_id"], "name": kw["name"]},
+    response=_ou_elements,
+)
+def ou_create(*, organization, parent_id, name, acting):
+    """Create an OU under the root or another OU, at most five levels deep; names unique per parent."""
+    _ensure_manages(organization, acting)
+    name = _validate_ou_name(name.strip())
+    parent = _parent(organization, parent_id)
+    if parent is not None:
+        depth = _depths(list(organization.units.all()))[parent.id]
+        if depth >= MAX_OU_DEPTH:
+            raise ConstraintViolationException(OU_DEPTH, reason="OU_DEPTH_LIMIT_EXCEEDED")
+    siblings = OrganizationalUnit.objects.filter(organization=organization, parent=parent)
+    if siblings.filter(name=name).exists():
+        raise DuplicateOrganizationalUnitException()
+    try:
+        with transaction.atomic():
+            ou = OrganizationalUnit.objects.create(organization=organization, parent=parent, name=name)
+    except IntegrityError as exc:
+        raise DuplicateOrganizationalUnitException() from exc
+    _attach_full_access(organization, [ou.id])
+    return ou
+
+
+@_audited(
+    "UpdateOrganizationalUnit",
+    params=lambda kw: {"organizationalUnitId": kw["ou"].id, "name": kw["name"]},
+    response=_ou_elements,
+)
+def ou_rename(*, ou, name, acting):
+    """Rename an OU; the new name must be free among its siblings."""
+    _ensure_manages(ou.organization, acting)
+    name = _validate_ou_name(name.strip())
+    siblings = OrganizationalUnit.objects.filter(organization=ou.organization, parent=ou.parent_id)
+    if siblings.filter(name=name).exclude(pk=ou.pk).exists():
+        raise DuplicateOrganizationalUnitException()
+    ou.name = name
+    try:
+        with transaction.atomic():
+            ou.save(update_fields=["name"])
+    except IntegrityError as exc:
+        raise DuplicateOrganizationalUnitException() from exc
+    return ou
+
+
+@_audited("DeleteOrganizationalUnit", params=lambda kw: {"organizationalUnitId": kw["ou"].id})
+def ou_delete(*, ou, acting):
+    """Delete an OU with no accounts and no child OUs in it."""
+    _ensure_manages(ou.organization, acting)
+    if ou.children.exists() or ou.memberships.exists():
+        raise OrganizationalUnitNotEmptyException()
+    _detach_target(ou.organization, ou.id)
+    ou.delete()
+
+
+# Accounts
+
+
+def _account_elements(membership):
+    account = membership.account
+    return {
+        "account": {
+            "id": account.id,
+            "arn": membership.account_arn,
+            "name": account.name,
+            "email": account.root_email,
+            "joinedMethod": membership.joined_method,
+            "status": "ACTIVE",
+        }
+    }
+
+
+def _administrator_access():
+    """AWS's AdministratorAccess, from the catalog's data file when the catalog is not loaded yet."""
+    from policies.aws_managed.loader import policy_id_for_arn, read_data_file
+    from policies.models import ManagedPolicy, PolicyVersion
+
+    policy = ManagedPolicy.objects.filter(arn=ADMINISTRATOR_ACCESS_ARN).first()
+    if policy is not None:
+        return policy
+    entry = next(e for e in read_data_file() if e["name"] == "AdministratorAccess" and e["path"] == "/")
+    number = int(entry["default_version_id"].removeprefix("v"))
+    now = timezone.now()
+    policy = ManagedPolicy.objects.create(
+        account=None,
+        name="AdministratorAccess",
+        path="/",
+        arn=ADMINISTRATOR_ACCESS_ARN,
+        policy_id=policy_id_for_arn(ADMINISTRATOR_ACCESS_ARN),
+        description=entry.get("description", ""),
+        default_version_number=number,
+        next_version_number=number + 1,
+        created_at=now,
+        updated_at=now,
+    )
+    PolicyVersion.objects.create(policy=policy, number=number, document=entry["document"], created_at=now)
+    return policy
+
+
+def access_role_trust_policy(management_account_id):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{management_account_id}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        },
+        indent=4,
+    )
+
+
+def _create_access_role(account, organization):
+    """OrganizationAccountAccessRole in a new member account: AdministratorAccess, trusted by the
+    management account, so that its identities can switch into the member account."""
+    from policies.services.permissions import policy_attach
+    from policies.services.roles import role_create
+
+    # Organizations creates the role inside the new account; its events are recorded there.
+    service = Acting(account=account, user_agent=ORGANIZATIONS)
+    role = role_create(
+        account=account,
+        name=ACCESS_ROLE_NAME,
+        trust_policy=access_role_trust_policy(organization.management_account_id),
+        acting=service,
+    )
+    policy_attach(policy=_administrator_access(), role=role, acting=service)
+    return role
+
+
+def _validate_new_account(email, name):
+    try:
+        validate_email(email)
+    except DjangoValidationError as exc:
+        raise InvalidInputException(
+            "You specified an invalid email address.", reason="INVALID_EMAIL_ADDRESS_TARGET"
+        ) from exc
+    if not 6 <= len(email) <= 64:
+        raise InvalidInputException(
+            "You provided a value that does not match the required pattern.", reason="INVALID_PATTERN"
+        )
+    if not name or len(name) > ACCOUNT_NAME_MAX:
+        raise InvalidInputException(
+            f"The account name must be 1 to {ACCOUNT_NAME_MAX} characters long.", reason="INVALID_PATTERN"
+        )
+    if Account.objects.filter(root_email__iexact=email).exists():
+        # CreateAccountStatus FAILED with FailureReason EMAIL_ALREADY_EXISTS.
+        raise DuplicateAccountException(
+            "An account with this email address already exists (EMAIL_ALREADY_EXISTS)."
+        )
+
+
+@_audited(
+    "CreateAccount",
+    params=lambda kw: {"accountName": kw["name"], "email": kw["email"]},
+    response=_account_elements,
+)
+def account_create(*, organization, name, email, acting):
+    """Create an AWS account in the organization, under the root, with OrganizationAccountAccessRole.
+
+    Its root user has no usable password, as in AWS: "Forgot password?" gives it one.
+    """
+    _ensure_manages(organization, acting)
+    email, name = email.strip(), name.strip()
+    _validate_new_account(email, name)
+    try:
+        with transaction.atomic():
+            account = Account.objects.create(
+                id=_unused_account_id(), name=name, root_email=email, root_password=make_password(None)
+            )
+    except IntegrityError as exc:
+        raise DuplicateAccountException(
+            "An account with this email address already exists (EMAIL_ALREADY_EXISTS)."
+        ) from exc
+    membership = Membership.objects.create(
+        account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
+    )
+    _attach_full_access(organization, [account.id])
+    _create_access_role(account, organization)
+    return membership
+
+
+def _membership(organization, account_id):
+    membership = (
+        Membership.objects.select_related("account", "organization")
+        .filter(organization=organization, account_id=account_id)
+        .first()
+    )
+    if membership is None:
+        raise AccountNotFoundException()
+    return membership
+
+
+@_audited(
+    "MoveAccount",
+    params=lambda kw: {
+        "accountId": kw["membership"].account_id,
+        "sourceParentId": kw["membership"].parent_id or kw["membership"].organization.root_id,
+        "destinationParentId": kw["destination_id"],
+    },
+)
+def account_move(*, membership, destination_id, acting):
+    """Move an account to the root or another OU: its effective SCPs change at once."""
+    organization = membership.organization
+    _ensure_manages(organization, acting)
+    destination = _parent(organization, destination_id, DestinationParentNotFoundException)
+    if (destination.id if destination else None) == membership.parent_id:
+        raise DuplicateAccountException()
+    membership.parent = destination
+    membership.save(update_fields=["parent"])
+    return membership
+
+
+@_audited("RemoveAccountFromOrganization", params=lambda kw: {"accountId": kw["membership"].account_id})
+def account_remove(*, membership, acting):
+    """The management account removes a member account; the management account itself cannot go."""
+    organization = membership.organization
+    _ensure_manages(organization, acting)
+    if membership.account_id == organization.management_account_id:
+        raise MasterCannotLeaveOrganizationException()
+    _detach_target(organization, membership.account_id)
+    membership.delete()
+
+
+@_audited("LeaveOrganization", params=lambda kw: None)
+def organization_leave(*, acting):
+    """A member account leaves its organization; the management account cannot."""
+    membership = Membership.objects.select_related("organization").filter(account=acting.account).first()
+    if membership is None:
+        raise AWSOrganizationsNotInUseException()
+    if membership.organization.management_account_id == acting.account.id:
+        raise MasterCannotLeaveOrganizationException()
+    _detach_target(membership.organization, membership.account_id)
+    membership.delete()
+
+
+# Handshakes (invitations)
+
+
+def _handshake_elements(handshake):
+    return {
+        "handshake": {
+            "id": handshake.id,
+            "arn": handshake.arn,
+            "action": "INVITE",
+            "state": handshake.state,
+            "parties": [
+                {"id": handshake.organization_id, "type": "ORGANIZATION"},
+                {"id": handshake.party_id, "type": handshake.party_type},
+            ],
+            "requestedTimestamp": handshake.requested_at.isoformat() if handshake.requested_at else None,
+            "expirationTimestamp": handshake.expires_at.isoformat(),
+        }
+    }
+
+
+def _invited_account(target):
+    """(account, party type) for an account ID or a root user's email address."""
+    target = target.strip()
+    if re.fullmatch(r"\d{12}", target):
+        return Account.objects.filter(pk=target).first(), "ACCOUNT"
+    if "@" in target:
+        return Account.objects.filter(root_email__iexact=target).first(), "EMAIL"
+    raise InvalidInputException(
+        "You provided a value that does not match the required pattern.", reason="INVALID_PARTY_TYPE_TARGET"
+    )
+
+
+@_audited(
+    "InviteAccountToOrganization",
+    params=lambda kw: {"target": {"id": kw["target"], "type": "ACCOUNT"}, "notes": kw.get("notes", "")},
+    response=_handshake_elements,
+)
+def handshake_invite(*, organization, target, notes="", acting):
+    """Invite an existing account, by its ID or its root user's email address, to join."""
+    _ensure_manages(organization, acting)
+    account, party_type = _invited_account(target)
+    if account is None:
+        raise AccountNotFoundException()
+    if Membership.objects.filter(account=account).exists():
+        raise HandshakeConstraintViolationException(
+            "The handshake request is invalid because the account is already a member of an organization.",
+            reason="ALREADY_IN_AN_ORGANIZATION",
+        )
+    if Handshake.objects.filter(
+        organization=organization, account=account, state=Handshake.State.OPEN
+    ).exists():
+        raise DuplicateHandshakeException()
+    return Handshake.objects.create(
+        organization=organization,
+        account=account,
+        party_type=party_type,
+        party_id=target.strip(),
+        notes=notes[:1024],
+        expires_at=timezone.now() + timedelta(days=HANDSHAKE_DAYS),
+    )
+
+
+def _open_handshake(handshake):
+    handshake = Handshake.objects.select_for_update().get(pk=handshake.pk)
+    if handshake.state == Handshake.State.OPEN and handshake.expires_at <= timezone.now():
+        Handshake.objects.filter(pk=handshake.pk).update(state=Handshake.State.EXPIRED)
+        handshake.state = Handshake.State.EXPIRED
+    if handshake.state != Handshake.State.OPEN:
+        raise InvalidHandshakeTransitionException()
+    return handshake
+
+
+def _ensure_invited(handshake, acting):
+    if handshake.account_id != acting.account.id:
+        raise AccessDeniedException("You don't have permissions to access this resource.")
+
+
+@_audited(
+    "AcceptHandshake", params=lambda kw: {"handshakeId": kw["handshake"].id}, response=_handshake_elements
+)
+def handshake_accept(*, handshake, acting):
+    """The invited account joins the organization under its root."""
+    _ensure_invited(handshake, acting)
+    handshake = _open_handshake(handshake)
+    if Membership.objects.filter(account_id=handshake.account_id).exists():
+        raise HandshakeConstraintViolationException(
+            "The handshake request is invalid because the account is already a member of an organization.",
+            reason="ALREADY_IN_AN_ORGANIZATION",
+        )
+    organization = handshake.organization
+    Membership.objects.create(
+        account_id=handshake.account_id,
+        organization=organization,
+        joined_method=Membership.JoinedMethod.INVITED,
+    )
+    _attach_full_access(organization, [handshake.account_id])
+    handshake.state = Handshake.State.ACCEPTED
+    handshake.save(update_fields=["state"])
+    return handshake
+
+
+@_audited(
+    "DeclineHandshake", params=lambda kw: {"handshakeId": kw["handshake"].id}, response=_handshake_elements
+)
+def handshake_decline(*, handshake, acting):
+    _ensure_invited(handshake, acting)
+    handshake = _open_handshake(handshake)
+    handshake.state = Handshake.State.DECLINED
+    handshake.save(update_fields=["state"])
+    return handshake
+
+
+@_audited(
+    "CancelHandshake", params=lambda kw: {"handshakeId": kw["handshake"].id}, response=_handshake_elements
+)
+def handshake_cancel(*, handshake, acting):
+    _ensure_manages(handshake.organization, acting)
+    handshake = _open_handshake(handshake)
+    handshake.state = Handshake.State.CANCELED
+    handshake.save(update_fields=["state"])
+    return handshake
+
+
+# Policies
+
+
+def minify(content):
+    """The document without insignificant white space, as the console saves it; unparsable text as is."""
+    try:
+        return json.dumps(json.loads(content), separators=(",", ":"), ensure_ascii=False)
+    except ValueError:
+        return content
+
+
+def _validate_policy(*, policy_type, name, description, content):
+    if not name or len(name) > POLICY_NAME_MAX:
+        raise InvalidInputException(
+            f"The policy name must be 1 to {POLICY_NAME_MAX} characters long.",
+            reason="INPUT_REQUIRED" if not name else "MAX_LENGTH_EXCEEDED",
+        )
+    if len(description) > POLICY_DESCRIPTION_MAX:
+        raise InvalidInputException(
+            "You provided a value that exceeds the maximum allowed length.", reason="MAX_LENGTH_EXCEEDED"
+        )
+    verdict = validate(content, "scp" if policy_type == SCP else "rcp")
+    if verdict["malformed"]:
+        if len(content) > 5120:
+            raise ConstraintViolationException(verdict["malformed"], reason="POLICY_CONTENT_LIMIT_EXCEEDED")
+        raise MalformedPolicyDocumentException(verdict["malformed"])
+
+
+def _policy_elements(policy):
+    return {
+        "policy": {
+            "policySummary": {
+                "id": policy.id,
+                "arn": policy.arn,
+                "name": policy.name,
+                "description": policy.description,
+                "type": policy.type,
+                "awsManaged": policy.aws_managed,
+            },
+            "content": policy.content,
+        }
+    }
+
+
+@_audited(
+    "CreatePolicy",
+    params=lambda kw: {
+        "content": kw["content"],
+        "description": kw.get("description", ""),
+        "name": kw["name"],
+        "type": kw["policy_type"],
+    },
+    response=_policy_elements,
+)
+def policy_create(*, organization, policy_type, name, description="", content, acting):
+    """Create a customer SCP or RCP; the engine's validator decides what Organizations refuses."""
+    _ensure_manages(organization, acting)
+    _check_type(policy_type)
+    name = name.strip()
+    _validate_policy(policy_type=policy_type, name=name, description=description, content=content)
+    if Policy.objects.filter(organization=organization, type=policy_type, name=name).exists():
+        raise DuplicatePolicyException()
+    try:
+        with transaction.atomic():
+            return Policy.objects.create(
+                organization=organization,
+                type=policy_type,
+                name=name,
+                description=description,
+                content=content,
+            )
+    except IntegrityError as exc:
+        raise DuplicatePolicyException() from exc
+
+
+def _customer_policy(policy, acting):
+    if policy.aws_managed:
+        raise AccessDeniedException("You can't change or delete an AWS managed policy.")
+    _ensure_manages(policy.organization, acting)
+
+
+@_audited(
+    "UpdatePolicy",
+    params=lambda kw: {
+        "policyId": kw["policy"].id,
+        **{key: kw[key] for key in ("name", "description", "content") if kw.get(key) is not None},
+    },
+    response=_policy_elements,
+)
+def policy_update(*, policy, name=None, description=None, content=None, acting):
+    """Change a customer policy's name, description or content; every account sees the change at once."""
+    _customer_policy(policy, acting)
+    name = policy.name if name is None else name.strip()
+    description = policy.description if description is None else description
+    content = policy.content if content is None else content
+    _validate_policy(policy_type=policy.type, name=name, description=description, content=content)
+    duplicate = Policy.objects.filter(organization=policy.organization, type=policy.type, name=name)
+    if duplicate.exclude(pk=policy.pk).exists():
+        raise DuplicatePolicyException()
+    policy.name, policy.description, policy.content = name, description, content
+    policy.save(update_fields=["name", "description", "content", "updated_at"])
+    return policy
+
+
+@_audited("DeletePolicy", params=lambda kw: {"policyId": kw["policy"].id})
+def policy_delete(*, policy, acting):
+    """Delete a customer policy attached to nothing."""
+    _customer_policy(policy, acting)
+    if policy.attachments.exists():
+        raise PolicyInUseException()
+    policy.delete()
+
+
+def target_exists(organization, target_id):
+    if target_id == organization.root_id:
+        return True
+    if target_id.startswith("ou-"):
+        return organization.units.filter(id=target_id).exists()
+    return organization.memberships.filter(account_id=target_id).exists()
+
+
+def _usable_policy(policy, organization):
+    if policy.organization_id not in (None, organization.id):
+        raise PolicyNotFoundException()
+
+
+def _attach_params(kw):
+    return {"policyId": kw["policy"].id, "targetId": kw["target_id"]}
+
+
+@_audited("AttachPolicy", params=_attach_params)
+def policy_attach(*, organization, policy, target_id, acting):
+    """Attach a policy to the root, an OU or an account: the type must be enabled, five at most."""
+    _ensure_manages(organization, acting)
+    _usable_policy(policy, organization)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not organization.type_enabled(policy.type):
+        raise PolicyTypeNotEnabledException()
+    if not target_exists(organization, target_id):
+        raise TargetNotFoundException()
+    attached = PolicyAttachment.objects.filter(
+        organization=organization, target_id=target_id, policy__type=policy.type
+    )
+    if attached.filter(policy=policy).exists():
+        raise DuplicatePolicyAttachmentException()
+    if attached.count() >= MAX_POLICIES_PER_TARGET:
+        raise ConstraintViolationException(
+            TOO_MANY_POLICIES, reason="MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"
+        )
+    return PolicyAttachment.objects.create(organization=organization, policy=policy, target_id=target_id)
+
+
+@_audited("DetachPolicy", params=_attach_params)
+def policy_detach(*, organization, policy, target_id, acting):
+    """Detach a policy; a target keeps at least one SCP while SCPs are enabled, and RCPFullAWSAccess stays."""
+    _ensure_manages(organization, acting)
+    _usable_policy(policy, organization)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not organization.type_enabled(policy.type):
+        raise PolicyTypeNotEnabledException()
+    attached = PolicyAttachment.objects.filter(
+        organization=organization, target_id=target_id, policy__type=policy.type
+    )
+    if not attached.filter(policy=policy).exists():
+        if not target_exists(organization, target_id):
+            raise TargetNotFoundException()
+        raise PolicyNotAttachedException()
+    if policy.id == RCP_FULL_AWS_ACCESS_ID:
+        raise ConstraintViolationException(
+            "You can't detach the RCPFullAWSAccess policy: it stays attached while RCPs are enabled.",
+            reason="MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+        )
+    if policy.type == SCP and attached.count() == 1:
+        raise ConstraintViolationException(LAST_POLICY, reason="MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
+    attached.filter(policy=policy).delete()
