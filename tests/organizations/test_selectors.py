@@ -1,0 +1,107 @@
+"""organization_policies(account): the SCPs and RCPs the engine gets, per level root → OUs → account."""
+
+import json
+
+from organizations import selectors, services
+from organizations.models import RCP, SCP
+from tests.accounts.factories import AccountFactory
+
+from .conftest import document
+
+FULL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def test_no_organization_and_the_management_account_have_none(account, charlie_account, scp_organization):
+    assert selectors.organization_policies(charlie_account) == (None, None)
+    assert selectors.organization_policies(account) == (None, None)
+
+
+def test_scps_disabled_gives_none(organization, root_acting):
+    membership = services.account_create(
+        organization=organization, name="Dave", email="dave@example.com", acting=root_acting
+    )
+    assert selectors.organization_policies(membership.account) == (None, None)
+
+
+def test_levels_root_ous_account(scp_organization, root_acting, member, make_scp):
+    outer = services.ou_create(
+        organization=scp_organization, parent_id=scp_organization.root_id, name="Outer", acting=root_acting
+    )
+    inner = services.ou_create(
+        organization=scp_organization, parent_id=outer.id, name="Inner", acting=root_acting
+    )
+    services.account_move(membership=member, destination_id=inner.id, acting=root_acting)
+    deny = make_scp("deny-create-user", "Deny", "iam:CreateUser")
+    services.policy_attach(organization=scp_organization, policy=deny, target_id=outer.id, acting=root_acting)
+
+    scps, rcps = selectors.organization_policies(member.account)
+
+    assert scps == [[FULL], [FULL, json.loads(deny.content)], [FULL], [FULL]]
+    assert rcps is None
+
+
+def test_rcps_list_customer_policies_only(scp_organization, root_acting, member):
+    services.policy_type_enable(organization=scp_organization, policy_type=RCP, acting=root_acting)
+    rcp = services.policy_create(
+        organization=scp_organization,
+        policy_type=RCP,
+        name="no-outside-s3",
+        content=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": "*",
+                        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": scp_organization.id}},
+                    }
+                ],
+            }
+        ),
+        acting=root_acting,
+    )
+    services.policy_attach(
+        organization=scp_organization, policy=rcp, target_id=member.account_id, acting=root_acting
+    )
+    scps, rcps = selectors.organization_policies(member.account)
+    assert rcps == [[], [json.loads(rcp.content)]]
+    assert scps == [[FULL], [FULL]]
+
+
+def test_scps_only_when_rcps_alone_are_enabled(organization, root_acting):
+    services.policy_type_enable(organization=organization, policy_type=RCP, acting=root_acting)
+    membership = services.account_create(
+        organization=organization, name="Dave", email="dave@example.com", acting=root_acting
+    )
+    assert selectors.organization_policies(membership.account) == (None, [[], []])
+
+
+def test_constant_number_of_queries(
+    scp_organization, root_acting, member, make_scp, django_assert_max_num_queries
+):
+    parent_id = scp_organization.root_id
+    for level in range(5):
+        ou = services.ou_create(
+            organization=scp_organization, parent_id=parent_id, name=f"L{level}", acting=root_acting
+        )
+        services.policy_attach(
+            organization=scp_organization,
+            policy=make_scp(f"deny{level}", "Deny", f"s3:Put{level}"),
+            target_id=ou.id,
+            acting=root_acting,
+        )
+        parent_id = ou.id
+    services.account_move(membership=member, destination_id=parent_id, acting=root_acting)
+    for n in range(20):  # accounts elsewhere do not count
+        other = AccountFactory()
+        handshake = services.handshake_invite(
+            organization=scp_organization, target=other.id, acting=root_acting
+        )
+        services.handshake_accept(handshake=handshake, acting=type(root_acting)(account=other))
+
+    with django_assert_max_num_queries(3):
+        scps, _ = selectors.organization_policies(member.account)
+    assert len(scps) == 7 and all(len(level) == 2 for level in scps[1:6])
+    assert document("Deny", "s3:Put0") == json.dumps(scps[1][1])
