@@ -3,7 +3,7 @@
 import json
 
 from organizations import selectors, services
-from organizations.models import RCP, SCP
+from organizations.models import RCP
 from tests.accounts.factories import AccountFactory
 
 from .conftest import document
@@ -94,7 +94,7 @@ def test_constant_number_of_queries(
         )
         parent_id = ou.id
     services.account_move(membership=member, destination_id=parent_id, acting=root_acting)
-    for n in range(20):  # accounts elsewhere do not count
+    for _ in range(20):  # accounts elsewhere do not count
         other = AccountFactory()
         handshake = services.handshake_invite(
             organization=scp_organization, target=other.id, acting=root_acting

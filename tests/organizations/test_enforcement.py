@@ -1,0 +1,119 @@
+"""SCPs bite: the authorizer (accounts.authorization) asks organization_policies() for every identity
+of a member account, root included, and never for the management account."""
+
+import pytest
+
+from accounts.acting import Acting
+from accounts.authorization import authorize
+from accounts.errors import AccessDenied
+from organizations import services
+from organizations.models import SCP
+from organizations.services import _administrator_access
+from policies.services.permissions import policy_attach
+from tests.accounts.factories import IAMUserFactory
+
+
+def create_user(acting, name="newbie"):
+    """What user_create asks before it writes (iam:CreateUser on the new user's ARN)."""
+    authorize(
+        acting=acting, action="iam:CreateUser", resource=f"arn:aws:iam::{acting.account.id}:user/{name}"
+    )
+
+
+def admin_of(account):
+    """An IAM user of `account` with AdministratorAccess, acting in the console."""
+    user = IAMUserFactory(account=account, name="admin")
+    policy_attach(policy=_administrator_access(), user=user, acting=Acting(account=account))
+    return Acting(account=account, user=user)
+
+
+@pytest.fixture
+def ou(scp_organization, root_acting):
+    return services.ou_create(
+        organization=scp_organization, parent_id=scp_organization.root_id, name="Sandbox", acting=root_acting
+    )
+
+
+@pytest.fixture
+def deny_create_user(make_scp):
+    return make_scp("deny-create-user", "Deny", "iam:CreateUser")
+
+
+def attach(organization, policy, target_id, acting):
+    services.policy_attach(organization=organization, policy=policy, target_id=target_id, acting=acting)
+
+
+def test_deny_list_scp_at_an_ou_stops_the_member_admin_and_root_not_the_management_account(
+    scp_organization, root_acting, account, member, member_acting, ou, deny_create_user
+):
+    services.account_move(membership=member, destination_id=ou.id, acting=root_acting)
+    attach(scp_organization, deny_create_user, ou.id, root_acting)
+
+    admin = admin_of(member.account)
+    for acting in (admin, member_acting):
+        with pytest.raises(AccessDenied) as caught:
+            create_user(acting)
+        assert caught.value.message.endswith("with an explicit deny in a service control policy")
+        assert acting.arn in caught.value.message
+    # Other actions are still allowed by FullAWSAccess at every level.
+    authorize(acting=admin, action="iam:ListUsers")
+    # The management account is never limited by SCPs, even with the SCP at the root.
+    attach(scp_organization, deny_create_user, scp_organization.root_id, root_acting)
+    create_user(root_acting)
+    create_user(admin_of(account))
+
+
+def test_allow_list_at_an_ou_denies_iam_below_it(
+    scp_organization, root_acting, member, member_acting, ou, make_scp
+):
+    services.account_move(membership=member, destination_id=ou.id, acting=root_acting)
+    allow_s3 = make_scp("allow-s3", "Allow", "s3:*")
+    attach(scp_organization, allow_s3, ou.id, root_acting)
+    services.policy_detach(
+        organization=scp_organization,
+        policy=services.full_access_policy(SCP),
+        target_id=ou.id,
+        acting=root_acting,
+    )
+
+    with pytest.raises(AccessDenied) as caught:
+        create_user(member_acting)
+    assert "because no service control policy allows the iam:CreateUser action" in caught.value.message
+    authorize(acting=member_acting, action="s3:GetObject", resource="arn:aws:s3:::bucket/key")
+
+
+def test_scp_at_the_root_affects_every_member_account(scp_organization, root_acting, ou, deny_create_user):
+    first = services.account_create(
+        organization=scp_organization, name="A", email="a@example.com", acting=root_acting
+    )
+    second = services.account_create(
+        organization=scp_organization, name="B", email="b@example.com", acting=root_acting
+    )
+    services.account_move(membership=second, destination_id=ou.id, acting=root_acting)
+    attach(scp_organization, deny_create_user, scp_organization.root_id, root_acting)
+
+    for membership in (first, second):
+        with pytest.raises(AccessDenied, match="service control policy"):
+            create_user(Acting(account=membership.account))
+
+
+def test_moving_an_account_changes_its_scps_at_once(
+    scp_organization, root_acting, member, ou, deny_create_user
+):
+    attach(scp_organization, deny_create_user, ou.id, root_acting)
+    create_user(Acting(account=member.account))  # under the root: allowed
+
+    services.account_move(membership=member, destination_id=ou.id, acting=root_acting)
+    with pytest.raises(AccessDenied, match="service control policy"):
+        create_user(Acting(account=member.account))
+
+    services.account_move(membership=member, destination_id=scp_organization.root_id, acting=root_acting)
+    create_user(Acting(account=member.account))
+
+
+def test_leaving_the_organization_lifts_its_scps(scp_organization, root_acting, member, deny_create_user):
+    attach(scp_organization, deny_create_user, member.account_id, root_acting)
+    with pytest.raises(AccessDenied):
+        create_user(Acting(account=member.account))
+    services.account_remove(membership=member, acting=root_acting)
+    create_user(Acting(account=member.account))
