@@ -19,7 +19,14 @@ NAVIGATION = [
         "Access reports",
         [("Credential report", "accounts:credential_report"), ("Event history", "accounts:event_history")],
     ),
-    ("Organizations", [("Organizations", "policies:organization")]),
+    (
+        "Organizations",
+        [
+            ("AWS accounts", "organizations:accounts"),
+            ("Organization policies", "organizations:policies"),
+            ("Invitations", "organizations:invitations"),
+        ],
+    ),
     ("Tools", [("Policy simulator", "policies:simulator")]),
 ]
 

@@ -1,12 +1,14 @@
 """AWS Organizations' reads: the organization of an account, its tree, and the policies in play.
 
-`organization_policies(account)` is what the authorizer gives the engine (`scps` / `rcps` of
-/work/shared/ENGINE_CONTRACT.md). Service-linked roles are never limited by SCPs or RCPs: the
+`organization_policies(account)` is what the authorizer gives the engine (`scps` / `rcps` of the
+engine's contract). Service-linked roles are never limited by SCPs or RCPs: the
 authorizer leaves them out before it asks; this module does not know about roles.
 """
 
 import json
 from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from .models import (
     RCP,
@@ -15,6 +17,7 @@ from .models import (
     Membership,
     Organization,
     OrganizationalUnit,
+    Policy,
     PolicyAttachment,
 )
 
@@ -207,3 +210,42 @@ def target_name(organization, target_id):
         return ou.name if ou else target_id
     membership = organization.memberships.select_related("account").filter(account_id=target_id).first()
     return membership.account.name if membership else target_id
+
+
+def usable_policies(organization):
+    """The policies this organization can attach: its own and AWS's full-access ones."""
+    return Policy.objects.filter(Q(organization=organization) | Q(organization__isnull=True))
+
+
+def policies_of(organization, policy_type):
+    """AWS managed first, then the customer's, by name, as the console lists them."""
+    policies = list(usable_policies(organization).filter(type=policy_type))
+    return sorted(policies, key=lambda policy: (not policy.aws_managed, policy.name.lower()))
+
+
+def policy_targets(organization, policy):
+    """(target id, name, kind) of every target the policy is attached to in this organization."""
+    target_ids = list(
+        PolicyAttachment.objects.filter(organization=organization, policy=policy).values_list(
+            "target_id", flat=True
+        )
+    )
+    units = dict(
+        OrganizationalUnit.objects.filter(organization=organization, id__in=target_ids).values_list(
+            "id", "name"
+        )
+    )
+    accounts = dict(
+        Membership.objects.filter(organization=organization, account_id__in=target_ids).values_list(
+            "account_id", "account__name"
+        )
+    )
+    targets = []
+    for target_id in target_ids:
+        if target_id == organization.root_id:
+            targets.append((target_id, "Root", "Root"))
+        elif target_id in units:
+            targets.append((target_id, units[target_id], "Organizational unit"))
+        elif target_id in accounts:
+            targets.append((target_id, accounts[target_id], "Account"))
+    return targets

@@ -4,6 +4,7 @@ Every service is called by the management account (or, for handshakes and leavin
 raises the typed errors of organizations/errors.py with the Organizations API's words.
 """
 
+import functools
 import json
 import re
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.acting import Acting
+from accounts.authorization import authorize
 from accounts.models import Account
 from accounts.services.accounts import _unused_account_id
 from accounts.services.audit import audited
@@ -92,7 +94,21 @@ OU_DEPTH = "You have reached the maximum depth of OUs in the organization."
 
 
 def _audited(name, params, response=None):
-    return audited(name, params=params, response=response, event_source=ORGANIZATIONS)
+    """Audited as organizations.amazonaws.com, and allowed by the caller's policies first.
+
+    The authorizer passes the root user of an account that no SCP binds; an IAM user (or a member
+    account's identity) needs `organizations:<Operation>` allowed. A refusal is recorded too.
+    """
+
+    def decorate(service):
+        @functools.wraps(service)
+        def checked(**kwargs):
+            authorize(acting=kwargs["acting"], action=f"organizations:{name}")
+            return service(**kwargs)
+
+        return audited(name, params=params, response=response, event_source=ORGANIZATIONS)(checked)
+
+    return decorate
 
 
 # Who may call: the management account for the organization's administration (an IAM user of it

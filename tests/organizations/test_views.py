@@ -1,0 +1,253 @@
+"""The Organizations pages: full pages and their HTMX fragments, who may see them, query counts."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.acting import Acting
+from organizations import services
+from organizations.models import SCP, Handshake, Membership, OrganizationalUnit, Policy, PolicyAttachment
+from organizations.services import _administrator_access
+from policies.services.permissions import inline_policy_put, policy_attach
+from tests.accounts.factories import AccountFactory, IAMUserFactory
+
+from .conftest import document
+
+HX = {"HX-Request": "true"}
+
+
+def hx(target):
+    return {**HX, "HX-Target": target}
+
+
+def test_start_page_creates_an_organization(root_client, account):
+    page = root_client.get(reverse("organizations:accounts"))
+    assert "Create an organization" in page.content.decode()
+
+    response = root_client.post(reverse("organizations:organization_create"))
+
+    assert response.status_code == 302
+    assert Membership.objects.get(account=account).organization.management_account_id == account.id
+
+
+def test_accounts_tree_full_page_and_fragment(root_client, scp_organization, root_acting, member):
+    ou = services.ou_create(
+        organization=scp_organization,
+        parent_id=scp_organization.root_id,
+        name="Workloads",
+        acting=root_acting,
+    )
+    services.account_move(membership=member, destination_id=ou.id, acting=root_acting)
+    url = reverse("organizations:accounts")
+
+    closed = root_client.get(url).content.decode()
+    assert "<html" in closed and "Workloads" in closed and "Dave&#x27;s workload" not in closed
+    assert 'aria-label="Expand Workloads"' in closed
+
+    opened = root_client.get(f"{url}?open={ou.id}", headers=hx("org-tree")).content.decode()
+    assert "<html" not in opened and 'id="org-tree"' in opened
+    assert "Dave&#x27;s workload" in opened and 'aria-label="Collapse Workloads"' in opened
+
+
+def test_accounts_tree_query_count_does_not_grow(
+    root_client, scp_organization, root_acting, django_assert_max_num_queries
+):
+    parent = scp_organization.root_id
+    for n in range(6):
+        ou = services.ou_create(
+            organization=scp_organization, parent_id=parent, name=f"OU{n}", acting=root_acting
+        )
+        other = AccountFactory()
+        handshake = services.handshake_invite(
+            organization=scp_organization, target=other.id, acting=root_acting
+        )
+        services.handshake_accept(handshake=handshake, acting=Acting(account=other))
+        services.account_move(
+            membership=Membership.objects.get(account=other), destination_id=ou.id, acting=root_acting
+        )
+    open_ids = ",".join(OrganizationalUnit.objects.values_list("id", flat=True))
+    with django_assert_max_num_queries(12):
+        page = root_client.get(reverse("organizations:accounts") + f"?open={open_ids}")
+    assert (
+        page.content.decode().count('class="tree-row"') == 13
+    )  # six OUs, six members, the management account
+
+
+def test_create_ou_and_its_errors(root_client, scp_organization):
+    url = reverse("organizations:ou_create")
+    response = root_client.post(url, {"parent": scp_organization.root_id, "name": "Dev"})
+    assert response.status_code == 302
+    again = root_client.post(url, {"parent": scp_organization.root_id, "name": "Dev"})
+    assert again.status_code == 422 and "An OU with the same name already exists." in again.content.decode()
+
+
+def test_account_page_moves_and_shows_effective_policies(
+    root_client, scp_organization, root_acting, member, make_scp
+):
+    ou = services.ou_create(
+        organization=scp_organization, parent_id=scp_organization.root_id, name="Sandbox", acting=root_acting
+    )
+    deny = make_scp("deny-create-user", "Deny", "iam:CreateUser")
+    services.policy_attach(organization=scp_organization, policy=deny, target_id=ou.id, acting=root_acting)
+
+    root_client.post(reverse("organizations:account_move", args=[member.account_id]), {"destination": ou.id})
+    page = root_client.get(reverse("organizations:target_detail", args=[member.account_id])).content.decode()
+
+    chain = page[page.index('data-testid="effective-policies"') :]
+    assert (
+        chain.index("Root")
+        < chain.index("Sandbox")
+        < chain.index("deny-create-user")
+        < chain.index("Account:")
+    )
+    assert "FullAWSAccess" in chain
+
+
+def test_attach_and_detach_on_a_target_fragment(root_client, scp_organization, member, make_scp):
+    deny = make_scp("deny-s3", "Deny", "s3:*")
+    url = reverse("organizations:target_policy_change", args=[member.account_id])
+
+    fragment = root_client.post(url, {"policy": deny.id, "change": "attach"}, headers=hx("target-policies"))
+    body = fragment.content.decode()
+    assert "<html" not in body and 'id="target-policies"' in body and "deny-s3" in body
+    assert PolicyAttachment.objects.filter(policy=deny, target_id=member.account_id).exists()
+
+    full = services.full_access_policy(SCP)
+    root_client.post(url, {"policy": deny.id, "change": "detach"}, headers=hx("target-policies"))
+    last = root_client.post(url, {"policy": full.id, "change": "detach"}, headers=hx("target-policies"))
+    assert "You cannot remove the last policy attached to the specified target" in last.content.decode()
+
+    page = root_client.get(reverse("organizations:target_detail", args=[member.account_id]))
+    assert "<html" in page.content.decode() and "FullAWSAccess" in page.content.decode()
+
+
+def test_policy_type_toggle_full_page_and_fragment(root_client, organization):
+    url = reverse("organizations:policy_type_toggle", args=["service-control-policies"])
+    fragment = root_client.post(url, {"enable": "true"}, headers=hx("policy-type-status"))
+    body = fragment.content.decode()
+    assert "<html" not in body and 'data-testid="type-status">enabled' in body
+    organization.refresh_from_db()
+    assert organization.scp_enabled
+
+    page = root_client.get(reverse("organizations:policy_list", args=["service-control-policies"]))
+    assert "<html" in page.content.decode() and "FullAWSAccess" in page.content.decode()
+    root_client.post(url, {"enable": "false"})
+    organization.refresh_from_db()
+    assert not organization.scp_enabled
+
+
+def test_create_policy_minifies_the_json(root_client, scp_organization):
+    content = json.dumps(json.loads(document("Deny", "iam:CreateUser")), indent=4)
+    response = root_client.post(
+        reverse("organizations:policy_create", args=["service-control-policies"]),
+        {"name": "deny-create-user", "description": "No IAM users", "content": content},
+    )
+    assert response.status_code == 302
+    policy = Policy.objects.get(name="deny-create-user")
+    assert (
+        policy.content
+        == '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}'
+    )
+
+
+def test_create_policy_shows_organizations_refusal(root_client, scp_organization):
+    response = root_client.post(
+        reverse("organizations:policy_create", args=["service-control-policies"]),
+        {"name": "bad", "content": '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny"}]}'},
+    )
+    assert response.status_code == 422
+    assert "does not meet the requirements of the specified policy type" in response.content.decode()
+
+
+def test_policy_detail_attach_fragment_and_page(root_client, scp_organization, member, make_scp):
+    deny = make_scp("deny-s3", "Deny", "s3:*")
+    url = reverse("organizations:policy_target_change", args=["service-control-policies", deny.id])
+    fragment = root_client.post(
+        url, {"target": scp_organization.root_id, "change": "attach"}, headers=hx("policy-targets")
+    )
+    assert "<html" not in fragment.content.decode() and "Root" in fragment.content.decode()
+    page = root_client.get(reverse("organizations:policy_detail", args=["service-control-policies", deny.id]))
+    assert "<html" in page.content.decode() and scp_organization.root_id in page.content.decode()
+
+
+def test_edit_and_delete_policy(root_client, scp_organization, make_scp):
+    policy = make_scp("deny-s3", "Deny", "s3:*")
+    edit = reverse("organizations:policy_edit", args=["service-control-policies", policy.id])
+    assert root_client.get(edit).status_code == 200
+    root_client.post(edit, {"name": "deny-s3-put", "description": "", "content": document("Deny", "s3:Put*")})
+    policy.refresh_from_db()
+    assert policy.name == "deny-s3-put" and "s3:Put*" in policy.content
+    root_client.post(reverse("organizations:policy_delete", args=["service-control-policies", policy.id]))
+    assert not Policy.objects.filter(pk=policy.pk).exists()
+
+
+def test_create_account_page(root_client, scp_organization):
+    response = root_client.post(
+        reverse("organizations:account_create"), {"name": "Workload", "email": "workload@example.com"}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(account__root_email="workload@example.com").exists()
+
+
+def test_invite_and_accept_on_the_invited_accounts_page(
+    root_client, scp_organization, charlie_account, sign_in_as, client
+):
+    root_client.post(
+        reverse("organizations:account_invite"), {"target": charlie_account.id, "notes": "Join us"}
+    )
+    handshake = Handshake.objects.get(account=charlie_account)
+
+    sign_in_as(client, charlie_account)
+    start = client.get(reverse("organizations:accounts")).content.decode()
+    assert "Accept invitation" in start and handshake.id in start
+    client.post(reverse("organizations:handshake_respond", args=[handshake.id]), {"answer": "accept"})
+    assert Membership.objects.get(account=charlie_account).organization == scp_organization
+    # A member account sees the overview, with Leave, not the administration pages.
+    assert "Leave this organization" in client.get(reverse("organizations:accounts")).content.decode()
+
+
+def test_member_accounts_and_outsiders_do_not_administer(
+    client, sign_in_as, scp_organization, member, charlie_account
+):
+    sign_in_as(client, member.account)
+    assert client.get(reverse("organizations:policies")).status_code == 404
+    sign_in_as(client, charlie_account)
+    assert (
+        client.get(reverse("organizations:target_detail", args=[scp_organization.root_id])).status_code == 404
+    )
+
+
+def test_an_iam_user_needs_organizations_permissions(client, sign_in_as, account, scp_organization):
+    bob = IAMUserFactory(account=account, name="bob")
+    sign_in_as(client, account, bob)
+    denied = client.get(reverse("organizations:accounts"))
+    assert denied.status_code == 403
+    assert (
+        "because no identity-based policy allows the organizations:ListAccounts action"
+        in denied.content.decode()
+    )
+
+    inline_policy_put(
+        name="orgs", document=document("Allow", "organizations:*"), user=bob, acting=Acting(account=account)
+    )
+    assert client.get(reverse("organizations:accounts")).status_code == 200
+
+
+@pytest.mark.parametrize("with_admin", [True, False])
+def test_iam_user_write_is_checked_in_the_service(account, scp_organization, with_admin):
+    bob = IAMUserFactory(account=account, name="bob")
+    if with_admin:
+        policy_attach(policy=_administrator_access(), user=bob, acting=Acting(account=account))
+    acting = Acting(account=account, user=bob)
+    if with_admin:
+        services.ou_create(
+            organization=scp_organization, parent_id=scp_organization.root_id, name="X", acting=acting
+        )
+    else:
+        from accounts.errors import AccessDenied
+
+        with pytest.raises(AccessDenied):
+            services.ou_create(
+                organization=scp_organization, parent_id=scp_organization.root_id, name="X", acting=acting
+            )
