@@ -128,6 +128,31 @@ OPEN = {
     "policies:policy_editor",
     "policies:visual_editor_update",
     "policies:policy_summary",
+    # AWS Organizations' pages ask the authorizer for the organizations:<Operation> they call
+    # themselves (organizations/views/common.py); member accounts and outsiders get 404.
+    "organizations:accounts",
+    "organizations:organization_create",
+    "organizations:organization_delete",
+    "organizations:organization_leave",
+    "organizations:ou_create",
+    "organizations:account_create",
+    "organizations:account_invite",
+    "organizations:invitations",
+    "organizations:handshake_respond",
+    "organizations:target_detail",
+    "organizations:target_policy_change",
+    "organizations:ou_rename",
+    "organizations:ou_delete",
+    "organizations:account_move",
+    "organizations:account_remove",
+    "organizations:policies",
+    "organizations:policy_list",
+    "organizations:policy_type_toggle",
+    "organizations:policy_create",
+    "organizations:policy_detail",
+    "organizations:policy_target_change",
+    "organizations:policy_edit",
+    "organizations:policy_delete",
 }
 
 CONSOLE_NAMESPACES = {"accounts", "policies", "organizations"}

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from accounts.acting import Acting
 from accounts.authorization import authorize
+from accounts.errors import AWSError
 from accounts.models import Account
 from accounts.services.accounts import _unused_account_id
-from accounts.services.audit import audited
+from accounts.services.audit import record_event
 from policies.engine.validation import validate
 
 from .errors import (
@@ -94,19 +95,44 @@ OU_DEPTH = "You have reached the maximum depth of OUs in the organization."
 
 
 def _audited(name, params, response=None):
-    """Audited as organizations.amazonaws.com, and allowed by the caller's policies first.
+    """Authorize `organizations:<name>`, run the service atomically, record its event.
 
-    The authorizer passes the root user of an account that no SCP binds; an IAM user (or a member
-    account's identity) needs `organizations:<Operation>` allowed. A refusal is recorded too.
+    accounts.services.audit.audited authorizes through accounts/operations.py, IAM's table keyed by
+    operation name, where CreatePolicy and DeletePolicy are IAM's: Organizations' operations are
+    authorized here instead, with the same audit record (event source organizations.amazonaws.com).
+    The root user of an account no SCP binds passes; an IAM user needs the action allowed.
     """
 
     def decorate(service):
         @functools.wraps(service)
-        def checked(**kwargs):
-            authorize(acting=kwargs["acting"], action=f"organizations:{name}")
-            return service(**kwargs)
+        def wrapper(**kwargs):
+            acting = kwargs["acting"]
+            request_parameters = params(kwargs)
+            try:
+                with transaction.atomic():
+                    authorize(acting=acting, action=f"organizations:{name}")
+                    result = service(**kwargs)
+                    if acting.cache:
+                        acting.cache.clear()  # the caller's organization may have changed
+                    record_event(
+                        acting=acting,
+                        event_name=name,
+                        request_parameters=request_parameters,
+                        response_elements=response(result) if response else None,
+                        event_source=ORGANIZATIONS,
+                    )
+                    return result
+            except AWSError as error:
+                record_event(
+                    acting=acting,
+                    event_name=name,
+                    request_parameters=request_parameters,
+                    error=error,
+                    event_source=ORGANIZATIONS,
+                )
+                raise
 
-        return audited(name, params=params, response=response, event_source=ORGANIZATIONS)(checked)
+        return wrapper
 
     return decorate
 

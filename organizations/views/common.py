@@ -1,10 +1,10 @@
 """What every Organizations page shares: who may see it, breadcrumbs, and errors shown in place."""
 
-from django.shortcuts import render
 from django.urls import reverse
 
 from accounts.authorization import authorize
 from accounts.errors import AccessDenied
+from iamconsole.enforcement import Page, render_denial
 
 from .. import selectors
 
@@ -14,13 +14,8 @@ def breadcrumbs(*more):
 
 
 def denied(request, error):
-    """The page AWS shows when the caller's policies refuse an Organizations read."""
-    return render(
-        request,
-        "organizations/denied.html",
-        {"message": error.message, "breadcrumbs": breadcrumbs()},
-        status=403,
-    )
+    """AWS's message in place of the page, as every console page shows a refused read."""
+    return render_denial(request, error, Page("", title="AWS Organizations"))
 
 
 def managed_organization(request, action):

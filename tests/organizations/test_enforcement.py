@@ -6,6 +6,7 @@ import pytest
 from accounts.acting import Acting
 from accounts.authorization import authorize
 from accounts.errors import AccessDenied
+from accounts.services.users import user_create
 from organizations import services
 from organizations.models import SCP
 from organizations.services import _administrator_access
@@ -14,10 +15,8 @@ from tests.accounts.factories import IAMUserFactory
 
 
 def create_user(acting, name="newbie"):
-    """What user_create asks before it writes (iam:CreateUser on the new user's ARN)."""
-    authorize(
-        acting=acting, action="iam:CreateUser", resource=f"arn:aws:iam::{acting.account.id}:user/{name}"
-    )
+    """The real service: it asks the authorizer for iam:CreateUser on the new user's ARN."""
+    return user_create(account=acting.account, name=name, acting=acting)
 
 
 def admin_of(account):
@@ -59,8 +58,8 @@ def test_deny_list_scp_at_an_ou_stops_the_member_admin_and_root_not_the_manageme
     authorize(acting=admin, action="iam:ListUsers")
     # The management account is never limited by SCPs, even with the SCP at the root.
     attach(scp_organization, deny_create_user, scp_organization.root_id, root_acting)
-    create_user(root_acting)
-    create_user(admin_of(account))
+    create_user(root_acting, "from-root")
+    create_user(admin_of(account), "from-admin")
 
 
 def test_allow_list_at_an_ou_denies_iam_below_it(
@@ -101,14 +100,14 @@ def test_moving_an_account_changes_its_scps_at_once(
     scp_organization, root_acting, member, ou, deny_create_user
 ):
     attach(scp_organization, deny_create_user, ou.id, root_acting)
-    create_user(Acting(account=member.account))  # under the root: allowed
+    create_user(Acting(account=member.account), "first")  # under the root: allowed
 
     services.account_move(membership=member, destination_id=ou.id, acting=root_acting)
     with pytest.raises(AccessDenied, match="service control policy"):
-        create_user(Acting(account=member.account))
+        create_user(Acting(account=member.account), "second")
 
     services.account_move(membership=member, destination_id=scp_organization.root_id, acting=root_acting)
-    create_user(Acting(account=member.account))
+    create_user(Acting(account=member.account), "second")
 
 
 def test_leaving_the_organization_lifts_its_scps(scp_organization, root_acting, member, deny_create_user):
