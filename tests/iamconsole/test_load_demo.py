@@ -14,7 +14,8 @@ def test_load_demo_creates_the_demo_account_once(db):
     assert sorted(g.name for g in account.groups.all()) == ["SuperStars", "developers"]
     memberships = GroupMembership.objects.filter(user__account=account)
     assert [(m.user.name, m.group.name) for m in memberships] == [("alice", "developers")]
-    assert Account.objects.count() == 1
+    # The demo account and the member account of its demo organization.
+    assert Account.objects.count() == 2
 
 
 def test_the_readme_states_the_demo_sign_in():

@@ -16,6 +16,22 @@ DEMO_ACCOUNT_NAME = "IAM Console demo"
 DEMO_USERS = [("Ivan", "/developers/"), ("alice", "/")]
 DEMO_GROUPS = ["SuperStars", "developers"]
 DEMO_MEMBERSHIPS = [("alice", "developers")]
+# The demo organization: the demo account manages it; a member account sits in the Sandbox OU, whose
+# SCP is the seeds' guardrail.
+DEMO_OUS = ["Production", "Sandbox"]
+DEMO_MEMBER_NAME = "Demo sandbox"
+DEMO_MEMBER_EMAIL = "demo-sandbox@example.com"
+DEMO_SCP_NAME = "DenyPublicAccessBlockAndUserChanges"
+DEMO_SCP = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Action": ["s3:PutBucketPublicAccessBlock", "iam:CreateUser", "iam:DeleteUser"],
+            "Resource": "*",
+        }
+    ],
+}
 
 
 class Command(BaseCommand):
@@ -68,6 +84,7 @@ class Command(BaseCommand):
                 group_add_user(group=group, user=user, acting=acting)
         self._demo_policies(account, acting)
         self._demo_permissions(account, acting)
+        self._demo_organization(account, acting)
 
     def _demo_policies(self, account, acting):
         """The seeds' customer managed policy allow-s3-read, with a second (not default) version."""
@@ -156,3 +173,55 @@ class Command(BaseCommand):
         alice = IAMUser.objects.get(account=account, name="alice")
         if alice.permissions_boundary_arn != boundary.arn:
             permissions_boundary_put(policy_arn=boundary.arn, user=alice, acting=acting)
+
+    def _demo_organization(self, account, acting):
+        """The seeds' SCP in a small organization: two OUs, a member account in Sandbox (idempotent)."""
+        import json
+
+        from organizations import services
+        from organizations.models import SCP, Membership, Organization, OrganizationalUnit, Policy
+
+        organization = Organization.objects.filter(management_account=account).first()
+        if organization is None:
+            if Membership.objects.filter(account=account).exists():
+                self.stdout.write(
+                    "The demo account is a member of another organization: no demo organization."
+                )
+                return
+            organization = services.organization_create(acting=acting)
+        if not organization.scp_enabled:
+            organization = services.policy_type_enable(
+                organization=organization, policy_type=SCP, acting=acting
+            )
+        units = {}
+        for name in DEMO_OUS:
+            units[name] = OrganizationalUnit.objects.filter(
+                organization=organization, parent=None, name=name
+            ).first() or services.ou_create(
+                organization=organization, parent_id=organization.root_id, name=name, acting=acting
+            )
+        member = (
+            Membership.objects.select_related("account", "organization")
+            .filter(organization=organization, account__root_email__iexact=DEMO_MEMBER_EMAIL)
+            .first()
+        )
+        if member is None:
+            member = services.account_create(
+                organization=organization, name=DEMO_MEMBER_NAME, email=DEMO_MEMBER_EMAIL, acting=acting
+            )
+            services.account_move(membership=member, destination_id=units["Sandbox"].id, acting=acting)
+            self.stdout.write(f"Created the demo member account {member.account_id} ({DEMO_MEMBER_EMAIL}).")
+        policy = Policy.objects.filter(organization=organization, type=SCP, name=DEMO_SCP_NAME).first()
+        if policy is None:
+            policy = services.policy_create(
+                organization=organization,
+                policy_type=SCP,
+                name=DEMO_SCP_NAME,
+                description="Deny disabling S3 public access blocks, and creating or deleting IAM users",
+                content=json.dumps(DEMO_SCP, separators=(",", ":")),
+                acting=acting,
+            )
+        if not policy.attachments.filter(target_id=units["Sandbox"].id).exists():
+            services.policy_attach(
+                organization=organization, policy=policy, target_id=units["Sandbox"].id, acting=acting
+            )
