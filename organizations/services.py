@@ -533,11 +533,13 @@ def account_create(*, organization, name, email, acting):
         raise DuplicateAccountException(
             "An account with this email address already exists (EMAIL_ALREADY_EXISTS)."
         ) from exc
+    # The role comes first, while no SCP binds the new account: Organizations creates it whatever
+    # the organization's SCPs say (a root SCP denying iam:CreateRole does not stop CreateAccount).
+    _create_access_role(account, organization)
     membership = Membership.objects.create(
         account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
     )
     _attach_full_access(organization, [account.id])
-    _create_access_role(account, organization)
     return membership
 
 

@@ -351,3 +351,17 @@ def test_delete_organization_only_when_empty(scp_organization, root_acting, memb
     )
     services.organization_delete(organization=scp_organization, acting=root_acting)
     assert not Membership.objects.exists()
+
+
+def test_scps_do_not_stop_the_access_role_of_a_new_account(scp_organization, root_acting, make_scp):
+    deny_roles = make_scp("deny-roles", "Deny", "iam:*")
+    services.policy_attach(
+        organization=scp_organization,
+        policy=deny_roles,
+        target_id=scp_organization.root_id,
+        acting=root_acting,
+    )
+    membership = services.account_create(
+        organization=scp_organization, name="Guarded", email="guarded@example.com", acting=root_acting
+    )
+    assert Role.objects.filter(account=membership.account, name="OrganizationAccountAccessRole").exists()

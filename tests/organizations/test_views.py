@@ -1,6 +1,7 @@
 """The Organizations pages: full pages and their HTMX fragments, who may see them, query counts."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -251,3 +252,15 @@ def test_iam_user_write_is_checked_in_the_service(account, scp_organization, wit
             services.ou_create(
                 organization=scp_organization, parent_id=scp_organization.root_id, name="X", acting=acting
             )
+
+
+def test_a_created_accounts_root_gets_a_password_through_forgot_password(
+    member, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:forgot_password"), {"email": "dave@example.com"})
+    assert mailoutbox[0].to == ["dave@example.com"]
+    link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
+    client.post(link, {"password": "Correct-Horse-Battery-9!", "password_confirm": "Correct-Horse-Battery-9!"})
+    member.account.refresh_from_db()
+    assert member.account.check_root_password("Correct-Horse-Battery-9!")
