@@ -261,6 +261,99 @@ def test_a_created_accounts_root_gets_a_password_through_forgot_password(
         client.post(reverse("accounts:forgot_password"), {"email": "dave@example.com"})
     assert mailoutbox[0].to == ["dave@example.com"]
     link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
-    client.post(link, {"password": "Correct-Horse-Battery-9!", "password_confirm": "Correct-Horse-Battery-9!"})
+    client.post(
+        link, {"password": "Correct-Horse-Battery-9!", "password_confirm": "Correct-Horse-Battery-9!"}
+    )
     member.account.refresh_from_db()
     assert member.account.check_root_password("Correct-Horse-Battery-9!")
+
+
+def test_rename_and_delete_ou_pages(root_client, scp_organization, root_acting):
+    ou = services.ou_create(
+        organization=scp_organization, parent_id=scp_organization.root_id, name="Dev", acting=root_acting
+    )
+    root_client.post(reverse("organizations:ou_rename", args=[ou.id]), {"name": "Development"})
+    ou.refresh_from_db()
+    assert ou.name == "Development"
+    page = root_client.get(reverse("organizations:target_detail", args=[ou.id])).content.decode()
+    assert "Organizational unit details" in page and ou.arn in page
+    root_client.post(reverse("organizations:ou_delete", args=[ou.id]))
+    assert not OrganizationalUnit.objects.filter(pk=ou.pk).exists()
+
+
+def test_remove_account_and_leave_pages(
+    root_client, scp_organization, member, client, sign_in_as, root_acting
+):
+    response = root_client.post(reverse("organizations:account_remove", args=[member.account_id]))
+    assert response.status_code == 302 and not Membership.objects.filter(pk=member.pk).exists()
+    refused = root_client.post(
+        reverse("organizations:account_remove", args=[scp_organization.management_account_id]), follow=True
+    )
+    assert "You can&#x27;t remove a management account from an organization." in refused.content.decode()
+
+    other = services.account_create(
+        organization=scp_organization, name="Leaver", email="leaver@example.com", acting=root_acting
+    )
+    sign_in_as(client, other.account)
+    client.post(reverse("organizations:organization_leave"))
+    assert not Membership.objects.filter(account=other.account).exists()
+
+
+def test_sent_invitations_can_be_cancelled(root_client, scp_organization, charlie_account):
+    root_client.post(reverse("organizations:account_invite"), {"target": "charlie@example.com"})
+    handshake = Handshake.objects.get(account=charlie_account)
+    sent = root_client.get(reverse("organizations:invitations")).content.decode()
+    assert handshake.id in sent and "Cancel invitation" in sent
+    root_client.post(reverse("organizations:handshake_respond", args=[handshake.id]), {"answer": "cancel"})
+    handshake.refresh_from_db()
+    assert handshake.state == "CANCELED"
+
+
+def test_invite_errors_are_shown(root_client, scp_organization, member):
+    response = root_client.post(reverse("organizations:account_invite"), {"target": "dave@example.com"})
+    assert response.status_code == 422
+    assert "already a member of an organization" in response.content.decode()
+
+
+def test_delete_organization_page(root_client, organization, account):
+    root_client.post(reverse("organizations:organization_delete"))
+    assert not Membership.objects.filter(account=account).exists()
+    assert "Create an organization" in root_client.get(reverse("organizations:accounts")).content.decode()
+
+
+def test_rcp_pages(root_client, scp_organization):
+    url = reverse("organizations:policy_type_toggle", args=["resource-control-policies"])
+    root_client.post(url, {"enable": "true"})
+    page = root_client.get(
+        reverse("organizations:policy_list", args=["resource-control-policies"])
+    ).content.decode()
+    assert "RCPFullAWSAccess" in page
+    types = root_client.get(reverse("organizations:policies")).content.decode()
+    assert types.count(">Enabled<") == 2
+
+
+def test_policy_and_target_pages_query_counts(
+    root_client, scp_organization, root_acting, member, make_scp, django_assert_max_num_queries
+):
+    for n in range(5):
+        ou = services.ou_create(
+            organization=scp_organization,
+            parent_id=scp_organization.root_id,
+            name=f"OU{n}",
+            acting=root_acting,
+        )
+        policy = make_scp(f"deny{n}", "Deny", f"s3:Put{n}")
+        services.policy_attach(
+            organization=scp_organization, policy=policy, target_id=ou.id, acting=root_acting
+        )
+    with django_assert_max_num_queries(12):
+        root_client.get(reverse("organizations:policy_list", args=["service-control-policies"]))
+    with django_assert_max_num_queries(16):
+        root_client.get(reverse("organizations:target_detail", args=[member.account_id]))
+    with django_assert_max_num_queries(16):
+        root_client.get(
+            reverse(
+                "organizations:policy_detail",
+                args=["service-control-policies", services.full_access_policy(SCP).id],
+            )
+        )
