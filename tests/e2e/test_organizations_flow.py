@@ -1,34 +1,37 @@
-"""In a real browser, as the root user of alice's account: create an organization, enable SCPs,
-create a member account and an OU, move the account into the OU, attach an SCP denying iam:CreateUser
-there, then, in the member account, try to create a user and see the SCP's denial.
-
-Switch role (through OrganizationAccountAccessRole) is not on main yet: the member account is entered
-by signing in as its root user, whom the SCP binds just the same."""
+"""In a real browser, as the administrator of alice's account (an IAM user with AdministratorAccess):
+create an organization, enable SCPs, create a member account and an OU, move the account into the OU,
+attach an SCP denying iam:CreateUser there, switch into the member account through
+OrganizationAccountAccessRole, try to create a user and see the SCP's denial."""
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
+from accounts.acting import Acting
 from accounts.models import IAMUser
 from accounts.session import SESSION_KEY
 from organizations.models import Membership, OrganizationalUnit
-from tests.accounts.factories import AccountFactory
+from organizations.services import _administrator_access
+from policies.services.permissions import policy_attach
+from tests.accounts.factories import AccountFactory, IAMUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DENY_CREATE_USER = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:CreateUser", "Resource": "*"}]}'
 
 
-def _sign_in_as_root(page, live_server, account):
+def _sign_in(page, live_server, account, user=None):
     session = SessionStore()
-    session[SESSION_KEY] = {"account": account.id, "user": None}
+    session[SESSION_KEY] = {"account": account.id, "user": user.pk if user else None, "mfa_at": None}
     session.create()
     page.context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
 
 
 def test_an_scp_on_an_ou_denies_create_user_in_the_member_account(live_server, page, screenshot):
     account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
-    _sign_in_as_root(page, live_server, account)
+    admin = IAMUserFactory(account=account, name="admin")
+    policy_attach(policy=_administrator_access(), user=admin, acting=Acting(account=account))
+    _sign_in(page, live_server, account, admin)
 
     page.goto(live_server.url + "/organizations/accounts/")
     page.get_by_role("button", name="Create an organization").click()
@@ -90,15 +93,19 @@ def test_an_scp_on_an_ou_denies_create_user_in_the_member_account(live_server, p
     expect(chain).to_contain_text("deny-create-user")
     screenshot("organizations-flow-04-effective-policies")
 
-    # In the member account, its root user (whom SCPs bind, unlike the management account's) tries
-    # to create a user.
-    page.context.clear_cookies()
-    _sign_in_as_root(page, live_server, member)
+    # Switch into the member account through the role Organizations created there.
+    page.goto(live_server.url + "/switchrole")
+    page.get_by_label("Account ID", exact=True).fill(member.id)
+    page.get_by_label("IAM role name").fill("OrganizationAccountAccessRole")
+    page.get_by_role("button", name="Switch Role").click()
+    expect(page.get_by_test_id("identity-menu")).to_contain_text("OrganizationAccountAccessRole")
+
     page.goto(live_server.url + "/users/create/")
     page.fill("#id_name", "intruder")
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Create user").click()
     expect(page.get_by_text("with an explicit deny in a service control policy")).to_be_visible()
+    expect(page.get_by_text("assumed-role/OrganizationAccountAccessRole/admin")).to_be_visible()
     screenshot("organizations-flow-05-scp-denial")
     assert not IAMUser.objects.filter(account=member, name="intruder").exists()
