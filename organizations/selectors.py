@@ -27,11 +27,6 @@ def membership_of(account):
     return Membership.objects.select_related("organization", "account").filter(account=account).first()
 
 
-def organization_of(account):
-    membership = membership_of(account)
-    return membership.organization if membership else None
-
-
 def managed_organization(account):
     return Organization.objects.filter(management_account=account).first()
 

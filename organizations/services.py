@@ -137,21 +137,8 @@ def _audited(name, params, response=None):
     return decorate
 
 
-# Who may call: the management account for the organization's administration (an IAM user of it
-# only when its policies allow organizations:*, checked by the authorizer where the views call it).
-
-
-def management_organization(acting):
-    """The organization `acting` manages; AccessDeniedException when it is a member account only."""
-    organization = Organization.objects.filter(management_account=acting.account).first()
-    if organization is None:
-        if Membership.objects.filter(account=acting.account).exists():
-            raise AccessDeniedException(
-                "You don't have permissions to access this resource. "
-                "This operation can be called only from the organization's management account."
-            )
-        raise AWSOrganizationsNotInUseException()
-    return organization
+# Who may call: the management account administers its organization; its IAM users and role
+# sessions also need organizations:<Operation> allowed, which _audited asks the authorizer.
 
 
 def _ensure_manages(organization, acting):

@@ -116,3 +116,26 @@ def test_leaving_the_organization_lifts_its_scps(scp_organization, root_acting, 
         create_user(Acting(account=member.account))
     services.account_remove(membership=member, acting=root_acting)
     create_user(Acting(account=member.account))
+
+
+def test_the_management_account_switches_in_through_the_access_role_and_the_scp_still_bites(
+    scp_organization, root_acting, account, member, ou, deny_create_user
+):
+    from accounts.services.sts import console_switch_role
+
+    services.account_move(membership=member, destination_id=ou.id, acting=root_acting)
+    attach(scp_organization, deny_create_user, ou.id, root_acting)
+    admin = admin_of(account)
+
+    issued = console_switch_role(
+        acting=admin, account_identifier=member.account_id, role_name="OrganizationAccountAccessRole"
+    )
+    session = Acting(account=member.account, credential=issued.credential)
+
+    # AdministratorAccess lets the session do IAM work the SCP does not deny …
+    authorize(acting=session, action="iam:ListUsers")
+    # … but not what the OU's SCP denies.
+    with pytest.raises(AccessDenied) as caught:
+        create_user(session)
+    assert "assumed-role/OrganizationAccountAccessRole/admin" in caught.value.message
+    assert caught.value.message.endswith("with an explicit deny in a service control policy")
