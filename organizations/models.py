@@ -6,6 +6,7 @@ TargetId is: attachments store that string, so one query finds every policy on a
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Account
 
@@ -211,3 +212,10 @@ class Handshake(models.Model):
     def arn(self):
         org = self.organization
         return f"arn:aws:organizations::{org.management_account_id}:handshake/{org.id}/invite/{self.id}"
+
+    @property
+    def current_state(self):
+        """The state as AWS reports it: an open handshake past its 15 days is EXPIRED."""
+        if self.state == self.State.OPEN and self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.state

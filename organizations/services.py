@@ -316,15 +316,21 @@ def _depths(units):
     return depth
 
 
-def _validate_ou_name(name):
-    if not name or len(name) > OU_NAME_MAX:
+def _check_length(value, maximum):
+    """InvalidInputException with AWS's reason for a string parameter out of its length bounds."""
+    if not value:
         raise InvalidInputException(
-            "You provided a value that does not match the required pattern."
-            if name
-            else "You specified a value that is too short.",
-            reason="INPUT_REQUIRED" if not name else "MAX_LENGTH_EXCEEDED",
+            "You provided a string parameter that is shorter than allowed.", reason="MIN_LENGTH_EXCEEDED"
         )
-    return name
+    if len(value) > maximum:
+        raise InvalidInputException(
+            "You provided a string parameter that is longer than allowed.", reason="MAX_LENGTH_EXCEEDED"
+        )
+    return value
+
+
+def _validate_ou_name(name):
+    return _check_length(name, OU_NAME_MAX)
 
 
 def _parent(organization, parent_id, error=ParentNotFoundException):
@@ -485,12 +491,12 @@ def _validate_new_account(email, name):
         ) from exc
     if not 6 <= len(email) <= 64:
         raise InvalidInputException(
-            "You provided a value that does not match the required pattern.", reason="INVALID_PATTERN"
+            "You provided a string parameter that is longer than allowed."
+            if len(email) > 64
+            else "You provided a string parameter that is shorter than allowed.",
+            reason="MAX_LENGTH_EXCEEDED" if len(email) > 64 else "MIN_LENGTH_EXCEEDED",
         )
-    if not name or len(name) > ACCOUNT_NAME_MAX:
-        raise InvalidInputException(
-            f"The account name must be 1 to {ACCOUNT_NAME_MAX} characters long.", reason="INVALID_PATTERN"
-        )
+    _check_length(name, ACCOUNT_NAME_MAX)
     if Account.objects.filter(root_email__iexact=email).exists():
         # CreateAccountStatus FAILED with FailureReason EMAIL_ALREADY_EXISTS.
         raise DuplicateAccountException(
@@ -648,10 +654,7 @@ def handshake_invite(*, organization, target, notes="", acting):
 
 def _open_handshake(handshake):
     handshake = Handshake.objects.select_for_update().get(pk=handshake.pk)
-    if handshake.state == Handshake.State.OPEN and handshake.expires_at <= timezone.now():
-        Handshake.objects.filter(pk=handshake.pk).update(state=Handshake.State.EXPIRED)
-        handshake.state = Handshake.State.EXPIRED
-    if handshake.state != Handshake.State.OPEN:
+    if handshake.current_state != Handshake.State.OPEN:
         raise InvalidHandshakeTransitionException()
     return handshake
 
@@ -719,14 +722,10 @@ def minify(content):
 
 
 def _validate_policy(*, policy_type, name, description, content):
-    if not name or len(name) > POLICY_NAME_MAX:
-        raise InvalidInputException(
-            f"The policy name must be 1 to {POLICY_NAME_MAX} characters long.",
-            reason="INPUT_REQUIRED" if not name else "MAX_LENGTH_EXCEEDED",
-        )
+    _check_length(name, POLICY_NAME_MAX)
     if len(description) > POLICY_DESCRIPTION_MAX:
         raise InvalidInputException(
-            "You provided a value that exceeds the maximum allowed length.", reason="MAX_LENGTH_EXCEEDED"
+            "You provided a string parameter that is longer than allowed.", reason="MAX_LENGTH_EXCEEDED"
         )
     verdict = validate(content, "scp" if policy_type == SCP else "rcp")
     if verdict["malformed"]:

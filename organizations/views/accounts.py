@@ -42,6 +42,10 @@ def _rows(node, open_ids, rows):
     return rows
 
 
+def _count_accounts(node):
+    return len(node.accounts) + sum(_count_accounts(unit) for unit in node.units)
+
+
 @console_login_required
 def organization_accounts(request):
     """AWS accounts: the organization's tree, or the start page (create one, or the invitations)."""
@@ -62,7 +66,7 @@ def organization_accounts(request):
         "tree": tree,
         "rows": _rows(tree, open_ids, []),
         "open": ",".join(open_ids),
-        "account_count": sum(1 for _ in organization.memberships.all()),
+        "account_count": _count_accounts(tree),
         "breadcrumbs": breadcrumbs(),
     }
     return render_htmx(request, "organizations/accounts.html", context, "org-tree")

@@ -365,3 +365,61 @@ def test_scps_do_not_stop_the_access_role_of_a_new_account(scp_organization, roo
         organization=scp_organization, name="Guarded", email="guarded@example.com", acting=root_acting
     )
     assert Role.objects.filter(account=membership.account, name="OrganizationAccountAccessRole").exists()
+
+
+@pytest.mark.parametrize(
+    ("call", "reason"),
+    [
+        ("ou", "MIN_LENGTH_EXCEEDED"),
+        ("ou-long", "MAX_LENGTH_EXCEEDED"),
+        ("policy-long", "MAX_LENGTH_EXCEEDED"),
+        ("account", "MIN_LENGTH_EXCEEDED"),
+        ("account-long", "MAX_LENGTH_EXCEEDED"),
+    ],
+)
+def test_names_out_of_bounds_are_invalid_input(scp_organization, root_acting, call, reason):
+    calls = {
+        "ou": lambda: services.ou_create(
+            organization=scp_organization, parent_id=scp_organization.root_id, name="", acting=root_acting
+        ),
+        "ou-long": lambda: services.ou_create(
+            organization=scp_organization,
+            parent_id=scp_organization.root_id,
+            name="x" * 129,
+            acting=root_acting,
+        ),
+        "policy-long": lambda: services.policy_create(
+            organization=scp_organization,
+            policy_type=SCP,
+            name="p" * 129,
+            content=document("Deny", "s3:*"),
+            acting=root_acting,
+        ),
+        "account": lambda: services.account_create(
+            organization=scp_organization, name="", email="empty@example.com", acting=root_acting
+        ),
+        "account-long": lambda: services.account_create(
+            organization=scp_organization, name="a" * 51, email="long@example.com", acting=root_acting
+        ),
+    }
+    with pytest.raises(errors.InvalidInputException) as caught:
+        calls[call]()
+    assert caught.value.reason == reason
+
+
+def test_an_expired_invitation_cannot_be_accepted(
+    scp_organization, root_acting, charlie_account, charlie_acting
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    handshake = services.handshake_invite(
+        organization=scp_organization, target=charlie_account.id, acting=root_acting
+    )
+    Handshake.objects.filter(pk=handshake.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    handshake.refresh_from_db()
+    assert handshake.current_state == "EXPIRED"
+    with pytest.raises(errors.InvalidHandshakeTransitionException):
+        services.handshake_accept(handshake=handshake, acting=charlie_acting)
+    assert not Membership.objects.filter(account=charlie_account).exists()
