@@ -39,10 +39,8 @@ def iso(moment):
 def organization_policies(account):
     """(scps, rcps) of the account's organization, one list of documents per level from the root to
     the account; None for a kind that does not apply (no organization, the management account)."""
-    try:
-        from organizations.selectors import organization_policies as of_organization
-    except ImportError:
-        return None, None
+    from organizations.selectors import organization_policies as of_organization
+
     return of_organization(account)
 
 
