@@ -139,3 +139,41 @@ def test_the_management_account_switches_in_through_the_access_role_and_the_scp_
         create_user(session)
     assert "assumed-role/OrganizationAccountAccessRole/admin" in caught.value.message
     assert caught.value.message.endswith("with an explicit deny in a service control policy")
+
+
+def test_service_linked_roles_are_never_limited_by_scps(
+    scp_organization, root_acting, member, ou, deny_create_user
+):
+    import datetime
+    import json
+
+    from django.utils import timezone
+
+    from accounts.services.sts import _issue
+    from policies.models import InlinePolicy, Role
+
+    services.account_move(membership=member, destination_id=ou.id, acting=root_acting)
+    attach(scp_organization, deny_create_user, ou.id, root_acting)
+    linked = Role.objects.create(
+        account=member.account, name="AWSServiceRoleForSupport", path="/aws-service-role/", trust_policy="{}"
+    )
+    ordinary = Role.objects.create(account=member.account, name="ordinary", trust_policy="{}")
+    allow_all = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
+    for role in (linked, ordinary):
+        InlinePolicy.objects.create(role=role, name="all", document=allow_all)
+
+    def session_of(role):
+        credential = _issue(
+            account=member.account,
+            duration_seconds=900,
+            issued_at=timezone.now() - datetime.timedelta(seconds=1),
+            role=role,
+            role_session_name="s",
+        ).credential
+        return Acting(account=member.account, credential=credential)
+
+    create_user(session_of(linked), "by-the-service")
+    with pytest.raises(AccessDenied, match="service control policy"):
+        create_user(session_of(ordinary), "by-a-person")
