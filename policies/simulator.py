@@ -1,9 +1,10 @@
 """The policy simulator: what the engine decides for a user's or role's policies, or for pasted ones.
 
 The simulator adds nothing to the engine's judgement: it builds the engine's request (the policies
-in play as the Permissions tab lists them, the principal's ARN and the context it implies), calls
-`evaluate`, and maps the statements that decided back to the policies a trainee can see, with the
-lines of each statement in the pretty-printed JSON so that a page can highlight them.
+in play as the Permissions tab lists them, the principal's ARN and the context it implies, and any
+SCPs, RCPs and session policies), calls `evaluate`, and maps the statements that decided back to
+the policies a trainee can see, with the lines of each statement in the pretty-printed JSON so that
+a page can highlight them.
 """
 
 import ipaddress
@@ -14,7 +15,7 @@ from datetime import datetime
 
 from accounts.errors import InvalidInput, MalformedPolicyDocument
 from policies.engine import catalog, evaluate, jsonpos
-from policies.selectors_permissions import policies_in_play
+from policies.selectors_permissions import entity_permissions, policies_in_play
 
 BOUNDARY_ID = "boundary"
 
@@ -32,6 +33,18 @@ KIND_LABELS = {
     "scp": "Service control policy",
     "rcp": "Resource control policy",
 }
+# The engine's evaluation order, which is also the order "Decided by" names the kinds in.
+KIND_ORDER = ("rcp", "scp", "resource", "identity", "permissionsBoundary", "sessionPolicy")
+# Organizations' levels are counted from the root (0) through each OU down to the account.
+LEVEL_PREFIXES = {"scp": "SCP", "rcp": "RCP"}
+
+
+def kind_label(kind, level=None):
+    """How the results name a kind of policy: "Identity-based policy", "SCP at level 1", …"""
+    if kind in LEVEL_PREFIXES and level is not None:
+        return f"{LEVEL_PREFIXES[kind]} at level {level}"
+    return KIND_LABELS[kind]
+
 
 # The console's hint for each condition key type (the format a typed value must have).
 TYPE_FORMATS = {
@@ -59,17 +72,19 @@ _VARIABLE = re.compile(r"\$\{([^}*?$]+)\}")
 
 @dataclass
 class PolicyInPlay:
-    """One policy the simulator weighs: identity (managed, inline, from a group) or the boundary."""
+    """One policy the simulator weighs: identity (managed, inline, from a group), boundary, session, SCP, RCP."""
 
     id: str  # what an include checkbox posts
     name: str
-    source: str  # "Directly", "Group NAME", "Inline", "Boundary", "Custom policy N", "Resource policy"
-    document: str
+    source: str  # "Directly", "Group NAME", "Inline", "Boundary", "Custom policy N", "Session policy", …
+    document: str | dict
     arn: str | None = None
+    kind: str = "identity"  # the engine's kind: identity, permissionsBoundary, sessionPolicy, scp, rcp
+    level: int | None = None  # an SCP's or RCP's level, root first
 
     @property
     def is_boundary(self):
-        return self.source == "Boundary"
+        return self.kind == "permissionsBoundary"
 
 
 @dataclass
@@ -84,6 +99,12 @@ class MatchedStatement:
     effect: str
     pretty: str  # the whole policy, pretty-printed
     lines: tuple[int, int]  # first and last line of the statement in `pretty` (from 1)
+    kind: str = "identity"
+    level: int | None = None
+
+    @property
+    def kind_label(self):
+        return kind_label(self.kind, self.level)
 
     @property
     def numbered_lines(self):
@@ -112,22 +133,12 @@ class SimulationResult:
 
     @property
     def decided_by(self):
-        """Which kind of policy decided, as the results table prints it."""
+        """Which kinds of policy decided, in the engine's order, as the results table prints them."""
         if self.denied_by is None:
-            kinds = {_kind_of_source(m.source) for m in self.matched}
-            return ", ".join(KIND_LABELS[k] for k in sorted(kinds)) if kinds else ""
-        label = KIND_LABELS[self.denied_by["kind"]]
-        if "level" in self.denied_by:
-            label += f" (level {self.denied_by['level']})"
-        return label
-
-
-def _kind_of_source(source):
-    if source == "Boundary":
-        return "permissionsBoundary"
-    if source == "Resource policy":
-        return "resource"
-    return "identity"
+            kinds = {(m.kind, m.level) for m in self.matched}
+            ordered = sorted(kinds, key=lambda pair: (KIND_ORDER.index(pair[0]), pair[1] or 0))
+            return ", ".join(kind_label(kind, level) for kind, level in ordered)
+        return kind_label(self.denied_by["kind"], self.denied_by.get("level"))
 
 
 # --- documents ------------------------------------------------------------------------------------
@@ -135,6 +146,8 @@ def _kind_of_source(source):
 
 def parse_document(text, label):
     """A policy text as the engine takes it; MalformedPolicyDocument naming `label` when it is not JSON."""
+    if isinstance(text, dict):
+        return text  # already parsed (the organization's SCPs come so)
     try:
         document = json.loads(text)
     except (TypeError, ValueError) as error:
@@ -156,15 +169,33 @@ def _statement_lines(pretty, index):
 # --- what is in play ------------------------------------------------------------------------------
 
 
-def policies_for(principal):
-    """Every policy in play for an IAMUser or Role, the boundary last (≤ 3 queries)."""
+def _is_user(principal):
     from accounts.models import IAMUser
 
-    in_play = (
-        policies_in_play(user=principal)
-        if isinstance(principal, IAMUser)
-        else policies_in_play(role=principal)
-    )
+    return isinstance(principal, IAMUser)
+
+
+def _is_group(principal):
+    from accounts.models import Group
+
+    return isinstance(principal, Group)
+
+
+def policies_for(principal):
+    """Every policy in play for an IAMUser, Group or Role, the boundary last (≤ 3 queries)."""
+    if _is_group(principal):
+        # AWS simulates a group with its own policies only: no members, no boundary.
+        in_play = {
+            "identity": [
+                (row.attached_via, row.name, row.arn, row.document)
+                for row in entity_permissions(group=principal).rows
+            ],
+            "boundary": None,
+        }
+    elif _is_user(principal):
+        in_play = policies_in_play(user=principal)
+    else:
+        in_play = policies_in_play(role=principal)
     policies = [
         PolicyInPlay(id=f"{source}:{arn or name}", name=name, source=source, document=document or "", arn=arn)
         for source, name, arn, document in in_play["identity"]
@@ -178,6 +209,7 @@ def policies_for(principal):
                 source="Boundary",
                 document=in_play["boundary"],
                 arn=arn,
+                kind="permissionsBoundary",
             )
         )
     return policies
@@ -191,19 +223,73 @@ def custom_policies(documents, boundary=None):
     ]
     if boundary:
         policies.append(
-            PolicyInPlay(id=BOUNDARY_ID, name="Permissions boundary", source="Boundary", document=boundary)
+            PolicyInPlay(
+                id=BOUNDARY_ID,
+                name="Permissions boundary",
+                source="Boundary",
+                document=boundary,
+                kind="permissionsBoundary",
+            )
         )
+    return policies
+
+
+def session_policies_in_play(documents):
+    """Session policies (JSON texts): "Session policy", or numbered when there are several."""
+    documents = list(documents or [])
+    if len(documents) == 1:
+        return [
+            PolicyInPlay(
+                id="session:1",
+                name="Session policy",
+                source="Session policy",
+                document=documents[0],
+                kind="sessionPolicy",
+            )
+        ]
+    return [
+        PolicyInPlay(
+            id=f"session:{n}",
+            name=f"Session policy {n}",
+            source="Session policy",
+            document=text,
+            kind="sessionPolicy",
+        )
+        for n, text in enumerate(documents, start=1)
+    ]
+
+
+def organization_policies_in_play(levels, kind, names=None):
+    """SCPs or RCPs by level (root first) as policies in play, each named "SCP 1", … unless `names` say.
+
+    `levels` is a list of levels, each a list of documents (JSON texts or parsed); `names`, when
+    given, has the same shape.
+    """
+    prefix = LEVEL_PREFIXES[kind]
+    policies, number = [], 0
+    for level, documents in enumerate(levels or []):
+        for position, document in enumerate(documents):
+            number += 1
+            name = names[level][position] if names else f"{prefix} {number}"
+            policies.append(
+                PolicyInPlay(
+                    id=f"{kind}:{level}:{position}",
+                    name=name,
+                    source=f"{prefix} at level {level}",
+                    document=document,
+                    kind=kind,
+                    level=level,
+                )
+            )
     return policies
 
 
 def _derived_context(principal):
     """What AWS puts in the request context for this principal beyond what the engine derives."""
-    if principal is None:
+    if principal is None or _is_group(principal):
         return {}
-    from accounts.models import IAMUser
-
     context = {}
-    if isinstance(principal, IAMUser):
+    if _is_user(principal):
         context["aws:userid"] = principal.user_id
         context["aws:PrincipalType"] = "User"
     else:
@@ -215,14 +301,17 @@ def _derived_context(principal):
     return context
 
 
-def _caller_arn(principal, caller_arn, account):
-    if principal is None:
+def _caller_arn(principal, caller_arn, account, session):
+    if principal is None or _is_group(principal):
         if caller_arn:
             return caller_arn
-        return f"arn:aws:iam::{account.id}:user/simulated" if account is not None else None
-    from accounts.models import IAMUser
-
-    if isinstance(principal, IAMUser):
+        if account is None:
+            return None
+        # Without a caller AWS's simulator needs one; session policies bound only a session.
+        if session:
+            return f"arn:aws:sts::{account.id}:assumed-role/simulated/simulator"
+        return f"arn:aws:iam::{account.id}:user/simulated"
+    if _is_user(principal):
         return principal.arn
     # A role acts through a session: AWS's simulator evaluates it as an assumed-role session.
     return f"arn:aws:sts::{principal.account_id}:assumed-role/{principal.name}/simulator"
@@ -243,59 +332,87 @@ def simulate(
     resource_policy=None,
     include=None,
     caller_arn=None,
+    session_policies=None,
+    scps=None,
+    rcps=None,
+    scp_names=None,
+    resource_account=None,
+    action_resources=None,
 ):
     """The engine's decision for each action on each resource, with the statements that decided.
 
-    `principal` (an IAMUser or Role of `account`) simulates its policies in play; otherwise
+    `principal` (an IAMUser, Group or Role of `account`) simulates its policies in play; otherwise
     `policy_documents` (JSON texts) are custom policies and `boundary` an optional boundary text.
-    `include` keeps only the policies in play with those ids (default all). `caller_arn` names the
-    principal of a custom simulation (AWS's CallerArn). A document that is not a policy raises
+    `session_policies` (texts) bound a role's session; `scps` and `rcps` are levels (root first) of
+    documents, `scp_names` the SCPs' names in the same shape. `include` keeps only the policies in
+    play with those ids (default all; an SCP left out leaves its level). `caller_arn` names the
+    principal of a custom simulation (AWS's CallerArn). `action_resources` maps an action to its own
+    resource ARNs instead of `resource_arns`. A document that is not a policy raises
     MalformedPolicyDocument and nothing is simulated.
     """
     if principal is not None:
         if account is not None and principal.account_id != account.id:
             raise InvalidInput("The principal is not in this account.")
+        if session_policies and (_is_user(principal) or _is_group(principal)):
+            raise InvalidInput("A session policy bounds a role's session; simulate a role to use one.")
         policies = policies_for(principal)
     else:
         policies = custom_policies(policy_documents or [], boundary)
+    policies += session_policies_in_play(session_policies)
+    policies += organization_policies_in_play(scps, "scp", scp_names)
+    policies += organization_policies_in_play(rcps, "rcp")
     if include is not None:
         keep = set(include)
         policies = [p for p in policies if p.id in keep]
 
-    identity, parsed = [], {}
-    boundary_policy = None
+    parsed = {}
+    by_kind = {kind: [] for kind in KIND_ORDER}
     for policy in policies:
         parsed[policy.id] = parse_document(policy.document, policy.name)
-        if policy.is_boundary:
-            boundary_policy = policy
-        else:
-            identity.append(policy)
+        by_kind[policy.kind].append(policy)
+    identity = by_kind["identity"]
     request_base = {"identityPolicies": [parsed[p.id] for p in identity]}
-    if boundary_policy is not None:
+    by_path = {f"identityPolicies[{n}]": p for n, p in enumerate(identity)}
+    if by_kind["permissionsBoundary"]:
+        [boundary_policy] = by_kind["permissionsBoundary"]
         request_base["permissionsBoundary"] = parsed[boundary_policy.id]
+        by_path["permissionsBoundary"] = boundary_policy
+    if by_kind["sessionPolicy"]:
+        request_base["sessionPolicy"] = [parsed[p.id] for p in by_kind["sessionPolicy"]]
+        by_path |= {f"sessionPolicy[{n}]": p for n, p in enumerate(by_kind["sessionPolicy"])}
+    # Every level stays, even one whose policies were all left out: an empty level allows nothing.
+    for kind, levels in (("scp", scps), ("rcp", rcps)):
+        if levels is None:
+            continue
+        key = f"{kind}s"
+        request_base[key] = []
+        for level in range(len(levels)):
+            at_level = [p for p in by_kind[kind] if p.level == level]
+            request_base[key].append([parsed[p.id] for p in at_level])
+            by_path |= {f"{key}[{level}][{n}]": p for n, p in enumerate(at_level)}
     resource_doc = None
     if resource_policy:
         resource_doc = parse_document(resource_policy, "Resource policy")
         request_base["resourcePolicy"] = resource_doc
-    caller = _caller_arn(principal, caller_arn, account)
+    if resource_account:
+        request_base["resourceAccount"] = resource_account
+    caller = _caller_arn(principal, caller_arn, account, bool(by_kind["sessionPolicy"]))
     if caller:
         request_base["principal"] = caller
     request_context = {**_derived_context(principal), **(context or {})}
     if request_context:
         request_base["context"] = request_context
 
-    by_path = {f"identityPolicies[{n}]": p for n, p in enumerate(identity)}
-    by_path["permissionsBoundary"] = boundary_policy
     pretty_cache, lines_cache = {}, {}
 
     def matched_statement(entry):
         path = entry["policy"]
         if path == "resourcePolicy":
-            policy, document = None, resource_doc
-            key, name, source, arn = "resourcePolicy", "Resource policy", "Resource policy", None
+            document, key, kind, level = resource_doc, "resourcePolicy", "resource", None
+            name, source, arn = "Resource policy", "Resource policy", None
         else:
             policy = by_path[path]
-            document, key = parsed[policy.id], policy.id
+            document, key, kind, level = parsed[policy.id], policy.id, policy.kind, policy.level
             name, source, arn = policy.name, policy.source, policy.arn
         if key not in pretty_cache:
             pretty_cache[key] = json.dumps(document, indent=4)
@@ -312,11 +429,14 @@ def simulate(
             effect=entry["effect"],
             pretty=pretty,
             lines=lines_cache[key, entry["statement"]],
+            kind=kind,
+            level=level,
         )
 
     results = []
+    action_resources = action_resources or {}
     for action in actions:
-        for resource in resource_arns or ["*"]:
+        for resource in action_resources.get(action) or resource_arns or ["*"]:
             answer = evaluate({**request_base, "action": action, "resource": resource})
             if "error" in answer:
                 raise MalformedPolicyDocument(answer["error"]["message"])
@@ -454,9 +574,22 @@ def parse_context_value(key_type, text):
 
 
 def simulate_principal_policy(
-    *, account, principal, actions, resource_arns=None, context=None, resource_policy=None
+    *,
+    account,
+    principal,
+    actions,
+    resource_arns=None,
+    context=None,
+    resource_policy=None,
+    session_policies=None,
+    scps=None,
+    rcps=None,
 ):
-    """SimulatePrincipalPolicy: the policies of a user or role, every one in play."""
+    """SimulatePrincipalPolicy: the policies of a user, group or role, every one in play.
+
+    Beyond AWS's API, as the console's simulator: a role's session policies and the organization's
+    SCPs and RCPs (levels, root first).
+    """
     return simulate(
         account=account,
         principal=principal,
@@ -464,6 +597,9 @@ def simulate_principal_policy(
         resource_arns=resource_arns,
         context=context,
         resource_policy=resource_policy,
+        session_policies=session_policies,
+        scps=scps,
+        rcps=rcps,
     )
 
 
@@ -477,8 +613,12 @@ def simulate_custom_policy(
     boundary=None,
     resource_policy=None,
     caller_arn=None,
+    session_policies=None,
+    scps=None,
+    rcps=None,
+    resource_account=None,
 ):
-    """SimulateCustomPolicy: pasted identity policies (and an optional boundary)."""
+    """SimulateCustomPolicy: pasted identity policies (and an optional boundary, session policies, SCPs, RCPs)."""
     return simulate(
         account=account,
         policy_documents=policy_documents,
@@ -488,6 +628,10 @@ def simulate_custom_policy(
         context=context,
         resource_policy=resource_policy,
         caller_arn=caller_arn,
+        session_policies=session_policies,
+        scps=scps,
+        rcps=rcps,
+        resource_account=resource_account,
     )
 
 

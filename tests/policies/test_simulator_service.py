@@ -15,34 +15,54 @@ from .permissions_helpers import make_policy, make_role, statement_policy
 
 # --- "the simulator's decisions are the engine's" -------------------------------------------------
 
-SIMULATOR_KEYS = {
-    "id",
-    "action",
-    "resource",
-    "principal",
-    "identityPolicies",
-    "permissionsBoundary",
-    "resourcePolicy",
-    "context",
-}
-SIMULATABLE = [case for case in CASES if set(case["request"]) <= SIMULATOR_KEYS]
+
+def _text(document):
+    return json.dumps(document) if document is not None else None
 
 
-def test_most_engine_cases_are_simulatable():
-    """The cases the simulator can express (no SCPs, RCPs, sessions or a foreign resource account)."""
-    assert len(SIMULATABLE) > 100
+def _session_names(request):
+    """The simulator's names for the request's session policies, by the engine's path."""
+    sessions = request.get("sessionPolicy")
+    if sessions is None:
+        return {}
+    if isinstance(sessions, dict):
+        return {"sessionPolicy": "Session policy"}
+    if len(sessions) == 1:
+        return {"sessionPolicy[0]": "Session policy"}
+    return {f"sessionPolicy[{n}]": f"Session policy {n + 1}" for n in range(len(sessions))}
 
 
-@pytest.mark.parametrize("case", SIMULATABLE, ids=[case["id"] for case in SIMULATABLE])
+def _level_names(request, key, prefix):
+    """SCPs and RCPs are numbered through their levels: scps[1][0] after two at the root is "SCP 3"."""
+    names, number = {}, 0
+    for level, documents in enumerate(request.get(key) or []):
+        for position in range(len(documents)):
+            number += 1
+            names[f"{key}[{level}][{position}]"] = f"{prefix} {number}"
+    return names
+
+
+def test_every_engine_case_is_simulated():
+    assert len(CASES) > 380
+    assert sum(1 for case in CASES if {"scps", "rcps", "sessionPolicy"} & set(case["request"])) > 80
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_simulator_decision_is_the_engines(case):
+    """Every case of the engine's tables, through the service layer: same decision, deciding kind, statements."""
     request, expect = case["request"], case["expect"]
-    boundary = request.get("permissionsBoundary")
-    resource_policy = request.get("resourcePolicy")
+    sessions = request.get("sessionPolicy")
+    if isinstance(sessions, dict):
+        sessions = [sessions]
     kwargs = dict(
         account=None,
         policy_documents=[json.dumps(d) for d in request.get("identityPolicies", [])],
-        boundary=json.dumps(boundary) if boundary is not None else None,
-        resource_policy=json.dumps(resource_policy) if resource_policy is not None else None,
+        boundary=_text(request.get("permissionsBoundary")),
+        resource_policy=_text(request.get("resourcePolicy")),
+        session_policies=[json.dumps(d) for d in sessions] if sessions is not None else None,
+        scps=[[json.dumps(d) for d in level] for level in request["scps"]] if "scps" in request else None,
+        rcps=[[json.dumps(d) for d in level] for level in request["rcps"]] if "rcps" in request else None,
+        resource_account=request.get("resourceAccount"),
         actions=[request["action"]],
         resource_arns=[request["resource"]],
         context=request.get("context"),
@@ -61,6 +81,9 @@ def test_simulator_decision_is_the_engines(case):
         for n in range(len(request.get("identityPolicies", [])))
     }
     names |= {"permissionsBoundary": "Permissions boundary", "resourcePolicy": "Resource policy"}
+    names |= (
+        _session_names(request) | _level_names(request, "scps", "SCP") | _level_names(request, "rcps", "RCP")
+    )
     want = sorted(
         (names[path], index, effect) for path, index, effect in map(_parse_matched, expect.get("matched", []))
     )
