@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import AWSError, NoSuchEntity
-from accounts.models import IAMUser
+from accounts.models import Group, IAMUser
 from policies import simulator
 from policies.engine import catalog
 from policies.models import Role, SimulationRun
@@ -18,10 +18,10 @@ CSV_HEADER = ["Action", "Resource", "Decision", "Decided by", "Missing context v
 
 def _principal(account, value):
     kind, _, pk = (value or "").partition(":")
-    model = {"user": IAMUser, "role": Role}.get(kind)
+    model = {"user": IAMUser, "group": Group, "role": Role}.get(kind)
     principal = model.objects.filter(account=account, pk=pk).first() if model and pk.isdigit() else None
     if principal is None:
-        raise NoSuchEntity("The user or role to simulate cannot be found.")
+        raise NoSuchEntity("The user, group or role to simulate cannot be found.")
     return principal
 
 
@@ -76,12 +76,16 @@ def simulation_run_execute(*, run_id):
     try:
         principal = _principal(run.account, params["principal"]) if params.get("mode") != "custom" else None
         actions = run_actions(params["service"])
+        scps = params.get("scps") or []
+        session_policy = params.get("session_policy") or ""
         for start in range(0, len(actions), CHUNK):
             results = simulator.simulate(
                 account=run.account,
                 principal=principal,
                 policy_documents=params.get("documents") or [],
                 boundary=params.get("boundary") or None,
+                session_policies=[session_policy] if session_policy.strip() else None,
+                scps=[scps] if scps else None,
                 include=params.get("include") if principal is not None else None,
                 resource_policy=params.get("resource_policy") or None,
                 actions=actions[start : start + CHUNK],

@@ -1,4 +1,4 @@
-"""The policy simulator page: existing policies of a user or role, or pasted ones, against chosen actions.
+"""The policy simulator page: existing policies of a user, group or role, or pasted ones, against chosen actions.
 
 One form drives the page; its parts refresh through HTMX as the trainee chooses (the principal's
 policies, the service's actions, the context keys of the documents), and "Run simulation" swaps in
@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from accounts.errors import AWSError
-from accounts.models import IAMUser
+from accounts.models import Group, IAMUser
 from accounts.session import console_login_required
 from iamconsole.htmx import render_htmx
 from policies import simulator
@@ -26,37 +26,41 @@ RUN_TEMPLATE = "policies/simulation_run.html"
 ROWS_SHOWN = 200
 ARN_RE = re.compile(r"arn:(aws|aws-cn|aws-us-gov):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+")
 MAX_CUSTOM = 10
+MAX_SCPS = 5  # AWS attaches at most five SCPs to one root, OU or account
 
 
 def _principal(account, value):
-    """`user:PK` or `role:PK` of this account; 404 for anything else."""
+    """`user:PK`, `group:PK` or `role:PK` of this account; 404 for anything else."""
     kind, _, pk = (value or "").partition(":")
     if not pk.isdigit():
         return None
-    if kind == "user":
-        return get_object_or_404(IAMUser, account=account, pk=pk)
-    if kind == "role":
-        return get_object_or_404(Role, account=account, pk=pk)
-    raise Http404("No such principal.")
+    model = {"user": IAMUser, "group": Group, "role": Role}.get(kind)
+    if model is None:
+        raise Http404("No such principal.")
+    return get_object_or_404(model, account=account, pk=pk)
 
 
 def _custom_documents(data):
     return [text for text in data.getlist("policy")[:MAX_CUSTOM]]
 
 
-def _custom_panels(documents):
+def _custom_panels(documents, policy_type="managed"):
     """Each pasted document with the validator's verdict (shown inline under its editor)."""
     panels = []
     for n, text in enumerate(documents, start=1):
-        verdict = validate(text, "managed") if text.strip() else {"malformed": None, "findings": []}
+        verdict = validate(text, policy_type) if text.strip() else {"malformed": None, "findings": []}
         panels.append(
             {"number": n, "text": text, "malformed": verdict["malformed"], "findings": verdict["findings"]}
         )
     return panels
 
 
-def _resource_hints(actions):
-    """For each chosen action, the ARN formats of the resource types the catalog expects."""
+def _verdict(text, policy_type):
+    return validate(text, policy_type) if text.strip() else None
+
+
+def _resource_hints(actions, data):
+    """For each chosen action, the ARN formats the catalog expects and the action's own ARN, if any."""
     hints = []
     for name in actions:
         types = catalog.resource_types_for(name)
@@ -64,6 +68,8 @@ def _resource_hints(actions):
             {
                 "action": name,
                 "types": [{"name": t.name, "arn": t.arn, "required": required} for t, required in types],
+                "value": data.get(f"resource:{name}", "").strip(),
+                "error": "",
             }
         )
     return hints
@@ -104,6 +110,7 @@ def _state(request):
     mode = "custom" if data.get("mode") == "custom" else "existing"
     principal_value = data.get("principal", "")
     principal = _principal(account, principal_value) if mode == "existing" else None
+    is_role = isinstance(principal, Role)
     policies = simulator.policies_for(principal) if principal is not None else []
     posted = "include-present" in data
     included = set(data.getlist("include")) if posted else {p.id for p in policies}
@@ -112,6 +119,14 @@ def _state(request):
         documents = [""]
     if mode == "custom" and data.get("op") == "add-policy" and len(documents) < MAX_CUSTOM:
         documents.append("")
+    # AWS's simulator has one SCP box; here each SCP has its own, all at one level (the account's).
+    scps = list(data.getlist("scp")[:MAX_SCPS]) if mode == "custom" else []
+    if mode == "custom" and not scps:
+        scps = [""]
+    if mode == "custom" and data.get("op") == "add-scp" and len(scps) < MAX_SCPS:
+        scps.append("")
+    # A session policy bounds a session: a role's in existing mode, the simulated caller's in custom mode.
+    session_policy = data.get("session_policy", "") if mode == "custom" or is_role else ""
     service_prefix = data.get("service", "").strip().lower()
     service = catalog.service(service_prefix) if service_prefix else None
     action_query = data.get("action_q", "").strip().lower()
@@ -128,6 +143,7 @@ def _state(request):
     resource_policy = data.get("resource_policy", "")
     boundary = data.get("boundary", "") if mode == "custom" else ""
     in_play_docs = [p.document for p in policies if p.id in included] + documents + [boundary]
+    in_play_docs += scps + [session_policy]
     keys = simulator.context_keys_for(in_play_docs)
     return {
         "account": account,
@@ -139,16 +155,27 @@ def _state(request):
             (f"user:{pk}", name)
             for pk, name in IAMUser.objects.filter(account=account).values_list("pk", "name")
         ],
+        "groups": [
+            (f"group:{pk}", name)
+            for pk, name in Group.objects.filter(account=account).values_list("pk", "name")
+        ],
         "roles": [
             (f"role:{pk}", name)
             for pk, name in Role.objects.filter(account=account).values_list("pk", "name")
         ],
+        "is_role": is_role,
+        "is_group": isinstance(principal, Group),
         "policies": policies,
         "included": included,
         "custom": _custom_panels(documents) if mode == "custom" else [],
         "documents": documents,
         "boundary": boundary,
-        "boundary_verdict": validate(boundary, "boundary") if boundary.strip() else None,
+        "boundary_verdict": _verdict(boundary, "boundary"),
+        "scps": scps,
+        "scp_panels": _custom_panels(scps, "scp"),
+        "max_scps": MAX_SCPS,
+        "session_policy": session_policy,
+        "session_verdict": _verdict(session_policy, "managed"),
         "services": sorted(catalog.services().values(), key=lambda s: s.prefix),
         "service": service,
         "service_value": service_prefix,
@@ -160,7 +187,7 @@ def _state(request):
         "chosen": chosen,
         "hidden_chosen": hidden_chosen,
         "resource": resource,
-        "resource_hints": _resource_hints(chosen),
+        "resource_hints": _resource_hints(chosen, data),
         "max_custom": MAX_CUSTOM,
         "resource_policy": resource_policy,
         "context_keys": keys,
@@ -186,7 +213,7 @@ def _start_run(request, state, service):
     """Start a run of every action of `service` (or all services), or say why not."""
     context = _context(state)
     if state["mode"] == "existing" and state["principal"] is None:
-        state["run_error"] = "Choose a user or role."
+        state["run_error"] = "Choose a user, group or role."
     if service != simulator_services.ALL_SERVICES and state["service"] is None:
         state["run_error"] = "Choose a service."
     resource = state["resource"]
@@ -199,9 +226,11 @@ def _start_run(request, state, service):
     parameters = {
         "mode": state["mode"],
         "principal": state["principal_value"] if state["principal"] is not None else "",
-        "include": sorted(state["included"]) if state["principal"] is not None else None,
+        "include": sorted(_included(state)) if state["principal"] is not None else None,
         "documents": [d for d in state["documents"] if d.strip()],
         "boundary": state["boundary"],
+        "scps": [d for d in state["scps"] if d.strip()],
+        "session_policy": state["session_policy"],
         "resource_policy": state["resource_policy"],
         "service": service,
         "resource": resource,
@@ -232,6 +261,13 @@ def _run_context(run):
     }
 
 
+def _included(state):
+    """The include checkboxes' ids in existing mode (the session policy is always in play); None in custom."""
+    if state["principal"] is None:
+        return None
+    return set(state["included"]) | {"session:1"}
+
+
 def _run(state):
     """Simulate, or say why not; errors go beside their fields."""
     context = _context(state)
@@ -239,20 +275,35 @@ def _run(state):
     if not state["chosen"]:
         state["run_error"] = "Choose at least one action."
     if state["mode"] == "existing" and state["principal"] is None:
-        state["run_error"] = "Choose a user or role."
-    state["resource_error"] = _arn_error(state["resource"], state["chosen"])
-    if errors or state.get("run_error") or state["resource_error"]:
+        state["run_error"] = "Choose a user, group or role."
+    # An action with its own ARN is checked against it; the others against the ARN for all of them.
+    own = {}
+    for hint in state["resource_hints"]:
+        if hint["value"]:
+            hint["error"] = _arn_error(hint["value"], [hint["action"]])
+            own[hint["action"]] = [hint["value"]]
+    state["resource_error"] = _arn_error(state["resource"], [a for a in state["chosen"] if a not in own])
+    if (
+        errors
+        or state.get("run_error")
+        or state["resource_error"]
+        or any(h["error"] for h in state["resource_hints"])
+    ):
         return None
+    scps = [d for d in state["scps"] if d.strip()]
     try:
         return simulator.simulate(
             account=state["account"],
             principal=state["principal"],
             policy_documents=[d for d in state["documents"] if d.strip()],
             boundary=state["boundary"] if state["boundary"].strip() else None,
-            include=state["included"] if state["principal"] is not None else None,
+            session_policies=[state["session_policy"]] if state["session_policy"].strip() else None,
+            scps=[scps] if scps else None,
+            include=_included(state),
             resource_policy=state["resource_policy"] or None,
             actions=state["chosen"],
             resource_arns=[state["resource"]],
+            action_resources=own,
             context=context,
         )
     except AWSError as error:

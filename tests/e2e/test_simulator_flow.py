@@ -49,7 +49,7 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
 
     page.goto(live_server.url + "/policy-simulator/")
     expect(page.get_by_role("heading", name="Policy simulator")).to_be_visible()
-    page.get_by_label("User or role").select_option(label="alice")
+    page.get_by_label("User, group or role").select_option(label="alice")
     expect(page.get_by_label("Include S3ReadReports")).to_be_checked()
 
     page.get_by_label("Service").fill("s3")

@@ -101,7 +101,7 @@ def test_a_principal_gone_before_the_task_ran_fails_the_run(
 
     run.refresh_from_db()
     assert run.status == SimulationRun.Status.FAILED
-    assert run.error == "The user or role to simulate cannot be found."
+    assert run.error == "The user, group or role to simulate cannot be found."
 
 
 def test_all_services_run_covers_the_whole_catalog(alice, root_acting, django_capture_on_commit_callbacks):
@@ -153,7 +153,7 @@ def test_page_runs_all_actions_of_the_service_and_shows_the_finished_result(root
 def test_page_refuses_a_run_without_a_principal(root_client, alice):
     response = root_client.post(URL, {"mode": "existing", "service": "s3", "op": "run-service"})
 
-    assert "Choose a user or role." in response.content.decode()
+    assert "Choose a user, group or role." in response.content.decode()
     assert not SimulationRun.objects.exists()
 
 

@@ -422,3 +422,280 @@ def test_a_resource_policy_that_allows_is_named(account, alice_user):
         (m.policy, m.source, m.sid) for m in result.matched
     ]
     assert "Resource-based policy" in result.decided_by
+
+
+# --- SCPs, session policies, groups, a resource per action ---------------------------------------
+
+
+def _policy(sid, effect, action, resource="*"):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": sid, "Effect": effect, "Action": action, "Resource": resource}],
+        }
+    )
+
+
+FULL_AWS_ACCESS = _policy("FullAWSAccess", "Allow", "*")
+DENY_S3_DELETE = _policy("DenyDelete", "Deny", "s3:DeleteObject")
+S3_ONLY = _policy("S3Only", "Allow", "s3:*")
+
+
+@pytest.mark.parametrize(
+    ("scps", "action", "decision", "decided_by", "statements"),
+    [
+        ([[FULL_AWS_ACCESS]], "s3:GetObject", "allowed", "SCP at level 0, Identity-based policy", 2),
+        ([[FULL_AWS_ACCESS, DENY_S3_DELETE]], "s3:DeleteObject", "explicitDeny", "SCP at level 0", 1),
+        ([[S3_ONLY]], "ec2:RunInstances", "implicitDeny", "SCP at level 0", 0),
+        ([[FULL_AWS_ACCESS], [S3_ONLY]], "ec2:RunInstances", "implicitDeny", "SCP at level 1", 0),
+        ([[FULL_AWS_ACCESS], []], "s3:GetObject", "implicitDeny", "SCP at level 1", 0),
+        (None, "ec2:RunInstances", "allowed", "Identity-based policy", 1),
+    ],
+    ids=[
+        "allowed-at-the-root",
+        "denied-by-one",
+        "not-in-the-allow-list",
+        "an-ou-level",
+        "empty-level",
+        "none",
+    ],
+)
+def test_custom_scps_decide_at_their_level(account, scps, action, decision, decided_by, statements):
+    [result] = simulator.simulate_custom_policy(
+        account=account,
+        policy_documents=[_policy("All", "Allow", "*")],
+        scps=scps,
+        actions=[action],
+        resource_arns=["arn:aws:s3:::my-bucket/report.csv"],
+    )
+    assert (result.decision, result.decided_by, len(result.matched)) == (decision, decided_by, statements)
+
+
+def test_the_deciding_scp_is_named_with_its_level_and_lines(account):
+    [result] = simulator.simulate_custom_policy(
+        account=account,
+        policy_documents=[_policy("All", "Allow", "*")],
+        scps=[[FULL_AWS_ACCESS, DENY_S3_DELETE]],
+        actions=["s3:DeleteObject"],
+    )
+    [matched] = result.matched
+    assert (matched.policy, matched.source, matched.sid, matched.kind_label) == (
+        "SCP 2",
+        "SCP at level 0",
+        "DenyDelete",
+        "SCP at level 0",
+    )
+    assert any(on and "DenyDelete" in text for _, text, on in matched.numbered_lines)
+
+
+def test_an_scp_that_is_not_json_simulates_nothing(account):
+    with pytest.raises(MalformedPolicyDocument, match="SCP 1: the policy is not valid JSON"):
+        simulator.simulate_custom_policy(
+            account=account, policy_documents=[FULL_AWS_ACCESS], scps=[["{nope"]], actions=["s3:GetObject"]
+        )
+
+
+def test_leaving_an_scp_out_leaves_its_level_empty(account, alice_user):
+    """The level stays: with its only SCP left out it allows nothing, as an OU with no SCP would."""
+    keep = [p.id for p in simulator.policies_for(alice_user)]
+    [with_scp] = simulator.simulate(
+        account=account,
+        principal=alice_user,
+        scps=[[FULL_AWS_ACCESS]],
+        include=[*keep, "scp:0:0"],
+        actions=["s3:GetObject"],
+        resource_arns=["*"],
+        context={},
+    )
+    [without] = simulator.simulate(
+        account=account,
+        principal=alice_user,
+        scps=[[FULL_AWS_ACCESS]],
+        include=keep,
+        actions=["s3:GetObject"],
+        resource_arns=["*"],
+        context={},
+    )
+    assert (with_scp.decision, without.decision, without.decided_by) == (
+        "allowed",
+        "implicitDeny",
+        "SCP at level 0",
+    )
+
+
+def test_organization_scps_keep_their_names(account, alice_user):
+    [result] = simulator.simulate(
+        account=account,
+        principal=alice_user,
+        scps=[[json.loads(FULL_AWS_ACCESS)], [json.loads(DENY_S3_DELETE)]],
+        scp_names=[["FullAWSAccess"], ["ProtectReports"]],
+        actions=["s3:DeleteObject"],
+        resource_arns=["*"],
+        context={},
+    )
+    assert result.decided_by == "SCP at level 1"
+    # Every matching Deny is listed, in the engine's order: the SCP's before alice's own inline Deny.
+    assert [(m.policy, m.source) for m in result.matched] == [
+        ("ProtectReports", "SCP at level 1"),
+        ("NoDelete", "Inline"),
+    ]
+
+
+def test_an_rcp_denial_is_named_with_its_level(account):
+    rcp = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "NoDelete",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:DeleteObject",
+                    "Resource": "*",
+                }
+            ],
+        }
+    )
+    [result] = simulator.simulate_custom_policy(
+        account=account,
+        policy_documents=[FULL_AWS_ACCESS],
+        rcps=[[rcp]],
+        actions=["s3:DeleteObject"],
+        resource_arns=["arn:aws:s3:::my-bucket/report.csv"],
+    )
+    assert (result.decision, result.decided_by) == ("explicitDeny", "RCP at level 0")
+
+
+@pytest.fixture
+def reader_role(account, root_acting):
+    role = make_role(account=account, name="reader")
+    inline_policy_put(name="S3All", document=statement_policy("s3:*"), role=role, acting=root_acting)
+    return role
+
+
+@pytest.mark.parametrize(
+    ("session", "action", "decision", "decided_by"),
+    [
+        (
+            _policy("ReadOnly", "Allow", "s3:GetObject"),
+            "s3:GetObject",
+            "allowed",
+            "Identity-based policy, Session policy",
+        ),
+        (_policy("ReadOnly", "Allow", "s3:GetObject"), "s3:PutObject", "implicitDeny", "Session policy"),
+        (_policy("NoGet", "Deny", "s3:GetObject"), "s3:GetObject", "explicitDeny", "Session policy"),
+        (None, "s3:PutObject", "allowed", "Identity-based policy"),
+    ],
+    ids=["both-allow", "session-does-not-allow", "session-denies", "no-session-policy"],
+)
+def test_a_session_policy_bounds_a_roles_session(account, reader_role, session, action, decision, decided_by):
+    [result] = simulator.simulate_principal_policy(
+        account=account,
+        principal=reader_role,
+        session_policies=[session] if session else None,
+        actions=[action],
+        resource_arns=["arn:aws:s3:::my-bucket/report.csv"],
+    )
+    assert (result.decision, result.decided_by) == (decision, decided_by)
+    if decision == "allowed" and session:
+        assert ("Session policy", "ReadOnly") in [(m.policy, m.sid) for m in result.matched]
+
+
+def test_a_session_policy_is_refused_for_a_user(account, alice_user):
+    with pytest.raises(InvalidInput, match="session policy bounds a role's session"):
+        simulator.simulate_principal_policy(
+            account=account,
+            principal=alice_user,
+            session_policies=[FULL_AWS_ACCESS],
+            actions=["s3:GetObject"],
+        )
+
+
+def test_a_custom_session_policy_makes_the_caller_a_session(account):
+    """In custom mode the simulated caller becomes a role session, or the session policy would not apply."""
+    [result] = simulator.simulate_custom_policy(
+        account=account,
+        policy_documents=[FULL_AWS_ACCESS],
+        session_policies=[_policy("ReadOnly", "Allow", "s3:GetObject")],
+        actions=["s3:PutObject"],
+    )
+    assert (result.decision, result.decided_by) == ("implicitDeny", "Session policy")
+
+
+@pytest.fixture
+def writers(account, root_acting):
+    group = GroupFactory(account=account, name="uploaders")
+    writes = make_policy(name="S3Upload", account=account, document=statement_policy("s3:PutObject"))
+    policy_attach(policy=writes, group=group, acting=root_acting)
+    inline_policy_put(
+        name="NoDelete",
+        document=statement_policy("s3:DeleteObject", effect="Deny"),
+        group=group,
+        acting=root_acting,
+    )
+    return group
+
+
+def test_a_group_is_simulated_with_its_own_policies(account, writers, alice_user, root_acting):
+    group_add_user(group=writers, user=alice_user, acting=root_acting)
+    assert [(p.name, p.source) for p in simulator.policies_for(writers)] == [
+        ("S3Upload", "Directly"),
+        ("NoDelete", "Inline"),
+    ]
+    results = simulator.simulate_principal_policy(
+        account=account,
+        principal=writers,
+        actions=["s3:PutObject", "s3:DeleteObject", "s3:GetObject"],
+        resource_arns=["*"],
+    )
+    # alice's own S3Read and her boundary are not the group's: GetObject is not allowed.
+    assert [(r.decision, r.decided_by) for r in results] == [
+        ("allowed", "Identity-based policy"),
+        ("explicitDeny", "Identity-based policy"),
+        ("implicitDeny", "Identity-based policy"),
+    ]
+
+
+def test_a_group_costs_a_fixed_number_of_queries(account, writers, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        simulator.simulate_principal_policy(
+            account=account, principal=writers, actions=["s3:PutObject"], resource_arns=["*"]
+        )
+
+
+def test_another_accounts_group_is_refused(account, charlie_account):
+    group = GroupFactory(account=charlie_account, name="theirs")
+    with pytest.raises(InvalidInput):
+        simulator.simulate_principal_policy(account=account, principal=group, actions=["s3:GetObject"])
+
+
+def test_an_action_can_have_its_own_resource(account):
+    results = simulator.simulate(
+        account=account,
+        policy_documents=[statement_policy("s3:*", "arn:aws:s3:::public/*")],
+        actions=["s3:GetObject", "s3:PutObject"],
+        resource_arns=["arn:aws:s3:::public/a.txt"],
+        action_resources={"s3:PutObject": ["arn:aws:s3:::private/a.txt"]},
+        context={},
+    )
+    assert [(r.action, r.resource, r.decision) for r in results] == [
+        ("s3:GetObject", "arn:aws:s3:::public/a.txt", "allowed"),
+        ("s3:PutObject", "arn:aws:s3:::private/a.txt", "implicitDeny"),
+    ]
+
+
+def test_context_keys_of_scps_and_session_policies_are_discovered():
+    scp = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "NotAction": "iam:*",
+                    "Resource": "*",
+                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}},
+                }
+            ],
+        }
+    )
+    assert simulator.context_keys_for([scp]) == [("aws:RequestedRegion", "String")]
