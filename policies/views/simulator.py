@@ -221,6 +221,8 @@ def _start_run(request, state, service):
         state["resource_error"] = (
             "The resource ARN is not valid. Use the format arn:partition:service:region:account-id:resource, or *."
         )
+    if not state.get("run_error"):
+        state["run_error"] = _refusal(state)
     if state["context_errors"] or state.get("run_error") or state.get("resource_error"):
         return None
     parameters = {
@@ -268,6 +270,29 @@ def _included(state):
     return set(state["included"]) | {"session:1"}
 
 
+def _pasted(state):
+    """(label, text, validator's policy type) of every document pasted on the page."""
+    pasted = [(f"Custom policy {n}", text, "managed") for n, text in enumerate(state["documents"], start=1)]
+    pasted += [("Permissions boundary", state["boundary"], "boundary")]
+    pasted += [(f"SCP {n}", text, "scp") for n, text in enumerate(state["scps"], start=1)]
+    pasted += [("Session policy", state["session_policy"], "managed")]
+    pasted += [("Resource policy", state["resource_policy"], "resource")]
+    return [(label, text, kind) for label, text, kind in pasted if text.strip()]
+
+
+def _refusal(state):
+    """Why nothing is simulated: the first pasted document that does not parse, or that IAM would refuse."""
+    for label, text, kind in _pasted(state):
+        try:
+            simulator.parse_document(text, label)
+        except AWSError as error:
+            return error.message
+        malformed = validate(text, kind)["malformed"]
+        if malformed:
+            return f"{label}: {malformed}"
+    return ""
+
+
 def _run(state):
     """Simulate, or say why not; errors go beside their fields."""
     context = _context(state)
@@ -289,6 +314,9 @@ def _run(state):
         or state["resource_error"]
         or any(h["error"] for h in state["resource_hints"])
     ):
+        return None
+    state["run_error"] = _refusal(state)
+    if state["run_error"]:
         return None
     scps = [d for d in state["scps"] if d.strip()]
     try:
