@@ -1,7 +1,8 @@
 """In a real browser, as the root user: simulate alice's policies for S3 GetObject and DeleteObject on one
 object, see one allowed and one denied, open the deciding statement; run all S3 actions and see the
 progress bar at its end (tasks run inline); then paste a custom policy with a
-condition on aws:SourceIp and see the context key's input appear."""
+condition on aws:SourceIp and see the context key's input appear. And in custom mode, add a second SCP
+that denies s3:DeleteObject and see the result name the SCP and highlight its statement."""
 
 import json
 
@@ -92,3 +93,55 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
     page.get_by_role("button", name="Run simulation").click()
     expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
     screenshot("simulator-flow-02-custom")
+
+
+ALLOW_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, indent=2
+)
+FULL_AWS_ACCESS = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}],
+    },
+    indent=2,
+)
+DENY_DELETE = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "ProtectReports", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}
+        ],
+    },
+    indent=2,
+)
+
+
+def test_an_scp_in_custom_mode_denies_and_is_named(live_server, page, screenshot):
+    account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
+    _sign_in_as_root(page, live_server, account)
+
+    page.goto(live_server.url + "/policy-simulator/?mode=custom")
+    page.get_by_label("Custom policy 1").fill(ALLOW_ALL)
+    page.get_by_label("SCP 1").fill(FULL_AWS_ACCESS)
+    page.get_by_role("button", name="Add SCP").click()
+    expect(page.get_by_label("SCP 2")).to_be_visible()
+    expect(page.get_by_label("SCP 1")).to_have_value(FULL_AWS_ACCESS)
+    page.get_by_label("SCP 2").fill(DENY_DELETE)
+
+    page.get_by_label("Service").fill("s3")
+    page.get_by_label("Filter actions").fill("Object")
+    expect(page.locator("#simulator-actions input[value='s3:DeleteObject']")).to_be_visible()
+    page.locator("#simulator-actions input[value='s3:GetObject']").check()
+    page.locator("#simulator-actions input[value='s3:DeleteObject']").check()
+    page.get_by_role("button", name="Run simulation").click()
+
+    deleted = page.get_by_test_id("result-s3:DeleteObject")
+    expect(deleted).to_contain_text("denied explicitly")
+    expect(deleted).to_contain_text("SCP at level 0")
+    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
+    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text(
+        "SCP at level 0, Identity-based policy"
+    )
+    deleted.get_by_text("Show statement: SCP 2 (ProtectReports)").click()
+    expect(deleted.locator(".sim-line-on", has_text='"Sid": "ProtectReports"')).to_be_visible()
+    screenshot("simulator-flow-03-custom-scp")
