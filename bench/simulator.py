@@ -7,7 +7,8 @@ account, alice with ten customer managed policies of four statements each: wildc
 a condition, a policy variable) and times the task's own work, `simulation_run_execute` (the
 principal's policies loaded per chunk, progress saved every chunk, results saved at the end), for
 all S3 actions and for all actions of all services. For comparison it also times `simulate` in
-custom mode on the same ten documents (no database). Prints figures; asserts nothing.
+custom mode on the same ten documents (no database), and once more with SCPs at three levels
+(root, an OU, the account) and a session policy in play. Prints figures; asserts nothing.
 """
 
 import json
@@ -110,6 +111,45 @@ def main():
                 account=None, policy_documents=documents, actions=actions, resource_arns=["*"], context={}
             ),
         )
+    # An organization's usual shape: FullAWSAccess at the root and the OU, a deny list at the account.
+    full_access = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    deny_list = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Deny", "Action": ["organizations:Leave*", "iam:CreateUser"], "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "NotAction": ["iam:*", "sts:*"],
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}},
+            },
+        ],
+    }
+    scps = [
+        [json.dumps(full_access)],
+        [json.dumps(full_access)],
+        [json.dumps(full_access), json.dumps(deny_list)],
+    ]
+    session = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    )
+    actions = run_actions(ALL_SERVICES)
+    timed(
+        "simulate(), custom, 3 SCP levels + session, all services",
+        len(actions),
+        lambda: simulator.simulate(
+            account=account,
+            policy_documents=documents,
+            scps=scps,
+            session_policies=[session],
+            actions=actions,
+            resource_arns=["*"],
+            context={"aws:RequestedRegion": "us-east-1"},
+        ),
+    )
 
 
 if __name__ == "__main__":
