@@ -259,15 +259,26 @@ def session_policies_in_play(documents):
     ]
 
 
-def organization_policies_in_play(levels, kind, names=None):
+def level_name(level, count):
+    """Where an organization's level is: the root, an OU on the way down, or the account itself."""
+    if level == 0:
+        return "root"
+    return "account" if level == count - 1 else "OU"
+
+
+def organization_policies_in_play(levels, kind, names=None, where=False):
     """SCPs or RCPs by level (root first) as policies in play, each named "SCP 1", … unless `names` say.
 
     `levels` is a list of levels, each a list of documents (JSON texts or parsed); `names`, when
-    given, has the same shape.
+    given, has the same shape. `where` adds root / OU / account to the source (an organization's
+    real levels; pasted SCPs all sit at one).
     """
     prefix = LEVEL_PREFIXES[kind]
     policies, number = [], 0
     for level, documents in enumerate(levels or []):
+        source = f"{prefix} at level {level}"
+        if where:
+            source += f" ({level_name(level, len(levels))})"
         for position, document in enumerate(documents):
             number += 1
             name = names[level][position] if names else f"{prefix} {number}"
@@ -275,13 +286,26 @@ def organization_policies_in_play(levels, kind, names=None):
                 PolicyInPlay(
                     id=f"{kind}:{level}:{position}",
                     name=name,
-                    source=f"{prefix} at level {level}",
+                    source=source,
                     document=document,
                     kind=kind,
                     level=level,
                 )
             )
     return policies
+
+
+def organization_of(account):
+    """(scps, rcps) of the account's organization by level, root first; None for a kind not in play.
+
+    The same reading the console's own authorization uses, so that the simulator weighs what would
+    decide a real request.
+    """
+    from accounts import authorization
+
+    if account is None:
+        return None, None
+    return authorization.organization_policies(account)
 
 
 def _derived_context(principal):
@@ -336,6 +360,7 @@ def simulate(
     scps=None,
     rcps=None,
     scp_names=None,
+    organization=False,
     resource_account=None,
     action_resources=None,
 ):
@@ -344,7 +369,8 @@ def simulate(
     `principal` (an IAMUser, Group or Role of `account`) simulates its policies in play; otherwise
     `policy_documents` (JSON texts) are custom policies and `boundary` an optional boundary text.
     `session_policies` (texts) bound a role's session; `scps` and `rcps` are levels (root first) of
-    documents, `scp_names` the SCPs' names in the same shape. `include` keeps only the policies in
+    documents, `scp_names` the SCPs' names in the same shape; `organization` says they are the
+    organization's own (named by where they sit). `include` keeps only the policies in
     play with those ids (default all; an SCP left out leaves its level). `caller_arn` names the
     principal of a custom simulation (AWS's CallerArn). `action_resources` maps an action to its own
     resource ARNs instead of `resource_arns`. A document that is not a policy raises
@@ -359,8 +385,8 @@ def simulate(
     else:
         policies = custom_policies(policy_documents or [], boundary)
     policies += session_policies_in_play(session_policies)
-    policies += organization_policies_in_play(scps, "scp", scp_names)
-    policies += organization_policies_in_play(rcps, "rcp")
+    policies += organization_policies_in_play(scps, "scp", scp_names, where=organization)
+    policies += organization_policies_in_play(rcps, "rcp", where=organization)
     if include is not None:
         keep = set(include)
         policies = [p for p in policies if p.id in keep]
@@ -582,14 +608,13 @@ def simulate_principal_policy(
     context=None,
     resource_policy=None,
     session_policies=None,
-    scps=None,
-    rcps=None,
 ):
     """SimulatePrincipalPolicy: the policies of a user, group or role, every one in play.
 
-    Beyond AWS's API, as the console's simulator: a role's session policies and the organization's
-    SCPs and RCPs (levels, root first).
+    As AWS's, it weighs the organization's SCPs (and RCPs) when the account is a member of one;
+    beyond AWS's API, as the console's simulator, a role's session policies.
     """
+    scps, rcps = organization_of(account)
     return simulate(
         account=account,
         principal=principal,
@@ -600,6 +625,7 @@ def simulate_principal_policy(
         session_policies=session_policies,
         scps=scps,
         rcps=rcps,
+        organization=True,
     )
 
 

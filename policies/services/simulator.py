@@ -76,7 +76,11 @@ def simulation_run_execute(*, run_id):
     try:
         principal = _principal(run.account, params["principal"]) if params.get("mode") != "custom" else None
         actions = run_actions(params["service"])
-        scps = params.get("scps") or []
+        if principal is not None:
+            # The organization as it is when the run runs, as for a request made then.
+            scps, rcps = simulator.organization_of(run.account)
+        else:
+            scps, rcps = ([params["scps"]] if params.get("scps") else None), None
         session_policy = params.get("session_policy") or ""
         for start in range(0, len(actions), CHUNK):
             results = simulator.simulate(
@@ -85,7 +89,9 @@ def simulation_run_execute(*, run_id):
                 policy_documents=params.get("documents") or [],
                 boundary=params.get("boundary") or None,
                 session_policies=[session_policy] if session_policy.strip() else None,
-                scps=[scps] if scps else None,
+                scps=scps,
+                rcps=rcps,
+                organization=principal is not None,
                 include=params.get("include") if principal is not None else None,
                 resource_policy=params.get("resource_policy") or None,
                 actions=actions[start : start + CHUNK],
@@ -111,6 +117,7 @@ def who_can(*, account, action, resource, context=None):
     [(principal, SimulationResult)] for the allowed ones, users first; a few queries per principal.
     """
     allowed = []
+    scps, rcps = simulator.organization_of(account)
     principals = list(IAMUser.objects.filter(account=account).order_by("name")) + list(
         Role.objects.filter(account=account).order_by("name")
     )
@@ -122,6 +129,9 @@ def who_can(*, account, action, resource, context=None):
                 actions=[action],
                 resource_arns=[resource],
                 context=context or {},
+                scps=scps,
+                rcps=rcps,
+                organization=True,
             )
         except AWSError:
             continue  # a stored policy the engine refuses allows nothing

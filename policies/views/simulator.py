@@ -112,6 +112,10 @@ def _state(request):
     principal = _principal(account, principal_value) if mode == "existing" else None
     is_role = isinstance(principal, Role)
     policies = simulator.policies_for(principal) if principal is not None else []
+    # The organization's SCPs and RCPs, each listed to leave out, as AWS's simulator lists them.
+    org_scps, org_rcps = simulator.organization_of(account) if principal is not None else (None, None)
+    policies += simulator.organization_policies_in_play(org_scps, "scp", where=True)
+    policies += simulator.organization_policies_in_play(org_rcps, "rcp", where=True)
     posted = "include-present" in data
     included = set(data.getlist("include")) if posted else {p.id for p in policies}
     documents = _custom_documents(data) if mode == "custom" else []
@@ -166,6 +170,8 @@ def _state(request):
         "is_role": is_role,
         "is_group": isinstance(principal, Group),
         "policies": policies,
+        "org_scps": org_scps,
+        "org_rcps": org_rcps,
         "included": included,
         "custom": _custom_panels(documents) if mode == "custom" else [],
         "documents": documents,
@@ -318,7 +324,11 @@ def _run(state):
     state["run_error"] = _refusal(state)
     if state["run_error"]:
         return None
-    scps = [d for d in state["scps"] if d.strip()]
+    if state["principal"] is not None:
+        scps, rcps = state["org_scps"], state["org_rcps"]
+    else:
+        pasted = [d for d in state["scps"] if d.strip()]
+        scps, rcps = ([pasted] if pasted else None), None
     try:
         return simulator.simulate(
             account=state["account"],
@@ -326,7 +336,9 @@ def _run(state):
             policy_documents=[d for d in state["documents"] if d.strip()],
             boundary=state["boundary"] if state["boundary"].strip() else None,
             session_policies=[state["session_policy"]] if state["session_policy"].strip() else None,
-            scps=[scps] if scps else None,
+            scps=scps,
+            rcps=rcps,
+            organization=state["principal"] is not None,
             include=_included(state),
             resource_policy=state["resource_policy"] or None,
             actions=state["chosen"],
