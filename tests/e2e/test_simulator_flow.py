@@ -41,6 +41,14 @@ def _sign_in_as_root(page, live_server, account):
     page.context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
 
 
+def _wait_for_the_filter(page, text):
+    """Every swap of the action list replaces its checkboxes: tick them only once the filter's swap has
+    landed and no other request (the service box's own, sent as focus left it) is still in flight."""
+    expect(page.locator("#simulator-actions")).to_contain_text(f'match "{text}"')
+    expect(page.locator("#htmx-indicator.htmx-request")).to_have_count(0)
+    expect(page.locator("#simulator-actions")).to_contain_text(f'match "{text}"')
+
+
 def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
     account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
     alice = IAMUserFactory(account=account, name="alice")
@@ -55,7 +63,7 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
 
     page.get_by_label("Service").fill("s3")
     page.get_by_label("Filter actions").fill("Object")
-    expect(page.locator("#simulator-actions input[value='s3:GetObject']")).to_be_visible()
+    _wait_for_the_filter(page, "Object")
     page.locator("#simulator-actions input[value='s3:GetObject']").check()
     page.locator("#simulator-actions input[value='s3:DeleteObject']").check()
     page.get_by_label("Resource ARN (for every selected action)").fill("arn:aws:s3:::my-bucket/report.csv")
@@ -89,6 +97,7 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
     context_input.fill("203.0.113.9")
     page.get_by_label("Service").fill("s3")
     page.get_by_label("Filter actions").fill("GetObject")
+    _wait_for_the_filter(page, "GetObject")
     page.locator("#simulator-actions input[value='s3:GetObject']").check()
     page.get_by_role("button", name="Run simulation").click()
     expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
@@ -130,7 +139,7 @@ def test_an_scp_in_custom_mode_denies_and_is_named(live_server, page, screenshot
 
     page.get_by_label("Service").fill("s3")
     page.get_by_label("Filter actions").fill("Object")
-    expect(page.locator("#simulator-actions input[value='s3:DeleteObject']")).to_be_visible()
+    _wait_for_the_filter(page, "Object")
     page.locator("#simulator-actions input[value='s3:GetObject']").check()
     page.locator("#simulator-actions input[value='s3:DeleteObject']").check()
     page.get_by_role("button", name="Run simulation").click()
