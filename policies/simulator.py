@@ -259,26 +259,19 @@ def session_policies_in_play(documents):
     ]
 
 
-def level_name(level, count):
-    """Where an organization's level is: the root, an OU on the way down, or the account itself."""
-    if level == 0:
-        return "root"
-    return "account" if level == count - 1 else "OU"
-
-
-def organization_policies_in_play(levels, kind, names=None, where=False):
+def organization_policies_in_play(levels, kind, names=None, level_names=None):
     """SCPs or RCPs by level (root first) as policies in play, each named "SCP 1", … unless `names` say.
 
     `levels` is a list of levels, each a list of documents (JSON texts or parsed); `names`, when
-    given, has the same shape. `where` adds root / OU / account to the source (an organization's
-    real levels; pasted SCPs all sit at one).
+    given, has the same shape. `level_names` say where each level is ("root", "OU Workloads", …)
+    for an organization's real levels; pasted SCPs all sit at one.
     """
     prefix = LEVEL_PREFIXES[kind]
     policies, number = [], 0
     for level, documents in enumerate(levels or []):
         source = f"{prefix} at level {level}"
-        if where:
-            source += f" ({level_name(level, len(levels))})"
+        if level_names:
+            source += f" ({level_names[level]})"
         for position, document in enumerate(documents):
             number += 1
             name = names[level][position] if names else f"{prefix} {number}"
@@ -295,17 +288,62 @@ def organization_policies_in_play(levels, kind, names=None, where=False):
     return policies
 
 
-def organization_of(account):
-    """(scps, rcps) of the account's organization by level, root first; None for a kind not in play.
+def _canonical(document):
+    return json.dumps(document, sort_keys=True)
 
-    The same reading the console's own authorization uses, so that the simulator weighs what would
-    decide a real request.
+
+def organization_in_play(account):
+    """The organization's SCPs and RCPs as `simulate` takes them, with their names and where each level is.
+
+    The documents are the enforcement's own reading (accounts.authorization.organization_policies),
+    so that the simulator weighs what decides a real request. It gives documents only; their names
+    come from the organization's policies with the same content, and the levels' from the account's
+    path: three more queries, for a member account only.
     """
     from accounts import authorization
 
     if account is None:
-        return None, None
-    return authorization.organization_policies(account)
+        return {"scps": None, "rcps": None}
+    scps, rcps = authorization.organization_policies(account)
+    if scps is None and rcps is None:
+        return {"scps": None, "rcps": None}
+    from django.db.models import Q
+
+    from organizations.models import Policy
+    from organizations.selectors import membership_of, path_of
+
+    membership = membership_of(account)
+    level_names = ["root", *(f"OU {ou.name}" for ou in path_of(membership)), f"account {account.name}"]
+    by_content = {}
+    policies = Policy.objects.filter(
+        Q(organization=membership.organization_id) | Q(organization__isnull=True)
+    )
+    for name, content in policies.values_list("name", "content"):
+        try:
+            by_content.setdefault(_canonical(json.loads(content)), name)
+        except ValueError:
+            continue
+
+    def names(levels, prefix):
+        if levels is None:
+            return None
+        named, number = [], 0
+        for documents in levels:
+            row = []
+            for document in documents:
+                number += 1
+                row.append(by_content.get(_canonical(document), f"{prefix} {number}"))
+            named.append(row)
+        return named
+
+    levels = scps if scps is not None else rcps
+    return {
+        "scps": scps,
+        "rcps": rcps,
+        "scp_names": names(scps, "SCP"),
+        "rcp_names": names(rcps, "RCP"),
+        "level_names": level_names if len(level_names) == len(levels) else None,
+    }
 
 
 def _derived_context(principal):
@@ -360,7 +398,8 @@ def simulate(
     scps=None,
     rcps=None,
     scp_names=None,
-    organization=False,
+    rcp_names=None,
+    level_names=None,
     resource_account=None,
     action_resources=None,
 ):
@@ -369,8 +408,8 @@ def simulate(
     `principal` (an IAMUser, Group or Role of `account`) simulates its policies in play; otherwise
     `policy_documents` (JSON texts) are custom policies and `boundary` an optional boundary text.
     `session_policies` (texts) bound a role's session; `scps` and `rcps` are levels (root first) of
-    documents, `scp_names` the SCPs' names in the same shape; `organization` says they are the
-    organization's own (named by where they sit). `include` keeps only the policies in
+    documents, `scp_names` and `rcp_names` their names in the same shape, `level_names` where each
+    level is (an organization's own; see organization_in_play). `include` keeps only the policies in
     play with those ids (default all; an SCP left out leaves its level). `caller_arn` names the
     principal of a custom simulation (AWS's CallerArn). `action_resources` maps an action to its own
     resource ARNs instead of `resource_arns`. A document that is not a policy raises
@@ -385,8 +424,8 @@ def simulate(
     else:
         policies = custom_policies(policy_documents or [], boundary)
     policies += session_policies_in_play(session_policies)
-    policies += organization_policies_in_play(scps, "scp", scp_names, where=organization)
-    policies += organization_policies_in_play(rcps, "rcp", where=organization)
+    policies += organization_policies_in_play(scps, "scp", scp_names, level_names)
+    policies += organization_policies_in_play(rcps, "rcp", rcp_names, level_names)
     if include is not None:
         keep = set(include)
         policies = [p for p in policies if p.id in keep]
@@ -614,7 +653,6 @@ def simulate_principal_policy(
     As AWS's, it weighs the organization's SCPs (and RCPs) when the account is a member of one;
     beyond AWS's API, as the console's simulator, a role's session policies.
     """
-    scps, rcps = organization_of(account)
     return simulate(
         account=account,
         principal=principal,
@@ -623,9 +661,7 @@ def simulate_principal_policy(
         context=context,
         resource_policy=resource_policy,
         session_policies=session_policies,
-        scps=scps,
-        rcps=rcps,
-        organization=True,
+        **organization_in_play(account),
     )
 
 

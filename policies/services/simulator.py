@@ -78,9 +78,9 @@ def simulation_run_execute(*, run_id):
         actions = run_actions(params["service"])
         if principal is not None:
             # The organization as it is when the run runs, as for a request made then.
-            scps, rcps = simulator.organization_of(run.account)
+            organization = simulator.organization_in_play(run.account)
         else:
-            scps, rcps = ([params["scps"]] if params.get("scps") else None), None
+            organization = {"scps": [params["scps"]] if params.get("scps") else None}
         session_policy = params.get("session_policy") or ""
         for start in range(0, len(actions), CHUNK):
             results = simulator.simulate(
@@ -89,9 +89,7 @@ def simulation_run_execute(*, run_id):
                 policy_documents=params.get("documents") or [],
                 boundary=params.get("boundary") or None,
                 session_policies=[session_policy] if session_policy.strip() else None,
-                scps=scps,
-                rcps=rcps,
-                organization=principal is not None,
+                **organization,
                 include=params.get("include") if principal is not None else None,
                 resource_policy=params.get("resource_policy") or None,
                 actions=actions[start : start + CHUNK],
@@ -117,7 +115,7 @@ def who_can(*, account, action, resource, context=None):
     [(principal, SimulationResult)] for the allowed ones, users first; a few queries per principal.
     """
     allowed = []
-    scps, rcps = simulator.organization_of(account)
+    organization = simulator.organization_in_play(account)
     principals = list(IAMUser.objects.filter(account=account).order_by("name")) + list(
         Role.objects.filter(account=account).order_by("name")
     )
@@ -129,9 +127,7 @@ def who_can(*, account, action, resource, context=None):
                 actions=[action],
                 resource_arns=[resource],
                 context=context or {},
-                scps=scps,
-                rcps=rcps,
-                organization=True,
+                **organization,
             )
         except AWSError:
             continue  # a stored policy the engine refuses allows nothing

@@ -113,9 +113,13 @@ def _state(request):
     is_role = isinstance(principal, Role)
     policies = simulator.policies_for(principal) if principal is not None else []
     # The organization's SCPs and RCPs, each listed to leave out, as AWS's simulator lists them.
-    org_scps, org_rcps = simulator.organization_of(account) if principal is not None else (None, None)
-    policies += simulator.organization_policies_in_play(org_scps, "scp", where=True)
-    policies += simulator.organization_policies_in_play(org_rcps, "rcp", where=True)
+    organization = simulator.organization_in_play(account) if principal is not None else {}
+    policies += simulator.organization_policies_in_play(
+        organization.get("scps"), "scp", organization.get("scp_names"), organization.get("level_names")
+    )
+    policies += simulator.organization_policies_in_play(
+        organization.get("rcps"), "rcp", organization.get("rcp_names"), organization.get("level_names")
+    )
     posted = "include-present" in data
     included = set(data.getlist("include")) if posted else {p.id for p in policies}
     documents = _custom_documents(data) if mode == "custom" else []
@@ -170,8 +174,7 @@ def _state(request):
         "is_role": is_role,
         "is_group": isinstance(principal, Group),
         "policies": policies,
-        "org_scps": org_scps,
-        "org_rcps": org_rcps,
+        "organization": organization,
         "included": included,
         "custom": _custom_panels(documents) if mode == "custom" else [],
         "documents": documents,
@@ -325,10 +328,10 @@ def _run(state):
     if state["run_error"]:
         return None
     if state["principal"] is not None:
-        scps, rcps = state["org_scps"], state["org_rcps"]
+        organization = state["organization"]
     else:
         pasted = [d for d in state["scps"] if d.strip()]
-        scps, rcps = ([pasted] if pasted else None), None
+        organization = {"scps": [pasted] if pasted else None}
     try:
         return simulator.simulate(
             account=state["account"],
@@ -336,15 +339,13 @@ def _run(state):
             policy_documents=[d for d in state["documents"] if d.strip()],
             boundary=state["boundary"] if state["boundary"].strip() else None,
             session_policies=[state["session_policy"]] if state["session_policy"].strip() else None,
-            scps=scps,
-            rcps=rcps,
-            organization=state["principal"] is not None,
             include=_included(state),
             resource_policy=state["resource_policy"] or None,
             actions=state["chosen"],
             resource_arns=[state["resource"]],
             action_resources=own,
             context=context,
+            **organization,
         )
     except AWSError as error:
         state["run_error"] = error.message

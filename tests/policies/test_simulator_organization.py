@@ -1,10 +1,9 @@
-"""Existing policies with the organization's SCPs and RCPs: listed with a checkbox each, weighed at
-their levels, named in the results.
+"""Existing policies with the organization's SCPs and RCPs: listed by name with a checkbox each,
+weighed at their levels (root → OU → account), named in the results.
 
-The organizations app (organizations/selectors.py) is being built alongside; the simulator reads
-the organization through `accounts.authorization.organization_policies`, the same reading the
-console's enforcement uses. Until that app lands these tests stand an organization in for it there;
-the shape is the interface's: one list of parsed documents per level, root → OUs → account.
+alice's account manages the organization; dave's account is a member in the OU Workloads, whose
+ProtectReports SCP denies s3:DeleteObject. The simulator reads the organization as the console's
+enforcement does (accounts.authorization.organization_policies).
 """
 
 import json
@@ -12,6 +11,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from accounts.acting import Acting
+from organizations import services as org
+from organizations.models import RCP, SCP
 from policies import simulator
 from policies.models import InlinePolicy, SimulationRun
 from policies.services.permissions import inline_policy_put
@@ -23,96 +25,132 @@ from .permissions_helpers import make_role, statement_policy
 URL = reverse("policies:simulator")
 HX = {"HX-Request": "true", "HX-Target": "simulator-form"}
 
-FULL_AWS_ACCESS = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-}
-PROTECT_REPORTS = {
-    "Version": "2012-10-17",
-    "Statement": [{"Sid": "ProtectReports", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}],
-}
-NO_TLS_NO_S3 = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "EnforceSecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": "*",
-            "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}},
-        }
-    ],
-}
-
-
-@pytest.fixture
-def organization(monkeypatch, account):
-    """The account is a member: FullAWSAccess at the root, ProtectReports at an OU, FullAWSAccess on it."""
-    levels = {
-        "scps": [[FULL_AWS_ACCESS], [FULL_AWS_ACCESS, PROTECT_REPORTS], [FULL_AWS_ACCESS]],
-        "rcps": None,
+PROTECT_REPORTS = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "ProtectReports", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}
+        ],
     }
-
-    def organization_policies(of):
-        return (levels["scps"], levels["rcps"]) if of.pk == account.pk else (None, None)
-
-    monkeypatch.setattr("accounts.authorization.organization_policies", organization_policies)
-    return levels
+)
+SECURE_TRANSPORT = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "EnforceSecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "*",
+                "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+)
 
 
 @pytest.fixture
-def alice(account, root_acting):
-    alice = IAMUserFactory(account=account, name="alice")
-    inline_policy_put(name="S3All", document=statement_policy("s3:*"), user=alice, acting=root_acting)
-    return alice
+def organization(root_acting):
+    organization = org.organization_create(acting=root_acting)
+    return org.policy_type_enable(organization=organization, policy_type=SCP, acting=root_acting)
 
 
-def test_without_an_organization_no_scp_is_listed(root_client, alice):
+@pytest.fixture
+def workloads(organization, root_acting):
+    """dave's account in the OU Workloads, which has ProtectReports besides FullAWSAccess."""
+    ou = org.ou_create(
+        organization=organization, parent_id=organization.root_id, name="Workloads", acting=root_acting
+    )
+    membership = org.account_create(
+        organization=organization, name="Dave's workload", email="dave@example.com", acting=root_acting
+    )
+    org.account_move(membership=membership, destination_id=ou.id, acting=root_acting)
+    protect = org.policy_create(
+        organization=organization,
+        policy_type=SCP,
+        name="ProtectReports",
+        content=PROTECT_REPORTS,
+        acting=root_acting,
+    )
+    org.policy_attach(organization=organization, policy=protect, target_id=ou.id, acting=root_acting)
+    return membership.account
+
+
+@pytest.fixture
+def dave(workloads):
+    dave = IAMUserFactory(account=workloads, name="dave")
+    acting = Acting(account=workloads, source_ip="198.51.100.8", user_agent="pytest")
+    inline_policy_put(name="S3All", document=statement_policy("s3:*"), user=dave, acting=acting)
+    return dave
+
+
+@pytest.fixture
+def dave_client(client, workloads, sign_in_as):
+    """A browser signed in as the root user of dave's account."""
+    return sign_in_as(client, workloads)
+
+
+def test_the_organization_is_read_with_names_and_levels(workloads):
+    in_play = simulator.organization_in_play(workloads)
+    assert in_play["scp_names"] == [["FullAWSAccess"], ["FullAWSAccess", "ProtectReports"], ["FullAWSAccess"]]
+    assert in_play["level_names"] == ["root", "OU Workloads", "account Dave's workload"]
+    assert in_play["rcps"] is None  # RCPs are not enabled
+
+
+def test_the_management_account_is_not_under_scps(root_client, account, workloads, root_acting):
+    """SCPs never restrict the management account: its users are simulated without them."""
+    bob = IAMUserFactory(account=account, name="bob")
+    assert simulator.organization_in_play(account) == {"scps": None, "rcps": None}
     html = root_client.post(
-        URL, {"op": "refresh", "principal": f"user:{alice.pk}"}, headers=HX
+        URL, {"op": "refresh", "principal": f"user:{bob.pk}"}, headers=HX
     ).content.decode()
-    assert "S3All" in html and "SCP at level" not in html
+    assert "SCP at level" not in html
+
+
+def test_outside_any_organization_no_scp_is_listed(charlie_client, charlie_account):
+    carol = IAMUserFactory(account=charlie_account, name="carol")
+    html = charlie_client.post(
+        URL, {"op": "refresh", "principal": f"user:{carol.pk}"}, headers=HX
+    ).content.decode()
+    assert "carol has no policies" in html and "SCP at level" not in html
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
-def test_the_organizations_scps_are_listed_with_a_checkbox_each(root_client, alice, organization, htmx):
-    response = root_client.post(
-        URL, {"op": "refresh", "principal": f"user:{alice.pk}"}, headers=HX if htmx else {}
+def test_the_organizations_scps_are_listed_with_a_checkbox_each(dave_client, dave, htmx):
+    response = dave_client.post(
+        URL, {"op": "refresh", "principal": f"user:{dave.pk}"}, headers=HX if htmx else {}
     )
     html = response.content.decode()
-    for n in range(1, 5):
-        assert f'aria-label="Include SCP {n}"' in html
-    assert (
-        "SCP at level 0 (root)" in html
-        and "SCP at level 1 (OU)" in html
-        and "SCP at level 2 (account)" in html
-    )
+    assert html.count('aria-label="Include FullAWSAccess"') == 3
+    assert 'aria-label="Include ProtectReports"' in html
+    assert "SCP at level 0 (root)" in html and "SCP at level 1 (OU Workloads)" in html
+    assert "SCP at level 2 (account Dave&#x27;s workload)" in html
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
-def test_an_scp_of_the_organization_denies_and_is_named(root_client, alice, organization, htmx):
-    response = root_client.post(
+def test_an_scp_of_the_organization_denies_and_is_named(dave_client, dave, htmx):
+    response = dave_client.post(
         URL,
-        {"op": "run", "principal": f"user:{alice.pk}", "action": ["s3:GetObject", "s3:DeleteObject"]},
+        {"op": "run", "principal": f"user:{dave.pk}", "action": ["s3:GetObject", "s3:DeleteObject"]},
         headers=HX if htmx else {},
     )
     html = response.content.decode()
     deleted = html.split('data-testid="result-s3:DeleteObject"', 1)[1].split("</tr>", 1)[0]
     fetched = html.split('data-testid="result-s3:GetObject"', 1)[1].split("</tr>", 1)[0]
     assert "denied explicitly" in deleted and ">SCP at level 1</td>" in deleted
-    assert "Show statement: SCP 3 (ProtectReports) · SCP at level 1 (OU)" in deleted
+    assert "Show statement: ProtectReports (ProtectReports) · SCP at level 1 (OU Workloads)" in deleted
     assert ">allowed<" in fetched
     assert ">SCP at level 0, SCP at level 1, SCP at level 2, Identity-based policy</td>" in fetched
 
 
-def test_leaving_the_denying_scp_out(root_client, alice, organization):
-    keep = [p.id for p in simulator.policies_for(alice)] + ["scp:0:0", "scp:1:0", "scp:2:0"]
-    html = root_client.post(
+def test_leaving_the_denying_scp_out(dave_client, dave):
+    keep = [p.id for p in simulator.policies_for(dave)] + ["scp:0:0", "scp:1:0", "scp:2:0"]
+    html = dave_client.post(
         URL,
         {
             "op": "run",
-            "principal": f"user:{alice.pk}",
+            "principal": f"user:{dave.pk}",
             "include-present": "1",
             "include": keep,
             "action": "s3:DeleteObject",
@@ -122,13 +160,13 @@ def test_leaving_the_denying_scp_out(root_client, alice, organization):
     assert ">allowed<" in html and "denied explicitly" not in html
 
 
-def test_leaving_out_every_scp_of_a_level_denies_implicitly(root_client, alice, organization):
-    keep = [p.id for p in simulator.policies_for(alice)] + ["scp:0:0", "scp:1:0", "scp:1:1"]
-    html = root_client.post(
+def test_leaving_out_every_scp_of_a_level_denies_implicitly(dave_client, dave):
+    keep = [p.id for p in simulator.policies_for(dave)] + ["scp:0:0", "scp:1:0", "scp:1:1"]
+    html = dave_client.post(
         URL,
         {
             "op": "run",
-            "principal": f"user:{alice.pk}",
+            "principal": f"user:{dave.pk}",
             "include-present": "1",
             "include": keep,
             "action": "s3:GetObject",
@@ -138,53 +176,66 @@ def test_leaving_out_every_scp_of_a_level_denies_implicitly(root_client, alice, 
     assert "denied implicitly" in html and ">SCP at level 2</td>" in html
 
 
-def test_the_organizations_rcps_are_weighed_too(root_client, alice, organization):
-    organization["rcps"] = [[NO_TLS_NO_S3]]
-    html = root_client.post(
+def test_the_organizations_rcps_are_weighed_too(dave_client, dave, organization, root_acting):
+    org.policy_type_enable(organization=organization, policy_type=RCP, acting=root_acting)
+    tls = org.policy_create(
+        organization=organization,
+        policy_type=RCP,
+        name="EnforceSecureTransport",
+        content=SECURE_TRANSPORT,
+        acting=root_acting,
+    )
+    org.policy_attach(
+        organization=organization, policy=tls, target_id=organization.root_id, acting=root_acting
+    )
+    html = dave_client.post(
         URL,
         {
             "op": "run",
-            "principal": f"user:{alice.pk}",
+            "principal": f"user:{dave.pk}",
             "action": "s3:GetObject",
             "resource": "arn:aws:s3:::my-bucket/report.csv",
             "ctx:aws:SecureTransport": "false",
         },
         headers=HX,
     ).content.decode()
-    assert 'aria-label="Include RCP 1"' in html and "RCP at level 0 (root)" in html
+    assert 'aria-label="Include EnforceSecureTransport"' in html and "RCP at level 0 (root)" in html
     assert "denied explicitly" in html and ">RCP at level 0</td>" in html
 
 
-def test_simulate_principal_policy_weighs_the_organization(account, alice, organization):
+def test_simulate_principal_policy_weighs_the_organization(workloads, dave):
     [result] = simulator.simulate_principal_policy(
-        account=account, principal=alice, actions=["s3:DeleteObject"], resource_arns=["*"]
+        account=workloads, principal=dave, actions=["s3:DeleteObject"], resource_arns=["*"]
     )
     assert (result.decision, result.decided_by) == ("explicitDeny", "SCP at level 1")
+    assert [(m.policy, m.source) for m in result.matched] == [
+        ("ProtectReports", "SCP at level 1 (OU Workloads)")
+    ]
 
 
-def test_a_service_linked_role_is_not_under_scps(account, organization):
+def test_a_service_linked_role_is_not_under_scps(workloads):
     role = make_role(
-        account=account, name="AWSServiceRoleForSupport", path="/aws-service-role/support.amazonaws.com/"
+        account=workloads, name="AWSServiceRoleForSupport", path="/aws-service-role/support.amazonaws.com/"
     )
     # AWS writes a service-linked role's policies; no service lets a customer do it.
     InlinePolicy.objects.create(name="S3All", document=statement_policy("s3:*"), role=role)
     [result] = simulator.simulate_principal_policy(
-        account=account, principal=role, actions=["s3:DeleteObject"], resource_arns=["*"]
+        account=workloads, principal=role, actions=["s3:DeleteObject"], resource_arns=["*"]
     )
     assert result.decision == "allowed"
 
 
-def test_who_can_weighs_the_organization(account, alice, organization):
-    assert [p.name for p, _ in who_can(account=account, action="s3:GetObject", resource="*")] == ["alice"]
-    assert who_can(account=account, action="s3:DeleteObject", resource="*") == []
+def test_who_can_weighs_the_organization(workloads, dave):
+    # The role the management account reaches its members through has AdministratorAccess.
+    allowed = [p.name for p, _ in who_can(account=workloads, action="s3:GetObject", resource="*")]
+    assert allowed == ["dave", "OrganizationAccountAccessRole"]
+    assert who_can(account=workloads, action="s3:DeleteObject", resource="*") == []
 
 
-def test_a_whole_service_run_weighs_the_organization(
-    root_client, alice, organization, django_capture_on_commit_callbacks
-):
+def test_a_whole_service_run_weighs_the_organization(dave_client, dave, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        root_client.post(
-            URL, {"op": "run-service", "principal": f"user:{alice.pk}", "service": "s3"}, headers=HX
+        dave_client.post(
+            URL, {"op": "run-service", "principal": f"user:{dave.pk}", "service": "s3"}, headers=HX
         )
     run = SimulationRun.objects.get()
     decided = {row[0]: (row[2], row[3]) for row in run.results}
@@ -192,21 +243,32 @@ def test_a_whole_service_run_weighs_the_organization(
     assert decided["s3:GetObject"][0] == "allowed"
 
 
-def test_custom_mode_ignores_the_organization(root_client, organization):
-    """Custom mode weighs only what is pasted: its own SCPs, or none."""
-    policy = json.dumps(FULL_AWS_ACCESS)
-    html = root_client.post(
+def test_custom_mode_weighs_only_what_is_pasted(dave_client, dave):
+    policy = statement_policy("*")
+    html = dave_client.post(
         URL, {"op": "run", "mode": "custom", "policy": policy, "action": "s3:DeleteObject"}, headers=HX
     ).content.decode()
     assert ">allowed<" in html and "SCP at level" not in html
 
 
-def test_queries_stay_bounded_with_an_organization(
-    root_client, alice, organization, django_assert_max_num_queries
+def test_queries_do_not_grow_with_the_organizations_policies(
+    dave_client, dave, workloads, organization, root_acting, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(15):
-        root_client.post(
+    for n in range(3):
+        scp = org.policy_create(
+            organization=organization,
+            policy_type=SCP,
+            name=f"Extra{n}",
+            content=statement_policy(f"s3:Op{n}", effect="Deny"),
+            acting=root_acting,
+        )
+        org.policy_attach(organization=organization, policy=scp, target_id=workloads.id, acting=root_acting)
+    # The page's own 17 (the session, the account, the console's authorization reading the
+    # organization twice, the principal's policies twice, the pickers, the tags) and the
+    # simulator's reading of the organization: its policies (3), their names and levels (3).
+    with django_assert_max_num_queries(23):
+        dave_client.post(
             URL,
-            {"op": "run", "principal": f"user:{alice.pk}", "action": ["s3:GetObject", "s3:PutObject"]},
+            {"op": "run", "principal": f"user:{dave.pk}", "action": ["s3:GetObject", "s3:PutObject"]},
             headers=HX,
         )

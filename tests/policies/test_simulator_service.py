@@ -304,7 +304,8 @@ def test_another_accounts_principal_is_refused(account, charlie_account):
 
 
 def test_policies_in_play_cost_a_fixed_number_of_queries(account, alice_user, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):  # the policies (3) and the principal's tags
+    # The policies (3), the principal's tags, and whether the account is a member of an organization.
+    with django_assert_max_num_queries(5):
         simulator.simulate_principal_policy(
             account=account,
             principal=alice_user,
