@@ -154,3 +154,55 @@ def test_an_scp_in_custom_mode_denies_and_is_named(live_server, page, screenshot
     deleted.get_by_text("Show statement: SCP 2 (ProtectReports)").click()
     expect(deleted.locator(".sim-line-on", has_text='"Sid": "ProtectReports"')).to_be_visible()
     screenshot("simulator-flow-03-custom-scp")
+
+
+def test_a_members_user_under_the_organizations_scps(live_server, page, screenshot):
+    """dave's account sits in the OU Workloads, whose ProtectReports SCP denies s3:DeleteObject: the
+    simulator lists the SCPs by level, names the one that denies, and leaving it out allows."""
+    from accounts.acting import Acting
+    from organizations import services as org
+    from organizations.models import SCP
+    from policies.services.permissions import inline_policy_put
+
+    management = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
+    acting = Acting(account=management, source_ip="198.51.100.7", user_agent="pytest")
+    organization = org.policy_type_enable(
+        organization=org.organization_create(acting=acting), policy_type=SCP, acting=acting
+    )
+    ou = org.ou_create(
+        organization=organization, parent_id=organization.root_id, name="Workloads", acting=acting
+    )
+    member = org.account_create(
+        organization=organization, name="Dave's workload", email="dave@example.com", acting=acting
+    )
+    org.account_move(membership=member, destination_id=ou.id, acting=acting)
+    protect = org.policy_create(
+        organization=organization, policy_type=SCP, name="ProtectReports", content=DENY_DELETE, acting=acting
+    )
+    org.policy_attach(organization=organization, policy=protect, target_id=ou.id, acting=acting)
+    dave = IAMUserFactory(account=member.account, name="dave")
+    inline_policy_put(
+        name="S3All",
+        document=statement_policy("s3:*"),
+        user=dave,
+        acting=Acting(account=member.account, source_ip="198.51.100.8", user_agent="pytest"),
+    )
+    _sign_in_as_root(page, live_server, member.account)
+
+    page.goto(live_server.url + "/policy-simulator/")
+    page.get_by_label("User, group or role").select_option(label="dave")
+    expect(page.get_by_label("Include ProtectReports")).to_be_checked()
+    expect(page.locator("#simulator-policies")).to_contain_text("SCP at level 1 (OU Workloads)")
+    page.get_by_label("Service").fill("s3")
+    page.get_by_label("Filter actions").fill("DeleteObject")
+    _wait_for_the_filter(page, "DeleteObject")
+    page.locator("#simulator-actions input[value='s3:DeleteObject']").check()
+    page.get_by_role("button", name="Run simulation").click()
+    deleted = page.get_by_test_id("result-s3:DeleteObject")
+    expect(deleted).to_contain_text("denied explicitly")
+    expect(deleted).to_contain_text("SCP at level 1")
+    screenshot("simulator-flow-04-organization")
+
+    page.get_by_label("Include ProtectReports").uncheck()
+    page.get_by_role("button", name="Run simulation").click()
+    expect(page.get_by_test_id("result-s3:DeleteObject")).to_contain_text("allowed")
