@@ -68,6 +68,12 @@ def _anywhere(acting, kw):
     return "*"
 
 
+def _simulation(request):
+    # The simulator's custom mode simulates pasted documents: AWS's SimulateCustomPolicy.
+    custom = request.POST.get("mode") == "custom"
+    return "SimulateCustomPolicy" if custom else "SimulatePrincipalPolicy"
+
+
 _user = _named("user", "accounts.IAMUser")
 _group = _named("group", "accounts.Group")
 _role = _named("role", "policies.Role")
@@ -83,7 +89,8 @@ class Page:
     resource: Callable = _anywhere
     title: str = ""
     buttons: tuple = ()  # (label, URL name)
-    post: str | None = None  # a POST that only reads (the simulator runs a simulation)
+    post: str | Callable | None = None  # a POST that only reads (the simulator): its operation, or a
+    # function of the request that names it
 
 
 # Pages anyone signed in may open: their services authorize what they change, or they are the
@@ -224,9 +231,7 @@ PAGES = {
     "policies:role_permissions_add": Page("ListAttachedRolePolicies", _role, "Add permissions"),
     "policies:role_permissions_inline": Page("ListAttachedRolePolicies", _role, "Inline policy"),
     "policies:role_permissions_boundary": Page("ListAttachedRolePolicies", _role, "Permissions boundary"),
-    "policies:simulator": Page(
-        "SimulatePrincipalPolicy", title="Policy simulator", post="SimulatePrincipalPolicy"
-    ),
+    "policies:simulator": Page("SimulatePrincipalPolicy", title="Policy simulator", post=_simulation),
     "policies:simulation_run": Page("SimulatePrincipalPolicy", title="Policy simulator"),
     "policies:simulation_run_csv": Page("SimulatePrincipalPolicy", title="Policy simulator"),
 }
@@ -273,7 +278,7 @@ class EnforcementMiddleware:
         if request.method in ("GET", "HEAD"):
             operation = page.operation
         elif page.post:
-            operation = page.post
+            operation = page.post(request) if callable(page.post) else page.post
         else:
             return None  # the services the view calls authorize the write
         resource = page.resource(request.acting, view_kwargs)

@@ -78,6 +78,19 @@ def test_a_user_with_no_policy_is_denied_every_page(bob_client, account, url, ac
     ) in response.content.decode()
 
 
+def test_a_custom_simulation_needs_simulate_custom_policy(bob_client, bob):
+    grant(statement("iam:SimulatePrincipalPolicy"), user=bob)
+    custom = {"mode": "custom", "service": "s3", "actions": "s3:GetObject", "policy": "{}"}
+
+    assert bob_client.get("/policy-simulator/").status_code == 200
+    response = bob_client.post("/policy-simulator/", custom)
+    assert response.status_code == 403
+    assert "iam:SimulateCustomPolicy" in response.content.decode()
+
+    grant(statement("iam:SimulateCustomPolicy"), user=bob, name="custom")
+    assert bob_client.post("/policy-simulator/", custom).status_code != 403
+
+
 def test_a_refused_page_is_recorded_as_a_read_only_event(bob_client, account):
     from accounts.models import AuditEvent
 
