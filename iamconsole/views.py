@@ -42,6 +42,15 @@ def dashboard(request):
                 reverse("accounts:signin_account", args=[account.signin_identifier])
             ),
         )
+        if acting.is_root:
+            from django.utils import timezone
+
+            from organizations.models import Handshake
+
+            # The invited account's root answers an invitation; the dashboard tells it one is waiting.
+            context["invitations"] = Handshake.objects.filter(
+                account=account, state=Handshake.State.OPEN, expires_at__gt=timezone.now()
+            ).count()
         try:
             # The resources card is GetAccountSummary's: refused, it says so in its place.
             authorize_read(acting=acting, name="GetAccountSummary")

@@ -357,3 +357,19 @@ def test_policy_and_target_pages_query_counts(
                 args=["service-control-policies", services.full_access_policy(SCP).id],
             )
         )
+
+
+def test_the_invited_roots_dashboard_says_an_invitation_is_waiting(
+    organization, root_acting, charlie_account, charlie_client
+):
+    assert 'data-testid="organization-invitations"' not in charlie_client.get("/").content.decode()
+    handshake = services.handshake_invite(
+        organization=organization, target=charlie_account.id, acting=root_acting
+    )
+
+    html = charlie_client.get("/").content.decode()
+    assert "Your account has 1 invitation to join an organization." in html
+    assert reverse("organizations:invitations") in html
+
+    Handshake.objects.filter(pk=handshake.pk).update(state=Handshake.State.DECLINED)
+    assert 'data-testid="organization-invitations"' not in charlie_client.get("/").content.decode()
