@@ -395,3 +395,63 @@ def test_a_role_session_cannot_make_root_credentials(account, root_acting):
     from accounts.models import AccessKey, MFADevice
 
     assert not AccessKey.objects.exists() and not MFADevice.objects.exists()
+
+
+# AWS's example policy "IAM: Allows IAM users to self-manage an MFA device".
+SELF_MANAGE_MFA = [
+    {
+        "Sid": "AllowListActions",
+        "Effect": "Allow",
+        "Action": ["iam:ListUsers", "iam:ListVirtualMFADevices"],
+        "Resource": "*",
+    },
+    {
+        "Sid": "AllowUserToCreateVirtualMFADevice",
+        "Effect": "Allow",
+        "Action": ["iam:CreateVirtualMFADevice"],
+        "Resource": "arn:aws:iam::*:mfa/*",
+    },
+    {
+        "Sid": "AllowUserToManageTheirOwnMFA",
+        "Effect": "Allow",
+        "Action": ["iam:EnableMFADevice", "iam:GetMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"],
+        "Resource": "arn:aws:iam::*:user/${aws:username}",
+    },
+    {
+        "Sid": "BlockMostAccessUnlessSignedInWithMFA",
+        "Effect": "Deny",
+        "NotAction": [
+            "iam:CreateVirtualMFADevice",
+            "iam:EnableMFADevice",
+            "iam:ListMFADevices",
+            "iam:ListUsers",
+            "iam:ListVirtualMFADevices",
+            "iam:ResyncMFADevice",
+        ],
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    },
+]
+
+
+def test_the_self_manage_mfa_example_blocks_a_console_session_without_mfa(client, account, bob, sign_in_as):
+    from accounts.services.mfa import mfa_device_create
+    from accounts.session import SESSION_KEY
+
+    _attach(bob, "AdministratorAccess", ADMIN)
+    grant(*SELF_MANAGE_MFA, user=bob)
+    sign_in_as(client, account, bob)
+
+    assert client.get("/users/").status_code == 200  # listed in the deny's NotAction
+    refused = client.get("/groups/")
+    assert refused.status_code == 403
+    assert "iam:ListGroups" in refused.content.decode()
+    assert "with an explicit deny in an identity-based policy" in refused.content.decode()
+    # Setting up the device is what the policy leaves open without MFA.
+    no_mfa = Acting(account=account, user=bob, mfa=(False, None))
+    mfa_device_create(account=account, user=bob, name="bob-phone", acting=no_mfa)
+
+    session = client.session
+    session[SESSION_KEY]["mfa_at"] = timezone.now().isoformat()  # signed in with an MFA code
+    session.save()
+    assert client.get("/groups/").status_code == 200
