@@ -266,14 +266,26 @@ OPERATIONS = {
     "LookupEvents": Operation("cloudtrail:LookupEvents"),
 }
 
+ORGANIZATIONS_SOURCE = "organizations.amazonaws.com"
+
+
+def operation_for(name, event_source="iam.amazonaws.com"):
+    """The operation `name` of the service behind `event_source`. AWS Organizations' operations need
+    organizations:<Operation> on "*" (their names, CreatePolicy and DeletePolicy among them, are not
+    IAM's)."""
+    if event_source == ORGANIZATIONS_SOURCE:
+        return Operation(f"organizations:{name}")
+    return OPERATIONS[name]
+
+
 # Operations whose service decides for itself: STS's trust-policy checks, the root user's own
 # password, sign-in events.
 SELF_AUTHORIZED = {"AssumeRole", "GetSessionToken", "DecodeAuthorizationMessage", "PasswordUpdated"}
 
 
-def authorize_operation(name, kwargs):
+def authorize_operation(name, kwargs, event_source="iam.amazonaws.com"):
     """AccessDenied unless `kwargs["acting"]` may call the operation `name` with these arguments."""
-    operation = OPERATIONS[name]
+    operation = operation_for(name, event_source)
     acting = kwargs.get("acting")
     if acting is None or (operation.granted is not None and operation.granted(kwargs)):
         return

@@ -16,11 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.acting import Acting
-from accounts.authorization import authorize
-from accounts.errors import AWSError
 from accounts.models import Account
+from accounts.operations import ORGANIZATIONS_SOURCE
 from accounts.services.accounts import _unused_account_id
-from accounts.services.audit import record_event
+from accounts.services.audit import audited
 from policies.engine.validation import validate
 
 from .errors import (
@@ -63,7 +62,7 @@ from .models import (
     PolicyAttachment,
 )
 
-ORGANIZATIONS = "organizations.amazonaws.com"
+ORGANIZATIONS = ORGANIZATIONS_SOURCE
 # Organizations' quotas: OUs nest five levels under the root; five policies of a type per target.
 MAX_OU_DEPTH = 5
 MAX_POLICIES_PER_TARGET = 5
@@ -94,47 +93,9 @@ TOO_MANY_POLICIES = "You have attached the maximum number of policies to the spe
 OU_DEPTH = "You have reached the maximum depth of OUs in the organization."
 
 
-def _audited(name, params, response=None):
-    """Authorize `organizations:<name>`, run the service atomically, record its event.
-
-    accounts.services.audit.audited authorizes through accounts/operations.py, IAM's table keyed by
-    operation name, where CreatePolicy and DeletePolicy are IAM's: Organizations' operations are
-    authorized here instead, with the same audit record (event source organizations.amazonaws.com).
-    The root user of an account no SCP binds passes; an IAM user needs the action allowed.
-    """
-
-    def decorate(service):
-        @functools.wraps(service)
-        def wrapper(**kwargs):
-            acting = kwargs["acting"]
-            request_parameters = params(kwargs)
-            try:
-                with transaction.atomic():
-                    authorize(acting=acting, action=f"organizations:{name}")
-                    result = service(**kwargs)
-                    if acting.cache:
-                        acting.cache.clear()  # the caller's organization may have changed
-                    record_event(
-                        acting=acting,
-                        event_name=name,
-                        request_parameters=request_parameters,
-                        response_elements=response(result) if response else None,
-                        event_source=ORGANIZATIONS,
-                    )
-                    return result
-            except AWSError as error:
-                record_event(
-                    acting=acting,
-                    event_name=name,
-                    request_parameters=request_parameters,
-                    error=error,
-                    event_source=ORGANIZATIONS,
-                )
-                raise
-
-        return wrapper
-
-    return decorate
+# Organizations' services are audited and authorized (organizations:<Operation>) by IAM's decorator,
+# under their own event source.
+_audited = functools.partial(audited, event_source=ORGANIZATIONS)
 
 
 # Who may call: the management account administers its organization; its IAM users and role

@@ -78,7 +78,7 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
                     if authorized:
                         from accounts.operations import authorize_operation
 
-                        authorize_operation(event_name, kwargs)
+                        authorize_operation(event_name, kwargs, event_source)
                     result = service(**kwargs)
                     if acting is not None and acting.cache:
                         acting.cache.clear()  # the caller's own policies may have changed
