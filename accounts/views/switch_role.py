@@ -41,25 +41,35 @@ def _initial(query):
     }
 
 
+def _switch(request, *, account, role_name, display_name, color):
+    """AssumeRole from the signed-in user (never from a role session) and run the console as it."""
+    acting = request.acting.signed_in_as or request.acting
+    credential = console_switch_role(
+        acting=acting, account_identifier=account, role_name=role_name
+    ).credential
+    display = display_name or f"{credential.role.name} @ {account.strip()}"
+    switch_to_role(request, credential=credential, display_name=display, color=color or "")
+
+
 @console_login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def switch_role(request):
-    acting = request.acting.signed_in_as or request.acting  # the console switches from the signed-in user
     form = SwitchRoleForm(request.POST or None, initial=_initial(request.GET))
     refused = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            issued = console_switch_role(
-                acting=acting, account_identifier=data["account"], role_name=data["role_name"]
+            _switch(
+                request,
+                account=data["account"],
+                role_name=data["role_name"],
+                display_name=data["display_name"],
+                color=data["color"],
             )
         except AWSError as error:
             refused = error.message
         else:
-            credential = issued.credential
-            display = data["display_name"] or f"{credential.role.name} @ {data['account'].strip()}"
-            switch_to_role(request, credential=credential, display_name=display, color=data["color"] or "")
             return redirect("dashboard")
     context = {
         "form": form,
@@ -89,15 +99,14 @@ def switch_role_recent(request):
     except (ValueError, IndexError):
         messages.error(request, SWITCH_REFUSED)
         return redirect("dashboard")
-    acting = request.acting.signed_in_as or request.acting
     try:
-        issued = console_switch_role(
-            acting=acting, account_identifier=entry["account"], role_name=entry["role"]
+        _switch(
+            request,
+            account=entry["account"],
+            role_name=entry["role"],
+            display_name=entry["display_name"],
+            color=entry["color"],
         )
     except AWSError as error:
         messages.error(request, f"{SWITCH_REFUSED} {error.message}")
-        return redirect("dashboard")
-    switch_to_role(
-        request, credential=issued.credential, display_name=entry["display_name"], color=entry["color"]
-    )
     return redirect("dashboard")

@@ -229,3 +229,18 @@ def test_revoke_sessions_tab_puts_aws_revoke_older_sessions(root_client, account
     page = root_client.get("/roles/admin/?tab=revoke").content.decode()
     assert "Revoke active sessions" in page
     assert f"/switchrole?roleName=admin&amp;account={account.id}" in page
+
+
+def test_a_remembered_role_that_no_longer_trusts_the_user_is_refused_with_a_message(
+    alice_client, account, admin_role
+):
+    _switch(alice_client, account)
+    alice_client.post("/switchrole/back")
+    admin_role.delete()
+
+    page = alice_client.post("/switchrole/recent", {"index": "0"}, follow=True).content.decode()
+    assert "Invalid information in one or more fields." in page
+    assert "role" not in alice_client.session[SESSION_KEY]
+
+    page = alice_client.post("/switchrole/recent", {"index": "7"}, follow=True).content.decode()
+    assert "Invalid information in one or more fields." in page
