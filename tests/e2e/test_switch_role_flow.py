@@ -54,7 +54,10 @@ def test_alice_is_denied_switches_to_admin_creates_a_user_and_is_denied_again(li
     )
     _sign_in_as(page, live_server, account, alice)
 
-    # Denied: the users list, and "Create user" on use.
+    # Denied: the dashboard's resources card, the users list, and "Create user" on use.
+    page.goto(live_server.url + "/")
+    expect(page.get_by_test_id("access-denied")).to_contain_text("iam:GetAccountSummary")
+    screenshot("switch-role-00a-dashboard")
     page.goto(live_server.url + "/users/")
     expect(page.get_by_test_id("access-denied")).to_contain_text(
         f"User: arn:aws:iam::{account.id}:user/alice is not authorized to perform: iam:ListUsers"
@@ -102,6 +105,8 @@ def test_alice_is_denied_switches_to_admin_creates_a_user_and_is_denied_again(li
 
     # Switch back: alice's own (lack of) rights again.
     page.get_by_test_id("identity-menu").click()
+    expect(page.get_by_test_id("active-role")).to_have_text("admin")
+    screenshot("switch-role-04b-identity-menu")
     page.get_by_test_id("switch-back").click()
     expect(page.get_by_test_id("identity-menu")).to_have_text(f"alice @ {account.id}")
     page.goto(live_server.url + "/users/")
