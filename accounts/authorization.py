@@ -295,20 +295,24 @@ def request_context(acting):
     return context
 
 
-def authorize(*, acting, action, resource="*", context=None, on_resource=True):
-    """Raise AccessDenied unless the acting principal may do `action` on `resource`.
-
-    No acting principal is the system itself (demo loading, tasks); the root user outside an
-    organization's SCPs may do everything in its account and skips the engine.
-    """
+def unbounded(acting):
+    """True when no policy can refuse the acting principal: the system itself (no acting principal:
+    demo loading, tasks), or the root user of an account no SCP or RCP reaches."""
     if acting is None:
+        return True
+    if not acting.is_root or acting.credential is not None:
+        return False
+    cache = acting.cache if acting.cache is not None else {}
+    if "organization" not in cache:
+        cache["organization"] = organization_policies(acting.account)
+    return cache["organization"] == (None, None)
+
+
+def authorize(*, acting, action, resource="*", context=None, on_resource=True):
+    """Raise AccessDenied unless the acting principal may do `action` on `resource`; an unbounded
+    principal skips the engine."""
+    if unbounded(acting):
         return None
-    if acting.is_root and acting.credential is None:
-        cache = acting.cache if acting.cache is not None else {}
-        if "organization" not in cache:
-            cache["organization"] = organization_policies(acting.account)
-        if cache["organization"] == (None, None):
-            return None
     moment = now()
     caller = caller_of(acting, moment=moment)
     return decide(
