@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import crypto
 from accounts.errors import AccessDenied, ExpiredToken
 from accounts.models import Account, IAMUser, TemporaryCredential
-from policies.engine import evaluate
+from policies.engine import catalog, evaluate
 from policies.engine.explain import explain_message
 from policies.models import ManagedPolicy, PolicyVersion
 from policies.selectors_permissions import policies_in_play
@@ -42,6 +42,37 @@ def organization_policies(account):
     from organizations.selectors import organization_policies as of_organization
 
     return of_organization(account)
+
+
+# The resource's tags, as AWS sends them with every request on a tagged resource.
+
+_TAG_KEY_PREFIXES = ("aws:ResourceTag/", "iam:ResourceTag/")
+
+
+def resource_tag_prefixes(action):
+    """The ResourceTag key families (`aws:ResourceTag/`, `iam:ResourceTag/`) the Service Authorization
+    Reference lists for `action`, on its own rows or on its resource types."""
+    found = catalog.action(action)
+    if found is None:
+        return ()
+    keys = [key for row in found.resources for key in row.condition_keys]
+    keys += [
+        key for resource_type, _ in catalog.resource_types_for(action) for key in resource_type.condition_keys
+    ]
+    lowered = {key.lower() for key in keys}
+    return tuple(prefix for prefix in _TAG_KEY_PREFIXES if f"{prefix.lower()}${{tagkey}}" in lowered)
+
+
+def resource_tags_context(action, entity):
+    """`aws:ResourceTag/<key>` (and `iam:ResourceTag/<key>`) for each tag of `entity`, as far as the
+    catalog says `action` takes them; {} for an entity that holds no tags."""
+    tags = getattr(entity, "tags", None) if entity is not None else None
+    if tags is None:
+        return {}
+    prefixes = resource_tag_prefixes(action)
+    if not prefixes:
+        return {}
+    return {f"{prefix}{tag.key}": tag.value for tag in tags.all() for prefix in prefixes}
 
 
 # The caller, as the engine sees it.

@@ -8,8 +8,9 @@ iamconsole/enforcement.py and build the same ARNs with `arn_of`.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
-from accounts.authorization import authorize
+from accounts.authorization import authorize, resource_tags_context
 
 
 def arn_of(account_id, kind, path="/", name=""):
@@ -18,8 +19,23 @@ def arn_of(account_id, kind, path="/", name=""):
     return f"arn:aws:iam::{account_id}:{kind}{path}{name}"
 
 
+@dataclass(frozen=True)
+class Target:
+    """The existing entity an operation acts on: its ARN is the request's resource and its tags the
+    request's `aws:ResourceTag/*` (and `iam:ResourceTag/*`) keys, as far as the catalog lists them for
+    the action. `otherwise` gives the ARN when there is no entity (the root user's own keys)."""
+
+    entity: Callable[[dict], object]
+    otherwise: Callable[[dict], str] | None = None
+    arn: Callable[[object], str] = attrgetter("arn")
+
+    def __call__(self, kw):
+        entity = self.entity(kw)
+        return self.arn(entity) if entity is not None else self.otherwise(kw)
+
+
 def _entity(key):
-    return lambda kw: kw[key].arn
+    return Target(itemgetter(key))
 
 
 def _new(kind):
@@ -31,26 +47,12 @@ def _anywhere(kw):
 
 
 def _own_or(key):
-    """The named user's ARN, or the caller's own (access keys and MFA of "the current user")."""
-
-    def resource(kw):
-        user = kw.get(key)
-        if user is not None:
-            return user.arn
-        acting = kw["acting"]
-        return acting.user.arn if acting.user is not None else acting.arn
-
-    return resource
+    """The named user, or the caller's own (access keys and MFA of "the current user")."""
+    return Target(lambda kw: kw.get(key) or kw["acting"].user, otherwise=lambda kw: kw["acting"].arn)
 
 
-def _device_user(kw):
-    device = kw["device"]
-    return device.user.arn if device.user is not None else device.account.root_arn
-
-
-def _key_user(kw):
-    key = kw["key"]
-    return key.user.arn if key.user is not None else key.account.root_arn
+_device_user = Target(lambda kw: kw["device"].user, otherwise=lambda kw: kw["device"].account.root_arn)
+_key_user = Target(lambda kw: kw["key"].user, otherwise=lambda kw: kw["key"].account.root_arn)
 
 
 def _request_tags(tags):
@@ -83,14 +85,6 @@ def _role_create_context(kw):
     context = _request_tags(kw.get("tags"))
     if kw.get("permissions_boundary_arn"):
         context["iam:PermissionsBoundary"] = kw["permissions_boundary_arn"]
-    return context
-
-
-def _resource_tags(key):
-    def context(kw):
-        entity = kw[key]
-        return {f"aws:ResourceTag/{tag.key}": tag.value for tag in entity.tags.all()}
-
     return context
 
 
@@ -137,7 +131,7 @@ def _pass_role_to_ec2():
     return (
         (
             "iam:PassRole",
-            lambda kw: kw["role"].arn,
+            _entity("role"),
             lambda kw: {"iam:PassedToService": "ec2.amazonaws.com"},
             lambda kw: True,
         ),
@@ -147,8 +141,8 @@ def _pass_role_to_ec2():
 OPERATIONS = {
     # Users
     "CreateUser": Operation("iam:CreateUser", _new("user"), _tags_context, _with_tags("User")),
-    "UpdateUser": Operation("iam:UpdateUser", _entity("user"), _resource_tags("user")),
-    "DeleteUser": Operation("iam:DeleteUser", _entity("user"), _resource_tags("user")),
+    "UpdateUser": Operation("iam:UpdateUser", _entity("user")),
+    "DeleteUser": Operation("iam:DeleteUser", _entity("user")),
     "TagUser": Operation("iam:TagUser", _entity("user"), _tags_context),
     "UntagUser": Operation("iam:UntagUser", _entity("user"), _tag_keys),
     "CreateLoginProfile": Operation("iam:CreateLoginProfile", _entity("user")),
@@ -164,7 +158,9 @@ OPERATIONS = {
     "EnableMFADevice": Operation("iam:EnableMFADevice", _device_user),
     "ResyncMFADevice": Operation("iam:ResyncMFADevice", _device_user),
     "DeactivateMFADevice": Operation("iam:DeactivateMFADevice", _device_user),
-    "DeleteVirtualMFADevice": Operation("iam:DeleteVirtualMFADevice", lambda kw: kw["device"].serial_number),
+    "DeleteVirtualMFADevice": Operation(
+        "iam:DeleteVirtualMFADevice", Target(itemgetter("device"), arn=attrgetter("serial_number"))
+    ),
     # Groups
     "CreateGroup": Operation("iam:CreateGroup", _new("group")),
     "DeleteGroup": Operation("iam:DeleteGroup", _entity("group")),
@@ -172,11 +168,9 @@ OPERATIONS = {
     "RemoveUserFromGroup": Operation("iam:RemoveUserFromGroup", _entity("group")),
     # Roles and instance profiles
     "CreateRole": Operation("iam:CreateRole", _new("role"), _role_create_context, _with_tags("Role")),
-    "UpdateRole": Operation("iam:UpdateRole", _entity("role"), _resource_tags("role")),
-    "UpdateAssumeRolePolicy": Operation(
-        "iam:UpdateAssumeRolePolicy", _entity("role"), _resource_tags("role")
-    ),
-    "DeleteRole": Operation("iam:DeleteRole", _entity("role"), _resource_tags("role")),
+    "UpdateRole": Operation("iam:UpdateRole", _entity("role")),
+    "UpdateAssumeRolePolicy": Operation("iam:UpdateAssumeRolePolicy", _entity("role")),
+    "DeleteRole": Operation("iam:DeleteRole", _entity("role")),
     "TagRole": Operation("iam:TagRole", _entity("role"), _tags_context),
     "UntagRole": Operation("iam:UntagRole", _entity("role"), _tag_keys),
     "CreateServiceLinkedRole": Operation(
@@ -258,6 +252,14 @@ OPERATIONS = {
     "ListSAMLProviders": Operation("iam:ListSAMLProviders"),
     "GetSAMLProvider": Operation("iam:GetSAMLProvider"),
     "ListAttachedUserPolicies": Operation("iam:ListAttachedUserPolicies"),
+    "ListUserPolicies": Operation("iam:ListUserPolicies"),
+    "ListGroupPolicies": Operation("iam:ListGroupPolicies"),
+    "ListRolePolicies": Operation("iam:ListRolePolicies"),
+    "GetUserPolicy": Operation("iam:GetUserPolicy"),
+    "GetGroupPolicy": Operation("iam:GetGroupPolicy"),
+    "GetRolePolicy": Operation("iam:GetRolePolicy"),
+    "ListRoleTags": Operation("iam:ListRoleTags"),
+    "ListEntitiesForPolicy": Operation("iam:ListEntitiesForPolicy"),
     "ListAttachedGroupPolicies": Operation("iam:ListAttachedGroupPolicies"),
     "ListAttachedRolePolicies": Operation("iam:ListAttachedRolePolicies"),
     "SimulatePrincipalPolicy": Operation("iam:SimulatePrincipalPolicy"),
@@ -290,16 +292,29 @@ def authorize_operation(name, kwargs, event_source="iam.amazonaws.com"):
     if acting is None or (operation.granted is not None and operation.granted(kwargs)):
         return
     resource = operation.resource(kwargs)
-    context = operation.context(kwargs) if operation.context else None
-    authorize(acting=acting, action=operation.action, resource=resource, context=context)
+    context = operation.context(kwargs) if operation.context else {}
+    authorize(
+        acting=acting,
+        action=operation.action,
+        resource=resource,
+        context={**target_tags(operation.action, operation.resource, kwargs), **context},
+    )
     for action, resource_of, context_of, when in operation.also:
         if when(kwargs):
+            target = resource_of or operation.resource
             authorize(
                 acting=acting,
                 action=action,
-                resource=resource_of(kwargs) if resource_of else resource,
-                context=context_of(kwargs) if context_of else None,
+                resource=target(kwargs),
+                context={**target_tags(action, target, kwargs), **(context_of(kwargs) if context_of else {})},
             )
+
+
+def target_tags(action, resource, kwargs):
+    """The resource tags of the operation's target entity that `action` takes ({} when it creates)."""
+    if not isinstance(resource, Target):
+        return {}
+    return resource_tags_context(action, resource.entity(kwargs))
 
 
 def authorize_read(*, acting, name, resource="*", context=None):

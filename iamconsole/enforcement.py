@@ -1,78 +1,104 @@
-"""The console obeys IAM: every page a signed-in identity opens is authorized by the policy engine.
+"""The console obeys IAM: every request a signed-in identity makes is authorized by the policy engine.
 
-`PAGES` names, for each console URL, the read operation the real console's page calls (ListUsers for
-the users list, GetUser for a user's page …) and the resource it is called on. Writes are authorized
-by their services (accounts/operations.py), so a form that posts is refused on use, inline, in AWS's
-words, as in AWS: buttons are shown to everyone. A page refused here shows AWS's message in place of
-its content, with the page's own heading and buttons still there.
+Default-deny by construction:
+- a view names the HTTP methods it serves (`iamconsole.http.http_methods`); any other method, and any
+  view that names none, is answered 405 before anything is read;
+- `PAGES` names, for each console URL, the reads the real console's page makes (GetUser for a user's
+  page, ListAccessKeys for its security credentials tab …) on the resource the URL names, with that
+  resource's tags as `aws:ResourceTag/*`. They are authorized for every method the view serves, so a
+  POST that re-renders the page shows nothing its reads would not; the writes it makes are authorized
+  by their services (accounts/operations.py), inline, in AWS's words;
+- `OPEN` lists the pages that authorize themselves (sign-in, the identity's own credentials, wizards
+  whose tables check their own List* reads, AWS Organizations) or show nothing of the account;
+- a signed-in request to anything in neither table is refused.
+A refused page shows AWS's message in place of its content, with its heading and buttons still there.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 
-from accounts.authorization import unbounded
+from accounts.authorization import resource_tags_context, unbounded
 from accounts.errors import AccessDenied
 from accounts.operations import OPERATIONS, arn_of, authorize_read
-from accounts.services.audit import record_event
+from accounts.services.audit import record_event, refusals_kept
 from accounts.session import is_signed_in
+
+from .http import served_methods
+
+# Resources: a function of (acting, url kwargs) giving (ARN, entity or None); the entity's tags are
+# the request's aws:ResourceTag/* keys.
+
+
+def _anywhere(acting, kw):
+    return "*", None
 
 
 def _listing(kind):
-    return lambda acting, kw: arn_of(acting.account.id, kind)
+    return lambda acting, kw: (arn_of(acting.account.id, kind), None)
 
 
 def _named(kind, model_path):
-    """The ARN of the entity named in the URL (its path included), or its ARN under "/" when it does
-    not exist: AWS answers AccessDenied before it says NoSuchEntity."""
+    """The entity named in the URL (its ARN with its path), or its ARN under "/" when it does not
+    exist: AWS answers AccessDenied before it says NoSuchEntity."""
 
     def resource(acting, kw):
-        from django.apps import apps
-
         model = apps.get_model(model_path)
-        path = (
-            model.objects.filter(account=acting.account, name__iexact=kw["name"])
-            .values_list("path", flat=True)
-            .first()
-        )
-        return arn_of(acting.account.id, kind, path or "/", kw["name"])
+        entity = model.objects.filter(account=acting.account, name__iexact=kw["name"]).first()
+        if entity is None:
+            return arn_of(acting.account.id, kind, "/", kw["name"]), None
+        return entity.arn, entity
 
     return resource
 
 
 def _policy(acting, kw):
-    return kw["arn"]
+    model = apps.get_model("policies.ManagedPolicy")
+    policy = (
+        model.objects.filter(arn=kw["arn"])
+        .filter(Q(account__isnull=True) | Q(account=acting.account))
+        .first()
+    )
+    return kw["arn"], policy
 
 
 def _access_key_user(acting, kw):
-    from accounts.models import AccessKey
-
+    model = apps.get_model("accounts.AccessKey")
     key = (
-        AccessKey.objects.filter(account=acting.account, access_key_id=kw["key_id"])
+        model.objects.filter(account=acting.account, access_key_id=kw["key_id"])
         .select_related("user")
         .first()
     )
     if key is None or key.user is None:
-        return acting.account.root_arn
-    return key.user.arn
+        return acting.account.root_arn, None
+    return key.user.arn, key.user
 
 
 def _provider(acting, kw):
+    """The provider's ARN as AWS writes it: `oidc-provider/<url without https://>`, `saml-provider/<name>`."""
     if kw["kind"] == "saml":
-        return f"arn:aws:iam::{acting.account.id}:saml-provider/{kw['key']}"
-    return f"arn:aws:iam::{acting.account.id}:oidc-provider/{kw['key']}"
-
-
-def _anywhere(acting, kw):
-    return "*"
-
-
-def _simulation(request):
-    # The simulator's custom mode simulates pasted documents: AWS's SimulateCustomPolicy.
-    custom = request.POST.get("mode") == "custom"
-    return "SimulateCustomPolicy" if custom else "SimulatePrincipalPolicy"
+        provider = apps.get_model("policies.SAMLProvider").objects.filter(
+            account=acting.account, name=kw["key"]
+        )
+        provider = provider.first()
+        if provider is None:
+            return f"arn:aws:iam::{acting.account.id}:saml-provider/{kw['key']}", None
+        return provider.arn, provider
+    key = str(kw["key"])
+    provider = None
+    if key.isascii() and key.isdigit():
+        provider = apps.get_model("policies.OpenIDConnectProvider").objects.filter(
+            account=acting.account, pk=key
+        )
+        provider = provider.first()
+    if provider is None:
+        return f"arn:aws:iam::{acting.account.id}:oidc-provider/{key}", None
+    return provider.arn, provider
 
 
 _user = _named("user", "accounts.IAMUser")
@@ -81,23 +107,81 @@ _role = _named("role", "policies.Role")
 _profile = _named("instance-profile", "policies.InstanceProfile")
 
 
+# Reads: an operation name (on the page's resource), (name, resource function), or a function of
+# (request, url kwargs) that gives a list of those.
+
+
+def _tab(reads_by_tab, default, param="tab"):
+    """The reads of the tab the request shows (a detail page shows one tab at a time)."""
+
+    def reads(request, kw):
+        tab = request.GET.get(param) or request.POST.get(param) or default
+        return reads_by_tab.get(tab, reads_by_tab[default])
+
+    return reads
+
+
+def _provider_read(request, kw):
+    return ["GetSAMLProvider" if kw.get("kind") == "saml" else "GetOpenIDConnectProvider"]
+
+
+def _inline_read(kind):
+    """Showing an inline policy (?policy=NAME) is Get<Kind>Policy; a new one reads nothing more."""
+    operation = f"Get{kind}Policy"
+
+    def reads(request, kw):
+        return [operation] if request.GET.get("policy") or request.POST.get("policy") else []
+
+    return reads
+
+
+_USER_TABS = _tab(
+    {
+        "permissions": ("ListAttachedUserPolicies", "ListUserPolicies", "ListGroupsForUser"),
+        "groups": ("ListGroupsForUser", ("ListGroups", _listing("group"))),
+        "tags": ("ListUserTags",),
+        "security_credentials": ("GetLoginProfile", "ListAccessKeys", "ListMFADevices"),
+    },
+    "permissions",
+)
+_ROLE_TABS = _tab(
+    {
+        "permissions": ("ListAttachedRolePolicies", "ListRolePolicies"),
+        "trust": (),
+        "tags": ("ListRoleTags",),
+        "revoke": (),
+    },
+    "permissions",
+)
+_POLICY_TABS = _tab(
+    {
+        "permissions": ("GetPolicyVersion",),
+        "entities": ("ListEntitiesForPolicy",),
+        "tags": ("ListPolicyTags",),
+        "versions": ("ListPolicyVersions", "GetPolicyVersion"),
+    },
+    "permissions",
+)
+
+
 @dataclass(frozen=True)
 class Page:
-    """A console page: the read operation it needs on GET (and on POST when `post` says so), the
-    resource, and its heading and buttons for the denial shown in its place."""
+    """A console page: the reads it makes, for every method its view serves; the resource they are on;
+    and its heading and buttons for the denial shown in its place."""
 
-    operation: str
+    reads: tuple | Callable = ()
     resource: Callable = _anywhere
     title: str = ""
     buttons: tuple = ()  # (label, URL name)
-    post: str | Callable | None = None  # a POST that only reads (the simulator): its operation, or a
-    # function of the request that names it
+    # A page whose reads depend on the request as a whole (the simulator): a function of (request,
+    # url kwargs) giving the reads in the same forms as `reads`.
+    dynamic: Callable | None = None
 
 
-# Pages anyone signed in may open: their services authorize what they change, or they are the
-# identity's own (sign-in, own password, the root user's own credentials, switch role).
+# Pages anyone signed in may open: they show only the identity's own things, or authorize their own
+# reads and writes in the view.
 OPEN = {
-    "dashboard",
+    "dashboard",  # its resources card asks for GetAccountSummary itself
     "healthz",
     "accounts:signup",
     "accounts:signin",
@@ -109,17 +193,21 @@ OPEN = {
     "accounts:signin_account",
     "accounts:signout",
     "accounts:change_password",
+    # The root user's own credentials: 404 for anyone else.
     "accounts:root_security_credentials",
     "accounts:root_mfa_assign",
     "accounts:root_mfa_remove",
     "accounts:root_mfa_resync",
     "accounts:root_access_keys",
     "accounts:root_access_key_create",
-    "accounts:access_key_retrieve",  # the secret shown once to whoever just created the key
+    # Secrets shown once to whoever just created them (the session holds them); 404 for anyone else.
+    "accounts:access_key_retrieve",
+    "accounts:login_profile_password",
     "accounts:switch_role",
     "accounts:switch_back",
     "accounts:switch_role_recent",
-    # Wizards: nothing is read until their last step, which calls the create services.
+    # Wizards and confirmations: their tables authorize their own List*/Get* reads, their last step
+    # calls the services.
     "accounts:user_create",
     "accounts:user_create_cancel",
     "accounts:user_delete_many",
@@ -163,78 +251,141 @@ OPEN = {
     "organizations:policy_delete",
 }
 
-CONSOLE_NAMESPACES = {"accounts", "policies", "organizations"}
-
 _USER_BUTTONS = (("Create user", "accounts:user_create"),)
 _GROUP_BUTTONS = (("Create group", "accounts:group_create"),)
 _ROLE_BUTTONS = (("Create role", "policies:role_create"),)
 _POLICY_BUTTONS = (("Create policy", "policies:policy_create"),)
 
+
+_SIMULATED = {"user": "accounts.IAMUser", "group": "accounts.Group", "role": "policies.Role"}
+
+
+def _simulated(value):
+    """The resource of `user:PK`, `group:PK` or `role:PK` (the simulator's principal field)."""
+
+    def resource(acting, kw):
+        kind, _, pk = value.partition(":")
+        entity = None
+        if kind in _SIMULATED and pk.isascii() and pk.isdigit():
+            entity = apps.get_model(_SIMULATED[kind]).objects.filter(account=acting.account, pk=pk).first()
+        if entity is None:
+            return arn_of(acting.account.id, kind if kind in _SIMULATED else "user"), None
+        return entity.arn, entity
+
+    return resource
+
+
+def _simulation(request, kw):
+    """The simulator's reads, as AWS's APIs need them: SimulateCustomPolicy on "*" for pasted documents,
+    SimulatePrincipalPolicy on the simulated user's, group's or role's ARN. The bare page reads nothing
+    (its principal lists check List* themselves); a whole-service run is read by whoever started it,
+    with the read that started it."""
+    if "pk" in kw:
+        run = apps.get_model("policies.SimulationRun").objects.filter(
+            account=request.acting.account, pk=kw["pk"], started_by=request.acting.arn
+        )
+        parameters = run.values_list("parameters", flat=True).first() or {}
+    else:
+        parameters = request.POST if request.method == "POST" else request.GET
+    mode = parameters.get("mode", "")
+    if mode == "custom":
+        return [("SimulateCustomPolicy", _anywhere)]
+    if mode == "who-can":
+        # Every user and role of the account is simulated.
+        return [("SimulatePrincipalPolicy", _anywhere)]
+    principal = parameters.get("principal") or ""
+    return [("SimulatePrincipalPolicy", _simulated(principal))] if principal else []
+
+
+def _permissions_pages(kind, resource):
+    attached = f"ListAttached{kind.title()}Policies"
+    listed = f"List{kind.title()}Policies"
+    reads = (attached, listed, "ListGroupsForUser") if kind == "user" else (attached, listed)
+    boundary = "GetUser" if kind == "user" else "GetRole"
+    pages = {
+        f"policies:{kind}_permissions": Page(reads, resource, "Permissions"),
+        f"policies:{kind}_permissions_remove": Page(reads, resource, "Permissions"),
+        f"policies:{kind}_permissions_add": Page(
+            (attached, ("ListPolicies", _anywhere)), resource, "Add permissions"
+        ),
+        f"policies:{kind}_permissions_inline": Page(
+            lambda request, kw: [listed, *_inline_read(kind.title())(request, kw)], resource, "Inline policy"
+        ),
+    }
+    if kind != "group":
+        pages[f"policies:{kind}_permissions_boundary"] = Page(
+            (boundary, ("ListPolicies", _anywhere)), resource, "Permissions boundary"
+        )
+    return pages
+
+
 PAGES = {
-    "accounts:account_settings": Page("GetAccountPasswordPolicy", title="Account settings"),
-    "accounts:password_policy_edit": Page("GetAccountPasswordPolicy", title="Edit password policy"),
-    "accounts:account_alias_edit": Page("ListAccountAliases", title="Account alias"),
-    "accounts:account_alias_delete": Page("ListAccountAliases", title="Account alias"),
-    "accounts:user_list": Page("ListUsers", _listing("user"), "Users", _USER_BUTTONS),
-    "accounts:user_detail": Page("GetUser", _user, "User"),
-    "accounts:user_delete": Page("GetUser", _user, "Delete user"),
-    "accounts:user_groups": Page("ListGroupsForUser", _user, "Groups"),
-    "accounts:user_tags": Page("ListUserTags", _user, "Tags"),
-    "accounts:login_profile_manage": Page("GetLoginProfile", _user, "Console access"),
-    "accounts:login_profile_password": Page("GetLoginProfile", _user, "Console password"),
-    "accounts:access_key_create": Page("ListAccessKeys", _user, "Create access key"),
-    "accounts:access_key_action": Page("ListAccessKeys", _access_key_user, "Access key"),
-    "accounts:user_mfa_assign": Page("ListMFADevices", _user, "Assign MFA device"),
-    "accounts:user_mfa_remove": Page("ListMFADevices", _user, "Remove MFA device"),
-    "accounts:group_list": Page("ListGroups", _listing("group"), "User groups", _GROUP_BUTTONS),
-    "accounts:group_detail": Page("GetGroup", _group, "User group"),
-    "accounts:group_add_users": Page("GetGroup", _group, "Add users to group"),
-    "accounts:group_remove_users": Page("GetGroup", _group, "Remove users from group"),
-    "accounts:event_history": Page("LookupEvents", title="Event history"),
-    "accounts:event_history_download": Page("LookupEvents", title="Event history"),
-    "policies:policy_list": Page("ListPolicies", title="Policies", buttons=_POLICY_BUTTONS),
-    "policies:policy_picker": Page("ListPolicies", title="Policies"),
-    "policies:policy_detail": Page("GetPolicy", _policy, "Policy"),
-    "policies:policy_edit": Page("GetPolicyVersion", _policy, "Modify permissions"),
-    "policies:policy_versions": Page("ListPolicyVersions", _policy, "Policy versions"),
-    "policies:policy_compare": Page("GetPolicyVersion", _policy, "Compare policy versions"),
-    "policies:policy_tags": Page("ListPolicyTags", _policy, "Tags"),
-    "policies:policy_delete": Page("GetPolicy", _policy, "Delete policy"),
-    "policies:role_list": Page("ListRoles", _listing("role"), "Roles", _ROLE_BUTTONS),
-    "policies:role_deletion_status": Page("GetServiceLinkedRoleDeletionStatus", title="Roles"),
-    "policies:role_detail": Page("GetRole", _role, "Role"),
-    "policies:role_edit": Page("GetRole", _role, "Edit role"),
-    "policies:role_trust_edit": Page("GetRole", _role, "Edit trust policy"),
-    "policies:role_tags": Page("GetRole", _role, "Tags"),
-    "policies:role_delete": Page("GetRole", _role, "Delete role"),
-    "policies:role_revoke_sessions": Page("GetRole", _role, "Revoke sessions"),
-    "policies:role_instance_profile_add": Page("GetRole", _role, "Instance profile"),
-    "policies:instance_profile_list": Page(
-        "ListInstanceProfiles", _listing("instance-profile"), "Instance profiles"
+    "accounts:account_settings": Page(("GetAccountPasswordPolicy",), title="Account settings"),
+    "accounts:password_policy_edit": Page(("GetAccountPasswordPolicy",), title="Edit password policy"),
+    "accounts:account_alias_edit": Page(("ListAccountAliases",), title="Account alias"),
+    "accounts:account_alias_delete": Page(("ListAccountAliases",), title="Account alias"),
+    "accounts:user_list": Page(("ListUsers",), _listing("user"), "Users", _USER_BUTTONS),
+    "accounts:user_detail": Page(lambda r, kw: ["GetUser", *_USER_TABS(r, kw)], _user, "User"),
+    "accounts:user_delete": Page(("GetUser", "ListAccessKeys", "ListGroupsForUser"), _user, "Delete user"),
+    "accounts:user_groups": Page(
+        ("GetUser", "ListGroupsForUser", ("ListGroups", _listing("group"))), _user, "Groups"
     ),
-    "policies:instance_profile_detail": Page("GetInstanceProfile", _profile, "Instance profile"),
-    "policies:instance_profile_role": Page("GetInstanceProfile", _profile, "Instance profile"),
-    "policies:instance_profile_delete": Page("GetInstanceProfile", _profile, "Delete instance profile"),
-    "policies:identity_provider_list": Page("ListOpenIDConnectProviders", title="Identity providers"),
-    "policies:identity_provider_detail": Page("GetOpenIDConnectProvider", _provider, "Identity provider"),
-    "policies:identity_provider_delete": Page("GetOpenIDConnectProvider", _provider, "Identity provider"),
-    "policies:user_permissions": Page("ListAttachedUserPolicies", _user, "Permissions"),
-    "policies:user_permissions_remove": Page("ListAttachedUserPolicies", _user, "Permissions"),
-    "policies:user_permissions_add": Page("ListAttachedUserPolicies", _user, "Add permissions"),
-    "policies:user_permissions_inline": Page("ListAttachedUserPolicies", _user, "Inline policy"),
-    "policies:user_permissions_boundary": Page("ListAttachedUserPolicies", _user, "Permissions boundary"),
-    "policies:group_permissions": Page("ListAttachedGroupPolicies", _group, "Permissions"),
-    "policies:group_permissions_remove": Page("ListAttachedGroupPolicies", _group, "Permissions"),
-    "policies:group_permissions_add": Page("ListAttachedGroupPolicies", _group, "Add permissions"),
-    "policies:group_permissions_inline": Page("ListAttachedGroupPolicies", _group, "Inline policy"),
-    "policies:role_permissions": Page("ListAttachedRolePolicies", _role, "Permissions"),
-    "policies:role_permissions_remove": Page("ListAttachedRolePolicies", _role, "Permissions"),
-    "policies:role_permissions_add": Page("ListAttachedRolePolicies", _role, "Add permissions"),
-    "policies:role_permissions_inline": Page("ListAttachedRolePolicies", _role, "Inline policy"),
-    "policies:role_permissions_boundary": Page("ListAttachedRolePolicies", _role, "Permissions boundary"),
-    "policies:simulator": Page("SimulatePrincipalPolicy", title="Policy simulator", post=_simulation),
-    "policies:simulation_run": Page("SimulatePrincipalPolicy", title="Policy simulator"),
-    "policies:simulation_run_csv": Page("SimulatePrincipalPolicy", title="Policy simulator"),
+    "accounts:user_tags": Page(("GetUser", "ListUserTags"), _user, "Tags"),
+    "accounts:login_profile_manage": Page(("GetLoginProfile",), _user, "Console access"),
+    "accounts:access_key_create": Page(("ListAccessKeys",), _user, "Create access key"),
+    "accounts:access_key_action": Page(("ListAccessKeys",), _access_key_user, "Access key"),
+    "accounts:user_mfa_assign": Page(("ListMFADevices",), _user, "Assign MFA device"),
+    "accounts:user_mfa_remove": Page(("ListMFADevices",), _user, "Remove MFA device"),
+    "accounts:group_list": Page(("ListGroups",), _listing("group"), "User groups", _GROUP_BUTTONS),
+    "accounts:group_detail": Page(("GetGroup",), _group, "User group"),
+    "accounts:group_add_users": Page(
+        ("GetGroup", ("ListUsers", _listing("user"))), _group, "Add users to group"
+    ),
+    "accounts:group_remove_users": Page(("GetGroup",), _group, "Remove users from group"),
+    "accounts:event_history": Page(("LookupEvents",), title="Event history"),
+    "accounts:event_history_download": Page(("LookupEvents",), title="Event history"),
+    "policies:policy_list": Page(("ListPolicies",), title="Policies", buttons=_POLICY_BUTTONS),
+    "policies:policy_picker": Page(("ListPolicies",), title="Policies"),
+    "policies:policy_detail": Page(lambda r, kw: ["GetPolicy", *_POLICY_TABS(r, kw)], _policy, "Policy"),
+    "policies:policy_edit": Page(("GetPolicy", "GetPolicyVersion"), _policy, "Modify permissions"),
+    "policies:policy_versions": Page(
+        ("GetPolicy", "ListPolicyVersions", "GetPolicyVersion"), _policy, "Policy versions"
+    ),
+    "policies:policy_compare": Page(
+        ("GetPolicy", "ListPolicyVersions", "GetPolicyVersion"), _policy, "Compare policy versions"
+    ),
+    "policies:policy_tags": Page(("GetPolicy", "ListPolicyTags"), _policy, "Tags"),
+    "policies:policy_delete": Page(("GetPolicy",), _policy, "Delete policy"),
+    "policies:role_list": Page(("ListRoles",), _listing("role"), "Roles", _ROLE_BUTTONS),
+    "policies:role_deletion_status": Page(("GetServiceLinkedRoleDeletionStatus",), title="Roles"),
+    "policies:role_detail": Page(lambda r, kw: ["GetRole", *_ROLE_TABS(r, kw)], _role, "Role"),
+    "policies:role_edit": Page(("GetRole",), _role, "Edit role"),
+    "policies:role_trust_edit": Page(("GetRole",), _role, "Edit trust policy"),
+    "policies:role_tags": Page(("GetRole", "ListRoleTags"), _role, "Tags"),
+    "policies:role_delete": Page(("GetRole",), _role, "Delete role"),
+    "policies:role_revoke_sessions": Page(("GetRole",), _role, "Revoke sessions"),
+    "policies:role_instance_profile_add": Page(
+        ("GetRole", ("ListInstanceProfiles", _listing("instance-profile"))), _role, "Instance profile"
+    ),
+    "policies:instance_profile_list": Page(
+        ("ListInstanceProfiles",), _listing("instance-profile"), "Instance profiles"
+    ),
+    "policies:instance_profile_detail": Page(("GetInstanceProfile",), _profile, "Instance profile"),
+    "policies:instance_profile_role": Page(
+        ("GetInstanceProfile", ("ListRoles", _listing("role"))), _profile, "Instance profile"
+    ),
+    "policies:instance_profile_delete": Page(("GetInstanceProfile",), _profile, "Delete instance profile"),
+    "policies:identity_provider_list": Page(
+        ("ListOpenIDConnectProviders", "ListSAMLProviders"), title="Identity providers"
+    ),
+    "policies:identity_provider_detail": Page(_provider_read, _provider, "Identity provider"),
+    "policies:identity_provider_delete": Page(_provider_read, _provider, "Identity provider"),
+    **_permissions_pages("user", _user),
+    **_permissions_pages("group", _group),
+    **_permissions_pages("role", _role),
+    "policies:simulator": Page(_simulation, title="Policy simulator"),
+    "policies:simulation_run": Page(_simulation, title="Policy simulator"),
+    "policies:simulation_run_csv": Page(_simulation, title="Policy simulator"),
 }
 
 
@@ -256,47 +407,76 @@ def render_denial(request, error, page=None):
     return render(request, "denied.html", context, status=403)
 
 
-class EnforcementMiddleware:
-    """Authorize each console page for the signed-in identity before its view runs."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        name = match.view_name if match else ""
-        if name.startswith("admin:") or name in OPEN or not is_signed_in(request):
-            return None
-        page = PAGES.get(name)
-        if page is None and name.partition(":")[0] not in CONSOLE_NAMESPACES:
-            return None  # not a console page (tests mount their own views)
-        if page is None:
-            # A console page nobody placed in the table is refused, never silently open.
-            raise LookupError(f"{name!r} is in neither PAGES nor OPEN of iamconsole/enforcement.py")
-        if request.method in ("GET", "HEAD"):
-            operation = page.operation
-        elif page.post:
-            operation = page.post(request) if callable(page.post) else page.post
+def page_reads(page, request, kwargs):
+    """[(operation, resource function)] the page makes for this request."""
+    reads = page.reads(request, kwargs) if callable(page.reads) else page.reads
+    resolved = []
+    for read in reads:
+        if isinstance(read, tuple):
+            resolved.append(read)
         else:
-            return None  # the services the view calls authorize the write
-        if unbounded(request.acting):
-            return None  # the root user: no need to look up the resource's ARN
-        resource = page.resource(request.acting, view_kwargs)
+            resolved.append((read, page.resource))
+    return resolved
+
+
+def authorize_page(request, page, kwargs):
+    """AccessDenied (recorded in Event history, as CloudTrail records refused reads) unless the acting
+    identity may make every read of `page`."""
+    acting = request.acting
+    resolved = {}
+    for operation, resource_of in page_reads(page, request, kwargs):
+        if resource_of not in resolved:
+            resolved[resource_of] = resource_of(acting, kwargs)
+        resource, entity = resolved[resource_of]
+        action = OPERATIONS[operation].action
         try:
-            authorize_read(acting=request.acting, name=operation, resource=resource)
+            authorize_read(
+                acting=acting,
+                name=operation,
+                resource=resource,
+                context=resource_tags_context(action, entity),
+            )
         except AccessDenied as error:
-            # CloudTrail records refused reads too: a trainee finds them in Event history.
             record_event(
-                acting=request.acting,
+                acting=acting,
                 event_name=operation,
                 request_parameters={"resource": resource} if resource != "*" else None,
                 error=error,
                 read_only=True,
                 event_source=_event_source(operation),
             )
+            raise
+
+
+class EnforcementMiddleware:
+    """Refuse methods a view does not serve, then authorize each console page's reads."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with refusals_kept():
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name.startswith("admin:"):
+            return None  # the admin site has its own staff sign-in and permissions
+        methods = served_methods(view_func)
+        if not methods or request.method not in methods:
+            return HttpResponseNotAllowed(sorted(methods or ()))
+        if name in OPEN or not is_signed_in(request):
+            return None  # console_login_required sends the signed-out to the sign-in page
+        page = PAGES.get(name)
+        if page is None:
+            # A page nobody placed in either table is refused, never silently open.
+            return render_denial(request, AccessDenied(f"{name or request.path} is not a console page."))
+        if unbounded(request.acting):
+            return None  # the root user: no need to look up the resources
+        try:
+            authorize_page(request, page, view_kwargs)
+        except AccessDenied as error:
             return render_denial(request, error, page)
         return None
 

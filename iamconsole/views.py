@@ -2,12 +2,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from . import health
+from .http import http_methods
 
 
-@require_GET
+@http_methods("GET")
 @never_cache
 def healthz(request):
     checks = {"database": health.check_database(), "broker": health.check_broker()}
@@ -25,6 +25,7 @@ def _url_or_none(name):
         return None
 
 
+@http_methods("GET")
 def dashboard(request):
     checks = {"Database": health.check_database(), "Message broker": health.check_broker()}
     context = {"checks": checks, "breadcrumbs": [("IAM", None), ("Dashboard", None)]}

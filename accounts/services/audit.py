@@ -1,5 +1,7 @@
 """Audit events shaped like CloudTrail records, written by every service."""
 
+import contextlib
+import contextvars
 import functools
 
 from django.db import transaction
@@ -38,8 +40,11 @@ def record_event(
     event_source="iam.amazonaws.com",
     event_type="AwsApiCall",
     account=None,
+    event_id=None,
 ):
+    extra = {"event_id": event_id} if event_id is not None else {}
     return AuditEvent.objects.create(
+        **extra,
         account=account or (acting.account if acting else None),
         event_name=event_name,
         event_source=event_source,
@@ -53,6 +58,41 @@ def record_event(
         error_message=error.message if error else "",
         read_only=read_only,
     )
+
+
+# Refused calls are recorded at once; when an enclosing transaction (a console flow) rolls back, the
+# record goes with it, so the request writes it again once its transactions have ended. CloudTrail
+# records every denial.
+_REFUSALS = contextvars.ContextVar("audit_refusals", default=None)
+
+
+def record_refusal(**event):
+    """Record a failed call so that no rollback of an enclosing transaction can erase it."""
+    recorded = record_event(**event)
+    pending = _REFUSALS.get()
+    if pending is not None and transaction.get_connection().in_atomic_block:
+        pending.append((recorded.event_id, event))
+    return recorded
+
+
+@contextlib.contextmanager
+def refusals_kept():
+    """Around a request: afterwards, write again the refusals its rolled-back transactions erased."""
+    token = _REFUSALS.set([])
+    try:
+        yield
+    finally:
+        pending = _REFUSALS.get()
+        _REFUSALS.reset(token)
+        if pending:
+            kept = set(
+                AuditEvent.objects.filter(event_id__in=[event_id for event_id, _ in pending]).values_list(
+                    "event_id", flat=True
+                )
+            )
+            for event_id, event in pending:
+                if event_id not in kept:
+                    record_event(**event, event_id=event_id)
 
 
 def audited(event_name, *, params, response=None, read_only=False, event_source="iam.amazonaws.com"):
@@ -92,7 +132,7 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
                     )
                     return result
             except AWSError as error:
-                record_event(
+                record_refusal(
                     acting=acting,
                     event_name=event_name,
                     request_parameters=request_parameters,

@@ -1,6 +1,7 @@
 """Virtual MFA devices: TOTP (RFC 6238) seeds encrypted at rest, enabling with two consecutive codes,
 verification that refuses a code used before, resync, deactivate and delete."""
 
+import datetime
 import hmac
 import re
 import time
@@ -9,6 +10,7 @@ import pyotp
 import qrcode
 import qrcode.image.svg
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import crypto
@@ -37,6 +39,9 @@ ENABLE_LOOKBACK_STEPS = 3
 RESYNC_DRIFT_STEPS = 20
 
 INVALID_CODE = "Authentication code for device is not valid."
+# An unfinished device (its dialog abandoned) may be cleared by a later "Assign MFA device" for the
+# same identity after this long; before that it is someone's set-up in progress.
+PENDING_TTL = datetime.timedelta(minutes=15)
 
 
 def _now():
@@ -117,12 +122,13 @@ def _device_params(kwargs):
     params=lambda kw: {"virtualMFADeviceName": kw["name"], "path": "/"},
     response=lambda result: {"virtualMFADevice": {"serialNumber": result[0].serial_number}},
 )
-def mfa_device_create(*, account, user=None, name, acting):
+def mfa_device_create(*, account, user=None, name, acting, replacing=None):
     """A new virtual MFA device for an IAM user (or the root user when `user` is None): (device, seed).
 
-    The seed is returned once to show as a QR code and as text; it is stored encrypted. An identity
-    has at most one unfinished device: a new one replaces it, as when the console's dialog is opened
-    again (and abandoned dialogs cannot pile up).
+    The seed is returned once to show as a QR code and as text; it is stored encrypted and never shown
+    again. `replacing` is the unfinished device the same console dialog made before (opened again);
+    other unfinished devices of the identity are cleared only once abandoned (PENDING_TTL), so that
+    nobody can cancel another person's set-up in progress by starting one.
     """
     if account.id != acting.account.id or (user is not None and user.account_id != account.id):
         raise NoSuchEntity(f"The user with name {user.name if user else 'root'} cannot be found.")
@@ -132,7 +138,11 @@ def mfa_device_create(*, account, user=None, name, acting):
     name = (name or "").strip()
     _validate_name(name)
     _check_quota(account=account, user=user)
-    _owner_devices(account=account, user=user).filter(enabled_at__isnull=True).delete()
+    unfinished = _owner_devices(account=account, user=user).filter(enabled_at__isnull=True)
+    abandoned = Q(created_at__lt=timezone.now() - PENDING_TTL)
+    if replacing is not None:
+        abandoned |= Q(pk=replacing.pk)
+    unfinished.filter(abandoned).delete()
     if MFADevice.objects.filter(account=account, name=name).exists():
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
     seed = pyotp.random_base32(length=SEED_LENGTH)
@@ -144,13 +154,6 @@ def mfa_device_create(*, account, user=None, name, acting):
     except IntegrityError as exc:
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.") from exc
     return device, seed
-
-
-def mfa_pending_seed(device):
-    """The seed of a device still waiting for its two codes (to show the QR code again); never after."""
-    if device.enabled_at is not None:
-        raise EntityAlreadyExists("MFA Device is already in use.")
-    return _seed(device)
 
 
 def mfa_provisioning_uri(*, device, seed):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts import crypto
 from accounts.acting import Acting
-from accounts.authorization import authorize, decide, describe_caller, iso
+from accounts.authorization import authorize, decide, describe_caller, iso, resource_tags_context
 from accounts.errors import (
     AccessDenied,
     ExpiredToken,
@@ -417,6 +417,8 @@ def assume_role(
             f"User: {described.arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
         )
     role_arn = role.arn
+    # The role's tags are the request's aws:ResourceTag/* (and iam:ResourceTag/*) keys.
+    extra.update(resource_tags_context("sts:AssumeRole", role))
     _decide(
         caller=described, action="sts:AssumeRole", role=role, role_arn=role_arn, extra_context=extra, now=now
     )

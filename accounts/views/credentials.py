@@ -7,7 +7,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.crypto import decrypt, encrypt
 from accounts.errors import AWSError
@@ -26,6 +25,7 @@ from accounts.services.login_profiles import (
 )
 from accounts.session import console_login_required
 from accounts.views.users import get_user_or_404, render_htmx, signin_url, users_breadcrumbs
+from iamconsole.http import http_methods
 
 NEW_KEY_SESSION = "access_key_created"
 NEW_PASSWORD_SESSION = "console_password_set"
@@ -105,6 +105,7 @@ def _require_root(request):
 
 
 @console_login_required
+@http_methods("GET")
 def root_access_keys(request):
     """The root user's access keys on their own page (the security credentials page includes the partial)."""
     _require_root(request)
@@ -123,7 +124,7 @@ def _owner_from_name(request, name):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def access_key_create_view(request, name=None):
     """Create an access key: pick a use case (and a description), then see the secret once."""
     owner = _owner_from_name(request, name)
@@ -198,6 +199,7 @@ def _get_key_or_404(request, key_id):
 
 
 @console_login_required
+@http_methods("GET")
 def access_key_retrieve(request, key_id):
     """The secret access key, shown once: the session holds it until this page renders it."""
     key = _get_key_or_404(request, key_id)
@@ -225,7 +227,7 @@ def _credentials_url(owner):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def access_key_action(request, key_id):
     """Activate, deactivate or delete a key (delete asks for the key ID as confirmation)."""
     key = _get_key_or_404(request, key_id)
@@ -261,7 +263,7 @@ PASSWORD_CHOICES = [
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def login_profile_manage(request, name):
     """The console's "Manage console access": enable, disable, or reset the password and require a reset."""
     user = get_user_or_404(request, name)
@@ -334,6 +336,7 @@ def login_profile_manage(request, name):
 
 
 @console_login_required
+@http_methods("GET")
 def login_profile_password(request, name):
     """The new console password, shown once (a reload finds it gone)."""
     user = get_user_or_404(request, name)
@@ -363,7 +366,7 @@ def _mfa_views():
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def user_mfa_assign(request, name):
     """The console's "Assign MFA device" for an IAM user, through the sign-in side's shared flow."""
     user = get_user_or_404(request, name)
@@ -381,7 +384,7 @@ def user_mfa_assign(request, name):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def user_mfa_remove(request, name, pk):
     """Remove (deactivate, then delete) one of the user's MFA devices."""
     user = get_user_or_404(request, name)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import selectors_events
 from accounts.session import console_login_required
 from iamconsole.htmx import render_htmx
+from iamconsole.http import http_methods
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
@@ -67,6 +68,7 @@ def _filters(request):
 
 
 @console_login_required
+@http_methods("GET")
 def event_history(request):
     form, events = _filters(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -93,6 +95,7 @@ def event_history(request):
 
 
 @console_login_required
+@http_methods("GET")
 def event_history_download(request):
     """The filtered events as one of CloudTrail's log files ({"Records": [...]}), streamed."""
     _form, events = _filters(request)

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors
 from accounts.errors import AWSError, NoSuchEntity
@@ -15,6 +14,7 @@ from accounts.models import Group, IAMUser
 from accounts.services import groups as group_services
 from accounts.session import console_login_required
 from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
+from iamconsole.http import http_methods
 
 GROUP_TABS = [("users", "Users"), ("permissions", "Permissions")]
 
@@ -35,6 +35,7 @@ def get_group_or_404(request, name):
 
 
 @console_login_required
+@http_methods("GET")
 def group_list(request):
     search = request.GET.get("q", "").strip()
     sort, descending = _sort_params(request, selectors.GROUP_SORTS)
@@ -62,7 +63,7 @@ def _user_choices(request, search="", exclude_group=None):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def group_create(request):
     """Create a group and, optionally, add users to it: one transaction."""
     form = GroupCreateForm(request.POST or None, account=request.acting.account)
@@ -96,6 +97,7 @@ def group_create(request):
 
 
 @console_login_required
+@http_methods("GET")
 def group_detail(request, name):
     group = get_group_or_404(request, name)
     tab = request.GET.get("tab", "users")
@@ -119,7 +121,7 @@ def _detail_context(request, group, tab, **extra):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def group_add_users(request, name):
     """The "Add users" dialog: a checklist of users not yet in the group, filtered as you type."""
     group = get_group_or_404(request, name)
@@ -154,7 +156,7 @@ def group_add_users(request, name):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def group_remove_users(request, name):
     group = get_group_or_404(request, name)
     error = ""
@@ -182,7 +184,7 @@ def group_remove_users(request, name):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def group_delete(request):
     """Delete the selected groups: type the group's name (or "delete" for several) to confirm."""
     names = request.POST.getlist("group") if request.method == "POST" else request.GET.getlist("group")

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError
 from accounts.forms_signin import MFACodesForm, MFADeviceNameForm
@@ -21,12 +20,29 @@ from accounts.services.mfa import (
     mfa_device_delete,
     mfa_device_enable,
     mfa_device_resync,
-    mfa_pending_seed,
     mfa_qr_svg,
 )
 from accounts.session import console_login_required
 from accounts.views.credentials import access_keys_context
 from iamconsole.htmx import htmx_redirect, render_htmx
+from iamconsole.http import http_methods
+
+# The unfinished devices this browser session created: only it may finish them, and it sees their
+# seed once, in the response that created them.
+PENDING_SESSION = "mfa_pending_devices"
+
+
+def _pending(request):
+    return list(request.session.get(PENDING_SESSION, []))
+
+
+def _remember_pending(request, device, replaced=None):
+    pending = [pk for pk in _pending(request) if pk != getattr(replaced, "pk", None)]
+    request.session[PENDING_SESSION] = [*pending, device.pk]
+
+
+def _forget_pending(request, device):
+    request.session[PENDING_SESSION] = [pk for pk in _pending(request) if pk != device.pk]
 
 
 def _require_root(request):
@@ -65,24 +81,32 @@ def mfa_assign_flow(request, *, account, user=None, assign_url, cancel_url, succ
         "name_form": MFADeviceNameForm(),
     }
     step = request.POST.get("step") if request.method == "POST" else None
+    # This session's own unfinished device for the same identity, if the dialog is opened again.
+    own = MFADevice.objects.filter(
+        account=account, user=user, enabled_at__isnull=True, pk__in=_pending(request)
+    )
     if step == "name":
         form = MFADeviceNameForm(request.POST)
         context["name_form"] = form
         if form.is_valid():
+            replaced = own.first()
             try:
                 device, seed = mfa_device_create(
-                    account=account, user=user, name=form.cleaned_data["name"], acting=request.acting
+                    account=account,
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    acting=request.acting,
+                    replacing=replaced,
                 )
             except AWSError as error:
                 form.add_error("name", error.message)
             else:
+                _remember_pending(request, device, replaced)
                 context.update(_codes_step(device, seed, MFACodesForm()))
     elif step == "codes":
-        device = MFADevice.objects.filter(
-            account=account, user=user, pk=request.POST.get("device"), enabled_at__isnull=True
-        ).first()
+        device = own.filter(pk=_number(request.POST.get("device"))).first()
         if device is None:
-            # Enabled meanwhile, or another identity's: start again.
+            # Enabled meanwhile, or not this session's: start again.
             messages.error(request, "The MFA device could not be found. Assign it again.")
             return htmx_redirect(request, assign_url)
         form = MFACodesForm(request.POST)
@@ -97,10 +121,20 @@ def mfa_assign_flow(request, *, account, user=None, assign_url, cancel_url, succ
             except AWSError as error:
                 form.add_error(None, error.message)
             else:
+                _forget_pending(request, device)
                 messages.success(request, f"MFA device assigned: {device.name}.")
                 return htmx_redirect(request, success_url)
-        context.update(_codes_step(device, mfa_pending_seed(device), form))
-    return render_htmx(request, "accounts/mfa_assign.html", context, "mfa-assign")
+        # The seed was shown once, when the device was created; it is never shown again.
+        context.update(_codes_step(device, None, form))
+    response = render_htmx(request, "accounts/mfa_assign.html", context, "mfa-assign")
+    if context.get("seed"):
+        response["Cache-Control"] = "no-store"  # the seed must not come back from the browser's cache
+    return response
+
+
+def _number(value):
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _codes_step(device, seed, form):
@@ -108,7 +142,7 @@ def _codes_step(device, seed, form):
         "step": "codes",
         "device": device,
         "seed": seed,
-        "qr_svg": mfa_qr_svg(device=device, seed=seed),
+        "qr_svg": mfa_qr_svg(device=device, seed=seed) if seed else "",
         "codes_form": form,
     }
 
@@ -132,6 +166,7 @@ def _breadcrumbs(*more):
 
 
 @console_login_required
+@http_methods("GET")
 def root_security_credentials(request):
     """The root user's "My security credentials": account details, MFA devices, access keys."""
     _require_root(request)
@@ -148,7 +183,7 @@ def root_security_credentials(request):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def root_mfa_assign(request):
     _require_root(request)
     url = reverse("accounts:root_security_credentials")
@@ -163,7 +198,7 @@ def root_mfa_assign(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def root_mfa_remove(request, pk):
     _require_root(request)
     device = get_object_or_404(MFADevice, pk=pk, account=request.acting.account, user=None)
@@ -171,7 +206,7 @@ def root_mfa_remove(request, pk):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def root_mfa_resync(request, pk):
     """Resync: two consecutive codes from a device whose clock drifted."""
     _require_root(request)

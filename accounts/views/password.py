@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from accounts.errors import AWSError
 from accounts.forms_signin import NewPasswordForm
 from accounts.services.accounts import root_password_change
 from accounts.services.passwords import user_password_change
 from accounts.session import console_login_required
+from iamconsole.http import http_methods
 
 
 def _security_credentials_url(acting):
@@ -21,7 +21,7 @@ def _security_credentials_url(acting):
 
 @console_login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def change_password(request):
     acting = request.acting
     if acting.is_role_session:

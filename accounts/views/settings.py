@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError
 from accounts.forms_signin import AccountAliasForm, PasswordPolicyForm
@@ -11,6 +10,7 @@ from accounts.models import PasswordPolicy
 from accounts.services.accounts import account_alias_delete, account_alias_set
 from accounts.services.passwords import SYMBOLS, password_policy_delete, password_policy_update
 from accounts.session import console_login_required
+from iamconsole.http import http_methods
 
 from .mfa import htmx_redirect, render_htmx
 
@@ -64,6 +64,7 @@ def policy_summary(policy):
 
 
 @console_login_required
+@http_methods("GET")
 def account_settings(request):
     account = request.acting.account
     policy = PasswordPolicy.objects.filter(account=account).first()
@@ -80,7 +81,7 @@ def account_settings(request):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def password_policy_edit(request):
     """Edit password policy: "IAM default" removes the custom policy, "Custom" sets one."""
     account = request.acting.account
@@ -112,7 +113,7 @@ def _add_policy_error(form, error):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def account_alias_edit(request):
     """Create or edit the account alias. The dashboard opens the form in place (partial
     `account-alias-form`); without JavaScript it is a page of its own."""
@@ -140,7 +141,7 @@ def account_alias_edit(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def account_alias_remove(request):
     account = request.acting.account
     try:

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.acting import Acting
 from accounts.errors import AWSError
@@ -42,6 +41,7 @@ from accounts.services.signin import (
     user_authenticate,
 )
 from accounts.session import is_signed_in, sign_in, sign_out
+from iamconsole.http import http_methods
 
 ROOT_EMAIL_KEY = "signin_root_email"
 PENDING_KEY = "signin_pending"
@@ -127,7 +127,7 @@ def _signin_context(request, **extra):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -156,7 +156,7 @@ def signup(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def signin(request, account_identifier=None):
     """The sign-in page: "Root user" asks for the email first, "IAM user" for account, name, password."""
     if request.method == "GET" and is_signed_in(request) and not account_identifier:
@@ -206,7 +206,7 @@ def signin(request, account_identifier=None):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def signin_root_password(request):
     """Root user sign-in, second step: the password for the email given on the first."""
     email = request.session.get(ROOT_EMAIL_KEY)
@@ -233,7 +233,7 @@ def signin_root_password(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def signin_mfa(request):
     """Multi-factor authentication: the code of one of the identity's enabled devices."""
     data, account, user = _pending(request)
@@ -262,7 +262,7 @@ def signin_mfa(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def signin_new_password(request):
     """An IAM user whose password must be reset (or has expired) chooses a new one before going on."""
     data, account, user = _pending(request)
@@ -292,7 +292,7 @@ def signin_new_password(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def forgot_password(request):
     form = ForgotPasswordForm(
         request.POST or None, initial={"email": request.session.get(ROOT_EMAIL_KEY, "")}
@@ -310,7 +310,7 @@ def forgot_password(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def reset_password(request, uidb64, token):
     account = root_account_from_reset_link(uidb64=uidb64, token=token)
     if account is None:
@@ -335,7 +335,7 @@ def reset_password(request, uidb64, token):
 # --- sign-out -------------------------------------------------------------------------------
 
 
-@require_POST
+@http_methods("POST")
 def signout(request):
     sign_out(request)
     messages.info(request, "You signed out.")

@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError
 from accounts.services.sts import SWITCH_COLORS, SWITCH_REFUSED, console_switch_role
 from accounts.session import console_login_required, role_history, switch_back, switch_to_role
+from iamconsole.http import http_methods
 
 COLOR_CHOICES = [(name, name.title()) for name in SWITCH_COLORS]
 
@@ -53,7 +53,7 @@ def _switch(request, *, account, role_name, display_name, color):
 
 @console_login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def switch_role(request):
     form = SwitchRoleForm(request.POST or None, initial=_initial(request.GET))
     refused = None
@@ -82,7 +82,7 @@ def switch_role(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def switch_role_back(request):
     display = request.acting.display_name
     switch_back(request)
@@ -91,7 +91,7 @@ def switch_role_back(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def switch_role_recent(request):
     """One click on a role the identity menu remembers: the same switch, from the history."""
     try:

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import selectors
@@ -24,6 +23,7 @@ from accounts.services.login_profiles import generate_password, login_profile_cr
 from accounts.services.users import user_delete_with_dependents
 from accounts.session import console_login_required
 from iamconsole.htmx import render_htmx
+from iamconsole.http import http_methods
 
 PAGE_SIZE = 20
 DRAFT_KEY = "user_create_draft"
@@ -59,6 +59,7 @@ def _sort_params(request, allowed):
 
 
 @console_login_required
+@http_methods("GET")
 def user_list(request):
     search = request.GET.get("q", "").strip()
     sort, descending = _sort_params(request, selectors.USER_SORTS)
@@ -78,7 +79,7 @@ def user_list(request):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def user_delete_many(request):
     """Delete several users at once; the console asks to type "delete" to confirm."""
     names = request.POST.getlist("user") if request.method == "POST" else request.GET.getlist("user")
@@ -178,7 +179,7 @@ def _go_to(request, step, draft):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def user_create(request):
     try:
         step = int(request.GET.get("step", "1"))
@@ -323,6 +324,7 @@ def _retrieve_password(request):
 
 
 @console_login_required
+@http_methods("GET")
 def user_create_cancel(request):
     request.session.pop(DRAFT_KEY, None)
     return redirect("accounts:user_list")
@@ -368,6 +370,7 @@ def user_detail_context(request, user, tab, **extra):
 
 
 @console_login_required
+@http_methods("GET")
 def user_detail(request, name):
     user = get_user_or_404(request, name)
     user = IAMUser.objects.select_related("login_profile", "account").get(pk=user.pk)
@@ -379,7 +382,7 @@ def user_detail(request, name):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def user_groups(request, name):
     """Add the user to groups, or remove it from one (the Groups tab)."""
     from accounts.services.groups import group_remove_user
@@ -405,7 +408,7 @@ def user_groups(request, name):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def user_tags(request, name):
     """The Tags tab's editor: the submitted set replaces the user's tags."""
     from accounts.services.users import user_tag, user_untag
@@ -450,7 +453,7 @@ def user_tags(request, name):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def user_delete(request, name):
     """Delete one user: type its name to confirm; dependents go in the same transaction."""
     user = get_user_or_404(request, name)

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
+from iamconsole.http import http_methods
 
 from .. import selectors, services
 from ..forms import AccountCreateForm, InviteForm, MoveForm, OrganizationalUnitForm
@@ -47,6 +47,7 @@ def _count_accounts(node):
 
 
 @console_login_required
+@http_methods("GET")
 def organization_accounts(request):
     """AWS accounts: the organization's tree, or the start page (create one, or the invitations)."""
     organization, refused = managed_organization(request, "organizations:ListAccounts")
@@ -73,7 +74,7 @@ def organization_accounts(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def organization_create(request):
     try:
         services.organization_create(acting=request.acting)
@@ -85,7 +86,7 @@ def organization_create(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def organization_leave(request):
     try:
         services.organization_leave(acting=request.acting)
@@ -97,7 +98,7 @@ def organization_leave(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def organization_delete(request):
     organization, refused = managed_organization(request, "organizations:DeleteOrganization")
     if refused or organization is None:
@@ -121,7 +122,7 @@ def _organization_or_404(request, action):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def ou_create(request):
     organization, refused = _organization_or_404(request, "organizations:CreateOrganizationalUnit")
     if refused:
@@ -191,6 +192,7 @@ def _target_context(request, organization, target_id):
 
 
 @console_login_required
+@http_methods("GET")
 def target_detail(request, target_id):
     """The root, an OU or an account: details, its SCPs (attach, detach) and, for an account, Move."""
     organization, refused = _organization_or_404(request, "organizations:DescribeOrganization")
@@ -207,7 +209,7 @@ def target_detail(request, target_id):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def target_policy_change(request, target_id):
     """Attach or detach an SCP on this target; the policies panel is swapped in place."""
     organization, refused = _organization_or_404(request, "organizations:AttachPolicy")
@@ -230,7 +232,7 @@ def target_policy_change(request, target_id):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def ou_rename(request, target_id):
     organization, refused = _organization_or_404(request, "organizations:UpdateOrganizationalUnit")
     if refused:
@@ -246,7 +248,7 @@ def ou_rename(request, target_id):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def ou_delete(request, target_id):
     organization, refused = _organization_or_404(request, "organizations:DeleteOrganizationalUnit")
     if refused:
@@ -262,7 +264,7 @@ def ou_delete(request, target_id):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def account_move(request, target_id):
     organization, refused = _organization_or_404(request, "organizations:MoveAccount")
     if refused:
@@ -284,7 +286,7 @@ def account_move(request, target_id):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def account_remove(request, target_id):
     organization, refused = _organization_or_404(request, "organizations:RemoveAccountFromOrganization")
     if refused:
@@ -304,7 +306,7 @@ def account_remove(request, target_id):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def account_create(request):
     """Add an AWS account: Create an AWS account."""
     organization, refused = _organization_or_404(request, "organizations:CreateAccount")
@@ -343,7 +345,7 @@ def account_create(request):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def account_invite(request):
     """Add an AWS account: Invite an existing AWS account."""
     organization, refused = _organization_or_404(request, "organizations:InviteAccountToOrganization")
@@ -378,6 +380,7 @@ def account_invite(request):
 
 
 @console_login_required
+@http_methods("GET")
 def invitations(request):
     """Invitations the organization sent (management account) or that this account received."""
     organization = selectors.managed_organization(request.acting.account)
@@ -393,7 +396,7 @@ def invitations(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def handshake_respond(request, handshake_id):
     """Accept or decline (the invited account) or cancel (the organization) an invitation."""
     handshake = get_object_or_404(Handshake.objects.select_related("organization"), id=handshake_id)

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError
 from accounts.session import console_login_required
 from iamconsole.htmx import render_htmx
+from iamconsole.http import http_methods
 
 from .. import selectors, services
 from ..forms import PolicyForm
@@ -59,6 +59,7 @@ def _crumbs(slug=None, *more):
 
 
 @console_login_required
+@http_methods("GET")
 def policy_types(request):
     organization, refused = _organization(request, "organizations:ListPolicies")
     if refused:
@@ -85,6 +86,7 @@ def _list_context(organization, slug):
 
 
 @console_login_required
+@http_methods("GET")
 def policy_list(request, slug):
     organization, refused = _organization(request, "organizations:ListPolicies")
     if refused:
@@ -95,7 +97,7 @@ def policy_list(request, slug):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def policy_type_toggle(request, slug):
     """Enable or disable the type in the root; the status panel is swapped in place."""
     policy_type = _type(slug)[0]
@@ -120,7 +122,7 @@ def policy_type_toggle(request, slug):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def policy_create(request, slug):
     organization, refused = _organization(request, "organizations:CreatePolicy")
     if refused:
@@ -185,6 +187,7 @@ def _detail_context(organization, slug, policy):
 
 
 @console_login_required
+@http_methods("GET")
 def policy_detail(request, slug, policy_id):
     organization, refused = _organization(request, "organizations:DescribePolicy")
     if refused:
@@ -199,7 +202,7 @@ def policy_detail(request, slug, policy_id):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def policy_target_change(request, slug, policy_id):
     """Attach the policy to a target or detach it from one; the Targets panel is swapped in place."""
     organization, refused = _organization(request, "organizations:AttachPolicy")
@@ -226,7 +229,7 @@ def policy_target_change(request, slug, policy_id):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def policy_edit(request, slug, policy_id):
     organization, refused = _organization(request, "organizations:UpdatePolicy")
     if refused:
@@ -266,7 +269,7 @@ def policy_edit(request, slug, policy_id):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def policy_delete(request, slug, policy_id):
     organization, refused = _organization(request, "organizations:DeletePolicy")
     if refused:

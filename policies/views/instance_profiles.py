@@ -5,11 +5,11 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
+from iamconsole.http import http_methods
 from policies.models import InstanceProfile, Role
 from policies.services.instance_profiles import (
     instance_profile_add_role,
@@ -46,6 +46,7 @@ def _role_or_none(request, name):
 
 
 @console_login_required
+@http_methods("GET")
 def instance_profile_list(request):
     profiles = (
         InstanceProfile.objects.filter(account=request.acting.account)
@@ -57,7 +58,7 @@ def instance_profile_list(request):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def instance_profile_create_view(request):
     """Create an instance profile, with the role it is created from (?role=NAME) when there is one."""
     role = _role_or_none(request, request.GET.get("role") or request.POST.get("role"))
@@ -106,6 +107,7 @@ def _detail_context(request, profile, **extra):
 
 
 @console_login_required
+@http_methods("GET")
 def instance_profile_detail(request, name):
     profile = get_profile_or_404(request, name)
     return render_htmx(
@@ -117,7 +119,7 @@ def instance_profile_detail(request, name):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def instance_profile_role(request, name):
     """Add a role to the profile (action=add) or take it out (action=remove)."""
     profile = get_profile_or_404(request, name)
@@ -149,7 +151,7 @@ def instance_profile_role(request, name):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def instance_profile_delete_view(request, name):
     """Delete an instance profile: type its name to confirm; refused while it holds a role."""
     profile = get_profile_or_404(request, name)

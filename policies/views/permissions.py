@@ -11,7 +11,6 @@ from django.shortcuts import redirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
 from accounts.errors import AWSError
@@ -19,6 +18,7 @@ from accounts.models import Group, GroupMembership, IAMUser
 from accounts.services.groups import group_add_user
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
+from iamconsole.http import http_methods
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, Role
 from policies.selectors_permissions import entity_permissions, policy_type_label
@@ -158,14 +158,14 @@ def _tab_response(request, kind, entity, status=200, **extra):
 
 
 @console_login_required
-@require_GET
+@http_methods("GET")
 def permissions_tab(request, kind, name):
     entity = get_entity_or_404(request, kind, name)
     return _tab_response(request, kind, entity)
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def permissions_remove(request, kind, name):
     """Remove the selected policies: detach managed ones, delete inline ones, in one transaction."""
     entity = get_entity_or_404(request, kind, name)
@@ -252,7 +252,7 @@ def picker_context(request, *, mode="multi", input_name="policy_arn", kind="", e
 
 
 @console_login_required
-@require_GET
+@http_methods("GET")
 def policy_picker(request):
     """The picker's own refresh: search, type filter, pages; the selection travels along."""
     mode = "single" if request.GET.get("picker_mode") == "single" else "multi"
@@ -365,7 +365,7 @@ def _choice_error(option, data):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def permissions_add(request, kind, name):
     entity = get_entity_or_404(request, kind, name)
     data = request.POST if request.method == "POST" else request.GET
@@ -464,7 +464,7 @@ def _pretty(text):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def permissions_inline(request, kind, name):
     """Create an inline policy (Specify permissions, then Review and create), or edit one (?policy=NAME)."""
     entity = get_entity_or_404(request, kind, name)
@@ -529,7 +529,7 @@ def permissions_inline(request, kind, name):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def permissions_boundary(request, kind, name):
     entity = get_entity_or_404(request, kind, name)
     error, status = "", 200

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError, NoSuchEntity
 from accounts.forms_identities import parse_tags
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
+from iamconsole.http import http_methods
 from policies import selectors
 from policies.engine.validation import POLICY_TYPES, SIZE_LIMITS, size_for_quota, validate
 from policies.services import policies as services
@@ -147,7 +147,7 @@ def policy_editor_context(
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def policy_validate(request):
     """Live validation as the user types: the findings panel of the editor partial."""
     field_name = request.POST.get("field", "document") or "document"
@@ -227,6 +227,7 @@ def _summary_context(document):
 
 
 @console_login_required
+@http_methods("GET")
 def policy_list(request):
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("type", "")
@@ -289,7 +290,7 @@ def _render_create(request, step, draft, status=200, **extra):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def policy_create(request):
     step = _step(request, CREATE_STEPS)
     draft = _create_draft(request)
@@ -352,6 +353,7 @@ def _create_url(step):
 
 
 @console_login_required
+@http_methods("GET")
 def policy_create_cancel(request):
     request.session.pop(CREATE_DRAFT_KEY, None)
     return redirect("policies:policy_list")
@@ -400,6 +402,7 @@ def _detail_url(policy, tab=None):
 
 
 @console_login_required
+@http_methods("GET")
 def policy_detail(request, arn):
     policy = get_policy_or_404(request, arn)
     tab = request.GET.get("tab", "permissions")
@@ -419,7 +422,7 @@ def _render_tab(request, policy, tab, status=200, **extra):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def policy_versions(request, arn):
     """The Policy versions tab's actions on the checked versions: set as default, delete, compare."""
     policy = get_own_policy_or_404(request, arn)
@@ -472,6 +475,7 @@ def policy_versions(request, arn):
 
 
 @console_login_required
+@http_methods("GET")
 def policy_compare(request, arn):
     """Two versions side by side: a line diff of their pretty-printed JSON."""
     policy = get_policy_or_404(request, arn)
@@ -532,7 +536,7 @@ def _render_edit(request, policy, step, draft, status=200, **extra):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def policy_edit(request, arn):
     policy = get_own_policy_or_404(request, arn)
     step = _step(request, EDIT_STEPS)
@@ -581,7 +585,7 @@ def policy_edit(request, arn):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def policy_tags(request, arn):
     """The Tags tab's editor: the submitted set replaces the policy's tags."""
     policy = get_own_policy_or_404(request, arn)
@@ -621,7 +625,7 @@ def policy_tags(request, arn):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def policy_delete(request, arn):
     """Delete a customer managed policy: type its name; it is detached from every entity first."""
     policy = get_own_policy_or_404(request, arn)

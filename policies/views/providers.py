@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from accounts.errors import AWSError
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
+from iamconsole.http import http_methods
 from policies.models import OpenIDConnectProvider, Role, SAMLProvider
 from policies.services.providers import (
     oidc_provider_create,
@@ -49,6 +49,7 @@ def _detail_url(kind, provider):
 
 
 @console_login_required
+@http_methods("GET")
 def identity_provider_list(request):
     account = request.acting.account
     rows = [
@@ -78,7 +79,7 @@ def _lines(text):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def identity_provider_create(request):
     """Add provider: SAML (name, metadata document) or OpenID Connect (URL, audience, thumbprints)."""
     data = request.POST if request.method == "POST" else request.GET
@@ -125,6 +126,7 @@ def identity_provider_create(request):
 
 
 @console_login_required
+@http_methods("GET")
 def identity_provider_detail(request, kind, key):
     provider = _provider_or_404(request, kind, key)
     # Roles of this account whose trust policy names the provider (the console's "Assign role" view).
@@ -143,7 +145,7 @@ def identity_provider_detail(request, kind, key):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def identity_provider_delete(request, kind, key):
     """Delete a provider: type its name (or URL) to confirm."""
     provider = _provider_or_404(request, kind, key)

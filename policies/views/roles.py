@@ -13,13 +13,13 @@ from django.shortcuts import redirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError, ValidationError
 from accounts.forms_identities import parse_tags
 from accounts.services.sts import revoke_role_sessions
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
+from iamconsole.http import http_methods
 from policies.engine.validation import validate
 from policies.models import (
     InstanceProfile,
@@ -210,6 +210,7 @@ def trusted_entities(trust_policy):
 
 
 @console_login_required
+@http_methods("GET")
 def role_list(request):
     search = request.GET.get("q", "").strip()
     roles = Role.objects.filter(account=request.acting.account)
@@ -425,7 +426,7 @@ def _step1_from_post(draft, post):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def role_create(request):
     try:
         step = int(request.GET.get("step", "1"))
@@ -518,6 +519,7 @@ def _create_from_draft(request, draft):
 
 
 @console_login_required
+@http_methods("GET")
 def role_create_cancel(request):
     request.session.pop(DRAFT_KEY, None)
     return redirect("policies:role_list")
@@ -561,6 +563,7 @@ def role_detail_context(request, role, tab, **extra):
 
 
 @console_login_required
+@http_methods("GET")
 def role_detail(request, name):
     role = get_role_or_404(request, name)
     tab = request.GET.get("tab", "permissions")
@@ -571,7 +574,7 @@ def role_detail(request, name):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def role_edit(request, name):
     """The summary's Edit: description and maximum session duration."""
     role = get_role_or_404(request, name)
@@ -652,7 +655,7 @@ def _findings(text):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def role_trust_edit(request, name):
     """Edit trust policy: the JSON document, refused only where IAM refuses it."""
     role = get_role_or_404(request, name)
@@ -693,7 +696,7 @@ def role_trust_edit(request, name):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def role_tags(request, name):
     """The Tags tab's editor: the submitted set replaces the role's tags."""
     role = get_role_or_404(request, name)
@@ -736,7 +739,7 @@ def role_tags(request, name):
 
 
 @console_login_required
-@require_http_methods(["GET", "POST"])
+@http_methods("GET", "POST")
 def role_delete(request, name):
     """Delete a role: type its name to confirm; a service-linked role goes through its deletion task."""
     role = get_role_or_404(request, name)
@@ -773,6 +776,7 @@ def role_delete(request, name):
 
 
 @console_login_required
+@http_methods("GET")
 def role_deletion_status(request):
     """GetServiceLinkedRoleDeletionStatus as a page that polls until the task has finished."""
     try:
@@ -791,7 +795,7 @@ def role_deletion_status(request):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def role_instance_profile_add(request, name):
     """The role page's "Add to instance profile": an existing empty profile, or a new one."""
     role = get_role_or_404(request, name)
@@ -811,7 +815,7 @@ def role_instance_profile_add(request, name):
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def role_revoke_sessions(request, name):
     """Revoke active sessions: AWS puts the inline policy AWSRevokeOlderSessions on the role."""
     role = get_role_or_404(request, name)

@@ -15,6 +15,7 @@ from accounts.errors import AWSError
 from accounts.models import Group, IAMUser
 from accounts.session import console_login_required
 from iamconsole.htmx import render_htmx
+from iamconsole.http import http_methods
 from policies import simulator
 from policies.engine import catalog
 from policies.engine.validation import validate
@@ -377,6 +378,7 @@ def _who_can(request):
 
 
 @console_login_required
+@http_methods("GET", "POST")
 def simulator_page(request):
     data = request.POST if request.method == "POST" else request.GET
     if data.get("mode") == "who-can":
@@ -402,6 +404,7 @@ def simulator_page(request):
 
 
 @console_login_required
+@http_methods("GET")
 def simulation_run(request, pk):
     """A whole-service run: the progress bar while it runs (polled every second), then its results."""
     run = get_object_or_404(SimulationRun, account=request.acting.account, pk=pk)
@@ -409,6 +412,7 @@ def simulation_run(request, pk):
 
 
 @console_login_required
+@http_methods("GET")
 def simulation_run_csv(request, pk):
     """Every row of a finished run as CSV, the results table's columns."""
     run = get_object_or_404(SimulationRun, account=request.acting.account, pk=pk)

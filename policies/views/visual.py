@@ -12,10 +12,10 @@ from functools import lru_cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
 
 from accounts.session import console_login_required
 from iamconsole.htmx import render_htmx
+from iamconsole.http import http_methods
 from policies import summary as policy_summary
 from policies import visual
 from policies.engine import catalog
@@ -277,7 +277,7 @@ def _render(request, partial: str, context: dict) -> HttpResponse:
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def visual_editor_update(request):
     """Apply one editor operation (`ve-op`) to the posted blocks and answer with what changed."""
     data = request.POST
@@ -547,7 +547,7 @@ def _condition_from_dialog(data) -> visual.Condition | None:
 
 
 @console_login_required
-@require_POST
+@http_methods("POST")
 def policy_summary_view(request):
     """The summary of a posted document, or with `service` and `effect` the actions of one row."""
     data = request.POST
@@ -564,6 +564,7 @@ def policy_summary_view(request):
 
 
 @console_login_required
+@http_methods("GET", "POST")
 def policy_editor(request):
     """A page with the policy editor (Visual and JSON tabs) and the summary beside it."""
     document = request.POST.get(JSON_FIELD) if request.method == "POST" else None

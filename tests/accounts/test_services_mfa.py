@@ -1,9 +1,12 @@
+import datetime
 import re
 
 import pyotp
 import pytest
+from django.utils import timezone
 
 from accounts import crypto
+from accounts.acting import Acting
 from accounts.errors import (
     DeleteConflict,
     EntityAlreadyExists,
@@ -22,11 +25,12 @@ from accounts.services.mfa import (
     mfa_device_enable,
     mfa_device_resync,
     mfa_enabled_device,
-    mfa_pending_seed,
     mfa_provisioning_uri,
     mfa_qr_svg,
     mfa_verify,
 )
+
+from tests.grants import grant, statement
 
 from .factories import IAMUserFactory
 
@@ -120,14 +124,37 @@ def test_create_refuses_a_name_in_use_in_the_account(account, bob, root_acting):
     assert caught.value.message == "MFADevice entity at the same path and name already exists."
 
 
-def test_create_again_replaces_the_unfinished_device_of_the_same_identity(account, bob, root_acting):
+def test_create_again_replaces_the_unfinished_device_the_same_dialog_made(account, bob, root_acting):
     first, _ = mfa_device_create(account=account, name="phone", acting=root_acting)
     bobs, _ = mfa_device_create(account=account, user=bob, name="bob-phone", acting=root_acting)
 
-    second, _ = mfa_device_create(account=account, name="other-phone", acting=root_acting)
+    second, _ = mfa_device_create(account=account, name="other-phone", acting=root_acting, replacing=first)
 
     assert set(MFADevice.objects.values_list("pk", flat=True)) == {second.pk, bobs.pk}
-    assert first.pk != second.pk
+
+
+def test_create_leaves_anothers_set_up_in_progress_alone(account, bob, root_acting):
+    """Only CreateVirtualMFADevice on a name of one's choosing must not cancel the victim's set-up."""
+    bob_acting = Acting(account=account, user=bob)
+    grant(statement("iam:CreateVirtualMFADevice"), user=bob)
+    victims, _ = mfa_device_create(account=account, name="root-phone", acting=root_acting)
+    bobs, _ = mfa_device_create(account=account, user=bob, name="bob-phone", acting=root_acting)
+
+    mfa_device_create(account=account, user=bob, name="bob-other", acting=bob_acting)
+
+    assert MFADevice.objects.filter(pk__in=[victims.pk, bobs.pk]).count() == 2
+
+
+def test_create_clears_the_identitys_abandoned_unfinished_devices(account, root_acting):
+    abandoned, _ = mfa_device_create(account=account, name="phone", acting=root_acting)
+    MFADevice.objects.filter(pk=abandoned.pk).update(
+        created_at=timezone.now() - mfa.PENDING_TTL - datetime.timedelta(seconds=1)
+    )
+    recent, _ = mfa_device_create(account=account, name="recent", acting=root_acting)
+
+    newest, _ = mfa_device_create(account=account, name="phone", acting=root_acting)
+
+    assert set(MFADevice.objects.values_list("pk", flat=True)) == {recent.pk, newest.pk}
 
 
 def test_at_most_eight_devices_per_user_and_for_root(account, bob, root_acting):
@@ -162,7 +189,6 @@ def test_provisioning_uri_and_qr_code_are_local(account, bob, root_acting):
     svg = mfa_qr_svg(device=device, seed=seed)
     assert svg.startswith('<svg role="img" aria-label="QR code for the virtual MFA device"')
     assert "<path" in svg
-    assert mfa_pending_seed(device) == seed
 
 
 # --- enable --------------------------------------------------------------------------------
@@ -184,7 +210,7 @@ def test_enable_with_two_consecutive_codes(account, root_acting):
         "authenticationCode2": REDACTED,
     }
     with pytest.raises(EntityAlreadyExists) as caught:
-        mfa_pending_seed(device)
+        mfa_device_enable(device=device, code1=code1, code2=code2, acting=root_acting)
     assert caught.value.message == "MFA Device is already in use."
 
 

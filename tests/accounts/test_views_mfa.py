@@ -12,6 +12,8 @@ from accounts.services import mfa
 from accounts.services.mfa import mfa_device_create, mfa_device_enable
 from accounts.session import console_login_required
 from accounts.views.mfa import mfa_assign_flow
+from iamconsole import enforcement
+from iamconsole.http import http_methods
 from iamconsole.urls import urlpatterns as root_urlpatterns
 
 from .factories import IAMUserFactory
@@ -171,7 +173,7 @@ def test_assign_without_htmx_redirects(root_client):
     assert response.status_code == 302 and response.url == CREDENTIALS
 
 
-def test_wrong_codes_show_awss_message_and_the_same_qr_code(root_client, account):
+def test_wrong_codes_show_awss_message_and_never_the_seed_again(root_client, account):
     html = root_client.post(ASSIGN, {"step": "name", "name": "root-phone"}).content.decode()
     secret = _secret(html)
     codes = _codes(secret)
@@ -184,9 +186,13 @@ def test_wrong_codes_show_awss_message_and_the_same_qr_code(root_client, account
 
     again = response.content.decode()
     assert "Authentication code for device is not valid." in again
-    assert _secret(again) == secret
+    assert secret not in again and 'data-testid="mfa-qr"' not in again
+    assert 'data-testid="mfa-seed-gone"' in again
     assert MFADevice.objects.get(account=account).enabled_at is None
     assert AuditEvent.objects.get(event_name="EnableMFADevice").error_code == "InvalidAuthenticationCode"
+    # The right codes still finish the set-up.
+    finished = root_client.post(ASSIGN, {"step": "codes", "device": _device_pk(html), **codes})
+    assert finished.status_code == 302 and finished.url == CREDENTIALS
 
 
 def test_an_invalid_name_is_refused_inline(root_client):
@@ -272,6 +278,7 @@ def test_charlie_cannot_resync_alices_device(charlie_client, account, root_actin
 
 
 @console_login_required
+@http_methods("GET", "POST")
 def _user_assign(request, name):
     user = request.acting.account.users.filter(name=name).first()
     if user is None:
@@ -282,7 +289,13 @@ def _user_assign(request, name):
     )
 
 
-urlpatterns = [path("test-users/<str:name>/mfa/", _user_assign), *root_urlpatterns]
+urlpatterns = [path("test-users/<str:name>/mfa/", _user_assign, name="test_user_assign"), *root_urlpatterns]
+
+
+@pytest.fixture(autouse=True)
+def test_view_is_open(monkeypatch):
+    # A page nobody registered is refused: register this test's own view.
+    monkeypatch.setattr(enforcement, "OPEN", enforcement.OPEN | {"test_user_assign"})
 
 
 @override_settings(ROOT_URLCONF=__name__)

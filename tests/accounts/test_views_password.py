@@ -98,7 +98,9 @@ def test_iam_user_changes_own_password_under_the_account_policy(bob_client, bob,
 
 
 def test_iam_user_page_offers_update_console_password_only_on_their_own_page(bob_client, bob):
-    grant(statement("iam:GetUser", "arn:aws:iam::*:user/${aws:username}"), user=bob)
+    # The tab's reads: GetUser, and GetLoginProfile, ListAccessKeys, ListMFADevices for its sections.
+    reads = ["iam:GetUser", "iam:GetLoginProfile", "iam:ListAccessKeys", "iam:ListMFADevices"]
+    grant(statement(reads, "arn:aws:iam::*:user/${aws:username}"), user=bob)
     own = bob_client.get("/users/bob/?tab=security_credentials").content.decode()
 
     assert 'href="/security-credentials/password/">Update console password</a>' in own

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.test import override_settings
 from django.urls import path
 
+from iamconsole.http import http_methods
 from iamconsole.urls import urlpatterns as root_urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,7 @@ def test_admin_site_user_is_not_a_console_identity(client, admin_user):
     assert "Open the admin site" in html
 
 
+@http_methods("GET")
 def _view_with_message(request):
     messages.success(request, "User alice created.")
     return render(request, "dashboard.html", {"checks": {}})
