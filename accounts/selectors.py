@@ -1,6 +1,6 @@
 """Reads for the identity pages: always scoped to one account, with a fixed number of queries per page."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, F, Prefetch, Q
@@ -41,6 +41,7 @@ def user_list(*, account, search="", sort="name", descending=False):
             Prefetch("groups", queryset=Group.objects.order_by(Lower("name"))),
             Prefetch("access_keys", queryset=AccessKey.objects.order_by("created_at")),
             Prefetch("mfa_devices", queryset=MFADevice.objects.order_by("created_at")),
+            "tags",  # each row's reads are authorized with the user's tags
         )
         .order_by(*_ordering(USER_SORTS, sort, descending))
     )
@@ -83,6 +84,8 @@ class UserRow:
     console_access: bool
     active_key_ids: list
     active_key_age_days: int | None
+    # The reads refused for this row (its cells then show "Access denied").
+    denied: set = field(default_factory=set)
 
 
 def _days_since(moment, now):

@@ -210,9 +210,7 @@ OPEN = {
     # calls the services.
     "accounts:user_create",
     "accounts:user_create_cancel",
-    "accounts:user_delete_many",
     "accounts:group_create",
-    "accounts:group_delete",
     "policies:policy_create",
     "policies:policy_create_cancel",
     "policies:role_create",
@@ -326,6 +324,7 @@ PAGES = {
     "accounts:account_alias_delete": Page(("ListAccountAliases",), title="Account alias"),
     "accounts:user_list": Page(("ListUsers",), _listing("user"), "Users", _USER_BUTTONS),
     "accounts:user_detail": Page(lambda r, kw: ["GetUser", *_USER_TABS(r, kw)], _user, "User"),
+    "accounts:user_delete_many": Page(("ListUsers",), _listing("user"), "Delete users"),
     "accounts:user_delete": Page(("GetUser", "ListAccessKeys", "ListGroupsForUser"), _user, "Delete user"),
     "accounts:user_groups": Page(
         ("GetUser", "ListGroupsForUser", ("ListGroups", _listing("group"))), _user, "Groups"
@@ -337,6 +336,7 @@ PAGES = {
     "accounts:user_mfa_assign": Page(("ListMFADevices",), _user, "Assign MFA device"),
     "accounts:user_mfa_remove": Page(("ListMFADevices",), _user, "Remove MFA device"),
     "accounts:group_list": Page(("ListGroups",), _listing("group"), "User groups", _GROUP_BUTTONS),
+    "accounts:group_delete": Page(("ListGroups",), _listing("group"), "Delete user groups"),
     "accounts:group_detail": Page(("GetGroup",), _group, "User group"),
     "accounts:group_add_users": Page(
         ("GetGroup", ("ListUsers", _listing("user"))), _group, "Add users to group"
@@ -355,7 +355,7 @@ PAGES = {
         ("GetPolicy", "ListPolicyVersions", "GetPolicyVersion"), _policy, "Compare policy versions"
     ),
     "policies:policy_tags": Page(("GetPolicy", "ListPolicyTags"), _policy, "Tags"),
-    "policies:policy_delete": Page(("GetPolicy",), _policy, "Delete policy"),
+    "policies:policy_delete": Page(("GetPolicy", "ListEntitiesForPolicy"), _policy, "Delete policy"),
     "policies:role_list": Page(("ListRoles",), _listing("role"), "Roles", _ROLE_BUTTONS),
     "policies:role_deletion_status": Page(("GetServiceLinkedRoleDeletionStatus",), title="Roles"),
     "policies:role_detail": Page(lambda r, kw: ["GetRole", *_ROLE_TABS(r, kw)], _role, "Role"),
@@ -419,33 +419,69 @@ def page_reads(page, request, kwargs):
     return resolved
 
 
-def authorize_page(request, page, kwargs):
+def authorize_page_read(*, acting, operation, resource="*", entity=None):
     """AccessDenied (recorded in Event history, as CloudTrail records refused reads) unless the acting
-    identity may make every read of `page`."""
+    identity may call the read `operation` on `resource`, with `entity`'s tags."""
+    if unbounded(acting):
+        return
+    action = OPERATIONS[operation].action
+    try:
+        authorize_read(
+            acting=acting, name=operation, resource=resource, context=resource_tags_context(action, entity)
+        )
+    except AccessDenied as error:
+        record_event(
+            acting=acting,
+            event_name=operation,
+            request_parameters={"resource": resource} if resource != "*" else None,
+            error=error,
+            read_only=True,
+            event_source=_event_source(operation),
+        )
+        raise
+
+
+def read_denial(request, operation, resource="*", entity=None):
+    """AWS's message when the page's section that `operation` fills is refused (the section shows it
+    in place of its table), or None when it is allowed."""
+    try:
+        authorize_page_read(acting=request.acting, operation=operation, resource=resource, entity=entity)
+    except AccessDenied as error:
+        return error.message
+    return None
+
+
+def allowed_rows(request, operation, entities):
+    """The primary keys of the entities whose `operation` the acting identity may call (a list's
+    per-row reads, each on its own ARN with its own tags). The console shows a refusal per cell, so
+    they are not recorded one by one."""
     acting = request.acting
-    resolved = {}
-    for operation, resource_of in page_reads(page, request, kwargs):
-        if resource_of not in resolved:
-            resolved[resource_of] = resource_of(acting, kwargs)
-        resource, entity = resolved[resource_of]
-        action = OPERATIONS[operation].action
+    if unbounded(acting):
+        return {entity.pk for entity in entities}
+    action = OPERATIONS[operation].action
+    allowed = set()
+    for entity in entities:
         try:
             authorize_read(
                 acting=acting,
                 name=operation,
-                resource=resource,
+                resource=entity.arn,
                 context=resource_tags_context(action, entity),
             )
-        except AccessDenied as error:
-            record_event(
-                acting=acting,
-                event_name=operation,
-                request_parameters={"resource": resource} if resource != "*" else None,
-                error=error,
-                read_only=True,
-                event_source=_event_source(operation),
-            )
-            raise
+        except AccessDenied:
+            continue
+        allowed.add(entity.pk)
+    return allowed
+
+
+def authorize_page(request, page, kwargs):
+    """AccessDenied unless the acting identity may make every read of `page`."""
+    resolved = {}
+    for operation, resource_of in page_reads(page, request, kwargs):
+        if resource_of not in resolved:
+            resolved[resource_of] = resource_of(request.acting, kwargs)
+        resource, entity = resolved[resource_of]
+        authorize_page_read(acting=request.acting, operation=operation, resource=resource, entity=entity)
 
 
 class EnforcementMiddleware:

@@ -201,13 +201,15 @@ def _get_key_or_404(request, key_id):
 @console_login_required
 @http_methods("GET")
 def access_key_retrieve(request, key_id):
-    """The secret access key, shown once: the session holds it until this page renders it."""
-    key = _get_key_or_404(request, key_id)
+    """The secret access key, shown once to whoever created it: the session holds it until this page
+    renders it; without it (a reload, anyone else) the key does not exist here."""
     created = request.session.get(NEW_KEY_SESSION)
-    secret = None
-    if created and created["access_key_id"] == key.access_key_id:
-        secret = decrypt(created["secret_encrypted"])
-        del request.session[NEW_KEY_SESSION]
+    if not created or created["access_key_id"] != key_id:
+        raise Http404("No such access key.")
+    key = _get_key_or_404(request, key_id)
+    secret = decrypt(created["secret_encrypted"]) if created.get("secret_encrypted") else None
+    # A reload by the same session says the secret is gone; it never shows it again.
+    request.session[NEW_KEY_SESSION] = {"access_key_id": key_id}
     context = {
         "key": key,
         "key_owner": key.user,
@@ -338,13 +340,15 @@ def login_profile_manage(request, name):
 @console_login_required
 @http_methods("GET")
 def login_profile_password(request, name):
-    """The new console password, shown once (a reload finds it gone)."""
-    user = get_user_or_404(request, name)
+    """The new console password, shown once to whoever set it (the session holds it until this page
+    renders it); without it (a reload, anyone else) there is nothing here."""
     stored = request.session.get(NEW_PASSWORD_SESSION)
-    password = None
-    if stored and stored["user"] == user.name:
-        password = decrypt(stored["password_encrypted"])
-        del request.session[NEW_PASSWORD_SESSION]
+    if not stored or stored["user"] != name:
+        raise Http404("No console password to show.")
+    user = get_user_or_404(request, name)
+    password = decrypt(stored["password_encrypted"]) if stored.get("password_encrypted") else None
+    # A reload by the same session says the password is gone; it never shows it again.
+    request.session[NEW_PASSWORD_SESSION] = {"user": name}
     context = {
         "iam_user": user,
         "password": password,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,9 +12,11 @@ from accounts import selectors
 from accounts.errors import AWSError, NoSuchEntity
 from accounts.forms_identities import GroupCreateForm
 from accounts.models import Group, IAMUser
+from accounts.operations import arn_of
 from accounts.services import groups as group_services
 from accounts.session import console_login_required
 from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
+from iamconsole.enforcement import allowed_rows, read_denial
 from iamconsole.http import http_methods
 
 GROUP_TABS = [("users", "Users"), ("permissions", "Permissions")]
@@ -62,6 +65,15 @@ def _user_choices(request, search="", exclude_group=None):
     return users.order_by("name")[:200]
 
 
+def _with_group_counts(request, users):
+    """Each user's group count, shown where its ListGroupsForUser is allowed."""
+    users = list(users.annotate(group_count=Count("memberships")).prefetch_related("tags"))
+    shown = allowed_rows(request, "ListGroupsForUser", users)
+    for user in users:
+        user.groups_shown = user.pk in shown
+    return users
+
+
 @console_login_required
 @http_methods("GET", "POST")
 def group_create(request):
@@ -82,10 +94,15 @@ def group_create(request):
         else:
             messages.success(request, f"{group.name} user group created.")
             return redirect("accounts:group_list")
+    # The users table is ListUsers'.
+    users_denied = read_denial(request, "ListUsers", arn_of(request.acting.account.id, "user"))
     context = {
         "form": form,
         "error": error,
-        "users": _user_choices(request, request.GET.get("q", "")),
+        "users": []
+        if users_denied
+        else _with_group_counts(request, _user_choices(request, request.GET.get("q", ""))),
+        "users_denied": users_denied,
         "selected": selected,
         "search": request.GET.get("q", ""),
         "breadcrumbs": groups_breadcrumbs(("Create user group", None)),

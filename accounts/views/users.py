@@ -17,11 +17,13 @@ from accounts.forms_identities import (
     parse_tags,
 )
 from accounts.models import Group, IAMUser
+from accounts.operations import arn_of
 from accounts.services import users as user_services
 from accounts.services.groups import group_add_user
 from accounts.services.login_profiles import generate_password, login_profile_create
 from accounts.services.users import user_delete_with_dependents
 from accounts.session import console_login_required
+from iamconsole.enforcement import allowed_rows, read_denial
 from iamconsole.htmx import render_htmx
 from iamconsole.http import http_methods
 
@@ -69,13 +71,34 @@ def user_list(request):
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rows": selectors.user_rows(page.object_list),
+        "rows": _authorized_rows(request, selectors.user_rows(page.object_list)),
         "search": search,
         "sort": sort,
         "descending": descending,
         "breadcrumbs": users_breadcrumbs(),
     }
     return render_htmx(request, "accounts/user_list.html", context, "user-table")
+
+
+# The users list's cells beyond ListUsers are each user's own reads, as the console makes them.
+ROW_READS = {
+    "ListGroupsForUser": {"groups": []},
+    "ListMFADevices": {"mfa": ""},
+    "GetLoginProfile": {"password_age_days": None, "console_last_sign_in": None, "console_access": False},
+    "ListAccessKeys": {"active_key_ids": [], "active_key_age_days": None, "last_activity": None},
+}
+
+
+def _authorized_rows(request, rows):
+    users = [row.user for row in rows]
+    for operation, blanks in ROW_READS.items():
+        allowed = allowed_rows(request, operation, users)
+        for row in rows:
+            if row.user.pk not in allowed:
+                row.denied.add(operation)
+                for name, blank in blanks.items():
+                    setattr(row, name, blank)
+    return rows
 
 
 @console_login_required
@@ -155,7 +178,9 @@ def _render_step(request, step, draft, status=200, **extra):
     if step == 2:
         from policies.views.permissions import wizard_permissions_context
 
-        context.setdefault("groups", _account_groups(request, draft["groups"]))
+        denied = read_denial(request, "ListGroups", arn_of(request.acting.account.id, "group"))
+        context["groups_denied"] = denied
+        context.setdefault("groups", [] if denied else _account_groups(request, draft["groups"]))
         option = request.GET.get("option") or extra.get("option") or draft.get("permissions_option", "groups")
         context["option"] = option if option in ("groups", "copy", "policies") else "groups"
         context.update(wizard_permissions_context(request, draft, context["option"]))

@@ -13,7 +13,7 @@ from iamconsole.http import http_methods
 from .. import selectors, services
 from ..forms import AccountCreateForm, InviteForm, MoveForm, OrganizationalUnitForm
 from ..models import SCP, Handshake, Membership, OrganizationalUnit
-from .common import breadcrumbs, managed_organization
+from .common import breadcrumbs, managed_organization, refusal
 
 
 def _open_ids(request):
@@ -55,10 +55,20 @@ def organization_accounts(request):
         return refused
     if organization is None:
         membership = selectors.membership_of(request.acting.account)
-        invitations = Handshake.objects.filter(
-            account=request.acting.account, state=Handshake.State.OPEN
-        ).select_related("organization")
-        context = {"membership": membership, "invitations": invitations, "breadcrumbs": breadcrumbs()}
+        received_denied = refusal(request, "organizations:ListHandshakesForAccount")
+        invitations = (
+            []
+            if received_denied
+            else Handshake.objects.filter(
+                account=request.acting.account, state=Handshake.State.OPEN
+            ).select_related("organization")
+        )
+        context = {
+            "membership": membership,
+            "invitations": invitations,
+            "received_denied": received_denied,
+            "breadcrumbs": breadcrumbs(),
+        }
         return render(request, "organizations/start.html", context)
     tree = selectors.organization_tree(organization)
     open_ids = _open_ids(request)
@@ -384,12 +394,21 @@ def account_invite(request):
 def invitations(request):
     """Invitations the organization sent (management account) or that this account received."""
     organization = selectors.managed_organization(request.acting.account)
-    sent = organization.handshakes.select_related("account") if organization else []
-    received = Handshake.objects.filter(account=request.acting.account).select_related("organization")
+    # Each list is its API's: ListHandshakesForOrganization, ListHandshakesForAccount.
+    sent_denied = organization and refusal(request, "organizations:ListHandshakesForOrganization")
+    received_denied = refusal(request, "organizations:ListHandshakesForAccount")
+    sent = organization.handshakes.select_related("account") if organization and not sent_denied else []
+    received = (
+        []
+        if received_denied
+        else Handshake.objects.filter(account=request.acting.account).select_related("organization")
+    )
     context = {
         "organization": organization,
         "sent": sent,
+        "sent_denied": sent_denied,
         "received": received,
+        "received_denied": received_denied,
         "breadcrumbs": breadcrumbs(("Invitations", None)),
     }
     return render(request, "organizations/invitations.html", context)

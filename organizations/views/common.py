@@ -18,6 +18,15 @@ def denied(request, error):
     return render_denial(request, error, Page("", title="AWS Organizations"))
 
 
+def refusal(request, action):
+    """AWS's message when the acting identity may not call `action` (a section shows it), else None."""
+    try:
+        authorize(acting=request.acting, action=action)
+    except AccessDenied as exc:
+        return exc.message
+    return None
+
+
 def managed_organization(request, action):
     """(organization, None) for the management account's identities allowed `action`;
     (None, response) otherwise: AccessDenied for the policies, None when it manages no organization."""

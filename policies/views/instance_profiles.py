@@ -7,7 +7,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.errors import AWSError
+from accounts.operations import arn_of
 from accounts.session import console_login_required
+from iamconsole.enforcement import read_denial
 from iamconsole.htmx import htmx_redirect, render_htmx
 from iamconsole.http import http_methods
 from policies.models import InstanceProfile, Role
@@ -62,6 +64,8 @@ def instance_profile_list(request):
 def instance_profile_create_view(request):
     """Create an instance profile, with the role it is created from (?role=NAME) when there is one."""
     role = _role_or_none(request, request.GET.get("role") or request.POST.get("role"))
+    if role is not None and read_denial(request, "GetRole", role.arn, role):
+        role = None  # a role the caller may not read is not offered
     name = request.POST.get("name", role.name if role and not role.instance_profiles.exists() else "").strip()
     path = request.POST.get("path", "/").strip() or "/"
     error = ""
@@ -95,10 +99,14 @@ def instance_profile_create_view(request):
 
 def _detail_context(request, profile, **extra):
     taken = InstanceProfile.objects.filter(account=request.acting.account, role__isnull=False)
+    # The roles to add are ListRoles'.
+    listed = profile.role_id is None and not read_denial(
+        request, "ListRoles", arn_of(request.acting.account.id, "role")
+    )
     return {
         "profile": profile,
         "roles": list(Role.objects.filter(account=request.acting.account).order_by(Lower("name"))[:500])
-        if profile.role_id is None
+        if listed
         else [],
         "breadcrumbs": _breadcrumbs((profile.name, None)),
         "roles_in_profiles": set(taken.values_list("role_id", flat=True)),

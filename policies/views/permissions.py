@@ -15,8 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from accounts import selectors as account_selectors
 from accounts.errors import AWSError
 from accounts.models import Group, GroupMembership, IAMUser
+from accounts.operations import arn_of
 from accounts.services.groups import group_add_user
 from accounts.session import console_login_required
+from iamconsole.enforcement import allowed_rows, read_denial
 from iamconsole.htmx import htmx_redirect, render_htmx
 from iamconsole.http import http_methods
 from policies.engine.validation import validate
@@ -225,7 +227,10 @@ def picker_context(request, *, mode="multi", input_name="policy_arn", kind="", e
     attached = set()
     if entity is not None and mode == "multi":
         attached = set(entity.attachments.values_list("policy__arn", flat=True))
+    denied = read_denial(request, "ListPolicies")
     policies = picker_queryset(account=request.acting.account, search=search, policy_type=policy_type)
+    if denied:
+        policies = policies.none()
     page = Paginator(policies, PICKER_PAGE_SIZE).get_page(data.get("page"))
     rows = list(page.object_list)
     for policy in rows:
@@ -247,6 +252,7 @@ def picker_context(request, *, mode="multi", input_name="policy_arn", kind="", e
             "selected": selected,
             "hidden_selected": [arn for arn in selected if arn not in on_page],
             "url": reverse("policies:policy_picker"),
+            "denied": denied,
         }
     }
 
@@ -591,16 +597,41 @@ def wizard_permissions_context(request, draft, option):
         return picker_context(request, data=data)
     if option == "copy":
         search = request.GET.get("copy_q", "").strip()
+        denied = read_denial(request, "ListUsers", arn_of(request.acting.account.id, "user"))
         users = (
             IAMUser.objects.filter(account=request.acting.account)
-            .prefetch_related("groups")
+            .prefetch_related("groups", "tags")
             .annotate(policy_count=Count("attachments", distinct=True))
             .order_by("name")
         )
         if search:
             users = users.filter(name__icontains=search)
-        return {"copy_users": users[:200], "copy_search": search, "source_user": draft.get("copy_from", "")}
+        users = [] if denied else list(users[:200])
+        # Each row's groups and policies are that user's ListGroupsForUser and ListAttachedUserPolicies.
+        groups_shown = allowed_rows(request, "ListGroupsForUser", users)
+        policies_shown = allowed_rows(request, "ListAttachedUserPolicies", users)
+        for user in users:
+            user.groups_shown = user.pk in groups_shown
+            user.policies_shown = user.pk in policies_shown
+        return {
+            "copy_users": users,
+            "copy_denied": denied,
+            "copy_search": search,
+            "source_user": draft.get("copy_from", ""),
+        }
     return {}
+
+
+COPY_READS = ("ListGroupsForUser", "ListAttachedUserPolicies", "ListUserPolicies")
+
+
+def _copy_refusal(request, source):
+    """AWS's message when the source user's permissions may not be read (copying reads them all)."""
+    for operation in COPY_READS:
+        denied = read_denial(request, operation, source.arn, source)
+        if denied:
+            return denied
+    return ""
 
 
 def wizard_permissions_choice(request, draft, option):
@@ -617,9 +648,13 @@ def wizard_permissions_choice(request, draft, option):
                 return exc.message
         draft.update(permissions_option="policies", policies=arns, groups=[], copy_from="")
     else:
-        source = request.POST.get("source_user", "")
-        if not IAMUser.objects.filter(account=account, name=source).exists():
+        source = IAMUser.objects.filter(account=account, name=request.POST.get("source_user", "")).first()
+        if source is None:
             return "Select a user to copy permissions from."
+        refused = _copy_refusal(request, source)
+        if refused:
+            return refused
+        source = source.name
         draft.update(permissions_option="copy", copy_from=source, groups=[], policies=[])
     return ""
 

@@ -18,6 +18,7 @@ from accounts.errors import AWSError, ValidationError
 from accounts.forms_identities import parse_tags
 from accounts.services.sts import revoke_role_sessions
 from accounts.session import console_login_required
+from iamconsole.enforcement import allowed_rows, read_denial
 from iamconsole.htmx import htmx_redirect, render_htmx
 from iamconsole.http import http_methods
 from policies.engine.validation import validate
@@ -329,6 +330,8 @@ def _service_description(service):
 
 
 def _boundary_rows(request, search):
+    if read_denial(request, "ListPolicies"):
+        return []
     policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=request.acting.account))
     policies = policies.exclude(path="/aws-service-role/")
     if search:
@@ -363,8 +366,23 @@ def _render_step(request, step, draft, status=200, **extra):
     context = _wizard_context(request, step, draft, **extra)
     account = request.acting.account
     if step == 1:
-        context["oidc_providers"] = list(OpenIDConnectProvider.objects.filter(account=account))
-        context["saml_providers"] = list(SAMLProvider.objects.filter(account=account))
+        # The provider lists are ListOpenIDConnectProviders' and ListSAMLProviders'; an OIDC
+        # provider's audiences are its GetOpenIDConnectProvider.
+        oidc = (
+            []
+            if read_denial(request, "ListOpenIDConnectProviders")
+            else list(OpenIDConnectProvider.objects.filter(account=account))
+        )
+        readable = allowed_rows(request, "GetOpenIDConnectProvider", oidc)
+        for provider in oidc:
+            if provider.pk not in readable:
+                provider.client_ids = []
+        context["oidc_providers"] = oidc
+        context["saml_providers"] = (
+            []
+            if read_denial(request, "ListSAMLProviders")
+            else list(SAMLProvider.objects.filter(account=account))
+        )
         custom_error = extra.get("error", "") if draft["entity_type"] == "custom" else ""
         context.update(
             trust_editor(

@@ -29,7 +29,6 @@ from accounts.services.mfa import (
     mfa_qr_svg,
     mfa_verify,
 )
-
 from tests.grants import grant, statement
 
 from .factories import IAMUserFactory
