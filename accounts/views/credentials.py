@@ -26,6 +26,7 @@ from accounts.services.login_profiles import (
 from accounts.session import console_login_required
 from accounts.views.users import get_user_or_404, render_htmx, signin_url, users_breadcrumbs
 from iamconsole.http import http_methods
+from policies.services.permissions import attach_change_password_policy
 
 NEW_KEY_SESSION = "access_key_created"
 NEW_PASSWORD_SESSION = "console_password_set"
@@ -264,6 +265,32 @@ PASSWORD_CHOICES = [
 ]
 
 
+def _console_access_change(request, user, profile, values, password):
+    """Enable, disable or reset console access (with IAMUserChangePassword when a reset is required)."""
+    if values["access"] == "disable":
+        if profile is not None:
+            login_profile_delete(user=user, acting=request.acting)
+        messages.success(request, f"Console access disabled for {user.name}.")
+        return
+    if profile is None:
+        login_profile_create(
+            user=user,
+            password=password,
+            password_reset_required=values["reset_required"],
+            acting=request.acting,
+        )
+    else:
+        login_profile_update(
+            user=user,
+            password=password,
+            password_reset_required=values["reset_required"],
+            acting=request.acting,
+        )
+    if values["reset_required"]:
+        # As the console does: the user gets IAMUserChangePassword to set the new password.
+        attach_change_password_policy(user=user, acting=request.acting)
+
+
 @console_login_required
 @http_methods("GET", "POST")
 def login_profile_manage(request, name):
@@ -286,29 +313,9 @@ def login_profile_manage(request, name):
             password = generate_password(account=request.acting.account)
         if not error:
             try:
-                if values["access"] == "disable":
-                    if profile is not None:
-                        login_profile_delete(user=user, acting=request.acting)
-                    messages.success(request, f"Console access disabled for {user.name}.")
-                elif profile is None:
-                    login_profile_create(
-                        user=user,
-                        password=password,
-                        password_reset_required=values["reset_required"],
-                        acting=request.acting,
-                    )
-                else:
-                    login_profile_update(
-                        user=user,
-                        password=password,
-                        password_reset_required=values["reset_required"],
-                        acting=request.acting,
-                    )
-                if values["access"] == "enable" and values["reset_required"]:
-                    # As the console does: the user gets IAMUserChangePassword to set the new password.
-                    from policies.services.permissions import attach_change_password_policy
-
-                    attach_change_password_policy(user=user, acting=request.acting)
+                # All of it or nothing: a refused attachment leaves the old password working.
+                with transaction.atomic():
+                    _console_access_change(request, user, profile, values, password)
             except AWSError as exc:
                 error = exc.message
             else:

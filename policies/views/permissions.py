@@ -13,7 +13,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts import selectors as account_selectors
-from accounts.errors import AWSError
+from accounts.errors import AccessDenied, AWSError
 from accounts.models import Group, GroupMembership, IAMUser
 from accounts.operations import arn_of
 from accounts.services.groups import group_add_user
@@ -348,6 +348,9 @@ def _apply(request, kind, entity, option, data):
             source = IAMUser.objects.filter(account=account, name=data.get("source_user", "")).first()
             if source is None:
                 raise Http404("No such user.")
+            refused = _copy_refusal(request, source)
+            if refused:
+                raise AccessDenied(refused)
             for membership in source.memberships.select_related("group"):
                 group_add_user(group=membership.group, user=entity, acting=acting)
             for attachment in source.attachments.select_related("policy"):
@@ -622,7 +625,7 @@ def wizard_permissions_context(request, draft, option):
     return {}
 
 
-COPY_READS = ("ListGroupsForUser", "ListAttachedUserPolicies", "ListUserPolicies")
+COPY_READS = ("ListGroupsForUser", "ListAttachedUserPolicies", "ListUserPolicies", "GetUserPolicy")
 
 
 def _copy_refusal(request, source):

@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts.errors import AWSError
 from accounts.models import Group, IAMUser
+from accounts.operations import arn_of
 from accounts.session import console_login_required
+from iamconsole.enforcement import read_denial
 from iamconsole.htmx import render_htmx
 from iamconsole.http import http_methods
 from policies import simulator
@@ -39,6 +41,26 @@ def _principal(account, value):
     if model is None:
         raise Http404("No such principal.")
     return get_object_or_404(model, account=account, pk=pk)
+
+
+def _principal_choices(request):
+    """The users, groups and roles to choose from: ListUsers', ListGroups' and ListRoles'. An IAM user
+    may always choose itself, as AWS's example policy "simulate your own policies" intends."""
+    account = request.acting.account
+    choices = {}
+    for key, kind, model in (("users", "user", IAMUser), ("groups", "group", Group), ("roles", "role", Role)):
+        operation = f"List{kind.title()}s"
+        if read_denial(request, operation, arn_of(account.id, kind)):
+            choices[key] = []
+        else:
+            choices[key] = [
+                (f"{kind}:{pk}", name)
+                for pk, name in model.objects.filter(account=account).values_list("pk", "name")
+            ]
+    own = request.acting.user
+    if own is not None and request.acting.credential is None and not choices["users"]:
+        choices["users"] = [(f"user:{own.pk}", own.name)]
+    return choices
 
 
 def _custom_documents(data):
@@ -105,7 +127,8 @@ def _context_inputs(keys, data, errors):
 
 
 def _state(request):
-    """Everything the form shows, read from the posted (or queried) fields."""
+    """Everything the form shows, read from the posted (or queried) fields. The enforcement middleware
+    has authorized SimulatePrincipalPolicy on the chosen principal (or SimulateCustomPolicy)."""
     account = request.acting.account
     data = request.POST if request.method == "POST" else request.GET
     mode = "custom" if data.get("mode") == "custom" else "existing"
@@ -160,18 +183,7 @@ def _state(request):
         "mode": mode,
         "principal_value": principal_value,
         "principal": principal,
-        "users": [
-            (f"user:{pk}", name)
-            for pk, name in IAMUser.objects.filter(account=account).values_list("pk", "name")
-        ],
-        "groups": [
-            (f"group:{pk}", name)
-            for pk, name in Group.objects.filter(account=account).values_list("pk", "name")
-        ],
-        "roles": [
-            (f"role:{pk}", name)
-            for pk, name in Role.objects.filter(account=account).values_list("pk", "name")
-        ],
+        **_principal_choices(request),
         "is_role": is_role,
         "is_group": isinstance(principal, Group),
         "policies": policies,
@@ -403,11 +415,18 @@ def simulator_page(request):
     return render_htmx(request, TEMPLATE, state, partial)
 
 
+def _own_run(request, pk):
+    # A run's results are its starter's: another identity of the account finds nothing.
+    return get_object_or_404(
+        SimulationRun, account=request.acting.account, pk=pk, started_by=request.acting.arn
+    )
+
+
 @console_login_required
 @http_methods("GET")
 def simulation_run(request, pk):
     """A whole-service run: the progress bar while it runs (polled every second), then its results."""
-    run = get_object_or_404(SimulationRun, account=request.acting.account, pk=pk)
+    run = _own_run(request, pk)
     return render_htmx(request, RUN_TEMPLATE, _run_context(run), "simulator-run")
 
 
@@ -415,7 +434,7 @@ def simulation_run(request, pk):
 @http_methods("GET")
 def simulation_run_csv(request, pk):
     """Every row of a finished run as CSV, the results table's columns."""
-    run = get_object_or_404(SimulationRun, account=request.acting.account, pk=pk)
+    run = _own_run(request, pk)
     service = run.parameters.get("service", "")
     name = "all-services" if service == simulator_services.ALL_SERVICES else service
     response = HttpResponse(content_type="text/csv")
