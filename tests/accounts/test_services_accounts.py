@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from accounts.acting import Acting
 from accounts.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation, ValidationError
@@ -13,6 +14,8 @@ from accounts.services.accounts import (
     root_password_set,
 )
 from accounts.services.audit import REDACTED
+
+from .factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,25 @@ def test_sign_up_refuses_an_email_in_use_whatever_its_case(account):
 
     assert caught.value.message == "An AWS account with this email address already exists."
     assert Account.objects.count() == 1
+
+
+def test_root_emails_are_unique_in_their_one_normalized_form(db):
+    AccountFactory(root_email="sam@example.com")
+
+    # ſ (long s) is s once normalized, whatever the database's own UPPER() or LOWER() would say.
+    with pytest.raises(EntityAlreadyExists):
+        account_create(email="ſam@example.com", account_name="Other", password=STRONG)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccountFactory(root_email="SAM@EXAMPLE.COM")
+    assert Account.objects.with_root_email("ſAM@example.com").get().root_email == "sam@example.com"
+
+
+def test_the_normalized_root_email_follows_every_save(account):
+    account.root_email = "Alice.New@Example.com"
+    account.save(update_fields=["root_email"])
+
+    assert Account.objects.get(pk=account.pk).root_email_normalized == "alice.new@example.com"
+    assert Account.objects.with_root_email("alice.new@EXAMPLE.com").get() == account
 
 
 @pytest.mark.parametrize(
