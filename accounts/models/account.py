@@ -1,6 +1,7 @@
 import unicodedata
 
 from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from accounts.ids import new_account_id
@@ -51,6 +52,11 @@ class Account(models.Model):
         if update_fields is not None and "root_email" in update_fields:
             kwargs["update_fields"] = {*update_fields, "root_email_normalized"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The unique field is not on forms (the admin's), so say here what its constraint would.
+        if Account.objects.with_root_email(self.root_email).exclude(pk=self.pk).exists():
+            raise ValidationError({"root_email": "An AWS account with this email address already exists."})
 
     @property
     def root_arn(self):

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.acting import Acting
@@ -81,6 +82,18 @@ def test_root_emails_are_unique_in_their_one_normalized_form(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         AccountFactory(root_email="SAM@EXAMPLE.COM")
     assert Account.objects.with_root_email("ſAM@example.com").get().root_email == "sam@example.com"
+
+
+def test_the_admin_hears_of_a_root_email_in_use_before_saving(account):
+    other = AccountFactory(root_email="other@example.com")
+    other.root_email = "ALICE@example.com"
+
+    with pytest.raises(DjangoValidationError) as caught:
+        other.full_clean()
+
+    assert caught.value.message_dict == {
+        "root_email": ["An AWS account with this email address already exists."]
+    }
 
 
 def test_the_normalized_root_email_follows_every_save(account):
