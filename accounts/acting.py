@@ -1,7 +1,10 @@
 """Who is acting: the signed-in principal of the console (or, later, of an API call)."""
 
 import datetime
+import ipaddress
 from dataclasses import dataclass, field
+
+from django.conf import settings
 
 from .models import Account, IAMUser, TemporaryCredential
 
@@ -118,5 +121,19 @@ class Acting:
 
 
 def client_ip(request):
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, or behind settings.TRUSTED_PROXY_COUNT proxies the address
+    the outermost of them saw (X-Forwarded-For's n-th entry from the right)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        # Everything in X-Forwarded-For is what the client chose to write there.
+        return remote
+    # Each proxy appends the address it saw, so only the last n entries are the proxies' word; what
+    # stands left of them came from the client.
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < proxies:
+        return remote  # not the chain of proxies that was configured
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote

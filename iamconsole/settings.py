@@ -157,6 +157,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand between the clients and the app. 0: the client is REMOTE_ADDR and
+# X-Forwarded-For is ignored (a client writes what it likes there); n: the address the outermost of
+# the n proxies saw, which is the n-th entry of X-Forwarded-For counted from the right.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Console sign-in throttling (accounts/services/signin.py, README "Security"): failed attempts per
+# source IP in 15 minutes past which that IP's failures are answered with the throttle message. The
+# default lets a class of 100 behind one NAT sign in with a typo each; a correct password still signs
+# in past it unless the identity itself has failed 5 times.
+SIGNIN_FAILURES_PER_IP = int(os.environ.get("SIGNIN_FAILURES_PER_IP", "200"))
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run inline so `make run` needs no broker.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

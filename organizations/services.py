@@ -458,7 +458,7 @@ def _validate_new_account(email, name):
             reason="MAX_LENGTH_EXCEEDED" if len(email) > 64 else "MIN_LENGTH_EXCEEDED",
         )
     _check_length(name, ACCOUNT_NAME_MAX)
-    if Account.objects.filter(root_email__iexact=email).exists():
+    if Account.objects.with_root_email(email).exists():
         # CreateAccountStatus FAILED with FailureReason EMAIL_ALREADY_EXISTS.
         raise DuplicateAccountException(
             "An account with this email address already exists (EMAIL_ALREADY_EXISTS)."
@@ -577,7 +577,7 @@ def _invited_account(target):
     if re.fullmatch(r"\d{12}", target):
         return Account.objects.filter(pk=target).first(), "ACCOUNT"
     if "@" in target:
-        return Account.objects.filter(root_email__iexact=target).first(), "EMAIL"
+        return Account.objects.with_root_email(target).first(), "EMAIL"
     raise InvalidInputException(
         "You provided a value that does not match the required pattern.", reason="INVALID_PARTY_TYPE_TARGET"
     )

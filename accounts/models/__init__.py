@@ -1,4 +1,4 @@
-from .account import Account, PasswordHistory, PasswordPolicy
+from .account import Account, PasswordHistory, PasswordPolicy, normalized_email
 from .audit import AuditEvent
 from .identities import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice, UserTag
 from .signin import SignInFailure
@@ -18,4 +18,5 @@ __all__ = [
     "SignInFailure",
     "TemporaryCredential",
     "UserTag",
+    "normalized_email",
 ]

@@ -1,8 +1,27 @@
+import unicodedata
+
 from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 
 from accounts.ids import new_account_id
+
+
+def normalized_email(email):
+    """The one form in which root emails are compared (sign-in, sign-up, uniqueness, throttling).
+
+    Computed here rather than by the database's LOWER() or UPPER(), which fold differently on SQLite
+    and PostgreSQL (`ſ`, `K`, `ı`); NFKC with Unicode case folding makes `ſ` and `s` one address
+    whatever the database.
+    """
+    folded = unicodedata.normalize("NFKC", (email or "").strip()).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
+class AccountQuerySet(models.QuerySet):
+    def with_root_email(self, email):
+        """The account whose root user has this email (at most one), compared in normalized form."""
+        return self.filter(root_email_normalized=normalized_email(email))
 
 
 class Account(models.Model):
@@ -12,17 +31,32 @@ class Account(models.Model):
     name = models.CharField(max_length=50)
     alias = models.CharField(max_length=63, unique=True, null=True, blank=True)
     root_email = models.EmailField(max_length=254)
+    # normalized_email(root_email), kept by save(): what lookups and the unique constraint compare.
+    root_email_normalized = models.CharField(max_length=254, unique=True, editable=False)
     root_password = models.CharField(max_length=128)  # a Django password hash, never the password
     root_password_changed_at = models.DateTimeField(null=True, blank=True)
     root_last_signed_in_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AccountQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(Lower("root_email"), name="account_root_email_unique_ci")]
 
     def __str__(self):
         return f"{self.alias or self.id} ({self.name})"
+
+    def save(self, *args, **kwargs):
+        self.root_email_normalized = normalized_email(self.root_email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "root_email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "root_email_normalized"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # The unique field is not on forms (the admin's), so say here what its constraint would.
+        if Account.objects.with_root_email(self.root_email).exclude(pk=self.pk).exists():
+            raise ValidationError({"root_email": "An AWS account with this email address already exists."})
 
     @property
     def root_arn(self):

@@ -3,7 +3,9 @@ from django.utils import timezone
 
 
 class SignInFailure(models.Model):
-    """A failed console sign-in, counted per identity and per source IP to throttle guessing.
+    """A console sign-in attempt (a password or an MFA code), counted per identity and per source IP
+    to throttle guessing. Written before the check and deleted when the check passes, so it is a
+    failure unless proved otherwise (accounts/services/signin.py).
 
     Kept in the database rather than a per-process cache so every worker sees the same count.
     """

@@ -54,7 +54,7 @@ def _validate_signup(*, email, account_name):
         raise ValidationError("Enter an AWS account name.")
     if len(account_name) > ACCOUNT_NAME_MAX_LENGTH:
         raise ValidationError(f"The AWS account name must be {ACCOUNT_NAME_MAX_LENGTH} characters or fewer.")
-    if Account.objects.filter(root_email__iexact=email).exists():
+    if Account.objects.with_root_email(email).exists():
         raise EntityAlreadyExists("An AWS account with this email address already exists.")
 
 

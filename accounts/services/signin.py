@@ -4,10 +4,11 @@ password recovery, and the CloudTrail ConsoleLogin events they leave."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,14 +16,23 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.acting import Acting, client_ip
-from accounts.models import Account, AuditEvent, IAMUser, MFADevice, PasswordPolicy, SignInFailure
+from accounts.errors import ValidationError
+from accounts.models import (
+    Account,
+    AuditEvent,
+    IAMUser,
+    MFADevice,
+    PasswordPolicy,
+    SignInFailure,
+    normalized_email,
+)
 
 from .audit import REDACTED
 from .mfa import mfa_verify
 from .passwords import password_expired
+from .users import validate_name
 
-FAILURES_PER_IDENTITY = 5
-FAILURES_PER_IP = 20
+FAILURES_PER_IDENTITY = 5  # per source IP: settings.SIGNIN_FAILURES_PER_IP
 THROTTLE_WINDOW = datetime.timedelta(minutes=15)
 
 INCORRECT = "Your authentication information is incorrect. Please try again."
@@ -58,26 +68,72 @@ class SignInRefused(Exception):
 
 
 def root_identity_key(email):
-    return f"root:{(email or '').strip().lower()}"
+    return f"root:{normalized_email(email)}"
 
 
 def user_identity_key(account_identifier, user_name):
+    # Only names of AWS's ASCII pattern get here (user_authenticate refuses others first), and for
+    # ASCII lower() folds as the lookup's case-insensitive match does: one key per user.
     return f"iam:{(account_identifier or '').strip().lower()}:{(user_name or '').strip().lower()}"
 
 
-def is_throttled(*, identity, source_ip, now=None):
-    """True once an identity, or a source IP, has failed too often within the window."""
-    since = (now or timezone.now()) - THROTTLE_WINDOW
-    recent = SignInFailure.objects.filter(created_at__gte=since)
-    if recent.filter(identity=identity).count() >= FAILURES_PER_IDENTITY:
-        return True
-    return bool(source_ip) and recent.filter(source_ip=source_ip).count() >= FAILURES_PER_IP
+def user_name_is_valid(user_name):
+    """Whether a name could be an IAM user's: AWS's pattern, which is ASCII."""
+    try:
+        validate_name(user_name, field="userName", max_length=64)
+    except ValidationError:
+        return False
+    return True
 
 
-def _remember_failure(*, identity, source_ip):
-    SignInFailure.objects.create(identity=identity, source_ip=source_ip)
+@dataclass(frozen=True)
+class Attempt:
+    """A counted sign-in attempt: a failure until it succeeds."""
+
+    pk: int
+    # Past SIGNIN_FAILURES_PER_IP: a failure is answered with the throttle message.
+    ip_over_limit: bool
+
+
+def _lock_for_counting(*, identity, source_ip):
+    # PostgreSQL: one transaction-scoped lock per identity and per IP, taken in that order (two
+    # namespaces, so never in a cycle), makes each count see every earlier attempt. SQLite needs
+    # none: the attempt's INSERT came first and holds the database's only write lock until commit.
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(1, hashtext(%s))", [identity])
+        if source_ip:
+            cursor.execute("SELECT pg_advisory_xact_lock(2, hashtext(%s))", [source_ip])
+
+
+def _count_attempt(*, identity, source_ip):
+    """Count an attempt before its password or code is checked; None when the identity is paused.
+
+    The attempt's row is written, then counted within the window in the same transaction, so that
+    parallel attempts cannot all read the count from before any of them: at most
+    FAILURES_PER_IDENTITY of them are ever checked.
+    """
+    with transaction.atomic():
+        attempt = SignInFailure.objects.create(identity=identity, source_ip=source_ip)
+        _lock_for_counting(identity=identity, source_ip=source_ip)
+        recent = SignInFailure.objects.filter(created_at__gte=attempt.created_at - THROTTLE_WINDOW)
+        if recent.filter(identity=identity).count() > FAILURES_PER_IDENTITY:
+            # Refused without a check and not counted, so the pause ends on time.
+            transaction.set_rollback(True)
+            return None
+        ip_over_limit = (
+            bool(source_ip) and recent.filter(source_ip=source_ip).count() > settings.SIGNIN_FAILURES_PER_IP
+        )
     # Old rows only cost space; trim them as new ones arrive.
     SignInFailure.objects.filter(created_at__lt=timezone.now() - 2 * THROTTLE_WINDOW).delete()
+    return Attempt(pk=attempt.pk, ip_over_limit=ip_over_limit)
+
+
+def _attempt_passed(attempt):
+    """The attempt's password or code was right: it is no failure. (Earlier failures stay until the
+    whole sign-in succeeds, so that a known password does not reset the count of MFA guesses.)"""
+    SignInFailure.objects.filter(pk=attempt.pk).delete()
 
 
 def _forget_failures(identity):
@@ -138,9 +194,29 @@ def console_login_event(
 
 
 def _refuse(
-    *, identity, client, account, user=None, is_root, known, message=INCORRECT, mfa_used=False, login_to=""
+    *,
+    attempt,
+    client,
+    account,
+    user=None,
+    is_root,
+    known,
+    message=INCORRECT,
+    mfa_used=False,
+    login_to="",
 ):
-    _remember_failure(identity=identity, source_ip=client.source_ip)
+    # The attempt was counted before its check and stays a failure. Past the IP's limit the answer
+    # is the throttle message, though the check was made: a right password there still signs in.
+    if attempt is not None and attempt.ip_over_limit:
+        return _throttled(
+            client=client,
+            account=account,
+            user=user,
+            is_root=is_root,
+            known=known,
+            mfa_used=mfa_used,
+            login_to=login_to,
+        )
     console_login_event(
         account=account,
         user=user,
@@ -154,14 +230,14 @@ def _refuse(
     return SignInRefused(message)
 
 
-def _throttled(*, client, account, user=None, is_root, known, login_to=""):
-    # Refused without looking at the password; not counted again, so the pause ends on time.
+def _throttled(*, client, account, user=None, is_root, known, mfa_used=False, login_to=""):
     console_login_event(
         account=account,
         user=user,
         is_root=is_root,
         success=False,
         client=client,
+        mfa_used=mfa_used,
         login_to=login_to,
         known=known,
         error_code="Throttling",
@@ -175,23 +251,18 @@ def _throttled(*, client, account, user=None, is_root, known, login_to=""):
 
 def root_authenticate(*, email, password, client, login_to=""):
     """The account whose root user has this email and password; SignInRefused otherwise."""
-    identity = root_identity_key(email)
-    account = Account.objects.filter(root_email__iexact=(email or "").strip()).first()
-    if is_throttled(identity=identity, source_ip=client.source_ip):
-        raise _throttled(
-            client=client, account=account, is_root=True, known=account is not None, login_to=login_to
-        )
+    account = Account.objects.with_root_email(email).first()
+    known = account is not None
+    attempt = _count_attempt(identity=root_identity_key(email), source_ip=client.source_ip)
+    if attempt is None:
+        raise _throttled(client=client, account=account, is_root=True, known=known, login_to=login_to)
     if account is None:
         make_password(password or "")  # as long as a real check: the time taken tells nothing
     if account is None or not account.check_root_password(password or ""):
         raise _refuse(
-            identity=identity,
-            client=client,
-            account=account,
-            is_root=True,
-            known=account is not None,
-            login_to=login_to,
+            attempt=attempt, client=client, account=account, is_root=True, known=known, login_to=login_to
         )
+    _attempt_passed(attempt)
     return account
 
 
@@ -210,42 +281,36 @@ def user_authenticate(*, account, account_identifier, user_name, password, clien
     `account` is what `account_identifier` names (None when it names nothing). Unknown accounts,
     unknown users, users without console access and wrong passwords all get the same answer.
     """
+    user_name = (user_name or "").strip()
+    if not user_name_is_valid(user_name):
+        # No IAM user has such a name (AWS's pattern is ASCII): refused before any lookup, and not
+        # counted, since there is no identity to protect and nothing to fold into a key.
+        raise _refuse(
+            attempt=None, client=client, account=account, is_root=False, known=False, login_to=login_to
+        )
     identity = user_identity_key(account.id if account else account_identifier, user_name)
     user = None
     if account is not None:
         user = (
-            IAMUser.objects.filter(account=account, name__iexact=(user_name or "").strip())
+            IAMUser.objects.filter(account=account, name__iexact=user_name)
             .select_related("account", "login_profile")
             .first()
         )
-    if is_throttled(identity=identity, source_ip=client.source_ip):
-        raise _throttled(client=client, account=account, user=user, is_root=False, known=user is not None)
+    # What a refusal's ConsoleLogin event says.
+    who = {"client": client, "account": account, "user": user, "is_root": False, "login_to": login_to}
+    attempt = _count_attempt(identity=identity, source_ip=client.source_ip)
+    if attempt is None:
+        raise _throttled(known=user is not None, **who)
     profile = getattr(user, "login_profile", None) if user else None
     if profile is None:
         make_password(password or "")  # as long as a real check: the time taken tells nothing
     if profile is None or not check_password(password or "", profile.password):
-        raise _refuse(
-            identity=identity,
-            client=client,
-            account=account,
-            user=user,
-            is_root=False,
-            known=user is not None,
-            login_to=login_to,
-        )
+        raise _refuse(attempt=attempt, known=user is not None, **who)
     policy = PasswordPolicy.objects.filter(account=account).first()
     expired = password_expired(account=account, changed_at=profile.password_changed_at, policy=policy)
     if expired and policy.hard_expiry:
-        raise _refuse(
-            identity=identity,
-            client=client,
-            account=account,
-            user=user,
-            is_root=False,
-            known=True,
-            message=HARD_EXPIRED,
-            login_to=login_to,
-        )
+        raise _refuse(attempt=attempt, known=True, message=HARD_EXPIRED, **who)
+    _attempt_passed(attempt)
     return UserSignIn(user, must_change_password=profile.password_reset_required or expired, expired=expired)
 
 
@@ -254,24 +319,29 @@ def enabled_mfa_devices(*, account, user=None):
 
 
 def mfa_authenticate(*, account, user=None, code, client, login_to=""):
-    """Check the MFA code of an identity whose password was right; SignInRefused otherwise."""
+    """Check the MFA code of an identity whose password was right; SignInRefused otherwise.
+
+    Codes count with the identity's password failures, before they are checked: five guesses in
+    15 minutes, out of a million codes.
+    """
     identity = user_identity_key(account.id, user.name) if user else root_identity_key(account.root_email)
-    if is_throttled(identity=identity, source_ip=client.source_ip):
-        raise _throttled(client=client, account=account, user=user, is_root=user is None, known=True)
+    who = {
+        "client": client,
+        "account": account,
+        "user": user,
+        "is_root": user is None,
+        "known": True,
+        "mfa_used": True,
+        "login_to": login_to,
+    }
+    attempt = _count_attempt(identity=identity, source_ip=client.source_ip)
+    if attempt is None:
+        raise _throttled(**who)
     if not any(
         mfa_verify(device=device, code=code) for device in enabled_mfa_devices(account=account, user=user)
     ):
-        raise _refuse(
-            identity=identity,
-            client=client,
-            account=account,
-            user=user,
-            is_root=user is None,
-            known=True,
-            message=MFA_INCORRECT,
-            mfa_used=True,
-            login_to=login_to,
-        )
+        raise _refuse(attempt=attempt, message=MFA_INCORRECT, **who)
+    _attempt_passed(attempt)
 
 
 def console_login_succeeded(*, account, user=None, client, mfa_used, login_to=""):
@@ -318,7 +388,7 @@ def root_password_reset_link(*, account, base_url):
 def root_password_reset_request(*, email, base_url, client):
     """Email a reset link to the root user with this email, if there is one. The answer is the same
     either way, so the form does not reveal which emails have accounts."""
-    account = Account.objects.filter(root_email__iexact=(email or "").strip()).first()
+    account = Account.objects.with_root_email(email).first()
     if account is None:
         return
     link = root_password_reset_link(account=account, base_url=base_url)

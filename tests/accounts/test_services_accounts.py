@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 
 from accounts.acting import Acting
 from accounts.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation, ValidationError
@@ -13,6 +15,8 @@ from accounts.services.accounts import (
     root_password_set,
 )
 from accounts.services.audit import REDACTED
+
+from .factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +71,37 @@ def test_sign_up_refuses_an_email_in_use_whatever_its_case(account):
 
     assert caught.value.message == "An AWS account with this email address already exists."
     assert Account.objects.count() == 1
+
+
+def test_root_emails_are_unique_in_their_one_normalized_form(db):
+    AccountFactory(root_email="sam@example.com")
+
+    # ſ (long s) is s once normalized, whatever the database's own UPPER() or LOWER() would say.
+    with pytest.raises(EntityAlreadyExists):
+        account_create(email="ſam@example.com", account_name="Other", password=STRONG)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccountFactory(root_email="SAM@EXAMPLE.COM")
+    assert Account.objects.with_root_email("ſAM@example.com").get().root_email == "sam@example.com"
+
+
+def test_the_admin_hears_of_a_root_email_in_use_before_saving(account):
+    other = AccountFactory(root_email="other@example.com")
+    other.root_email = "ALICE@example.com"
+
+    with pytest.raises(DjangoValidationError) as caught:
+        other.full_clean()
+
+    assert caught.value.message_dict == {
+        "root_email": ["An AWS account with this email address already exists."]
+    }
+
+
+def test_the_normalized_root_email_follows_every_save(account):
+    account.root_email = "Alice.New@Example.com"
+    account.save(update_fields=["root_email"])
+
+    assert Account.objects.get(pk=account.pk).root_email_normalized == "alice.new@example.com"
+    assert Account.objects.with_root_email("alice.new@EXAMPLE.com").get() == account
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import pyotp
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from accounts.session import SESSION_KEY
 from accounts.views.signin import PENDING_KEY
 from tests.grants import CHANGE_OWN_PASSWORD, grant
 
-from .factories import ROOT_PASSWORD, GroupFactory, IAMUserFactory
+from .factories import ROOT_PASSWORD, AccountFactory, GroupFactory, IAMUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -514,6 +516,61 @@ def test_iam_user_mfa_comes_before_the_forced_new_password(
     assert _signed_in_as(client) is None
 
 
+def _wrong_codes(totp, now, count):
+    """Codes that no step within the drift accepts."""
+    valid = {totp.at(now + 30 * step) for step in (-1, 0, 1)}
+    return [code for code in (f"{number:06d}" for number in range(count + 3)) if code not in valid][:count]
+
+
+def test_guessing_mfa_codes_is_paused_even_for_the_right_code(client, account, root_acting, clock):
+    totp = _enable_mfa(account, root_acting)
+    clock.move(30)
+    _root_sign_in(client, "alice@example.com", ROOT_PASSWORD)
+    for code in _wrong_codes(totp, clock.now, 5):
+        response = client.post(reverse("accounts:signin_mfa"), {"code": code})
+        assert MFA_INCORRECT in response.content.decode()
+
+    response = client.post(reverse("accounts:signin_mfa"), {"code": totp.at(clock.now)})
+
+    assert THROTTLED in response.content.decode()
+    assert _signed_in_as(client) is None
+    event = _logins().last()
+    assert (event.error_code, event.request_parameters["MFAUsed"]) == ("Throttling", "Yes")
+    # Starting over with the password does not help.
+    assert THROTTLED in _root_sign_in(client, "alice@example.com", ROOT_PASSWORD).content.decode()
+
+
+def test_the_right_password_does_not_reset_the_count_of_code_guesses(
+    client, account, bob, bob_profile, root_acting, clock
+):
+    totp = _enable_mfa(account, root_acting, user=bob)
+    clock.move(30)
+    wrong = _wrong_codes(totp, clock.now, 5)
+    _bob_signs_in(client, account)
+    for code in wrong[:4]:
+        client.post(reverse("accounts:signin_mfa"), {"code": code})
+
+    assert _bob_signs_in(client, account).url == reverse("accounts:signin_mfa")
+    response = client.post(reverse("accounts:signin_mfa"), {"code": wrong[4]})
+    assert MFA_INCORRECT in response.content.decode()
+    response = client.post(reverse("accounts:signin_mfa"), {"code": totp.at(clock.now)})
+
+    assert THROTTLED in response.content.decode()
+    assert _signed_in_as(client) is None
+
+
+def test_a_signed_in_identity_starts_with_no_failures(client, account, root_acting, clock):
+    totp = _enable_mfa(account, root_acting)
+    clock.move(30)
+    _root_sign_in(client, "alice@example.com", "Wrong-Passw0rd")
+    _root_sign_in(client, "alice@example.com", ROOT_PASSWORD)
+    client.post(reverse("accounts:signin_mfa"), {"code": _wrong_codes(totp, clock.now, 1)[0]})
+    client.post(reverse("accounts:signin_mfa"), {"code": totp.at(clock.now)})
+    assert _signed_in_as(client) == {"account": account.id, "user": None}
+
+    assert not SignInFailure.objects.exists()
+
+
 def test_mfa_page_without_a_pending_sign_in_goes_back(client):
     assert client.get(reverse("accounts:signin_mfa")).url == reverse("accounts:signin")
 
@@ -564,20 +621,171 @@ def test_iam_users_are_paused_too(client, account, bob, bob_profile):
     assert THROTTLED in response.content.decode()
 
 
-def test_a_source_ip_with_many_failures_is_paused_for_every_identity(client, account, bob, bob_profile):
+def _user_signs_in(client, account_id, user_name, password, **headers):
+    return client.post(
+        reverse("accounts:signin"),
+        {"kind": "iam", "account": account_id, "user_name": user_name, "password": password},
+        **headers,
+    )
+
+
+def test_failures_against_an_unknown_account_lock_nobody_out(client, account, bob, bob_profile):
     for number in range(20):
-        _root_sign_in(client, f"guess{number}@example.com", "Wrong-Passw0rd")
+        _user_signs_in(client, "999999999999", f"guess{number}", "Wrong-Passw0rd")
 
     response = _bob_signs_in(client, account)
+
+    assert response.status_code == 302
+    assert _signed_in_as(client) == {"account": account.id, "user": bob.pk}
+
+
+def test_past_the_ip_limit_failures_hear_the_throttle_but_right_passwords_sign_in(
+    client, account, bob, bob_profile, settings
+):
+    settings.SIGNIN_FAILURES_PER_IP = 20
+    for number in range(20):
+        _user_signs_in(client, "999999999999", f"guess{number}", "Wrong-Passw0rd")
+
+    response = _bob_signs_in(client, account, password="Wrong-Passw0rd")
     assert THROTTLED in response.content.decode()
+    assert (_logins().last().error_code, _logins().last().error_message) == ("Throttling", THROTTLED)
+
+    # Neither bob nor alice is paused: each signs in with the right password from that IP.
+    response = _bob_signs_in(client, account)
+    assert _signed_in_as(client) == {"account": account.id, "user": bob.pk}
+    client.post(reverse("accounts:signout"))
+    response = _root_sign_in(client, "alice@example.com", ROOT_PASSWORD)
+    assert response.status_code == 302
+    assert _signed_in_as(client) == {"account": account.id, "user": None}
+    client.post(reverse("accounts:signout"))
 
     # Another address is not affected.
-    response = client.post(
-        reverse("accounts:signin"),
-        {"kind": "iam", "account": account.id, "user_name": "bob", "password": BOB_PASSWORD},
-        REMOTE_ADDR="198.51.100.200",
+    response = _user_signs_in(client, account.id, "bob", "Wrong-Passw0rd", REMOTE_ADDR="198.51.100.200")
+    assert INCORRECT in response.content.decode()
+
+
+def test_a_class_of_100_behind_one_nat_signs_in_with_a_typo_each(client, account):
+    students = [IAMUserFactory(account=account, name=f"student{number}") for number in range(100)]
+    LoginProfile.objects.bulk_create(
+        LoginProfile(user=student, password=make_password(f"{student.name}-Passw0rd")) for student in students
     )
-    assert response.status_code == 302
+
+    # The whole class signs in at once: every typo comes before anybody's success.
+    for student in students:
+        response = _user_signs_in(client, account.id, student.name, "typo")
+        assert INCORRECT in response.content.decode()
+    for student in students:
+        response = _user_signs_in(client, account.id, student.name, f"{student.name}-Passw0rd")
+        assert _signed_in_as(client) == {"account": account.id, "user": student.pk}
+        client.post(reverse("accounts:signout"))
+
+
+def _three_wrong_from(client, account, addresses, **headers):
+    for number, forwarded_for in enumerate(addresses):
+        response = _user_signs_in(
+            client,
+            account.id,
+            f"guess{number}",
+            "Wrong-Passw0rd",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+            **headers,
+        )
+    return response
+
+
+def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(client, account, settings):
+    settings.SIGNIN_FAILURES_PER_IP = 2
+
+    # A client that writes a new address in the header each time is still one client.
+    response = _three_wrong_from(client, account, ["203.0.113.1", "203.0.113.2", "203.0.113.3"])
+
+    assert THROTTLED in response.content.decode()
+    assert {event.source_ip_address for event in _logins()} == {"127.0.0.1"}
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_saw(client, account, settings):
+    settings.SIGNIN_FAILURES_PER_IP = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    # The proxy appends the address it saw; what the client wrote before it counts for nothing.
+    response = _three_wrong_from(
+        client, account, ["192.0.2.1, 203.0.113.5", "192.0.2.2, 203.0.113.5", "203.0.113.6"], **proxy
+    )
+    assert INCORRECT in response.content.decode()
+    response = _three_wrong_from(client, account, ["192.0.2.3, 203.0.113.5"], **proxy)
+    assert THROTTLED in response.content.decode()
+
+    assert [event.source_ip_address for event in _logins()] == ["203.0.113.5"] * 2 + ["203.0.113.6"] + [
+        "203.0.113.5"
+    ]
+
+
+def test_case_variants_of_a_user_name_share_one_pause(client, account, bob, bob_profile):
+    for typed in ("BOB", "Bob", "bOb", "boB", " bob "):
+        _user_signs_in(client, account.id, typed, "Wrong-Passw0rd")
+
+    response = _bob_signs_in(client, account)
+
+    assert THROTTLED in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("sam", "ſam"),  # LATIN SMALL LETTER LONG S: PostgreSQL's UPPER() makes it S
+        ("tim", "tım"),  # LATIN SMALL LETTER DOTLESS I: UPPER() makes it I
+        ("kim", "\u212aim"),  # KELVIN SIGN: LOWER() makes it k
+        ("bob", "bob\u200b"),  # ZERO WIDTH SPACE
+    ],
+)
+def test_a_user_name_outside_awss_ascii_pattern_is_refused_before_any_lookup(client, account, name, typed):
+    user = IAMUserFactory(account=account, name=name)
+    LoginProfile.objects.create(user=user, password=make_password(BOB_PASSWORD))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = _user_signs_in(client, account.id, typed, BOB_PASSWORD)
+
+    assert INCORRECT in response.content.decode()
+    assert _signed_in_as(client) is None
+    assert not [query for query in queries.captured_queries if "accounts_iamuser" in query["sql"]]
+    assert _logins().get().user_identity["userName"] == "HIDDEN_DUE_TO_SECURITY_REASONS"
+    # Nobody's pause moved: the user signs in with the name as it is.
+    assert not SignInFailure.objects.exists()
+    assert _user_signs_in(client, account.id, name, BOB_PASSWORD).status_code == 302
+
+
+def test_root_email_variants_share_one_pause(client):
+    sam = AccountFactory(root_email="sam@example.com")
+    for typed in (
+        "ſam@example.com",
+        "SAM@example.com",
+        "ſam@EXAMPLE.COM",
+        "Sam@Example.com",
+        "ſaM@example.com",
+    ):
+        response = _root_sign_in(client, typed, "Wrong-Passw0rd")
+        assert INCORRECT in response.content.decode()
+    assert _logins().filter(account=sam).count() == 5
+
+    response = _root_sign_in(client, "sam@example.com", ROOT_PASSWORD)
+
+    assert THROTTLED in response.content.decode()
+
+
+def test_a_root_email_reaches_its_account_only_through_its_normalized_form(client):
+    sam = AccountFactory(root_email="Sam@Example.com")
+    AccountFactory(root_email="tim@example.com")
+
+    # NFKC folds ſ into s, and case folding the rest: one address.
+    response = _root_sign_in(client, "ſAM@example.COM", ROOT_PASSWORD)
+    assert _signed_in_as(client) == {"account": sam.id, "user": None}
+    client.post(reverse("accounts:signout"))
+
+    # Case folding keeps dotless ı apart from i: another address, which has no account.
+    response = _root_sign_in(client, "tım@example.com", ROOT_PASSWORD)
+    assert INCORRECT in response.content.decode()
+    assert _logins().last().account is None
 
 
 def test_success_clears_the_identitys_failures(client, account):
@@ -647,6 +855,17 @@ def test_forgot_password_for_an_unknown_email_says_the_same_and_sends_nothing(
 
     assert "we sent it a link to reset the password" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_forgot_password_finds_the_account_by_its_normalized_email_and_writes_to_the_address_on_file(
+    client, django_capture_on_commit_callbacks
+):
+    AccountFactory(root_email="sam@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:forgot_password"), {"email": "ſAM@example.com"})
+
+    assert [message.to for message in mail.outbox] == [["sam@example.com"]]
 
 
 def test_a_forged_reset_link_is_refused(client, account):
