@@ -6,6 +6,7 @@ is swapped by HTMX between the two steps.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -150,9 +151,11 @@ def _codes_step(device, seed, form):
 def mfa_remove(request, *, device, success_url):
     """The console's "Remove": deactivate, then delete the virtual device (two events, as in IAM)."""
     try:
-        if device.enabled_at is not None:
-            mfa_device_deactivate(device=device, acting=request.acting)
-        mfa_device_delete(device=device, acting=request.acting)
+        # Both or neither: a refused delete leaves the device assigned, as it was.
+        with transaction.atomic():
+            if device.enabled_at is not None:
+                mfa_device_deactivate(device=device, acting=request.acting)
+            mfa_device_delete(device=device, acting=request.acting)
     except AWSError as error:
         messages.error(request, error.message)
     else:

@@ -415,14 +415,12 @@ def user_groups(request, name):
     user = get_user_or_404(request, name)
     account = request.acting.account
     error = ""
+    change = group_remove_user if request.POST.get("action") == "remove" else group_add_user
     try:
-        if request.POST.get("action") == "remove":
+        # All the checked groups or none.
+        with transaction.atomic():
             for group in Group.objects.filter(account=account, name__in=request.POST.getlist("group")):
-                group_remove_user(group=group, user=user, acting=request.acting)
-        else:
-            with transaction.atomic():
-                for group in Group.objects.filter(account=account, name__in=request.POST.getlist("group")):
-                    group_add_user(group=group, user=user, acting=request.acting)
+                change(group=group, user=user, acting=request.acting)
     except AWSError as exc:
         error = exc.message
     context = user_detail_context(request, user, "groups", error=error)
