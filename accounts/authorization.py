@@ -250,6 +250,7 @@ def decide(
     resource_policy=None,
     resource_account=None,
     on_resource=True,
+    shown_resource=None,
 ):
     """The engine's answer for `caller` doing `action` on `resource`; AccessDenied with AWS's message
     (and an encoded authorization message) when it is not allowed."""
@@ -280,7 +281,7 @@ def decide(
         request["resourceAccount"] = resource_account
     answer = evaluate(request)
     if answer.get("decision") != "allowed":
-        shown = resource if on_resource else None
+        shown = shown_resource or (resource if on_resource else None)
         # A stored policy the engine cannot read allows nothing: the plain denial, without a reason.
         error = AccessDenied(
             explain_message(answer, action, caller.arn, shown)
@@ -339,7 +340,7 @@ def unbounded(acting):
     return cache["organization"] == (None, None)
 
 
-def authorize(*, acting, action, resource="*", context=None, on_resource=True):
+def authorize(*, acting, action, resource="*", context=None, on_resource=True, shown_resource=None):
     """Raise AccessDenied unless the acting principal may do `action` on `resource`; an unbounded
     principal skips the engine."""
     if unbounded(acting):
@@ -353,6 +354,7 @@ def authorize(*, acting, action, resource="*", context=None, on_resource=True):
         now=moment,
         extra_context={**request_context(acting), **(context or {})},
         on_resource=on_resource,
+        shown_resource=shown_resource,
     )
 
 

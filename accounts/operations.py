@@ -6,6 +6,7 @@ service's own keyword arguments. Console pages that only read name their operati
 iamconsole/enforcement.py and build the same ARNs with `arn_of`.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -246,6 +247,7 @@ OPERATIONS = {
     "ListPolicyVersions": Operation("iam:ListPolicyVersions"),
     "ListPolicyTags": Operation("iam:ListPolicyTags"),
     "ListInstanceProfiles": Operation("iam:ListInstanceProfiles"),
+    "ListInstanceProfilesForRole": Operation("iam:ListInstanceProfilesForRole"),
     "GetInstanceProfile": Operation("iam:GetInstanceProfile"),
     "ListOpenIDConnectProviders": Operation("iam:ListOpenIDConnectProviders"),
     "GetOpenIDConnectProvider": Operation("iam:GetOpenIDConnectProvider"),
@@ -317,6 +319,25 @@ def target_tags(action, resource, kwargs):
     return resource_tags_context(action, resource.entity(kwargs))
 
 
-def authorize_read(*, acting, name, resource="*", context=None):
-    """The check a console page makes for the read operation `name` (GetUser on the user's ARN …)."""
-    authorize(acting=acting, action=OPERATIONS[name].action, resource=resource, context=context)
+_NAMED_ENTITY = re.compile(r"arn:aws:iam::\d{12}:(user|group|role)/(?:.*/)?([^/]+)")
+
+
+def read_resource_label(resource):
+    """How IAM's refusal of a read names its resource: `user bob` for a user, group or role (its path,
+    which the caller did not give, stays unsaid), the ARN otherwise."""
+    match = _NAMED_ENTITY.fullmatch(resource)
+    return f"{match.group(1)} {match.group(2)}" if match else resource
+
+
+def authorize_read(*, acting, name, resource="*", context=None, named=True):
+    """The check a console page makes for the read operation `name` (GetUser on the user's ARN …).
+    `named=False` when the caller did not name the resource (a key ID's owner): a refusal then does
+    not say which it is."""
+    authorize(
+        acting=acting,
+        action=OPERATIONS[name].action,
+        resource=resource,
+        context=context,
+        on_resource=named,
+        shown_resource=read_resource_label(resource) if named else None,
+    )

@@ -16,6 +16,7 @@ A refused page shows AWS's message in place of its content, with its heading and
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.apps import apps
 from django.db.models import Q
@@ -25,7 +26,7 @@ from django.urls import reverse
 
 from accounts.authorization import resource_tags_context, unbounded
 from accounts.errors import AccessDenied
-from accounts.operations import OPERATIONS, arn_of, authorize_read
+from accounts.operations import OPERATIONS, arn_of, authorize_read, read_resource_label
 from accounts.services.audit import record_event, refusals_kept
 from accounts.session import is_signed_in
 
@@ -419,15 +420,29 @@ def page_reads(page, request, kwargs):
     return resolved
 
 
-def authorize_page_read(*, acting, operation, resource="*", entity=None):
+def _named_by(resource, path):
+    """Whether the request's path names `resource` (or it names nothing secret: "*", a listing)."""
+    if resource == "*" or resource.endswith("/"):
+        return True
+    label = read_resource_label(resource)
+    name = label.split(" ", 1)[1] if label != resource else resource.rsplit("/", 1)[-1]
+    return name.casefold() in unquote(path).casefold()
+
+
+def authorize_page_read(*, acting, operation, resource="*", entity=None, path=None):
     """AccessDenied (recorded in Event history, as CloudTrail records refused reads) unless the acting
-    identity may call the read `operation` on `resource`, with `entity`'s tags."""
+    identity may call the read `operation` on `resource`, with `entity`'s tags. The refusal names the
+    resource only when the request's `path` did: a key's owner or a provider's URL stays unsaid."""
     if unbounded(acting):
         return
     action = OPERATIONS[operation].action
     try:
         authorize_read(
-            acting=acting, name=operation, resource=resource, context=resource_tags_context(action, entity)
+            acting=acting,
+            name=operation,
+            resource=resource,
+            context=resource_tags_context(action, entity),
+            named=path is None or _named_by(resource, path),
         )
     except AccessDenied as error:
         record_event(
@@ -445,7 +460,9 @@ def read_denial(request, operation, resource="*", entity=None):
     """AWS's message when the page's section that `operation` fills is refused (the section shows it
     in place of its table), or None when it is allowed."""
     try:
-        authorize_page_read(acting=request.acting, operation=operation, resource=resource, entity=entity)
+        authorize_page_read(
+            acting=request.acting, operation=operation, resource=resource, entity=entity, path=request.path
+        )
     except AccessDenied as error:
         return error.message
     return None
@@ -481,7 +498,9 @@ def authorize_page(request, page, kwargs):
         if resource_of not in resolved:
             resolved[resource_of] = resource_of(request.acting, kwargs)
         resource, entity = resolved[resource_of]
-        authorize_page_read(acting=request.acting, operation=operation, resource=resource, entity=entity)
+        authorize_page_read(
+            acting=request.acting, operation=operation, resource=resource, entity=entity, path=request.path
+        )
 
 
 class EnforcementMiddleware:

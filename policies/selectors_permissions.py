@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery
 
-from accounts.models import GroupMembership
+from accounts.models import Group, GroupMembership
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
 
 # A boundary naming a policy that no longer exists still bounds: it allows nothing.
@@ -42,6 +42,8 @@ class PermissionRow:
     document: str
     policy: ManagedPolicy | None = None
     inherited: bool = False  # from a group: removed on the group, not here
+    denied: str = ""  # the read (iam:GetPolicyVersion …) refused for its document, if one was
+    group: Group | None = None  # the group it comes from, when inherited
 
     @property
     def key(self):
@@ -139,6 +141,7 @@ def entity_permissions(*, user=None, group=None, role=None):
                 arn=None,
                 document=inline.document,
                 inherited=inherited,
+                group=inline.group if inherited else None,
             )
         )
     rows.sort(key=_sort_key)

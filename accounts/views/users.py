@@ -368,11 +368,16 @@ TABS = [
 def user_detail_context(request, user, tab, **extra):
     from accounts.views.credentials import security_credentials_context
 
+    # The summary's "Console access" cell is GetLoginProfile's and ListMFADevices' (GetUser is the page's).
+    summary_shown = all(
+        allowed_rows(request, operation, [user]) for operation in ("GetLoginProfile", "ListMFADevices")
+    )
     context = {
         "iam_user": user,
         "tab": tab,
         "tabs": TABS,
         "breadcrumbs": users_breadcrumbs((user.name, None)),
+        "console_access_shown": summary_shown,
         "console_access": hasattr(user, "login_profile") and user.login_profile is not None,
         "signin_url": signin_url(request),
         **extra,

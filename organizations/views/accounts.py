@@ -98,6 +98,10 @@ def organization_create(request):
 @console_login_required
 @http_methods("POST")
 def organization_leave(request):
+    if request.POST.get("confirm") != "leave":
+        # Only the page's "Leave this organization" button (confirm=leave) leaves.
+        messages.error(request, "Choose Leave this organization to leave it.")
+        return redirect("organizations:accounts")
     try:
         services.organization_leave(acting=request.acting)
     except AWSError as exc:
@@ -113,6 +117,9 @@ def organization_delete(request):
     organization, refused = managed_organization(request, "organizations:DeleteOrganization")
     if refused or organization is None:
         return refused or redirect("organizations:accounts")
+    if request.POST.get("confirm", "").strip() != organization.id:
+        messages.error(request, "To confirm deletion, enter the organization ID.")
+        return redirect("organizations:accounts")
     try:
         services.organization_delete(organization=organization, acting=request.acting)
     except AWSError as exc:
@@ -264,6 +271,9 @@ def ou_delete(request, target_id):
     if refused:
         return refused
     ou = get_object_or_404(OrganizationalUnit, organization=organization, id=target_id)
+    if request.POST.get("confirm", "").strip() != ou.name:
+        messages.error(request, "To confirm deletion, enter the name of the organizational unit.")
+        return redirect("organizations:target_detail", target_id=target_id)
     try:
         services.ou_delete(ou=ou, acting=request.acting)
     except AWSError as exc:
@@ -306,6 +316,9 @@ def account_remove(request, target_id):
         organization=organization,
         account_id=target_id,
     )
+    if request.POST.get("confirm", "").strip() != membership.account_id:
+        messages.error(request, "To confirm removal, enter the account ID.")
+        return redirect("organizations:target_detail", target_id=target_id)
     try:
         services.account_remove(membership=membership, acting=request.acting)
     except AWSError as exc:

@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -101,7 +101,11 @@ def policy_list(request, slug):
 def policy_type_toggle(request, slug):
     """Enable or disable the type in the root; the status panel is swapped in place."""
     policy_type = _type(slug)[0]
-    enable = request.POST.get("enable") == "true"
+    choice = request.POST.get("enable")
+    if choice not in ("true", "false"):
+        # Only the panel's Enable or Disable button changes anything.
+        return HttpResponseBadRequest("Choose Enable or Disable.")
+    enable = choice == "true"
     organization, refused = _organization(
         request, "organizations:EnablePolicyType" if enable else "organizations:DisablePolicyType"
     )

@@ -120,9 +120,35 @@ def _matches(row, search, row_type):
     return row_type in ("", "all") or row.type == wanted
 
 
+def _hide_unreadable_documents(request, kind, entity, rows):
+    """A row's document is its GetPolicyVersion (managed, with the policy's tags) or Get*Policy (inline,
+    on its owner): where that read is refused the row shows AWS's refusal instead."""
+    policies = ManagedPolicy.objects.filter(
+        pk__in={row.policy.pk for row in rows if row.policy}
+    ).prefetch_related("tags")
+    readable = allowed_rows(request, "GetPolicyVersion", list(policies))
+    inline_readable = {}
+    for row in rows:
+        if row.policy is not None:
+            shown = row.policy.pk in readable
+            action = "iam:GetPolicyVersion"
+        else:
+            owner_kind, owner = ("group", row.group) if row.inherited else (kind, entity)
+            operation = f"Get{owner_kind.title()}Policy"
+            key = (operation, owner.pk)
+            if key not in inline_readable:
+                inline_readable[key] = bool(allowed_rows(request, operation, [owner]))
+            shown = inline_readable[key]
+            action = f"iam:{operation}"
+        if not shown:
+            row.document = ""
+            row.denied = action
+
+
 def permissions_context(request, kind, entity, **extra):
     """What the Permissions tab shows: filtered rows, the boundary, the actions' URLs."""
     permissions = entity_permissions(**{kind: entity})
+    _hide_unreadable_documents(request, kind, entity, permissions.rows)
     search = request.GET.get("q", "").strip()
     row_type = request.GET.get("type", "all")
     rows = [row for row in permissions.rows if _matches(row, search, row_type)]

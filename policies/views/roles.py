@@ -552,7 +552,10 @@ def role_detail_context(request, role, tab, **extra):
         "tab": tab,
         "tabs": TABS,
         "breadcrumbs": roles_breadcrumbs((role.name, None)),
-        "instance_profiles": list(role.instance_profiles.all()),
+        # The role's instance profiles are its ListInstanceProfilesForRole.
+        "instance_profiles": list(role.instance_profiles.all())
+        if allowed_rows(request, "ListInstanceProfilesForRole", [role])
+        else [],
         "session_hours": role.max_session_duration / 3600,
         "switch_role_link": request.build_absolute_uri(
             reverse("accounts:switch_role")

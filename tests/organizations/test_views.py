@@ -277,17 +277,28 @@ def test_rename_and_delete_ou_pages(root_client, scp_organization, root_acting):
     assert ou.name == "Development"
     page = root_client.get(reverse("organizations:target_detail", args=[ou.id])).content.decode()
     assert "Organizational unit details" in page and ou.arn in page
-    root_client.post(reverse("organizations:ou_delete", args=[ou.id]))
+    unconfirmed = root_client.post(reverse("organizations:ou_delete", args=[ou.id]), follow=True)
+    assert "To confirm deletion, enter the name of the organizational unit." in unconfirmed.content.decode()
+    assert OrganizationalUnit.objects.filter(pk=ou.pk).exists()
+    root_client.post(reverse("organizations:ou_delete", args=[ou.id]), {"confirm": "Development"})
     assert not OrganizationalUnit.objects.filter(pk=ou.pk).exists()
 
 
 def test_remove_account_and_leave_pages(
     root_client, scp_organization, member, client, sign_in_as, root_acting
 ):
-    response = root_client.post(reverse("organizations:account_remove", args=[member.account_id]))
+    unconfirmed = root_client.post(
+        reverse("organizations:account_remove", args=[member.account_id]), follow=True
+    )
+    assert "To confirm removal, enter the account ID." in unconfirmed.content.decode()
+    assert Membership.objects.filter(pk=member.pk).exists()
+    response = root_client.post(
+        reverse("organizations:account_remove", args=[member.account_id]), {"confirm": member.account_id}
+    )
     assert response.status_code == 302 and not Membership.objects.filter(pk=member.pk).exists()
+    management = scp_organization.management_account_id
     refused = root_client.post(
-        reverse("organizations:account_remove", args=[scp_organization.management_account_id]), follow=True
+        reverse("organizations:account_remove", args=[management]), {"confirm": management}, follow=True
     )
     assert "You can&#x27;t remove a management account from an organization." in refused.content.decode()
 
@@ -296,6 +307,8 @@ def test_remove_account_and_leave_pages(
     )
     sign_in_as(client, other.account)
     client.post(reverse("organizations:organization_leave"))
+    assert Membership.objects.filter(account=other.account).exists()  # only the page's button leaves
+    client.post(reverse("organizations:organization_leave"), {"confirm": "leave"})
     assert not Membership.objects.filter(account=other.account).exists()
 
 
@@ -316,7 +329,9 @@ def test_invite_errors_are_shown(root_client, scp_organization, member):
 
 
 def test_delete_organization_page(root_client, organization, account):
-    root_client.post(reverse("organizations:organization_delete"))
+    root_client.post(reverse("organizations:organization_delete"), {"confirm": "o-wrong"})
+    assert Membership.objects.filter(account=account).exists()
+    root_client.post(reverse("organizations:organization_delete"), {"confirm": organization.id})
     assert not Membership.objects.filter(account=account).exists()
     assert "Create an organization" in root_client.get(reverse("organizations:accounts")).content.decode()
 
