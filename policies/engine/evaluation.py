@@ -60,7 +60,7 @@ from dataclasses import replace
 from typing import Any
 
 from policies.engine import arn as arns
-from policies.engine import matching
+from policies.engine import catalog, matching
 from policies.engine.arn import InvalidPrincipal, account_of_resource, parse_caller
 from policies.engine.context import Context, normalise_value
 from policies.engine.document import MalformedPolicyDocument
@@ -70,7 +70,6 @@ __all__ = [
     "ALLOWED",
     "EXPLICIT_DENY",
     "IMPLICIT_DENY",
-    "RCP_SERVICES",
     "TRUST_POLICY_ACTIONS",
     "Decision",
     "InvalidRequest",
@@ -89,18 +88,6 @@ IDENTITY = "identity"
 BOUNDARY = "permissionsBoundary"
 SESSION = "sessionPolicy"
 
-# "List of AWS services that support RCPs" (AWS Organizations User Guide), by action prefix.
-RCP_SERVICES = frozenset(
-    """
-    appstream dsql clouddirectory cloudfront cloudsearch logs networkmonitor cognito-identity
-    cognito-idp comprehend comprehendmedical firehose dynamodb dax autoscaling ecr ecr-public
-    gamelift inspector-scan kendra kinesisvideo memorydb aoss personalize polly s3 swf sqs textract
-    timestream-influxdb transcribe translate workspaces appconfig autoscaling-plans budgets
-    servicediscovery cloudtrail-data codeartifact codebuild codecommit codepipeline compute-optimizer
-    cost-optimization-hub events fms fis health rolesanywhere kms opensearch pricing pca-connector-ad
-    resource-groups secretsmanager sts signin support transfer notifications wafv2 xray
-    """.split()  # noqa: SIM905 - one word per service reads better than 62 quoted strings
-)
 # "RCPs do not impact the kms:RetireGrant permission."
 _NOT_UNDER_RCPS = frozenset({"kms:retiregrant"})
 
@@ -152,7 +139,8 @@ class _ActionFacts:
     def __init__(self, action: str):
         self.lower = action.lower()
         service = self.lower.partition(":")[0]
-        self.rcps_apply = service in RCP_SERVICES and self.lower not in _NOT_UNDER_RCPS
+        # RCPs apply to the services AWS lists as supporting them (the catalog's rcp_services).
+        self.rcps_apply = service in catalog.rcp_services() and self.lower not in _NOT_UNDER_RCPS
         self.trust = self.lower in TRUST_POLICY_ACTIONS
         self.root_cannot = self.lower in _ROOT_CANNOT
         self.kms = service == "kms"
