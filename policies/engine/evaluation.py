@@ -54,9 +54,11 @@ SCPs, resource-based, identity-based, boundary, session policies); `deniedBy` is
 in that order holding a matching Deny, else the first that failed to allow where it had to.
 """
 
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from difflib import get_close_matches
 from typing import Any
 
 from policies.engine import arn as arns
@@ -73,6 +75,7 @@ __all__ = [
     "TRUST_POLICY_ACTIONS",
     "Decision",
     "InvalidRequest",
+    "REQUEST_KEYS",
     "decide",
 ]
 
@@ -110,6 +113,37 @@ _SERVICE_LINKED_ROLE_PATH = ":role/aws-service-role/"
 
 class InvalidRequest(ValueError):
     """The request object itself is not of the contract's shape."""
+
+
+# The keys of a request object (ENGINE_CONTRACT.md). Any other is refused: a mistyped key
+# (permissionBoundary) must never silently leave a policy out of the evaluation.
+REQUEST_KEYS = frozenset(
+    {
+        "id",
+        "principal",
+        "action",
+        "resource",
+        "resourceAccount",
+        "context",
+        "identityPolicies",
+        "permissionsBoundary",
+        "sessionPolicy",
+        "scps",
+        "rcps",
+        "resourcePolicy",
+    }
+)
+
+
+def _unknown_keys(request: Mapping) -> str:
+    unknown = [key for key in request if key not in REQUEST_KEYS]
+    named = []
+    for key in unknown:
+        text = json.dumps(key) if isinstance(key, str) else repr(key)
+        close = get_close_matches(key, REQUEST_KEYS, n=1) if isinstance(key, str) else []
+        named.append(f"{text} (did you mean {json.dumps(close[0])}?)" if close else text)
+    noun = "a key" if len(unknown) == 1 else "keys"
+    return f"the request has {noun} the contract does not define: {', '.join(named)}"
 
 
 class Decision:
@@ -381,6 +415,8 @@ def _dedupe(keys: list[str]) -> list[str]:
 
 def decide(request: Mapping) -> Decision:
     """Evaluate one request object; raises InvalidRequest or MalformedPolicyDocument."""
+    if not REQUEST_KEYS.issuperset(request):
+        raise InvalidRequest(_unknown_keys(request))
     get = request.get
     action = get("action")
     resource = get("resource")
