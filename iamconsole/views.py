@@ -10,7 +10,11 @@ from .http import http_methods
 @http_methods("GET")
 @never_cache
 def healthz(request):
-    checks = {"database": health.check_database(), "broker": health.check_broker()}
+    checks = {
+        "database": health.check_database(),
+        "broker": health.check_broker(),
+        "catalog": health.check_catalog(),
+    }
     if request.GET.get("worker") == "1" and checks["broker"]["status"] == "ok":
         checks["worker"] = health.check_worker()
     healthy = all(check["status"] == "ok" for check in checks.values())

@@ -25,6 +25,23 @@ DECISION_LABELS = {
     "implicitDeny": "denied implicitly",
 }
 
+# Actions that AWS answers whatever the policies say. The simulator, like AWS's, evaluates the
+# policies as written and shows their verdict; the note says what really happens. (STS answers
+# GetCallerIdentity without asking the engine, accounts.services.sts.get_caller_identity.)
+ACTION_NOTES = {
+    "sts:getcalleridentity": (
+        "GetCallerIdentity needs no permission: AWS answers it for every signed-in caller, even when a "
+        "policy explicitly denies sts:GetCallerIdentity. The decision shown is what the policies say, "
+        "as written."
+    ),
+}
+
+
+def action_note(action):
+    """The note the results show beside `action`, or None."""
+    return ACTION_NOTES.get(action.lower())
+
+
 KIND_LABELS = {
     "identity": "Identity-based policy",
     "resource": "Resource-based policy",
@@ -130,6 +147,10 @@ class SimulationResult:
     @property
     def decision_label(self):
         return DECISION_LABELS[self.decision]
+
+    @property
+    def note(self):
+        return action_note(self.action)
 
     @property
     def decided_by(self):

@@ -24,7 +24,7 @@ from typing import Any
 
 from policies.engine import catalog
 from policies.engine.document import MalformedPolicyDocument, parse_policy
-from policies.visual import arn_fields_of, resource_type_of_arn, service_label
+from policies.visual import arn_fields_of, arn_format_of, service_label
 
 __all__ = [
     "CANNOT_SUMMARIZE",
@@ -237,11 +237,11 @@ def resource_text(arn: str, prefix: str) -> str:
     """One resource in the words of the service's ARN format, or the ARN itself."""
     if arn == "*":
         return "All resources"
-    rtype = resource_type_of_arn(arn, prefix)
-    if rtype is None:
+    found = arn_format_of(arn, prefix)
+    if found is None:
         return arn
     parts = []
-    for field, value in arn_fields_of(arn, rtype.arn):
+    for field, value in arn_fields_of(arn, found[1]):
         if field in ("Partition", "Region", "Account"):
             continue
         parts.append(f"{field} | string like | {'All' if value == '*' else value}")
@@ -258,9 +258,10 @@ def _arn_service_fields(prefix: str) -> frozenset[str]:
     svc = catalog.service(prefix)
     fields = {prefix.lower()}
     for rtype in svc.resource_types.values():
-        parts = rtype.arn.split(":", 5)
-        if len(parts) >= 3:
-            fields.add(parts[2].lower())
+        for arn in rtype.arns:
+            parts = arn.split(":", 5)
+            if len(parts) >= 3:
+                fields.add(parts[2].lower())
     return frozenset(fields)
 
 

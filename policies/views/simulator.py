@@ -277,7 +277,11 @@ def _run_context(run):
         "run": run,
         "run_service": "all services" if service == simulator_services.ALL_SERVICES else service,
         "run_rows": [
-            {"row": row, "label": simulator.DECISION_LABELS.get(row[2], row[2])}
+            {
+                "row": row,
+                "label": simulator.DECISION_LABELS.get(row[2], row[2]),
+                "note": simulator.action_note(row[0]),
+            }
             for row in run.results[:ROWS_SHOWN]
         ],
         "run_counts": counts,

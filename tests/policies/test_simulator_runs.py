@@ -202,6 +202,26 @@ def test_poll_page_full_and_finished_stops_polling(
         assert f'max="{S3_ACTIONS}" value="{S3_ACTIONS}"' in html
 
 
+def test_a_run_over_sts_notes_get_caller_identity_on_its_row(
+    root_client, root_acting, django_capture_on_commit_callbacks
+):
+    deny = statement_policy("sts:GetCallerIdentity", effect="Deny")
+    params = {"mode": "custom", "documents": [deny], "service": "sts", "resource": "*"}
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.simulation_run_start(acting=root_acting, parameters=params)
+    url = reverse("policies:simulation_run", args=[run.pk])
+
+    run.refresh_from_db()
+    assert _rows(run)["sts:GetCallerIdentity"][2] == "explicitDeny"  # the policy, as written
+    for html in (
+        root_client.get(url).content.decode(),
+        root_client.get(url, headers={**HX, "HX-Target": "simulator-run"}).content.decode(),
+    ):
+        row = html[html.index('data-testid="run-result-sts:GetCallerIdentity"') :]
+        assert simulator.action_note("sts:GetCallerIdentity") in row[: row.index("</tr>")]
+        assert html.count('data-testid="note-') == 1
+
+
 def test_csv_export_is_an_attachment_with_every_row(
     root_client, alice, root_acting, django_capture_on_commit_callbacks
 ):

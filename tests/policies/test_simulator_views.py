@@ -146,6 +146,39 @@ def test_custom_policy_with_context_value(root_client):
     assert "denied implicitly" in html and "aws:SourceIp</td>" in html
 
 
+DENY_CALLER_IDENTITY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sts:GetCallerIdentity", "Resource": "*"},
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize("headers", [{}, {**HX, "HX-Target": "simulator-form"}])
+def test_get_caller_identity_is_noted_as_needing_no_permission(root_client, headers):
+    """The policies' verdict as written (denied explicitly), with AWS's exception beside it."""
+    data = {"op": "run", "mode": "custom", "policy": DENY_CALLER_IDENTITY}
+    data["action"] = ["sts:GetCallerIdentity", "s3:GetObject"]
+    html = root_client.post(URL, data, headers=headers).content.decode()
+    assert ("<h1>Policy simulator</h1>" in html) is not bool(headers)
+    row = html[html.index('data-testid="result-sts:GetCallerIdentity"') :]
+    row = row[: row.index("</tr>")]
+    assert "denied explicitly" in row
+    assert 'data-testid="note-sts:GetCallerIdentity"' in row
+    assert simulator.action_note("sts:GetCallerIdentity") in row
+    assert html.count('data-testid="note-') == 1  # s3:GetObject has no note
+
+
+def test_the_note_is_found_whatever_the_case_of_the_action():
+    note = simulator.action_note("sts:GetCallerIdentity")
+    assert "needs no permission" in note and "explicitly denies" in note
+    assert simulator.action_note("STS:getcalleridentity") == note
+    assert simulator.action_note("sts:GetSessionToken") is None
+
+
 def test_wrong_typed_context_value_is_refused_with_the_format(root_client):
     html = _run(
         root_client,

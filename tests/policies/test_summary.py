@@ -147,6 +147,37 @@ def test_condition_key_of_another_service_warns():
     assert result.warning == summary.SOME_NOT_GRANTED
 
 
+@pytest.mark.parametrize(
+    ("key", "warning"),
+    [
+        ("ses:ApiVersion", None),  # a key of the reference's row without a resource type
+        ("ses:FromAddress", summary.CONDITIONS_WITHOUT_ACTION),  # a key of other SES actions only
+    ],
+)
+def test_condition_keys_of_the_row_without_a_resource_type_apply(key, warning):
+    statement = allow("ses:DeleteConfigurationSet", "*", Condition={"StringEquals": {key: "2"}})
+    (ses,) = summary.summarize(doc(statement)).rows
+    assert ses.prefix == "ses" and ses.condition_warning == warning
+
+
+@pytest.mark.parametrize(
+    ("arn", "text"),
+    [
+        # API Gateway's stage type has two ARN formats: HTTP/WebSocket APIs, then REST APIs.
+        (
+            "arn:aws:apigateway:us-east-1::/apis/a1b2/stages/prod",
+            "ApiId | string like | a1b2, StageName | string like | prod",
+        ),
+        (
+            "arn:aws:apigateway:us-east-1::/restapis/a1b2/stages/prod",
+            "RestApiId | string like | a1b2, StageName | string like | prod",
+        ),
+    ],
+)
+def test_a_resource_in_either_arn_format_of_its_type_is_told_in_that_formats_words(arn, text):
+    assert summary.resource_text(arn, "apigateway") == text
+
+
 def test_notaction_is_all_services_except():
     document = doc({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})
     result = summary.summarize(document)
@@ -270,7 +301,9 @@ def test_aws_managed_policies_as_the_console_summarises_them(aws_managed_documen
     assert read_only.sections[0].count > 250
     assert "Write" not in row(read_only, "S3").access_level
     s3_read = summary.summarize(aws_managed_documents["AmazonS3ReadOnlyAccess"])
+    # s3:AllowVendedLogDeliveryForResource is a Read action that Get*, List* and Describe* miss.
+    assert catalog.action("s3:AllowVendedLogDeliveryForResource").access_level == "Read"
     assert [(r.name, r.access_level, r.resource, r.condition) for r in s3_read.rows] == [
-        ("S3", "Full: List, Read", "All resources", "None"),
+        ("S3", "Full: List Limited: Read", "All resources", "None"),
         ("S3 Object Lambda", "Full: List, Read", "All resources", "None"),
     ]

@@ -231,6 +231,35 @@ def test_resource_type_of_arn(arn, rtype):
 
 
 @pytest.mark.parametrize(
+    ("arn", "prefix", "rtype", "arn_format"),
+    [
+        # Lex's bot has two formats (v2, then v1); an ARN of either is a bot, told in its own format.
+        (
+            "arn:aws:lex:us-east-1:111122223333:bot/BOTID12345",
+            "lex",
+            "bot",
+            "arn:${Partition}:lex:${Region}:${Account}:bot/${BotId}",
+        ),
+        (
+            "arn:aws:lex:us-east-1:111122223333:bot:OrderFlowers",
+            "lex",
+            "bot",
+            "arn:${Partition}:lex:${Region}:${Account}:bot:${BotName}",
+        ),
+        (
+            "arn:aws:apigateway:us-east-1::/restapis/a1b2/stages/prod",
+            "apigateway",
+            "Stage",
+            "arn:${Partition}:apigateway:${Region}::/restapis/${RestApiId}/stages/${StageName}",
+        ),
+    ],
+)
+def test_resource_type_of_an_arn_in_a_second_arn_format(arn, prefix, rtype, arn_format):
+    assert visual.resource_type_of_arn(arn, prefix).name == rtype
+    assert visual.arn_format_of(arn, prefix) == (catalog.service(prefix).resource_types[rtype], arn_format)
+
+
+@pytest.mark.parametrize(
     ("prefix", "label"),
     [("s3", "S3"), ("ec2", "EC2"), ("iam", "IAM"), ("logs", "CloudWatch Logs"), ("nope", "nope")],
 )

@@ -61,6 +61,26 @@ def test_evaluate_answers_invalid_input_and_goes_on():
     assert answers[3]["error"]["code"] == "InvalidInput"
 
 
+def test_evaluate_answers_invalid_input_for_a_key_the_contract_does_not_define():
+    """A mistyped key answers InvalidInput naming it, as evaluate() does, and the next line is answered."""
+    deny_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+    base = {"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "identityPolicies": [ALLOW_S3]}
+    requests = [
+        {"id": "typo", **base, "permissionBoundary": deny_all},
+        {"id": "right", **base, "permissionsBoundary": deny_all},
+    ]
+    # A long line is read field by field: the check must hold on that path as on short lines.
+    requests.append({"id": "long", **base, "permissionBoundary": deny_all, "context": {"x:k": "v" * 300}})
+    result = run("evaluate", stdin="".join(json.dumps(r) + "\n" for r in requests).encode())
+    assert result.returncode == 0
+    answers = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert answers == [evaluate(r) for r in requests]
+    assert answers[0]["id"] == "typo" and answers[0]["error"]["code"] == "InvalidInput"
+    assert '"permissionBoundary" (did you mean "permissionsBoundary"?)' in answers[0]["error"]["message"]
+    assert answers[1]["decision"] == "explicitDeny"
+    assert answers[2]["error"]["code"] == "InvalidInput"
+
+
 def test_evaluate_reads_and_writes_utf8():
     """Non-ASCII text passes through as UTF-8."""
     request = {

@@ -9,6 +9,7 @@ no account, so the bucket is in the caller's account).
 import pytest
 
 from policies.engine import evaluate
+from policies.engine.evaluation import REQUEST_KEYS
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"
@@ -1943,6 +1944,67 @@ def test_error_answers(request_fields, code):
     answer = evaluate(request)
     assert answer == {"id": 7, "error": {"code": code, "message": answer["error"]["message"]}}
     assert answer["error"]["message"]
+
+
+MISTYPED_KEYS = [
+    # (key written, the contract's key it was meant to be, or None)
+    ("permissionBoundary", "permissionsBoundary"),
+    ("Context", "context"),
+    ("scp", "scps"),
+    ("resourcePolicies", "resourcePolicy"),
+    ("sessionPolicies", "sessionPolicy"),
+    ("mfa", None),
+]
+
+
+@pytest.mark.parametrize(("key", "meant"), MISTYPED_KEYS, ids=[k for k, _ in MISTYPED_KEYS])
+def test_a_key_the_contract_does_not_define_answers_invalid_input_naming_it(key, meant):
+    """A mistyped key never silently leaves a policy out: InvalidInput names it (and the likely key)."""
+    request = {"id": "k", "principal": USER, "action": "s3:GetObject", "resource": OBJECT}
+    request |= {"identityPolicies": [ALLOW_GET], key: DENY_S3}
+    answer = evaluate(request)
+    assert answer == {"id": "k", "error": {"code": "InvalidInput", "message": answer["error"]["message"]}}
+    assert f'"{key}"' in answer["error"]["message"]
+    if meant:
+        assert f'did you mean "{meant}"' in answer["error"]["message"]
+    # Without the stray key, the same request is evaluated.
+    del request[key]
+    assert evaluate(request)["decision"] == "allowed"
+
+
+def test_every_unknown_key_is_named():
+    answer = evaluate({"action": "s3:GetObject", "resource": OBJECT, "permissionBoundary": {}, "foo": 1})
+    message = answer["error"]["message"]
+    assert answer["error"]["code"] == "InvalidInput"
+    assert '"permissionBoundary"' in message and '"foo"' in message and "keys" in message
+
+
+def test_every_key_of_the_contract_is_accepted():
+    """All twelve keys of the contract at once: evaluated, not refused."""
+    request = {
+        "id": "all",
+        "principal": USER,
+        "action": "s3:GetObject",
+        "resource": OBJECT,
+        "resourceAccount": ACCOUNT,
+        "context": {"aws:SourceIp": "203.0.113.7"},
+        "identityPolicies": [ALLOW_GET],
+        "permissionsBoundary": ALLOW_GET,
+        "sessionPolicy": ALLOW_GET,
+        "scps": [[FULL_ACCESS]],
+        "rcps": [[]],
+        "resourcePolicy": None,
+    }
+    assert set(request) == REQUEST_KEYS
+    assert evaluate(request)["decision"] == "allowed"
+
+
+def test_a_mapping_request_with_an_unknown_key_is_refused_too():
+    from types import MappingProxyType
+
+    answer = evaluate(MappingProxyType({"action": "s3:GetObject", "resource": OBJECT, "principl": USER}))
+    assert answer["error"]["code"] == "InvalidInput"
+    assert '"principl" (did you mean "principal"?)' in answer["error"]["message"]
 
 
 def test_policy_given_as_json_text_is_evaluated():
