@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
 
-.PHONY: help run test test-sqlite lint format install browser migrate demo worker clean
+.PHONY: help run test test-sqlite lint format install browser migrate demo worker clean coverage
 
 help:
 	@echo "make run    install, migrate, load the demo account and serve on http://$(HOST_PORT)"
@@ -57,12 +57,21 @@ worker: install
 
 # Without DATABASE_URL the suite runs on SQLite and leaves out the tests marked `postgres`
 # (they need a live worker that shares the test database); with it, everything runs.
+# COVERAGE=1 measures the run (branch coverage, data files combined by `make coverage` and CI).
+PYTEST := $(PY) $(if $(COVERAGE),-m coverage run -m pytest,-m pytest)
 test: install browser
 	@if [ -n "$$DATABASE_URL" ]; then \
-	  $(PY) -m pytest $(PYTEST_ARGS); \
+	  $(PYTEST) $(PYTEST_ARGS); \
 	else \
-	  $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS); \
+	  $(PYTEST) -m "not postgres" $(PYTEST_ARGS); \
 	fi
+
+# The suite under coverage (SQLite; PostgreSQL too when DATABASE_URL is set), then the report, the
+# per-module floors and the check that every raise of the write services is reached.
+coverage: install browser
+	$(PY) -m coverage erase
+	$(MAKE) test COVERAGE=1
+	$(PY) .ci/coverage_check.py
 
 lint: install
 	$(VENV)/bin/ruff check .
