@@ -1,7 +1,9 @@
 """Instance profiles: CreateInstanceProfile, AddRoleToInstanceProfile (one role), remove, delete."""
 
 import pytest
+from django.db import IntegrityError
 
+from accounts.acting import Acting
 from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from accounts.models import AuditEvent
 from policies.models import InstanceProfile
@@ -12,6 +14,7 @@ from policies.services.instance_profiles import (
     instance_profile_remove_role,
 )
 from policies.services.roles import role_create
+from tests.races import lose_race
 
 from .roles_helpers import EC2_TRUST
 
@@ -77,3 +80,16 @@ def test_charlie_cannot_touch_alices_profile(account, root_acting, role, charlie
     with pytest.raises(NoSuchEntity):
         instance_profile_delete(profile=profile, acting=charlie_acting)
     assert InstanceProfile.objects.filter(pk=profile.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_profiles_created_with_one_name_at_once_get_entity_already_exists(account):
+    _, lost = lose_race(
+        winner=lambda: instance_profile_create(account=account, name="Web", acting=Acting(account=account)),
+        loser=lambda: instance_profile_create(account=account, name="web", acting=Acting(account=account)),
+    )
+
+    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
+    assert (lost.code, lost.message) == ("EntityAlreadyExists", "Instance Profile web already exists.")
+    assert list(InstanceProfile.objects.values_list("name", flat=True)) == ["Web"]

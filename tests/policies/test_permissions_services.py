@@ -317,6 +317,14 @@ def test_a_boundary_must_name_an_existing_visible_policy(bob, charlie_account, r
     assert bob.permissions_boundary_arn == ""
 
 
+def test_exactly_one_entity_is_named(bob, group, customer_policy, root_acting):
+    # A caller's mistake, not a request's: the console and the API always name one.
+    for entities in ({}, {"user": bob, "group": group}):
+        with pytest.raises(TypeError, match="^pass exactly one of user, group or role$"):
+            policy_attach(policy=customer_policy, acting=root_acting, **entities)
+    assert not PolicyAttachment.objects.exists()
+
+
 def test_groups_have_no_boundary(group, customer_policy, root_acting):
     with pytest.raises(TypeError):
         permissions_boundary_put(policy_arn=customer_policy.arn, group=group, acting=root_acting)
