@@ -10,7 +10,9 @@ so the loser's write fails with an IntegrityError every time, whatever the machi
 import threading
 import time
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+
+from accounts.errors import AWSError
 
 WAIT_SECONDS = 10  # far more than the race needs: a broken fallback fails the test, never hangs it
 
@@ -63,3 +65,11 @@ def lose_race(*, winner, loser):
     assert not thread.is_alive(), "the winner never committed"
     assert failures == []
     return won[0], lost
+
+
+def assert_refused_by_the_constraint(lost, code, message):
+    """The loser got AWS's error `code` with `message` from the service's IntegrityError fallback, not
+    from its pre-check (which the race made miss)."""
+    assert isinstance(lost, AWSError), f"the loser was not refused with an AWS error: {lost!r}"
+    assert (lost.code, lost.message) == (code, message)
+    assert isinstance(lost.__cause__, IntegrityError), "refused by the pre-check, not by the constraint"

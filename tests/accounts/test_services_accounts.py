@@ -22,7 +22,7 @@ from accounts.services.accounts import (
     root_password_set,
 )
 from accounts.services.audit import REDACTED
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import ROOT_PASSWORD, AccountFactory, IAMUserFactory
 
@@ -309,8 +309,9 @@ def test_two_sign_ups_with_one_email_at_once_make_one_account():
         loser=lambda: account_create(email="RACE@example.com", account_name="Second", password=STRONG),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert lost.message == "An AWS account with this email address already exists."
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "An AWS account with this email address already exists."
+    )
     assert list(Account.objects.values_list("pk", "name")) == [(winner.pk, "First")]
     assert list(AuditEvent.objects.values_list("event_name", flat=True)) == ["CreateAccount"]
 
@@ -325,7 +326,6 @@ def test_two_accounts_setting_one_alias_at_once_get_entity_already_exists(accoun
         ),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == ("EntityAlreadyExists", "The account alias shared already exists.")
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "The account alias shared already exists.")
     assert Account.objects.get(pk=account.pk).alias == "shared"
     assert Account.objects.get(pk=charlie_account.pk).alias is None

@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from django.db import IntegrityError, close_old_connections
+from django.db import close_old_connections
 from django.utils import timezone
 
 from accounts.acting import Acting
@@ -15,7 +15,7 @@ from accounts.services.groups import (
     group_remove_user,
 )
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import GroupFactory, IAMUserFactory
 
@@ -180,6 +180,5 @@ def test_a_concurrent_create_of_the_same_group_name_gets_entity_already_exists(a
         loser=lambda: group_create(account=account, name="admins", acting=Acting(account=account)),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == ("EntityAlreadyExists", "Group with name admins already exists.")
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Group with name admins already exists.")
     assert list(Group.objects.values_list("name", flat=True)) == ["Admins"]

@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.auth.hashers import check_password
-from django.db import IntegrityError
 
 from accounts.acting import Acting
 from accounts.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
@@ -12,7 +11,7 @@ from accounts.services.login_profiles import (
     login_profile_delete,
     login_profile_update,
 )
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 GOOD = "Corr3ct-Horse!"
 
@@ -105,6 +104,7 @@ def test_two_profiles_created_for_one_user_at_once_get_entity_already_exists(acc
         ),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == ("EntityAlreadyExists", "Login Profile for user bob already exists.")
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "Login Profile for user bob already exists."
+    )
     assert [check_password(GOOD, profile.password) for profile in LoginProfile.objects.all()] == [True]

@@ -3,7 +3,6 @@ import re
 
 import pyotp
 import pytest
-from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts import crypto
@@ -31,7 +30,7 @@ from accounts.services.mfa import (
     mfa_verify,
 )
 from tests.grants import grant, statement
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import IAMUserFactory
 
@@ -435,6 +434,7 @@ def test_two_devices_created_with_one_name_at_once_get_entity_already_exists(acc
         loser=lambda: mfa_device_create(account=account, name="phone", acting=Acting(account=account)),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert lost.message == "MFADevice entity at the same path and name already exists."
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "MFADevice entity at the same path and name already exists."
+    )
     assert list(MFADevice.objects.values_list("name", "user")) == [("phone", bob.pk)]

@@ -1,5 +1,4 @@
 import pytest
-from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.acting import Acting
@@ -14,7 +13,7 @@ from accounts.services.users import (
     user_update,
 )
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import GroupFactory, IAMUserFactory
 
@@ -295,8 +294,7 @@ def test_a_concurrent_create_of_the_same_name_ignoring_case_gets_entity_already_
         loser=lambda: user_create(account=account, name="dana", acting=Acting(account=account)),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == ("EntityAlreadyExists", "User with name dana already exists.")
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "User with name dana already exists.")
     assert list(IAMUser.objects.filter(account=account).values_list("name", flat=True)) == ["Dana"]
     refusal = AuditEvent.objects.get(event_name="CreateUser", error_code="EntityAlreadyExists")
     assert refusal.error_message == "User with name dana already exists."
@@ -312,8 +310,7 @@ def test_a_concurrent_rename_to_the_same_name_gets_entity_already_exists(account
         loser=lambda: user_update(user=second, new_name="shared", acting=Acting(account=account)),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert lost.message == "User with name shared already exists."
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "User with name shared already exists.")
     assert sorted(IAMUser.objects.filter(account=account).values_list("name", flat=True)) == [
         "Shared",
         "second",

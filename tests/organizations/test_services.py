@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib.auth.hashers import is_password_usable
-from django.db import IntegrityError
 
 from accounts.acting import Acting
 from accounts.models import Account, AuditEvent
@@ -22,7 +21,7 @@ from organizations.models import (
 )
 from policies.models import Role
 from tests.accounts.factories import AccountFactory
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .conftest import document
 
@@ -670,11 +669,8 @@ def test_two_ous_created_with_one_name_at_once_get_duplicate_ou(racing_organizat
 
     _, lost = lose_race(winner=create, loser=create)
 
-    assert isinstance(lost, errors.DuplicateOrganizationalUnitException)
-    assert isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == (
-        "DuplicateOrganizationalUnitException",
-        "An OU with the same name already exists.",
+    assert_refused_by_the_constraint(
+        lost, "DuplicateOrganizationalUnitException", "An OU with the same name already exists."
     )
     assert list(OrganizationalUnit.objects.values_list("name", flat=True)) == ["Dev"]
 
@@ -698,8 +694,9 @@ def test_two_ous_renamed_to_one_name_at_once_get_duplicate_ou(racing_organizatio
         loser=lambda: services.ou_rename(ou=second, name="Shared", acting=_as_manager(organization)),
     )
 
-    assert isinstance(lost, errors.DuplicateOrganizationalUnitException)
-    assert isinstance(lost.__cause__, IntegrityError)
+    assert_refused_by_the_constraint(
+        lost, "DuplicateOrganizationalUnitException", "An OU with the same name already exists."
+    )
     assert sorted(OrganizationalUnit.objects.values_list("name", flat=True)) == ["Shared", "second"]
 
 
@@ -717,8 +714,8 @@ def test_two_accounts_created_with_one_email_at_once_get_duplicate_account(racin
         winner=lambda: create("race@example.com"), loser=lambda: create("RACE@example.com")
     )
 
-    assert isinstance(lost, errors.DuplicateAccountException) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == (
+    assert_refused_by_the_constraint(
+        lost,
         "DuplicateAccountException",
         "An account with this email address already exists (EMAIL_ALREADY_EXISTS).",
     )
@@ -744,10 +741,8 @@ def test_two_policies_created_with_one_name_at_once_get_duplicate_policy(racing_
 
     winner, lost = lose_race(winner=lambda: create("s3:*"), loser=lambda: create("ec2:*"))
 
-    assert isinstance(lost, errors.DuplicatePolicyException) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == (
-        "DuplicatePolicyException",
-        "A policy with the same name already exists.",
+    assert_refused_by_the_constraint(
+        lost, "DuplicatePolicyException", "A policy with the same name already exists."
     )
     assert list(Policy.objects.filter(organization=organization).values_list("pk", flat=True)) == [winner.pk]
 
@@ -773,8 +768,9 @@ def test_a_policy_renamed_to_a_name_taken_at_the_same_time_gets_duplicate_policy
         loser=lambda: services.policy_update(policy=second, name="shared", acting=_as_manager(organization)),
     )
 
-    assert isinstance(lost, errors.DuplicatePolicyException) and isinstance(lost.__cause__, IntegrityError)
-    assert lost.message == "A policy with the same name already exists."
+    assert_refused_by_the_constraint(
+        lost, "DuplicatePolicyException", "A policy with the same name already exists."
+    )
     assert sorted(Policy.objects.filter(organization=organization).values_list("name", flat=True)) == [
         "second",
         "shared",

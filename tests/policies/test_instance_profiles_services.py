@@ -1,7 +1,6 @@
 """Instance profiles: CreateInstanceProfile, AddRoleToInstanceProfile (one role), remove, delete."""
 
 import pytest
-from django.db import IntegrityError
 
 from accounts.acting import Acting
 from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
@@ -14,7 +13,7 @@ from policies.services.instance_profiles import (
     instance_profile_remove_role,
 )
 from policies.services.roles import role_create
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .roles_helpers import EC2_TRUST
 
@@ -90,6 +89,5 @@ def test_two_profiles_created_with_one_name_at_once_get_entity_already_exists(ac
         loser=lambda: instance_profile_create(account=account, name="web", acting=Acting(account=account)),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == ("EntityAlreadyExists", "Instance Profile web already exists.")
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Instance Profile web already exists.")
     assert list(InstanceProfile.objects.values_list("name", flat=True)) == ["Web"]

@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from django.db import IntegrityError, close_old_connections
+from django.db import close_old_connections
 
 from accounts.acting import Acting
 from accounts.errors import (
@@ -32,7 +32,7 @@ from policies.services.policies import (
     policy_version_delete,
 )
 from tests.accounts.factories import GroupFactory
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 S3_READ = json.dumps(
     {
@@ -474,10 +474,8 @@ def test_two_policies_created_with_one_name_at_once_get_entity_already_exists(ac
 
     winner, lost = lose_race(winner=lambda: create("Deploy", "s3:*"), loser=lambda: create("deploy", "ec2:*"))
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == (
-        "EntityAlreadyExists",
-        "A policy called deploy already exists. Duplicate names are not allowed.",
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "A policy called deploy already exists. Duplicate names are not allowed."
     )
     assert list(ManagedPolicy.objects.values_list("pk", flat=True)) == [winner.pk]
     assert list(PolicyVersion.objects.values_list("policy", flat=True)) == [winner.pk]

@@ -1,7 +1,6 @@
 """Identity provider services: CreateOpenIDConnectProvider and CreateSAMLProvider rules, delete."""
 
 import pytest
-from django.db import IntegrityError
 
 from accounts.acting import Acting
 from accounts.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
@@ -14,7 +13,7 @@ from policies.services.providers import (
     saml_provider_create,
     saml_provider_delete,
 )
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 pytestmark = pytest.mark.django_db
 
@@ -240,10 +239,8 @@ def test_two_oidc_providers_created_for_one_url_at_once_get_entity_already_exist
 
     _, lost = lose_race(winner=create, loser=create)
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == (
-        "EntityAlreadyExists",
-        "Provider with url https://issuer.example.com already exists.",
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "Provider with url https://issuer.example.com already exists."
     )
     assert OpenIDConnectProvider.objects.count() == 1
 
@@ -264,8 +261,7 @@ def test_two_saml_providers_created_with_one_name_at_once_get_entity_already_exi
         loser=lambda: create("https://second.example.com/saml"),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == ("EntityAlreadyExists", "Provider with name idp already exists.")
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Provider with name idp already exists.")
     assert [saml_entity_id(provider) for provider in SAMLProvider.objects.all()] == [
         "https://first.example.com/saml"
     ]

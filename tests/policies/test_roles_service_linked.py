@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.db import IntegrityError
 
 from accounts.acting import Acting
 from accounts.errors import InvalidInput, NoSuchEntity
@@ -15,7 +14,7 @@ from policies.services.roles import (
     service_linked_role_deletion_run,
     service_linked_role_deletion_status,
 )
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .roles_helpers import EC2_TRUST, managed_policy
 
@@ -187,8 +186,8 @@ def test_two_creates_for_one_service_at_once_make_one_role(account):
 
     winner, lost = lose_race(winner=create, loser=create)
 
-    assert isinstance(lost, InvalidInput) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == (
+    assert_refused_by_the_constraint(
+        lost,
         "InvalidInput",
         "Service role name AWSServiceRoleForECS has been taken in this account, please try a different suffix.",
     )

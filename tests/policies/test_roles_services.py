@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.db import IntegrityError
 
 from accounts.acting import Acting
 from accounts.errors import (
@@ -28,7 +27,7 @@ from policies.services.roles import (
     role_update_trust_policy,
 )
 from tests.accounts.factories import IAMUserFactory
-from tests.races import lose_race
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .roles_helpers import EC2_TRUST, managed_policy, s3_read_only, trust
 
@@ -363,6 +362,5 @@ def test_two_roles_created_with_one_name_at_once_get_entity_already_exists(accou
         loser=lambda: make_role(account, Acting(account=account), name="deployer"),
     )
 
-    assert isinstance(lost, EntityAlreadyExists) and isinstance(lost.__cause__, IntegrityError)
-    assert (lost.code, lost.message) == ("EntityAlreadyExists", "Role with name deployer already exists.")
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Role with name deployer already exists.")
     assert list(Role.objects.values_list("name", flat=True)) == ["Deployer"]
