@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import crypto
 from accounts.acting import Acting
 from accounts.errors import (
+    AccessDenied,
     DeleteConflict,
     EntityAlreadyExists,
     InvalidAuthenticationCode,
@@ -143,6 +144,19 @@ def test_create_leaves_anothers_set_up_in_progress_alone(account, bob, root_acti
     mfa_device_create(account=account, user=bob, name="bob-other", acting=bob_acting)
 
     assert MFADevice.objects.filter(pk__in=[victims.pk, bobs.pk]).count() == 2
+
+
+def test_only_the_root_user_creates_devices_for_itself_whatever_a_users_policy_allows(account, bob):
+    grant(statement("iam:*"), user=bob)
+
+    with pytest.raises(AccessDenied) as refused:
+        mfa_device_create(account=account, name="root-phone", acting=Acting(account=account, user=bob))
+
+    assert (refused.value.code, refused.value.message) == (
+        "AccessDenied",
+        f"User: {bob.arn} is not authorized to manage the root user's MFA devices",
+    )
+    assert not MFADevice.objects.exists()
 
 
 def test_create_clears_the_identitys_abandoned_unfinished_devices(account, root_acting):
