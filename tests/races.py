@@ -35,7 +35,7 @@ def _wait_until_blocking(winner_pid, loser_pid):
 
 def lose_race(*, winner, loser):
     """Run `winner()` in a thread and `loser()` here, the loser's write meeting the winner's
-    uncommitted one. Returns (what the winner returned, the exception the loser raised)."""
+    uncommitted one. Returns (what the winner returned, the exception the loser raised or None)."""
     loser_pid = _backend_pid()
     written = threading.Event()
     won, failures = [], []

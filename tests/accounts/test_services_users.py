@@ -315,3 +315,17 @@ def test_a_concurrent_rename_to_the_same_name_gets_entity_already_exists(account
         "Shared",
         "second",
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tag_calls_adding_one_key_at_once_leave_one_tag_with_the_later_value(account):
+    user = IAMUserFactory(account=account, name="tagged")
+
+    _, lost = lose_race(
+        winner=lambda: user_tag(user=user, tags=[("team", "red")], acting=Acting(account=account)),
+        loser=lambda: user_tag(user=user, tags=[("Team", "blue")], acting=Acting(account=account)),
+    )
+
+    assert lost is None
+    assert list(user.tags.values_list("key", "value")) == [("Team", "blue")]

@@ -364,3 +364,17 @@ def test_two_roles_created_with_one_name_at_once_get_entity_already_exists(accou
 
     assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Role with name deployer already exists.")
     assert list(Role.objects.values_list("name", flat=True)) == ["Deployer"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tag_calls_adding_one_key_at_once_leave_one_tag_with_the_later_value(account):
+    role = make_role(account, Acting(account=account))
+
+    _, lost = lose_race(
+        winner=lambda: role_tag(role=role, tags=[("team", "red")], acting=Acting(account=account)),
+        loser=lambda: role_tag(role=role, tags=[("Team", "blue")], acting=Acting(account=account)),
+    )
+
+    assert lost is None
+    assert list(role.tags.values_list("key", "value")) == [("Team", "blue")]
