@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections
 
+from accounts.acting import Acting
 from accounts.errors import (
     InvalidInput,
     LimitExceeded,
@@ -29,6 +30,7 @@ from policies.services.permissions import (
     policy_for_arn,
 )
 from tests.accounts.factories import GroupFactory, IAMUserFactory
+from tests.races import lose_race
 
 from .permissions_helpers import make_policy, make_role, statement_policy
 
@@ -345,6 +347,20 @@ def test_change_password_policy_is_attached_when_the_catalog_has_it(bob, root_ac
 
 
 # Concurrency (PostgreSQL: SQLite serialises writers anyway)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_attach_twice_at_once_succeeds_twice_with_one_attachment(bob, customer_policy, account):
+    # The second waits on the user's row lock, then finds the first's attachment: no duplicate insert.
+    _, lost = lose_race(
+        winner=lambda: policy_attach(policy=customer_policy, user=bob, acting=Acting(account=account)),
+        loser=lambda: policy_attach(policy=customer_policy, user=bob, acting=Acting(account=account)),
+    )
+
+    assert lost is None
+    assert list(PolicyAttachment.objects.values_list("policy", "user")) == [(customer_policy.pk, bob.pk)]
+    assert AuditEvent.objects.filter(event_name="AttachUserPolicy", error_code="").count() == 2
 
 
 @pytest.mark.postgres
