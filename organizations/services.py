@@ -620,6 +620,9 @@ def handshake_accept(*, handshake, acting):
     """The invited account joins the organization under its root."""
     _ensure_invited(handshake, acting)
     handshake = _open_handshake(handshake)
+    # Lock the account, as CreateOrganization does: two invitations accepted at once (or an accept
+    # and a CreateOrganization) must not both see it outside any organization.
+    Account.objects.select_for_update().filter(pk=handshake.account_id).first()
     if Membership.objects.filter(account_id=handshake.account_id).exists():
         raise HandshakeConstraintViolationException(
             "The handshake request is invalid because the account is already a member of an organization.",

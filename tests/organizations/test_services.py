@@ -775,3 +775,33 @@ def test_a_policy_renamed_to_a_name_taken_at_the_same_time_gets_duplicate_policy
         "second",
         "shared",
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_invitations_accepted_at_once_join_one_organization(racing_organization, charlie_account):
+    other = services.organization_create(acting=Acting(account=AccountFactory(root_email="olga@example.com")))
+    invitations = [
+        services.handshake_invite(
+            organization=organization, target=charlie_account.id, acting=_as_manager(organization)
+        )
+        for organization in (racing_organization, other)
+    ]
+
+    winner, lost = lose_race(
+        winner=lambda: services.handshake_accept(
+            handshake=invitations[0], acting=Acting(account=charlie_account)
+        ),
+        loser=lambda: services.handshake_accept(
+            handshake=invitations[1], acting=Acting(account=charlie_account)
+        ),
+    )
+
+    assert isinstance(lost, errors.HandshakeConstraintViolationException), lost
+    assert (lost.code, lost.reason, lost.message) == (
+        "HandshakeConstraintViolationException",
+        "ALREADY_IN_AN_ORGANIZATION",
+        "The handshake request is invalid because the account is already a member of an organization.",
+    )
+    assert Membership.objects.get(account=charlie_account).organization_id == racing_organization.id
+    assert Handshake.objects.get(pk=invitations[1].pk).state == Handshake.State.OPEN
