@@ -70,6 +70,7 @@ OU_NAME_MAX = 128
 POLICY_NAME_MAX = 128
 POLICY_DESCRIPTION_MAX = 512
 ACCOUNT_NAME_MAX = 50
+ACCOUNT_EMAIL_MAX = 64
 HANDSHAKE_DAYS = 15
 ACCESS_ROLE_NAME = "OrganizationAccountAccessRole"
 ADMINISTRATOR_ACCESS_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -450,12 +451,10 @@ def _validate_new_account(email, name):
         raise InvalidInputException(
             "You specified an invalid email address.", reason="INVALID_EMAIL_ADDRESS_TARGET"
         ) from exc
-    if not 6 <= len(email) <= 64:
+    # AWS's bounds are 6 to 64 characters; no valid address is shorter than 6 ("a@b.co").
+    if len(email) > ACCOUNT_EMAIL_MAX:
         raise InvalidInputException(
-            "You provided a string parameter that is longer than allowed."
-            if len(email) > 64
-            else "You provided a string parameter that is shorter than allowed.",
-            reason="MAX_LENGTH_EXCEEDED" if len(email) > 64 else "MIN_LENGTH_EXCEEDED",
+            "You provided a string parameter that is longer than allowed.", reason="MAX_LENGTH_EXCEEDED"
         )
     _check_length(name, ACCOUNT_NAME_MAX)
     if Account.objects.with_root_email(email).exists():
@@ -494,17 +493,6 @@ def account_create(*, organization, name, email, acting):
         account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
     )
     _attach_full_access(organization, [account.id])
-    return membership
-
-
-def _membership(organization, account_id):
-    membership = (
-        Membership.objects.select_related("account", "organization")
-        .filter(organization=organization, account_id=account_id)
-        .first()
-    )
-    if membership is None:
-        raise AccountNotFoundException()
     return membership
 
 
@@ -632,6 +620,9 @@ def handshake_accept(*, handshake, acting):
     """The invited account joins the organization under its root."""
     _ensure_invited(handshake, acting)
     handshake = _open_handshake(handshake)
+    # Lock the account, as CreateOrganization does: two invitations accepted at once (or an accept
+    # and a CreateOrganization) must not both see it outside any organization.
+    Account.objects.select_for_update().filter(pk=handshake.account_id).first()
     if Membership.objects.filter(account_id=handshake.account_id).exists():
         raise HandshakeConstraintViolationException(
             "The handshake request is invalid because the account is already a member of an organization.",
@@ -767,7 +758,11 @@ def policy_update(*, policy, name=None, description=None, content=None, acting):
     if duplicate.exclude(pk=policy.pk).exists():
         raise DuplicatePolicyException()
     policy.name, policy.description, policy.content = name, description, content
-    policy.save(update_fields=["name", "description", "content", "updated_at"])
+    try:
+        with transaction.atomic():
+            policy.save(update_fields=["name", "description", "content", "updated_at"])
+    except IntegrityError as exc:  # a concurrent create or rename took the name first
+        raise DuplicatePolicyException() from exc
     return policy
 
 

@@ -46,6 +46,8 @@ ROOT_SESSION_TOKEN_DURATION_MAX = 3600
 SESSION_POLICY_MAX = 2048
 POLICY_ARNS_MAX = 10
 SESSION_TAGS_MAX = 50
+SOURCE_IDENTITY_MAX = 64
+EXTERNAL_ID_MAX = 1224
 ROLE_ARN_MIN = 20
 NAME_PATTERN = r"[\w+=,.@-]*"
 EXTERNAL_ID_PATTERN = r"[\w+=,.@:\/-]*"
@@ -259,22 +261,10 @@ def _validate_assume_role(
         raise constraint_error(
             list(tags), "tags", f"Member must have length less than or equal to {SESSION_TAGS_MAX}"
         )
-    if source_identity is not None and not (
-        2 <= len(source_identity) <= 64 and re.fullmatch(NAME_PATTERN, source_identity, re.ASCII)
-    ):
-        raise constraint_error(
-            source_identity,
-            "sourceIdentity",
-            f"Member must satisfy regular expression pattern: {NAME_PATTERN}",
-        )
-    if external_id is not None and not (
-        2 <= len(external_id) <= 1224 and re.fullmatch(EXTERNAL_ID_PATTERN, external_id, re.ASCII)
-    ):
-        raise constraint_error(
-            external_id,
-            "externalId",
-            f"Member must satisfy regular expression pattern: {EXTERNAL_ID_PATTERN}",
-        )
+    if source_identity is not None:
+        _validate_string(source_identity, "sourceIdentity", 2, SOURCE_IDENTITY_MAX, NAME_PATTERN)
+    if external_id is not None:
+        _validate_string(external_id, "externalId", 2, EXTERNAL_ID_MAX, EXTERNAL_ID_PATTERN)
     if policy is not None:
         malformed = validate(policy, "managed")["malformed"]
         if malformed:
@@ -287,6 +277,16 @@ def _validate_assume_role(
             f"Packed policy consumes {packed}% of allotted space, please use smaller policy."
         )
     return packed
+
+
+def _validate_string(value, field, minimum, maximum, pattern):
+    # AWS names the constraint that failed: a length bound before the pattern.
+    if len(value) < minimum:
+        raise constraint_error(value, field, f"Member must have length greater than or equal to {minimum}")
+    if len(value) > maximum:
+        raise constraint_error(value, field, f"Member must have length less than or equal to {maximum}")
+    if not re.fullmatch(pattern, value, re.ASCII):
+        raise constraint_error(value, field, f"Member must satisfy regular expression pattern: {pattern}")
 
 
 def _packed_size(policy, policy_arns, tags):

@@ -138,7 +138,8 @@ def _tags_param(tags):
 
 def tags_merge(manager, tags):
     """Add tags to an entity's tag set (a related manager), or replace the values of existing keys
-    (keys match ignoring case); the set stays within AWS's 50 tags. Users, roles and policies share it."""
+    (keys match ignoring case); the set stays within AWS's 50 tags. Users, roles and policies share it;
+    the caller holds the entity's row lock."""
     tags = validate_tags(tags)
     existing = {tag.key.lower(): tag for tag in manager.all()}
     new_keys = {key.lower() for key, _ in tags} - set(existing)
@@ -280,6 +281,8 @@ def _mfa_device_remove(*, device, acting):
 def user_tag(*, user, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
+    # Lock the row: two calls adding one key must not both see it missing and both insert it.
+    IAMUser.objects.select_for_update().filter(pk=user.pk).first()
     tags_merge(user.tags, tags)
 
 

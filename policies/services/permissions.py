@@ -7,7 +7,7 @@ Put/Delete{User,Role}PermissionsBoundary, with IAM's quotas and messages.
 import logging
 import re
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.errors import (
@@ -114,11 +114,9 @@ def _attach(kind, entity, policy, acting):
         return  # attaching an attached policy succeeds and changes nothing, as in IAM
     if attachments.count() >= POLICIES_PER_ENTITY:
         raise LimitExceeded(f"Cannot exceed quota for PoliciesPer{kind.title()}: {POLICIES_PER_ENTITY}")
-    try:
-        with transaction.atomic():
-            PolicyAttachment.objects.create(policy=policy, **{kind: entity})
-    except IntegrityError:
-        pass  # the same attach committed first: the outcome is the same
+    # No duplicate can get here: the same attach running at once waited on the lock above and found
+    # this one's row.
+    PolicyAttachment.objects.create(policy=policy, **{kind: entity})
 
 
 def _detach(kind, entity, policy, acting):

@@ -312,6 +312,8 @@ def role_delete_with_dependents(*, role, acting):
 def role_tag(*, role, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(role, acting, role_not_found(role.name).message)
+    # Lock the row: two calls adding one key must not both see it missing and both insert it.
+    Role.objects.select_for_update().filter(pk=role.pk).first()
     tags_merge(role.tags, tags)
 
 

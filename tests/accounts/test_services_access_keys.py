@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import IntegrityError, close_old_connections
 
 from accounts.crypto import decrypt
 from accounts.errors import LimitExceeded, NoSuchEntity, ValidationError
@@ -70,6 +70,29 @@ def test_update_status_and_delete(account, bob, root_acting):
     with pytest.raises(NoSuchEntity) as error:
         access_key_delete(key=key, acting=root_acting)
     assert error.value.message == f"The Access Key with id {key.access_key_id} cannot be found."
+
+
+def test_a_colliding_key_id_is_drawn_again(account, bob, root_acting, monkeypatch):
+    taken, _ = access_key_create(account=account, user=bob, acting=root_acting)
+    drawn = iter([taken.access_key_id, "AKIAFRESHKEY2345ABCD"])
+    monkeypatch.setattr("accounts.services.access_keys.new_access_key_id", lambda: next(drawn))
+
+    key, _ = access_key_create(account=account, acting=root_acting)
+
+    assert key.access_key_id == "AKIAFRESHKEY2345ABCD"
+
+
+def test_three_colliding_key_ids_in_a_row_fail_without_a_key(account, bob, root_acting, monkeypatch):
+    # Three collisions of 16 random base32 characters never happen; if the generator broke, the
+    # request fails loudly (a server error, as AWS's ServiceFailure) instead of looping for ever.
+    taken, _ = access_key_create(account=account, user=bob, acting=root_acting)
+    monkeypatch.setattr("accounts.services.access_keys.new_access_key_id", lambda: taken.access_key_id)
+
+    with pytest.raises(IntegrityError, match="^Could not allocate a unique access key ID.$"):
+        access_key_create(account=account, acting=root_acting)
+
+    assert list(AccessKey.objects.values_list("pk", flat=True)) == [taken.pk]
+    assert AuditEvent.objects.filter(event_name="CreateAccessKey").count() == 1
 
 
 def test_keys_of_another_account_cannot_be_touched(

@@ -5,18 +5,26 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.acting import Acting
-from accounts.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation, ValidationError
+from accounts.errors import (
+    EntityAlreadyExists,
+    InvalidUserType,
+    NoSuchEntity,
+    PasswordPolicyViolation,
+    ValidationError,
+)
 from accounts.models import Account, AuditEvent
 from accounts.services.accounts import (
     account_alias_delete,
     account_alias_set,
     account_by_signin_identifier,
     account_create,
+    root_password_change,
     root_password_set,
 )
 from accounts.services.audit import REDACTED
+from tests.races import assert_refused_by_the_constraint, lose_race
 
-from .factories import AccountFactory
+from .factories import ROOT_PASSWORD, AccountFactory, IAMUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +273,59 @@ def test_root_password_set_refuses_a_weak_password(account, root_acting):
 
     account.refresh_from_db()
     assert account.root_password == old_hash
+
+
+@pytest.mark.parametrize("who", ["an IAM user of the account", "another account's root user"])
+def test_only_that_root_user_can_change_the_root_password(account, charlie_acting, who):
+    if who == "an IAM user of the account":
+        acting = Acting(account=account, user=IAMUserFactory(account=account, name="mallory"))
+    else:
+        acting = charlie_acting
+    before = account.root_password
+
+    with pytest.raises(InvalidUserType) as refused:
+        root_password_change(
+            account=account, old_password=ROOT_PASSWORD, new_password="Brand-New-Root-9!", acting=acting
+        )
+
+    assert (refused.value.code, refused.value.message) == (
+        "InvalidUserType",
+        "Only the root user can change the root user's password.",
+    )
+    assert Account.objects.get(pk=account.pk).root_password == before
+    refusal = AuditEvent.objects.get(event_name="PasswordUpdated")
+    assert refusal.error_code == "InvalidUserType"
+    assert refusal.request_parameters == {"oldPassword": REDACTED, "newPassword": REDACTED}
+
+
+# --- races: the unique constraints decide between two requests that pass the pre-check together ---
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sign_ups_with_one_email_at_once_make_one_account():
+    winner, lost = lose_race(
+        winner=lambda: account_create(email="race@example.com", account_name="First", password=STRONG),
+        loser=lambda: account_create(email="RACE@example.com", account_name="Second", password=STRONG),
+    )
+
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "An AWS account with this email address already exists."
+    )
+    assert list(Account.objects.values_list("pk", "name")) == [(winner.pk, "First")]
+    assert list(AuditEvent.objects.values_list("event_name", flat=True)) == ["CreateAccount"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_accounts_setting_one_alias_at_once_get_entity_already_exists(account, charlie_account):
+    _, lost = lose_race(
+        winner=lambda: account_alias_set(account=account, alias="shared", acting=Acting(account=account)),
+        loser=lambda: account_alias_set(
+            account=charlie_account, alias="shared", acting=Acting(account=charlie_account)
+        ),
+    )
+
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "The account alias shared already exists.")
+    assert Account.objects.get(pk=account.pk).alias == "shared"
+    assert Account.objects.get(pk=charlie_account.pk).alias is None

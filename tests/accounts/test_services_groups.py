@@ -4,6 +4,7 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
+from accounts.acting import Acting
 from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from accounts.models import AuditEvent, Group, GroupMembership
 from accounts.services.groups import (
@@ -14,6 +15,7 @@ from accounts.services.groups import (
     group_remove_user,
 )
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import GroupFactory, IAMUserFactory
 
@@ -168,3 +170,15 @@ def test_the_10_group_limit_holds_under_concurrent_adds(account, root_acting):
 
     assert sorted(outcomes) == ["limit"] * 6 + ["ok"] * 2
     assert GroupMembership.objects.filter(user=user).count() == 10
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_create_of_the_same_group_name_gets_entity_already_exists(account):
+    _, lost = lose_race(
+        winner=lambda: group_create(account=account, name="Admins", acting=Acting(account=account)),
+        loser=lambda: group_create(account=account, name="admins", acting=Acting(account=account)),
+    )
+
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Group with name admins already exists.")
+    assert list(Group.objects.values_list("name", flat=True)) == ["Admins"]

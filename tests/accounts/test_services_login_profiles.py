@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.hashers import check_password
 
+from accounts.acting import Acting
 from accounts.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
 from accounts.models import AuditEvent, LoginProfile, PasswordPolicy
 from accounts.services.audit import REDACTED
@@ -10,6 +11,7 @@ from accounts.services.login_profiles import (
     login_profile_delete,
     login_profile_update,
 )
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 GOOD = "Corr3ct-Horse!"
 
@@ -90,3 +92,19 @@ def test_generated_passwords_meet_the_policy(account, bob, root_acting, minimum)
     password = generate_password(account=account)
     assert len(password) >= max(16, minimum or 0)
     login_profile_create(user=bob, password=password, acting=root_acting)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_profiles_created_for_one_user_at_once_get_entity_already_exists(account, bob):
+    winner, lost = lose_race(
+        winner=lambda: login_profile_create(user=bob, password=GOOD, acting=Acting(account=account)),
+        loser=lambda: login_profile_create(
+            user=bob, password="Other-Passw0rd!", acting=Acting(account=account)
+        ),
+    )
+
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "Login Profile for user bob already exists."
+    )
+    assert [check_password(GOOD, profile.password) for profile in LoginProfile.objects.all()] == [True]

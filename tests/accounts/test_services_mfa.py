@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import crypto
 from accounts.acting import Acting
 from accounts.errors import (
+    AccessDenied,
     DeleteConflict,
     EntityAlreadyExists,
     InvalidAuthenticationCode,
@@ -30,6 +31,7 @@ from accounts.services.mfa import (
     mfa_verify,
 )
 from tests.grants import grant, statement
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import IAMUserFactory
 
@@ -142,6 +144,19 @@ def test_create_leaves_anothers_set_up_in_progress_alone(account, bob, root_acti
     mfa_device_create(account=account, user=bob, name="bob-other", acting=bob_acting)
 
     assert MFADevice.objects.filter(pk__in=[victims.pk, bobs.pk]).count() == 2
+
+
+def test_only_the_root_user_creates_devices_for_itself_whatever_a_users_policy_allows(account, bob):
+    grant(statement("iam:*"), user=bob)
+
+    with pytest.raises(AccessDenied) as refused:
+        mfa_device_create(account=account, name="root-phone", acting=Acting(account=account, user=bob))
+
+    assert (refused.value.code, refused.value.message) == (
+        "AccessDenied",
+        f"User: {bob.arn} is not authorized to manage the root user's MFA devices",
+    )
+    assert not MFADevice.objects.exists()
 
 
 def test_create_clears_the_identitys_abandoned_unfinished_devices(account, root_acting):
@@ -346,6 +361,23 @@ def test_resync_refuses_wrong_codes(account, root_acting, clock):
         mfa_device_resync(device=device, code1=code1, code2=code2, acting=root_acting)
 
 
+def test_resync_of_a_deactivated_device_is_no_such_entity_even_with_good_codes(account, root_acting):
+    device, seed = enabled_device(account, root_acting)
+    mfa_device_deactivate(device=device, acting=root_acting)
+    code1, code2 = codes(seed, NOW, 30, 60)
+
+    with pytest.raises(NoSuchEntity) as caught:
+        mfa_device_resync(device=device, code1=code1, code2=code2, acting=root_acting)
+
+    assert (caught.value.code, caught.value.message) == (
+        "NoSuchEntity",
+        f"MFA Device with serial number {device.serial_number} does not exist.",
+    )
+    stored = MFADevice.objects.get(pk=device.pk)
+    assert (stored.enabled_at, stored.last_used_step) == (None, None)
+    assert AuditEvent.objects.get(event_name="ResyncMFADevice").error_code == "NoSuchEntity"
+
+
 def test_deactivate_then_delete(account, root_acting):
     device, _ = enabled_device(account, root_acting)
 
@@ -371,6 +403,19 @@ def test_deactivate_a_device_that_is_not_enabled_is_no_such_entity(account, root
     assert caught.value.message == f"MFA Device with serial number {device.serial_number} does not exist."
 
 
+def test_delete_of_a_device_already_deleted_is_no_such_entity(account, root_acting):
+    device, _ = mfa_device_create(account=account, name="phone", acting=root_acting)
+    mfa_device_delete(device=device, acting=root_acting)
+
+    with pytest.raises(NoSuchEntity) as caught:
+        mfa_device_delete(device=device, acting=root_acting)
+
+    assert caught.value.message == f"MFA Device with serial number {device.serial_number} does not exist."
+    assert (
+        AuditEvent.objects.filter(event_name="DeleteVirtualMFADevice", error_code="NoSuchEntity").count() == 1
+    )
+
+
 def test_another_account_cannot_deactivate_or_delete(account, root_acting, charlie_acting):
     device, _ = enabled_device(account, root_acting)
 
@@ -391,3 +436,19 @@ def test_user_devices_and_root_devices_are_separate(account, root_acting):
     assert mfa_enabled_device(account=account, user=bob).name == "bob-phone"
     event = AuditEvent.objects.filter(event_name="EnableMFADevice").first()
     assert event.request_parameters["userName"] == "bob"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_devices_created_with_one_name_at_once_get_entity_already_exists(account, bob):
+    _, lost = lose_race(
+        winner=lambda: mfa_device_create(
+            account=account, user=bob, name="phone", acting=Acting(account=account)
+        ),
+        loser=lambda: mfa_device_create(account=account, name="phone", acting=Acting(account=account)),
+    )
+
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "MFADevice entity at the same path and name already exists."
+    )
+    assert list(MFADevice.objects.values_list("name", "user")) == [("phone", bob.pk)]

@@ -16,6 +16,7 @@ from accounts.errors import (
     InvalidAuthorizationMessage,
     InvalidClientTokenId,
     MalformedPolicyDocument,
+    NoSuchEntity,
     PackedPolicyTooLarge,
     ValidationError,
 )
@@ -278,6 +279,41 @@ def _length(field, value, bound):
         ),
         ({"policy": "{not json"}, MalformedPolicyDocument, ""),
         (
+            {"tags": [{"Key": f"k{n}", "Value": "v"} for n in range(51)]},
+            ValidationError,
+            "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50",
+        ),
+        (
+            {"source_identity": "b"},
+            ValidationError,
+            _length("sourceIdentity", "b", "have length greater than or equal to 2"),
+        ),
+        (
+            {"source_identity": "s" * 65},
+            ValidationError,
+            _length("sourceIdentity", "s" * 65, "have length less than or equal to 64"),
+        ),
+        (
+            {"source_identity": "bob smith"},
+            ValidationError,
+            _length("sourceIdentity", "bob smith", "satisfy regular expression pattern: [\\w+=,.@-]*"),
+        ),
+        (
+            {"external_id": "x"},
+            ValidationError,
+            _length("externalId", "x", "have length greater than or equal to 2"),
+        ),
+        (
+            {"external_id": "e" * 1225},
+            ValidationError,
+            _length("externalId", "e" * 1225, "have length less than or equal to 1224"),
+        ),
+        (
+            {"external_id": "x-123 456"},
+            ValidationError,
+            _length("externalId", "x-123 456", "satisfy regular expression pattern: [\\w+=,.@:\\/-]*"),
+        ),
+        (
             {"policy_arns": [f"arn:aws:iam::aws:policy/P{n}" for n in range(11)]},
             ValidationError,
             "at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10",
@@ -327,6 +363,48 @@ def test_session_policies_tags_and_source_identity_are_stored(account, bob, bob_
     assert credential.session_tags == [{"Key": "team", "Value": "red"}]
     assert credential.source_identity == "bob"
     assert issued.packed_policy_size is not None
+
+
+def test_a_source_identity_needs_sts_set_source_identity_in_the_trust_policy(account, bob, bob_acting):
+    role = make_role(account, trust=trust_of(bob.arn))
+
+    with pytest.raises(AccessDenied) as denied:
+        assume(bob, role.arn, bob_acting, source_identity="bob")
+
+    assert denied.value.message == (
+        f"User: {bob.arn} is not authorized to perform: sts:SetSourceIdentity on resource: {role.arn} "
+        "because no role trust policy allows the sts:SetSourceIdentity action"
+    )
+    assert not TemporaryCredential.objects.exists()
+
+
+def test_a_chained_session_keeps_its_source_identity_and_cannot_change_it(account, bob, bob_acting):
+    actions = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+    first = make_role(
+        account,
+        name="first",
+        trust=doc({"Effect": "Allow", "Principal": {"AWS": bob.arn}, "Action": actions}),
+    )
+    session = assume(bob, first.arn, bob_acting, source_identity="bob").credential
+    second = make_role(
+        account,
+        name="second",
+        trust=doc({"Effect": "Allow", "Principal": {"AWS": first.arn}, "Action": actions}),
+    )
+    acting = sts.session_acting(session)
+
+    with pytest.raises(AccessDenied) as denied:
+        assume(session, second.arn, acting, role_session_name="chained", source_identity="mallory")
+
+    assert (denied.value.code, denied.value.message) == (
+        "AccessDenied",
+        f"User: {session.arn} is not authorized to perform: sts:SetSourceIdentity on resource: {second.arn}",
+    )
+    assert not TemporaryCredential.objects.filter(role=second).exists()
+    # Naming the same identity, or none, passes; the chained session carries it on.
+    same = assume(session, second.arn, acting, role_session_name="same", source_identity="bob").credential
+    inherited = assume(session, second.arn, acting, role_session_name="inherited").credential
+    assert (same.source_identity, inherited.source_identity) == ("bob", "bob")
 
 
 def test_session_tags_need_sts_tag_session_in_the_trust_policy(account, bob, bob_acting):
@@ -530,6 +608,29 @@ def test_get_caller_identity_needs_no_permission_and_an_explicit_deny_does_not_s
 
 def test_get_access_key_info_names_the_account(account, first_session):
     assert sts.get_access_key_info(access_key_id=first_session.access_key_id) == {"Account": account.id}
+
+
+def test_get_access_key_info_of_an_unknown_key_is_no_such_entity_and_still_recorded(account, bob_acting):
+    with pytest.raises(NoSuchEntity) as unknown:
+        sts.get_access_key_info(access_key_id="AKIAUNKNOWN234567ABC", acting=bob_acting)
+
+    assert (unknown.value.code, unknown.value.message) == (
+        "NoSuchEntity",
+        "The access key ID AKIAUNKNOWN234567ABC cannot be found.",
+    )
+    event = AuditEvent.objects.get(event_name="GetAccessKeyInfo")
+    assert event.request_parameters == {"accessKeyId": "AKIAUNKNOWN234567ABC"}
+
+
+def test_an_unknown_temporary_access_key_is_an_invalid_client_token_id(account, first_session):
+    for access_key_id in ("ASIAUNKNOWN234567ABC", first_session.access_key_id.replace("ASIA", "AKIA")):
+        with pytest.raises(InvalidClientTokenId) as unknown:
+            sts.credentials_lookup(access_key_id=access_key_id, session_token="any")
+
+        assert (unknown.value.code, unknown.value.message) == (
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        )
 
 
 def test_a_denial_carries_a_message_only_its_account_can_decode(account, bob, bob_acting, charlie_acting):

@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from accounts.acting import Acting
 from accounts.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
 from accounts.models import AccessKey, AuditEvent, GroupMembership, IAMUser, LoginProfile, MFADevice
 from accounts.services.users import (
@@ -12,6 +13,7 @@ from accounts.services.users import (
     user_update,
 )
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import GroupFactory, IAMUserFactory
 
@@ -279,3 +281,51 @@ def test_console_delete_rolls_back_everything_when_a_step_fails(bob, root_acting
     assert LoginProfile.objects.filter(user=bob).exists()
     assert AccessKey.objects.filter(user=bob).exists()
     assert GroupMembership.objects.filter(user=bob).exists()
+
+
+# Races: two requests for one name pass the pre-check together; the constraint decides (PostgreSQL).
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_create_of_the_same_name_ignoring_case_gets_entity_already_exists(account):
+    winner, lost = lose_race(
+        winner=lambda: user_create(account=account, name="Dana", acting=Acting(account=account)),
+        loser=lambda: user_create(account=account, name="dana", acting=Acting(account=account)),
+    )
+
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "User with name dana already exists.")
+    assert list(IAMUser.objects.filter(account=account).values_list("name", flat=True)) == ["Dana"]
+    refusal = AuditEvent.objects.get(event_name="CreateUser", error_code="EntityAlreadyExists")
+    assert refusal.error_message == "User with name dana already exists."
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_rename_to_the_same_name_gets_entity_already_exists(account):
+    first, second = (IAMUserFactory(account=account, name=name) for name in ("first", "second"))
+
+    _, lost = lose_race(
+        winner=lambda: user_update(user=first, new_name="Shared", acting=Acting(account=account)),
+        loser=lambda: user_update(user=second, new_name="shared", acting=Acting(account=account)),
+    )
+
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "User with name shared already exists.")
+    assert sorted(IAMUser.objects.filter(account=account).values_list("name", flat=True)) == [
+        "Shared",
+        "second",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tag_calls_adding_one_key_at_once_leave_one_tag_with_the_later_value(account):
+    user = IAMUserFactory(account=account, name="tagged")
+
+    _, lost = lose_race(
+        winner=lambda: user_tag(user=user, tags=[("team", "red")], acting=Acting(account=account)),
+        loser=lambda: user_tag(user=user, tags=[("Team", "blue")], acting=Acting(account=account)),
+    )
+
+    assert lost is None
+    assert list(user.tags.values_list("key", "value")) == [("Team", "blue")]

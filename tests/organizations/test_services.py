@@ -5,7 +5,8 @@ import re
 import pytest
 from django.contrib.auth.hashers import is_password_usable
 
-from accounts.models import AuditEvent
+from accounts.acting import Acting
+from accounts.models import Account, AuditEvent
 from organizations import errors, services
 from organizations.models import (
     FULL_AWS_ACCESS_ID,
@@ -14,10 +15,13 @@ from organizations.models import (
     SCP,
     Handshake,
     Membership,
+    OrganizationalUnit,
+    Policy,
     PolicyAttachment,
 )
 from policies.models import Role
 from tests.accounts.factories import AccountFactory
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .conftest import document
 
@@ -423,3 +427,381 @@ def test_an_expired_invitation_cannot_be_accepted(
     with pytest.raises(errors.InvalidHandshakeTransitionException):
         services.handshake_accept(handshake=handshake, acting=charlie_acting)
     assert not Membership.objects.filter(account=charlie_account).exists()
+
+
+def _detach_after_disabling(organization, acting, make_scp):
+    policy = make_scp("deny", "Deny", "s3:*")
+    services.policy_type_disable(organization=organization, policy_type=SCP, acting=acting)
+    organization.refresh_from_db()
+    services.policy_detach(
+        organization=organization, policy=policy, target_id=organization.root_id, acting=acting
+    )
+
+
+def _rename_to_a_taken_name(organization, acting, make_scp):
+    make_scp("taken", "Deny", "s3:*")
+    services.policy_update(policy=make_scp("other", "Deny", "ec2:*"), name="taken", acting=acting)
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "message", "reason"),
+    [
+        (
+            "enable an unknown policy type",
+            "InvalidInputException",
+            "You specified an invalid value.",
+            "INVALID_ENUM",
+        ),
+        (
+            "disable a policy type that is not enabled",
+            "PolicyTypeNotEnabledException",
+            "This operation can be performed only for enabled policy types.",
+            None,
+        ),
+        (
+            "create an account with an invalid email",
+            "InvalidInputException",
+            "You specified an invalid email address.",
+            "INVALID_EMAIL_ADDRESS_TARGET",
+        ),
+        (
+            "create an account with a 65-character email",
+            "InvalidInputException",
+            "You provided a string parameter that is longer than allowed.",
+            "MAX_LENGTH_EXCEEDED",
+        ),
+        (
+            "invite neither an account ID nor an email",
+            "InvalidInputException",
+            "You provided a value that does not match the required pattern.",
+            "INVALID_PARTY_TYPE_TARGET",
+        ),
+        (
+            "invite an account ID nobody has",
+            "AccountNotFoundException",
+            "You specified an account that doesn't exist.",
+            None,
+        ),
+        (
+            "invite an email nobody has",
+            "AccountNotFoundException",
+            "You specified an account that doesn't exist.",
+            None,
+        ),
+        (
+            "create a policy with a 513-character description",
+            "InvalidInputException",
+            "You provided a string parameter that is longer than allowed.",
+            "MAX_LENGTH_EXCEEDED",
+        ),
+        (
+            "rename a policy to a taken name",
+            "DuplicatePolicyException",
+            "A policy with the same name already exists.",
+            None,
+        ),
+        (
+            "detach from a target that does not exist",
+            "TargetNotFoundException",
+            "You specified a target that doesn't exist.",
+            None,
+        ),
+        (
+            "detach a policy whose type was disabled",
+            "PolicyTypeNotEnabledException",
+            "This operation can be performed only for enabled policy types.",
+            None,
+        ),
+    ],
+)
+def test_refusals_carry_awss_code_message_and_reason(
+    scp_organization, root_acting, make_scp, case, code, message, reason
+):
+    organization, acting = scp_organization, root_acting
+    calls = {
+        "enable an unknown policy type": lambda: services.policy_type_enable(
+            organization=organization, policy_type="NOT_A_POLICY_TYPE", acting=acting
+        ),
+        "disable a policy type that is not enabled": lambda: services.policy_type_disable(
+            organization=organization, policy_type=RCP, acting=acting
+        ),
+        "create an account with an invalid email": lambda: services.account_create(
+            organization=organization, name="Dave", email="dave.example.com", acting=acting
+        ),
+        "create an account with a 65-character email": lambda: services.account_create(
+            organization=organization, name="Dave", email=f"{'d' * 53}@example.com", acting=acting
+        ),
+        "invite neither an account ID nor an email": lambda: services.handshake_invite(
+            organization=organization, target="charlie", acting=acting
+        ),
+        "invite an account ID nobody has": lambda: services.handshake_invite(
+            organization=organization, target="999999999999", acting=acting
+        ),
+        "invite an email nobody has": lambda: services.handshake_invite(
+            organization=organization, target="nobody@example.com", acting=acting
+        ),
+        "create a policy with a 513-character description": lambda: services.policy_create(
+            organization=organization,
+            policy_type=SCP,
+            name="described",
+            description="d" * 513,
+            content=document("Deny", "s3:*"),
+            acting=acting,
+        ),
+        "rename a policy to a taken name": lambda: _rename_to_a_taken_name(organization, acting, make_scp),
+        "detach from a target that does not exist": lambda: services.policy_detach(
+            organization=organization,
+            policy=services.full_access_policy(SCP),
+            target_id="ou-none-00000000",
+            acting=acting,
+        ),
+        "detach a policy whose type was disabled": lambda: _detach_after_disabling(
+            organization, acting, make_scp
+        ),
+    }
+    written = PolicyAttachment.objects.count(), Membership.objects.count(), Handshake.objects.count()
+
+    with pytest.raises(errors.OrganizationsError) as refused:
+        calls[case]()
+
+    assert (refused.value.code, refused.value.message) == (code, message)
+    assert getattr(refused.value, "reason", None) == reason
+    assert AuditEvent.objects.filter(error_code=code, error_message=message).count() == 1
+    if case != "detach a policy whose type was disabled":  # disabling detaches every SCP, as in AWS
+        assert (
+            PolicyAttachment.objects.count(),
+            Membership.objects.count(),
+            Handshake.objects.count(),
+        ) == written
+
+
+def test_an_account_outside_any_organization_cannot_leave_one(charlie_acting):
+    with pytest.raises(errors.AWSOrganizationsNotInUseException) as refused:
+        services.organization_leave(acting=charlie_acting)
+
+    assert (refused.value.code, refused.value.message) == (
+        "AWSOrganizationsNotInUseException",
+        "Your account is not a member of an organization.",
+    )
+
+
+def test_another_organizations_policy_does_not_exist_for_attach_or_detach(
+    scp_organization, root_acting, charlie_acting
+):
+    theirs = services.policy_type_enable(
+        organization=services.organization_create(acting=charlie_acting),
+        policy_type=SCP,
+        acting=charlie_acting,
+    )
+    their_policy = services.policy_create(
+        organization=theirs,
+        policy_type=SCP,
+        name="theirs",
+        content=document("Deny", "*"),
+        acting=charlie_acting,
+    )
+    root = scp_organization.root_id
+
+    for call in (services.policy_attach, services.policy_detach):
+        with pytest.raises(errors.PolicyNotFoundException) as refused:
+            call(organization=scp_organization, policy=their_policy, target_id=root, acting=root_acting)
+
+        assert (refused.value.code, refused.value.message) == (
+            "PolicyNotFoundException",
+            "You specified a policy that doesn't exist.",
+        )
+    assert attached(scp_organization, root) == [FULL_AWS_ACCESS_ID]
+    assert not PolicyAttachment.objects.filter(policy=their_policy).exists()
+
+
+def test_an_invitation_accepted_after_joining_another_organization_is_refused(
+    scp_organization, root_acting, charlie_account, charlie_acting
+):
+    handshake = services.handshake_invite(
+        organization=scp_organization, target=charlie_account.id, acting=root_acting
+    )
+    own = services.organization_create(acting=charlie_acting)
+
+    with pytest.raises(errors.HandshakeConstraintViolationException) as refused:
+        services.handshake_accept(handshake=handshake, acting=charlie_acting)
+
+    assert (refused.value.code, refused.value.reason) == (
+        "HandshakeConstraintViolationException",
+        "ALREADY_IN_AN_ORGANIZATION",
+    )
+    assert refused.value.message == (
+        "The handshake request is invalid because the account is already a member of an organization."
+    )
+    assert list(
+        Membership.objects.filter(account=charlie_account).values_list("organization", flat=True)
+    ) == [own.id]
+    handshake.refresh_from_db()
+    assert handshake.state == Handshake.State.OPEN
+
+
+# Races: two requests for one name pass the pre-check together; the constraint decides (PostgreSQL).
+
+
+@pytest.fixture
+def racing_organization(transactional_db, account):
+    acting = Acting(account=account)
+    return services.policy_type_enable(
+        organization=services.organization_create(acting=acting), policy_type=SCP, acting=acting
+    )
+
+
+def _as_manager(organization):
+    return Acting(account=organization.management_account)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_ous_created_with_one_name_at_once_get_duplicate_ou(racing_organization):
+    organization = racing_organization
+
+    def create():
+        return services.ou_create(
+            organization=organization,
+            parent_id=organization.root_id,
+            name="Dev",
+            acting=_as_manager(organization),
+        )
+
+    _, lost = lose_race(winner=create, loser=create)
+
+    assert_refused_by_the_constraint(
+        lost, "DuplicateOrganizationalUnitException", "An OU with the same name already exists."
+    )
+    assert list(OrganizationalUnit.objects.values_list("name", flat=True)) == ["Dev"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_ous_renamed_to_one_name_at_once_get_duplicate_ou(racing_organization):
+    organization = racing_organization
+    first, second = (
+        services.ou_create(
+            organization=organization,
+            parent_id=organization.root_id,
+            name=name,
+            acting=_as_manager(organization),
+        )
+        for name in ("first", "second")
+    )
+
+    _, lost = lose_race(
+        winner=lambda: services.ou_rename(ou=first, name="Shared", acting=_as_manager(organization)),
+        loser=lambda: services.ou_rename(ou=second, name="Shared", acting=_as_manager(organization)),
+    )
+
+    assert_refused_by_the_constraint(
+        lost, "DuplicateOrganizationalUnitException", "An OU with the same name already exists."
+    )
+    assert sorted(OrganizationalUnit.objects.values_list("name", flat=True)) == ["Shared", "second"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_accounts_created_with_one_email_at_once_get_duplicate_account(racing_organization):
+    organization = racing_organization
+
+    def create(email):
+        return services.account_create(
+            organization=organization, name="Workload", email=email, acting=_as_manager(organization)
+        )
+
+    winner, lost = lose_race(
+        winner=lambda: create("race@example.com"), loser=lambda: create("RACE@example.com")
+    )
+
+    assert_refused_by_the_constraint(
+        lost,
+        "DuplicateAccountException",
+        "An account with this email address already exists (EMAIL_ALREADY_EXISTS).",
+    )
+    assert list(
+        Membership.objects.exclude(account=organization.management_account).values_list("account", flat=True)
+    ) == [winner.account_id]
+    assert Account.objects.with_root_email("race@example.com").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_policies_created_with_one_name_at_once_get_duplicate_policy(racing_organization):
+    organization = racing_organization
+
+    def create(action):
+        return services.policy_create(
+            organization=organization,
+            policy_type=SCP,
+            name="deny",
+            content=document("Deny", action),
+            acting=_as_manager(organization),
+        )
+
+    winner, lost = lose_race(winner=lambda: create("s3:*"), loser=lambda: create("ec2:*"))
+
+    assert_refused_by_the_constraint(
+        lost, "DuplicatePolicyException", "A policy with the same name already exists."
+    )
+    assert list(Policy.objects.filter(organization=organization).values_list("pk", flat=True)) == [winner.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_policy_renamed_to_a_name_taken_at_the_same_time_gets_duplicate_policy(racing_organization):
+    # UpdatePolicy had no fallback: the loser's save raised a bare IntegrityError (a server error).
+    organization = racing_organization
+    first, second = (
+        services.policy_create(
+            organization=organization,
+            policy_type=SCP,
+            name=name,
+            content=document("Deny", "s3:*"),
+            acting=_as_manager(organization),
+        )
+        for name in ("first", "second")
+    )
+
+    _, lost = lose_race(
+        winner=lambda: services.policy_update(policy=first, name="shared", acting=_as_manager(organization)),
+        loser=lambda: services.policy_update(policy=second, name="shared", acting=_as_manager(organization)),
+    )
+
+    assert_refused_by_the_constraint(
+        lost, "DuplicatePolicyException", "A policy with the same name already exists."
+    )
+    assert sorted(Policy.objects.filter(organization=organization).values_list("name", flat=True)) == [
+        "second",
+        "shared",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_invitations_accepted_at_once_join_one_organization(racing_organization, charlie_account):
+    other = services.organization_create(acting=Acting(account=AccountFactory(root_email="olga@example.com")))
+    invitations = [
+        services.handshake_invite(
+            organization=organization, target=charlie_account.id, acting=_as_manager(organization)
+        )
+        for organization in (racing_organization, other)
+    ]
+
+    winner, lost = lose_race(
+        winner=lambda: services.handshake_accept(
+            handshake=invitations[0], acting=Acting(account=charlie_account)
+        ),
+        loser=lambda: services.handshake_accept(
+            handshake=invitations[1], acting=Acting(account=charlie_account)
+        ),
+    )
+
+    assert isinstance(lost, errors.HandshakeConstraintViolationException), lost
+    assert (lost.code, lost.reason, lost.message) == (
+        "HandshakeConstraintViolationException",
+        "ALREADY_IN_AN_ORGANIZATION",
+        "The handshake request is invalid because the account is already a member of an organization.",
+    )
+    assert Membership.objects.get(account=charlie_account).organization_id == racing_organization.id
+    assert Handshake.objects.get(pk=invitations[1].pk).state == Handshake.State.OPEN

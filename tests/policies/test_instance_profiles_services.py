@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.acting import Acting
 from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from accounts.models import AuditEvent
 from policies.models import InstanceProfile
@@ -12,6 +13,7 @@ from policies.services.instance_profiles import (
     instance_profile_remove_role,
 )
 from policies.services.roles import role_create
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .roles_helpers import EC2_TRUST
 
@@ -77,3 +79,15 @@ def test_charlie_cannot_touch_alices_profile(account, root_acting, role, charlie
     with pytest.raises(NoSuchEntity):
         instance_profile_delete(profile=profile, acting=charlie_acting)
     assert InstanceProfile.objects.filter(pk=profile.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_profiles_created_with_one_name_at_once_get_entity_already_exists(account):
+    _, lost = lose_race(
+        winner=lambda: instance_profile_create(account=account, name="Web", acting=Acting(account=account)),
+        loser=lambda: instance_profile_create(account=account, name="web", acting=Acting(account=account)),
+    )
+
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Instance Profile web already exists.")
+    assert list(InstanceProfile.objects.values_list("name", flat=True)) == ["Web"]

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections
 
+from accounts.acting import Acting
 from accounts.errors import (
     InvalidInput,
     LimitExceeded,
@@ -29,6 +30,7 @@ from policies.services.permissions import (
     policy_for_arn,
 )
 from tests.accounts.factories import GroupFactory, IAMUserFactory
+from tests.races import lose_race
 
 from .permissions_helpers import make_policy, make_role, statement_policy
 
@@ -317,6 +319,14 @@ def test_a_boundary_must_name_an_existing_visible_policy(bob, charlie_account, r
     assert bob.permissions_boundary_arn == ""
 
 
+def test_exactly_one_entity_is_named(bob, group, customer_policy, root_acting):
+    # A caller's mistake, not a request's: the console and the API always name one.
+    for entities in ({}, {"user": bob, "group": group}):
+        with pytest.raises(TypeError, match="^pass exactly one of user, group or role$"):
+            policy_attach(policy=customer_policy, acting=root_acting, **entities)
+    assert not PolicyAttachment.objects.exists()
+
+
 def test_groups_have_no_boundary(group, customer_policy, root_acting):
     with pytest.raises(TypeError):
         permissions_boundary_put(policy_arn=customer_policy.arn, group=group, acting=root_acting)
@@ -337,6 +347,20 @@ def test_change_password_policy_is_attached_when_the_catalog_has_it(bob, root_ac
 
 
 # Concurrency (PostgreSQL: SQLite serialises writers anyway)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_attach_twice_at_once_succeeds_twice_with_one_attachment(bob, customer_policy, account):
+    # The second waits on the user's row lock, then finds the first's attachment: no duplicate insert.
+    _, lost = lose_race(
+        winner=lambda: policy_attach(policy=customer_policy, user=bob, acting=Acting(account=account)),
+        loser=lambda: policy_attach(policy=customer_policy, user=bob, acting=Acting(account=account)),
+    )
+
+    assert lost is None
+    assert list(PolicyAttachment.objects.values_list("policy", "user")) == [(customer_policy.pk, bob.pk)]
+    assert AuditEvent.objects.filter(event_name="AttachUserPolicy", error_code="").count() == 2
 
 
 @pytest.mark.postgres

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import close_old_connections
 
+from accounts.acting import Acting
 from accounts.errors import (
     AccessDenied,
     DeleteConflict,
@@ -19,9 +20,11 @@ from accounts.errors import (
 from accounts.models import AuditEvent, IAMUser
 from accounts.services.audit import redact
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
+from policies.services.permissions import policy_attach
 from policies.services.policies import (
     policy_create,
     policy_delete,
+    policy_delete_with_detach,
     policy_set_default_version,
     policy_tag,
     policy_untag,
@@ -29,6 +32,7 @@ from policies.services.policies import (
     policy_version_delete,
 )
 from tests.accounts.factories import GroupFactory
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 S3_READ = json.dumps(
     {
@@ -369,6 +373,47 @@ def test_another_accounts_policy_does_not_exist_for_the_caller(policy, charlie_a
     assert policy.versions.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("call", "action"),
+    [
+        (lambda p, a: policy_version_create(policy=p, document=doc("s3:*"), acting=a), "CreatePolicyVersion"),
+        (
+            lambda p, a: policy_set_default_version(policy=p, version_id="v1", acting=a),
+            "SetDefaultPolicyVersion",
+        ),
+        (lambda p, a: policy_tag(policy=p, tags=[("k", "v")], acting=a), "TagPolicy"),
+    ],
+)
+def test_a_policy_deleted_by_another_request_is_no_such_entity(policy, root_acting, call, action):
+    stale = ManagedPolicy.objects.get(pk=policy.pk)  # what a slower request loaded before the delete
+    policy_delete(policy=policy, acting=root_acting)
+
+    with pytest.raises(NoSuchEntity) as error:
+        call(stale, root_acting)
+
+    assert (error.value.code, error.value.message) == (
+        "NoSuchEntity",
+        f"Policy {policy.arn} does not exist or is not attachable.",
+    )
+    assert not ManagedPolicy.objects.filter(arn=policy.arn).exists()
+    assert not PolicyVersion.objects.exists()
+    assert AuditEvent.objects.get(event_name=action).error_code == "NoSuchEntity"
+
+
+def test_another_account_cannot_delete_a_policy_through_the_consoles_detach_and_delete(
+    policy, bob, root_acting, charlie_acting
+):
+    policy_attach(policy=policy, user=bob, acting=root_acting)
+
+    with pytest.raises(NoSuchEntity) as error:
+        policy_delete_with_detach(policy=policy, acting=charlie_acting)
+
+    assert error.value.message == f"Policy {policy.arn} does not exist or is not attachable."
+    assert list(PolicyAttachment.objects.values_list("policy", "user")) == [(policy.pk, bob.pk)]
+    assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
+    assert not AuditEvent.objects.filter(event_name__in=["DetachUserPolicy", "DeletePolicy"]).exists()
+
+
 def test_audit_events_keep_the_document_which_is_not_a_secret(policy):
     event = AuditEvent.objects.get(event_name="CreatePolicy")
     assert redact(event.request_parameters) == event.request_parameters
@@ -419,3 +464,18 @@ def test_concurrent_version_creation_never_leaves_six_versions(account, root_act
         4,
         5,
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_policies_created_with_one_name_at_once_get_entity_already_exists(account):
+    def create(name, action):
+        return policy_create(account=account, name=name, document=doc(action), acting=Acting(account=account))
+
+    winner, lost = lose_race(winner=lambda: create("Deploy", "s3:*"), loser=lambda: create("deploy", "ec2:*"))
+
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "A policy called deploy already exists. Duplicate names are not allowed."
+    )
+    assert list(ManagedPolicy.objects.values_list("pk", flat=True)) == [winner.pk]
+    assert list(PolicyVersion.objects.values_list("policy", flat=True)) == [winner.pk]

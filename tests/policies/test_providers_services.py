@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.acting import Acting
 from accounts.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
 from accounts.models import AuditEvent
 from policies.models import OpenIDConnectProvider, SAMLProvider
@@ -12,6 +13,7 @@ from policies.services.providers import (
     saml_provider_create,
     saml_provider_delete,
 )
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +120,22 @@ def test_oidc_at_most_100_client_ids_and_5_thumbprints(account, root_acting):
     assert len(provider.client_ids) == 100
 
 
+def test_oidc_client_ids_are_at_most_255_characters(account, root_acting):
+    client_ids = ["sts.amazonaws.com", "c" * 256]
+
+    with pytest.raises(ValidationError) as exc:
+        oidc_provider_create(
+            account=account, url="https://issuer.example.com", client_ids=client_ids, acting=root_acting
+        )
+
+    assert exc.value.message == (
+        f"1 validation error detected: Value '{client_ids}' at 'clientIDList' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 255, "
+        "Member must have length greater than or equal to 1]"
+    )
+    assert not OpenIDConnectProvider.objects.exists()
+
+
 @pytest.mark.parametrize(("thumbprint", "error"), [("abc", ValidationError), ("z" * 40, InvalidInput)])
 def test_oidc_thumbprints_are_40_hex_characters(account, root_acting, thumbprint, error):
     with pytest.raises(error):
@@ -177,6 +195,19 @@ def test_saml_metadata_length_and_shape(account, root_acting):
     assert not SAMLProvider.objects.exists()
 
 
+def test_saml_metadata_over_10_mb_is_refused_quoting_only_its_start(account, root_acting):
+    document = saml_metadata(padding=10_000_000)
+
+    with pytest.raises(ValidationError) as exc:
+        saml_provider_create(account=account, name="idp", metadata_document=document, acting=root_acting)
+
+    assert exc.value.message == (
+        f"1 validation error detected: Value '{document[:64]}...' at 'sAMLMetadataDocument' failed to "
+        "satisfy constraint: Member must have length less than or equal to 10000000"
+    )
+    assert not SAMLProvider.objects.exists()
+
+
 def test_saml_names_are_unique_in_the_account(account, root_acting, charlie_acting):
     provider = saml_provider_create(
         account=account, name="idp", metadata_document=saml_metadata(), acting=root_acting
@@ -190,3 +221,47 @@ def test_saml_names_are_unique_in_the_account(account, root_acting, charlie_acti
         saml_provider_delete(provider=provider, acting=charlie_acting)
     saml_provider_delete(provider=provider, acting=root_acting)
     assert not SAMLProvider.objects.exists()
+
+
+# Races: two requests for one provider pass the pre-check together; the constraint decides (PostgreSQL).
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_oidc_providers_created_for_one_url_at_once_get_entity_already_exists(account):
+    def create():
+        return oidc_provider_create(
+            account=account,
+            url="https://issuer.example.com",
+            client_ids=["a"],
+            acting=Acting(account=account),
+        )
+
+    _, lost = lose_race(winner=create, loser=create)
+
+    assert_refused_by_the_constraint(
+        lost, "EntityAlreadyExists", "Provider with url https://issuer.example.com already exists."
+    )
+    assert OpenIDConnectProvider.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_saml_providers_created_with_one_name_at_once_get_entity_already_exists(account):
+    def create(entity_id):
+        return saml_provider_create(
+            account=account,
+            name="idp",
+            metadata_document=saml_metadata(entity_id),
+            acting=Acting(account=account),
+        )
+
+    winner, lost = lose_race(
+        winner=lambda: create("https://first.example.com/saml"),
+        loser=lambda: create("https://second.example.com/saml"),
+    )
+
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Provider with name idp already exists.")
+    assert [saml_entity_id(provider) for provider in SAMLProvider.objects.all()] == [
+        "https://first.example.com/saml"
+    ]

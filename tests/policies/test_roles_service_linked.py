@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from accounts.acting import Acting
 from accounts.errors import InvalidInput, NoSuchEntity
 from accounts.models import AuditEvent
 from policies.models import InstanceProfile, PolicyAttachment, Role, ServiceLinkedRoleDeletion
@@ -13,6 +14,7 @@ from policies.services.roles import (
     service_linked_role_deletion_run,
     service_linked_role_deletion_status,
 )
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .roles_helpers import EC2_TRUST, managed_policy
 
@@ -172,3 +174,21 @@ def test_permissions_tab_of_an_ordinary_role_keeps_its_actions(root_client, acco
     assert 'data-testid="add-permissions-menu"' in html
     assert "Set permissions boundary</a>" in html
     assert 'data-testid="service-linked-note"' not in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_creates_for_one_service_at_once_make_one_role(account):
+    def create():
+        return service_linked_role_create(
+            account=account, aws_service_name="ecs.amazonaws.com", acting=Acting(account=account)
+        )
+
+    winner, lost = lose_race(winner=create, loser=create)
+
+    assert_refused_by_the_constraint(
+        lost,
+        "InvalidInput",
+        "Service role name AWSServiceRoleForECS has been taken in this account, please try a different suffix.",
+    )
+    assert list(Role.objects.values_list("pk", flat=True)) == [winner.pk]

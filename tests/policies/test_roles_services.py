@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from accounts.acting import Acting
 from accounts.errors import (
     DeleteConflict,
     EntityAlreadyExists,
@@ -26,6 +27,7 @@ from policies.services.roles import (
     role_update_trust_policy,
 )
 from tests.accounts.factories import IAMUserFactory
+from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .roles_helpers import EC2_TRUST, managed_policy, s3_read_only, trust
 
@@ -98,6 +100,17 @@ def test_max_session_duration_is_one_to_twelve_hours(account, root_acting, secon
     assert make_role(account, root_acting, max_session_duration=43200).max_session_duration == 43200
 
 
+def test_max_session_duration_must_be_a_number(account, root_acting):
+    with pytest.raises(ValidationError) as exc:
+        make_role(account, root_acting, max_session_duration="an hour")
+
+    assert exc.value.message == (
+        "1 validation error detected: Value 'an hour' at 'maxSessionDuration' failed to satisfy constraint: "
+        "Member must be a number"
+    )
+    assert not Role.objects.exists()
+
+
 def test_description_is_at_most_1000_characters(account, root_acting):
     with pytest.raises(ValidationError) as exc:
         make_role(account, root_acting, description="d" * 1001)
@@ -106,6 +119,21 @@ def test_description_is_at_most_1000_characters(account, root_acting):
         in exc.value.message
     )
     assert make_role(account, root_acting, description="d" * 1000).description == "d" * 1000
+
+
+def test_description_takes_latin_1_only_as_iams_pattern_says(account, root_acting):
+    with pytest.raises(ValidationError) as exc:
+        make_role(account, root_acting, description="Reads S3 \u2713")
+
+    assert exc.value.message == (
+        "1 validation error detected: Value 'Reads S3 \u2713' at 'description' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*"
+    )
+    assert not Role.objects.exists()
+    assert (
+        make_role(account, root_acting, description="Lit les données\tS3").description
+        == "Lit les données\tS3"
+    )
 
 
 def test_service_role_path_is_reserved(account, root_acting):
@@ -324,3 +352,29 @@ def test_service_linked_role_cannot_be_deleted_or_retrusted_directly(account, ro
     role.refresh_from_db()
     assert role.description == "Used by ECS"
     assert role.max_session_duration == 3600
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_roles_created_with_one_name_at_once_get_entity_already_exists(account):
+    _, lost = lose_race(
+        winner=lambda: make_role(account, Acting(account=account), name="Deployer"),
+        loser=lambda: make_role(account, Acting(account=account), name="deployer"),
+    )
+
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "Role with name deployer already exists.")
+    assert list(Role.objects.values_list("name", flat=True)) == ["Deployer"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tag_calls_adding_one_key_at_once_leave_one_tag_with_the_later_value(account):
+    role = make_role(account, Acting(account=account))
+
+    _, lost = lose_race(
+        winner=lambda: role_tag(role=role, tags=[("team", "red")], acting=Acting(account=account)),
+        loser=lambda: role_tag(role=role, tags=[("Team", "blue")], acting=Acting(account=account)),
+    )
+
+    assert lost is None
+    assert list(role.tags.values_list("key", "value")) == [("Team", "blue")]

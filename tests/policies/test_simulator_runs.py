@@ -8,6 +8,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from accounts.errors import NoSuchEntity
 from policies import simulator
 from policies.engine import catalog
 from policies.models import SimulationRun
@@ -122,6 +123,23 @@ def test_custom_policies_run(root_acting, django_capture_on_commit_callbacks):
     run.refresh_from_db()
     rows = _rows(run)
     assert rows["s3:GetObject"][2] == "allowed" and rows["s3:PutObject"][2] == "implicitDeny"
+
+
+def test_a_run_of_a_service_the_catalog_lacks_is_no_such_entity(
+    alice, root_acting, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(NoSuchEntity) as error,
+    ):
+        services.simulation_run_start(acting=root_acting, parameters=_params(alice, service="nosuchservice"))
+
+    assert (error.value.code, error.value.message) == (
+        "NoSuchEntity",
+        "The service nosuchservice is not in the catalog.",
+    )
+    assert not SimulationRun.objects.exists()
+    assert callbacks == []
 
 
 # --- the page ---------------------------------------------------------------------------------------
