@@ -78,16 +78,6 @@ def test_security_credentials_page_includes_the_root_access_keys(root_client, ac
     assert 'id="access-keys-title">Access keys <span class="count">(0)</span>' in html
 
 
-def test_security_credentials_queries_do_not_grow_with_devices(
-    root_client, account, root_acting, django_assert_max_num_queries
-):
-    for number in range(8):
-        _enabled_root_device(account, root_acting, name=f"root-{number}")
-
-    with django_assert_max_num_queries(8):
-        root_client.get(CREDENTIALS)
-
-
 def test_security_credentials_page_with_no_device(root_client):
     html = root_client.get(CREDENTIALS).content.decode()
 

@@ -248,19 +248,6 @@ def test_signed_out_is_sent_to_sign_in(client):
     assert client.get(URL).status_code == 302
 
 
-def test_queries_do_not_grow_with_policies(
-    root_client, account, alice, root_acting, django_assert_max_num_queries
-):
-    for n in range(5):
-        policy_attach(
-            policy=make_policy(name=f"P{n}", account=account, document=statement_policy(f"s3:Op{n}")),
-            user=alice,
-            acting=root_acting,
-        )
-    with django_assert_max_num_queries(15):
-        _run(root_client, {"principal": f"user:{alice.pk}", "action": ["s3:GetObject", "s3:PutObject"]})
-
-
 def test_add_policy_adds_an_editor_and_keeps_the_first(root_client):
     response = root_client.post(
         URL,
