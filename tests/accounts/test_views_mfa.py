@@ -87,7 +87,11 @@ def test_security_credentials_page_with_no_device(root_client):
 def test_pending_devices_are_not_listed(root_client, account, root_acting):
     mfa_device_create(account=account, name="unfinished", acting=root_acting)
 
-    assert "unfinished" not in root_client.get(CREDENTIALS).content.decode()
+    response = root_client.get(CREDENTIALS)
+
+    assert response.status_code == 200
+    assert "No MFA devices" in response.content.decode()
+    assert "unfinished" not in response.content.decode()
 
 
 def test_only_the_root_user_has_this_page(client, account, bob, sign_in_as):

@@ -286,8 +286,14 @@ def test_another_accounts_group_is_404(charlie_client, uploaders):
     assert response.status_code == 404
 
 
-def test_charlie_does_not_see_the_accounts_groups(charlie_client, uploaders):
-    assert ">uploaders</option>" not in charlie_client.get(URL).content.decode()
+def test_charlie_does_not_see_the_accounts_groups(charlie_client, charlie_account, uploaders):
+    GroupFactory(account=charlie_account, name="charlies-team")
+
+    response = charlie_client.get(URL)
+
+    assert response.status_code == 200
+    assert ">charlies-team</option>" in response.content.decode()
+    assert ">uploaders</option>" not in response.content.decode()
 
 
 def test_a_group_runs_every_action_of_a_service(root_client, uploaders, django_capture_on_commit_callbacks):

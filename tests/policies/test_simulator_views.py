@@ -240,8 +240,14 @@ def test_another_accounts_principal_is_404(charlie_client, account, alice, kind)
     assert response.status_code == 404
 
 
-def test_charlie_does_not_see_alices_users(charlie_client, alice):
-    assert ">alice</option>" not in charlie_client.get(URL).content.decode()
+def test_charlie_does_not_see_alices_users(charlie_client, charlie_account, alice):
+    IAMUserFactory(account=charlie_account, name="carol")
+
+    response = charlie_client.get(URL)
+
+    assert response.status_code == 200
+    assert ">carol</option>" in response.content.decode()
+    assert ">alice</option>" not in response.content.decode()
 
 
 def test_signed_out_is_sent_to_sign_in(client):
