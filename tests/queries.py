@@ -10,6 +10,11 @@ and returns the text the page shows for it, so that a guard never measures a pag
 Guards run twice: as the root user (`sign_in_root`) and as an IAM user whose policy allows the reads
 and refuses some on tagged resources (`sign_in_reader`), so that the engine's per-row checks are
 counted too: the caller is described once per request and each row's tags come prefetched.
+
+Each app's test_queries.py is a table of `ListPage`s (every page, as both personas, full and as its
+HTMX fragment); tests/iamconsole/test_query_guards.py holds every page served by GET to a row there
+or a reason. `assert_constant_queries_of(call, add_row)` does the same for a selector or a service.
+On failure the message names the queries that grew with the rows, then lists them all.
 """
 
 import json
@@ -35,17 +40,10 @@ from policies.models import (
     Role,
 )
 from tests.grants import grant, statement
+from tests.policies.permissions_helpers import EC2_TRUST
 
 SIZES = (2, 20)
 ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [statement("*")]})
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-)
 
 # The tag `add_row` functions put on every other row, and the refusals it brings the reader.
 CLASSIFIED = {"Key": "classified", "Value": "yes"}

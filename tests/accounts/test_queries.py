@@ -59,8 +59,7 @@ def _member(user):
 
 def _user_groups_tab(client, account):
     """The Groups tab: the user's memberships and the groups it could join."""
-    IAMUser.objects.create(account=account, name="ivan")
-    user = IAMUser.objects.get(account=account, name="ivan")
+    user = IAMUser.objects.create(account=account, name="ivan")
     return reverse("accounts:user_detail", args=["ivan"]), _member(user)
 
 

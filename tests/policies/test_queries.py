@@ -30,6 +30,7 @@ from tests.queries import (
 )
 
 KINDS = ("user", "group", "role")
+_DETAIL = {"user": "accounts:user_detail", "group": "accounts:group_detail", "role": "policies:role_detail"}
 
 
 def _policy(account, index):
@@ -53,7 +54,7 @@ def _shared_policy(account):
     return policy_row(account, 0, prefix="shared")  # not classified: the reader may read it
 
 
-def _entities(url_name, params_tab=True):
+def _entities(url_name):
     """A policy's "Entities attached" (and the delete dialog's list): a user, a group and a role per row."""
 
     def build(client, account):
@@ -61,7 +62,9 @@ def _entities(url_name, params_tab=True):
 
         def add_row(index):
             user = user_row(account, index)
-            PolicyAttachment.objects.create(policy=policy, user=IAMUser.objects.get(name=user))
+            PolicyAttachment.objects.create(
+                policy=policy, user=IAMUser.objects.get(account=account, name=user)
+            )
             group = Group.objects.create(account=account, name=f"team-{index:02d}")
             PolicyAttachment.objects.create(policy=policy, group=group)
             role = role_row(account, index)
@@ -233,10 +236,8 @@ def _detail_permissions_tab(kind):
     """The detail page's own Permissions tab includes the same table."""
 
     def build(client, account):
-        url, add_row = _permissions_tab(kind)(client, account)
-        return reverse(
-            f"{'accounts' if kind != 'role' else 'policies'}:{kind}_detail", args=["subject"]
-        ), add_row
+        _, add_row = _permissions_tab(kind)(client, account)
+        return reverse(_DETAIL[kind], args=["subject"]), add_row
 
     return build
 
@@ -245,20 +246,21 @@ def _permissions_add(kind, add):
     def build(client, account):
         entity = _entity(kind, account)
         return reverse(f"policies:{kind}_permissions_add", args=["subject"]), lambda index: add(
-            account, entity, index
+            account, kind, entity, index
         )
 
     return build
 
 
-def _attachable(account, entity, index):
+def _attachable(account, kind, entity, index):
+    """A policy for the picker; every other one is attached to the entity already."""
     policy = _policy(account, index)
     if index % 2:
-        PolicyAttachment.objects.create(policy=policy, **{entity._meta.model_name.replace("iam", ""): entity})
+        PolicyAttachment.objects.create(policy=policy, **{kind: entity})
     return policy.name
 
 
-def _joinable(account, entity, index):
+def _joinable(account, kind, entity, index):
     group = Group.objects.create(account=account, name=f"team-{index:02d}")
     PolicyAttachment.objects.create(policy=policy_row(account, index), group=group)
     if index % 2:
@@ -308,8 +310,10 @@ def _simulation(kind):
     """A run of the simulator on a principal with 2, then 20, policies of each source."""
 
     def build(client, account):
-        url, add_row = _permissions_tab(kind)(client, account)
-        entity = {"user": IAMUser, "group": Group, "role": Role}[kind].objects.get(name="subject")
+        _, add_row = _permissions_tab(kind)(client, account)
+        entity = {"user": IAMUser, "group": Group, "role": Role}[kind].objects.get(
+            account=account, name="subject"
+        )
         data = {"op": "run", "principal": f"{kind}:{entity.pk}", "action": ["s3:GetObject", "s3:PutObject"]}
         return reverse("policies:simulator"), add_row, data
 
@@ -392,7 +396,7 @@ PAGES = [
     ],
     *[
         ListPage(
-            f"{'accounts' if kind != 'role' else 'policies'}:{kind}_detail",
+            _DETAIL[kind],
             _detail_permissions_tab(kind),
             {"tab": "permissions"},
             label="permissions",
@@ -418,7 +422,7 @@ PAGES = [
     ),
     ListPage(
         "policies:user_permissions_add",
-        _permissions_add("user", lambda account, entity, index: user_row(account, index)),
+        _permissions_add("user", lambda account, kind, entity, index: user_row(account, index)),
         {"option": "copy", "copy_q": "user-"},
         fragment="permissions-add",
         label="copy",
