@@ -13,11 +13,12 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
 
-.PHONY: help run test test-sqlite lint format install browser migrate demo worker clean coverage
+.PHONY: help run test test-postgres test-sqlite lint format install browser migrate demo worker clean coverage
 
 help:
 	@echo "make run    install, migrate, load the demo account and serve on http://$(HOST_PORT)"
 	@echo "make test   install and run the whole test suite (PostgreSQL too when DATABASE_URL is set)"
+	@echo "make test-postgres   only the tests marked postgres (needs DATABASE_URL and Redis)"
 	@echo "make lint   ruff"
 
 $(PY):
@@ -72,6 +73,15 @@ coverage: install browser
 	$(PY) -m coverage erase
 	$(MAKE) test COVERAGE=1
 	$(PY) .ci/coverage_check.py
+
+# The tests marked `postgres` alone: live Celery workers (each run claims an empty Redis database on
+# 127.0.0.1:6379 and a queue of its own, see tests/conftest.py) and PostgreSQL's locks under concurrent
+# writers. DATABASE_URL names the PostgreSQL database; pytest creates its test database beside it.
+test-postgres: install
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) \
+	  echo "error: set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/iamconsole" >&2; \
+	  exit 1;; esac
+	$(PY) -m pytest -m postgres $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,7 @@ trainee sees on a tab is what decides a request. A fixed number of queries, what
 """
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery
@@ -117,36 +118,41 @@ def entity_permissions(*, user=None, group=None, role=None):
         entity = role
     else:
         raise TypeError("pass one of user, group or role")
-    rows = []
-    for attachment in _managed(managed_q):
-        inherited = user is not None and attachment.group_id is not None
-        rows.append(
-            PermissionRow(
-                name=attachment.policy.name,
-                type=policy_type_label(attachment.policy),
-                attached_via=f"Group {attachment.group.name}" if inherited else "Directly",
-                arn=attachment.policy.arn,
-                document=attachment.document or "",
-                policy=attachment.policy,
-                inherited=inherited,
-            )
-        )
-    for inline in InlinePolicy.objects.filter(inline_q).select_related("group"):
-        inherited = user is not None and inline.group_id is not None
-        rows.append(
-            PermissionRow(
-                name=inline.name,
-                type="Customer inline",
-                attached_via=f"Group {inline.group.name}" if inherited else "Inline",
-                arn=None,
-                document=inline.document,
-                inherited=inherited,
-                group=inline.group if inherited else None,
-            )
-        )
+    rows = [_managed_row(attachment, user is not None) for attachment in _managed(managed_q)]
+    rows += [
+        _inline_row(inline, user is not None)
+        for inline in InlinePolicy.objects.filter(inline_q).select_related("group")
+    ]
     rows.sort(key=_sort_key)
     boundary_arn = getattr(entity, "permissions_boundary_arn", "")
     return EntityPermissions(rows=rows, boundary=_boundary(boundary_arn), boundary_arn=boundary_arn)
+
+
+def _managed_row(attachment, of_user):
+    """An attached policy's row; `of_user`: a group's attachment is then inherited from the group."""
+    inherited = of_user and attachment.group_id is not None
+    return PermissionRow(
+        name=attachment.policy.name,
+        type=policy_type_label(attachment.policy),
+        attached_via=f"Group {attachment.group.name}" if inherited else "Directly",
+        arn=attachment.policy.arn,
+        document=attachment.document or "",
+        policy=attachment.policy,
+        inherited=inherited,
+    )
+
+
+def _inline_row(inline, of_user):
+    inherited = of_user and inline.group_id is not None
+    return PermissionRow(
+        name=inline.name,
+        type="Customer inline",
+        attached_via=f"Group {inline.group.name}" if inherited else "Inline",
+        arn=None,
+        document=inline.document,
+        inherited=inherited,
+        group=inline.group if inherited else None,
+    )
 
 
 def policies_in_play(*, user=None, role=None):
@@ -157,8 +163,54 @@ def policies_in_play(*, user=None, role=None):
     """
     if (user is None) == (role is None):
         raise TypeError("pass exactly one of user or role")
-    permissions = entity_permissions(user=user, role=role)
+    return _in_play(entity_permissions(user=user, role=role))
+
+
+def _in_play(permissions):
     return {
         "identity": [(row.attached_via, row.name, row.arn, row.document) for row in permissions.rows],
         "boundary": permissions.boundary_document,
     }
+
+
+def policies_in_play_of_all(*, users=(), roles=()):
+    """policies_in_play of many users and roles, in four queries whatever their number (the simulator's
+    "Who can?" weighs every principal of the account): {user or role: in play}."""
+    users, roles = list(users), list(roles)
+    members = defaultdict(list)  # group pk: its users' pks
+    for user_id, group_id in GroupMembership.objects.filter(user__in=users).values_list("user", "group"):
+        members[group_id].append(user_id)
+    owned = Q(user__in=users) | Q(group__in=list(members)) | Q(role__in=roles)
+    rows = defaultdict(list)  # ("user" or "role", pk): rows
+
+    def add(row_of, item):
+        if item.user_id is not None:
+            rows["user", item.user_id].append(row_of(item, True))
+        elif item.role_id is not None:
+            rows["role", item.role_id].append(row_of(item, False))
+        else:
+            for user_id in members[item.group_id]:
+                rows["user", user_id].append(row_of(item, True))
+
+    for attachment in _managed(owned):
+        add(_managed_row, attachment)
+    for inline in InlinePolicy.objects.filter(owned).select_related("group"):
+        add(_inline_row, inline)
+    arns = {principal.permissions_boundary_arn for principal in users + roles} - {""}
+    boundaries = {
+        policy.arn: policy
+        for policy in ManagedPolicy.objects.filter(arn__in=arns).annotate(
+            document=_default_document("pk", "default_version_number")
+        )
+    }
+    in_play = {}
+    for kind, principals in (("user", users), ("role", roles)):
+        for principal in principals:
+            arn = principal.permissions_boundary_arn
+            permissions = EntityPermissions(
+                rows=sorted(rows[kind, principal.pk], key=_sort_key),
+                boundary=boundaries.get(arn),
+                boundary_arn=arn,
+            )
+            in_play[principal] = _in_play(permissions)
+    return in_play

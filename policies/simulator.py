@@ -202,21 +202,26 @@ def _is_group(principal):
     return isinstance(principal, Group)
 
 
-def policies_for(principal):
-    """Every policy in play for an IAMUser, Group or Role, the boundary last (≤ 3 queries)."""
+def _read_in_play(principal):
     if _is_group(principal):
         # AWS simulates a group with its own policies only: no members, no boundary.
-        in_play = {
+        return {
             "identity": [
                 (row.attached_via, row.name, row.arn, row.document)
                 for row in entity_permissions(group=principal).rows
             ],
             "boundary": None,
         }
-    elif _is_user(principal):
-        in_play = policies_in_play(user=principal)
-    else:
-        in_play = policies_in_play(role=principal)
+    if _is_user(principal):
+        return policies_in_play(user=principal)
+    return policies_in_play(role=principal)
+
+
+def policies_for(principal, in_play=None):
+    """Every policy in play for an IAMUser, Group or Role, the boundary last (≤ 3 queries; none when
+    `in_play`, its policies_in_play, was read beforehand)."""
+    if in_play is None:
+        in_play = _read_in_play(principal)
     policies = [
         PolicyInPlay(id=f"{source}:{arn or name}", name=name, source=source, document=document or "", arn=arn)
         for source, name, arn, document in in_play["identity"]
@@ -423,6 +428,7 @@ def simulate(
     level_names=None,
     resource_account=None,
     action_resources=None,
+    in_play=None,
 ):
     """The engine's decision for each action on each resource, with the statements that decided.
 
@@ -433,7 +439,8 @@ def simulate(
     level is (an organization's own; see organization_in_play). `include` keeps only the policies in
     play with those ids (default all; an SCP left out leaves its level). `caller_arn` names the
     principal of a custom simulation (AWS's CallerArn). `action_resources` maps an action to its own
-    resource ARNs instead of `resource_arns`. A document that is not a policy raises
+    resource ARNs instead of `resource_arns`. `in_play` is the principal's policies_in_play when the
+    caller read it already (with many principals' at once). A document that is not a policy raises
     MalformedPolicyDocument and nothing is simulated.
     """
     if principal is not None:
@@ -441,7 +448,7 @@ def simulate(
             raise InvalidInput("The principal is not in this account.")
         if session_policies and (_is_user(principal) or _is_group(principal)):
             raise InvalidInput("A session policy bounds a role's session; simulate a role to use one.")
-        policies = policies_for(principal)
+        policies = policies_for(principal, in_play)
     else:
         policies = custom_policies(policy_documents or [], boundary)
     policies += session_policies_in_play(session_policies)

@@ -8,6 +8,7 @@ from accounts.models import Group, IAMUser
 from policies import simulator
 from policies.engine import catalog
 from policies.models import Role, SimulationRun
+from policies.selectors_permissions import policies_in_play_of_all
 
 ALL_SERVICES = "*"
 # The run's row is updated after every CHUNK actions, each in its own short transaction, so that a
@@ -112,14 +113,15 @@ def simulation_run_execute(*, run_id):
 def who_can(*, account, action, resource, context=None):
     """Every user and role of the account allowed `action` on `resource`, with the deciding statements.
 
-    [(principal, SimulationResult)] for the allowed ones, users first; a few queries per principal.
+    [(principal, SimulationResult)] for the allowed ones, users first; a fixed number of queries.
     """
     allowed = []
     organization = simulator.organization_in_play(account)
-    principals = list(IAMUser.objects.filter(account=account).order_by("name")) + list(
-        Role.objects.filter(account=account).order_by("name")
-    )
-    for principal in principals:
+    # Their tags are their aws:PrincipalTag keys.
+    users = list(IAMUser.objects.filter(account=account).prefetch_related("tags").order_by("name"))
+    roles = list(Role.objects.filter(account=account).prefetch_related("tags").order_by("name"))
+    in_play = policies_in_play_of_all(users=users, roles=roles)
+    for principal in users + roles:
         try:
             [result] = simulator.simulate(
                 account=account,
@@ -127,6 +129,7 @@ def who_can(*, account, action, resource, context=None):
                 actions=[action],
                 resource_arns=[resource],
                 context=context or {},
+                in_play=in_play[principal],
                 **organization,
             )
         except AWSError:

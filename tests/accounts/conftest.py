@@ -4,7 +4,7 @@ charlie owns a second account that must never see or change the first one's obje
 import pytest
 
 from accounts.acting import Acting
-from accounts.session import SESSION_KEY
+from tests.queries import sign_in as _sign_in
 
 from .factories import AccountFactory, IAMUserFactory
 
@@ -32,13 +32,6 @@ def root_acting(account):
 @pytest.fixture
 def charlie_acting(charlie_account):
     return Acting(account=charlie_account, source_ip="198.51.100.9", user_agent="pytest")
-
-
-def _sign_in(client, account, user=None):
-    session = client.session
-    session[SESSION_KEY] = {"account": account.id, "user": user.pk if user else None}
-    session.save()
-    return client
 
 
 @pytest.fixture

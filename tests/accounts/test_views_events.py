@@ -211,9 +211,8 @@ def test_htmx_filtering_renders_only_the_table(root_client, root_acting):
     assert "ListUsers" in body
 
 
-def test_pages_of_fifty_with_a_constant_number_of_queries(
-    root_client, root_acting, django_assert_max_num_queries
-):
+def test_pages_of_fifty(root_client, root_acting):
+    # The page's queries do not grow with its rows: tests/accounts/test_queries.py.
     AuditEvent.objects.bulk_create(
         AuditEvent(
             account=root_acting.account,
@@ -223,10 +222,8 @@ def test_pages_of_fifty_with_a_constant_number_of_queries(
         )
         for index in range(120)
     )
-    with django_assert_max_num_queries(8):
-        first = root_client.get(URL)
-    with django_assert_max_num_queries(8):
-        last = root_client.get(URL, {"page": 3})
+    first = root_client.get(URL)
+    last = root_client.get(URL, {"page": 3})
 
     assert len(first.context["rows"]) == 50
     assert len(last.context["rows"]) == 20

@@ -109,6 +109,10 @@ def test_iam_user_page_offers_update_console_password_only_on_their_own_page(bob
 def test_root_viewing_a_user_is_not_offered_that_users_password_change(root_client, bob):
     LoginProfile.objects.create(user=bob, password=make_password(BOB_PASSWORD))
 
-    page = root_client.get("/users/bob/?tab=security_credentials").content.decode()
+    response = root_client.get("/users/bob/?tab=security_credentials")
 
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The panel is there, with the console's own button to manage bob's access, but not this one.
+    assert 'href="/users/bob/console-access/">Manage console access</a>' in page
     assert "Update console password" not in page

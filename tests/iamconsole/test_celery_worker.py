@@ -23,7 +23,6 @@ from iamconsole.tasks import record_heartbeat
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 
 def _test_database_url():
@@ -35,18 +34,20 @@ def _test_database_url():
 
 
 @pytest.fixture
-def live_worker(settings):
-    """A real worker process on the real Redis, and an app in this process that talks to it.
+def live_worker(settings, celery_test_broker):
+    """A real worker process on the real Redis, and an app in this process that talks to it, both on
+    this run's own Redis database and queue (tests/conftest.py).
 
     The project's app is configured for inline tasks in tests (and has built its pools for that), so
     the test makes a fresh app for the broker and makes it current; shared tasks resolve through it.
     """
+    broker, queue = celery_test_broker.url, celery_test_broker.queue
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     env = {
         **os.environ,
         "DEBUG": "1",
         "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_BROKER_URL": broker,
     }
     worker = subprocess.Popen(
         [
@@ -59,6 +60,8 @@ def live_worker(settings):
             "--pool=solo",
             "-n",
             name,
+            "-Q",
+            queue,
             "--without-gossip",
             "--without-mingle",
             "--loglevel=warning",
@@ -68,10 +71,11 @@ def live_worker(settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    app = Celery("iamconsole-test", broker=BROKER_URL, backend=BROKER_URL, set_as_current=False)
+    app = Celery("iamconsole-test", broker=broker, backend=broker, set_as_current=False)
     app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
     app.set_current()
-    settings.CELERY_BROKER_URL = BROKER_URL
+    settings.CELERY_BROKER_URL = broker
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         deadline = time.monotonic() + 60

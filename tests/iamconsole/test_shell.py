@@ -94,8 +94,11 @@ def test_flash_messages_travel_out_of_band_on_htmx_requests(client):
 
 
 def test_dashboard_shows_no_template_comment_text(client):
-    html = client.get("/").content.decode()
+    response = client.get("/")
 
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>IAM dashboard</h1>" in html
     assert "{#" not in html and "#}" not in html
 
 

@@ -11,7 +11,7 @@ from organizations import services
 from organizations.models import SCP, Handshake, Membership, OrganizationalUnit, Policy, PolicyAttachment
 from organizations.services import _administrator_access
 from policies.services.permissions import inline_policy_put, policy_attach
-from tests.accounts.factories import AccountFactory, IAMUserFactory
+from tests.accounts.factories import IAMUserFactory
 
 from .conftest import document
 
@@ -49,30 +49,6 @@ def test_accounts_tree_full_page_and_fragment(root_client, scp_organization, roo
     opened = root_client.get(f"{url}?open={ou.id}", headers=hx("org-tree")).content.decode()
     assert "<html" not in opened and 'id="org-tree"' in opened
     assert "Dave&#x27;s workload" in opened and 'aria-label="Collapse Workloads"' in opened
-
-
-def test_accounts_tree_query_count_does_not_grow(
-    root_client, scp_organization, root_acting, django_assert_max_num_queries
-):
-    parent = scp_organization.root_id
-    for n in range(6):
-        ou = services.ou_create(
-            organization=scp_organization, parent_id=parent, name=f"OU{n}", acting=root_acting
-        )
-        other = AccountFactory()
-        handshake = services.handshake_invite(
-            organization=scp_organization, target=other.id, acting=root_acting
-        )
-        services.handshake_accept(handshake=handshake, acting=Acting(account=other))
-        services.account_move(
-            membership=Membership.objects.get(account=other), destination_id=ou.id, acting=root_acting
-        )
-    open_ids = ",".join(OrganizationalUnit.objects.values_list("id", flat=True))
-    with django_assert_max_num_queries(12):
-        page = root_client.get(reverse("organizations:accounts") + f"?open={open_ids}")
-    assert (
-        page.content.decode().count('class="tree-row"') == 13
-    )  # six OUs, six members, the management account
 
 
 def test_create_ou_and_its_errors(root_client, scp_organization):
@@ -345,33 +321,6 @@ def test_rcp_pages(root_client, scp_organization):
     assert "RCPFullAWSAccess" in page
     types = root_client.get(reverse("organizations:policies")).content.decode()
     assert types.count(">Enabled<") == 2
-
-
-def test_policy_and_target_pages_query_counts(
-    root_client, scp_organization, root_acting, member, make_scp, django_assert_max_num_queries
-):
-    for n in range(5):
-        ou = services.ou_create(
-            organization=scp_organization,
-            parent_id=scp_organization.root_id,
-            name=f"OU{n}",
-            acting=root_acting,
-        )
-        policy = make_scp(f"deny{n}", "Deny", f"s3:Put{n}")
-        services.policy_attach(
-            organization=scp_organization, policy=policy, target_id=ou.id, acting=root_acting
-        )
-    with django_assert_max_num_queries(12):
-        root_client.get(reverse("organizations:policy_list", args=["service-control-policies"]))
-    with django_assert_max_num_queries(16):
-        root_client.get(reverse("organizations:target_detail", args=[member.account_id]))
-    with django_assert_max_num_queries(16):
-        root_client.get(
-            reverse(
-                "organizations:policy_detail",
-                args=["service-control-policies", services.full_access_policy(SCP).id],
-            )
-        )
 
 
 def test_the_invited_roots_dashboard_says_an_invitation_is_waiting(

@@ -187,12 +187,30 @@ def test_duplicate_name_is_shown_on_the_review_step(root_client, account, root_a
     assert not InstanceProfile.objects.exists()  # all or nothing
 
 
-def test_charlie_does_not_see_alices_providers_or_policies(charlie_client, account, root_acting):
+def test_charlie_does_not_see_alices_providers_or_policies(
+    charlie_client, account, root_acting, charlie_account, charlie_acting
+):
     oidc_provider_create(
         account=account, url="https://alice-idp.example.com", client_ids=["a"], acting=root_acting
     )
+    oidc_provider_create(
+        account=charlie_account,
+        url="https://charlie-idp.example.com",
+        client_ids=["c"],
+        acting=charlie_acting,
+    )
     managed_policy(name="alice-only", account=account)
-    assert "alice-idp.example.com" not in charlie_client.get(URL).content.decode()
-    charlie_client.post(step(1), {"entity_type": "service", "service": "ec2.amazonaws.com"})
-    page = charlie_client.get(step(2), {"q": "alice"}).content.decode()
-    assert "alice-only" not in page
+    managed_policy(name="charlie-only", account=charlie_account)
+
+    first = charlie_client.get(URL)
+    assert first.status_code == 200
+    assert '<option value="charlie-idp.example.com"' in first.content.decode()
+    assert "alice-idp.example.com" not in first.content.decode()
+    assert (
+        charlie_client.post(step(1), {"entity_type": "service", "service": "ec2.amazonaws.com"}).status_code
+        == 302
+    )
+    second = charlie_client.get(URL, {"step": 2, "q": "-only"})
+    assert second.status_code == 200
+    assert "charlie-only" in second.content.decode()
+    assert "alice-only" not in second.content.decode()

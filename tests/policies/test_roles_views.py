@@ -67,12 +67,12 @@ def test_trusted_entities_as_the_console_words_them(document, expected):
     assert trusted_entities(document) == expected
 
 
-def test_roles_list_queries_stay_constant(root_client, account, django_assert_max_num_queries):
+def test_roles_list_pages_through_a_thousand_roles(root_client, account):
+    # Its queries do not grow with the roles: tests/policies/test_queries.py.
     Role.objects.bulk_create(
         [Role(account=account, name=f"role-{index:04d}", trust_policy=EC2_TRUST) for index in range(1000)]
     )
-    with django_assert_max_num_queries(8):
-        response = root_client.get(reverse("policies:role_list"), {"page": 3})
+    response = root_client.get(reverse("policies:role_list"), {"page": 3})
     assert response.status_code == 200
     assert "role-0040" in response.content.decode()
     assert "(1000)" in response.content.decode()

@@ -10,6 +10,7 @@ from policies import simulator
 from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
 from tests.accounts.factories import GroupFactory, IAMUserFactory
 from tests.policies.engine.test_cases_tables import CASES, _parse_denied_by, _parse_matched
+from tests.queries import assert_constant_queries_of
 
 from .permissions_helpers import make_policy, make_role, statement_policy
 
@@ -303,15 +304,33 @@ def test_another_accounts_principal_is_refused(account, charlie_account):
         simulator.simulate_principal_policy(account=account, principal=role, actions=["s3:GetObject"])
 
 
-def test_policies_in_play_cost_a_fixed_number_of_queries(account, alice_user, django_assert_max_num_queries):
+def test_simulating_a_user_takes_as_many_queries_with_ten_policies_of_each_source_as_with_two(
+    account, alice_user, root_acting
+):
     # The policies (3), the principal's tags, and whether the account is a member of an organization.
-    with django_assert_max_num_queries(5):
-        simulator.simulate_principal_policy(
+    def add_row(index):
+        group = GroupFactory(account=account, name=f"team{index}")
+        group_add_user(group=group, user=alice_user, acting=root_acting)
+        policy_attach(policy=make_policy(name=f"G{index}", account=account), group=group, acting=root_acting)
+        policy_attach(
+            policy=make_policy(name=f"D{index}", account=account), user=alice_user, acting=root_acting
+        )
+        inline_policy_put(
+            name=f"I{index}", document=statement_policy("s3:*"), user=alice_user, acting=root_acting
+        )
+        alice_user.tags.create(key=f"tag{index}", value="x")
+
+    def call():
+        return simulator.simulate_principal_policy(
             account=account,
             principal=alice_user,
             actions=["s3:GetObject", "s3:PutObject"],
             resource_arns=["*"],
         )
+
+    # Ten: AWS's quotas of groups per user and of policies attached to one (alice has some already).
+    results = assert_constant_queries_of(call, add_row, sizes=(2, 8))
+    assert [result.decision for result in results] == ["allowed", "allowed"]
 
 
 # --- context keys ---------------------------------------------------------------------------------
@@ -657,11 +676,24 @@ def test_a_group_is_simulated_with_its_own_policies(account, writers, alice_user
     ]
 
 
-def test_a_group_costs_a_fixed_number_of_queries(account, writers, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
-        simulator.simulate_principal_policy(
+def test_simulating_a_group_takes_as_many_queries_with_ten_policies_as_with_two(
+    account, writers, root_acting
+):
+    def add_row(index):
+        policy_attach(
+            policy=make_policy(name=f"G{index}", account=account), group=writers, acting=root_acting
+        )
+        inline_policy_put(
+            name=f"I{index}", document=statement_policy("s3:*"), group=writers, acting=root_acting
+        )
+
+    def call():
+        return simulator.simulate_principal_policy(
             account=account, principal=writers, actions=["s3:PutObject"], resource_arns=["*"]
         )
+
+    [result] = assert_constant_queries_of(call, add_row, sizes=(2, 9))  # ten attached at most
+    assert result.decision == "allowed"
 
 
 def test_another_accounts_group_is_refused(account, charlie_account):

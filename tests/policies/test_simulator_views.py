@@ -240,25 +240,18 @@ def test_another_accounts_principal_is_404(charlie_client, account, alice, kind)
     assert response.status_code == 404
 
 
-def test_charlie_does_not_see_alices_users(charlie_client, alice):
-    assert ">alice</option>" not in charlie_client.get(URL).content.decode()
+def test_charlie_does_not_see_alices_users(charlie_client, charlie_account, alice):
+    IAMUserFactory(account=charlie_account, name="carol")
+
+    response = charlie_client.get(URL)
+
+    assert response.status_code == 200
+    assert ">carol</option>" in response.content.decode()
+    assert ">alice</option>" not in response.content.decode()
 
 
 def test_signed_out_is_sent_to_sign_in(client):
     assert client.get(URL).status_code == 302
-
-
-def test_queries_do_not_grow_with_policies(
-    root_client, account, alice, root_acting, django_assert_max_num_queries
-):
-    for n in range(5):
-        policy_attach(
-            policy=make_policy(name=f"P{n}", account=account, document=statement_policy(f"s3:Op{n}")),
-            user=alice,
-            acting=root_acting,
-        )
-    with django_assert_max_num_queries(15):
-        _run(root_client, {"principal": f"user:{alice.pk}", "action": ["s3:GetObject", "s3:PutObject"]})
 
 
 def test_add_policy_adds_an_editor_and_keeps_the_first(root_client):

@@ -1,0 +1,83 @@
+"""Every console page that lists rows carries a query guard (STYLE habit 10): the tables of each app's
+test_queries.py name them, and every other page served by GET says here why it lists nothing that
+grows."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from iamconsole.http import served_methods
+from tests.accounts.test_queries import PAGES as ACCOUNTS
+from tests.organizations.test_queries import PAGES as ORGANIZATIONS
+from tests.policies.test_queries import PAGES as POLICIES
+
+# Pages served by GET that list nothing that grows with the account, and why.
+NOT_LISTS = {
+    "dashboard": "counts only; its queries are compared at two sizes in tests/accounts/test_views_signin.py",
+    "healthz": "shows no account data",
+    "accounts:signup": "a form",
+    "accounts:signin": "a form",
+    "accounts:signin_account": "a form",
+    "accounts:signin_root_password": "a form",
+    "accounts:signin_mfa": "a form",
+    "accounts:signin_new_password": "a form",
+    "accounts:forgot_password": "a form",
+    "accounts:reset_password": "a form",
+    "accounts:change_password": "a form",
+    "accounts:account_settings": "the password policy and the alias: one of each",
+    "accounts:password_policy_edit": "a form",
+    "accounts:account_alias_edit": "a form (an account has one alias)",
+    "accounts:root_mfa_assign": "a form",
+    "accounts:root_mfa_resync": "a form for one device",
+    "accounts:switch_role": "a form; the recent roles come from the session (five at most)",
+    "accounts:user_create_cancel": "a redirect",
+    "accounts:user_delete": "counts of the user's keys and groups",
+    "accounts:login_profile_manage": "one login profile",
+    "accounts:login_profile_password": "one password, shown once",
+    "accounts:access_key_create": "a form",
+    "accounts:access_key_retrieve": "one secret, shown once",
+    "accounts:root_access_key_create": "a form",
+    "accounts:user_mfa_assign": "a form",
+    "policies:policy_create": "the editor",
+    "policies:policy_create_cancel": "a redirect",
+    "policies:policy_edit": "the editor of one document",
+    "policies:policy_editor": "the editor of one document",
+    "policies:role_create_cancel": "a redirect",
+    "policies:role_deletion_status": "one task's status",
+    "policies:role_edit": "a form",
+    "policies:role_trust_edit": "the editor of one document",
+    "policies:role_delete": "counts of the role's policies and instance profiles",
+    "policies:instance_profile_create": "a form (with at most the one role it is created from)",
+    "policies:instance_profile_delete": "a confirmation",
+    "policies:identity_provider_create": "a form",
+    "policies:identity_provider_delete": "a confirmation",
+    "policies:user_permissions_inline": "the editor of one inline policy",
+    "policies:group_permissions_inline": "the editor of one inline policy",
+    "policies:role_permissions_inline": "the editor of one inline policy",
+    "organizations:policies": "the two policy types",
+    "organizations:ou_create": "a form",
+    "organizations:account_create": "a form",
+    "organizations:account_invite": "a form",
+    "organizations:policy_create": "the editor",
+    "organizations:policy_edit": "the editor of one policy",
+}
+
+
+def _served_by_get(resolver=None, namespace=None):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":  # the admin site's own pages
+                yield from _served_by_get(pattern, pattern.namespace or namespace)
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name
+            and "GET" in (served_methods(pattern.callback) or ())
+        ):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_page_served_by_get_is_guarded_or_lists_nothing_that_grows():
+    served = set(_served_by_get())
+    guarded = {page.name for page in ACCOUNTS + POLICIES + ORGANIZATIONS}
+
+    assert sorted(served - guarded - set(NOT_LISTS)) == []
+    assert sorted(guarded & set(NOT_LISTS)) == []
+    assert sorted((guarded | set(NOT_LISTS)) - served) == []  # nothing stale
