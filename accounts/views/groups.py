@@ -12,6 +12,7 @@ from accounts import selectors
 from accounts.errors import AWSError, NoSuchEntity
 from accounts.forms_identities import GroupCreateForm
 from accounts.models import Group, IAMUser
+from accounts.params import search_text
 from accounts.services import groups as group_services
 from accounts.session import console_login_required
 from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
@@ -36,7 +37,7 @@ def get_group_or_404(request, name):
 
 @console_login_required
 def group_list(request):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     sort, descending = _sort_params(request, selectors.GROUP_SORTS)
     groups = selectors.group_list(
         account=request.acting.account, search=search, sort=sort, descending=descending
@@ -84,9 +85,9 @@ def group_create(request):
     context = {
         "form": form,
         "error": error,
-        "users": _user_choices(request, request.GET.get("q", "")),
+        "users": _user_choices(request, search_text(request.GET)),
         "selected": selected,
-        "search": request.GET.get("q", ""),
+        "search": search_text(request.GET),
         "breadcrumbs": groups_breadcrumbs(("Create user group", None)),
     }
     response = render_htmx(request, "accounts/group_create.html", context, "group-user-choices")
@@ -123,7 +124,7 @@ def _detail_context(request, group, tab, **extra):
 def group_add_users(request, name):
     """The "Add users" dialog: a checklist of users not yet in the group, filtered as you type."""
     group = get_group_or_404(request, name)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     error = ""
     if request.method == "POST":
         names = request.POST.getlist("user")

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import AWSError, NoSuchEntity
-from accounts.forms_identities import parse_tags
+from accounts.forms_identities import parse_tags, remove_tag_row
+from accounts.params import ascii_int, search_text
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
 from policies import selectors
@@ -228,7 +229,7 @@ def _summary_context(document):
 
 @console_login_required
 def policy_list(request):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     kind = request.GET.get("type", "")
     if kind not in selectors.TYPE_LABELS:
         kind = ""
@@ -258,11 +259,8 @@ def _create_draft(request):
 
 
 def _step(request, steps):
-    try:
-        step = int(request.GET.get("step", "1"))
-    except ValueError:
-        step = 1
-    return min(max(step, 1), len(steps))
+    step = ascii_int(request.GET.get("step", "1")) or 1
+    return min(step, len(steps))
 
 
 def _render_create(request, step, draft, status=200, **extra):
@@ -322,9 +320,7 @@ def policy_create(request):
         request.session[CREATE_DRAFT_KEY] = draft
         return _render_create(request, 2, draft)
     if action.startswith("remove_tag_"):
-        index = action.removeprefix("remove_tag_")
-        if index.isdigit() and int(index) < len(draft["tags"]):
-            draft["tags"].pop(int(index))
+        remove_tag_row(draft["tags"], action)
         request.session[CREATE_DRAFT_KEY] = draft
         return _render_create(request, 2, draft)
     if tag_error:
@@ -430,7 +426,7 @@ def policy_versions(request, arn):
         if len(selected) != 2:
             error = "Select two versions to compare."
         else:
-            left, right = sorted(selected, key=lambda v: int(v[1:]) if v[1:].isdigit() else 0)
+            left, right = sorted(selected, key=lambda v: ascii_int(v.removeprefix("v")) or 0)
             url = f"{reverse('policies:policy_compare', args=[policy.arn])}?left={left}&right={right}"
             return htmx_redirect(request, url)
     elif action == "set_default":
@@ -593,9 +589,7 @@ def policy_tags(request, arn):
         tags.append(("", ""))
         return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
     if action.startswith("remove_tag_"):
-        index = action.removeprefix("remove_tag_")
-        if index.isdigit() and int(index) < len(tags):
-            tags.pop(int(index))
+        remove_tag_row(tags, action)
         return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
     filled = [(key, value) for key, value in tags if key or value]
     if not error:
