@@ -7,6 +7,7 @@ inf from float(), numbers past Python's 4,300-digit conversion limit, JSON neste
 
 import pytest
 from django.test import Client
+from django.urls import NoReverseMatch
 
 from .surface import sign_in
 
@@ -219,3 +220,15 @@ def test_switching_to_a_remembered_role_by_a_bad_index_is_refused(root, index):
     response = root.post("/switchrole/recent", {"index": index}, follow=True)
     assert response.status_code == 200
     assert "Invalid information in one or more fields" in response.content.decode()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=NoReverseMatch,
+    reason="found by test_fuzz.py in accounts/views/signin.py, which the sign-in change of issue 11 owns: "
+    "redirect(next) reads a next without / or . as a view name; remove this mark and OWNED_ELSEWHERE once fixed",
+)
+def test_a_signed_in_visit_to_signin_with_a_next_that_is_no_path_goes_to_the_dashboard(root):
+    response = root.get("/signin", {"next": "0"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
