@@ -51,7 +51,7 @@ from policies.services.policies import policy_create, policy_tag, policy_version
 from policies.services.providers import oidc_provider_create, saml_provider_create
 from policies.services.roles import role_create
 from policies.services.simulator import simulation_run_start
-from tests.accounts.factories import ROOT_PASSWORD, AccountFactory
+from tests.accounts.factories import ROOT_PASSWORD, AccountFactory, IAMUserFactory
 from tests.policies.test_providers_services import saml_metadata
 
 # The only URLs left out, and why: the Django admin authenticates Django staff users with its own
@@ -152,7 +152,7 @@ def build_surface(*, prefix="MARKER", caller_name="caller"):
     marker = _Markers(prefix)
     account = AccountFactory(name=f"{prefix} surface")
     acting = Acting(account=account, source_ip="198.51.100.20", user_agent="surface")
-    caller = IAMUser.objects.create(account=account, name=caller_name)
+    caller = IAMUserFactory(account=account, name=caller_name)
 
     user = user_create(
         account=account,
