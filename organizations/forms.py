@@ -1,8 +1,8 @@
 """Forms of the AWS Organizations pages; Organizations' rules stay in the services they call."""
 
-import json
-
 from django import forms
+
+from policies.engine import jsonpos
 
 from .services import ACCOUNT_NAME_MAX, OU_NAME_MAX, POLICY_DESCRIPTION_MAX, POLICY_NAME_MAX, minify
 
@@ -52,7 +52,7 @@ class PolicyForm(forms.Form):
         # The console minifies the JSON before it saves (its 5,120 characters count white space).
         content = self.cleaned_data["content"]
         try:
-            json.loads(content)
+            jsonpos.loads(content)
         except ValueError:
             return content  # the service's validator words the refusal
         return minify(content)

@@ -20,6 +20,7 @@ from accounts.models import Account
 from accounts.operations import ORGANIZATIONS_SOURCE
 from accounts.services.accounts import _unused_account_id
 from accounts.services.audit import audited
+from policies.engine import jsonpos
 from policies.engine.validation import validate
 
 from .errors import (
@@ -668,7 +669,7 @@ def handshake_cancel(*, handshake, acting):
 def minify(content):
     """The document without insignificant white space, as the console saves it; unparsable text as is."""
     try:
-        return json.dumps(json.loads(content), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(jsonpos.loads(content), separators=(",", ":"), ensure_ascii=False)
     except ValueError:
         return content
 

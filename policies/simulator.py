@@ -11,10 +11,10 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from accounts.errors import InvalidInput, MalformedPolicyDocument
 from policies.engine import catalog, evaluate, jsonpos
+from policies.engine.conditions import parse_date, parse_number
 from policies.selectors_permissions import entity_permissions, policies_in_play
 
 BOUNDARY_ID = "boundary"
@@ -170,7 +170,7 @@ def parse_document(text, label):
     if isinstance(text, dict):
         return text  # already parsed (the organization's SCPs come so)
     try:
-        document = json.loads(text)
+        document = jsonpos.loads(text)
     except (TypeError, ValueError) as error:
         raise MalformedPolicyDocument(f"{label}: the policy is not valid JSON ({error}).") from None
     if not isinstance(document, dict):
@@ -603,7 +603,7 @@ def context_keys_for(documents):
     for document in documents:
         if isinstance(document, str):
             try:
-                document = json.loads(document)
+                document = jsonpos.loads(document)
             except ValueError:
                 continue
         for statement in _statements(document):
@@ -633,13 +633,15 @@ def _one_value(base, text):
         if text.lower() not in ("true", "false"):
             raise ValueError
         return text.lower()
+    # Numbers and dates as the engine reads them: float() would take "inf", \d and fromisoformat()
+    # other scripts' digits, none of which the engine compares.
     if base == "Numeric":
-        float(text)
+        if parse_number(text) is None:
+            raise ValueError
         return text
     if base == "Date":
-        if re.fullmatch(r"-?\d+", text):
-            return text
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if parse_date(text) is None:
+            raise ValueError
         return text
     if base == "IPAddress":
         ipaddress.ip_network(text, strict=False)

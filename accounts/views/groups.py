@@ -13,6 +13,7 @@ from accounts.errors import AWSError, NoSuchEntity
 from accounts.forms_identities import GroupCreateForm
 from accounts.models import Group, IAMUser
 from accounts.operations import arn_of
+from accounts.params import search_text
 from accounts.services import groups as group_services
 from accounts.session import console_login_required
 from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
@@ -40,7 +41,7 @@ def get_group_or_404(request, name):
 @console_login_required
 @http_methods("GET")
 def group_list(request):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     sort, descending = _sort_params(request, selectors.GROUP_SORTS)
     groups = selectors.group_list(
         account=request.acting.account, search=search, sort=sort, descending=descending
@@ -101,10 +102,10 @@ def group_create(request):
         "error": error,
         "users": []
         if users_denied
-        else _with_group_counts(request, _user_choices(request, request.GET.get("q", ""))),
+        else _with_group_counts(request, _user_choices(request, search_text(request.GET))),
         "users_denied": users_denied,
         "selected": selected,
-        "search": request.GET.get("q", ""),
+        "search": search_text(request.GET),
         "breadcrumbs": groups_breadcrumbs(("Create user group", None)),
     }
     response = render_htmx(request, "accounts/group_create.html", context, "group-user-choices")
@@ -142,7 +143,7 @@ def _detail_context(request, group, tab, **extra):
 def group_add_users(request, name):
     """The "Add users" dialog: a checklist of users not yet in the group, filtered as you type."""
     group = get_group_or_404(request, name)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     error = ""
     if request.method == "POST":
         names = request.POST.getlist("user")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.errors import AWSError
+from accounts.params import ascii_int
 from accounts.services.sts import SWITCH_COLORS, SWITCH_REFUSED, console_switch_role
 from accounts.session import console_login_required, role_history, switch_back, switch_to_role
 from iamconsole.http import http_methods
@@ -94,11 +95,12 @@ def switch_role_back(request):
 @http_methods("POST")
 def switch_role_recent(request):
     """One click on a role the identity menu remembers: the same switch, from the history."""
-    try:
-        entry = role_history(request)[int(request.POST.get("index", ""))]
-    except (ValueError, IndexError):
+    history = role_history(request)
+    index = ascii_int(request.POST.get("index", ""))
+    if index is None or index >= len(history):
         messages.error(request, SWITCH_REFUSED)
         return redirect("dashboard")
+    entry = history[index]
     try:
         _switch(
             request,

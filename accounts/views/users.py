@@ -15,9 +15,11 @@ from accounts.forms_identities import (
     UserDetailsForm,
     UserPermissionsForm,
     parse_tags,
+    remove_tag_row,
 )
 from accounts.models import Group, IAMUser
 from accounts.operations import arn_of
+from accounts.params import ascii_int, search_text
 from accounts.services import users as user_services
 from accounts.services.groups import group_add_user
 from accounts.services.login_profiles import generate_password, login_profile_create
@@ -63,7 +65,7 @@ def _sort_params(request, allowed):
 @console_login_required
 @http_methods("GET")
 def user_list(request):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     sort, descending = _sort_params(request, selectors.USER_SORTS)
     users = selectors.user_list(
         account=request.acting.account, search=search, sort=sort, descending=descending
@@ -206,10 +208,7 @@ def _go_to(request, step, draft):
 @console_login_required
 @http_methods("GET", "POST")
 def user_create(request):
-    try:
-        step = int(request.GET.get("step", "1"))
-    except ValueError:
-        step = 1
+    step = ascii_int(request.GET.get("step", "1")) or 1
     if step == 4:
         return _retrieve_password(request)
     step = min(max(step, 1), 3)
@@ -275,11 +274,7 @@ def user_create(request):
         _save_draft(request, draft)
         return _render_step(request, 3, draft)
     if action.startswith("remove_tag_"):
-        index = (
-            int(action.removeprefix("remove_tag_")) if action.removeprefix("remove_tag_").isdigit() else -1
-        )
-        if 0 <= index < len(draft["tags"]):
-            draft["tags"].pop(index)
+        remove_tag_row(draft["tags"], action)
         _save_draft(request, draft)
         return _render_step(request, 3, draft)
     _save_draft(request, draft)
@@ -452,9 +447,7 @@ def user_tags(request, name):
         context = user_detail_context(request, user, "tags", editing=True, draft_tags=tags)
         return render_htmx(request, "accounts/user_detail.html", context, "user-tab")
     if action.startswith("remove_tag_"):
-        suffix = action.removeprefix("remove_tag_")
-        if suffix.isdigit() and int(suffix) < len(tags):
-            tags.pop(int(suffix))
+        remove_tag_row(tags, action)
         context = user_detail_context(request, user, "tags", editing=True, draft_tags=tags)
         return render_htmx(request, "accounts/user_detail.html", context, "user-tab")
     if not error:

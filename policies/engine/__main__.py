@@ -54,7 +54,13 @@ class RequestDecoder:
         return value, end
 
     def decode(self, line: str) -> object:
-        """The JSON value of one line (ValueError when it is not JSON)."""
+        """The JSON value of one line (ValueError when it is not JSON, or nested past the stack)."""
+        try:
+            return self._decode(line)
+        except RecursionError:
+            raise ValueError("Too deeply nested") from None
+
+    def _decode(self, line: str) -> object:
         if len(line) < _SHORT:
             return json.loads(line)  # field by field costs more than it saves on short lines
         ws = _WHITESPACE.match

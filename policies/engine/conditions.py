@@ -54,13 +54,15 @@ Matcher = Callable[[str, Context], bool]
 
 # re.ASCII throughout: \d must not accept other scripts' digits, which int() would happily read.
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# int() refuses strings past 4,300 digits; a Decimal holds a longer integer just as exactly.
+_LONGEST_INT = 1000
 
 
 def parse_number(text: str) -> int | Decimal | None:
     """An integer or decimal as AWS's Numeric operators read it; None when `text` is not one."""
     if not _NUMBER.fullmatch(text):
         return None
-    if text.lstrip("+-").isdigit():
+    if text.lstrip("+-").isdigit() and len(text) <= _LONGEST_INT:
         return int(text)
     try:
         return Decimal(text)
@@ -94,7 +96,7 @@ def parse_date(text: str) -> int | None:
     if _EPOCH.fullmatch(text):
         if "." in text:
             return int(Decimal(text) * 1_000_000)
-        return int(text) * 1_000_000
+        return (int(text) if len(text) <= _LONGEST_INT else int(Decimal(text))) * 1_000_000
     match = _ISO_DATE.fullmatch(text) or _ISO_BASIC.fullmatch(text)
     if not match:
         return None

@@ -13,11 +13,11 @@ This module decides what the evaluator can read, not what IAM would store: a tru
 MalformedPolicyDocument.
 """
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from policies.engine import jsonpos
 from policies.engine.conditions import ConditionBlock, compile_condition_block
 
 __all__ = [
@@ -179,7 +179,7 @@ def parse_policy(document: Any) -> Policy:
     """A policy document (parsed JSON, or its text) as a Policy; MalformedPolicyDocument if unreadable."""
     if isinstance(document, str | bytes):
         try:
-            document = json.loads(document)
+            document = jsonpos.loads(document)
         except ValueError as error:
             raise MalformedPolicyDocument(
                 "Syntax errors in policy: the document is not valid JSON."

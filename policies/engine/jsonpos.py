@@ -4,6 +4,11 @@ Python's json module gives values but no positions; Access Analyzer's findings p
 at spans ({line, column, offset}), so the validator parses with this instead.
 Positions follow Access Analyzer: line from 1, column from 0, offset from 0, all in
 characters; a span's end is exclusive (one past the last character of the value).
+
+Both parsers here, `parse` and the faster `loads` (json.loads within the same bounds), refuse what
+no policy holds and what would otherwise crash the caller: nesting deeper than MAX_DEPTH (a policy
+is six levels deep at most; 100,000 brackets exhaust Python's stack) and numbers longer than
+MAX_NUMBER (past 4,300 digits Python refuses to convert them), as syntax errors.
 """
 
 from __future__ import annotations
@@ -14,12 +19,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["JSONPosError", "Node", "Document", "parse"]
+__all__ = ["JSONPosError", "MAX_DEPTH", "MAX_NUMBER", "Node", "Document", "loads", "parse"]
+
+MAX_DEPTH = 32  # objects and arrays inside one another
+MAX_NUMBER = 1000  # characters of one number
 
 # json's own string scanner handles escapes and rejects control characters (strict).
 _scanstring = json.decoder.scanstring
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+# re.ASCII: RFC 8259's digits are ASCII; \d would take "١" (which int() reads as 1).
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?", re.ASCII)
 _WS = " \t\n\r"
+TOO_DEEP = "Too deeply nested"
+TOO_LONG_NUMBER = "Number too long"
 
 
 class JSONPosError(ValueError):
@@ -105,15 +116,58 @@ def position_of(text: str, offset: int) -> dict[str, int]:
     return {"line": index + 1, "column": offset - starts[index], "offset": offset}
 
 
+def loads(text: str | bytes) -> Any:
+    """json.loads within parse's bounds (MAX_DEPTH, MAX_NUMBER, no NaN/Infinity): JSONPosError beyond."""
+    try:
+        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except RecursionError:
+        raise JSONPosError(TOO_DEEP, 0) from None
+    except JSONPosError:
+        raise
+    except ValueError as exc:
+        raise JSONPosError(getattr(exc, "msg", str(exc)), getattr(exc, "pos", 0)) from None
+    if _depth(value) > MAX_DEPTH:
+        raise JSONPosError(TOO_DEEP, 0)
+    return value
+
+
+def _int(raw: str) -> int:
+    if len(raw) > MAX_NUMBER:
+        raise JSONPosError(TOO_LONG_NUMBER, 0)
+    return int(raw)
+
+
+def _float(raw: str) -> float:
+    if len(raw) > MAX_NUMBER:
+        raise JSONPosError(TOO_LONG_NUMBER, 0)
+    return float(raw)
+
+
+def _constant(name: str) -> Any:
+    raise JSONPosError("Expecting value", 0)
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and arrays nest in a decoded value (counted without recursion)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def parse(text: str) -> Document:
-    """Parse `text` as one JSON value (RFC 8259, no NaN/Infinity); raise JSONPosError."""
+    """Parse `text` as one JSON value (RFC 8259, no NaN/Infinity, within MAX_DEPTH and MAX_NUMBER);
+    raise JSONPosError."""
     parser = _Parser(text)
     i = parser.skip(0)
-    try:
-        root, i = parser.value(i)
-    except RecursionError:
-        # A policy is a few levels deep; thousands of nested brackets are not a policy.
-        raise JSONPosError("Too deeply nested", 0) from None
+    root, i = parser.value(i, 0)
     i = parser.skip(i)
     if i != len(text):
         raise JSONPosError("Extra data", i)
@@ -133,15 +187,17 @@ class _Parser:
             i += 1
         return i
 
-    def value(self, i: int) -> tuple[Node, int]:
+    def value(self, i: int, depth: int) -> tuple[Node, int]:
         text = self.text
         if i >= self.n:
             raise JSONPosError("Expecting value", i)
         c = text[i]
+        if c in "{[" and depth >= MAX_DEPTH:
+            raise JSONPosError(TOO_DEEP, i)
         if c == "{":
-            return self.obj(i)
+            return self.obj(i, depth + 1)
         if c == "[":
-            return self.arr(i)
+            return self.arr(i, depth + 1)
         if c == '"':
             return self.string(i)
         if c == "t" and text.startswith("true", i):
@@ -153,6 +209,8 @@ class _Parser:
         m = _NUMBER.match(text, i)
         if m and m.end() > i:
             raw = m.group()
+            if len(raw) > MAX_NUMBER:
+                raise JSONPosError(TOO_LONG_NUMBER, i)
             number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
             return Node("number", i, m.end(), number), m.end()
         raise JSONPosError("Expecting value", i)
@@ -164,7 +222,7 @@ class _Parser:
             raise JSONPosError(exc.msg, exc.pos) from None
         return Node("string", i, end, value), end
 
-    def obj(self, i: int) -> tuple[Node, int]:
+    def obj(self, i: int, depth: int) -> tuple[Node, int]:
         node = Node("object", i, i)
         i = self.skip(i + 1)
         if i < self.n and self.text[i] == "}":
@@ -178,7 +236,7 @@ class _Parser:
             if i >= self.n or self.text[i] != ":":
                 raise JSONPosError("Expecting ':' delimiter", i)
             i = self.skip(i + 1)
-            value, i = self.value(i)
+            value, i = self.value(i, depth)
             node.members.append((key, value))
             i = self.skip(i)
             if i < self.n and self.text[i] == ",":
@@ -189,14 +247,14 @@ class _Parser:
                 return node, i + 1
             raise JSONPosError("Expecting ',' delimiter", i)
 
-    def arr(self, i: int) -> tuple[Node, int]:
+    def arr(self, i: int, depth: int) -> tuple[Node, int]:
         node = Node("array", i, i)
         i = self.skip(i + 1)
         if i < self.n and self.text[i] == "]":
             node.end = i + 1
             return node, i + 1
         while True:
-            item, i = self.value(i)
+            item, i = self.value(i, depth)
             node.items.append(item)
             i = self.skip(i)
             if i < self.n and self.text[i] == ",":

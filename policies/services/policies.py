@@ -17,6 +17,7 @@ from accounts.errors import (
     ValidationError,
 )
 from accounts.models import IAMUser
+from accounts.params import ascii_int
 from accounts.services.audit import audited
 from accounts.services.users import (
     constraint_error,
@@ -105,13 +106,14 @@ def _writable(policy, acting, action):
 
 def _version_number(version_id):
     text = str(version_id or "")
-    if not (text.startswith("v") and text[1:].isdigit()):
+    number = ascii_int(text[1:]) if text.startswith("v") else None
+    if number is None:
         raise constraint_error(
             text,
             "versionId",
             "Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?",
         )
-    return int(text[1:])
+    return number
 
 
 def policy_elements(policy):

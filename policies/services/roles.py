@@ -15,6 +15,7 @@ from accounts.errors import (
     UnmodifiableEntity,
 )
 from accounts.models import Account, IAMUser
+from accounts.params import ascii_int
 from accounts.services.audit import audited
 from accounts.services.users import (
     constraint_error,
@@ -144,10 +145,13 @@ def _validate_description(description):
 
 
 def _validate_session(seconds):
-    try:
-        seconds = int(seconds)
-    except (TypeError, ValueError) as exc:
-        raise constraint_error(seconds, "maxSessionDuration", "Member must be a number") from exc
+    if type(seconds) is not int:
+        # ASCII digits only, as AWS reads the parameter (a sign is allowed: the range check words it).
+        text = str(seconds)
+        number = ascii_int(text.removeprefix("-"))
+        if number is None:
+            raise constraint_error(seconds, "maxSessionDuration", "Member must be a number")
+        seconds = -number if text.startswith("-") else number
     if seconds < SESSION_MIN:
         raise constraint_error(
             seconds, "maxSessionDuration", f"Member must have value greater than or equal to {SESSION_MIN}"

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.errors import AWSError, NoSuchEntity
 from accounts.models import Group, IAMUser
+from accounts.params import ascii_int
 from policies import simulator
 from policies.engine import catalog
 from policies.models import Role, SimulationRun
@@ -20,7 +21,8 @@ CSV_HEADER = ["Action", "Resource", "Decision", "Decided by", "Missing context v
 def _principal(account, value):
     kind, _, pk = (value or "").partition(":")
     model = {"user": IAMUser, "group": Group, "role": Role}.get(kind)
-    principal = model.objects.filter(account=account, pk=pk).first() if model and pk.isdigit() else None
+    pk = ascii_int(pk)
+    principal = model.objects.filter(account=account, pk=pk).first() if model and pk is not None else None
     if principal is None:
         raise NoSuchEntity("The user, group or role to simulate cannot be found.")
     return principal

@@ -132,11 +132,12 @@ def instance_profile_role(request, name):
     """Add a role to the profile (action=add) or take it out (action=remove)."""
     profile = get_profile_or_404(request, name)
     error = ""
+    role = profile.role
     try:
         if request.POST.get("action") == "remove":
-            if profile.role is None:
+            if role is None:
                 raise Http404("This instance profile holds no role.")
-            instance_profile_remove_role(profile=profile, role=profile.role, acting=request.acting)
+            instance_profile_remove_role(profile=profile, role=role, acting=request.acting)
             messages.success(request, f"Role removed from instance profile {profile.name}.")
         else:
             role = _role_or_none(request, request.POST.get("role", ""))
@@ -152,9 +153,9 @@ def instance_profile_role(request, name):
         response = render_htmx(request, "policies/instance_profile_detail.html", context, "instance-profile")
         response.status_code = 422
         return response
-    back = request.POST.get("next", "")
-    if back == "role" and request.POST.get("role_name"):
-        return htmx_redirect(request, reverse("policies:role_detail", args=[request.POST["role_name"]]))
+    # Back to the role's page when the change was made there (the role taken out or put in).
+    if request.POST.get("next") == "role":
+        return htmx_redirect(request, reverse("policies:role_detail", args=[role.name]))
     return htmx_redirect(request, reverse("policies:instance_profile_detail", args=[profile.name]))
 
 

@@ -16,11 +16,13 @@ from accounts import selectors as account_selectors
 from accounts.errors import AccessDenied, AWSError
 from accounts.models import Group, GroupMembership, IAMUser
 from accounts.operations import arn_of
+from accounts.params import search_text
 from accounts.services.groups import group_add_user
 from accounts.session import console_login_required
 from iamconsole.enforcement import allowed_rows, read_denial
 from iamconsole.htmx import htmx_redirect, render_htmx
 from iamconsole.http import http_methods
+from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, Role
 from policies.selectors_permissions import entity_permissions, policy_type_label
@@ -149,7 +151,7 @@ def permissions_context(request, kind, entity, **extra):
     """What the Permissions tab shows: filtered rows, the boundary, the actions' URLs."""
     permissions = entity_permissions(**{kind: entity})
     _hide_unreadable_documents(request, kind, entity, permissions.rows)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     row_type = request.GET.get("type", "all")
     rows = [row for row in permissions.rows if _matches(row, search, row_type)]
     return {
@@ -243,7 +245,7 @@ def picker_queryset(*, account, search="", policy_type="all"):
 def picker_context(request, *, mode="multi", input_name="policy_arn", kind="", entity=None, data=None):
     """The picker's state from a request's parameters (GET for its own refreshes, POST inside forms)."""
     data = data if data is not None else request.GET
-    search = data.get("q", "").strip()
+    search = search_text(data)
     policy_type = data.get("type", "all")
     if policy_type not in dict(PICKER_TYPES):
         policy_type = "all"
@@ -450,7 +452,7 @@ def permissions_add(request, kind, name):
         context["groups"] = _groups_for(request, entity)
         context["chosen_groups"] = set(data.getlist("group"))
     elif option == "copy":
-        context["copy_search"] = data.get("copy_q", "").strip()
+        context["copy_search"] = search_text(data, "copy_q")
         context["copy_users"] = _copy_sources(request, entity, context["copy_search"])
         context["source_user"] = data.get("source_user", "")
     else:
@@ -493,7 +495,7 @@ def _editor_context(document, kind, entity, validated):
 
 def _pretty(text):
     try:
-        return json.dumps(json.loads(text), indent=4)
+        return json.dumps(jsonpos.loads(text), indent=4)
     except ValueError:
         return text
 
@@ -625,7 +627,7 @@ def wizard_permissions_context(request, draft, option):
             data.setlist("policy_arn", draft.get("policies", []))
         return picker_context(request, data=data)
     if option == "copy":
-        search = request.GET.get("copy_q", "").strip()
+        search = search_text(request.GET, "copy_q")
         denied = read_denial(request, "ListUsers", arn_of(request.acting.account.id, "user"))
         users = (
             IAMUser.objects.filter(account=request.acting.account)

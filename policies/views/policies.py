@@ -11,7 +11,8 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from accounts.errors import AWSError, NoSuchEntity
-from accounts.forms_identities import parse_tags
+from accounts.forms_identities import parse_tags, remove_tag_row
+from accounts.params import ascii_int, search_text
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
 from iamconsole.http import http_methods
@@ -229,7 +230,7 @@ def _summary_context(document):
 @console_login_required
 @http_methods("GET")
 def policy_list(request):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     kind = request.GET.get("type", "")
     if kind not in selectors.TYPE_LABELS:
         kind = ""
@@ -259,11 +260,8 @@ def _create_draft(request):
 
 
 def _step(request, steps):
-    try:
-        step = int(request.GET.get("step", "1"))
-    except ValueError:
-        step = 1
-    return min(max(step, 1), len(steps))
+    step = ascii_int(request.GET.get("step", "1")) or 1
+    return min(step, len(steps))
 
 
 def _render_create(request, step, draft, status=200, **extra):
@@ -323,9 +321,7 @@ def policy_create(request):
         request.session[CREATE_DRAFT_KEY] = draft
         return _render_create(request, 2, draft)
     if action.startswith("remove_tag_"):
-        index = action.removeprefix("remove_tag_")
-        if index.isdigit() and int(index) < len(draft["tags"]):
-            draft["tags"].pop(int(index))
+        remove_tag_row(draft["tags"], action)
         request.session[CREATE_DRAFT_KEY] = draft
         return _render_create(request, 2, draft)
     if tag_error:
@@ -433,7 +429,7 @@ def policy_versions(request, arn):
         if len(selected) != 2:
             error = "Select two versions to compare."
         else:
-            left, right = sorted(selected, key=lambda v: int(v[1:]) if v[1:].isdigit() else 0)
+            left, right = sorted(selected, key=lambda v: ascii_int(v.removeprefix("v")) or 0)
             url = f"{reverse('policies:policy_compare', args=[policy.arn])}?left={left}&right={right}"
             return htmx_redirect(request, url)
     elif action == "set_default":
@@ -597,9 +593,7 @@ def policy_tags(request, arn):
         tags.append(("", ""))
         return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
     if action.startswith("remove_tag_"):
-        index = action.removeprefix("remove_tag_")
-        if index.isdigit() and int(index) < len(tags):
-            tags.pop(int(index))
+        remove_tag_row(tags, action)
         return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
     filled = [(key, value) for key, value in tags if key or value]
     if not error:

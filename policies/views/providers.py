@@ -5,6 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.errors import AWSError
+from accounts.params import ascii_int
 from accounts.session import console_login_required
 from iamconsole.htmx import htmx_redirect, render_htmx
 from iamconsole.http import http_methods
@@ -33,9 +34,10 @@ def _provider_or_404(request, kind, key):
     if kind not in ("oidc", "saml"):
         raise Http404("The identity provider cannot be found.")
     if kind == "oidc":
-        if not str(key).isdigit():
+        pk = ascii_int(key)
+        if pk is None:
             raise Http404("The identity provider cannot be found.")
-        provider = OpenIDConnectProvider.objects.filter(account=account, pk=key).first()
+        provider = OpenIDConnectProvider.objects.filter(account=account, pk=pk).first()
     else:
         provider = SAMLProvider.objects.filter(account=account, name=key).first()
     if provider is None:

@@ -1,6 +1,7 @@
 """Roles pages: list, the create role wizard, role detail tabs, trust policy editing, delete."""
 
 import json
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,12 +16,14 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from accounts.errors import AWSError, ValidationError
-from accounts.forms_identities import parse_tags
+from accounts.forms_identities import parse_tags, remove_tag_row
+from accounts.params import ascii_decimal, ascii_int, search_text
 from accounts.services.sts import revoke_role_sessions
 from accounts.session import console_login_required
 from iamconsole.enforcement import allowed_rows, read_denial
 from iamconsole.htmx import htmx_redirect, render_htmx
 from iamconsole.http import http_methods
+from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import (
     InstanceProfile,
@@ -169,7 +172,7 @@ def get_role_or_404(request, name):
 def pretty(document):
     """A policy as the console shows it: indented JSON (as stored when it is not JSON)."""
     try:
-        return json.dumps(json.loads(document), indent=4)
+        return json.dumps(jsonpos.loads(document), indent=4)
     except ValueError:
         return document
 
@@ -188,7 +191,7 @@ def _as_list(value):
 def trusted_entities(trust_policy):
     """The Roles list's "Trusted entities": AWS Service: ec2, Account: 123…, Identity Provider: …."""
     try:
-        document = json.loads(trust_policy)
+        document = jsonpos.loads(trust_policy)
     except ValueError:
         return []
     entities = []
@@ -213,7 +216,7 @@ def trusted_entities(trust_policy):
 @console_login_required
 @http_methods("GET")
 def role_list(request):
-    search = request.GET.get("q", "").strip()
+    search = search_text(request.GET)
     roles = Role.objects.filter(account=request.acting.account)
     if search:
         roles = roles.filter(Q(name__icontains=search) | Q(description__icontains=search))
@@ -279,7 +282,7 @@ def build_trust_policy(draft, account):
         statement = _statement({"Service": draft["service"]}, "sts:AssumeRole")
     elif kind == "account":
         account_id = account.id if draft["account_choice"] == "this" else draft["account_id"].strip()
-        if not (len(account_id) == 12 and account_id.isdigit()):
+        if not re.fullmatch(r"[0-9]{12}", account_id):
             raise ValidationError("Enter a valid 12-digit AWS account ID.")
         condition = {}
         if draft["require_external_id"]:
@@ -394,7 +397,7 @@ def _render_step(request, step, draft, status=200, **extra):
         )
     if step == 2:
         context.update(_picker_context(request, draft))
-        context["boundary_search"] = request.GET.get("boundary_q", "")
+        context["boundary_search"] = search_text(request.GET, "boundary_q")
         context["boundary_rows"] = _boundary_rows(request, context["boundary_search"])
         if draft["boundary"]:
             context["boundary_policy"] = ManagedPolicy.objects.filter(arn=draft["boundary"]).first()
@@ -446,11 +449,7 @@ def _step1_from_post(draft, post):
 @console_login_required
 @http_methods("GET", "POST")
 def role_create(request):
-    try:
-        step = int(request.GET.get("step", "1"))
-    except ValueError:
-        step = 1
-    step = min(max(step, 1), 3)
+    step = min(ascii_int(request.GET.get("step", "1")) or 1, 3)
     draft = _draft(request)
     if step > 1 and not draft["trust_policy"]:
         step = 1  # the later steps need a trusted entity first
@@ -494,9 +493,7 @@ def role_create(request):
         _save_draft(request, draft)
         return _render_step(request, 3, draft)
     if action.startswith("remove_tag_"):
-        suffix = action.removeprefix("remove_tag_")
-        if suffix.isdigit() and int(suffix) < len(draft["tags"]):
-            draft["tags"].pop(int(suffix))
+        remove_tag_row(draft["tags"], action)
         _save_draft(request, draft)
         return _render_step(request, 3, draft)
     _save_draft(request, draft)
@@ -606,11 +603,10 @@ def role_edit(request, name):
         description = request.POST.get("description", "")
         session = request.POST.get("max_session_duration", "3600")
         if session == "custom":
-            session = request.POST.get("custom_hours", "")
-            try:
-                session = int(float(session) * 3600)
-            except ValueError:
-                session = session or "0"
+            # Hours, perhaps with a fraction; anything else goes to the service, which refuses it.
+            custom = request.POST.get("custom_hours", "")
+            hours = ascii_decimal(custom)
+            session = int(hours * 3600) if hours is not None else (custom or "0")
         try:
             with transaction.atomic():
                 role_services.role_update(
@@ -736,9 +732,7 @@ def role_tags(request, name):
         tags.append(("", ""))
         return tab(editing=True, draft_tags=tags)
     if action.startswith("remove_tag_"):
-        suffix = action.removeprefix("remove_tag_")
-        if suffix.isdigit() and int(suffix) < len(tags):
-            tags.pop(int(suffix))
+        remove_tag_row(tags, action)
         return tab(editing=True, draft_tags=tags)
     if not error:
         try:

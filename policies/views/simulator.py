@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from accounts.errors import AWSError
 from accounts.models import Group, IAMUser
 from accounts.operations import arn_of
+from accounts.params import ascii_int
 from accounts.session import console_login_required
 from iamconsole.enforcement import read_denial
 from iamconsole.htmx import render_htmx
@@ -35,7 +36,8 @@ MAX_SCPS = 5  # AWS attaches at most five SCPs to one root, OU or account
 def _principal(account, value):
     """`user:PK`, `group:PK` or `role:PK` of this account; 404 for anything else."""
     kind, _, pk = (value or "").partition(":")
-    if not pk.isdigit():
+    pk = ascii_int(pk)
+    if pk is None:
         return None
     model = {"user": IAMUser, "group": Group, "role": Role}.get(kind)
     if model is None:

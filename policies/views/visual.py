@@ -13,12 +13,13 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from accounts.params import ascii_int
 from accounts.session import console_login_required
 from iamconsole.htmx import render_htmx
 from iamconsole.http import http_methods
 from policies import summary as policy_summary
 from policies import visual
-from policies.engine import catalog
+from policies.engine import catalog, jsonpos
 from policies.engine.document import VERSIONS
 
 TEMPLATE = "policies/visual_editor.html"
@@ -33,7 +34,7 @@ LEVELS = policy_summary.LEVELS
 
 def _json_list(text: str) -> list:
     try:
-        value = json.loads(text or "[]")
+        value = jsonpos.loads(text or "[]")
     except ValueError:
         return []
     return value if isinstance(value, list) else []
@@ -42,7 +43,7 @@ def _json_list(text: str) -> list:
 def state_from_form(data) -> visual.EditorState:
     """The editor's blocks as the form posts them (unknown services and actions are dropped)."""
     try:
-        meta = json.loads(data.get("ve-meta") or "{}")
+        meta = jsonpos.loads(data.get("ve-meta") or "{}")
     except ValueError:
         meta = {}
     if not isinstance(meta, dict):
@@ -54,7 +55,7 @@ def state_from_form(data) -> visual.EditorState:
         policy_id=policy_id if isinstance(policy_id, str) else None,
     )
     for i in data.getlist("ve-block"):
-        if not i.isdigit():
+        if ascii_int(i) is None:
             continue
         block = visual.Block(
             effect="Deny" if data.get(f"ve-{i}-effect") == "Deny" else "Allow",
@@ -76,7 +77,7 @@ def state_from_form(data) -> visual.EditorState:
             block.resources_listed = "resources" in flags
         for raw in data.getlist(f"ve-{i}-cond"):
             try:
-                operator, key, values, listed = json.loads(raw)
+                operator, key, values, listed = jsonpos.loads(raw)
             except (ValueError, TypeError):
                 continue
             block.conditions.append(visual.Condition(operator, key, list(values), bool(listed)))
@@ -309,10 +310,11 @@ def visual_editor_update(request):
         return response
 
     state = state_from_form(data)
-    index, _, rest = arg.partition(":")
+    index_text, _, rest = arg.partition(":")
+    index = ascii_int(index_text)
     block = None
-    if index.isdigit() and int(index) < len(state.blocks):
-        block = state.blocks[int(index)]
+    if index is not None and index < len(state.blocks):
+        block = state.blocks[index]
     elif op not in ("sync", "add-block"):
         return HttpResponseBadRequest("no such block")
 
@@ -323,20 +325,20 @@ def visual_editor_update(request):
     }
     if op == "service-search":
         services = _service_options(data.get(f"ve-{index}-service-search", ""))
-        context = {"index": int(index), "services": services}
+        context = {"index": index, "services": services}
         return _render(request, "service-options", context)
     if op == "level":
         if not block.service:
             return HttpResponseBadRequest("no service chosen")
-        ctx = block_context(int(index), block, account_id, open_levels={rest})
+        ctx = block_context(index, block, account_id, open_levels={rest})
         level = next((lv for lv in ctx["levels"] if lv["name"] == rest), None)
         if level is None:
             return HttpResponseBadRequest("no such access level")
         return _render(request, "level-actions", {"b": ctx, "level": level})
     if op == "arn-dialog":
-        return _render(request, "arn-dialog", _arn_dialog_context(block, int(index), rest, account_id))
+        return _render(request, "arn-dialog", _arn_dialog_context(block, index, rest, account_id))
     if op == "condition-dialog":
-        return _render(request, "condition-dialog", _condition_dialog_context(block, int(index)))
+        return _render(request, "condition-dialog", _condition_dialog_context(block, index))
     if op == "close-dialog":
         return HttpResponse('<div id="visual-dialog"></div>')
 
@@ -351,7 +353,7 @@ def visual_editor_update(request):
             list(block.resources),
             list(block.conditions),
         )
-        state.blocks.insert(int(index) + 1, copy)
+        state.blocks.insert(index + 1, copy)
     elif op == "service":
         svc = catalog.service(rest)
         if svc is not None and svc.prefix != block.service:

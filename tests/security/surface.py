@@ -10,14 +10,17 @@ Markers are ASCII letters and digits only (they survive URL- and JSON-encoding);
 them case-insensitively (`surface.leaks(text)`), since some fields are stored lower-cased.
 """
 
+import functools
 import itertools
 import json
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pyotp
+from django import forms
 from django.conf import settings
 from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
@@ -48,7 +51,7 @@ from policies.services.policies import policy_create, policy_tag, policy_version
 from policies.services.providers import oidc_provider_create, saml_provider_create
 from policies.services.roles import role_create
 from policies.services.simulator import simulation_run_start
-from tests.accounts.factories import ROOT_PASSWORD, AccountFactory
+from tests.accounts.factories import ROOT_PASSWORD, AccountFactory, IAMUserFactory
 from tests.policies.test_providers_services import saml_metadata
 
 # The only URLs left out, and why: the Django admin authenticates Django staff users with its own
@@ -149,7 +152,7 @@ def build_surface(*, prefix="MARKER", caller_name="caller"):
     marker = _Markers(prefix)
     account = AccountFactory(name=f"{prefix} surface")
     acting = Acting(account=account, source_ip="198.51.100.20", user_agent="surface")
-    caller = IAMUser.objects.create(account=account, name=caller_name)
+    caller = IAMUserFactory(account=account, name=caller_name)
 
     user = user_create(
         account=account,
@@ -414,22 +417,22 @@ FILLERS = [
 _SAFE = "/~:@!$&'()*+,;="
 
 
-def _path(route, values):
+def path_for(route, values):
+    """The path of a route with its keywords filled from `values`."""
     return "/" + quote(_ROUTE_KWARG.sub(lambda m: str(values[m.group(1)]), route), safe=_SAFE)
 
 
-def url_cases(surface):
-    """(url name, path) for every URL pattern, filled from the surface; AssertionError naming every
-    pattern it cannot fill or that resolves to another view (teach FILLERS about it)."""
-    cases, problems = [], []
+def filled_patterns(surface):
+    """(pattern, {keyword: value}) for every URL pattern, filled from the surface (several for some);
+    AssertionError naming every pattern it cannot fill or that resolves to another view."""
+    filled, problems = [], []
     for pattern in url_patterns():
         wanted = pattern.kwargs
         choices = []
         for keys, fill in FILLERS:
             if set(keys) <= set(wanted) - {k for group, _ in choices for k in group}:
                 choices.append((keys, fill(pattern.route, surface)))
-        filled = {k for keys, _ in choices for k in keys}
-        missing = [k for k in wanted if k not in filled]
+        missing = [k for k in wanted if not any(k in keys for keys, _ in choices)]
         empty = [keys for keys, values in choices if not values]
         if missing or empty:
             problems.append(f"{pattern.name} ({pattern.route}): no value for {missing or empty}")
@@ -438,13 +441,82 @@ def url_cases(surface):
             values = {}
             for (keys, _), row in zip(choices, combination, strict=True):
                 values.update(zip(keys, row, strict=True))
-            path = _path(pattern.route, values)
-            match = resolve(path)
+            match = resolve(path_for(pattern.route, values))
             if match.route != pattern.route:
-                problems.append(f"{pattern.name} ({pattern.route}): {path} resolves to {match.view_name}")
+                problems.append(f"{pattern.name} ({pattern.route}): resolves to {match.view_name}")
                 continue
-            cases.append((pattern.name, path))
-    assert not problems, "tests/security/surface.py cannot fill these URL patterns:\n  " + "\n  ".join(
-        problems
+            filled.append((pattern, values))
+    assert not problems, "tests/security/surface.py cannot fill these URL patterns (teach FILLERS):\n  " + (
+        "\n  ".join(problems)
     )
-    return cases
+    return filled
+
+
+def url_cases(surface):
+    """(url name, path) for every URL pattern of the project, filled from the surface."""
+    return [(pattern.name, path_for(pattern.route, values)) for pattern, values in filled_patterns(surface)]
+
+
+# --- what the console's forms post -----------------------------------------------------------------
+
+PROJECT_APPS = ("accounts", "policies", "organizations", "iamconsole")
+_TEMPLATE_EXPRESSION = re.compile(r"{{.*?}}|{%.*?%}")
+_TAG = re.compile(r"<(input|button|select|option|textarea)\b(.*?)>", re.DOTALL)
+_ATTRIBUTE = re.compile(r"""\b(name|value)=(["'])(.*?)\2""")
+_HX_VALS = re.compile(r"""hx-vals='(.*?)'""")
+_PAIR = re.compile(r'"([^"]+)":\s*"([^"]*)"')
+_PARTIAL = re.compile(r"{%\s*partialdef\s+([\w-]+)")
+
+
+@functools.cache
+def _template_texts():
+    folders = settings.TEMPLATES[0]["DIRS"]
+    return tuple(path.read_text() for folder in folders for path in sorted(Path(folder).rglob("*.html")))
+
+
+def _literal(text):
+    # A template expression in a name or value (ve-{{ b.index }}-service) stands for the first one: 0.
+    return _TEMPLATE_EXPRESSION.sub("0", text)
+
+
+def _project_forms(cls=forms.BaseForm):
+    for sub in cls.__subclasses__():
+        if sub.__module__.split(".")[0] in PROJECT_APPS:
+            yield sub
+        yield from _project_forms(sub)
+
+
+def _template_pairs(text):
+    select = None
+    for tag, attributes in _TAG.findall(text):
+        found = {key: _literal(value) for key, _, value in _ATTRIBUTE.findall(attributes)}
+        if tag == "select":
+            select = found.get("name")
+        name = select if tag == "option" else found.get("name")
+        if name:
+            yield name, found.get("value")
+    for vals in _HX_VALS.findall(text):
+        yield from ((_literal(key), _literal(value)) for key, value in _PAIR.findall(vals))
+
+
+def form_fields():
+    """{field: [values]} of every field the console's forms post: the Django forms' fields (with
+    their choices), the inputs, buttons and options the templates name, and their hx-vals (a
+    template expression stands for 0: ve-0-service, remove_tag_0)."""
+    fields = {}
+    for form in _project_forms():
+        for name, form_field in form.base_fields.items():
+            choices = getattr(form_field, "choices", ())
+            fields.setdefault(name, set()).update(str(value) for value, _ in choices if value != "")
+    for text in _template_texts():
+        for name, value in _template_pairs(text):
+            # A value cut short by quotes inside a template tag ("{{ x|default:"" }}") is no value.
+            values = fields.setdefault(name, set())
+            if value and "{" not in value:
+                values.add(value)
+    return {name: sorted(values) for name, values in sorted(fields.items()) if name}
+
+
+def htmx_targets():
+    """The partials a page can answer alone: HX-Target values that select a fragment."""
+    return sorted({name for text in _template_texts() for name in _PARTIAL.findall(text)})

@@ -81,6 +81,23 @@ def test_evaluate_answers_invalid_input_for_a_key_the_contract_does_not_define()
     assert answers[2]["error"]["code"] == "InvalidInput"
 
 
+def test_evaluate_answers_a_line_nested_past_the_stack_with_invalid_input():
+    """json's decoder raises RecursionError on 100,000 brackets; the command used to die of it."""
+    stdin = b"[" * 100_000 + b"\n" + b'{"a":' * 100_000 + b"\n" + b'{"id": "next"}\n'
+    result = run("evaluate", stdin=stdin)
+    assert result.returncode == 0
+    answers = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [answer["error"]["code"] for answer in answers[:2]] == ["InvalidInput", "InvalidInput"]
+    assert answers[2]["id"] == "next"
+
+
+def test_validate_command_refuses_deep_nesting_and_huge_numbers():
+    for text in ("[" * 50_000 + "]" * 50_000, '{"Version": ' + "9" * 5000 + "}"):
+        result = run("validate", "--type", "managed", stdin=text.encode())
+        assert result.returncode == 1, result.stderr
+        assert json.loads(result.stdout)["malformed"] == "Syntax errors in policy."
+
+
 def test_evaluate_reads_and_writes_utf8():
     """Non-ASCII text passes through as UTF-8."""
     request = {

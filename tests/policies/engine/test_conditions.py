@@ -7,6 +7,8 @@ Pages cited (docs.aws.amazon.com/IAM/latest/UserGuide/...):
   [vars]  reference_policies_variables.html
 """
 
+from decimal import Decimal
+
 import pytest
 
 from policies.engine.conditions import ConditionBlock, compile_condition_block, parse_date, parse_number
@@ -908,6 +910,11 @@ def test_parse_date(text, expected):
     assert parse_date(text) == expected
 
 
+def test_parse_date_reads_epoch_seconds_past_the_int_conversion_limit():
+    """int() refuses 4,300 digits and more: evaluation answered with Python's words."""
+    assert parse_date("9" * 5000) == int(Decimal("9" * 5000)) * 10**6
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -926,6 +933,7 @@ def test_parse_date(text, expected):
         ("inf", None),
         (" 1", None),
         ("1.2.3", None),
+        ("1" * 5000, Decimal("1" * 5000)),  # past int()'s 4,300 digits: exactly, as a Decimal
     ],
 )
 def test_parse_number(text, expected):

@@ -183,6 +183,15 @@ MALFORMED = [
 ]
 
 
+MALFORMED += [
+    # As text: json.loads would raise RecursionError, or ValueError past 4,300 digits.
+    ("text-nested-100000-deep", "[" * 100_000 + "]" * 100_000, "Syntax errors in policy"),
+    ("text-statement-nested-deep", '{"Statement": ' + "[" * 100_000 + "]" * 100_000 + "}", "Syntax"),
+    ("text-5000-digit-number", '{"Statement": [], "Id": ' + "9" * 5000 + "}", "Syntax errors in policy"),
+    ("text-nan", '{"Statement": [], "Id": NaN}', "Syntax errors in policy"),
+]
+
+
 @pytest.mark.parametrize(("document", "words"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
 def test_malformed_documents(document, words):
     """Documents the evaluator cannot read raise MalformedPolicyDocument saying why."""

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from policies.engine.jsonpos import JSONPosError, parse, position_of
+from policies.engine.jsonpos import MAX_DEPTH, MAX_NUMBER, JSONPosError, loads, parse, position_of
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,11 @@ def test_repeated_keys_keep_every_member_and_the_last_wins():
         ("NaN", 0),
         ("{} x", 3),
         ('"tab\there"', 4),  # control characters must be escaped
-        ("[" * 100000, 0),  # far too deep to be a policy
+        ("[" * 100000, MAX_DEPTH),  # far too deep to be a policy: the first bracket past the limit
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), MAX_DEPTH),
+        ('{"a": ' + "1" * 5000 + "}", 6),  # past Python's int conversion limit
+        ('{"a": 1.' + "5" * MAX_NUMBER + "}", 6),
+        ('{"a": \u0661}', 6),  # ARABIC-INDIC DIGIT ONE: not a JSON digit
     ],
 )
 def test_syntax_errors_say_where(text, offset):
@@ -72,3 +76,34 @@ def test_syntax_errors_say_where(text, offset):
 
 def test_position_of_an_offset_without_parsing():
     assert position_of("ab\ncd", 4) == {"line": 2, "column": 1, "offset": 4}
+
+
+def test_nesting_up_to_the_limit_parses():
+    text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert parse(text).root.to_python() == loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100000 + "]" * 100000,
+        "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
+        '{"a":' * 100000 + "1" + "}" * 100000,
+        "[" + "9" * 5000 + "]",
+        "[1." + "5" * MAX_NUMBER + "]",
+        "[NaN]",
+        "[Infinity]",
+        "[1,]",
+    ],
+)
+def test_loads_refuses_what_parse_refuses(text):
+    """json.loads would crash on the first ones (RecursionError, ValueError) and accept NaN."""
+    with pytest.raises(JSONPosError):
+        parse(text)
+    with pytest.raises(JSONPosError):
+        loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"a": [1, 2.5, -3e2, true, false, null, "x"]}', "[]", '"s"', "0"])
+def test_loads_reads_what_json_loads_reads(text):
+    assert loads(text) == json.loads(text)

@@ -259,6 +259,13 @@ MANAGED_REFUSALS = [
         "Syntax errors in policy.",
     ),
     ("Sid not a string", doc(allow(Sid=[], **S3)), "Syntax errors in policy."),
+    # Python's int() refuses 4,300 digits and more: the validator crashed with ValueError.
+    ("a 5000-digit number", doc(allow(**S3)).replace('"Allow"', "9" * 5000), "Syntax errors in policy."),
+    (
+        "nested 40 deep",
+        doc(allow(Sid="[" * 40 + "]" * 40, **S3)).replace('"[', "[").replace(']"', "]"),
+        "Syntax errors in policy.",
+    ),
 ]
 
 
