@@ -127,7 +127,11 @@ def group_detail(request, name):
 
 
 def _detail_context(request, group, tab, **extra):
-    members = list(group.users.order_by("name").prefetch_related("groups"))
+    members = list(group.users.order_by("name").prefetch_related("groups", "tags"))
+    # Each member's group count is that user's ListGroupsForUser.
+    shown = allowed_rows(request, "ListGroupsForUser", members)
+    for member in members:
+        member.groups_shown = member.pk in shown
     return {
         "group": group,
         "tab": tab,

@@ -50,9 +50,8 @@ PENDING_SECONDS = 300  # the MFA and new-password steps must follow the password
 
 def _safe_next(request, url):
     # A path of this site only: redirect() would read anything else without a "/" as a view name.
-    if (
-        url.startswith("/")
-        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False)
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=False
     ):
         return url
     return reverse("dashboard")

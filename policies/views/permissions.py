@@ -323,17 +323,29 @@ def _groups_for(request, user):
     return groups
 
 
-def _copy_sources(request, user, search=""):
+def copy_sources(request, search="", exclude=None):
+    """The users to copy permissions from: ListUsers', each row's groups and policy count shown where
+    that user's ListGroupsForUser and ListAttachedUserPolicies are allowed. (users, refusal or None)."""
+    denied = read_denial(request, "ListUsers", arn_of(request.acting.account.id, "user"))
+    if denied:
+        return [], denied
     users = (
         IAMUser.objects.filter(account=request.acting.account)
-        .exclude(pk=user.pk)
-        .prefetch_related("groups")
+        .prefetch_related("groups", "tags")
         .annotate(policy_count=Count("attachments", distinct=True))
         .order_by("name")
     )
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
     if search:
         users = users.filter(name__icontains=search)
-    return users[:200]
+    users = list(users[:200])
+    groups_shown = allowed_rows(request, "ListGroupsForUser", users)
+    policies_shown = allowed_rows(request, "ListAttachedUserPolicies", users)
+    for user in users:
+        user.groups_shown = user.pk in groups_shown
+        user.policies_shown = user.pk in policies_shown
+    return users, None
 
 
 def _summary(request, kind, entity, data):
@@ -347,7 +359,7 @@ def _summary(request, kind, entity, data):
             rows.append((group.name, "Group", "Permissions group"))
     elif option == "copy":
         source = IAMUser.objects.filter(account=account, name=data.get("source_user", "")).first()
-        if source is not None:
+        if source is not None and not _copy_refusal(request, source):
             for membership in source.memberships.select_related("group").order_by("group__name"):
                 rows.append((membership.group.name, "Group", "Permissions group"))
             for attachment in source.attachments.select_related("policy").order_by("policy__name"):
@@ -413,6 +425,16 @@ def permissions_add(request, kind, name):
     step, error, status = 1, "", 200
     if request.method == "POST" and action in ("next", "add"):
         error = _choice_error(option, data)
+        if not error and option == "copy":
+            # Copying reads the source's permissions: refused, it stops at the choice.
+            source = IAMUser.objects.filter(
+                account=entity.account_id, name=data.get("source_user", "")
+            ).first()
+            error = (
+                _copy_refusal(request, source)
+                if source is not None
+                else "Select a user to copy permissions from."
+            )
         if error:
             status = 422
         elif action == "next" and kind == "user":
@@ -449,11 +471,14 @@ def permissions_add(request, kind, name):
         context["review_option"], context["summary"] = _summary(request, kind, entity, data)
         context["carry"] = _carry(data)
     elif option == "groups":
-        context["groups"] = _groups_for(request, entity)
+        context["groups_denied"] = read_denial(
+            request, "ListGroups", arn_of(request.acting.account.id, "group")
+        )
+        context["groups"] = [] if context["groups_denied"] else _groups_for(request, entity)
         context["chosen_groups"] = set(data.getlist("group"))
     elif option == "copy":
         context["copy_search"] = search_text(data, "copy_q")
-        context["copy_users"] = _copy_sources(request, entity, context["copy_search"])
+        context["copy_users"], context["copy_denied"] = copy_sources(request, context["copy_search"], entity)
         context["source_user"] = data.get("source_user", "")
     else:
         context.update(picker_context(request, kind=kind, entity=entity, data=data))
@@ -628,22 +653,7 @@ def wizard_permissions_context(request, draft, option):
         return picker_context(request, data=data)
     if option == "copy":
         search = search_text(request.GET, "copy_q")
-        denied = read_denial(request, "ListUsers", arn_of(request.acting.account.id, "user"))
-        users = (
-            IAMUser.objects.filter(account=request.acting.account)
-            .prefetch_related("groups", "tags")
-            .annotate(policy_count=Count("attachments", distinct=True))
-            .order_by("name")
-        )
-        if search:
-            users = users.filter(name__icontains=search)
-        users = [] if denied else list(users[:200])
-        # Each row's groups and policies are that user's ListGroupsForUser and ListAttachedUserPolicies.
-        groups_shown = allowed_rows(request, "ListGroupsForUser", users)
-        policies_shown = allowed_rows(request, "ListAttachedUserPolicies", users)
-        for user in users:
-            user.groups_shown = user.pk in groups_shown
-            user.policies_shown = user.pk in policies_shown
+        users, denied = copy_sources(request, search)
         return {
             "copy_users": users,
             "copy_denied": denied,

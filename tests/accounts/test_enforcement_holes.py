@@ -507,3 +507,29 @@ def test_a_policy_page_needs_the_policys_read_with_its_tags(bob_client, bob, acc
 
     assert response.status_code == 403
     assert isinstance(ManagedPolicy.objects.get(pk=policy.pk), ManagedPolicy)
+
+
+def test_add_permissions_copy_and_groups_tables_need_their_list_reads(bob_client, bob, account, victim):
+    Group.objects.create(account=account, name="admins")
+    grant(statement(["iam:ListAttachedUserPolicies", "iam:ListPolicies"]), user=bob)
+    url = reverse("policies:user_permissions_add", args=["bob"])
+
+    copy = bob_client.get(url, {"option": "copy"}).content.decode()
+    groups = bob_client.get(url, {"option": "groups"}).content.decode()
+
+    assert "iam:ListUsers" in copy and "victim" not in copy
+    assert "iam:ListGroups" in groups and "admins" not in groups
+
+
+def test_a_copy_source_shows_its_groups_only_with_its_own_read(bob_client, bob, account, victim):
+    group = Group.objects.create(account=account, name="admins")
+    GroupMembership.objects.create(group=group, user=victim)
+    _all_but_protected(bob)
+    url = reverse("policies:user_permissions_add", args=["bob"])
+
+    copy = bob_client.get(url, {"option": "copy"}).content.decode()
+    refused = bob_client.post(url, {"option": "copy", "source_user": "victim", "action": "next"})
+
+    assert "victim" in copy and "admins" not in copy  # listed, but its groups are its own read
+    assert "Access denied: iam:ListGroupsForUser" in copy
+    assert refused.status_code == 422 and "iam:ListGroupsForUser" in refused.content.decode()
