@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # Branch coverage floors, in percent, per group of modules (the authorization, the write services,
 # the engine). Set at what the suite reaches; raise them as it reaches more.
 FLOORS = {
-    "accounts/authorization.py": 93.0,
+    "accounts/authorization.py": 94.0,
     "accounts/operations.py": 100.0,
-    "iamconsole/enforcement.py": 92.0,
-    "accounts/services/*.py": 96.0,
-    "policies/services/*.py": 94.5,
-    "organizations/services.py": 92.0,
-    "policies/engine/*.py": 95.0,
+    "iamconsole/enforcement.py": 97.0,
+    "accounts/services/*.py": 98.5,
+    "policies/services/*.py": 97.5,
+    "organizations/services.py": 99.5,
+    "policies/engine/*.py": 95.5,
 }
 
 # The write services: every raise in them is an AWS error a caller can meet, so a test must meet it.
