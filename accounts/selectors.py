@@ -7,8 +7,8 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.errors import NoSuchEntity
 from accounts.models import AccessKey, Group, IAMUser, MFADevice
+from aws.errors import NoSuchEntity
 
 # Sortable columns of the users list: the query parameter and the ORDER BY it means.
 USER_SORTS = {

@@ -50,6 +50,6 @@ def _navigation(current_path):
 def console(request):
     context = {"console_navigation": _navigation(request.path)}
     if hasattr(request, "session"):
-        # The identity menu's last five roles (accounts.session keeps them).
+        # The identity menu's last five roles (console.session keeps them).
         context["switch_role_history"] = request.session.get("iam_role_history", [])
     return context

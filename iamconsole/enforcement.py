@@ -1,7 +1,7 @@
 """The console obeys IAM: every request a signed-in identity makes is authorized by the policy engine.
 
 Default-deny by construction:
-- a view names the HTTP methods it serves (`iamconsole.http.http_methods`); any other method, and any
+- a view names the HTTP methods it serves (`console.http.http_methods`); any other method, and any
   view that names none, is answered 405 before anything is read;
 - `PAGES` names, for each console URL, the reads the real console's page makes (GetUser for a user's
   page, ListAccessKeys for its security credentials tab …) on the resource the URL names, with that
@@ -14,30 +14,20 @@ Default-deny by construction:
 A refused page shows AWS's message in place of its content, with its heading and buttons still there.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import unquote
-
 from django.apps import apps
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import render
-from django.urls import reverse
 
-from accounts.authorization import resource_tags_context, unbounded
-from accounts.errors import AccessDenied
-from accounts.operations import OPERATIONS, arn_of, authorize_read, read_resource_label
-from accounts.services.audit import record_event, refusals_kept
-from accounts.session import is_signed_in
-
-from .http import served_methods
+from access.audit import refusals_kept
+from access.authorization import unbounded
+from access.operations import arn_of
+from aws.errors import AccessDenied
+from console.http import served_methods
+from console.pages import Page, anywhere, authorize_page_read, page_reads, render_denial
+from console.session import is_signed_in
 
 # Resources: a function of (acting, url kwargs) giving (ARN, entity or None); the entity's tags are
 # the request's aws:ResourceTag/* keys.
-
-
-def _anywhere(acting, kw):
-    return "*", None
 
 
 def _listing(kind):
@@ -165,20 +155,6 @@ _POLICY_TABS = _tab(
 )
 
 
-@dataclass(frozen=True)
-class Page:
-    """A console page: the reads it makes, for every method its view serves; the resource they are on;
-    and its heading and buttons for the denial shown in its place."""
-
-    reads: tuple | Callable = ()
-    resource: Callable = _anywhere
-    title: str = ""
-    buttons: tuple = ()  # (label, URL name)
-    # A page whose reads depend on the request as a whole (the simulator): a function of (request,
-    # url kwargs) giving the reads in the same forms as `reads`.
-    dynamic: Callable | None = None
-
-
 # Pages anyone signed in may open: they show only the identity's own things, or authorize their own
 # reads and writes in the view.
 OPEN = {
@@ -288,10 +264,10 @@ def _simulation(request, kw):
         parameters = request.POST if request.method == "POST" else request.GET
     mode = parameters.get("mode", "")
     if mode == "custom":
-        return [("SimulateCustomPolicy", _anywhere)]
+        return [("SimulateCustomPolicy", anywhere)]
     if mode == "who-can":
         # Every user and role of the account is simulated.
-        return [("SimulatePrincipalPolicy", _anywhere)]
+        return [("SimulatePrincipalPolicy", anywhere)]
     principal = parameters.get("principal") or ""
     return [("SimulatePrincipalPolicy", _simulated(principal))] if principal else []
 
@@ -305,7 +281,7 @@ def _permissions_pages(kind, resource):
         f"policies:{kind}_permissions": Page(reads, resource, "Permissions"),
         f"policies:{kind}_permissions_remove": Page(reads, resource, "Permissions"),
         f"policies:{kind}_permissions_add": Page(
-            (attached, ("ListPolicies", _anywhere)), resource, "Add permissions"
+            (attached, ("ListPolicies", anywhere)), resource, "Add permissions"
         ),
         f"policies:{kind}_permissions_inline": Page(
             lambda request, kw: [listed, *_inline_read(kind.title())(request, kw)], resource, "Inline policy"
@@ -313,7 +289,7 @@ def _permissions_pages(kind, resource):
     }
     if kind != "group":
         pages[f"policies:{kind}_permissions_boundary"] = Page(
-            (boundary, ("ListPolicies", _anywhere)), resource, "Permissions boundary"
+            (boundary, ("ListPolicies", anywhere)), resource, "Permissions boundary"
         )
     return pages
 
@@ -388,107 +364,6 @@ PAGES = {
     "policies:simulation_run": Page(_simulation, title="Policy simulator"),
     "policies:simulation_run_csv": Page(_simulation, title="Policy simulator"),
 }
-
-
-def _event_source(operation):
-    service = OPERATIONS[operation].action.partition(":")[0]
-    return f"{service}.amazonaws.com"
-
-
-def render_denial(request, error, page=None):
-    """AWS's message in place of the page (or of the fragment an HTMX request asked for)."""
-    context = {
-        "denial": error.message,
-        "page_title": page.title if page else "Access denied",
-        "page_buttons": [(label, reverse(name)) for label, name in (page.buttons if page else ())],
-    }
-    if request.htmx:
-        # The fragment's place shows the message; 200 so htmx swaps it in.
-        return render(request, "denied.html#denial", context)
-    return render(request, "denied.html", context, status=403)
-
-
-def page_reads(page, request, kwargs):
-    """[(operation, resource function)] the page makes for this request."""
-    reads = page.reads(request, kwargs) if callable(page.reads) else page.reads
-    resolved = []
-    for read in reads:
-        if isinstance(read, tuple):
-            resolved.append(read)
-        else:
-            resolved.append((read, page.resource))
-    return resolved
-
-
-def _named_by(resource, path):
-    """Whether the request's path names `resource` (or it names nothing secret: "*", a listing)."""
-    if resource == "*" or resource.endswith("/"):
-        return True
-    label = read_resource_label(resource)
-    name = label.split(" ", 1)[1] if label != resource else resource.rsplit("/", 1)[-1]
-    return name.casefold() in unquote(path).casefold()
-
-
-def authorize_page_read(*, acting, operation, resource="*", entity=None, path=None):
-    """AccessDenied (recorded in Event history, as CloudTrail records refused reads) unless the acting
-    identity may call the read `operation` on `resource`, with `entity`'s tags. The refusal names the
-    resource only when the request's `path` did: a key's owner or a provider's URL stays unsaid."""
-    if unbounded(acting):
-        return
-    action = OPERATIONS[operation].action
-    try:
-        authorize_read(
-            acting=acting,
-            name=operation,
-            resource=resource,
-            context=resource_tags_context(action, entity),
-            named=path is None or _named_by(resource, path),
-        )
-    except AccessDenied as error:
-        record_event(
-            acting=acting,
-            event_name=operation,
-            request_parameters={"resource": resource} if resource != "*" else None,
-            error=error,
-            read_only=True,
-            event_source=_event_source(operation),
-        )
-        raise
-
-
-def read_denial(request, operation, resource="*", entity=None):
-    """AWS's message when the page's section that `operation` fills is refused (the section shows it
-    in place of its table), or None when it is allowed."""
-    try:
-        authorize_page_read(
-            acting=request.acting, operation=operation, resource=resource, entity=entity, path=request.path
-        )
-    except AccessDenied as error:
-        return error.message
-    return None
-
-
-def allowed_rows(request, operation, entities):
-    """The primary keys of the entities whose `operation` the acting identity may call (a list's
-    per-row reads, each on its own ARN with its own tags). The console shows a refusal per cell, so
-    they are not recorded one by one."""
-    acting = request.acting
-    if unbounded(acting):
-        return {entity.pk for entity in entities}
-    action = OPERATIONS[operation].action
-    allowed = set()
-    for entity in entities:
-        try:
-            authorize_read(
-                acting=acting,
-                name=operation,
-                resource=entity.arn,
-                context=resource_tags_context(action, entity),
-            )
-        except AccessDenied:
-            continue
-        allowed.add(entity.pk)
-    return allowed
 
 
 def authorize_page(request, page, kwargs):

@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.session.ActingMiddleware",
+    "console.session.ActingMiddleware",
     "iamconsole.enforcement.EnforcementMiddleware",
 ]
 

@@ -3,8 +3,9 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
+from console.http import http_methods
+
 from . import health
-from .http import http_methods
 
 
 @http_methods("GET")
@@ -36,9 +37,9 @@ def dashboard(request):
     acting = request.acting
     if acting:
         # Local import: the accounts app builds on this project package, not the other way round.
-        from accounts.errors import AccessDenied
+        from access.operations import authorize_read
         from accounts.models import Group, IAMUser
-        from accounts.operations import authorize_read
+        from aws.errors import AccessDenied
 
         account = acting.account
         context.update(

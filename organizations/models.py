@@ -9,8 +9,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account
-
-from .ids import new_handshake_id, new_organization_id, new_ou_id, new_policy_id, new_root_id
+from aws.ids import (
+    new_handshake_id,
+    new_organization_id,
+    new_organizations_policy_id,
+    new_ou_id,
+    new_root_id,
+)
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"
@@ -122,7 +127,9 @@ class Membership(models.Model):
 class Policy(models.Model):
     """An SCP or RCP: AWS managed (FullAWSAccess, RCPFullAWSAccess; no organization) or the customer's."""
 
-    id = models.CharField(primary_key=True, max_length=130, default=new_policy_id, editable=False)
+    id = models.CharField(
+        primary_key=True, max_length=130, default=new_organizations_policy_id, editable=False
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="policies"
     )

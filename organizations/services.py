@@ -15,15 +15,12 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.acting import Acting
+from access.acting import Acting
+from access.audit import audited
+from access.operations import ORGANIZATIONS_SOURCE
 from accounts.models import Account
-from accounts.operations import ORGANIZATIONS_SOURCE
 from accounts.services.accounts import _unused_account_id
-from accounts.services.audit import audited
-from policies.engine import jsonpos
-from policies.engine.validation import validate
-
-from .errors import (
+from aws.organizations_errors import (
     AccessDeniedException,
     AccountNotFoundException,
     AlreadyInOrganizationException,
@@ -50,6 +47,9 @@ from .errors import (
     PolicyTypeNotEnabledException,
     TargetNotFoundException,
 )
+from policies.engine import jsonpos
+from policies.engine.validation import validate
+
 from .models import (
     FULL_AWS_ACCESS_ID,
     RCP,

@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from accounts.ids import new_instance_profile_id, new_policy_id, new_role_id
 from accounts.models import Account, Group, IAMUser
+from aws.ids import new_instance_profile_id, new_policy_id, new_role_id
 
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy"
 

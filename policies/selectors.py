@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
-from accounts.errors import NoSuchEntity
 from accounts.models import IAMUser
+from aws.errors import NoSuchEntity
 from policies.models import ManagedPolicy, PolicyAttachment, Role
 
 JOB_FUNCTION_PATH = "/job-function/"

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from accounts.errors import InvalidInput, MalformedPolicyDocument
+from aws.errors import InvalidInput, MalformedPolicyDocument
 from policies.engine import catalog, evaluate, jsonpos
 from policies.engine.conditions import parse_date, parse_number
 from policies.selectors_permissions import entity_permissions, policies_in_play
@@ -321,12 +321,12 @@ def _canonical(document):
 def organization_in_play(account):
     """The organization's SCPs and RCPs as `simulate` takes them, with their names and where each level is.
 
-    The documents are the enforcement's own reading (accounts.authorization.organization_policies),
+    The documents are the enforcement's own reading (access.authorization.organization_policies),
     so that the simulator weighs what decides a real request. It gives documents only; their names
     come from the organization's policies with the same content, and the levels' from the account's
     path: three more queries, for a member account only.
     """
-    from accounts import authorization
+    from access import authorization
 
     if account is None:
         return {"scps": None, "rcps": None}

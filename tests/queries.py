@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from policies.models import (
     InlinePolicy,
     InstanceProfile,

@@ -12,7 +12,7 @@ import time
 
 from django.db import IntegrityError, connection, transaction
 
-from accounts.errors import AWSError
+from aws.errors import AWSError
 
 WAIT_SECONDS = 10  # far more than the race needs: a broken fallback fails the test, never hangs it
 

@@ -4,7 +4,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from accounts.ids import new_account_id
+from aws.ids import new_account_id
 
 
 def normalized_email(email):

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models.functions import Lower
 
-from accounts.ids import new_group_id, new_user_id
+from aws.ids import new_group_id, new_user_id
 
 from .account import Account
 

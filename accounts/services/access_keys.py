@@ -2,12 +2,12 @@
 
 from django.db import IntegrityError, transaction
 
-from accounts.crypto import encrypt
-from accounts.errors import LimitExceeded, NoSuchEntity, ValidationError
-from accounts.ids import new_access_key_id, new_secret_access_key
+from access.audit import audited
+from access.crypto import encrypt
 from accounts.models import AccessKey, Account, IAMUser
-from accounts.services.audit import audited
 from accounts.services.users import ensure_same_account
+from aws.errors import LimitExceeded, NoSuchEntity, ValidationError
+from aws.ids import new_access_key_id, new_secret_access_key
 
 ACCESS_KEYS_PER_USER = 2
 

@@ -8,8 +8,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.acting import Acting
-from accounts.errors import (
+from access.acting import Acting
+from access.audit import audited, record_event
+from accounts.models import Account
+from aws.errors import (
     EntityAlreadyExists,
     InvalidInput,
     InvalidUserType,
@@ -17,10 +19,8 @@ from accounts.errors import (
     PasswordPolicyViolation,
     ValidationError,
 )
-from accounts.ids import new_account_id
-from accounts.models import Account
+from aws.ids import new_account_id
 
-from .audit import audited, record_event
 from .passwords import default_rule_violations, hash_password
 
 ALIAS_PATTERN = r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"

@@ -2,10 +2,10 @@
 
 from django.db import IntegrityError, transaction
 
-from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from access.audit import audited
 from accounts.models import Group, GroupMembership, IAMUser
-from accounts.services.audit import audited
 from accounts.services.users import ensure_same_account, validate_name, validate_path
+from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 
 GROUPS_PER_USER = 10
 

@@ -13,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import crypto
-from accounts.errors import (
+from access import crypto
+from access.audit import audited
+from accounts.models import MFADevice
+from aws.errors import (
     AccessDenied,
     DeleteConflict,
     EntityAlreadyExists,
@@ -23,9 +25,6 @@ from accounts.errors import (
     NoSuchEntity,
     ValidationError,
 )
-from accounts.models import MFADevice
-
-from .audit import audited
 
 MFA_DEVICES_PER_USER = 8  # IAM's quota, for each IAM user and for the root user
 SEED_LENGTH = 64  # base32 characters, as the Base32StringSeed IAM returns

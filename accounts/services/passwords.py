@@ -6,16 +6,15 @@ import string
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
-from accounts.errors import (
+from access.audit import audited
+from accounts.models import LoginProfile, PasswordHistory, PasswordPolicy
+from aws.errors import (
     InvalidInput,
     InvalidUserType,
     NoSuchEntity,
     PasswordPolicyViolation,
     ValidationError,
 )
-from accounts.models import LoginProfile, PasswordHistory, PasswordPolicy
-
-from .audit import audited
 
 # The symbols IAM counts ("Require at least one non-alphanumeric character").
 SYMBOLS = "!@#$%^&*()_+-=[]{}|'"

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.acting import Acting, client_ip
-from accounts.errors import ValidationError
+from access.acting import Acting, client_ip
+from access.audit import REDACTED
 from accounts.models import (
     Account,
     AuditEvent,
@@ -26,8 +26,8 @@ from accounts.models import (
     SignInFailure,
     normalized_email,
 )
+from aws.errors import ValidationError
 
-from .audit import REDACTED
 from .mfa import mfa_verify
 from .passwords import password_expired
 from .users import validate_name

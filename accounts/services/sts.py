@@ -15,10 +15,14 @@ import secrets
 
 from django.utils import timezone
 
-from accounts import crypto
-from accounts.acting import Acting
-from accounts.authorization import authorize, decide, describe_caller, iso, resource_tags_context
-from accounts.errors import (
+from access import crypto
+from access.acting import Acting
+from access.audit import audited, record_event
+from access.authorization import authorize, decide, describe_caller, iso, resource_tags_context
+from accounts.models import AccessKey, Account, MFADevice, TemporaryCredential
+from accounts.services.mfa import mfa_verify
+from accounts.services.users import constraint_error
+from aws.errors import (
     AccessDenied,
     ExpiredToken,
     InvalidAuthorizationMessage,
@@ -28,11 +32,7 @@ from accounts.errors import (
     PackedPolicyTooLarge,
     ValidationError,
 )
-from accounts.ids import new_access_key_id, new_secret_access_key
-from accounts.models import AccessKey, Account, MFADevice, TemporaryCredential
-from accounts.services.audit import audited, record_event
-from accounts.services.mfa import mfa_verify
-from accounts.services.users import constraint_error
+from aws.ids import new_access_key_id, new_secret_access_key
 from policies.engine.validation import validate
 from policies.models import Role
 from policies.services.permissions import inline_policy_put

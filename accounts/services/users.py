@@ -5,9 +5,9 @@ import unicodedata
 
 from django.db import IntegrityError, transaction
 
-from accounts.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
+from access.audit import audited
 from accounts.models import IAMUser, LoginProfile, UserTag
-from accounts.services.audit import audited
+from aws.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
 
 NAME_PATTERN = r"[\w+=,.@-]+"
 PATH_MAX_LENGTH = 512

@@ -8,8 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.crypto import decrypt, encrypt
-from accounts.errors import AWSError
+from access.crypto import decrypt, encrypt
 from accounts.models import AccessKey, IAMUser, LoginProfile, MFADevice
 from accounts.services.access_keys import (
     ACCESS_KEYS_PER_USER,
@@ -23,9 +22,10 @@ from accounts.services.login_profiles import (
     login_profile_delete,
     login_profile_update,
 )
-from accounts.session import console_login_required
 from accounts.views.users import get_user_or_404, render_htmx, signin_url, users_breadcrumbs
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from console.http import http_methods
+from console.session import console_login_required
 from policies.services.permissions import attach_change_password_policy
 
 NEW_KEY_SESSION = "access_key_created"

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import selectors_events
-from accounts.session import console_login_required
-from iamconsole.htmx import render_htmx
-from iamconsole.http import http_methods
+from console.htmx import render_htmx
+from console.http import http_methods
+from console.session import console_login_required
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500

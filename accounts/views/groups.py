@@ -8,17 +8,17 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from access.operations import arn_of
 from accounts import selectors
-from accounts.errors import AWSError, NoSuchEntity
 from accounts.forms_identities import GroupCreateForm
 from accounts.models import Group, IAMUser
-from accounts.operations import arn_of
-from accounts.params import search_text
 from accounts.services import groups as group_services
-from accounts.session import console_login_required
 from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
-from iamconsole.enforcement import allowed_rows, read_denial
-from iamconsole.http import http_methods
+from aws.errors import AWSError, NoSuchEntity
+from aws.params import search_text
+from console.http import http_methods
+from console.pages import allowed_rows, read_denial
+from console.session import console_login_required
 
 GROUP_TABS = [("users", "Users"), ("permissions", "Permissions")]
 

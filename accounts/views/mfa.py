@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts.errors import AWSError
 from accounts.forms_signin import MFACodesForm, MFADeviceNameForm
 from accounts.models import MFADevice
 from accounts.services.mfa import (
@@ -23,10 +22,11 @@ from accounts.services.mfa import (
     mfa_device_resync,
     mfa_qr_svg,
 )
-from accounts.session import console_login_required
 from accounts.views.credentials import access_keys_context
-from iamconsole.htmx import htmx_redirect, render_htmx
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from console.htmx import htmx_redirect, render_htmx
+from console.http import http_methods
+from console.session import console_login_required
 
 # The unfinished devices this browser session created: only it may finish them, and it sees their
 # seed once, in the response that created them.

@@ -5,12 +5,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.errors import AWSError
 from accounts.forms_signin import NewPasswordForm
 from accounts.services.accounts import root_password_change
 from accounts.services.passwords import user_password_change
-from accounts.session import console_login_required
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from console.http import http_methods
+from console.session import console_login_required
 
 
 def _security_credentials_url(acting):

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.errors import AWSError
 from accounts.forms_signin import AccountAliasForm, PasswordPolicyForm
 from accounts.models import PasswordPolicy
 from accounts.services.accounts import account_alias_delete, account_alias_set
 from accounts.services.passwords import SYMBOLS, password_policy_delete, password_policy_update
-from accounts.session import console_login_required
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from console.http import http_methods
+from console.session import console_login_required
 
 from .mfa import htmx_redirect, render_htmx
 

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from accounts.acting import Acting
-from accounts.errors import AWSError
+from access.acting import Acting
 from accounts.forms_signin import (
     ForgotPasswordForm,
     IAMUserSignInForm,
@@ -40,8 +39,9 @@ from accounts.services.signin import (
     root_password_reset_request,
     user_authenticate,
 )
-from accounts.session import is_signed_in, sign_in, sign_out
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from console.http import http_methods
+from console.session import is_signed_in, sign_in, sign_out
 
 ROOT_EMAIL_KEY = "signin_root_email"
 PENDING_KEY = "signin_pending"

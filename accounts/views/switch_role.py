@@ -6,11 +6,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.errors import AWSError
-from accounts.params import ascii_int
 from accounts.services.sts import SWITCH_COLORS, SWITCH_REFUSED, console_switch_role
-from accounts.session import console_login_required, role_history, switch_back, switch_to_role
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from aws.params import ascii_int
+from console.http import http_methods
+from console.session import console_login_required, role_history, switch_back, switch_to_role
 
 COLOR_CHOICES = [(name, name.title()) for name in SWITCH_COLORS]
 

@@ -8,9 +8,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from access.crypto import decrypt, encrypt
+from access.operations import arn_of
 from accounts import selectors
-from accounts.crypto import decrypt, encrypt
-from accounts.errors import AWSError, NoSuchEntity
 from accounts.forms_identities import (
     UserDetailsForm,
     UserPermissionsForm,
@@ -18,16 +18,16 @@ from accounts.forms_identities import (
     remove_tag_row,
 )
 from accounts.models import Group, IAMUser
-from accounts.operations import arn_of
-from accounts.params import ascii_int, search_text
 from accounts.services import users as user_services
 from accounts.services.groups import group_add_user
 from accounts.services.login_profiles import generate_password, login_profile_create
 from accounts.services.users import user_delete_with_dependents
-from accounts.session import console_login_required
-from iamconsole.enforcement import allowed_rows, read_denial
-from iamconsole.htmx import render_htmx
-from iamconsole.http import http_methods
+from aws.errors import AWSError, NoSuchEntity
+from aws.params import ascii_int, search_text
+from console.htmx import render_htmx
+from console.http import http_methods
+from console.pages import allowed_rows, read_denial
+from console.session import console_login_required
 
 PAGE_SIZE = 20
 DRAFT_KEY = "user_create_draft"

@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
-from accounts.authorization import authorize
-from accounts.errors import AccessDenied
-from iamconsole.enforcement import Page, render_denial
+from access.authorization import authorize
+from aws.errors import AccessDenied
+from console.pages import Page, render_denial
 
 from .. import selectors
 

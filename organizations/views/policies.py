@@ -7,10 +7,10 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts.errors import AWSError
-from accounts.session import console_login_required
-from iamconsole.htmx import render_htmx
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from console.htmx import render_htmx
+from console.http import http_methods
+from console.session import console_login_required
 
 from .. import selectors, services
 from ..forms import PolicyForm

@@ -2,9 +2,9 @@
 
 from django.db import IntegrityError, transaction
 
-from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from accounts.services.audit import audited
+from access.audit import audited
 from accounts.services.users import ensure_same_account, validate_name, validate_path
+from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from policies.models import InstanceProfile, Role
 
 PROFILE_NAME_MAX = 128

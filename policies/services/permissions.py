@@ -10,15 +10,15 @@ import re
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.errors import (
+from access.audit import audited
+from accounts.models import Group, IAMUser
+from accounts.services.users import constraint_error, ensure_same_account
+from aws.errors import (
     InvalidInput,
     LimitExceeded,
     NoSuchEntity,
     UnmodifiableEntity,
 )
-from accounts.models import Group, IAMUser
-from accounts.services.audit import audited
-from accounts.services.users import constraint_error, ensure_same_account
 from policies.engine.validation import size_for_quota, validate
 from policies.models import AWS_MANAGED_PREFIX, InlinePolicy, ManagedPolicy, PolicyAttachment, Role
 from policies.services.policies import refusal

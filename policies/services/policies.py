@@ -7,18 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.errors import (
-    AccessDenied,
-    DeleteConflict,
-    EntityAlreadyExists,
-    LimitExceeded,
-    MalformedPolicyDocument,
-    NoSuchEntity,
-    ValidationError,
-)
+from access.audit import audited
 from accounts.models import IAMUser
-from accounts.params import ascii_int
-from accounts.services.audit import audited
 from accounts.services.users import (
     constraint_error,
     tags_merge,
@@ -27,6 +17,16 @@ from accounts.services.users import (
     validate_path,
     validate_tags,
 )
+from aws.errors import (
+    AccessDenied,
+    DeleteConflict,
+    EntityAlreadyExists,
+    LimitExceeded,
+    MalformedPolicyDocument,
+    NoSuchEntity,
+    ValidationError,
+)
+from aws.params import ascii_int
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyTag, PolicyVersion, Role
 

@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 
 from django.db import IntegrityError, transaction
 
-from accounts.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
-from accounts.services.audit import audited
+from access.audit import audited
 from accounts.services.users import constraint_error, ensure_same_account
+from aws.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
 from policies.models import OpenIDConnectProvider, SAMLProvider
 
 URL_MAX = 255

@@ -6,17 +6,8 @@ import uuid
 
 from django.db import IntegrityError, transaction
 
-from accounts.errors import (
-    DeleteConflict,
-    EntityAlreadyExists,
-    InvalidInput,
-    MalformedPolicyDocument,
-    NoSuchEntity,
-    UnmodifiableEntity,
-)
+from access.audit import audited
 from accounts.models import Account, IAMUser
-from accounts.params import ascii_int
-from accounts.services.audit import audited
 from accounts.services.users import (
     constraint_error,
     ensure_same_account,
@@ -26,6 +17,15 @@ from accounts.services.users import (
     validate_path,
     validate_tags,
 )
+from aws.errors import (
+    DeleteConflict,
+    EntityAlreadyExists,
+    InvalidInput,
+    MalformedPolicyDocument,
+    NoSuchEntity,
+    UnmodifiableEntity,
+)
+from aws.params import ascii_int
 from policies.engine.validation import validate
 from policies.models import (
     AWS_MANAGED_PREFIX,

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import AWSError, NoSuchEntity
 from accounts.models import Group, IAMUser
-from accounts.params import ascii_int
+from aws.errors import AWSError, NoSuchEntity
+from aws.params import ascii_int
 from policies import simulator
 from policies.engine import catalog
 from policies.models import Role, SimulationRun

@@ -6,12 +6,12 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
 
-from accounts.errors import AWSError
-from accounts.operations import arn_of
-from accounts.session import console_login_required
-from iamconsole.enforcement import read_denial
-from iamconsole.htmx import htmx_redirect, render_htmx
-from iamconsole.http import http_methods
+from access.operations import arn_of
+from aws.errors import AWSError
+from console.htmx import htmx_redirect, render_htmx
+from console.http import http_methods
+from console.pages import read_denial
+from console.session import console_login_required
 from policies.models import InstanceProfile, Role
 from policies.services.instance_profiles import (
     instance_profile_add_role,

@@ -12,16 +12,16 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 
+from access.operations import arn_of
 from accounts import selectors as account_selectors
-from accounts.errors import AccessDenied, AWSError
 from accounts.models import Group, GroupMembership, IAMUser
-from accounts.operations import arn_of
-from accounts.params import search_text
 from accounts.services.groups import group_add_user
-from accounts.session import console_login_required
-from iamconsole.enforcement import allowed_rows, read_denial
-from iamconsole.htmx import htmx_redirect, render_htmx
-from iamconsole.http import http_methods
+from aws.errors import AccessDenied, AWSError
+from aws.params import search_text
+from console.htmx import htmx_redirect, render_htmx
+from console.http import http_methods
+from console.pages import allowed_rows, read_denial
+from console.session import console_login_required
 from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, Role

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
 
-from accounts.errors import AWSError
-from accounts.params import ascii_int
-from accounts.session import console_login_required
-from iamconsole.htmx import htmx_redirect, render_htmx
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from aws.params import ascii_int
+from console.htmx import htmx_redirect, render_htmx
+from console.http import http_methods
+from console.session import console_login_required
 from policies.models import OpenIDConnectProvider, Role, SAMLProvider
 from policies.services.providers import (
     oidc_provider_create,

@@ -15,14 +15,14 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 
-from accounts.errors import AWSError, ValidationError
 from accounts.forms_identities import parse_tags, remove_tag_row
-from accounts.params import ascii_decimal, ascii_int, search_text
 from accounts.services.sts import revoke_role_sessions
-from accounts.session import console_login_required
-from iamconsole.enforcement import allowed_rows, read_denial
-from iamconsole.htmx import htmx_redirect, render_htmx
-from iamconsole.http import http_methods
+from aws.errors import AWSError, ValidationError
+from aws.params import ascii_decimal, ascii_int, search_text
+from console.htmx import htmx_redirect, render_htmx
+from console.http import http_methods
+from console.pages import allowed_rows, read_denial
+from console.session import console_login_required
 from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import (

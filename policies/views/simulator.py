@@ -11,14 +11,14 @@ import re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from accounts.errors import AWSError
+from access.operations import arn_of
 from accounts.models import Group, IAMUser
-from accounts.operations import arn_of
-from accounts.params import ascii_int
-from accounts.session import console_login_required
-from iamconsole.enforcement import read_denial
-from iamconsole.htmx import render_htmx
-from iamconsole.http import http_methods
+from aws.errors import AWSError
+from aws.params import ascii_int
+from console.htmx import render_htmx
+from console.http import http_methods
+from console.pages import read_denial
+from console.session import console_login_required
 from policies import simulator
 from policies.engine import catalog
 from policies.engine.validation import validate

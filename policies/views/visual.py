@@ -13,10 +13,10 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from accounts.params import ascii_int
-from accounts.session import console_login_required
-from iamconsole.htmx import render_htmx
-from iamconsole.http import http_methods
+from aws.params import ascii_int
+from console.htmx import render_htmx
+from console.http import http_methods
+from console.session import console_login_required
 from policies import summary as policy_summary
 from policies import visual
 from policies.engine import catalog, jsonpos

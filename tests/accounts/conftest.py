@@ -3,7 +3,7 @@ charlie owns a second account that must never see or change the first one's obje
 
 import pytest
 
-from accounts.acting import Acting
+from access.acting import Acting
 from tests.queries import sign_in as _sign_in
 
 from .factories import AccountFactory, IAMUserFactory

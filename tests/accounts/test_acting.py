@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from accounts.acting import client_ip
+from access.acting import client_ip
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from accounts.acting import Acting
-from accounts.errors import AccessDenied, ValidationError
+from access.acting import Acting
+from access.operations import OPERATIONS, SELF_AUTHORIZED
 from accounts.models import Group, GroupMembership, IAMUser
-from accounts.operations import OPERATIONS, SELF_AUTHORIZED
 from accounts.services.groups import group_create
 from accounts.services.passwords import password_policy_update, user_password_change
 from accounts.services.users import user_create
+from aws.errors import AccessDenied, ValidationError
 from iamconsole.enforcement import OPEN, PAGES
 from policies.models import InstanceProfile, PolicyAttachment, Role
 from policies.services.instance_profiles import instance_profile_add_role
@@ -446,7 +446,7 @@ SELF_MANAGE_MFA = [
 
 def test_the_self_manage_mfa_example_blocks_a_console_session_without_mfa(client, account, bob, sign_in_as):
     from accounts.services.mfa import mfa_device_create
-    from accounts.session import SESSION_KEY
+    from console.session import SESSION_KEY
 
     _attach(bob, "AdministratorAccess", ADMIN)
     grant(*SELF_MANAGE_MFA, user=bob)

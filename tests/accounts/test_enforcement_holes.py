@@ -12,14 +12,14 @@ import pytest
 from django.contrib.auth.hashers import check_password, make_password
 from django.urls import reverse
 
-from accounts.acting import Acting
-from accounts.errors import AccessDenied
+from access.acting import Acting
+from access.operations import OPERATIONS, Target, target_tags
 from accounts.models import AccessKey, AuditEvent, Group, GroupMembership, LoginProfile, MFADevice, UserTag
-from accounts.operations import OPERATIONS, Target, target_tags
 from accounts.services.access_keys import access_key_create
 from accounts.services.login_profiles import login_profile_update
 from accounts.services.mfa import mfa_device_create
 from accounts.services.sts import console_switch_role
+from aws.errors import AccessDenied
 from policies.engine import catalog
 from policies.models import InlinePolicy, ManagedPolicy, OpenIDConnectProvider, Role, RoleTag, SAMLProvider
 from tests.accounts.factories import IAMUserFactory

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.http import QueryDict
 
-from accounts.params import SEARCH_MAX, ascii_decimal, ascii_int, search_text
+from aws.params import SEARCH_MAX, ascii_decimal, ascii_int, search_text
 
 
 @pytest.mark.parametrize(

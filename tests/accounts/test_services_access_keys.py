@@ -3,10 +3,10 @@ import threading
 import pytest
 from django.db import IntegrityError, close_old_connections
 
-from accounts.crypto import decrypt
-from accounts.errors import LimitExceeded, NoSuchEntity, ValidationError
+from access.crypto import decrypt
 from accounts.models import AccessKey, AuditEvent
 from accounts.services.access_keys import access_key_create, access_key_delete, access_key_update_status
+from aws.errors import LimitExceeded, NoSuchEntity, ValidationError
 
 from .factories import IAMUserFactory
 

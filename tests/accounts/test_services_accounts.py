@@ -4,14 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.acting import Acting
-from accounts.errors import (
-    EntityAlreadyExists,
-    InvalidUserType,
-    NoSuchEntity,
-    PasswordPolicyViolation,
-    ValidationError,
-)
+from access.acting import Acting
+from access.audit import REDACTED
 from accounts.models import Account, AuditEvent
 from accounts.services.accounts import (
     account_alias_delete,
@@ -21,7 +15,13 @@ from accounts.services.accounts import (
     root_password_change,
     root_password_set,
 )
-from accounts.services.audit import REDACTED
+from aws.errors import (
+    EntityAlreadyExists,
+    InvalidUserType,
+    NoSuchEntity,
+    PasswordPolicyViolation,
+    ValidationError,
+)
 from tests.races import assert_refused_by_the_constraint, lose_race
 
 from .factories import ROOT_PASSWORD, AccountFactory, IAMUserFactory

@@ -4,8 +4,7 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
-from accounts.acting import Acting
-from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
+from access.acting import Acting
 from accounts.models import AuditEvent, Group, GroupMembership
 from accounts.services.groups import (
     group_add_user,
@@ -14,6 +13,7 @@ from accounts.services.groups import (
     group_delete_with_dependents,
     group_remove_user,
 )
+from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from tests.races import assert_refused_by_the_constraint, lose_race
 

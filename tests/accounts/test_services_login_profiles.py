@@ -1,16 +1,16 @@
 import pytest
 from django.contrib.auth.hashers import check_password
 
-from accounts.acting import Acting
-from accounts.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
+from access.acting import Acting
+from access.audit import REDACTED
 from accounts.models import AuditEvent, LoginProfile, PasswordPolicy
-from accounts.services.audit import REDACTED
 from accounts.services.login_profiles import (
     generate_password,
     login_profile_create,
     login_profile_delete,
     login_profile_update,
 )
+from aws.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
 from tests.races import assert_refused_by_the_constraint, lose_race
 
 GOOD = "Corr3ct-Horse!"

@@ -5,20 +5,11 @@ import pyotp
 import pytest
 from django.utils import timezone
 
-from accounts import crypto
-from accounts.acting import Acting
-from accounts.errors import (
-    AccessDenied,
-    DeleteConflict,
-    EntityAlreadyExists,
-    InvalidAuthenticationCode,
-    LimitExceeded,
-    NoSuchEntity,
-    ValidationError,
-)
+from access import crypto
+from access.acting import Acting
+from access.audit import REDACTED
 from accounts.models import AuditEvent, MFADevice
 from accounts.services import mfa
-from accounts.services.audit import REDACTED
 from accounts.services.mfa import (
     mfa_device_create,
     mfa_device_deactivate,
@@ -29,6 +20,15 @@ from accounts.services.mfa import (
     mfa_provisioning_uri,
     mfa_qr_svg,
     mfa_verify,
+)
+from aws.errors import (
+    AccessDenied,
+    DeleteConflict,
+    EntityAlreadyExists,
+    InvalidAuthenticationCode,
+    LimitExceeded,
+    NoSuchEntity,
+    ValidationError,
 )
 from tests.grants import grant, statement
 from tests.races import assert_refused_by_the_constraint, lose_race

@@ -4,16 +4,9 @@ import pytest
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
-from accounts.acting import Acting
-from accounts.errors import (
-    InvalidInput,
-    InvalidUserType,
-    NoSuchEntity,
-    PasswordPolicyViolation,
-    ValidationError,
-)
+from access.acting import Acting
+from access.audit import REDACTED
 from accounts.models import AuditEvent, LoginProfile, PasswordHistory, PasswordPolicy
-from accounts.services.audit import REDACTED
 from accounts.services.passwords import (
     password_check,
     password_expired,
@@ -21,6 +14,13 @@ from accounts.services.passwords import (
     password_policy_delete,
     password_policy_update,
     user_password_change,
+)
+from aws.errors import (
+    InvalidInput,
+    InvalidUserType,
+    NoSuchEntity,
+    PasswordPolicyViolation,
+    ValidationError,
 )
 from tests.grants import CHANGE_OWN_PASSWORD, grant
 

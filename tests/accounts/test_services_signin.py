@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from accounts.acting import Acting
+from access.acting import Acting
 from accounts.models import Account, SignInFailure
 from accounts.services import mfa
 from accounts.services.mfa import mfa_device_create, mfa_device_enable

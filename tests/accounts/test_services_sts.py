@@ -8,9 +8,11 @@ import pyotp
 import pytest
 from django.utils import timezone
 
-from accounts import crypto
-from accounts.acting import Acting
-from accounts.errors import (
+from access import crypto
+from access.acting import Acting
+from accounts.models import AuditEvent, MFADevice, TemporaryCredential
+from accounts.services import sts
+from aws.errors import (
     AccessDenied,
     ExpiredToken,
     InvalidAuthorizationMessage,
@@ -20,8 +22,6 @@ from accounts.errors import (
     PackedPolicyTooLarge,
     ValidationError,
 )
-from accounts.models import AuditEvent, MFADevice, TemporaryCredential
-from accounts.services import sts
 from policies.engine import evaluate
 from policies.models import InlinePolicy, ManagedPolicy, PolicyVersion, Role
 from policies.selectors_permissions import policies_in_play

@@ -1,8 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from accounts.acting import Acting
-from accounts.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
+from access.acting import Acting
 from accounts.models import AccessKey, AuditEvent, GroupMembership, IAMUser, LoginProfile, MFADevice
 from accounts.services.users import (
     user_create,
@@ -12,6 +11,7 @@ from accounts.services.users import (
     user_untag,
     user_update,
 )
+from aws.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from tests.races import assert_refused_by_the_constraint, lose_race
 

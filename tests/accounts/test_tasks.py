@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from access.audit import record_event
 from accounts.models import AuditEvent
-from accounts.services.audit import record_event
 from accounts.tasks import audit_events_purge, purge_old_audit_events
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 
-from accounts.crypto import decrypt
+from access.crypto import decrypt
 from accounts.models import AccessKey, LoginProfile
 from accounts.services.access_keys import access_key_create
 

@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.acting import Acting
-from accounts.errors import EntityAlreadyExists
+from access.acting import Acting
+from access.audit import record_event
 from accounts.models import AuditEvent
-from accounts.services.audit import record_event
 from accounts.services.signin import console_login_event
 from accounts.services.users import user_create
+from aws.errors import EntityAlreadyExists
 
 URL = reverse("accounts:event_history")
 DOWNLOAD_URL = reverse("accounts:event_history_download")

@@ -6,14 +6,14 @@ from django.http import Http404
 from django.test import override_settings
 from django.urls import path, reverse
 
-from accounts import crypto
+from access import crypto
 from accounts.models import AuditEvent, MFADevice
 from accounts.services import mfa
 from accounts.services.mfa import mfa_device_create, mfa_device_enable
-from accounts.session import console_login_required
 from accounts.views.mfa import mfa_assign_flow
+from console.http import http_methods
+from console.session import console_login_required
 from iamconsole import enforcement
-from iamconsole.http import http_methods
 from iamconsole.urls import urlpatterns as root_urlpatterns
 
 from .factories import IAMUserFactory

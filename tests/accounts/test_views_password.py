@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.hashers import check_password, make_password
 
+from access.audit import REDACTED
 from accounts.models import Account, AuditEvent, LoginProfile, PasswordHistory
-from accounts.services.audit import REDACTED
 from accounts.services.passwords import password_policy_update
 from tests.grants import grant, statement
 

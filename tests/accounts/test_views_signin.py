@@ -17,8 +17,8 @@ from accounts.services.accounts import account_alias_set
 from accounts.services.mfa import mfa_device_create, mfa_device_enable
 from accounts.services.passwords import password_policy_update
 from accounts.services.signin import HARD_EXPIRED, INCORRECT, MFA_INCORRECT, THROTTLED
-from accounts.session import SESSION_KEY
 from accounts.views.signin import PENDING_KEY
+from console.session import SESSION_KEY
 from tests.grants import CHANGE_OWN_PASSWORD, grant
 from tests.queries import assert_constant_queries
 

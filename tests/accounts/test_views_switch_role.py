@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Group, TemporaryCredential
 from accounts.services.sts import revoke_role_sessions
-from accounts.session import HISTORY_KEY, SESSION_KEY
+from console.session import HISTORY_KEY, SESSION_KEY
 from policies.models import InlinePolicy, Role
 from tests.accounts.factories import GroupFactory, IAMUserFactory
 from tests.grants import grant, statement

@@ -338,7 +338,7 @@ def test_wizard_nothing_is_half_created_when_a_step_fails(root_client, account, 
     import accounts.views.users as views
 
     def refuse(**kwargs):
-        from accounts.errors import LimitExceeded
+        from aws.errors import LimitExceeded
 
         raise LimitExceeded("Cannot exceed quota for GroupsPerUser: 10")
 

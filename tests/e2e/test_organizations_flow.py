@@ -7,9 +7,9 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from accounts.acting import Acting
+from access.acting import Acting
 from accounts.models import IAMUser
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from organizations.models import Membership, OrganizationalUnit
 from organizations.services import _administrator_access
 from policies.services.permissions import policy_attach

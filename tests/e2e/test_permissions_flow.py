@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from accounts.models import GroupMembership
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from tests.accounts.factories import AccountFactory, GroupFactory, IAMUserFactory
 from tests.policies.permissions_helpers import make_policy, statement_policy
 

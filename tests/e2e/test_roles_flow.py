@@ -7,7 +7,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from policies.models import InstanceProfile, Role
 from tests.accounts.factories import AccountFactory
 from tests.policies.roles_helpers import s3_read_only

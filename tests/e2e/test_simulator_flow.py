@@ -10,7 +10,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from policies.engine import catalog
 from policies.models import PolicyAttachment
 from tests.accounts.factories import AccountFactory, IAMUserFactory
@@ -159,7 +159,7 @@ def test_an_scp_in_custom_mode_denies_and_is_named(live_server, page, screenshot
 def test_a_members_user_under_the_organizations_scps(live_server, page, screenshot):
     """dave's account sits in the OU Workloads, whose ProtectReports SCP denies s3:DeleteObject: the
     simulator lists the SCPs by level, names the one that denies, and leaving it out allows."""
-    from accounts.acting import Acting
+    from access.acting import Acting
     from organizations import services as org
     from organizations.models import SCP
     from policies.services.permissions import inline_policy_put

@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from accounts.models import IAMUser
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from policies.models import PolicyAttachment, Role
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 from tests.grants import grant, statement

@@ -7,9 +7,9 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from accounts.crypto import decrypt
+from access.crypto import decrypt
 from accounts.models import AccessKey, IAMUser
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from tests.accounts.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from policies.engine import catalog
 from tests.accounts.factories import AccountFactory
 

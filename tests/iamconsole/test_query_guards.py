@@ -4,7 +4,7 @@ grows."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from iamconsole.http import served_methods
+from console.http import served_methods
 from tests.accounts.test_queries import PAGES as ACCOUNTS
 from tests.organizations.test_queries import PAGES as ORGANIZATIONS
 from tests.policies.test_queries import PAGES as POLICIES

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.test import override_settings
 from django.urls import path
 
-from iamconsole.http import http_methods
+from console.http import http_methods
 from iamconsole.urls import urlpatterns as root_urlpatterns
 
 pytestmark = pytest.mark.django_db

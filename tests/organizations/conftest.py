@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from accounts.acting import Acting
+from access.acting import Acting
 from organizations import services
 from organizations.models import SCP
 from tests.accounts.conftest import *  # noqa: F403

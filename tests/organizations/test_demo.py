@@ -3,10 +3,10 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.acting import Acting
-from accounts.errors import AccessDenied
+from access.acting import Acting
 from accounts.models import AuditEvent
 from accounts.services.users import user_create
+from aws.errors import AccessDenied
 from iamconsole.management.commands.load_demo import DEMO_MEMBER_EMAIL, DEMO_ROOT_EMAIL
 from organizations.models import Membership, Organization, Policy
 from organizations.selectors import organization_tree

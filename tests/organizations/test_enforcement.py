@@ -1,12 +1,12 @@
-"""SCPs bite: the authorizer (accounts.authorization) asks organization_policies() for every identity
+"""SCPs bite: the authorizer (access.authorization) asks organization_policies() for every identity
 of a member account, root included, and never for the management account."""
 
 import pytest
 
-from accounts.acting import Acting
-from accounts.authorization import authorize
-from accounts.errors import AccessDenied
+from access.acting import Acting
+from access.authorization import authorize
 from accounts.services.users import user_create
+from aws.errors import AccessDenied
 from organizations import services
 from organizations.models import SCP
 from organizations.services import _administrator_access

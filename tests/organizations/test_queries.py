@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.acting import Acting
+from access.acting import Acting
 from organizations import services
 from organizations.models import SCP, Handshake, Membership, OrganizationalUnit, Policy, PolicyAttachment
 from tests.accounts.factories import AccountFactory

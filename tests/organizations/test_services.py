@@ -5,9 +5,10 @@ import re
 import pytest
 from django.contrib.auth.hashers import is_password_usable
 
-from accounts.acting import Acting
+from access.acting import Acting
 from accounts.models import Account, AuditEvent
-from organizations import errors, services
+from aws import organizations_errors as errors
+from organizations import services
 from organizations.models import (
     FULL_AWS_ACCESS_ID,
     RCP,

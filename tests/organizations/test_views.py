@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.acting import Acting
+from access.acting import Acting
 from organizations import services
 from organizations.models import SCP, Handshake, Membership, OrganizationalUnit, Policy, PolicyAttachment
 from organizations.services import _administrator_access
@@ -222,7 +222,7 @@ def test_iam_user_write_is_checked_in_the_service(account, scp_organization, wit
             organization=scp_organization, parent_id=scp_organization.root_id, name="X", acting=acting
         )
     else:
-        from accounts.errors import AccessDenied
+        from aws.errors import AccessDenied
 
         with pytest.raises(AccessDenied):
             services.ou_create(

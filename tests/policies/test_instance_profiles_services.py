@@ -2,9 +2,9 @@
 
 import pytest
 
-from accounts.acting import Acting
-from accounts.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
+from access.acting import Acting
 from accounts.models import AuditEvent
+from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from policies.models import InstanceProfile
 from policies.services.instance_profiles import (
     instance_profile_add_role,

@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import close_old_connections
 
-from accounts.acting import Acting
-from accounts.errors import (
+from access.acting import Acting
+from accounts.models import AuditEvent
+from aws.errors import (
     InvalidInput,
     LimitExceeded,
     MalformedPolicyDocument,
@@ -14,7 +15,6 @@ from accounts.errors import (
     UnmodifiableEntity,
     ValidationError,
 )
-from accounts.models import AuditEvent
 from policies.models import InlinePolicy, PolicyAttachment
 from policies.services.permissions import (
     CHANGE_PASSWORD_ARN,

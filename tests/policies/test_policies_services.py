@@ -7,8 +7,10 @@ import time
 import pytest
 from django.db import close_old_connections
 
-from accounts.acting import Acting
-from accounts.errors import (
+from access.acting import Acting
+from access.audit import redact
+from accounts.models import AuditEvent, IAMUser
+from aws.errors import (
     AccessDenied,
     DeleteConflict,
     EntityAlreadyExists,
@@ -17,8 +19,6 @@ from accounts.errors import (
     NoSuchEntity,
     ValidationError,
 )
-from accounts.models import AuditEvent, IAMUser
-from accounts.services.audit import redact
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 from policies.services.permissions import policy_attach
 from policies.services.policies import (

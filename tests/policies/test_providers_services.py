@@ -2,9 +2,9 @@
 
 import pytest
 
-from accounts.acting import Acting
-from accounts.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
+from access.acting import Acting
 from accounts.models import AuditEvent
+from aws.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
 from policies.models import OpenIDConnectProvider, SAMLProvider
 from policies.services.providers import (
     oidc_provider_create,

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from accounts.acting import Acting
-from accounts.errors import InvalidInput, NoSuchEntity
+from access.acting import Acting
 from accounts.models import AuditEvent
+from aws.errors import InvalidInput, NoSuchEntity
 from policies.models import InstanceProfile, PolicyAttachment, Role, ServiceLinkedRoleDeletion
 from policies.services.roles import (
     service_linked_role_create,

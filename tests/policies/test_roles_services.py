@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from accounts.acting import Acting
-from accounts.errors import (
+from access.acting import Acting
+from accounts.models import AuditEvent
+from aws.errors import (
     DeleteConflict,
     EntityAlreadyExists,
     InvalidInput,
@@ -15,7 +16,6 @@ from accounts.errors import (
     UnmodifiableEntity,
     ValidationError,
 )
-from accounts.models import AuditEvent
 from policies.models import InlinePolicy, InstanceProfile, PolicyAttachment, Role
 from policies.services.roles import (
     role_create,

@@ -3,7 +3,7 @@ weighed at their levels (root → OU → account), named in the results.
 
 alice's account manages the organization; dave's account is a member in the OU Workloads, whose
 ProtectReports SCP denies s3:DeleteObject. The simulator reads the organization as the console's
-enforcement does (accounts.authorization.organization_policies).
+enforcement does (access.authorization.organization_policies).
 """
 
 import json
@@ -11,7 +11,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from accounts.acting import Acting
+from access.acting import Acting
 from organizations import services as org
 from organizations.models import RCP, SCP, Membership
 from policies import simulator

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from accounts.errors import NoSuchEntity
+from aws.errors import NoSuchEntity
 from policies import simulator
 from policies.engine import catalog
 from policies.models import SimulationRun

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from accounts.errors import InvalidInput, MalformedPolicyDocument
 from accounts.services.groups import group_add_user
+from aws.errors import InvalidInput, MalformedPolicyDocument
 from policies import simulator
 from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
 from tests.accounts.factories import GroupFactory, IAMUserFactory

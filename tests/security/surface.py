@@ -25,7 +25,7 @@ from django.conf import settings
 from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 
-from accounts.acting import Acting
+from access.acting import Acting
 from accounts.models import AccessKey, Account, Group, IAMUser, MFADevice
 from accounts.services.access_keys import access_key_create
 from accounts.services.groups import group_add_user, group_create
@@ -33,7 +33,7 @@ from accounts.services.login_profiles import login_profile_create
 from accounts.services.mfa import mfa_device_create, mfa_device_enable
 from accounts.services.signin import root_password_reset_link
 from accounts.services.users import user_create
-from accounts.session import SESSION_KEY
+from console.session import SESSION_KEY
 from organizations import services as org_services
 from organizations.models import SCP, Handshake, Membership, Organization, OrganizationalUnit
 from organizations.models import Policy as OrganizationPolicy

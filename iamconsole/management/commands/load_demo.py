@@ -3,7 +3,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.acting import Acting
+from access.acting import Acting
 from accounts.models import Account, Group, GroupMembership, IAMUser
 
 DEMO_ADMIN_USERNAME = "admin"

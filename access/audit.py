@@ -6,8 +6,8 @@ import functools
 
 from django.db import transaction
 
-from accounts.errors import AWSError
 from accounts.models import AuditEvent
+from aws.errors import AWSError
 
 REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS"
 _SECRET_WORDS = ("password", "secret", "authenticationcode", "privatekey", "seed")
@@ -104,7 +104,7 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
     typed AWS error rolls the write back and is then recorded with errorCode and errorMessage.
     """
 
-    from accounts.operations import SELF_AUTHORIZED
+    from access.operations import SELF_AUTHORIZED
 
     authorized = event_name not in SELF_AUTHORIZED
 
@@ -116,7 +116,7 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
             try:
                 with transaction.atomic():
                     if authorized:
-                        from accounts.operations import authorize_operation
+                        from access.operations import authorize_operation
 
                         authorize_operation(event_name, kwargs, event_source)
                     result = service(**kwargs)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from .models import Account, IAMUser, TemporaryCredential
+from accounts.models import Account, IAMUser, TemporaryCredential
 
 
 @dataclass(frozen=True)

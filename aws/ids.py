@@ -1,6 +1,7 @@
 """AWS-shaped identifiers: account IDs, unique IDs (AIDA…, AGPA…), access key IDs and secrets."""
 
 import secrets
+import string
 
 # IAM unique IDs and access key IDs use the upper-case letters A-Z and the digits 2-7 (base32).
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -46,3 +47,36 @@ def new_role_id():
 
 def new_instance_profile_id():
     return new_unique_id("AIPA")
+
+
+# AWS Organizations' identifiers: lower-case letters and digits after a prefix.
+_ORGANIZATIONS_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def _organizations_random(length):
+    return "".join(secrets.choice(_ORGANIZATIONS_ALPHABET) for _ in range(length))
+
+
+def new_organization_id():
+    """o- followed by 10 characters (AWS's pattern allows 10 to 32)."""
+    return f"o-{_organizations_random(10)}"
+
+
+def new_root_id():
+    """r- followed by 4 characters; the OUs under the root repeat them in their own IDs."""
+    return f"r-{_organizations_random(4)}"
+
+
+def new_ou_id(root_id):
+    """ou-<the root's 4 characters>-<8 characters>."""
+    return f"ou-{root_id.removeprefix('r-')}-{_organizations_random(8)}"
+
+
+def new_organizations_policy_id():
+    """p- followed by 8 characters."""
+    return f"p-{_organizations_random(8)}"
+
+
+def new_handshake_id():
+    """h- followed by 10 characters (AWS's pattern allows 8 to 32)."""
+    return f"h-{_organizations_random(10)}"

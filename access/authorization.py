@@ -13,9 +13,9 @@ import json
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts import crypto
-from accounts.errors import AccessDenied, ExpiredToken
+from access import crypto
 from accounts.models import Account, IAMUser, TemporaryCredential
+from aws.errors import AccessDenied, ExpiredToken
 from policies.engine import catalog, evaluate
 from policies.engine.explain import explain_message
 from policies.models import ManagedPolicy, PolicyVersion

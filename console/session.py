@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from .acting import Acting
-from .models import Account, IAMUser, TemporaryCredential
+from access.acting import Acting
+from accounts.models import Account, IAMUser, TemporaryCredential
 
 SESSION_KEY = "iam_principal"
 HISTORY_KEY = "iam_role_history"

@@ -1,9 +1,9 @@
 """AWS Organizations' typed errors, named and worded as the Organizations API returns them.
 
-They follow accounts/errors.py: the console shows `message`; an API would render `code` and `status`.
+They follow aws/errors.py: the console shows `message`; an API would render `code` and `status`.
 """
 
-from accounts.errors import AWSError
+from aws.errors import AWSError
 
 
 class OrganizationsError(AWSError):

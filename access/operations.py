@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 
-from accounts.authorization import authorize, resource_tags_context
+from access.authorization import authorize, resource_tags_context
 
 
 def arn_of(account_id, kind, path="/", name=""):
