@@ -19,7 +19,7 @@ from aws.errors import AccessDenied, ExpiredToken
 from policies.engine import catalog, evaluate
 from policies.engine.explain import explain_message
 from policies.models import ManagedPolicy, PolicyVersion
-from policies.selectors_permissions import policies_in_play
+from policies.selectors.permissions import policies_in_play
 
 EXPIRED = "The security token included in the request is expired"
 EMPTY_POLICY = '{"Version": "2012-10-17", "Statement": []}'

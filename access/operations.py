@@ -6,18 +6,12 @@ service's own keyword arguments. Console pages that only read name their operati
 iamconsole/enforcement.py and build the same ARNs with `arn_of`.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 
 from access.authorization import authorize, resource_tags_context
-
-
-def arn_of(account_id, kind, path="/", name=""):
-    """An IAM ARN: `arn_of("111122223333", "user", "/", "bob")`; with no name, the listing form
-    AWS's denials show for List* (`arn:aws:iam::111122223333:user/`)."""
-    return f"arn:aws:iam::{account_id}:{kind}{path}{name}"
+from aws.arns import arn_of, read_resource_label
 
 
 @dataclass(frozen=True)
@@ -317,16 +311,6 @@ def target_tags(action, resource, kwargs):
     if not isinstance(resource, Target):
         return {}
     return resource_tags_context(action, resource.entity(kwargs))
-
-
-_NAMED_ENTITY = re.compile(r"arn:aws:iam::\d{12}:(user|group|role)/(?:.*/)?([^/]+)")
-
-
-def read_resource_label(resource):
-    """How IAM's refusal of a read names its resource: `user bob` for a user, group or role (its path,
-    which the caller did not give, stays unsaid), the ARN otherwise."""
-    match = _NAMED_ENTITY.fullmatch(resource)
-    return f"{match.group(1)} {match.group(2)}" if match else resource
 
 
 def authorize_read(*, acting, name, resource="*", context=None, named=True):

@@ -70,9 +70,9 @@ def main():
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
-    from policies import simulator
     from policies.models import PolicyAttachment, SimulationRun
-    from policies.services.simulator import ALL_SERVICES, run_actions, simulation_run_execute
+    from policies.selectors import simulation
+    from policies.services.simulation_runs import ALL_SERVICES, run_actions, simulation_run_execute
     from tests.accounts.factories import AccountFactory, IAMUserFactory
     from tests.policies.permissions_helpers import make_policy
 
@@ -107,7 +107,7 @@ def main():
         timed(
             f"simulate(), custom mode, {name} (no database)",
             len(actions),
-            lambda actions=actions: simulator.simulate(
+            lambda actions=actions: simulation.simulate(
                 account=None, policy_documents=documents, actions=actions, resource_arns=["*"], context={}
             ),
         )
@@ -140,7 +140,7 @@ def main():
     timed(
         "simulate(), custom, 3 SCP levels + session, all services",
         len(actions),
-        lambda: simulator.simulate(
+        lambda: simulation.simulate(
             account=account,
             policy_documents=documents,
             scps=scps,

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from access.audit import record_event
 from access.authorization import resource_tags_context, unbounded
-from access.operations import OPERATIONS, authorize_read, read_resource_label
+from access.operations import OPERATIONS, authorize_read
+from aws.arns import read_resource_label
 from aws.errors import AccessDenied
 
 

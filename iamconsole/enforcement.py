@@ -20,7 +20,7 @@ from django.http import HttpResponseNotAllowed
 
 from access.audit import refusals_kept
 from access.authorization import unbounded
-from access.operations import arn_of
+from aws.arns import arn_of
 from aws.errors import AccessDenied
 from console.http import served_methods
 from console.pages import Page, anywhere, authorize_page_read, page_reads, render_denial

@@ -14,6 +14,6 @@ def delete_service_linked_role(deletion_id):
 @shared_task
 def run_simulation(run_id):
     """A whole-service simulation run, after the request that started it has committed."""
-    from policies.services.simulator import simulation_run_execute
+    from policies.services.simulation_runs import simulation_run_execute
 
     return simulation_run_execute(run_id=run_id)

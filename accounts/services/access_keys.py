@@ -4,8 +4,8 @@ from django.db import IntegrityError, transaction
 
 from access.audit import audited
 from access.crypto import encrypt
+from access.entities import ensure_same_account
 from accounts.models import AccessKey, Account, IAMUser
-from accounts.services.users import ensure_same_account
 from aws.errors import LimitExceeded, NoSuchEntity, ValidationError
 from aws.ids import new_access_key_id, new_secret_access_key
 

@@ -3,9 +3,10 @@
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
+from access.entities import ensure_same_account
 from accounts.models import Group, GroupMembership, IAMUser
-from accounts.services.users import ensure_same_account, validate_name, validate_path
 from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from aws.names import validate_name, validate_path
 
 GROUPS_PER_USER = 10
 

@@ -21,7 +21,6 @@ from access.audit import audited, record_event
 from access.authorization import authorize, decide, describe_caller, iso, resource_tags_context
 from accounts.models import AccessKey, Account, MFADevice, TemporaryCredential
 from accounts.services.mfa import mfa_verify
-from accounts.services.users import constraint_error
 from aws.errors import (
     AccessDenied,
     ExpiredToken,
@@ -33,6 +32,7 @@ from aws.errors import (
     ValidationError,
 )
 from aws.ids import new_access_key_id, new_secret_access_key
+from aws.names import constraint_error
 from policies.engine.validation import validate
 from policies.models import Role
 from policies.services.permissions import inline_policy_put

@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import selectors_events
+from accounts.selectors import events as selectors_events
 from console.htmx import render_htmx
 from console.http import http_methods
 from console.session import console_login_required

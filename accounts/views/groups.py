@@ -8,12 +8,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from access.operations import arn_of
 from accounts import selectors
-from accounts.forms_identities import GroupCreateForm
+from accounts.forms import GroupCreateForm
 from accounts.models import Group, IAMUser
 from accounts.services import groups as group_services
 from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
+from aws.arns import arn_of
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import search_text
 from console.http import http_methods

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts.forms_signin import MFACodesForm, MFADeviceNameForm
+from accounts.forms import MFACodesForm, MFADeviceNameForm
 from accounts.models import MFADevice
 from accounts.services.mfa import (
     MFA_DEVICES_PER_USER,

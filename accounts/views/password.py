@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.forms_signin import NewPasswordForm
+from accounts.forms import NewPasswordForm
 from accounts.services.accounts import root_password_change
 from accounts.services.passwords import user_password_change
 from aws.errors import AWSError

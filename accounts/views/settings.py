@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.forms_signin import AccountAliasForm, PasswordPolicyForm
+from accounts.forms import AccountAliasForm, PasswordPolicyForm
 from accounts.models import PasswordPolicy
 from accounts.services.accounts import account_alias_delete, account_alias_set
 from accounts.services.passwords import SYMBOLS, password_policy_delete, password_policy_update

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from access.acting import Acting
-from accounts.forms_signin import (
+from accounts.forms import (
     ForgotPasswordForm,
     IAMUserSignInForm,
     MFACodeForm,

@@ -9,25 +9,21 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from access.crypto import decrypt, encrypt
-from access.operations import arn_of
 from accounts import selectors
-from accounts.forms_identities import (
-    UserDetailsForm,
-    UserPermissionsForm,
-    parse_tags,
-    remove_tag_row,
-)
+from accounts.forms import UserDetailsForm, UserPermissionsForm
 from accounts.models import Group, IAMUser
 from accounts.services import users as user_services
 from accounts.services.groups import group_add_user
 from accounts.services.login_profiles import generate_password, login_profile_create
 from accounts.services.users import user_delete_with_dependents
+from aws.arns import arn_of
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import ascii_int, search_text
 from console.htmx import render_htmx
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
+from console.tags import parse_tags, remove_tag_row
 
 PAGE_SIZE = 20
 DRAFT_KEY = "user_create_draft"

@@ -3,8 +3,9 @@
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from accounts.services.users import ensure_same_account, validate_name, validate_path
+from access.entities import ensure_same_account
 from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from aws.names import validate_name, validate_path
 from policies.models import InstanceProfile, Role
 
 PROFILE_NAME_MAX = 128

@@ -11,14 +11,15 @@ from django.db import transaction
 from django.db.models import Q
 
 from access.audit import audited
+from access.entities import ensure_same_account
 from accounts.models import Group, IAMUser
-from accounts.services.users import constraint_error, ensure_same_account
 from aws.errors import (
     InvalidInput,
     LimitExceeded,
     NoSuchEntity,
     UnmodifiableEntity,
 )
+from aws.names import constraint_error
 from policies.engine.validation import size_for_quota, validate
 from policies.models import AWS_MANAGED_PREFIX, InlinePolicy, ManagedPolicy, PolicyAttachment, Role
 from policies.services.policies import refusal

@@ -8,15 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from access.audit import audited
+from access.entities import tags_merge, tags_remove
 from accounts.models import IAMUser
-from accounts.services.users import (
-    constraint_error,
-    tags_merge,
-    tags_remove,
-    validate_name,
-    validate_path,
-    validate_tags,
-)
 from aws.errors import (
     AccessDenied,
     DeleteConflict,
@@ -26,6 +19,7 @@ from aws.errors import (
     NoSuchEntity,
     ValidationError,
 )
+from aws.names import constraint_error, tags_param, validate_name, validate_path, validate_tags
 from aws.params import ascii_int
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyTag, PolicyVersion, Role
@@ -140,10 +134,6 @@ def version_elements(version):
     }
 
 
-def _tags_param(tags):
-    return [{"key": key, "value": value} for key, value in tags]
-
-
 @audited(
     "CreatePolicy",
     params=lambda kw: {
@@ -151,7 +141,7 @@ def _tags_param(tags):
         "path": kw.get("path", "/"),
         "policyDocument": kw["document"],
         **({"description": kw["description"]} if kw.get("description") else {}),
-        **({"tags": _tags_param(kw["tags"])} if kw.get("tags") else {}),
+        **({"tags": tags_param(kw["tags"])} if kw.get("tags") else {}),
     },
     response=lambda policy: {"policy": policy_elements(policy)},
 )
@@ -296,9 +286,7 @@ def policy_delete_with_detach(*, policy, acting):
         policy_delete(policy=policy, acting=acting)
 
 
-@audited(
-    "TagPolicy", params=lambda kw: {"policyArn": kw["policy"].arn, "tags": _tags_param(list(kw["tags"]))}
-)
+@audited("TagPolicy", params=lambda kw: {"policyArn": kw["policy"].arn, "tags": tags_param(list(kw["tags"]))})
 def policy_tag(*, policy, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     _writable(policy, acting, "TagPolicy")

@@ -6,8 +6,9 @@ import xml.etree.ElementTree as ET
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from accounts.services.users import constraint_error, ensure_same_account
+from access.entities import ensure_same_account
 from aws.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
+from aws.names import constraint_error
 from policies.models import OpenIDConnectProvider, SAMLProvider
 
 URL_MAX = 255

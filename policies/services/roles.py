@@ -7,16 +7,8 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
+from access.entities import ensure_same_account, tags_merge, tags_remove
 from accounts.models import Account, IAMUser
-from accounts.services.users import (
-    constraint_error,
-    ensure_same_account,
-    tags_merge,
-    tags_remove,
-    validate_name,
-    validate_path,
-    validate_tags,
-)
 from aws.errors import (
     DeleteConflict,
     EntityAlreadyExists,
@@ -25,6 +17,7 @@ from aws.errors import (
     NoSuchEntity,
     UnmodifiableEntity,
 )
+from aws.names import constraint_error, tags_param, validate_name, validate_path, validate_tags
 from aws.params import ascii_int
 from policies.engine.validation import validate
 from policies.models import (
@@ -83,10 +76,6 @@ def role_elements(role):
         "maxSessionDuration": role.max_session_duration,
         **({"description": role.description} if role.description else {}),
     }
-
-
-def _tags_param(tags):
-    return [{"key": key, "value": value} for key, value in tags]
 
 
 def _principal_values(document):
@@ -176,7 +165,7 @@ def _validate_session(seconds):
             if kw.get("permissions_boundary_arn")
             else {}
         ),
-        **({"tags": _tags_param(kw["tags"])} if kw.get("tags") else {}),
+        **({"tags": tags_param(kw["tags"])} if kw.get("tags") else {}),
     },
     response=lambda role: {"role": role_elements(role)},
 )
@@ -312,7 +301,7 @@ def role_delete_with_dependents(*, role, acting):
         role_delete(role=role, acting=acting)
 
 
-@audited("TagRole", params=lambda kw: {"roleName": kw["role"].name, "tags": _tags_param(list(kw["tags"]))})
+@audited("TagRole", params=lambda kw: {"roleName": kw["role"].name, "tags": tags_param(list(kw["tags"]))})
 def role_tag(*, role, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(role, acting, role_not_found(role.name).message)

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
 
-from access.operations import arn_of
+from aws.arns import arn_of
 from aws.errors import AWSError
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods

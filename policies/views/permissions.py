@@ -12,10 +12,10 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from access.operations import arn_of
 from accounts import selectors as account_selectors
 from accounts.models import Group, GroupMembership, IAMUser
 from accounts.services.groups import group_add_user
+from aws.arns import arn_of
 from aws.errors import AccessDenied, AWSError
 from aws.params import search_text
 from console.htmx import htmx_redirect, render_htmx
@@ -25,7 +25,7 @@ from console.session import console_login_required
 from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, Role
-from policies.selectors_permissions import entity_permissions, policy_type_label
+from policies.selectors.permissions import entity_permissions, policy_type_label
 from policies.services.permissions import (
     inline_policy_delete,
     inline_policy_put,

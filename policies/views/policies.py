@@ -10,12 +10,12 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 
-from accounts.forms_identities import parse_tags, remove_tag_row
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import ascii_int, search_text
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.session import console_login_required
+from console.tags import parse_tags, remove_tag_row
 from policies import selectors
 from policies.engine.validation import POLICY_TYPES, SIZE_LIMITS, size_for_quota, validate
 from policies.services import policies as services

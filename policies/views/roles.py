@@ -15,7 +15,6 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 
-from accounts.forms_identities import parse_tags, remove_tag_row
 from accounts.services.sts import revoke_role_sessions
 from aws.errors import AWSError, ValidationError
 from aws.params import ascii_decimal, ascii_int, search_text
@@ -23,6 +22,7 @@ from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
+from console.tags import parse_tags, remove_tag_row
 from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import (

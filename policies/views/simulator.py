@@ -11,19 +11,19 @@ import re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from access.operations import arn_of
 from accounts.models import Group, IAMUser
+from aws.arns import arn_of
 from aws.errors import AWSError
 from aws.params import ascii_int
 from console.htmx import render_htmx
 from console.http import http_methods
 from console.pages import read_denial
 from console.session import console_login_required
-from policies import simulator
 from policies.engine import catalog
 from policies.engine.validation import validate
 from policies.models import Role, SimulationRun
-from policies.services import simulator as simulator_services
+from policies.selectors import simulation
+from policies.services import simulation_runs as simulator_services
 
 TEMPLATE = "policies/simulator.html"
 RUN_TEMPLATE = "policies/simulation_run.html"
@@ -120,7 +120,7 @@ def _context_inputs(keys, data, errors):
         {
             "key": key,
             "type": key_type,
-            "format": simulator.type_format(key_type),
+            "format": simulation.type_format(key_type),
             "value": data.get(f"ctx:{key}", ""),
             "error": errors.get(key, ""),
         }
@@ -137,13 +137,13 @@ def _state(request):
     principal_value = data.get("principal", "")
     principal = _principal(account, principal_value) if mode == "existing" else None
     is_role = isinstance(principal, Role)
-    policies = simulator.policies_for(principal) if principal is not None else []
+    policies = simulation.policies_for(principal) if principal is not None else []
     # The organization's SCPs and RCPs, each listed to leave out, as AWS's simulator lists them.
-    organization = simulator.organization_in_play(account) if principal is not None else {}
-    policies += simulator.organization_policies_in_play(
+    organization = simulation.organization_in_play(account) if principal is not None else {}
+    policies += simulation.organization_policies_in_play(
         organization.get("scps"), "scp", organization.get("scp_names"), organization.get("level_names")
     )
-    policies += simulator.organization_policies_in_play(
+    policies += simulation.organization_policies_in_play(
         organization.get("rcps"), "rcp", organization.get("rcp_names"), organization.get("level_names")
     )
     posted = "include-present" in data
@@ -178,7 +178,7 @@ def _state(request):
     boundary = data.get("boundary", "") if mode == "custom" else ""
     in_play_docs = [p.document for p in policies if p.id in included] + documents + [boundary]
     in_play_docs += scps + [session_policy]
-    keys = simulator.context_keys_for(in_play_docs)
+    keys = simulation.context_keys_for(in_play_docs)
     return {
         "account": account,
         "data": data,
@@ -226,7 +226,7 @@ def _context(state):
         if not text.strip():
             continue
         try:
-            context[key] = simulator.parse_context_value(key_type, text)
+            context[key] = simulation.parse_context_value(key_type, text)
         except ValueError as error:
             errors[key] = str(error)
     state["context_errors"] = errors
@@ -281,8 +281,8 @@ def _run_context(run):
         "run_rows": [
             {
                 "row": row,
-                "label": simulator.DECISION_LABELS.get(row[2], row[2]),
-                "note": simulator.action_note(row[0]),
+                "label": simulation.DECISION_LABELS.get(row[2], row[2]),
+                "note": simulation.action_note(row[0]),
             }
             for row in run.results[:ROWS_SHOWN]
         ],
@@ -312,7 +312,7 @@ def _refusal(state):
     """Why nothing is simulated: the first pasted document that does not parse, or that IAM would refuse."""
     for label, text, kind in _pasted(state):
         try:
-            simulator.parse_document(text, label)
+            simulation.parse_document(text, label)
         except AWSError as error:
             return error.message
         malformed = validate(text, kind)["malformed"]
@@ -352,7 +352,7 @@ def _run(state):
         pasted = [d for d in state["scps"] if d.strip()]
         organization = {"scps": [pasted] if pasted else None}
     try:
-        return simulator.simulate(
+        return simulation.simulate(
             account=state["account"],
             principal=state["principal"],
             policy_documents=[d for d in state["documents"] if d.strip()],
@@ -452,7 +452,7 @@ def simulation_run_csv(request, pk):
             [
                 action,
                 resource,
-                simulator.DECISION_LABELS.get(decision, decision),
+                simulation.DECISION_LABELS.get(decision, decision),
                 decided_by,
                 missing,
                 statements,

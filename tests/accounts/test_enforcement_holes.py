@@ -418,7 +418,7 @@ def test_a_deny_on_one_principal_stops_simulating_it(bob_client, bob, victim, ac
 
 
 def test_a_run_is_only_its_starters(client, account, bob, sign_in_as, root_acting):
-    from policies.services.simulator import simulation_run_start
+    from policies.services.simulation_runs import simulation_run_start
 
     grant(statement("iam:*"), user=bob)
     run = simulation_run_start(

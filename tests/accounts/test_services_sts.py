@@ -24,7 +24,7 @@ from aws.errors import (
 )
 from policies.engine import evaluate
 from policies.models import InlinePolicy, ManagedPolicy, PolicyVersion, Role
-from policies.selectors_permissions import policies_in_play
+from policies.selectors.permissions import policies_in_play
 
 from .factories import IAMUserFactory
 

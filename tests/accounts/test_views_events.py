@@ -261,7 +261,7 @@ def test_download_is_an_attachment(root_client):
 
 
 def test_download_is_capped(root_client, root_acting, monkeypatch):
-    monkeypatch.setattr("accounts.selectors_events.EXPORT_LIMIT", 3)
+    monkeypatch.setattr("accounts.selectors.events.EXPORT_LIMIT", 3)
     for _ in range(5):
         _event(root_acting, "ListUsers", read_only=True)
 

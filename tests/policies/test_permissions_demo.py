@@ -6,7 +6,7 @@ from django.core.management import call_command
 from accounts.models import Account, AuditEvent
 from iamconsole.management.commands.load_demo import DEMO_ROOT_EMAIL
 from policies.models import InstanceProfile, ManagedPolicy
-from policies.selectors_permissions import policies_in_play
+from policies.selectors.permissions import policies_in_play
 
 from .permissions_helpers import make_policy
 

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import GroupMembership, IAMUser
 from policies.models import Role
-from policies.selectors_permissions import (
+from policies.selectors.permissions import (
     EMPTY_BOUNDARY,
     entity_permissions,
     policies_in_play,

@@ -14,10 +14,10 @@ from django.urls import reverse
 from access.acting import Acting
 from organizations import services as org
 from organizations.models import RCP, SCP, Membership
-from policies import simulator
 from policies.models import InlinePolicy, SimulationRun
+from policies.selectors import simulation
 from policies.services.permissions import inline_policy_put
-from policies.services.simulator import who_can
+from policies.services.simulation_runs import who_can
 from tests.accounts.factories import IAMUserFactory
 from tests.queries import assert_constant_queries
 
@@ -93,7 +93,7 @@ def dave_client(client, workloads, sign_in_as):
 
 
 def test_the_organization_is_read_with_names_and_levels(workloads):
-    in_play = simulator.organization_in_play(workloads)
+    in_play = simulation.organization_in_play(workloads)
     assert in_play["scp_names"] == [["FullAWSAccess"], ["FullAWSAccess", "ProtectReports"], ["FullAWSAccess"]]
     assert in_play["level_names"] == ["root", "OU Workloads", "account Dave's workload"]
     assert in_play["rcps"] is None  # RCPs are not enabled
@@ -102,7 +102,7 @@ def test_the_organization_is_read_with_names_and_levels(workloads):
 def test_the_management_account_is_not_under_scps(root_client, account, workloads, root_acting):
     """SCPs never restrict the management account: its users are simulated without them."""
     bob = IAMUserFactory(account=account, name="bob")
-    assert simulator.organization_in_play(account) == {"scps": None, "rcps": None}
+    assert simulation.organization_in_play(account) == {"scps": None, "rcps": None}
     html = root_client.post(
         URL, {"op": "refresh", "principal": f"user:{bob.pk}"}, headers=HX
     ).content.decode()
@@ -146,7 +146,7 @@ def test_an_scp_of_the_organization_denies_and_is_named(dave_client, dave, htmx)
 
 
 def test_leaving_the_denying_scp_out(dave_client, dave):
-    keep = [p.id for p in simulator.policies_for(dave)] + ["scp:0:0", "scp:1:0", "scp:2:0"]
+    keep = [p.id for p in simulation.policies_for(dave)] + ["scp:0:0", "scp:1:0", "scp:2:0"]
     html = dave_client.post(
         URL,
         {
@@ -162,7 +162,7 @@ def test_leaving_the_denying_scp_out(dave_client, dave):
 
 
 def test_leaving_out_every_scp_of_a_level_denies_implicitly(dave_client, dave):
-    keep = [p.id for p in simulator.policies_for(dave)] + ["scp:0:0", "scp:1:0", "scp:1:1"]
+    keep = [p.id for p in simulation.policies_for(dave)] + ["scp:0:0", "scp:1:0", "scp:1:1"]
     html = dave_client.post(
         URL,
         {
@@ -205,7 +205,7 @@ def test_the_organizations_rcps_are_weighed_too(dave_client, dave, organization,
 
 
 def test_simulate_principal_policy_weighs_the_organization(workloads, dave):
-    [result] = simulator.simulate_principal_policy(
+    [result] = simulation.simulate_principal_policy(
         account=workloads, principal=dave, actions=["s3:DeleteObject"], resource_arns=["*"]
     )
     assert (result.decision, result.decided_by) == ("explicitDeny", "SCP at level 1")
@@ -220,7 +220,7 @@ def test_a_service_linked_role_is_not_under_scps(workloads):
     )
     # AWS writes a service-linked role's policies; no service lets a customer do it.
     InlinePolicy.objects.create(name="S3All", document=statement_policy("s3:*"), role=role)
-    [result] = simulator.simulate_principal_policy(
+    [result] = simulation.simulate_principal_policy(
         account=workloads, principal=role, actions=["s3:DeleteObject"], resource_arns=["*"]
     )
     assert result.decision == "allowed"

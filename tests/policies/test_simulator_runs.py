@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from aws.errors import NoSuchEntity
-from policies import simulator
 from policies.engine import catalog
 from policies.models import SimulationRun
-from policies.services import simulator as services
+from policies.selectors import simulation
+from policies.services import simulation_runs as services
 from policies.services.permissions import inline_policy_put, policy_attach
 from tests.accounts.factories import IAMUserFactory
 from tests.iamconsole.test_celery_worker import live_worker  # noqa: F401 (the real worker on Redis)
@@ -71,13 +71,13 @@ def test_progress_is_saved_chunk_by_chunk_while_the_run_goes(
     alice, root_acting, django_capture_on_commit_callbacks, monkeypatch
 ):
     seen = []
-    real = simulator.simulate
+    real = simulation.simulate
 
     def spy(**kwargs):
         seen.append(SimulationRun.objects.get().done)
         return real(**kwargs)
 
-    monkeypatch.setattr(services.simulator, "simulate", spy)
+    monkeypatch.setattr(services.simulation, "simulate", spy)
     monkeypatch.setattr(services, "CHUNK", 40)
     with django_capture_on_commit_callbacks(execute=True):
         services.simulation_run_start(acting=root_acting, parameters=_params(alice))
@@ -236,7 +236,7 @@ def test_a_run_over_sts_notes_get_caller_identity_on_its_row(
         root_client.get(url, headers={**HX, "HX-Target": "simulator-run"}).content.decode(),
     ):
         row = html[html.index('data-testid="run-result-sts:GetCallerIdentity"') :]
-        assert simulator.action_note("sts:GetCallerIdentity") in row[: row.index("</tr>")]
+        assert simulation.action_note("sts:GetCallerIdentity") in row[: row.index("</tr>")]
         assert html.count('data-testid="note-') == 1
 
 

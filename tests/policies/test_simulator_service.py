@@ -6,7 +6,7 @@ import pytest
 
 from accounts.services.groups import group_add_user
 from aws.errors import InvalidInput, MalformedPolicyDocument
-from policies import simulator
+from policies.selectors import simulation
 from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
 from tests.accounts.factories import GroupFactory, IAMUserFactory
 from tests.policies.engine.test_cases_tables import CASES, _parse_denied_by, _parse_matched
@@ -71,9 +71,9 @@ def test_simulator_decision_is_the_engines(case):
     )
     if "error" in expect:
         with pytest.raises(MalformedPolicyDocument):
-            simulator.simulate_custom_policy(**kwargs)
+            simulation.simulate_custom_policy(**kwargs)
         return
-    [result] = simulator.simulate_custom_policy(**kwargs)
+    [result] = simulation.simulate_custom_policy(**kwargs)
     assert result.decision == expect["decision"]
     assert result.denied_by == (_parse_denied_by(expect["deniedBy"]) if "deniedBy" in expect else None)
     # identityPolicies[i] is "Custom policy i+1"; each matched statement names its policy and index.
@@ -115,7 +115,7 @@ PRETTY_TWO_STATEMENTS = json.dumps(
     ],
 )
 def test_custom_policy_results_name_the_statement_and_its_lines(action, decision, sid, lines, decided_by):
-    [result] = simulator.simulate_custom_policy(
+    [result] = simulation.simulate_custom_policy(
         account=None,
         policy_documents=[PRETTY_TWO_STATEMENTS],
         actions=[action],
@@ -138,7 +138,7 @@ def test_custom_policy_results_name_the_statement_and_its_lines(action, decision
 
 
 def test_decision_labels_are_the_consoles():
-    results = simulator.simulate_custom_policy(
+    results = simulation.simulate_custom_policy(
         account=None,
         policy_documents=[PRETTY_TWO_STATEMENTS],
         actions=["s3:GetObject", "s3:DeleteObject", "s3:PutObject"],
@@ -148,7 +148,7 @@ def test_decision_labels_are_the_consoles():
 
 
 def test_every_action_meets_every_resource():
-    results = simulator.simulate_custom_policy(
+    results = simulation.simulate_custom_policy(
         account=None,
         policy_documents=[statement_policy("s3:GetObject", "arn:aws:s3:::a/*")],
         actions=["s3:GetObject", "s3:PutObject"],
@@ -165,7 +165,7 @@ def test_every_action_meets_every_resource():
 @pytest.mark.parametrize("text", ["{not json", "[]", '"text"'])
 def test_a_document_that_does_not_parse_simulates_nothing(text):
     with pytest.raises(MalformedPolicyDocument, match="Custom policy 2"):
-        simulator.simulate_custom_policy(
+        simulation.simulate_custom_policy(
             account=None, policy_documents=[PRETTY_TWO_STATEMENTS, text], actions=["s3:GetObject"]
         )
 
@@ -184,11 +184,11 @@ def test_missing_context_values_are_listed():
             ],
         }
     )
-    [missing] = simulator.simulate_custom_policy(
+    [missing] = simulation.simulate_custom_policy(
         account=None, policy_documents=[policy], actions=["s3:GetObject"]
     )
     assert (missing.decision, missing.missing_context_values) == ("implicitDeny", ["aws:SourceIp"])
-    [inside] = simulator.simulate_custom_policy(
+    [inside] = simulation.simulate_custom_policy(
         account=None,
         policy_documents=[policy],
         actions=["s3:GetObject"],
@@ -222,7 +222,7 @@ def alice_user(account, root_acting):
 
 
 def test_policies_in_play_list_every_source(alice_user):
-    assert [(p.name, p.source) for p in simulator.policies_for(alice_user)] == [
+    assert [(p.name, p.source) for p in simulation.policies_for(alice_user)] == [
         ("S3Read", "Directly"),
         ("NoDelete", "Inline"),
         ("S3Write", "Group writers"),
@@ -231,7 +231,7 @@ def test_policies_in_play_list_every_source(alice_user):
 
 
 def test_principal_policy_simulation_names_the_deciding_policy(account, alice_user):
-    results = simulator.simulate_principal_policy(
+    results = simulation.simulate_principal_policy(
         account=account,
         principal=alice_user,
         actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "ec2:RunInstances"],
@@ -248,8 +248,8 @@ def test_principal_policy_simulation_names_the_deciding_policy(account, alice_us
 
 
 def test_leaving_a_policy_out_changes_the_decision(account, alice_user):
-    keep = [p.id for p in simulator.policies_for(alice_user) if p.name != "NoDelete"]
-    [result] = simulator.simulate(
+    keep = [p.id for p in simulation.policies_for(alice_user) if p.name != "NoDelete"]
+    [result] = simulation.simulate(
         account=account,
         principal=alice_user,
         actions=["s3:DeleteObject"],
@@ -263,7 +263,7 @@ def test_leaving_a_policy_out_changes_the_decision(account, alice_user):
 def test_the_boundary_bounds(account, alice_user, root_acting):
     ec2 = make_policy(name="Ec2", account=account, document=statement_policy("ec2:*"))
     policy_attach(policy=ec2, user=alice_user, acting=root_acting)
-    [result] = simulator.simulate_principal_policy(
+    [result] = simulation.simulate_principal_policy(
         account=account, principal=alice_user, actions=["ec2:RunInstances"], resource_arns=["*"]
     )
     assert (result.decision, result.denied_by) == ("implicitDeny", {"kind": "permissionsBoundary"})
@@ -285,7 +285,7 @@ def test_principal_context_is_derived(account, alice_user, root_acting):
         }
     )
     inline_policy_put(name="Self", document=policy, user=alice_user, acting=root_acting)
-    [result] = simulator.simulate_principal_policy(
+    [result] = simulation.simulate_principal_policy(
         account=account, principal=alice_user, actions=["s3:ListBucket"], resource_arns=["*"]
     )
     assert (result.decision, result.missing_context_values) == ("allowed", [])
@@ -294,14 +294,14 @@ def test_principal_context_is_derived(account, alice_user, root_acting):
 def test_role_simulates_as_its_session(account, root_acting):
     role = make_role(account=account, name="app")
     inline_policy_put(name="Read", document=statement_policy("s3:GetObject"), role=role, acting=root_acting)
-    [result] = simulator.simulate_principal_policy(account=account, principal=role, actions=["s3:GetObject"])
+    [result] = simulation.simulate_principal_policy(account=account, principal=role, actions=["s3:GetObject"])
     assert (result.decision, [m.source for m in result.matched]) == ("allowed", ["Inline"])
 
 
 def test_another_accounts_principal_is_refused(account, charlie_account):
     role = make_role(account=charlie_account, name="theirs")
     with pytest.raises(InvalidInput):
-        simulator.simulate_principal_policy(account=account, principal=role, actions=["s3:GetObject"])
+        simulation.simulate_principal_policy(account=account, principal=role, actions=["s3:GetObject"])
 
 
 def test_simulating_a_user_takes_as_many_queries_with_ten_policies_of_each_source_as_with_two(
@@ -321,7 +321,7 @@ def test_simulating_a_user_takes_as_many_queries_with_ten_policies_of_each_sourc
         alice_user.tags.create(key=f"tag{index}", value="x")
 
     def call():
-        return simulator.simulate_principal_policy(
+        return simulation.simulate_principal_policy(
             account=account,
             principal=alice_user,
             actions=["s3:GetObject", "s3:PutObject"],
@@ -360,7 +360,7 @@ CONDITIONS = json.dumps(
 
 
 def test_context_keys_are_discovered_with_their_types():
-    assert simulator.get_context_keys_for_custom_policy(policy_documents=[CONDITIONS, "{broken"]) == [
+    assert simulation.get_context_keys_for_custom_policy(policy_documents=[CONDITIONS, "{broken"]) == [
         ("aws:CurrentTime", "Date"),
         ("aws:MultiFactorAuthPresent", "Bool"),
         ("aws:SourceArn", "ARN"),
@@ -374,9 +374,9 @@ def test_context_keys_are_discovered_with_their_types():
 
 
 def test_context_keys_for_a_principal(alice_user, root_acting):
-    assert simulator.get_context_keys_for_principal_policy(principal=alice_user) == []
+    assert simulation.get_context_keys_for_principal_policy(principal=alice_user) == []
     inline_policy_put(name="Ip", document=CONDITIONS, user=alice_user, acting=root_acting)
-    keys = simulator.get_context_keys_for_principal_policy(principal=alice_user)
+    keys = simulation.get_context_keys_for_principal_policy(principal=alice_user)
     assert ("aws:SourceIp", "IPAddress") in keys and len(keys) == 9
 
 
@@ -395,7 +395,7 @@ def test_context_keys_for_a_principal(alice_user, root_acting):
     ],
 )
 def test_typed_context_values_are_accepted(key_type, text, value):
-    assert simulator.parse_context_value(key_type, text) == value
+    assert simulation.parse_context_value(key_type, text) == value
 
 
 @pytest.mark.parametrize(
@@ -411,7 +411,7 @@ def test_typed_context_values_are_accepted(key_type, text, value):
 )
 def test_wrong_typed_context_values_are_refused_with_the_format(key_type, text, expected):
     with pytest.raises(ValueError, match=expected):
-        simulator.parse_context_value(key_type, text)
+        simulation.parse_context_value(key_type, text)
 
 
 def test_a_resource_policy_that_allows_is_named(account, alice_user):
@@ -429,7 +429,7 @@ def test_a_resource_policy_that_allows_is_named(account, alice_user):
             ],
         }
     )
-    [result] = simulator.simulate(
+    [result] = simulation.simulate(
         account=account,
         principal=alice_user,
         actions=["s3:ListBucket"],
@@ -481,7 +481,7 @@ S3_ONLY = _policy("S3Only", "Allow", "s3:*")
     ],
 )
 def test_custom_scps_decide_at_their_level(account, scps, action, decision, decided_by, statements):
-    [result] = simulator.simulate_custom_policy(
+    [result] = simulation.simulate_custom_policy(
         account=account,
         policy_documents=[_policy("All", "Allow", "*")],
         scps=scps,
@@ -492,7 +492,7 @@ def test_custom_scps_decide_at_their_level(account, scps, action, decision, deci
 
 
 def test_the_deciding_scp_is_named_with_its_level_and_lines(account):
-    [result] = simulator.simulate_custom_policy(
+    [result] = simulation.simulate_custom_policy(
         account=account,
         policy_documents=[_policy("All", "Allow", "*")],
         scps=[[FULL_AWS_ACCESS, DENY_S3_DELETE]],
@@ -510,15 +510,15 @@ def test_the_deciding_scp_is_named_with_its_level_and_lines(account):
 
 def test_an_scp_that_is_not_json_simulates_nothing(account):
     with pytest.raises(MalformedPolicyDocument, match="SCP 1: the policy is not valid JSON"):
-        simulator.simulate_custom_policy(
+        simulation.simulate_custom_policy(
             account=account, policy_documents=[FULL_AWS_ACCESS], scps=[["{nope"]], actions=["s3:GetObject"]
         )
 
 
 def test_leaving_an_scp_out_leaves_its_level_empty(account, alice_user):
     """The level stays: with its only SCP left out it allows nothing, as an OU with no SCP would."""
-    keep = [p.id for p in simulator.policies_for(alice_user)]
-    [with_scp] = simulator.simulate(
+    keep = [p.id for p in simulation.policies_for(alice_user)]
+    [with_scp] = simulation.simulate(
         account=account,
         principal=alice_user,
         scps=[[FULL_AWS_ACCESS]],
@@ -527,7 +527,7 @@ def test_leaving_an_scp_out_leaves_its_level_empty(account, alice_user):
         resource_arns=["*"],
         context={},
     )
-    [without] = simulator.simulate(
+    [without] = simulation.simulate(
         account=account,
         principal=alice_user,
         scps=[[FULL_AWS_ACCESS]],
@@ -544,7 +544,7 @@ def test_leaving_an_scp_out_leaves_its_level_empty(account, alice_user):
 
 
 def test_organization_scps_keep_their_names(account, alice_user):
-    [result] = simulator.simulate(
+    [result] = simulation.simulate(
         account=account,
         principal=alice_user,
         scps=[[json.loads(FULL_AWS_ACCESS)], [json.loads(DENY_S3_DELETE)]],
@@ -576,7 +576,7 @@ def test_an_rcp_denial_is_named_with_its_level(account):
             ],
         }
     )
-    [result] = simulator.simulate_custom_policy(
+    [result] = simulation.simulate_custom_policy(
         account=account,
         policy_documents=[FULL_AWS_ACCESS],
         rcps=[[rcp]],
@@ -609,7 +609,7 @@ def reader_role(account, root_acting):
     ids=["both-allow", "session-does-not-allow", "session-denies", "no-session-policy"],
 )
 def test_a_session_policy_bounds_a_roles_session(account, reader_role, session, action, decision, decided_by):
-    [result] = simulator.simulate_principal_policy(
+    [result] = simulation.simulate_principal_policy(
         account=account,
         principal=reader_role,
         session_policies=[session] if session else None,
@@ -623,7 +623,7 @@ def test_a_session_policy_bounds_a_roles_session(account, reader_role, session, 
 
 def test_a_session_policy_is_refused_for_a_user(account, alice_user):
     with pytest.raises(InvalidInput, match="session policy bounds a role's session"):
-        simulator.simulate_principal_policy(
+        simulation.simulate_principal_policy(
             account=account,
             principal=alice_user,
             session_policies=[FULL_AWS_ACCESS],
@@ -633,7 +633,7 @@ def test_a_session_policy_is_refused_for_a_user(account, alice_user):
 
 def test_a_custom_session_policy_makes_the_caller_a_session(account):
     """In custom mode the simulated caller becomes a role session, or the session policy would not apply."""
-    [result] = simulator.simulate_custom_policy(
+    [result] = simulation.simulate_custom_policy(
         account=account,
         policy_documents=[FULL_AWS_ACCESS],
         session_policies=[_policy("ReadOnly", "Allow", "s3:GetObject")],
@@ -658,11 +658,11 @@ def writers(account, root_acting):
 
 def test_a_group_is_simulated_with_its_own_policies(account, writers, alice_user, root_acting):
     group_add_user(group=writers, user=alice_user, acting=root_acting)
-    assert [(p.name, p.source) for p in simulator.policies_for(writers)] == [
+    assert [(p.name, p.source) for p in simulation.policies_for(writers)] == [
         ("S3Upload", "Directly"),
         ("NoDelete", "Inline"),
     ]
-    results = simulator.simulate_principal_policy(
+    results = simulation.simulate_principal_policy(
         account=account,
         principal=writers,
         actions=["s3:PutObject", "s3:DeleteObject", "s3:GetObject"],
@@ -688,7 +688,7 @@ def test_simulating_a_group_takes_as_many_queries_with_ten_policies_as_with_two(
         )
 
     def call():
-        return simulator.simulate_principal_policy(
+        return simulation.simulate_principal_policy(
             account=account, principal=writers, actions=["s3:PutObject"], resource_arns=["*"]
         )
 
@@ -699,11 +699,11 @@ def test_simulating_a_group_takes_as_many_queries_with_ten_policies_as_with_two(
 def test_another_accounts_group_is_refused(account, charlie_account):
     group = GroupFactory(account=charlie_account, name="theirs")
     with pytest.raises(InvalidInput):
-        simulator.simulate_principal_policy(account=account, principal=group, actions=["s3:GetObject"])
+        simulation.simulate_principal_policy(account=account, principal=group, actions=["s3:GetObject"])
 
 
 def test_an_action_can_have_its_own_resource(account):
-    results = simulator.simulate(
+    results = simulation.simulate(
         account=account,
         policy_documents=[statement_policy("s3:*", "arn:aws:s3:::public/*")],
         actions=["s3:GetObject", "s3:PutObject"],
@@ -731,4 +731,4 @@ def test_context_keys_of_scps_and_session_policies_are_discovered():
             ],
         }
     )
-    assert simulator.context_keys_for([scp]) == [("aws:RequestedRegion", "String")]
+    assert simulation.context_keys_for([scp]) == [("aws:RequestedRegion", "String")]

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from policies import simulator
+from policies.selectors import simulation
 from policies.services.permissions import inline_policy_put, policy_attach
 from tests.accounts.factories import IAMUserFactory
 
@@ -94,7 +94,7 @@ def test_leaving_a_policy_out(root_client, alice):
         {
             "principal": f"user:{alice.pk}",
             "include-present": "1",
-            "include": [p.id for p in simulator.policies_for(alice) if p.name != "NoDelete"],
+            "include": [p.id for p in simulation.policies_for(alice) if p.name != "NoDelete"],
             "action": ["s3:DeleteObject"],
         },
     )
@@ -168,15 +168,15 @@ def test_get_caller_identity_is_noted_as_needing_no_permission(root_client, head
     row = row[: row.index("</tr>")]
     assert "denied explicitly" in row
     assert 'data-testid="note-sts:GetCallerIdentity"' in row
-    assert simulator.action_note("sts:GetCallerIdentity") in row
+    assert simulation.action_note("sts:GetCallerIdentity") in row
     assert html.count('data-testid="note-') == 1  # s3:GetObject has no note
 
 
 def test_the_note_is_found_whatever_the_case_of_the_action():
-    note = simulator.action_note("sts:GetCallerIdentity")
+    note = simulation.action_note("sts:GetCallerIdentity")
     assert "needs no permission" in note and "explicitly denies" in note
-    assert simulator.action_note("STS:getcalleridentity") == note
-    assert simulator.action_note("sts:GetSessionToken") is None
+    assert simulation.action_note("STS:getcalleridentity") == note
+    assert simulation.action_note("sts:GetSessionToken") is None
 
 
 def test_wrong_typed_context_value_is_refused_with_the_format(root_client):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from policies.services.permissions import inline_policy_put, policy_attach
-from policies.services.simulator import who_can
+from policies.services.simulation_runs import who_can
 from tests.accounts.factories import IAMUserFactory
 from tests.queries import assert_constant_queries_of
 

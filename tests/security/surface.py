@@ -50,7 +50,7 @@ from policies.services.permissions import inline_policy_put, policy_attach
 from policies.services.policies import policy_create, policy_tag, policy_version_create
 from policies.services.providers import oidc_provider_create, saml_provider_create
 from policies.services.roles import role_create
-from policies.services.simulator import simulation_run_start
+from policies.services.simulation_runs import simulation_run_start
 from tests.accounts.factories import ROOT_PASSWORD, AccountFactory, IAMUserFactory
 from tests.policies.test_providers_services import saml_metadata
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 from accounts.models import Group, IAMUser
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import ascii_int
-from policies import simulator
 from policies.engine import catalog
 from policies.models import Role, SimulationRun
-from policies.selectors_permissions import policies_in_play_of_all
+from policies.selectors import simulation
+from policies.selectors.permissions import policies_in_play_of_all
 
 ALL_SERVICES = "*"
 # The run's row is updated after every CHUNK actions, each in its own short transaction, so that a
@@ -81,12 +81,12 @@ def simulation_run_execute(*, run_id):
         actions = run_actions(params["service"])
         if principal is not None:
             # The organization as it is when the run runs, as for a request made then.
-            organization = simulator.organization_in_play(run.account)
+            organization = simulation.organization_in_play(run.account)
         else:
             organization = {"scps": [params["scps"]] if params.get("scps") else None}
         session_policy = params.get("session_policy") or ""
         for start in range(0, len(actions), CHUNK):
-            results = simulator.simulate(
+            results = simulation.simulate(
                 account=run.account,
                 principal=principal,
                 policy_documents=params.get("documents") or [],
@@ -118,14 +118,14 @@ def who_can(*, account, action, resource, context=None):
     [(principal, SimulationResult)] for the allowed ones, users first; a fixed number of queries.
     """
     allowed = []
-    organization = simulator.organization_in_play(account)
+    organization = simulation.organization_in_play(account)
     # Their tags are their aws:PrincipalTag keys.
     users = list(IAMUser.objects.filter(account=account).prefetch_related("tags").order_by("name"))
     roles = list(Role.objects.filter(account=account).prefetch_related("tags").order_by("name"))
     in_play = policies_in_play_of_all(users=users, roles=roles)
     for principal in users + roles:
         try:
-            [result] = simulator.simulate(
+            [result] = simulation.simulate(
                 account=account,
                 principal=principal,
                 actions=[action],

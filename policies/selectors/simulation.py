@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from aws.errors import InvalidInput, MalformedPolicyDocument
 from policies.engine import catalog, evaluate, jsonpos
 from policies.engine.conditions import parse_date, parse_number
-from policies.selectors_permissions import entity_permissions, policies_in_play
+from policies.selectors.permissions import entity_permissions, policies_in_play
 
 BOUNDARY_ID = "boundary"
 

@@ -1,0 +1,36 @@
+"""What every write service does to an entity of its account: refuse another account's (to the caller
+it does not exist), and merge or remove tags within AWS's limits."""
+
+from aws.errors import NoSuchEntity
+from aws.names import MAX_TAGS, constraint_error, tags_param, validate_tags
+
+
+def ensure_same_account(obj, acting, message):
+    """A service never touches another account's object: to the caller it does not exist."""
+    if obj.account_id != acting.account.id:
+        raise NoSuchEntity(message)
+
+
+def tags_merge(manager, tags):
+    """Add tags to an entity's tag set (a related manager), or replace the values of existing keys
+    (keys match ignoring case); the set stays within AWS's 50 tags. Users, roles and policies share it;
+    the caller holds the entity's row lock."""
+    tags = validate_tags(tags)
+    existing = {tag.key.lower(): tag for tag in manager.all()}
+    new_keys = {key.lower() for key, _ in tags} - set(existing)
+    if len(existing) + len(new_keys) > MAX_TAGS:
+        merged = [{"key": tag.key, "value": tag.value} for tag in existing.values()] + tags_param(tags)
+        raise constraint_error(merged, "tags", f"Member must have length less than or equal to {MAX_TAGS}")
+    for key, value in tags:
+        tag = existing.get(key.lower())
+        if tag is None:
+            manager.create(key=key, value=value)
+        elif tag.value != value or tag.key != key:
+            tag.key, tag.value = key, value
+            tag.save(update_fields=["key", "value"])
+
+
+def tags_remove(manager, keys):
+    """Remove tags by key, ignoring case; unknown keys are ignored, as AWS does."""
+    lowered = {key.lower() for key in keys}
+    manager.filter(pk__in=[tag.pk for tag in manager.all() if tag.key.lower() in lowered]).delete()

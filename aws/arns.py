@@ -1,0 +1,19 @@
+"""IAM's ARNs: how an entity is named in a request, and how a refusal names it."""
+
+import re
+
+
+def arn_of(account_id, kind, path="/", name=""):
+    """An IAM ARN: `arn_of("111122223333", "user", "/", "bob")`; with no name, the listing form
+    AWS's denials show for List* (`arn:aws:iam::111122223333:user/`)."""
+    return f"arn:aws:iam::{account_id}:{kind}{path}{name}"
+
+
+_NAMED_ENTITY = re.compile(r"arn:aws:iam::\d{12}:(user|group|role)/(?:.*/)?([^/]+)")
+
+
+def read_resource_label(resource):
+    """How IAM's refusal of a read names its resource: `user bob` for a user, group or role (its path,
+    which the caller did not give, stays unsaid), the ARN otherwise."""
+    match = _NAMED_ENTITY.fullmatch(resource)
+    return f"{match.group(1)} {match.group(2)}" if match else resource
