@@ -28,6 +28,9 @@ class Acting:
     # A console role session: the identity that switched, and the role's display name and colour.
     signed_in_as: "Acting | None" = field(default=None, compare=False, repr=False)
     role_display: dict | None = field(default=None, compare=False, repr=False)
+    # An AWS service acting in the account on its own (Organizations making a new member account's
+    # role): no policy of the account bounds it, SCPs included, and CloudTrail names the service.
+    invoked_by: str = ""
     # The authorizer's description of this principal, kept for one console request (None: described
     # afresh for every check, as services called on their own are); writes clear it.
     cache: dict | None = field(default=None, compare=False, repr=False, hash=False)
@@ -59,6 +62,8 @@ class Acting:
 
     def user_identity(self):
         """CloudTrail's userIdentity element."""
+        if self.invoked_by:
+            return {"type": "AWSService", "invokedBy": self.invoked_by}
         credential = self.credential
         if credential is not None and credential.is_role_session:
             identity = {

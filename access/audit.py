@@ -6,6 +6,7 @@ import functools
 
 from django.db import transaction
 
+from access.operations import SELF_AUTHORIZED, authorize_operation
 from accounts.models import AuditEvent
 from aws.errors import AWSError
 
@@ -104,8 +105,6 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
     typed AWS error rolls the write back and is then recorded with errorCode and errorMessage.
     """
 
-    from access.operations import SELF_AUTHORIZED
-
     authorized = event_name not in SELF_AUTHORIZED
 
     def decorate(service):
@@ -116,8 +115,6 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
             try:
                 with transaction.atomic():
                     if authorized:
-                        from access.operations import authorize_operation
-
                         authorize_operation(event_name, kwargs, event_source)
                     result = service(**kwargs)
                     if acting is not None and acting.cache:

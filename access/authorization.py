@@ -16,6 +16,7 @@ from django.utils import timezone
 from access import crypto
 from accounts.models import Account, IAMUser, TemporaryCredential
 from aws.errors import AccessDenied, ExpiredToken
+from organizations.selectors import organization_policies as of_organization
 from policies.engine import catalog, evaluate
 from policies.engine.explain import explain_message
 from policies.models import ManagedPolicy, PolicyVersion
@@ -39,7 +40,6 @@ def iso(moment):
 def organization_policies(account):
     """(scps, rcps) of the account's organization, one list of documents per level from the root to
     the account; None for a kind that does not apply (no organization, the management account)."""
-    from organizations.selectors import organization_policies as of_organization
 
     return of_organization(account)
 
@@ -329,8 +329,9 @@ def request_context(acting):
 
 def unbounded(acting):
     """True when no policy can refuse the acting principal: the system itself (no acting principal:
-    demo loading, tasks), or the root user of an account no SCP or RCP reaches."""
-    if acting is None:
+    demo loading, tasks), an AWS service acting on its own, or the root user of an account no SCP or
+    RCP reaches."""
+    if acting is None or acting.invoked_by:
         return True
     if not acting.is_root or acting.credential is not None:
         return False

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 
 from access.authorization import authorize, resource_tags_context
+from accounts.models import PasswordPolicy
 from aws.arns import arn_of, read_resource_label
 
 
@@ -86,7 +87,6 @@ def _role_create_context(kw):
 def _policy_lets_users_change(kw):
     """The password policy's "Allow users to change their own password" gives every user
     iam:ChangePassword on themselves, whatever their policies say."""
-    from accounts.models import PasswordPolicy
 
     acting, user = kw["acting"], kw["user"]
     return (

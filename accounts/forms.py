@@ -5,7 +5,7 @@ on the form."""
 from django import forms
 
 from accounts.models import Group, IAMUser
-from accounts.services.passwords import POLICY_RANGES
+from accounts.services.passwords import POLICY_RANGES, password_check
 from aws.errors import AWSError
 from aws.names import validate_name
 
@@ -236,7 +236,6 @@ class UserDetailsForm(forms.Form):
         if not password:
             self.add_error("password", "Enter a custom password.")
             return data
-        from accounts.services.passwords import password_check
 
         try:
             password_check(account=self.account, password=password)

@@ -51,8 +51,8 @@ urlpatterns += [
     path(
         "users/<str:name>/access-keys/create/", credentials.access_key_create_view, name="access_key_create"
     ),
-    path("users/<str:name>/mfa/assign/", credentials.user_mfa_assign, name="user_mfa_assign"),
-    path("users/<str:name>/mfa/<int:pk>/remove/", credentials.user_mfa_remove, name="user_mfa_remove"),
+    path("users/<str:name>/mfa/assign/", mfa.user_mfa_assign, name="user_mfa_assign"),
+    path("users/<str:name>/mfa/<int:pk>/remove/", mfa.user_mfa_remove, name="user_mfa_remove"),
     path("access-keys/<str:key_id>/", credentials.access_key_action, name="access_key_action"),
     path("access-keys/<str:key_id>/retrieve/", credentials.access_key_retrieve, name="access_key_retrieve"),
     path("security-credentials/access-keys/", credentials.root_access_keys, name="root_access_keys"),

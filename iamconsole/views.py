@@ -1,9 +1,14 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from access.operations import authorize_read
+from accounts.models import Group, IAMUser
+from aws.errors import AccessDenied
 from console.http import http_methods
+from organizations.models import Handshake
 
 from . import health
 
@@ -37,9 +42,6 @@ def dashboard(request):
     acting = request.acting
     if acting:
         # Local import: the accounts app builds on this project package, not the other way round.
-        from access.operations import authorize_read
-        from accounts.models import Group, IAMUser
-        from aws.errors import AccessDenied
 
         account = acting.account
         context.update(
@@ -49,10 +51,6 @@ def dashboard(request):
             ),
         )
         if acting.is_root:
-            from django.utils import timezone
-
-            from organizations.models import Handshake
-
             # The invited account's root answers an invitation; the dashboard tells it one is waiting.
             context["invitations"] = Handshake.objects.filter(
                 account=account, state=Handshake.State.OPEN, expires_at__gt=timezone.now()

@@ -15,11 +15,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from access.acting import Acting
 from access.audit import audited
 from access.operations import ORGANIZATIONS_SOURCE
 from accounts.models import Account
-from accounts.services.accounts import _unused_account_id
+from accounts.selectors import unused_account_id
 from aws.organizations_errors import (
     AccessDeniedException,
     AccountNotFoundException,
@@ -74,7 +73,6 @@ ACCOUNT_NAME_MAX = 50
 ACCOUNT_EMAIL_MAX = 64
 HANDSHAKE_DAYS = 15
 ACCESS_ROLE_NAME = "OrganizationAccountAccessRole"
-ADMINISTRATOR_ACCESS_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 FULL_ACCESS_DOCUMENT = {
     SCP: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
@@ -384,33 +382,6 @@ def _account_elements(membership):
     }
 
 
-def _administrator_access():
-    """AWS's AdministratorAccess, from the catalog's data file when the catalog is not loaded yet."""
-    from policies.aws_managed.loader import policy_id_for_arn, read_data_file
-    from policies.models import ManagedPolicy, PolicyVersion
-
-    policy = ManagedPolicy.objects.filter(arn=ADMINISTRATOR_ACCESS_ARN).first()
-    if policy is not None:
-        return policy
-    entry = next(e for e in read_data_file() if e["name"] == "AdministratorAccess" and e["path"] == "/")
-    number = int(entry["default_version_id"].removeprefix("v"))
-    now = timezone.now()
-    policy = ManagedPolicy.objects.create(
-        account=None,
-        name="AdministratorAccess",
-        path="/",
-        arn=ADMINISTRATOR_ACCESS_ARN,
-        policy_id=policy_id_for_arn(ADMINISTRATOR_ACCESS_ARN),
-        description=entry.get("description", ""),
-        default_version_number=number,
-        next_version_number=number + 1,
-        created_at=now,
-        updated_at=now,
-    )
-    PolicyVersion.objects.create(policy=policy, number=number, document=entry["document"], created_at=now)
-    return policy
-
-
 def access_role_trust_policy(management_account_id):
     return json.dumps(
         {
@@ -425,24 +396,6 @@ def access_role_trust_policy(management_account_id):
         },
         indent=4,
     )
-
-
-def _create_access_role(account, organization):
-    """OrganizationAccountAccessRole in a new member account: AdministratorAccess, trusted by the
-    management account, so that its identities can switch into the member account."""
-    from policies.services.permissions import policy_attach
-    from policies.services.roles import role_create
-
-    # Organizations creates the role inside the new account; its events are recorded there.
-    service = Acting(account=account, user_agent=ORGANIZATIONS)
-    role = role_create(
-        account=account,
-        name=ACCESS_ROLE_NAME,
-        trust_policy=access_role_trust_policy(organization.management_account_id),
-        acting=service,
-    )
-    policy_attach(policy=_administrator_access(), role=role, acting=service)
-    return role
 
 
 def _validate_new_account(email, name):
@@ -471,25 +424,21 @@ def _validate_new_account(email, name):
     response=_account_elements,
 )
 def account_create(*, organization, name, email, acting):
-    """Create an AWS account in the organization, under the root, with OrganizationAccountAccessRole.
-
-    Its root user has no usable password, as in AWS: "Forgot password?" gives it one.
-    """
+    """Create an AWS account in the organization, under the root (organizations.flows adds its
+    OrganizationAccountAccessRole). Its root user has no usable password, as in AWS: "Forgot
+    password?" gives it one."""
     _ensure_manages(organization, acting)
     email, name = email.strip(), name.strip()
     _validate_new_account(email, name)
     try:
         with transaction.atomic():
             account = Account.objects.create(
-                id=_unused_account_id(), name=name, root_email=email, root_password=make_password(None)
+                id=unused_account_id(), name=name, root_email=email, root_password=make_password(None)
             )
     except IntegrityError as exc:
         raise DuplicateAccountException(
             "An account with this email address already exists (EMAIL_ALREADY_EXISTS)."
         ) from exc
-    # The role comes first, while no SCP binds the new account: Organizations creates it whatever
-    # the organization's SCPs say (a root SCP denying iam:CreateRole does not stop CreateAccount).
-    _create_access_role(account, organization)
     membership = Membership.objects.create(
         account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
     )

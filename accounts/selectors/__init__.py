@@ -7,8 +7,9 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import AccessKey, Group, IAMUser, MFADevice
+from accounts.models import AccessKey, Account, Group, IAMUser, MFADevice
 from aws.errors import NoSuchEntity
+from aws.ids import new_account_id
 
 # Sortable columns of the users list: the query parameter and the ORDER BY it means.
 USER_SORTS = {
@@ -115,3 +116,11 @@ def user_rows(users, *, now=None):
             )
         )
     return rows
+
+
+def unused_account_id():
+    """A random 12-digit account ID no account has yet."""
+    while True:
+        account_id = new_account_id()
+        if not Account.objects.filter(pk=account_id).exists():
+            return account_id

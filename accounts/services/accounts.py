@@ -11,6 +11,7 @@ from django.utils import timezone
 from access.acting import Acting
 from access.audit import audited, record_event
 from accounts.models import Account
+from accounts.selectors import unused_account_id
 from aws.errors import (
     EntityAlreadyExists,
     InvalidInput,
@@ -19,7 +20,6 @@ from aws.errors import (
     PasswordPolicyViolation,
     ValidationError,
 )
-from aws.ids import new_account_id
 
 from .passwords import default_rule_violations, hash_password
 
@@ -58,13 +58,6 @@ def _validate_signup(*, email, account_name):
         raise EntityAlreadyExists("An AWS account with this email address already exists.")
 
 
-def _unused_account_id():
-    while True:
-        account_id = new_account_id()
-        if not Account.objects.filter(pk=account_id).exists():
-            return account_id
-
-
 def account_create(*, email, account_name, password, acting=None):
     """Sign up: a new account with a random 12-digit ID whose root user signs in with email and password.
 
@@ -79,7 +72,7 @@ def account_create(*, email, account_name, password, acting=None):
     try:
         with transaction.atomic():
             account = Account.objects.create(
-                id=_unused_account_id(),
+                id=unused_account_id(),
                 name=account_name,
                 root_email=email,
                 root_password=hash_password(password),

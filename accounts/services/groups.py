@@ -61,18 +61,6 @@ def group_delete(*, group, acting):
     group.delete()
 
 
-def group_delete_with_dependents(*, group, acting):
-    """The console's delete: remove every member and every policy, then the group, in one transaction."""
-    from policies.services.permissions import permissions_remove_all
-
-    ensure_same_account(group, acting, f"The group with name {group.name} cannot be found.")
-    with transaction.atomic():
-        for membership in list(group.memberships.select_related("user")):
-            group_remove_user(group=group, user=membership.user, acting=acting)
-        permissions_remove_all(group=group, acting=acting)
-        group_delete(group=group, acting=acting)
-
-
 @audited("AddUserToGroup", params=lambda kw: {"groupName": kw["group"].name, "userName": kw["user"].name})
 def group_add_user(*, group, user, acting):
     """Add a user to a group (a no-op when already a member); a user is in at most 10 groups."""

@@ -20,6 +20,7 @@ from access.acting import Acting
 from access.audit import audited, record_event
 from access.authorization import authorize, decide, describe_caller, iso, resource_tags_context
 from accounts.models import AccessKey, Account, MFADevice, TemporaryCredential
+from accounts.services.accounts import account_by_signin_identifier
 from accounts.services.mfa import mfa_verify
 from aws.errors import (
     AccessDenied,
@@ -35,7 +36,6 @@ from aws.ids import new_access_key_id, new_secret_access_key
 from aws.names import constraint_error
 from policies.engine.validation import validate
 from policies.models import Role
-from policies.services.permissions import inline_policy_put
 
 EVENT_SOURCE = "sts.amazonaws.com"
 DURATION_MIN = 900
@@ -51,7 +51,6 @@ EXTERNAL_ID_MAX = 1224
 ROLE_ARN_MIN = 20
 NAME_PATTERN = r"[\w+=,.@-]*"
 EXTERNAL_ID_PATTERN = r"[\w+=,.@:\/-]*"
-REVOKE_POLICY_NAME = "AWSRevokeOlderSessions"
 EMPTY_POLICY = '{"Version": "2012-10-17", "Statement": []}'
 
 EXPIRED = "The security token included in the request is expired"
@@ -602,30 +601,6 @@ def get_access_key_info(*, access_key_id, acting=None):
 # Revoke active sessions
 
 
-def revoke_policy_document(moment):
-    """AWS's AWSRevokeOlderSessions: deny everything to sessions issued before `moment`."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Deny",
-                    "Action": ["*"],
-                    "Resource": ["*"],
-                    "Condition": {"DateLessThan": {"aws:TokenIssueTime": _iso(moment)}},
-                }
-            ],
-        }
-    )
-
-
-def revoke_role_sessions(*, role, acting):
-    """Put the inline policy AWSRevokeOlderSessions on the role (a PutRolePolicy, as the console does)."""
-    return inline_policy_put(
-        name=REVOKE_POLICY_NAME, document=revoke_policy_document(_now()), role=role, acting=acting
-    )
-
-
 # Switch role in the console
 
 
@@ -645,7 +620,6 @@ SWITCH_REFUSED = (
 def console_switch_role(*, acting, account_identifier, role_name, acting_user=None):
     """AssumeRole for the console's Switch role: the signed-in user's session into `role_name` (a name,
     with its path if it has one) of the account given by ID or alias, for one hour."""
-    from accounts.services.accounts import account_by_signin_identifier
 
     if acting.is_root:
         raise AccessDenied(ROOT_CANNOT_ASSUME)

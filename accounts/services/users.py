@@ -109,41 +109,6 @@ def user_delete(*, user, acting):
     user.delete()
 
 
-def user_delete_with_dependents(*, user, acting):
-    """The console's delete: remove keys, password, MFA devices and memberships, then the user, atomically.
-
-    Each removal goes through its own service, so the audit trail shows the same calls the console
-    makes on AWS.
-    """
-    from accounts.services.access_keys import access_key_delete
-    from accounts.services.groups import group_remove_user
-    from accounts.services.login_profiles import login_profile_delete
-    from policies.services.permissions import permissions_remove_all
-
-    ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
-    with transaction.atomic():
-        IAMUser.objects.select_for_update().filter(pk=user.pk).first()
-        if LoginProfile.objects.filter(user=user).exists():
-            login_profile_delete(user=user, acting=acting)
-        for key in list(user.access_keys.all()):
-            access_key_delete(key=key, acting=acting)
-        for device in list(user.mfa_devices.all()):
-            _mfa_device_remove(device=device, acting=acting)
-        permissions_remove_all(user=user, acting=acting)
-        for membership in list(user.memberships.select_related("group")):
-            group_remove_user(group=membership.group, user=user, acting=acting)
-        user_delete(user=user, acting=acting)
-
-
-def _mfa_device_remove(*, device, acting):
-    # As the console does for a virtual device: deactivate it (when enabled), then delete it.
-    from accounts.services.mfa import mfa_device_deactivate, mfa_device_delete
-
-    if device.enabled_at is not None:
-        mfa_device_deactivate(device=device, acting=acting)
-    mfa_device_delete(device=device, acting=acting)
-
-
 @audited("TagUser", params=lambda kw: {"userName": kw["user"].name, "tags": tags_param(list(kw["tags"]))})
 def user_tag(*, user, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""

@@ -1,7 +1,5 @@
 """Credentials pages: console access (login profiles), access keys of users and of the root user."""
 
-import importlib.util
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
@@ -22,8 +20,10 @@ from accounts.services.login_profiles import (
     login_profile_delete,
     login_profile_update,
 )
-from accounts.views.users import get_user_or_404, render_htmx, signin_url, users_breadcrumbs
+from accounts.services.users import user_tag
+from accounts.views.common import get_user_or_404, signin_url, users_breadcrumbs
 from aws.errors import AWSError
+from console.htmx import render_htmx
 from console.http import http_methods
 from console.session import console_login_required
 from policies.services.permissions import attach_change_password_policy
@@ -62,12 +62,6 @@ USE_CASES = [
 ]
 
 
-def _mfa_assign_available():
-    # The "Assign MFA device" flow belongs to the sign-in side (accounts.views.mfa); until it exists
-    # the tab lists the user's devices read-only.
-    return importlib.util.find_spec("accounts.views.mfa") is not None
-
-
 def access_keys_context(request, owner):
     """What the access-keys partial needs, for a user or for the root user (owner None)."""
     account = request.acting.account
@@ -95,7 +89,6 @@ def security_credentials_context(request, user):
     return {
         "login_profile": LoginProfile.objects.filter(user=user).first(),
         "mfa_devices": list(MFADevice.objects.filter(account=request.acting.account, user=user)),
-        "mfa_assign_available": _mfa_assign_available(),
         **access_keys_context(request, user),
     }
 
@@ -149,8 +142,6 @@ def access_key_create_view(request, name=None):
                         account=request.acting.account, user=owner, acting=request.acting
                     )
                     if owner is not None and values["description"]:
-                        from accounts.services.users import user_tag
-
                         user_tag(
                             user=owner,
                             tags=[(key.access_key_id, values["description"])],
@@ -215,7 +206,7 @@ def access_key_retrieve(request, key_id):
         "key": key,
         "key_owner": key.user,
         "secret": secret,
-        "done_url": _credentials_url(key.user),
+        "done_url": credentials_url(key.user),
         "breadcrumbs": _key_breadcrumbs(key.user, "Retrieve access keys"),
     }
     response = render(request, "accounts/access_key_retrieve.html", context)
@@ -223,7 +214,7 @@ def access_key_retrieve(request, key_id):
     return response
 
 
-def _credentials_url(owner):
+def credentials_url(owner):
     if owner is None:
         return reverse("accounts:root_access_keys")
     return f"{reverse('accounts:user_detail', args=[owner.name])}?tab=security_credentials"
@@ -255,7 +246,7 @@ def access_key_action(request, key_id):
     owner = IAMUser.objects.filter(pk=key.user_id).first() if key.user_id else None
     if request.htmx:
         return render(request, "accounts/access_keys.html#access-keys", access_keys_context(request, owner))
-    return redirect(_credentials_url(owner))
+    return redirect(credentials_url(owner))
 
 
 PASSWORD_CHOICES = [
@@ -327,16 +318,14 @@ def login_profile_manage(request, name):
                     return redirect("accounts:login_profile_password", name=user.name)
                 if values["access"] == "enable":
                     messages.success(request, f"Console access updated for {user.name}.")
-                return redirect(_credentials_url(user))
+                return redirect(credentials_url(user))
     context = {
         "iam_user": user,
         "login_profile": profile,
         "values": values,
         "password_choices": PASSWORD_CHOICES if profile else PASSWORD_CHOICES[1:],
         "error": error,
-        "breadcrumbs": users_breadcrumbs(
-            (user.name, _credentials_url(user)), ("Manage console access", None)
-        ),
+        "breadcrumbs": users_breadcrumbs((user.name, credentials_url(user)), ("Manage console access", None)),
     }
     response = render(request, "accounts/login_profile_manage.html", context)
     if error:
@@ -360,46 +349,9 @@ def login_profile_password(request, name):
         "iam_user": user,
         "password": password,
         "signin_url": signin_url(request),
-        "done_url": _credentials_url(user),
-        "breadcrumbs": users_breadcrumbs((user.name, _credentials_url(user)), ("Console password", None)),
+        "done_url": credentials_url(user),
+        "breadcrumbs": users_breadcrumbs((user.name, credentials_url(user)), ("Console password", None)),
     }
     response = render(request, "accounts/login_profile_password.html", context)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _mfa_views():
-    try:
-        from accounts.views import mfa
-    except ImportError as exc:
-        raise Http404("Assigning MFA devices is not available yet.") from exc
-    return mfa
-
-
-@console_login_required
-@http_methods("GET", "POST")
-def user_mfa_assign(request, name):
-    """The console's "Assign MFA device" for an IAM user, through the sign-in side's shared flow."""
-    user = get_user_or_404(request, name)
-    mfa = _mfa_views()
-    detail = _credentials_url(user)
-    return mfa.mfa_assign_flow(
-        request,
-        account=request.acting.account,
-        user=user,
-        assign_url=reverse("accounts:user_mfa_assign", args=[user.name]),
-        cancel_url=detail,
-        success_url=detail,
-        breadcrumbs=users_breadcrumbs((user.name, detail), ("Assign MFA device", None)),
-    )
-
-
-@console_login_required
-@http_methods("POST")
-def user_mfa_remove(request, name, pk):
-    """Remove (deactivate, then delete) one of the user's MFA devices."""
-    user = get_user_or_404(request, name)
-    device = MFADevice.objects.filter(account=request.acting.account, user=user, pk=pk).first()
-    if device is None:
-        raise Http404("No such MFA device.")
-    return _mfa_views().mfa_remove(request, device=device, success_url=_credentials_url(user))

@@ -9,13 +9,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts import selectors
+from accounts.flows import group_delete_with_dependents
 from accounts.forms import GroupCreateForm
 from accounts.models import Group, IAMUser
 from accounts.services import groups as group_services
-from accounts.views.users import PAGE_SIZE, _redirect, _sort_params, render_htmx
+from accounts.views.common import PAGE_SIZE, sort_params
 from aws.arns import arn_of
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import search_text
+from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
@@ -42,7 +44,7 @@ def get_group_or_404(request, name):
 @http_methods("GET")
 def group_list(request):
     search = search_text(request.GET)
-    sort, descending = _sort_params(request, selectors.GROUP_SORTS)
+    sort, descending = sort_params(request, selectors.GROUP_SORTS)
     groups = selectors.group_list(
         account=request.acting.account, search=search, sort=sort, descending=descending
     )
@@ -160,7 +162,7 @@ def group_add_users(request, name):
         else:
             if names:
                 messages.success(request, f"Users added to {group.name}.")
-            return _redirect(request, reverse("accounts:group_detail", args=[group.name]))
+            return htmx_redirect(request, reverse("accounts:group_detail", args=[group.name]))
     context = {
         "group": group,
         "users": _user_choices(request, search, exclude_group=group),
@@ -223,12 +225,12 @@ def group_delete(request):
             try:
                 with transaction.atomic():
                     for group in groups:
-                        group_services.group_delete_with_dependents(group=group, acting=request.acting)
+                        group_delete_with_dependents(group=group, acting=request.acting)
             except AWSError as exc:
                 error = exc.message
             else:
                 messages.success(request, f"{', '.join(group.name for group in groups)} deleted.")
-                return _redirect(request, reverse("accounts:group_list"))
+                return htmx_redirect(request, reverse("accounts:group_list"))
     context = {
         "groups": groups,
         "expected": expected,

@@ -6,23 +6,22 @@ is swapped by HTMX between the two steps.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from accounts.flows import mfa_device_remove
 from accounts.forms import MFACodesForm, MFADeviceNameForm
 from accounts.models import MFADevice
 from accounts.services.mfa import (
     MFA_DEVICES_PER_USER,
     mfa_device_create,
-    mfa_device_deactivate,
-    mfa_device_delete,
     mfa_device_enable,
     mfa_device_resync,
     mfa_qr_svg,
 )
-from accounts.views.credentials import access_keys_context
+from accounts.views.common import get_user_or_404, users_breadcrumbs
+from accounts.views.credentials import access_keys_context, credentials_url
 from aws.errors import AWSError
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
@@ -151,11 +150,7 @@ def _codes_step(device, seed, form):
 def mfa_remove(request, *, device, success_url):
     """The console's "Remove": deactivate, then delete the virtual device (two events, as in IAM)."""
     try:
-        # Both or neither: a refused delete leaves the device assigned, as it was.
-        with transaction.atomic():
-            if device.enabled_at is not None:
-                mfa_device_deactivate(device=device, acting=request.acting)
-            mfa_device_delete(device=device, acting=request.acting)
+        mfa_device_remove(device=device, acting=request.acting)
     except AWSError as error:
         messages.error(request, error.message)
     else:
@@ -232,3 +227,34 @@ def root_mfa_resync(request, pk):
             return redirect("accounts:root_security_credentials")
     context = {"device": device, "form": form, "breadcrumbs": _breadcrumbs(("Resync MFA device", None))}
     return render(request, "accounts/mfa_resync.html", context)
+
+
+# An IAM user's devices, from the Security credentials tab of the user's page.
+
+
+@console_login_required
+@http_methods("GET", "POST")
+def user_mfa_assign(request, name):
+    """The console's "Assign MFA device" for an IAM user (the flow the root user's page uses too)."""
+    user = get_user_or_404(request, name)
+    detail = credentials_url(user)
+    return mfa_assign_flow(
+        request,
+        account=request.acting.account,
+        user=user,
+        assign_url=reverse("accounts:user_mfa_assign", args=[user.name]),
+        cancel_url=detail,
+        success_url=detail,
+        breadcrumbs=users_breadcrumbs((user.name, detail), ("Assign MFA device", None)),
+    )
+
+
+@console_login_required
+@http_methods("POST")
+def user_mfa_remove(request, name, pk):
+    """Remove (deactivate, then delete) one of the user's MFA devices."""
+    user = get_user_or_404(request, name)
+    device = MFADevice.objects.filter(account=request.acting.account, user=user, pk=pk).first()
+    if device is None:
+        raise Http404("No such MFA device.")
+    return mfa_remove(request, device=device, success_url=credentials_url(user))

@@ -9,10 +9,9 @@ from accounts.models import PasswordPolicy
 from accounts.services.accounts import account_alias_delete, account_alias_set
 from accounts.services.passwords import SYMBOLS, password_policy_delete, password_policy_update
 from aws.errors import AWSError
+from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.session import console_login_required
-
-from .mfa import htmx_redirect, render_htmx
 
 
 def _breadcrumbs(*more):

@@ -3,29 +3,36 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 
 from access.crypto import decrypt, encrypt
 from accounts import selectors
+from accounts.flows import user_delete_with_dependents
 from accounts.forms import UserDetailsForm, UserPermissionsForm
 from accounts.models import Group, IAMUser
 from accounts.services import users as user_services
-from accounts.services.groups import group_add_user
+from accounts.services.groups import group_add_user, group_remove_user
 from accounts.services.login_profiles import generate_password, login_profile_create
-from accounts.services.users import user_delete_with_dependents
+from accounts.services.users import user_tag, user_untag
+from accounts.views.common import PAGE_SIZE, get_user_or_404, signin_url, sort_params, users_breadcrumbs
+from accounts.views.credentials import security_credentials_context
 from aws.arns import arn_of
-from aws.errors import AWSError, NoSuchEntity
+from aws.errors import AWSError
 from aws.params import ascii_int, search_text
-from console.htmx import render_htmx
+from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
 from console.tags import parse_tags, remove_tag_row
+from policies.services.permissions import attach_change_password_policy
+from policies.views.permissions import (
+    wizard_permissions_apply,
+    wizard_permissions_choice,
+    wizard_permissions_context,
+    wizard_permissions_summary,
+)
 
-PAGE_SIZE = 20
 DRAFT_KEY = "user_create_draft"
 CREATED_KEY = "user_create_result"
 STEPS = [
@@ -36,33 +43,11 @@ STEPS = [
 ]
 
 
-def get_user_or_404(request, name):
-    try:
-        return selectors.user_get(account=request.acting.account, name=name)
-    except NoSuchEntity as exc:
-        raise Http404(exc.message) from exc
-
-
-def signin_url(request):
-    return request.build_absolute_uri(f"/signin/{request.acting.account.signin_identifier}")
-
-
-def users_breadcrumbs(*more):
-    return [("IAM", reverse("dashboard")), ("Users", reverse("accounts:user_list") if more else None), *more]
-
-
-def _sort_params(request, allowed):
-    sort = request.GET.get("sort", "name")
-    if sort not in allowed:
-        sort = "name"
-    return sort, request.GET.get("order") == "desc"
-
-
 @console_login_required
 @http_methods("GET")
 def user_list(request):
     search = search_text(request.GET)
-    sort, descending = _sort_params(request, selectors.USER_SORTS)
+    sort, descending = sort_params(request, selectors.USER_SORTS)
     users = selectors.user_list(
         account=request.acting.account, search=search, sort=sort, descending=descending
     )
@@ -122,7 +107,7 @@ def user_delete_many(request):
             else:
                 deleted = ", ".join(user.name for user in users)
                 messages.success(request, f"{len(users)} user(s) deleted: {deleted}.")
-                return _redirect(request, reverse("accounts:user_list"))
+                return htmx_redirect(request, reverse("accounts:user_list"))
     context = {"users": users, "error": error, "breadcrumbs": users_breadcrumbs(("Delete users", None))}
     return render_htmx(request, "accounts/user_delete_many.html", context, "user-dialog")
 
@@ -174,8 +159,6 @@ def _wizard_context(request, step, draft, **extra):
 def _render_step(request, step, draft, status=200, **extra):
     context = _wizard_context(request, step, draft, **extra)
     if step == 2:
-        from policies.views.permissions import wizard_permissions_context
-
         denied = read_denial(request, "ListGroups", arn_of(request.acting.account.id, "group"))
         context["groups_denied"] = denied
         context.setdefault("groups", [] if denied else _account_groups(request, draft["groups"]))
@@ -183,8 +166,6 @@ def _render_step(request, step, draft, status=200, **extra):
         context["option"] = option if option in ("groups", "copy", "policies") else "groups"
         context.update(wizard_permissions_context(request, draft, context["option"]))
     if step == 3:
-        from policies.views.permissions import wizard_permissions_summary
-
         context["selected_groups"] = list(draft["groups"])
         context["permission_rows"] = wizard_permissions_summary(request, draft)
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
@@ -242,8 +223,6 @@ def user_create(request):
             return _go_to(request, 1, draft)
         option = request.POST.get("permissions_option", "groups")
         if option in ("copy", "policies"):
-            from policies.views.permissions import wizard_permissions_choice
-
             error = wizard_permissions_choice(request, draft, option)
             if error:
                 return _render_step(request, 2, draft, option=option, permissions_error=error, status=422)
@@ -283,14 +262,9 @@ def user_create(request):
     request.session.pop(DRAFT_KEY, None)
     if password is None:
         messages.success(request, f"User {user.name} created successfully.")
-        return _redirect(request, reverse("accounts:user_detail", args=[user.name]))
+        return htmx_redirect(request, reverse("accounts:user_detail", args=[user.name]))
     request.session[CREATED_KEY] = {"name": user.name, "password_encrypted": encrypt(password)}
-    return _redirect(request, _step_url(4))
-
-
-def _redirect(request, url):
-    # An HTMX request gets a client-side redirect, so the browser's address bar follows.
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return htmx_redirect(request, _step_url(4))
 
 
 def _create_from_draft(request, draft):
@@ -315,12 +289,10 @@ def _create_from_draft(request, draft):
             )
             if draft["reset_required"]:
                 # As the console does: the user gets IAMUserChangePassword to set the new password.
-                from policies.services.permissions import attach_change_password_policy
 
                 attach_change_password_policy(user=user, acting=request.acting)
         for group in Group.objects.filter(account=account, name__in=draft["groups"]):
             group_add_user(group=group, user=user, acting=request.acting)
-        from policies.views.permissions import wizard_permissions_apply
 
         wizard_permissions_apply(request, user, draft)
     return user, password
@@ -357,7 +329,6 @@ TABS = [
 
 
 def user_detail_context(request, user, tab, **extra):
-    from accounts.views.credentials import security_credentials_context
 
     # The summary's "Console access" cell is GetLoginProfile's and ListMFADevices' (GetUser is the page's).
     summary_shown = all(
@@ -406,7 +377,6 @@ def user_detail(request, name):
 @http_methods("POST")
 def user_groups(request, name):
     """Add the user to groups, or remove it from one (the Groups tab)."""
-    from accounts.services.groups import group_remove_user
 
     user = get_user_or_404(request, name)
     account = request.acting.account
@@ -430,7 +400,6 @@ def user_groups(request, name):
 @http_methods("POST")
 def user_tags(request, name):
     """The Tags tab's editor: the submitted set replaces the user's tags."""
-    from accounts.services.users import user_tag, user_untag
 
     user = get_user_or_404(request, name)
     tags, error = parse_tags(request.POST)
@@ -485,7 +454,7 @@ def user_delete(request, name):
                 error = exc.message
             else:
                 messages.success(request, f"User {user.name} deleted.")
-                return _redirect(request, reverse("accounts:user_list"))
+                return htmx_redirect(request, reverse("accounts:user_list"))
     context = {
         "iam_user": user,
         "error": error,

@@ -9,6 +9,7 @@ from aws.errors import AWSError
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.session import console_login_required
+from organizations import flows as organizations_flows
 
 from .. import selectors, services
 from ..forms import AccountCreateForm, InviteForm, MoveForm, OrganizationalUnitForm
@@ -339,7 +340,7 @@ def account_create(request):
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.account_create(
+            membership = organizations_flows.account_create_with_access_role(
                 organization=organization,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],

@@ -16,6 +16,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import IAMUser
+from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion, Role
 
 HERE = Path(__file__).resolve().parent
 DATA_FILE = HERE / "aws_managed_policies.json.gz"
@@ -145,8 +149,6 @@ def sync_catalog(entries=None):
     Policies gone from the catalog are removed unless still attached, as AWS keeps a deprecated
     policy for the entities that use it.
     """
-    from accounts.models import IAMUser
-    from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion, Role
 
     entries = read_data_file() if entries is None else entries
     result = SyncResult(total=len(entries))
@@ -244,3 +246,29 @@ def sync_catalog(entries=None):
         deleted = ManagedPolicy.objects.filter(arn__in=gone - attached).delete()[1]
         result.removed = deleted.get("policies.ManagedPolicy", 0)
     return result
+
+
+def aws_managed_policy(name, path="/"):
+    """The AWS managed policy `name`, from the catalog's data file when the catalog is not loaded yet
+    (Organizations attaches AdministratorAccess to a new account's role whether it is or not)."""
+    arn = policy_arn(path, name)
+    policy = ManagedPolicy.objects.filter(arn=arn).first()
+    if policy is not None:
+        return policy
+    entry = next(e for e in read_data_file() if e["name"] == name and e["path"] == path)
+    number = int(entry["default_version_id"].removeprefix("v"))
+    now = timezone.now()
+    policy = ManagedPolicy.objects.create(
+        account=None,
+        name=name,
+        path=path,
+        arn=arn,
+        policy_id=policy_id_for_arn(arn),
+        description=entry.get("description", ""),
+        default_version_number=number,
+        next_version_number=number + 1,
+        created_at=now,
+        updated_at=now,
+    )
+    PolicyVersion.objects.create(policy=policy, number=number, document=entry["document"], created_at=now)
+    return policy

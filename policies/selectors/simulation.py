@@ -12,7 +12,12 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
+from accounts.models import Group, IAMUser
 from aws.errors import InvalidInput, MalformedPolicyDocument
+from organizations.models import Policy
+from organizations.selectors import membership_of, organization_policies, path_of
 from policies.engine import catalog, evaluate, jsonpos
 from policies.engine.conditions import parse_date, parse_number
 from policies.selectors.permissions import entity_permissions, policies_in_play
@@ -191,13 +196,11 @@ def _statement_lines(pretty, index):
 
 
 def _is_user(principal):
-    from accounts.models import IAMUser
 
     return isinstance(principal, IAMUser)
 
 
 def _is_group(principal):
-    from accounts.models import Group
 
     return isinstance(principal, Group)
 
@@ -321,22 +324,16 @@ def _canonical(document):
 def organization_in_play(account):
     """The organization's SCPs and RCPs as `simulate` takes them, with their names and where each level is.
 
-    The documents are the enforcement's own reading (access.authorization.organization_policies),
+    The documents are the enforcement's own reading (organizations.selectors.organization_policies),
     so that the simulator weighs what decides a real request. It gives documents only; their names
     come from the organization's policies with the same content, and the levels' from the account's
     path: three more queries, for a member account only.
     """
-    from access import authorization
-
     if account is None:
         return {"scps": None, "rcps": None}
-    scps, rcps = authorization.organization_policies(account)
+    scps, rcps = organization_policies(account)
     if scps is None and rcps is None:
         return {"scps": None, "rcps": None}
-    from django.db.models import Q
-
-    from organizations.models import Policy
-    from organizations.selectors import membership_of, path_of
 
     membership = membership_of(account)
     level_names = ["root", *(f"OU {ou.name}" for ou in path_of(membership)), f"account {account.name}"]

@@ -7,7 +7,6 @@ Put/Delete{User,Role}PermissionsBoundary, with IAM's quotas and messages.
 import logging
 import re
 
-from django.db import transaction
 from django.db.models import Q
 
 from access.audit import audited
@@ -344,16 +343,3 @@ def permissions_boundary_delete(*, user=None, role=None, acting):
     kind, entity = entity_of(user=user, role=role)
     delete = _delete_user_boundary if kind == "user" else _delete_role_boundary
     return delete(acting=acting, **{kind: entity})
-
-
-def permissions_remove_all(*, user=None, group=None, role=None, acting):
-    """The console's delete of an identity, first part: detach every managed policy, delete every inline one.
-
-    Each removal is its own audited call (Detach…Policy, Delete…Policy), as the console makes them.
-    """
-    kind, entity = entity_of(user=user, group=group, role=role)
-    with transaction.atomic():
-        for attachment in list(PolicyAttachment.objects.filter(**{kind: entity}).select_related("policy")):
-            policy_detach(policy=attachment.policy, acting=acting, **{kind: entity})
-        for name in list(InlinePolicy.objects.filter(**{kind: entity}).values_list("name", flat=True)):
-            inline_policy_delete(name=name, acting=acting, **{kind: entity})

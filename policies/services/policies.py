@@ -260,32 +260,6 @@ def policy_delete(*, policy, acting):
     policy.delete()
 
 
-def policy_delete_with_detach(*, policy, acting):
-    """The console's delete: detach it everywhere, remove it as boundary, delete the other versions,
-    then the policy, in one transaction, each step through its own service as the console's calls."""
-    from policies.services.permissions import permissions_boundary_delete, policy_detach
-
-    if policy.account_id is not None and policy.account_id != acting.account.id:
-        raise policy_not_found(policy.arn)
-    with transaction.atomic():
-        attachments, boundary_users, boundary_roles = policy_usage(policy, acting.account)
-        for attachment in attachments.select_related("user", "group", "role"):
-            entity = {
-                "user": attachment.user,
-                "group": attachment.group,
-                "role": attachment.role,
-            }
-            policy_detach(policy=policy, acting=acting, **{k: v for k, v in entity.items() if v is not None})
-        for user in boundary_users:
-            permissions_boundary_delete(user=user, acting=acting)
-        for role in boundary_roles:
-            permissions_boundary_delete(role=role, acting=acting)
-        if policy.account_id is not None:
-            for version in list(policy.versions.exclude(number=policy.default_version_number)):
-                policy_version_delete(policy=policy, version_id=version.version_id, acting=acting)
-        policy_delete(policy=policy, acting=acting)
-
-
 @audited("TagPolicy", params=lambda kw: {"policyArn": kw["policy"].arn, "tags": tags_param(list(kw["tags"]))})
 def policy_tag(*, policy, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from access.audit import audited
 from access.entities import ensure_same_account, tags_merge, tags_remove
+from access.jobs import enqueue_on_commit
 from accounts.models import Account, IAMUser
 from aws.errors import (
     DeleteConflict,
@@ -280,27 +281,6 @@ def role_delete(*, role, acting):
     role.delete()
 
 
-def role_delete_with_dependents(*, role, acting):
-    """The console's delete: instance-profile memberships, attached and inline policies, then the role.
-
-    All in one transaction; each removal is recorded as the call the console makes on AWS.
-    """
-    from policies.services.instance_profiles import instance_profile_remove_role
-    from policies.services.permissions import inline_policy_delete, policy_detach
-
-    ensure_same_account(role, acting, role_not_found(role.name).message)
-    ensure_modifiable(role)
-    with transaction.atomic():
-        Role.objects.select_for_update().filter(pk=role.pk).first()
-        for profile in list(role.instance_profiles.all()):
-            instance_profile_remove_role(profile=profile, role=role, acting=acting)
-        for attachment in list(role.attachments.select_related("policy")):
-            policy_detach(policy=attachment.policy, role=role, acting=acting)
-        for inline in list(role.inline_policies.all()):
-            inline_policy_delete(name=inline.name, role=role, acting=acting)
-        role_delete(role=role, acting=acting)
-
-
 @audited("TagRole", params=lambda kw: {"roleName": kw["role"].name, "tags": tags_param(list(kw["tags"]))})
 def role_tag(*, role, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
@@ -504,8 +484,6 @@ def service_linked_role_delete(*, role, acting):
 
     Returns the ServiceLinkedRoleDeletion row (`task_id`, `status`).
     """
-    from policies.tasks import delete_service_linked_role
-
     ensure_same_account(role, acting, role_not_found(role.name).message)
     if not role.is_service_linked:
         # DeleteServiceLinkedRole's documented errors have no better fit than NoSuchEntity.
@@ -526,7 +504,7 @@ def service_linked_role_delete(*, role, acting):
         role_arn=role.arn,
         task_id=f"task{SERVICE_ROLE_PATH}{_service_of(role)}/{role.name}/{uuid.uuid4()}",
     )
-    transaction.on_commit(lambda: delete_service_linked_role.delay(deletion.pk))
+    enqueue_on_commit("policies.tasks.delete_service_linked_role", deletion.pk)
     return deletion
 
 

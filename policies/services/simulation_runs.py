@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from access.jobs import enqueue_on_commit
 from accounts.models import Group, IAMUser
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import ascii_int
@@ -41,8 +42,6 @@ def run_actions(service):
 
 def simulation_run_start(*, acting, parameters):
     """Record a run of every action of `parameters["service"]` (or all services) and enqueue its task."""
-    from policies.tasks import run_simulation
-
     service = parameters.get("service", "")
     if service != ALL_SERVICES and catalog.service(service) is None:
         raise NoSuchEntity(f"The service {service} is not in the catalog.")
@@ -53,7 +52,7 @@ def simulation_run_start(*, acting, parameters):
             parameters=parameters,
             total=len(run_actions(service)),
         )
-        transaction.on_commit(lambda: run_simulation.delay(run.pk))
+        enqueue_on_commit("policies.tasks.run_simulation", run.pk)
     return run
 
 

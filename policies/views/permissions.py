@@ -8,8 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts import selectors as account_selectors
@@ -35,6 +34,7 @@ from policies.services.permissions import (
     policy_detach,
     policy_for_arn,
 )
+from policies.views.policies import policy_editor_context
 
 PICKER_PAGE_SIZE = 25
 KINDS = {
@@ -501,13 +501,7 @@ def _carry(data):
 
 
 def _editor_context(document, kind, entity, validated):
-    """The shared JSON editor's context (validated as you type), or None where that editor is not installed."""
-    try:
-        from policies.views.policies import policy_editor_context
-
-        get_template("policies/policy_editor.html#policy-editor")
-    except (ImportError, TemplateDoesNotExist):
-        return None
+    """The shared JSON editor's context (validated as you type)."""
     return policy_editor_context(
         document,
         policy_type=f"inline-{kind}",

@@ -6,8 +6,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 
 from aws.errors import AWSError, NoSuchEntity
@@ -18,7 +16,9 @@ from console.session import console_login_required
 from console.tags import parse_tags, remove_tag_row
 from policies import selectors
 from policies.engine.validation import POLICY_TYPES, SIZE_LIMITS, size_for_quota, validate
+from policies.flows import policy_delete_with_detach
 from policies.services import policies as services
+from policies.views.visual import summary_context, visual_editor_context
 
 PAGE_SIZE = 25
 CREATE_DRAFT_KEY = "policy_create_draft"
@@ -51,22 +51,6 @@ FINDING_GROUPS = [
     ("WARNING", "Warnings", "Warnings"),
     ("SUGGESTION", "Suggestions", "Suggestions"),
 ]
-
-
-def _template_exists(name):
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
-def visual_editor_available():
-    return _template_exists("policies/visual_editor.html")
-
-
-def policy_summary_available():
-    return _template_exists("policies/policy_summary.html")
 
 
 # The JSON editor partial (templates/policies/policy_editor.html), shared with the inline and trust
@@ -189,39 +173,24 @@ def get_own_policy_or_404(request, arn):
 
 
 def editor_panel_context(request, document, *, error=""):
-    """The policy editor of the create and edit pages: the visual editor (helper VISUAL's partial,
-    the console's default) around the JSON editor when it exists, the JSON editor alone otherwise."""
+    """The policy editor of the create and edit pages: the visual editor (the console's default) around
+    the JSON editor."""
     context = policy_editor_context(document, error=error)
-    context["visual_available"] = False
-    if visual_editor_available():
-        try:
-            from policies.views.visual import visual_editor_context
-        except ImportError:
-            return context
-        context.update(
-            visual_editor_context(
-                request,
-                None if document == NEW_POLICY_DOCUMENT else document,
-                json_field="document",
-                json_field_id="policy-document",
-                json_editor_template="policies/policy_editor.html#policy-editor",
-            )
+    context.update(
+        visual_editor_context(
+            request,
+            None if document == NEW_POLICY_DOCUMENT else document,
+            json_field="document",
+            json_field_id="policy-document",
+            json_editor_template="policies/policy_editor.html#policy-editor",
         )
-        context["visual_available"] = True
+    )
     return context
 
 
 def _summary_context(document):
-    """The policy summary partial's context (helper VISUAL's), or the plain JSON when it is absent."""
-    context = {"summary_document": document, "summary_available": False}
-    if policy_summary_available():
-        try:
-            from policies.views.visual import summary_context
-        except ImportError:
-            return context
-        context.update(summary_context(document))
-        context["summary_available"] = True
-    return context
+    """The policy summary partial's context."""
+    return {"summary_document": document, **summary_context(document)}
 
 
 # List
@@ -374,9 +343,7 @@ def _detail_context(request, policy, tab, **extra):
         view = request.GET.get("view", "")
         document = default.document if default else "{}"
         context.update(_summary_context(document))
-        context["view"] = (
-            view if view in ("summary", "json") else ("summary" if context["summary_available"] else "json")
-        )
+        context["view"] = view if view in ("summary", "json") else "summary"
         context["document"] = selectors.pretty_document(document) if policy.is_aws_managed else document
     elif tab == "entities":
         context["entities"] = selectors.policy_entities(policy=policy, account=account)
@@ -629,7 +596,7 @@ def policy_delete(request, arn):
             error = "Enter the policy name to confirm deletion."
         else:
             try:
-                services.policy_delete_with_detach(policy=policy, acting=request.acting)
+                policy_delete_with_detach(policy=policy, acting=request.acting)
             except AWSError as exc:
                 error = exc.message
             else:

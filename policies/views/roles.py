@@ -11,11 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 
-from accounts.services.sts import revoke_role_sessions
 from aws.errors import AWSError, ValidationError
 from aws.params import ascii_decimal, ascii_int, search_text
 from console.htmx import htmx_redirect, render_htmx
@@ -25,6 +22,7 @@ from console.session import console_login_required
 from console.tags import parse_tags, remove_tag_row
 from policies.engine import jsonpos
 from policies.engine.validation import validate
+from policies.flows import revoke_role_sessions, role_delete_with_dependents
 from policies.models import (
     InstanceProfile,
     ManagedPolicy,
@@ -35,6 +33,9 @@ from policies.models import (
 )
 from policies.services import roles as role_services
 from policies.services.instance_profiles import instance_profile_add_role, instance_profile_create
+from policies.services.permissions import policy_attach, policy_for_arn
+from policies.views.permissions import picker_context
+from policies.views.policies import policy_editor_context
 
 PAGE_SIZE = 20
 BOUNDARY_PAGE_SIZE = 10
@@ -343,7 +344,6 @@ def _boundary_rows(request, search):
 
 
 def _picker_context(request, draft, data=None):
-    from policies.views.permissions import picker_context
 
     data = data if data is not None else request.GET.copy()
     if "policy_arn" not in data:
@@ -510,7 +510,6 @@ def role_create(request):
 
 def _create_from_draft(request, draft):
     """The role, its policies and (for EC2) its instance profile: all of it or nothing."""
-    from policies.services.permissions import policy_attach, policy_for_arn
 
     account = request.acting.account
     tags = [(key, value) for key, value in draft["tags"] if key or value]
@@ -638,14 +637,8 @@ def role_edit(request, name):
 
 
 def trust_editor(document, *, field_name, error="", validated=True):
-    """The shared JSON editor (helper POLICIES' partial) for a trust policy; a plain textarea without it."""
-    try:
-        from policies.views.policies import policy_editor_context
-
-        get_template("policies/policy_editor.html")
-    except (ImportError, TemplateDoesNotExist):
-        return {"editor_available": False}
-    context = policy_editor_context(
+    """The shared JSON editor for a trust policy, validated as you type."""
+    return policy_editor_context(
         document,
         policy_type="trust",
         field_name=field_name,
@@ -653,8 +646,6 @@ def trust_editor(document, *, field_name, error="", validated=True):
         error=error,
         validated=validated,
     )
-    context["editor_available"] = True
-    return context
 
 
 def _findings(text):
@@ -768,7 +759,7 @@ def role_delete(request, name):
                     deletion = role_services.service_linked_role_delete(role=role, acting=request.acting)
                     url = f"{reverse('policies:role_deletion_status')}?task={deletion.task_id}"
                     return htmx_redirect(request, url)
-                role_services.role_delete_with_dependents(role=role, acting=request.acting)
+                role_delete_with_dependents(role=role, acting=request.acting)
             except AWSError as exc:
                 error = exc.message
             else:

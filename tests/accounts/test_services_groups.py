@@ -5,12 +5,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from access.acting import Acting
+from accounts.flows import group_delete_with_dependents
 from accounts.models import AuditEvent, Group, GroupMembership
 from accounts.services.groups import (
     group_add_user,
     group_create,
     group_delete,
-    group_delete_with_dependents,
     group_remove_user,
 )
 from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError

@@ -23,6 +23,7 @@ from aws.errors import (
     ValidationError,
 )
 from policies.engine import evaluate
+from policies.flows import revoke_role_sessions
 from policies.models import InlinePolicy, ManagedPolicy, PolicyVersion, Role
 from policies.selectors.permissions import policies_in_play
 
@@ -515,7 +516,7 @@ def test_revoke_sessions_denies_sessions_issued_before_it(account, bob, bob_acti
     old = assume(bob, role.arn, bob_acting).credential
     assert _role_decision(role, old, clock.now) == "allowed"
     clock.move(60)
-    sts.revoke_role_sessions(role=role, acting=root_acting)
+    revoke_role_sessions(role=role, acting=root_acting, moment=clock.now)
     revoke = InlinePolicy.objects.get(role=role, name="AWSRevokeOlderSessions")
     assert json.loads(revoke.document)["Statement"] == [
         {

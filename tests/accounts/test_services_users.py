@@ -2,11 +2,11 @@ import pytest
 from django.utils import timezone
 
 from access.acting import Acting
+from accounts.flows import user_delete_with_dependents
 from accounts.models import AccessKey, AuditEvent, GroupMembership, IAMUser, LoginProfile, MFADevice
 from accounts.services.users import (
     user_create,
     user_delete,
-    user_delete_with_dependents,
     user_tag,
     user_untag,
     user_update,

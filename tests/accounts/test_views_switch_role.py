@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Group, TemporaryCredential
-from accounts.services.sts import revoke_role_sessions
 from console.session import HISTORY_KEY, SESSION_KEY
+from policies.flows import revoke_role_sessions
 from policies.models import InlinePolicy, Role
 from tests.accounts.factories import GroupFactory, IAMUserFactory
 from tests.grants import grant, statement

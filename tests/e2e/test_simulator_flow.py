@@ -160,6 +160,7 @@ def test_a_members_user_under_the_organizations_scps(live_server, page, screensh
     """dave's account sits in the OU Workloads, whose ProtectReports SCP denies s3:DeleteObject: the
     simulator lists the SCPs by level, names the one that denies, and leaving it out allows."""
     from access.acting import Acting
+    from organizations import flows as organizations_flows
     from organizations import services as org
     from organizations.models import SCP
     from policies.services.permissions import inline_policy_put
@@ -172,7 +173,7 @@ def test_a_members_user_under_the_organizations_scps(live_server, page, screensh
     ou = org.ou_create(
         organization=organization, parent_id=organization.root_id, name="Workloads", acting=acting
     )
-    member = org.account_create(
+    member = organizations_flows.account_create_with_access_role(
         organization=organization, name="Dave's workload", email="dave@example.com", acting=acting
     )
     org.account_move(membership=member, destination_id=ou.id, acting=acting)

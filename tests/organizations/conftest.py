@@ -6,6 +6,7 @@ import json
 import pytest
 
 from access.acting import Acting
+from organizations import flows as organizations_flows
 from organizations import services
 from organizations.models import SCP
 from tests.accounts.conftest import *  # noqa: F403
@@ -31,7 +32,7 @@ def scp_organization(organization, root_acting):
 @pytest.fixture
 def member(scp_organization, root_acting):
     """dave's account, created in the organization under its root."""
-    return services.account_create(
+    return organizations_flows.account_create_with_access_role(
         organization=scp_organization, name="Dave's workload", email="dave@example.com", acting=root_acting
     )
 

@@ -7,6 +7,7 @@ from access.acting import Acting
 from access.authorization import authorize
 from accounts.services.users import user_create
 from aws.errors import AccessDenied
+from organizations import flows as organizations_flows
 from organizations import services
 from organizations.models import SCP
 from organizations.services import _administrator_access
@@ -82,10 +83,10 @@ def test_allow_list_at_an_ou_denies_iam_below_it(
 
 
 def test_scp_at_the_root_affects_every_member_account(scp_organization, root_acting, ou, deny_create_user):
-    first = services.account_create(
+    first = organizations_flows.account_create_with_access_role(
         organization=scp_organization, name="A", email="a@example.com", acting=root_acting
     )
-    second = services.account_create(
+    second = organizations_flows.account_create_with_access_role(
         organization=scp_organization, name="B", email="b@example.com", acting=root_acting
     )
     services.account_move(membership=second, destination_id=ou.id, acting=root_acting)

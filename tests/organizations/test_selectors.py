@@ -2,6 +2,7 @@
 
 import json
 
+from organizations import flows as organizations_flows
 from organizations import selectors, services
 from organizations.models import RCP
 from tests.accounts.factories import AccountFactory
@@ -18,7 +19,7 @@ def test_no_organization_and_the_management_account_have_none(account, charlie_a
 
 
 def test_scps_disabled_gives_none(organization, root_acting):
-    membership = services.account_create(
+    membership = organizations_flows.account_create_with_access_role(
         organization=organization, name="Dave", email="dave@example.com", acting=root_acting
     )
     assert selectors.organization_policies(membership.account) == (None, None)
@@ -73,7 +74,7 @@ def test_rcps_list_customer_policies_only(scp_organization, root_acting, member)
 
 def test_scps_only_when_rcps_alone_are_enabled(organization, root_acting):
     services.policy_type_enable(organization=organization, policy_type=RCP, acting=root_acting)
-    membership = services.account_create(
+    membership = organizations_flows.account_create_with_access_role(
         organization=organization, name="Dave", email="dave@example.com", acting=root_acting
     )
     assert selectors.organization_policies(membership.account) == (None, [[], []])

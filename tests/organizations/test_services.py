@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import is_password_usable
 from access.acting import Acting
 from accounts.models import Account, AuditEvent
 from aws import organizations_errors as errors
+from organizations import flows as organizations_flows
 from organizations import services
 from organizations.models import (
     FULL_AWS_ACCESS_ID,
@@ -156,7 +157,7 @@ def test_create_account_has_no_root_password_and_the_access_role(member, scp_org
 
 def test_create_account_refuses_a_taken_email(scp_organization, root_acting, charlie_account):
     with pytest.raises(errors.DuplicateAccountException):
-        services.account_create(
+        organizations_flows.account_create_with_access_role(
             organization=scp_organization, name="Copy", email="charlie@example.com", acting=root_acting
         )
 
@@ -366,7 +367,7 @@ def test_scps_do_not_stop_the_access_role_of_a_new_account(scp_organization, roo
         target_id=scp_organization.root_id,
         acting=root_acting,
     )
-    membership = services.account_create(
+    membership = organizations_flows.account_create_with_access_role(
         organization=scp_organization, name="Guarded", email="guarded@example.com", acting=root_acting
     )
     assert Role.objects.filter(account=membership.account, name="OrganizationAccountAccessRole").exists()
@@ -400,10 +401,10 @@ def test_names_out_of_bounds_are_invalid_input(scp_organization, root_acting, ca
             content=document("Deny", "s3:*"),
             acting=root_acting,
         ),
-        "account": lambda: services.account_create(
+        "account": lambda: organizations_flows.account_create_with_access_role(
             organization=scp_organization, name="", email="empty@example.com", acting=root_acting
         ),
-        "account-long": lambda: services.account_create(
+        "account-long": lambda: organizations_flows.account_create_with_access_role(
             organization=scp_organization, name="a" * 51, email="long@example.com", acting=root_acting
         ),
     }
@@ -526,11 +527,15 @@ def test_refusals_carry_awss_code_message_and_reason(
         "disable a policy type that is not enabled": lambda: services.policy_type_disable(
             organization=organization, policy_type=RCP, acting=acting
         ),
-        "create an account with an invalid email": lambda: services.account_create(
-            organization=organization, name="Dave", email="dave.example.com", acting=acting
+        "create an account with an invalid email": lambda: (
+            organizations_flows.account_create_with_access_role(
+                organization=organization, name="Dave", email="dave.example.com", acting=acting
+            )
         ),
-        "create an account with a 65-character email": lambda: services.account_create(
-            organization=organization, name="Dave", email=f"{'d' * 53}@example.com", acting=acting
+        "create an account with a 65-character email": lambda: (
+            organizations_flows.account_create_with_access_role(
+                organization=organization, name="Dave", email=f"{'d' * 53}@example.com", acting=acting
+            )
         ),
         "invite neither an account ID nor an email": lambda: services.handshake_invite(
             organization=organization, target="charlie", acting=acting
@@ -707,7 +712,7 @@ def test_two_accounts_created_with_one_email_at_once_get_duplicate_account(racin
     organization = racing_organization
 
     def create(email):
-        return services.account_create(
+        return organizations_flows.account_create_with_access_role(
             organization=organization, name="Workload", email=email, acting=_as_manager(organization)
         )
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from access.acting import Acting
+from organizations import flows as organizations_flows
 from organizations import services
 from organizations.models import SCP, Handshake, Membership, OrganizationalUnit, Policy, PolicyAttachment
 from organizations.services import _administrator_access
@@ -278,7 +279,7 @@ def test_remove_account_and_leave_pages(
     )
     assert "You can&#x27;t remove a management account from an organization." in refused.content.decode()
 
-    other = services.account_create(
+    other = organizations_flows.account_create_with_access_role(
         organization=scp_organization, name="Leaver", email="leaver@example.com", acting=root_acting
     )
     sign_in_as(client, other.account)

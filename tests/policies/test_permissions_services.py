@@ -15,6 +15,7 @@ from aws.errors import (
     UnmodifiableEntity,
     ValidationError,
 )
+from policies.flows import permissions_remove_all
 from policies.models import InlinePolicy, PolicyAttachment
 from policies.services.permissions import (
     CHANGE_PASSWORD_ARN,
@@ -24,7 +25,6 @@ from policies.services.permissions import (
     inline_policy_put,
     permissions_boundary_delete,
     permissions_boundary_put,
-    permissions_remove_all,
     policy_attach,
     policy_detach,
     policy_for_arn,

@@ -19,12 +19,12 @@ from aws.errors import (
     NoSuchEntity,
     ValidationError,
 )
+from policies.flows import policy_delete_with_detach
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 from policies.services.permissions import policy_attach
 from policies.services.policies import (
     policy_create,
     policy_delete,
-    policy_delete_with_detach,
     policy_set_default_version,
     policy_tag,
     policy_untag,

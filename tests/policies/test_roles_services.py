@@ -16,11 +16,11 @@ from aws.errors import (
     UnmodifiableEntity,
     ValidationError,
 )
+from policies.flows import role_delete_with_dependents
 from policies.models import InlinePolicy, InstanceProfile, PolicyAttachment, Role
 from policies.services.roles import (
     role_create,
     role_delete,
-    role_delete_with_dependents,
     role_tag,
     role_untag,
     role_update,

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from access.acting import Acting
+from organizations import flows as organizations_flows
 from organizations import services as org
 from organizations.models import RCP, SCP, Membership
 from policies.models import InlinePolicy, SimulationRun
@@ -63,7 +64,7 @@ def workloads(organization, root_acting):
     ou = org.ou_create(
         organization=organization, parent_id=organization.root_id, name="Workloads", acting=root_acting
     )
-    membership = org.account_create(
+    membership = organizations_flows.account_create_with_access_role(
         organization=organization, name="Dave's workload", email="dave@example.com", acting=root_acting
     )
     org.account_move(membership=membership, destination_id=ou.id, acting=root_acting)

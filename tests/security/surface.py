@@ -34,6 +34,7 @@ from accounts.services.mfa import mfa_device_create, mfa_device_enable
 from accounts.services.signin import root_password_reset_link
 from accounts.services.users import user_create
 from console.session import SESSION_KEY
+from organizations import flows as organizations_flows
 from organizations import services as org_services
 from organizations.models import SCP, Handshake, Membership, Organization, OrganizationalUnit
 from organizations.models import Policy as OrganizationPolicy
@@ -238,7 +239,7 @@ def build_surface(*, prefix="MARKER", caller_name="caller"):
     ou = org_services.ou_create(
         organization=organization, parent_id=organization.root_id, name=marker("ou"), acting=acting
     )
-    member = org_services.account_create(
+    member = organizations_flows.account_create_with_access_role(
         organization=organization,
         name=marker("memberaccount"),
         email=f"{marker('memberemail').lower()}@example.com",

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -5,6 +7,16 @@ from django.db import transaction
 
 from access.acting import Acting
 from accounts.models import Account, Group, GroupMembership, IAMUser
+from accounts.services.groups import group_add_user, group_create
+from accounts.services.users import user_create
+from organizations import flows as organizations_flows
+from organizations import services
+from organizations.models import SCP, Membership, Organization, OrganizationalUnit, Policy
+from policies.models import InstanceProfile, ManagedPolicy, Role
+from policies.services.instance_profiles import instance_profile_add_role, instance_profile_create
+from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
+from policies.services.policies import policy_create, policy_version_create
+from policies.services.roles import role_create
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "iam-console-demo"
@@ -56,8 +68,6 @@ class Command(BaseCommand):
             self.stdout.write(f"The admin-site superuser {DEMO_ADMIN_USERNAME!r} already exists; left as is.")
 
     def _demo_account(self):
-        from accounts.services.groups import group_add_user, group_create
-        from accounts.services.users import user_create
 
         account = Account.objects.filter(root_email__iexact=DEMO_ROOT_EMAIL).first()
         if account is None:
@@ -88,10 +98,6 @@ class Command(BaseCommand):
 
     def _demo_policies(self, account, acting):
         """The seeds' customer managed policy allow-s3-read, with a second (not default) version."""
-        import json
-
-        from policies.models import ManagedPolicy
-        from policies.services.policies import policy_create, policy_version_create
 
         def document(statements):
             return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=4)
@@ -112,13 +118,6 @@ class Command(BaseCommand):
 
     def _demo_permissions(self, account, acting):
         """The seeds' policies: an inline policy, a group's policy, an EC2 role, a boundary (idempotent)."""
-        import json
-
-        from policies.models import InstanceProfile, ManagedPolicy, Role
-        from policies.services.instance_profiles import instance_profile_add_role, instance_profile_create
-        from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
-        from policies.services.policies import policy_create
-        from policies.services.roles import role_create
 
         def document(actions, resource="*"):
             statement = {"Effect": "Allow", "Action": actions, "Resource": resource}
@@ -176,10 +175,6 @@ class Command(BaseCommand):
 
     def _demo_organization(self, account, acting):
         """The seeds' SCP in a small organization: two OUs, a member account in Sandbox (idempotent)."""
-        import json
-
-        from organizations import services
-        from organizations.models import SCP, Membership, Organization, OrganizationalUnit, Policy
 
         organization = Organization.objects.filter(management_account=account).first()
         if organization is None:
@@ -206,7 +201,7 @@ class Command(BaseCommand):
             .first()
         )
         if member is None:
-            member = services.account_create(
+            member = organizations_flows.account_create_with_access_role(
                 organization=organization, name=DEMO_MEMBER_NAME, email=DEMO_MEMBER_EMAIL, acting=acting
             )
             services.account_move(membership=member, destination_id=units["Sandbox"].id, acting=acting)

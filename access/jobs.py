@@ -1,0 +1,21 @@
+"""Work a service hands to a Celery worker, once its transaction has committed.
+
+Services name the task instead of importing it: the tasks module sits above the services it calls
+(a task loads by id and calls a service), so the services may not import it.
+"""
+
+from celery import current_app
+from django.db import transaction
+
+
+def enqueue_on_commit(task_name, *args):
+    """Run the registered task `task_name` with `args` after the current transaction commits (at
+    once, inline, when no broker is configured)."""
+    transaction.on_commit(lambda: _task(task_name).delay(*args))
+
+
+def _task(name):
+    if name not in current_app.tasks:
+        # The apps' tasks modules load when Celery first looks for them (autodiscovery).
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]

@@ -1,0 +1,40 @@
+"""AWS Organizations' flows: what combines its services with IAM's, for the console and the AWS API alike."""
+
+from django.db import transaction
+
+from access.acting import Acting
+from organizations.services import (
+    ACCESS_ROLE_NAME,
+    ORGANIZATIONS,
+    access_role_trust_policy,
+    account_create,
+)
+from policies.aws_managed.loader import aws_managed_policy
+from policies.services.permissions import policy_attach
+from policies.services.roles import role_create
+
+
+def account_create_with_access_role(*, organization, name, email, acting):
+    """CreateAccount as Organizations does it: the account joins the organization with
+    OrganizationAccountAccessRole (AdministratorAccess, trusted by the management account) in it,
+    all of it or nothing."""
+    with transaction.atomic():
+        membership = account_create(organization=organization, name=name, email=email, acting=acting)
+        access_role_create(account=membership.account, organization=organization)
+    return membership
+
+
+def access_role_create(*, account, organization):
+    """OrganizationAccountAccessRole in a new member account: AdministratorAccess, trusted by the
+    management account, so that its identities can switch into the member account."""
+    # Organizations creates the role inside the new account, as an AWS service that no SCP bounds;
+    # its events are recorded there.
+    service = Acting(account=account, user_agent=ORGANIZATIONS, invoked_by=ORGANIZATIONS)
+    role = role_create(
+        account=account,
+        name=ACCESS_ROLE_NAME,
+        trust_policy=access_role_trust_policy(organization.management_account_id),
+        acting=service,
+    )
+    policy_attach(policy=aws_managed_policy("AdministratorAccess"), role=role, acting=service)
+    return role
