@@ -78,7 +78,11 @@ def record_refusal(**event):
 
 @contextlib.contextmanager
 def refusals_kept():
-    """Around a request: afterwards, write again the refusals its rolled-back transactions erased."""
+    """Around a request (or a flow called on its own): afterwards, write again the refusals its
+    rolled-back transactions erased. Nested, the outermost one writes them."""
+    if _REFUSALS.get() is not None:
+        yield
+        return
     token = _REFUSALS.set([])
     try:
         yield
@@ -94,6 +98,18 @@ def refusals_kept():
             for event_id, event in pending:
                 if event_id not in kept:
                     record_event(**event, event_id=event_id)
+
+
+def all_or_nothing(flow):
+    """A flow: one transaction, so that a refusal half-way changes nothing, and its refusals kept in
+    Event history after the rollback."""
+
+    @functools.wraps(flow)
+    def wrapper(*args, **kwargs):
+        with refusals_kept(), transaction.atomic():
+            return flow(*args, **kwargs)
+
+    return wrapper
 
 
 def audited(event_name, *, params, response=None, read_only=False, event_source="iam.amazonaws.com"):

@@ -1,8 +1,7 @@
 """AWS Organizations' flows: what combines its services with IAM's, for the console and the AWS API alike."""
 
-from django.db import transaction
-
 from access.acting import Acting
+from access.audit import all_or_nothing
 from organizations.services import (
     ACCESS_ROLE_NAME,
     ORGANIZATIONS,
@@ -14,13 +13,13 @@ from policies.services.permissions import policy_attach
 from policies.services.roles import role_create
 
 
+@all_or_nothing
 def account_create_with_access_role(*, organization, name, email, acting):
     """CreateAccount as Organizations does it: the account joins the organization with
     OrganizationAccountAccessRole (AdministratorAccess, trusted by the management account) in it,
     all of it or nothing."""
-    with transaction.atomic():
-        membership = account_create(organization=organization, name=name, email=email, acting=acting)
-        access_role_create(account=membership.account, organization=organization)
+    membership = account_create(organization=organization, name=name, email=email, acting=acting)
+    access_role_create(account=membership.account, organization=organization)
     return membership
 
 

@@ -7,9 +7,9 @@ on AWS; a flow runs in one transaction, so a refusal half-way changes nothing.
 import datetime
 import json
 
-from django.db import transaction
 from django.utils import timezone
 
+from access.audit import all_or_nothing
 from access.entities import ensure_same_account
 from policies.models import InlinePolicy, PolicyAttachment, Role
 from policies.services.instance_profiles import instance_profile_remove_role
@@ -26,61 +26,59 @@ from policies.services.roles import ensure_modifiable, role_delete, role_not_fou
 REVOKE_POLICY_NAME = "AWSRevokeOlderSessions"
 
 
+@all_or_nothing
 def permissions_remove_all(*, user=None, group=None, role=None, acting):
     """The console's delete of an identity, first part: detach every managed policy, delete every inline one.
 
     Each removal is its own audited call (Detach…Policy, Delete…Policy), as the console makes them.
     """
     kind, entity = entity_of(user=user, group=group, role=role)
-    with transaction.atomic():
-        for attachment in list(PolicyAttachment.objects.filter(**{kind: entity}).select_related("policy")):
-            policy_detach(policy=attachment.policy, acting=acting, **{kind: entity})
-        for name in list(InlinePolicy.objects.filter(**{kind: entity}).values_list("name", flat=True)):
-            inline_policy_delete(name=name, acting=acting, **{kind: entity})
+    for attachment in list(PolicyAttachment.objects.filter(**{kind: entity}).select_related("policy")):
+        policy_detach(policy=attachment.policy, acting=acting, **{kind: entity})
+    for name in list(InlinePolicy.objects.filter(**{kind: entity}).values_list("name", flat=True)):
+        inline_policy_delete(name=name, acting=acting, **{kind: entity})
 
 
+@all_or_nothing
 def role_delete_with_dependents(*, role, acting):
     """The console's delete: instance-profile memberships, attached and inline policies, then the role.
 
     All in one transaction; each removal is recorded as the call the console makes on AWS.
     """
-
     ensure_same_account(role, acting, role_not_found(role.name).message)
     ensure_modifiable(role)
-    with transaction.atomic():
-        Role.objects.select_for_update().filter(pk=role.pk).first()
-        for profile in list(role.instance_profiles.all()):
-            instance_profile_remove_role(profile=profile, role=role, acting=acting)
-        for attachment in list(role.attachments.select_related("policy")):
-            policy_detach(policy=attachment.policy, role=role, acting=acting)
-        for inline in list(role.inline_policies.all()):
-            inline_policy_delete(name=inline.name, role=role, acting=acting)
-        role_delete(role=role, acting=acting)
+    Role.objects.select_for_update().filter(pk=role.pk).first()
+    for profile in list(role.instance_profiles.all()):
+        instance_profile_remove_role(profile=profile, role=role, acting=acting)
+    for attachment in list(role.attachments.select_related("policy")):
+        policy_detach(policy=attachment.policy, role=role, acting=acting)
+    for inline in list(role.inline_policies.all()):
+        inline_policy_delete(name=inline.name, role=role, acting=acting)
+    role_delete(role=role, acting=acting)
 
 
+@all_or_nothing
 def policy_delete_with_detach(*, policy, acting):
     """The console's delete: detach it everywhere, remove it as boundary, delete the other versions,
     then the policy, in one transaction, each step through its own service as the console's calls."""
-
     if policy.account_id is not None and policy.account_id != acting.account.id:
         raise policy_not_found(policy.arn)
-    with transaction.atomic():
-        attachments, boundary_users, boundary_roles = policy_usage(policy, acting.account)
-        for attachment in attachments.select_related("user", "group", "role"):
-            entity = {
-                "user": attachment.user,
-                "group": attachment.group,
-                "role": attachment.role,
-            }
-            policy_detach(policy=policy, acting=acting, **{k: v for k, v in entity.items() if v is not None})
-        for user in boundary_users:
-            permissions_boundary_delete(user=user, acting=acting)
-        for role in boundary_roles:
-            permissions_boundary_delete(role=role, acting=acting)
-        if policy.account_id is not None:
-            for version in list(policy.versions.exclude(number=policy.default_version_number)):
-                policy_version_delete(policy=policy, version_id=version.version_id, acting=acting)
-        policy_delete(policy=policy, acting=acting)
+    attachments, boundary_users, boundary_roles = policy_usage(policy, acting.account)
+    for attachment in attachments.select_related("user", "group", "role"):
+        entity = {
+            "user": attachment.user,
+            "group": attachment.group,
+            "role": attachment.role,
+        }
+        policy_detach(policy=policy, acting=acting, **{k: v for k, v in entity.items() if v is not None})
+    for user in boundary_users:
+        permissions_boundary_delete(user=user, acting=acting)
+    for role in boundary_roles:
+        permissions_boundary_delete(role=role, acting=acting)
+    if policy.account_id is not None:
+        for version in list(policy.versions.exclude(number=policy.default_version_number)):
+            policy_version_delete(policy=policy, version_id=version.version_id, acting=acting)
+    policy_delete(policy=policy, acting=acting)
 
 
 # Revoke active sessions

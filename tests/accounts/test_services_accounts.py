@@ -66,7 +66,7 @@ def test_sign_up_records_an_event_for_the_new_root_user_without_the_password():
 
 def test_account_ids_are_unique_even_when_the_random_source_repeats(monkeypatch, account):
     ids = iter([account.id, account.id, "000000000042"])
-    monkeypatch.setattr("accounts.services.accounts.new_account_id", lambda: next(ids))
+    monkeypatch.setattr("accounts.selectors.new_account_id", lambda: next(ids))
 
     created = account_create(email="eve@example.com", account_name="Eve", password=STRONG)
 

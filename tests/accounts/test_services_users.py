@@ -269,12 +269,12 @@ def test_console_delete_removes_every_dependent_in_one_go(bob, root_acting):
 
 def test_console_delete_rolls_back_everything_when_a_step_fails(bob, root_acting, monkeypatch):
     _give_everything(bob)
-    import accounts.services.users as users
+    import accounts.flows as flows
 
     def refuse(**kwargs):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
 
-    monkeypatch.setattr(users, "user_delete", refuse)
+    monkeypatch.setattr(flows, "user_delete", refuse)
     with pytest.raises(DeleteConflict):
         user_delete_with_dependents(user=bob, acting=root_acting)
 

@@ -11,7 +11,7 @@ from access.acting import Acting
 from accounts.models import IAMUser
 from console.session import SESSION_KEY
 from organizations.models import Membership, OrganizationalUnit
-from organizations.services import _administrator_access
+from policies.aws_managed.loader import aws_managed_policy
 from policies.services.permissions import policy_attach
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 
@@ -30,7 +30,9 @@ def _sign_in(page, live_server, account, user=None):
 def test_an_scp_on_an_ou_denies_create_user_in_the_member_account(live_server, page, screenshot):
     account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
     admin = IAMUserFactory(account=account, name="admin")
-    policy_attach(policy=_administrator_access(), user=admin, acting=Acting(account=account))
+    policy_attach(
+        policy=aws_managed_policy("AdministratorAccess"), user=admin, acting=Acting(account=account)
+    )
     _sign_in(page, live_server, account, admin)
 
     page.goto(live_server.url + "/organizations/accounts/")

@@ -10,7 +10,7 @@ from aws.errors import AccessDenied
 from organizations import flows as organizations_flows
 from organizations import services
 from organizations.models import SCP
-from organizations.services import _administrator_access
+from policies.aws_managed.loader import aws_managed_policy
 from policies.services.permissions import policy_attach
 from tests.accounts.factories import IAMUserFactory
 
@@ -23,7 +23,7 @@ def create_user(acting, name="newbie"):
 def admin_of(account):
     """An IAM user of `account` with AdministratorAccess, acting in the console."""
     user = IAMUserFactory(account=account, name="admin")
-    policy_attach(policy=_administrator_access(), user=user, acting=Acting(account=account))
+    policy_attach(policy=aws_managed_policy("AdministratorAccess"), user=user, acting=Acting(account=account))
     return Acting(account=account, user=user)
 
 

@@ -10,7 +10,7 @@ from access.acting import Acting
 from organizations import flows as organizations_flows
 from organizations import services
 from organizations.models import SCP, Handshake, Membership, OrganizationalUnit, Policy, PolicyAttachment
-from organizations.services import _administrator_access
+from policies.aws_managed.loader import aws_managed_policy
 from policies.services.permissions import inline_policy_put, policy_attach
 from tests.accounts.factories import IAMUserFactory
 
@@ -216,7 +216,9 @@ def test_an_iam_user_needs_organizations_permissions(client, sign_in_as, account
 def test_iam_user_write_is_checked_in_the_service(account, scp_organization, with_admin):
     bob = IAMUserFactory(account=account, name="bob")
     if with_admin:
-        policy_attach(policy=_administrator_access(), user=bob, acting=Acting(account=account))
+        policy_attach(
+            policy=aws_managed_policy("AdministratorAccess"), user=bob, acting=Acting(account=account)
+        )
     acting = Acting(account=account, user=bob)
     if with_admin:
         services.ou_create(
