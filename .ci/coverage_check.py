@@ -15,14 +15,15 @@ import sys
 from pathlib import Path
 
 import coverage
+from coverage.exceptions import NoDataError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Branch coverage floors, in percent, per group of modules (the authorization, the write services,
 # the engine). Set at what the suite reaches; raise them as it reaches more.
 FLOORS = {
-    "accounts/authorization.py": 94.0,
-    "accounts/operations.py": 100.0,
+    "access/authorization.py": 94.0,
+    "access/operations.py": 100.0,
     "iamconsole/enforcement.py": 97.0,
     "accounts/services/*.py": 98.5,
     "policies/services/*.py": 97.5,
@@ -31,7 +32,14 @@ FLOORS = {
 }
 
 # The write services: every raise in them is an AWS error a caller can meet, so a test must meet it.
-WRITE_SERVICES = ["accounts/services/*.py", "policies/services/*.py", "organizations/services.py"]
+WRITE_SERVICES = [
+    "accounts/services/*.py",
+    "policies/services/*.py",
+    "organizations/services.py",
+    "accounts/flows.py",
+    "policies/flows.py",
+    "organizations/flows.py",
+]
 
 # Raises no test can reach, each with its reason: (file, the raise statement's first line, why).
 UNREACHED_RAISES = []
@@ -46,7 +54,13 @@ def _combined():
 
 
 def _percent(cov, pattern):
-    return cov.report(include=[str(ROOT / pattern)], file=io.StringIO())
+    """The pattern's branch coverage, or None when it names no measured file (a module moved: fix FLOORS)."""
+    if not any(ROOT.glob(pattern)):
+        return None
+    try:
+        return cov.report(include=[str(ROOT / pattern)], file=io.StringIO())
+    except NoDataError:
+        return None
 
 
 def _raise_lines(path):
@@ -64,6 +78,8 @@ def unreached_raises(cov):
     data = cov.get_data()
     missing = []
     for pattern in WRITE_SERVICES:
+        if not any(ROOT.glob(pattern)):
+            missing.append((pattern, 0, "names no file: update WRITE_SERVICES"))
         for path in sorted(ROOT.glob(pattern)):
             executed = set(data.lines(str(path)) or ())
             for line, text in _raise_lines(path):
@@ -82,6 +98,10 @@ def main():
     print("Floors:")
     for pattern, floor in FLOORS.items():
         reached = _percent(cov, pattern)
+        if reached is None:
+            print(f"  {pattern:32} no such measured file")
+            failures.append(f"{pattern} names no measured file: update FLOORS to where the module is now")
+            continue
         verdict = "ok" if reached >= floor else "BELOW THE FLOOR"
         print(f"  {pattern:32} {reached:5.1f}%  (floor {floor:.1f}%)  {verdict}")
         if reached < floor:

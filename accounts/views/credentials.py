@@ -162,10 +162,7 @@ def access_key_create_view(request, name=None):
         "error": error,
         "breadcrumbs": _key_breadcrumbs(owner, "Create access key"),
     }
-    response = render(request, "accounts/access_key_create.html", context)
-    if error:
-        response.status_code = 422
-    return response
+    return render(request, "accounts/access_key_create.html", context, status=422 if error else 200)
 
 
 def _key_breadcrumbs(owner, last):
@@ -327,10 +324,7 @@ def login_profile_manage(request, name):
         "error": error,
         "breadcrumbs": users_breadcrumbs((user.name, credentials_url(user)), ("Manage console access", None)),
     }
-    response = render(request, "accounts/login_profile_manage.html", context)
-    if error:
-        response.status_code = 422
-    return response
+    return render(request, "accounts/login_profile_manage.html", context, status=422 if error else 200)
 
 
 @console_login_required

@@ -110,10 +110,13 @@ def group_create(request):
         "search": search_text(request.GET),
         "breadcrumbs": groups_breadcrumbs(("Create user group", None)),
     }
-    response = render_htmx(request, "accounts/group_create.html", context, "group-user-choices")
-    if request.method == "POST":
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request,
+        "accounts/group_create.html",
+        context,
+        "group-user-choices",
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @console_login_required
@@ -173,10 +176,9 @@ def group_add_users(request, name):
         ),
     }
     partial = "add-users-list" if request.htmx and request.htmx.target == "add-users-list" else "add-users"
-    response = render_htmx(request, "accounts/group_add_users.html", context, partial)
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "accounts/group_add_users.html", context, partial, status=422 if error else 200
+    )
 
 
 @console_login_required
@@ -193,15 +195,13 @@ def group_remove_users(request, name):
     except AWSError as exc:
         error = exc.message
     if request.htmx:
-        response = render_htmx(
+        return render_htmx(
             request,
             "accounts/group_detail.html",
             _detail_context(request, group, "users", error=error),
             "group-tab",
+            status=422 if error else 200,
         )
-        if error:
-            response.status_code = 422
-        return response
     if error:
         messages.error(request, error)
     return redirect("accounts:group_detail", name=group.name)
@@ -237,7 +237,6 @@ def group_delete(request):
         "error": error,
         "breadcrumbs": groups_breadcrumbs(("Delete", None)),
     }
-    response = render_htmx(request, "accounts/group_delete.html", context, "group-dialog")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "accounts/group_delete.html", context, "group-dialog", status=422 if error else 200
+    )

@@ -169,8 +169,7 @@ def _render_step(request, step, draft, status=200, **extra):
         context["selected_groups"] = list(draft["groups"])
         context["permission_rows"] = wizard_permissions_summary(request, draft)
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
-    response = render_htmx(request, "accounts/user_create.html", context, "wizard-step")
-    response.status_code = status
+    response = render_htmx(request, "accounts/user_create.html", context, "wizard-step", status=status)
     if request.htmx:
         response["HX-Push-Url"] = _step_url(step)
     return response
@@ -390,10 +389,9 @@ def user_groups(request, name):
     except AWSError as exc:
         error = exc.message
     context = user_detail_context(request, user, "groups", error=error)
-    response = render_htmx(request, "accounts/user_detail.html", context, "user-tab")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "accounts/user_detail.html", context, "user-tab", status=422 if error else 200
+    )
 
 
 @console_login_required
@@ -428,8 +426,7 @@ def user_tags(request, name):
             error = exc.message
     if error:
         context = user_detail_context(request, user, "tags", editing=True, draft_tags=tags, error=error)
-        response = render_htmx(request, "accounts/user_detail.html", context, "user-tab")
-        response.status_code = 422
+        response = render_htmx(request, "accounts/user_detail.html", context, "user-tab", status=422)
         return response
     messages.success(request, "Tags saved.")
     context = user_detail_context(request, user, "tags")
@@ -464,7 +461,6 @@ def user_delete(request, name):
             (user.name, reverse("accounts:user_detail", args=[user.name])), ("Delete", None)
         ),
     }
-    response = render_htmx(request, "accounts/user_delete.html", context, "user-dialog")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "accounts/user_delete.html", context, "user-dialog", status=422 if error else 200
+    )

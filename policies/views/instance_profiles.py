@@ -91,10 +91,13 @@ def instance_profile_create_view(request):
         "error": error,
         "breadcrumbs": _breadcrumbs(("Create instance profile", None)),
     }
-    response = render_htmx(request, "policies/instance_profile_create.html", context, "instance-profile-form")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request,
+        "policies/instance_profile_create.html",
+        context,
+        "instance-profile-form",
+        status=422 if error else 200,
+    )
 
 
 def _detail_context(request, profile, **extra):
@@ -150,8 +153,9 @@ def instance_profile_role(request, name):
     if error:
         profile.refresh_from_db()
         context = _detail_context(request, profile, error=error)
-        response = render_htmx(request, "policies/instance_profile_detail.html", context, "instance-profile")
-        response.status_code = 422
+        response = render_htmx(
+            request, "policies/instance_profile_detail.html", context, "instance-profile", status=422
+        )
         return response
     # Back to the role's page when the change was made there (the role taken out or put in).
     if request.POST.get("next") == "role":
@@ -183,9 +187,10 @@ def instance_profile_delete_view(request, name):
             (profile.name, reverse("policies:instance_profile_detail", args=[profile.name])), ("Delete", None)
         ),
     }
-    response = render_htmx(
-        request, "policies/instance_profile_delete.html", context, "instance-profile-dialog"
+    return render_htmx(
+        request,
+        "policies/instance_profile_delete.html",
+        context,
+        "instance-profile-dialog",
+        status=422 if error else 200,
     )
-    if error:
-        response.status_code = 422
-    return response

@@ -182,8 +182,9 @@ def render_permissions_tab(request, kind, entity):
 def _tab_response(request, kind, entity, status=200, **extra):
     context = permissions_context(request, kind, entity, **extra)
     context["breadcrumbs"] = _breadcrumbs(kind, entity, ("Permissions", None))
-    response = render_htmx(request, "policies/permissions_tab.html", context, "permissions-tab")
-    response.status_code = status
+    response = render_htmx(
+        request, "policies/permissions_tab.html", context, "permissions-tab", status=status
+    )
     return response
 
 
@@ -482,8 +483,9 @@ def permissions_add(request, kind, name):
         context["source_user"] = data.get("source_user", "")
     else:
         context.update(picker_context(request, kind=kind, entity=entity, data=data))
-    response = render_htmx(request, "policies/permissions_add.html", context, "permissions-add")
-    response.status_code = status
+    response = render_htmx(
+        request, "policies/permissions_add.html", context, "permissions-add", status=status
+    )
     return response
 
 
@@ -576,8 +578,9 @@ def permissions_inline(request, kind, name):
         "form_url": request.get_full_path(),
         "breadcrumbs": _breadcrumbs(kind, entity, (title, None)),
     }
-    response = render_htmx(request, "policies/permissions_inline.html", context, "permissions-inline")
-    response.status_code = status
+    response = render_htmx(
+        request, "policies/permissions_inline.html", context, "permissions-inline", status=status
+    )
     return response
 
 
@@ -624,9 +627,8 @@ def permissions_boundary(request, kind, name):
         data["boundary_arn"] = entity.permissions_boundary_arn
     context.update(picker_context(request, mode="single", input_name="boundary_arn", kind=kind, data=data))
     response = render_htmx(
-        request, "policies/permissions_boundary.html", context, "permissions-boundary-form"
+        request, "policies/permissions_boundary.html", context, "permissions-boundary-form", status=status
     )
-    response.status_code = status
     return response
 
 

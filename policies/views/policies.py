@@ -249,8 +249,7 @@ def _render_create(request, step, draft, status=200, **extra):
     else:
         context.update(_summary_context(draft["document"]))
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
-    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard")
-    response.status_code = status
+    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard", status=status)
     if request.htmx:
         response["HX-Push-Url"] = f"{reverse('policies:policy_create')}?step={step}"
     return response
@@ -378,9 +377,12 @@ def policy_detail(request, arn):
 
 def _render_tab(request, policy, tab, status=200, **extra):
     response = render_htmx(
-        request, "policies/policy_detail.html", _detail_context(request, policy, tab, **extra), "policy-tab"
+        request,
+        "policies/policy_detail.html",
+        _detail_context(request, policy, tab, **extra),
+        "policy-tab",
+        status=status,
     )
-    response.status_code = status
     return response
 
 
@@ -491,8 +493,7 @@ def _render_edit(request, policy, step, draft, status=200, **extra):
         )
     else:
         context.update(_summary_context(draft["document"]))
-    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard")
-    response.status_code = status
+    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard", status=status)
     if request.htmx:
         response["HX-Push-Url"] = f"{reverse('policies:policy_edit', args=[policy.arn])}?step={step}"
     return response
@@ -609,7 +610,6 @@ def policy_delete(request, arn):
         "error": error,
         "breadcrumbs": policies_breadcrumbs((policy.name, _detail_url(policy)), ("Delete", None)),
     }
-    response = render_htmx(request, "policies/policy_delete.html", context, "policy-dialog")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "policies/policy_delete.html", context, "policy-dialog", status=422 if error else 200
+    )

@@ -121,10 +121,9 @@ def identity_provider_create(request):
             messages.success(request, f"Provider {form['url'] or form['name']} added.")
             return htmx_redirect(request, _detail_url(kind, provider))
     context = {"form": form, "error": error, "breadcrumbs": _breadcrumbs(("Add an Identity provider", None))}
-    response = render_htmx(request, "policies/provider_create.html", context, "provider-form")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "policies/provider_create.html", context, "provider-form", status=422 if error else 200
+    )
 
 
 @console_login_required
@@ -174,7 +173,6 @@ def identity_provider_delete(request, kind, key):
         "error": error,
         "breadcrumbs": _breadcrumbs((label, _detail_url(kind, provider)), ("Delete", None)),
     }
-    response = render_htmx(request, "policies/provider_delete.html", context, "provider-dialog")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "policies/provider_delete.html", context, "provider-dialog", status=422 if error else 200
+    )

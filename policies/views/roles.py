@@ -412,8 +412,7 @@ def _render_step(request, step, draft, status=200, **extra):
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
     target = request.htmx.target if request.htmx else ""
     partial = "boundary-picker" if target == "boundary-picker" else "wizard-step"
-    response = render_htmx(request, "policies/role_create.html", context, partial)
-    response.status_code = status
+    response = render_htmx(request, "policies/role_create.html", context, partial, status=status)
     if request.htmx and partial == "wizard-step":
         response["HX-Push-Url"] = _step_url(step)
     return response
@@ -630,10 +629,7 @@ def role_edit(request, name):
             (role.name, reverse("policies:role_detail", args=[role.name])), ("Edit", None)
         ),
     }
-    response = render_htmx(request, "policies/role_edit.html", context, "role-edit")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(request, "policies/role_edit.html", context, "role-edit", status=422 if error else 200)
 
 
 def trust_editor(document, *, field_name, error="", validated=True):
@@ -697,10 +693,9 @@ def role_trust_edit(request, name):
     }
     target = request.htmx.target if request.htmx else ""
     partial = "trust-findings" if target == "trust-findings" else "trust-editor"
-    response = render_htmx(request, "policies/role_trust_edit.html", context, partial)
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "policies/role_trust_edit.html", context, partial, status=422 if error else 200
+    )
 
 
 @console_login_required
@@ -713,8 +708,7 @@ def role_tags(request, name):
 
     def tab(status=200, **extra):
         context = role_detail_context(request, role, "tags", **extra)
-        response = render_htmx(request, "policies/role_detail.html", context, "role-tab")
-        response.status_code = status
+        response = render_htmx(request, "policies/role_detail.html", context, "role-tab", status=status)
         return response
 
     if action == "edit":
@@ -775,10 +769,9 @@ def role_delete(request, name):
             (role.name, reverse("policies:role_detail", args=[role.name])), ("Delete", None)
         ),
     }
-    response = render_htmx(request, "policies/role_delete.html", context, "role-dialog")
-    if error:
-        response.status_code = 422
-    return response
+    return render_htmx(
+        request, "policies/role_delete.html", context, "role-dialog", status=422 if error else 200
+    )
 
 
 @console_login_required
