@@ -34,3 +34,15 @@ def tags_remove(manager, keys):
     """Remove tags by key, ignoring case; unknown keys are ignored, as AWS does."""
     lowered = {key.lower() for key in keys}
     manager.filter(pk__in=[tag.pk for tag in manager.all() if tag.key.lower() in lowered]).delete()
+
+
+def tags_replace(current, tags, *, tag, untag):
+    """Make an entity's tag set `tags` (the console's Tags editor saves a whole set) with the entity's
+    own calls: `untag(keys=…)` for the keys of `current` (its tags) not in the set, then `tag(tags=…)`.
+    Keys match ignoring case, as IAM's do. The caller runs both in one transaction (a flow)."""
+    keep = {key.lower() for key, _ in tags}
+    gone = [existing.key for existing in current if existing.key.lower() not in keep]
+    if gone:
+        untag(keys=gone)
+    if tags:
+        tag(tags=tags)

@@ -5,14 +5,15 @@ on AWS; a flow runs in one transaction, so a refusal half-way changes nothing.
 """
 
 from access.audit import all_or_nothing
-from access.entities import ensure_same_account
+from access.entities import ensure_same_account, tags_replace
 from accounts.models import IAMUser, LoginProfile
-from accounts.services.access_keys import access_key_delete
-from accounts.services.groups import group_delete, group_remove_user
-from accounts.services.login_profiles import login_profile_delete
+from accounts.services.access_keys import access_key_create, access_key_delete
+from accounts.services.groups import group_add_user, group_create, group_delete, group_remove_user
+from accounts.services.login_profiles import login_profile_create, login_profile_delete, login_profile_update
 from accounts.services.mfa import mfa_device_deactivate, mfa_device_delete
-from accounts.services.users import user_delete
-from policies.flows import permissions_remove_all
+from accounts.services.users import user_create, user_delete, user_tag, user_untag
+from policies.flows import permissions_grant, permissions_remove_all
+from policies.services.permissions import attach_change_password_policy
 
 
 @all_or_nothing
@@ -53,3 +54,99 @@ def group_delete_with_dependents(*, group, acting):
         group_remove_user(group=group, user=membership.user, acting=acting)
     permissions_remove_all(group=group, acting=acting)
     group_delete(group=group, acting=acting)
+
+
+@all_or_nothing
+def users_delete_with_dependents(*, users, acting):
+    """Delete several users at once (the Users list's Delete): all of them or none."""
+    for user in users:
+        user_delete_with_dependents(user=user, acting=acting)
+
+
+@all_or_nothing
+def groups_delete_with_dependents(*, groups, acting):
+    """Delete several groups at once (the User groups list's Delete): all of them or none."""
+    for group in groups:
+        group_delete_with_dependents(group=group, acting=acting)
+
+
+@all_or_nothing
+def user_create_with_access(
+    *, account, name, tags, password, password_reset_required, groups, permissions, acting
+):
+    """The create user wizard's Create: the user, its console password (when `password` is given;
+    with IAMUserChangePassword when a reset is required, as the console does), its groups and the
+    permissions chosen (`permissions`: policies_grant's keywords, or None)."""
+    user = user_create(account=account, name=name, tags=tags, acting=acting)
+    if password is not None:
+        login_profile_create(
+            user=user, password=password, password_reset_required=password_reset_required, acting=acting
+        )
+        if password_reset_required:
+            attach_change_password_policy(user=user, acting=acting)
+    for group in groups:
+        group_add_user(group=group, user=user, acting=acting)
+    if permissions:
+        permissions_grant(user=user, acting=acting, **permissions)
+    return user
+
+
+@all_or_nothing
+def console_access_change(*, user, enable, password, password_reset_required, acting):
+    """The console's "Manage console access": disable (delete the login profile, when there is one),
+    or enable / reset the password (`password` None keeps it), with IAMUserChangePassword when a
+    reset is required; a refused attachment leaves the old password working."""
+    profile = LoginProfile.objects.filter(user=user).first()
+    if not enable:
+        if profile is not None:
+            login_profile_delete(user=user, acting=acting)
+        return
+    change = login_profile_create if profile is None else login_profile_update
+    change(user=user, password=password, password_reset_required=password_reset_required, acting=acting)
+    if password_reset_required:
+        attach_change_password_policy(user=user, acting=acting)
+
+
+@all_or_nothing
+def access_key_create_with_description(*, account, user, description, acting):
+    """Create an access key and, for an IAM user, its description tag (the key ID as the tag's key, as
+    the console stores it): both or neither. Returns (key, secret)."""
+    key, secret = access_key_create(account=account, user=user, acting=acting)
+    if user is not None and description:
+        user_tag(user=user, tags=[(key.access_key_id, description)], acting=acting)
+    return key, secret
+
+
+@all_or_nothing
+def user_groups_change(*, user, groups, add, acting):
+    """Add the user to the groups (`add`), or remove it from them: all of them or none."""
+    change = group_add_user if add else group_remove_user
+    for group in groups:
+        change(group=group, user=user, acting=acting)
+
+
+@all_or_nothing
+def group_create_with_users(*, account, name, users, acting):
+    """Create a group with its first members (the Create user group page)."""
+    group = group_create(account=account, name=name, acting=acting)
+    group_users_change(group=group, users=users, add=True, acting=acting)
+    return group
+
+
+@all_or_nothing
+def group_users_change(*, group, users, add, acting):
+    """Add the users to the group (`add`), or remove them from it: all of them or none."""
+    change = group_add_user if add else group_remove_user
+    for user in users:
+        change(group=group, user=user, acting=acting)
+
+
+@all_or_nothing
+def user_tags_replace(*, user, tags, acting):
+    """The user's Tags editor saves a whole set: untag what left it, tag the rest (TagUser, UntagUser)."""
+    tags_replace(
+        user.tags.all(),
+        tags,
+        tag=lambda tags: user_tag(user=user, tags=tags, acting=acting),
+        untag=lambda keys: user_untag(user=user, keys=keys, acting=acting),
+    )

@@ -10,18 +10,40 @@ import json
 from django.utils import timezone
 
 from access.audit import all_or_nothing
-from access.entities import ensure_same_account
-from policies.models import InlinePolicy, PolicyAttachment, Role
-from policies.services.instance_profiles import instance_profile_remove_role
+from access.entities import ensure_same_account, tags_replace
+from accounts.services.groups import group_add_user
+from policies.models import InlinePolicy, InstanceProfile, PolicyAttachment, Role
+from policies.services.instance_profiles import (
+    instance_profile_add_role,
+    instance_profile_create,
+    instance_profile_remove_role,
+)
 from policies.services.permissions import (
     entity_of,
     inline_policy_delete,
     inline_policy_put,
     permissions_boundary_delete,
+    policy_attach,
     policy_detach,
+    policy_for_arn,
 )
-from policies.services.policies import policy_delete, policy_not_found, policy_usage, policy_version_delete
-from policies.services.roles import ensure_modifiable, role_delete, role_not_found
+from policies.services.policies import (
+    policy_delete,
+    policy_not_found,
+    policy_tag,
+    policy_untag,
+    policy_usage,
+    policy_version_create,
+    policy_version_delete,
+)
+from policies.services.roles import (
+    ensure_modifiable,
+    role_create,
+    role_delete,
+    role_not_found,
+    role_tag,
+    role_untag,
+)
 
 REVOKE_POLICY_NAME = "AWSRevokeOlderSessions"
 
@@ -37,6 +59,34 @@ def permissions_remove_all(*, user=None, group=None, role=None, acting):
         policy_detach(policy=attachment.policy, acting=acting, **{kind: entity})
     for name in list(InlinePolicy.objects.filter(**{kind: entity}).values_list("name", flat=True)):
         inline_policy_delete(name=name, acting=acting, **{kind: entity})
+
+
+@all_or_nothing
+def permissions_remove(*, managed=(), inline=(), user=None, group=None, role=None, acting):
+    """The Permissions tab's Remove: detach the managed policies (ARNs), delete the inline ones (names)."""
+    kind, entity = entity_of(user=user, group=group, role=role)
+    for arn in managed:
+        policy_detach(policy=policy_for_arn(account=acting.account, arn=arn), acting=acting, **{kind: entity})
+    for name in inline:
+        inline_policy_delete(name=name, acting=acting, **{kind: entity})
+
+
+@all_or_nothing
+def permissions_grant(*, groups=(), copy_from=None, policy_arns=(), user=None, group=None, role=None, acting):
+    """Add permissions (the Add permissions page, the create user wizard): a user to `groups`; the
+    groups, managed and inline policies of the user `copy_from`; the managed policies `policy_arns`."""
+    kind, entity = entity_of(user=user, group=group, role=role)
+    for each in groups:
+        group_add_user(group=each, user=entity, acting=acting)
+    if copy_from is not None:
+        for membership in copy_from.memberships.select_related("group"):
+            group_add_user(group=membership.group, user=entity, acting=acting)
+        for attachment in copy_from.attachments.select_related("policy"):
+            policy_attach(policy=attachment.policy, user=entity, acting=acting)
+        for inline in copy_from.inline_policies.all():
+            inline_policy_put(name=inline.name, document=inline.document, user=entity, acting=acting)
+    for arn in policy_arns:
+        policy_attach(policy=policy_for_arn(account=acting.account, arn=arn), acting=acting, **{kind: entity})
 
 
 @all_or_nothing
@@ -112,3 +162,93 @@ def revoke_role_sessions(*, role, acting, moment=None):
     sessions issued before `moment` (now) are denied everything."""
     document = revoke_policy_document(moment or timezone.now())
     return inline_policy_put(name=REVOKE_POLICY_NAME, document=document, role=role, acting=acting)
+
+
+@all_or_nothing
+def role_create_with_permissions(
+    *,
+    account,
+    name,
+    description,
+    trust_policy,
+    tags,
+    permissions_boundary_arn,
+    policy_arns,
+    instance_profile,
+    acting,
+):
+    """The create role wizard's Create: the role, its managed policies and, when `instance_profile`,
+    an instance profile of the role's name holding it (as the console makes for an EC2 role)."""
+    role = role_create(
+        account=account,
+        name=name,
+        description=description,
+        trust_policy=trust_policy,
+        tags=tags,
+        permissions_boundary_arn=permissions_boundary_arn,
+        acting=acting,
+    )
+    for arn in policy_arns:
+        policy_attach(policy=policy_for_arn(account=account, arn=arn), role=role, acting=acting)
+    if instance_profile:
+        instance_profile_create_with_role(account=account, name=role.name, role=role, acting=acting)
+    return role
+
+
+@all_or_nothing
+def role_tags_replace(*, role, tags, acting):
+    """The role's Tags editor saves a whole set: untag what left it, tag the rest (TagRole, UntagRole)."""
+    tags_replace(
+        role.tags.all(),
+        tags,
+        tag=lambda tags: role_tag(role=role, tags=tags, acting=acting),
+        untag=lambda keys: role_untag(role=role, keys=keys, acting=acting),
+    )
+
+
+@all_or_nothing
+def policy_tags_replace(*, policy, tags, acting):
+    """The policy's Tags editor saves a whole set (TagPolicy, UntagPolicy)."""
+    tags_replace(
+        policy.tags.all(),
+        tags,
+        tag=lambda tags: policy_tag(policy=policy, tags=tags, acting=acting),
+        untag=lambda keys: policy_untag(policy=policy, keys=keys, acting=acting),
+    )
+
+
+@all_or_nothing
+def policy_versions_delete(*, policy, version_ids, acting):
+    """Delete the selected versions of a policy (its Versions tab): all of them or none."""
+    for version_id in version_ids:
+        policy_version_delete(policy=policy, version_id=version_id, acting=acting)
+
+
+@all_or_nothing
+def policy_version_create_replacing(*, policy, document, set_as_default, replaced=(), acting):
+    """Save an edited policy as a new version; at the limit of five, the console first deletes the
+    versions the user picked (`replaced`)."""
+    policy_versions_delete(policy=policy, version_ids=replaced, acting=acting)
+    return policy_version_create(
+        policy=policy, document=document, set_as_default=set_as_default, acting=acting
+    )
+
+
+@all_or_nothing
+def instance_profile_create_with_role(*, account, name, path="/", role=None, acting):
+    """Create an instance profile holding `role` (when given): both or neither."""
+    profile = instance_profile_create(account=account, name=name, path=path, acting=acting)
+    if role is not None:
+        instance_profile_add_role(profile=profile, role=role, acting=acting)
+    return profile
+
+
+@all_or_nothing
+def role_add_to_instance_profile(*, role, profile_name, acting):
+    """The role page's "Add to instance profile": the account's profile of that name, or a new one."""
+    account = acting.account
+    profile = InstanceProfile.objects.filter(account=account, name=profile_name).first()
+    if profile is None:
+        return instance_profile_create_with_role(account=account, name=profile_name, role=role, acting=acting)
+    instance_profile_add_role(profile=profile, role=role, acting=acting)
+    return profile

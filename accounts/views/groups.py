@@ -2,21 +2,20 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts import selectors
-from accounts.flows import group_delete_with_dependents
+from accounts.flows import group_create_with_users, group_users_change, groups_delete_with_dependents
 from accounts.forms import GroupCreateForm
 from accounts.models import Group, IAMUser
-from accounts.services import groups as group_services
 from accounts.views.common import PAGE_SIZE, sort_params
 from aws.arns import arn_of
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import search_text
+from console.dialogs import confirmation_error
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
@@ -86,12 +85,12 @@ def group_create(request):
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                group = group_services.group_create(
-                    account=request.acting.account, name=form.cleaned_data["name"], acting=request.acting
-                )
-                for user in IAMUser.objects.filter(account=request.acting.account, name__in=selected):
-                    group_services.group_add_user(group=group, user=user, acting=request.acting)
+            group = group_create_with_users(
+                account=request.acting.account,
+                name=form.cleaned_data["name"],
+                users=list(IAMUser.objects.filter(account=request.acting.account, name__in=selected)),
+                acting=request.acting,
+            )
         except AWSError as exc:
             error = exc.message
         else:
@@ -156,10 +155,9 @@ def group_add_users(request, name):
     error = ""
     if request.method == "POST":
         names = request.POST.getlist("user")
+        users = IAMUser.objects.filter(account=request.acting.account, name__in=names)
         try:
-            with transaction.atomic():
-                for user in IAMUser.objects.filter(account=request.acting.account, name__in=names):
-                    group_services.group_add_user(group=group, user=user, acting=request.acting)
+            group_users_change(group=group, users=list(users), add=True, acting=request.acting)
         except AWSError as exc:
             error = exc.message
         else:
@@ -186,12 +184,9 @@ def group_add_users(request, name):
 def group_remove_users(request, name):
     group = get_group_or_404(request, name)
     error = ""
+    users = IAMUser.objects.filter(account=request.acting.account, name__in=request.POST.getlist("user"))
     try:
-        with transaction.atomic():
-            for user in IAMUser.objects.filter(
-                account=request.acting.account, name__in=request.POST.getlist("user")
-            ):
-                group_services.group_remove_user(group=group, user=user, acting=request.acting)
+        group_users_change(group=group, users=list(users), add=False, acting=request.acting)
     except AWSError as exc:
         error = exc.message
     if request.htmx:
@@ -219,13 +214,11 @@ def group_delete(request):
     expected = groups[0].name if len(groups) == 1 else "delete"
     error = ""
     if request.method == "POST":
-        if request.POST.get("confirm", "").strip() != expected:
-            error = f'To confirm deletion, enter "{expected}" in the text input field.'
-        else:
+        what = "the user group name" if len(groups) == 1 else '"delete"'
+        error = confirmation_error(request, expected, what)
+        if not error:
             try:
-                with transaction.atomic():
-                    for group in groups:
-                        group_delete_with_dependents(group=group, acting=request.acting)
+                groups_delete_with_dependents(groups=groups, acting=request.acting)
             except AWSError as exc:
                 error = exc.message
             else:

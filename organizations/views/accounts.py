@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from aws.errors import AWSError
+from console.dialogs import confirmation_error
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.session import console_login_required
@@ -118,8 +119,9 @@ def organization_delete(request):
     organization, refused = managed_organization(request, "organizations:DeleteOrganization")
     if refused or organization is None:
         return refused or redirect("organizations:accounts")
-    if request.POST.get("confirm", "").strip() != organization.id:
-        messages.error(request, "To confirm deletion, enter the organization ID.")
+    unconfirmed = confirmation_error(request, organization.id, "the organization ID")
+    if unconfirmed:
+        messages.error(request, unconfirmed)
         return redirect("organizations:accounts")
     try:
         services.organization_delete(organization=organization, acting=request.acting)
@@ -272,8 +274,9 @@ def ou_delete(request, target_id):
     if refused:
         return refused
     ou = get_object_or_404(OrganizationalUnit, organization=organization, id=target_id)
-    if request.POST.get("confirm", "").strip() != ou.name:
-        messages.error(request, "To confirm deletion, enter the name of the organizational unit.")
+    unconfirmed = confirmation_error(request, ou.name, "the name of the organizational unit")
+    if unconfirmed:
+        messages.error(request, unconfirmed)
         return redirect("organizations:target_detail", target_id=target_id)
     try:
         services.ou_delete(ou=ou, acting=request.acting)
@@ -317,8 +320,9 @@ def account_remove(request, target_id):
         organization=organization,
         account_id=target_id,
     )
-    if request.POST.get("confirm", "").strip() != membership.account_id:
-        messages.error(request, "To confirm removal, enter the account ID.")
+    unconfirmed = confirmation_error(request, membership.account_id, "the account ID", verb="removal")
+    if unconfirmed:
+        messages.error(request, unconfirmed)
         return redirect("organizations:target_detail", target_id=target_id)
     try:
         services.account_remove(membership=membership, acting=request.acting)

@@ -1,21 +1,21 @@
 """Instance profile pages (reached from a role's page): list, create, add or remove the role, delete."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
 
 from aws.arns import arn_of
 from aws.errors import AWSError
+from console.dialogs import confirmation_error
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.pages import read_denial
 from console.session import console_login_required
+from policies.flows import instance_profile_create_with_role
 from policies.models import InstanceProfile, Role
 from policies.services.instance_profiles import (
     instance_profile_add_role,
-    instance_profile_create,
     instance_profile_delete,
     instance_profile_remove_role,
 )
@@ -71,12 +71,9 @@ def instance_profile_create_view(request):
     error = ""
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                profile = instance_profile_create(
-                    account=request.acting.account, name=name, path=path, acting=request.acting
-                )
-                if role is not None:
-                    instance_profile_add_role(profile=profile, role=role, acting=request.acting)
+            profile = instance_profile_create_with_role(
+                account=request.acting.account, name=name, path=path, role=role, acting=request.acting
+            )
         except AWSError as exc:
             error = exc.message
         else:
@@ -170,9 +167,8 @@ def instance_profile_delete_view(request, name):
     profile = get_profile_or_404(request, name)
     error = ""
     if request.method == "POST":
-        if request.POST.get("confirm", "") != profile.name:
-            error = "Enter the instance profile name to confirm deletion."
-        else:
+        error = confirmation_error(request, profile.name, "the instance profile name")
+        if not error:
             try:
                 instance_profile_delete(profile=profile, acting=request.acting)
             except AWSError as exc:

@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
@@ -13,7 +12,6 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts import selectors as account_selectors
 from accounts.models import Group, GroupMembership, IAMUser
-from accounts.services.groups import group_add_user
 from aws.arns import arn_of
 from aws.errors import AccessDenied, AWSError
 from aws.params import search_text
@@ -21,17 +19,15 @@ from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
+from policies import flows
 from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, Role
 from policies.selectors.permissions import entity_permissions, policy_type_label
 from policies.services.permissions import (
-    inline_policy_delete,
     inline_policy_put,
     permissions_boundary_delete,
     permissions_boundary_put,
-    policy_attach,
-    policy_detach,
     policy_for_arn,
 )
 from policies.views.policies import policy_editor_context
@@ -205,15 +201,14 @@ def permissions_remove(request, kind, name):
         return _tab_response(
             request, kind, entity, status=422, error="Select one or more policies to remove."
         )
+    chosen = [key.partition(":") for key in selected]
     try:
-        with transaction.atomic():
-            for key in selected:
-                source, _, value = key.partition(":")
-                if source == "managed":
-                    policy = policy_for_arn(account=request.acting.account, arn=value)
-                    policy_detach(policy=policy, acting=request.acting, **{kind: entity})
-                else:
-                    inline_policy_delete(name=value, acting=request.acting, **{kind: entity})
+        flows.permissions_remove(
+            managed=[value for source, _, value in chosen if source == "managed"],
+            inline=[value for source, _, value in chosen if source != "managed"],
+            acting=request.acting,
+            **{kind: entity},
+        )
     except AWSError as exc:
         return _tab_response(request, kind, entity, status=422, error=exc.message)
     messages.success(request, f"{len(selected)} polic{'y' if len(selected) == 1 else 'ies'} removed.")
@@ -379,29 +374,21 @@ def _summary(request, kind, entity, data):
     return option, rows
 
 
-def _apply(request, kind, entity, option, data):
-    account, acting = request.acting.account, request.acting
-    with transaction.atomic():
-        if option == "groups":
-            for group in Group.objects.filter(account=account, name__in=data.getlist("group")):
-                group_add_user(group=group, user=entity, acting=acting)
-        elif option == "copy":
-            source = IAMUser.objects.filter(account=account, name=data.get("source_user", "")).first()
-            if source is None:
-                raise Http404("No such user.")
-            refused = _copy_refusal(request, source)
-            if refused:
-                raise AccessDenied(refused)
-            for membership in source.memberships.select_related("group"):
-                group_add_user(group=membership.group, user=entity, acting=acting)
-            for attachment in source.attachments.select_related("policy"):
-                policy_attach(policy=attachment.policy, user=entity, acting=acting)
-            for inline in source.inline_policies.all():
-                inline_policy_put(name=inline.name, document=inline.document, user=entity, acting=acting)
-        else:
-            for arn in data.getlist("policy_arn"):
-                policy = policy_for_arn(account=account, arn=arn)
-                policy_attach(policy=policy, acting=acting, **{kind: entity})
+def _grant(request, option, data):
+    """What the chosen option grants, as permissions_grant's keywords: groups, a user to copy (whose
+    permissions the caller must be allowed to read, since copying reads them all), or policies."""
+    account = request.acting.account
+    if option == "groups":
+        return {"groups": list(Group.objects.filter(account=account, name__in=data.getlist("group")))}
+    if option == "copy":
+        source = IAMUser.objects.filter(account=account, name=data.get("source_user", "")).first()
+        if source is None:
+            raise Http404("No such user.")
+        refused = _copy_refusal(request, source)
+        if refused:
+            raise AccessDenied(refused)
+        return {"copy_from": source}
+    return {"policy_arns": data.getlist("policy_arn")}
 
 
 def _choice_error(option, data):
@@ -442,7 +429,9 @@ def permissions_add(request, kind, name):
             step = 2
         else:
             try:
-                _apply(request, kind, entity, option, data)
+                flows.permissions_grant(
+                    acting=request.acting, **{kind: entity}, **_grant(request, option, data)
+                )
             except AWSError as exc:
                 error, status, step = exc.message, 422, 2 if kind == "user" else 1
             else:
@@ -710,12 +699,13 @@ def wizard_permissions_summary(request, draft):
     return []
 
 
-def wizard_permissions_apply(request, user, draft):
-    """Attach the chosen policies, or copy another user's groups and policies, to the new user."""
+def wizard_permissions_grant(request, draft):
+    """The policies to attach, or the user to copy groups and policies from, that the create user
+    wizard's draft chose (permissions_grant's keywords), or None."""
     option = draft.get("permissions_option")
     if option not in ("policies", "copy"):
-        return
+        return None
     data = QueryDict(mutable=True)
     data.setlist("policy_arn", draft.get("policies", []))
     data["source_user"] = draft.get("copy_from", "")
-    _apply(request, "user", user, option, data)
+    return _grant(request, option, data)

@@ -3,27 +3,31 @@ versions (set default, delete, compare), tags, delete."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import ascii_int, search_text
+from console.dialogs import confirmation_error
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.session import console_login_required
-from console.tags import parse_tags, remove_tag_row
+from console.tags import tags_editor_post
+from console.wizard import Wizard, filled_tags
 from policies import selectors
 from policies.engine.validation import POLICY_TYPES, SIZE_LIMITS, size_for_quota, validate
-from policies.flows import policy_delete_with_detach
+from policies.flows import (
+    policy_delete_with_detach,
+    policy_tags_replace,
+    policy_version_create_replacing,
+    policy_versions_delete,
+)
 from policies.services import policies as services
 from policies.views.visual import summary_context, visual_editor_context
 
 PAGE_SIZE = 25
-CREATE_DRAFT_KEY = "policy_create_draft"
 EDIT_DRAFT_KEY = "policy_edit_draft"
-CREATE_STEPS = [(1, "Specify permissions"), (2, "Review and create")]
 EDIT_STEPS = [(1, "Modify permissions"), (2, "Review and save")]
 DETAIL_TABS = [
     ("permissions", "Permissions"),
@@ -43,6 +47,15 @@ NEW_POLICY_DOCUMENT = """{
         }
     ]
 }"""
+# The create policy wizard: 1) the editor, 2) name, description, tags and the summary.
+CREATE_WIZARD = Wizard(
+    session_key="policy_create_draft",
+    url_name="policies:policy_create",
+    template="policies/policy_create.html",
+    steps=((1, "Specify permissions"), (2, "Review and create")),
+    blank={"document": NEW_POLICY_DOCUMENT, "name": "", "description": "", "tags": []},
+    partial="policy-wizard",
+)
 
 # Access Analyzer's finding types, in the order the console lists them.
 FINDING_GROUPS = [
@@ -219,15 +232,6 @@ def policy_list(request):
 # Create: 1) the editor, 2) name, description, tags and the summary.
 
 
-def _create_draft(request):
-    return request.session.get(CREATE_DRAFT_KEY) or {
-        "document": NEW_POLICY_DOCUMENT,
-        "name": "",
-        "description": "",
-        "tags": [],
-    }
-
-
 def _step(request, steps):
     step = ascii_int(request.GET.get("step", "1")) or 1
     return min(step, len(steps))
@@ -235,8 +239,6 @@ def _step(request, steps):
 
 def _render_create(request, step, draft, status=200, **extra):
     context = {
-        "step": step,
-        "steps": CREATE_STEPS,
         "draft": draft,
         "mode": "create",
         "breadcrumbs": policies_breadcrumbs(("Create policy", None)),
@@ -249,17 +251,14 @@ def _render_create(request, step, draft, status=200, **extra):
     else:
         context.update(_summary_context(draft["document"]))
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
-    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard", status=status)
-    if request.htmx:
-        response["HX-Push-Url"] = f"{reverse('policies:policy_create')}?step={step}"
-    return response
+    return CREATE_WIZARD.render(request, step, context, status=status)
 
 
 @console_login_required
 @http_methods("GET", "POST")
 def policy_create(request):
-    step = _step(request, CREATE_STEPS)
-    draft = _create_draft(request)
+    step = CREATE_WIZARD.step(request, last=2)
+    draft = CREATE_WIZARD.draft(request)
     if request.method == "GET":
         if step == 2 and validate(draft["document"], "managed")["malformed"]:
             step = 1  # the review needs a document IAM accepts
@@ -267,59 +266,41 @@ def policy_create(request):
 
     if step == 1:
         draft["document"] = request.POST.get("document", "")
-        request.session[CREATE_DRAFT_KEY] = draft
+        CREATE_WIZARD.save(request, draft)
         malformed = validate(draft["document"], "managed")["malformed"]
         if malformed:
             return _render_create(request, 1, draft, status=422, document_error=malformed)
-        return _render_create(request, 2, draft) if request.htmx else redirect(_create_url(2))
+        return CREATE_WIZARD.go_to(request, 2, lambda step: _render_create(request, step, draft))
 
     # Step 2: details, tags; go back, or create.
-    action = request.POST.get("action", "create")
-    tags, tag_error = parse_tags(request.POST)
-    draft.update(
-        name=request.POST.get("name", "").strip(),
-        description=request.POST.get("description", ""),
-        tags=[[key, value] for key, value in tags],
+    draft.update(name=request.POST.get("name", "").strip(), description=request.POST.get("description", ""))
+    answered = CREATE_WIZARD.tags_step(
+        request, draft, 2, lambda step, **extra: _render_create(request, step, draft, **extra)
     )
-    request.session[CREATE_DRAFT_KEY] = draft
-    if action == "previous":
-        return _render_create(request, 1, draft) if request.htmx else redirect(_create_url(1))
-    if action == "add_tag":
-        draft["tags"].append(["", ""])
-        request.session[CREATE_DRAFT_KEY] = draft
-        return _render_create(request, 2, draft)
-    if action.startswith("remove_tag_"):
-        remove_tag_row(draft["tags"], action)
-        request.session[CREATE_DRAFT_KEY] = draft
-        return _render_create(request, 2, draft)
-    if tag_error:
-        return _render_create(request, 2, draft, status=422, error=tag_error)
+    if answered:
+        return answered
     try:
         policy = services.policy_create(
             account=request.acting.account,
             name=draft["name"],
             description=draft["description"],
             document=draft["document"],
-            tags=[(key, value) for key, value in draft["tags"] if key or value],
+            tags=filled_tags(draft),
             acting=request.acting,
         )
     except AWSError as exc:
         field = "name" if exc.code == "EntityAlreadyExists" or "'policyName'" in exc.message else ""
         field = field or ("description" if "'description'" in exc.message else "")
         return _render_create(request, 2, draft, status=422, error=exc.message, error_field=field)
-    request.session.pop(CREATE_DRAFT_KEY, None)
+    CREATE_WIZARD.discard(request)
     messages.success(request, f"Policy {policy.name} created.")
     return htmx_redirect(request, reverse("policies:policy_list"))
-
-
-def _create_url(step):
-    return f"{reverse('policies:policy_create')}?step={step}"
 
 
 @console_login_required
 @http_methods("GET")
 def policy_create_cancel(request):
-    request.session.pop(CREATE_DRAFT_KEY, None)
+    CREATE_WIZARD.discard(request)
     return redirect("policies:policy_list")
 
 
@@ -420,11 +401,7 @@ def policy_versions(request, arn):
             error = "Select one or more versions to delete."
         else:
             try:
-                with transaction.atomic():
-                    for version_id in selected:
-                        services.policy_version_delete(
-                            policy=policy, version_id=version_id, acting=request.acting
-                        )
+                policy_versions_delete(policy=policy, version_ids=selected, acting=request.acting)
             except AWSError as exc:
                 error = exc.message
             else:
@@ -527,16 +504,13 @@ def policy_edit(request, arn):
         return _render_edit(request, policy, 1, draft) if request.htmx else redirect(f"{edit_url}?step=1")
     to_delete = request.POST.getlist("delete_version")
     try:
-        with transaction.atomic():
-            # As the console does at the limit: delete the versions the user picked, then save.
-            for version_id in to_delete:
-                services.policy_version_delete(policy=policy, version_id=version_id, acting=request.acting)
-            services.policy_version_create(
-                policy=policy,
-                document=draft["document"],
-                set_as_default=draft["set_as_default"],
-                acting=request.acting,
-            )
+        policy_version_create_replacing(
+            policy=policy,
+            document=draft["document"],
+            set_as_default=draft["set_as_default"],
+            replaced=to_delete,
+            acting=request.acting,
+        )
     except AWSError as exc:
         policy.refresh_from_db()
         return _render_edit(request, policy, 2, draft, status=422, error=exc.message, to_delete=to_delete)
@@ -553,34 +527,12 @@ def policy_edit(request, arn):
 def policy_tags(request, arn):
     """The Tags tab's editor: the submitted set replaces the policy's tags."""
     policy = get_own_policy_or_404(request, arn)
-    tags, error = parse_tags(request.POST)
-    action = request.POST.get("action", "save")
-    if action == "edit":
-        return _render_tab(request, policy, "tags", editing=True)
-    if action == "add_tag":
-        tags.append(("", ""))
-        return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
-    if action.startswith("remove_tag_"):
-        remove_tag_row(tags, action)
-        return _render_tab(request, policy, "tags", editing=True, draft_tags=tags)
-    filled = [(key, value) for key, value in tags if key or value]
-    if not error:
-        try:
-            with transaction.atomic():
-                keep = {key.lower() for key, _ in filled}
-                gone = [tag.key for tag in policy.tags.all() if tag.key.lower() not in keep]
-                if gone:
-                    services.policy_untag(policy=policy, keys=gone, acting=request.acting)
-                if filled:
-                    services.policy_tag(policy=policy, tags=filled, acting=request.acting)
-        except AWSError as exc:
-            error = exc.message
-    if error:
-        return _render_tab(request, policy, "tags", status=422, editing=True, draft_tags=tags, error=error)
-    messages.success(request, "Tags saved.")
-    if request.htmx:
-        return _render_tab(request, policy, "tags")
-    return redirect(_detail_url(policy, "tags"))
+    return tags_editor_post(
+        request,
+        render_tab=lambda **extra: _render_tab(request, policy, "tags", **extra),
+        replace=lambda tags: policy_tags_replace(policy=policy, tags=tags, acting=request.acting),
+        saved_url=_detail_url(policy, "tags"),
+    )
 
 
 # Delete
@@ -593,9 +545,8 @@ def policy_delete(request, arn):
     policy = get_own_policy_or_404(request, arn)
     error = ""
     if request.method == "POST":
-        if request.POST.get("confirm", "").strip() != policy.name:
-            error = "Enter the policy name to confirm deletion."
-        else:
+        error = confirmation_error(request, policy.name, "the policy name")
+        if not error:
             try:
                 policy_delete_with_detach(policy=policy, acting=request.acting)
             except AWSError as exc:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from aws.errors import AWSError
 from aws.params import ascii_int
+from console.dialogs import confirmation_error
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.session import console_login_required
@@ -153,9 +154,8 @@ def identity_provider_delete(request, kind, key):
     label = provider.url if kind == "oidc" else provider.name
     error = ""
     if request.method == "POST":
-        if request.POST.get("confirm", "").strip() != label:
-            error = "Enter the provider name to confirm deletion."
-        else:
+        error = confirmation_error(request, label, "the provider name")
+        if not error:
             try:
                 if kind == "oidc":
                     oidc_provider_delete(provider=provider, acting=request.acting)

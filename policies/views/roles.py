@@ -1,46 +1,54 @@
 """Roles pages: list, the create role wizard, role detail tabs, trust policy editing, delete."""
 
 import json
-import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from aws.errors import AWSError, ValidationError
-from aws.params import ascii_decimal, ascii_int, search_text
+from aws.errors import AWSError
+from aws.params import ascii_decimal, search_text
+from console.dialogs import confirmation_error
 from console.htmx import htmx_redirect, render_htmx
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
-from console.tags import parse_tags, remove_tag_row
+from console.tags import tags_editor_post
+from console.wizard import Wizard, filled_tags
 from policies.engine import jsonpos
 from policies.engine.validation import validate
-from policies.flows import revoke_role_sessions, role_delete_with_dependents
+from policies.flows import (
+    revoke_role_sessions,
+    role_add_to_instance_profile,
+    role_create_with_permissions,
+    role_delete_with_dependents,
+    role_tags_replace,
+)
 from policies.models import (
-    InstanceProfile,
     ManagedPolicy,
     OpenIDConnectProvider,
     Role,
     SAMLProvider,
     ServiceLinkedRoleDeletion,
 )
+from policies.selectors.trust_policies import (
+    AWS_SERVICES,
+    SAML_ATTRIBUTES,
+    WELL_KNOWN_WEB_PROVIDERS,
+    build_trust_policy,
+    service_description,
+)
 from policies.services import roles as role_services
-from policies.services.instance_profiles import instance_profile_add_role, instance_profile_create
-from policies.services.permissions import policy_attach, policy_for_arn
 from policies.views.permissions import picker_context
 from policies.views.policies import policy_editor_context
 
 PAGE_SIZE = 20
 BOUNDARY_PAGE_SIZE = 10
-DRAFT_KEY = "role_create_draft"
-STEPS = [(1, "Select trusted entity"), (2, "Add permissions"), (3, "Name, review, and create")]
 ENTITY_TYPES = [
     (
         "service",
@@ -68,75 +76,6 @@ ENTITY_TYPES = [
         "Create a custom trust policy to enable others to perform actions in this account.",
     ),
 ]
-# The console's common use cases: (label, service principal, the description it proposes).
-AWS_SERVICES = [
-    ("EC2", "ec2.amazonaws.com", "Allows EC2 instances to call AWS services on your behalf."),
-    ("Lambda", "lambda.amazonaws.com", "Allows Lambda functions to call AWS services on your behalf."),
-    (
-        "Elastic Container Service Task",
-        "ecs-tasks.amazonaws.com",
-        "Allows ECS tasks to call AWS services on your behalf.",
-    ),
-    (
-        "Elastic Container Service",
-        "ecs.amazonaws.com",
-        "Allows ECS to create and manage AWS resources on your behalf.",
-    ),
-    ("API Gateway", "apigateway.amazonaws.com", "Allows API Gateway to push logs to CloudWatch Logs."),
-    (
-        "CloudFormation",
-        "cloudformation.amazonaws.com",
-        "Allows CloudFormation to create and manage AWS stacks and resources on your behalf.",
-    ),
-    ("CodeBuild", "codebuild.amazonaws.com", "Allows CodeBuild to call AWS services on your behalf."),
-    (
-        "CodePipeline",
-        "codepipeline.amazonaws.com",
-        "Allows CodePipeline to call AWS services on your behalf.",
-    ),
-    ("EventBridge", "events.amazonaws.com", "Allows EventBridge to call AWS services on your behalf."),
-    (
-        "Step Functions",
-        "states.amazonaws.com",
-        "Allows Step Functions to access AWS resources on your behalf.",
-    ),
-    ("Glue", "glue.amazonaws.com", "Allows Glue to call AWS services on your behalf."),
-    (
-        "SageMaker",
-        "sagemaker.amazonaws.com",
-        "Allows SageMaker notebook instances, training jobs, and models to access S3, ECR, and CloudWatch on your behalf.",
-    ),
-    ("Systems Manager", "ssm.amazonaws.com", "Allows Systems Manager to call AWS services on your behalf."),
-    (
-        "Elastic Beanstalk",
-        "elasticbeanstalk.amazonaws.com",
-        "Allows Elastic Beanstalk to call AWS services on your behalf.",
-    ),
-    (
-        "EKS - Cluster",
-        "eks.amazonaws.com",
-        "Allows access to other AWS service resources that are required to operate clusters managed by EKS.",
-    ),
-    ("Batch", "batch.amazonaws.com", "Allows Batch to call AWS services on your behalf."),
-    ("Redshift", "redshift.amazonaws.com", "Allows Redshift clusters to call AWS services on your behalf."),
-    ("Firehose", "firehose.amazonaws.com", "Allows Firehose to call AWS services on your behalf."),
-]
-# Web identity providers IAM knows without an OIDC provider resource: (label, Federated value).
-WELL_KNOWN_WEB_PROVIDERS = [
-    ("Amazon Cognito", "cognito-identity.amazonaws.com"),
-    ("Login with Amazon", "www.amazon.com"),
-    ("Facebook", "graph.facebook.com"),
-    ("Google", "accounts.google.com"),
-]
-SAML_ATTRIBUTES = [
-    "SAML:aud",
-    "SAML:iss",
-    "SAML:sub",
-    "SAML:sub_type",
-    "SAML:edupersonorgdn",
-    "SAML:namequalifier",
-]
-SAML_CONSOLE_AUDIENCE = "https://signin.aws.amazon.com/saml"
 SESSION_CHOICES = [
     (3600, "1 hour"),
     (7200, "2 hours"),
@@ -150,6 +89,35 @@ DEFAULT_CUSTOM_TRUST = json.dumps(
         "Statement": [{"Sid": "Statement1", "Effect": "Allow", "Principal": {}, "Action": "sts:AssumeRole"}],
     },
     indent=4,
+)
+# The create role wizard.
+WIZARD = Wizard(
+    session_key="role_create_draft",
+    url_name="policies:role_create",
+    template="policies/role_create.html",
+    steps=((1, "Select trusted entity"), (2, "Add permissions"), (3, "Name, review, and create")),
+    blank={
+        "entity_type": "service",
+        "service": "ec2.amazonaws.com",
+        "account_choice": "this",
+        "account_id": "",
+        "require_external_id": False,
+        "external_id": "",
+        "require_mfa": False,
+        "web_provider": "",
+        "audience": "",
+        "saml_provider": "",
+        "saml_access": "console",
+        "saml_attribute": "SAML:aud",
+        "saml_value": "",
+        "custom_policy": DEFAULT_CUSTOM_TRUST,
+        "trust_policy": "",
+        "policies": [],
+        "boundary": "",
+        "name": "",
+        "description": "",
+        "tags": [],
+    },
 )
 TABS = [
     ("permissions", "Permissions"),
@@ -228,109 +196,7 @@ def role_list(request):
     return render_htmx(request, "policies/role_list.html", context, "role-table")
 
 
-# The create role wizard. Its draft lives in the session so that the back button and a reload keep
-# what was entered.
-
-
-def _draft(request):
-    return request.session.get(DRAFT_KEY) or {
-        "entity_type": "service",
-        "service": "ec2.amazonaws.com",
-        "account_choice": "this",
-        "account_id": "",
-        "require_external_id": False,
-        "external_id": "",
-        "require_mfa": False,
-        "web_provider": "",
-        "audience": "",
-        "saml_provider": "",
-        "saml_access": "console",
-        "saml_attribute": "SAML:aud",
-        "saml_value": "",
-        "custom_policy": DEFAULT_CUSTOM_TRUST,
-        "trust_policy": "",
-        "policies": [],
-        "boundary": "",
-        "name": "",
-        "description": "",
-        "tags": [],
-    }
-
-
-def _save_draft(request, draft):
-    request.session[DRAFT_KEY] = draft
-
-
-def _step_url(step):
-    return f"{reverse('policies:role_create')}?step={step}"
-
-
-def _statement(principal, action, condition=None):
-    statement = {"Effect": "Allow", "Principal": principal, "Action": action}
-    if condition:
-        statement["Condition"] = condition
-    return statement
-
-
-def build_trust_policy(draft, account):
-    """The trust policy the console writes for the chosen trusted entity, or a ValidationError."""
-    kind = draft["entity_type"]
-    if kind == "custom":
-        return draft["custom_policy"]
-    if kind == "service":
-        if draft["service"] not in {principal for _, principal, _ in AWS_SERVICES}:
-            raise ValidationError("Choose a service or use case.")
-        statement = _statement({"Service": draft["service"]}, "sts:AssumeRole")
-    elif kind == "account":
-        account_id = account.id if draft["account_choice"] == "this" else draft["account_id"].strip()
-        if not re.fullmatch(r"[0-9]{12}", account_id):
-            raise ValidationError("Enter a valid 12-digit AWS account ID.")
-        condition = {}
-        if draft["require_external_id"]:
-            if not draft["external_id"].strip():
-                raise ValidationError("Enter an external ID.")
-            condition["StringEquals"] = {"sts:ExternalId": draft["external_id"].strip()}
-        if draft["require_mfa"]:
-            condition["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
-        statement = _statement({"AWS": f"arn:aws:iam::{account_id}:root"}, "sts:AssumeRole", condition)
-    elif kind == "web_identity":
-        federated = draft["web_provider"]
-        known = {value for _, value in WELL_KNOWN_WEB_PROVIDERS}
-        if federated not in known:
-            provider = OpenIDConnectProvider.objects.filter(account=account, url=federated).first()
-            if provider is None:
-                raise ValidationError("Choose an identity provider.")
-            federated = provider.arn
-            key = f"{provider.url}:aud"
-        else:
-            key = f"{federated}:aud"
-        if not draft["audience"].strip():
-            raise ValidationError("Enter an audience.")
-        statement = _statement(
-            {"Federated": federated},
-            "sts:AssumeRoleWithWebIdentity",
-            {"StringEquals": {key: draft["audience"].strip()}},
-        )
-    elif kind == "saml":
-        provider = SAMLProvider.objects.filter(account=account, name=draft["saml_provider"]).first()
-        if provider is None:
-            raise ValidationError("Choose a SAML 2.0 based provider.")
-        if draft["saml_access"] == "console":
-            condition = {"StringEquals": {"SAML:aud": SAML_CONSOLE_AUDIENCE}}
-            actions = ["sts:AssumeRoleWithSAML", "sts:TagSession"]
-        else:
-            if draft["saml_attribute"] not in SAML_ATTRIBUTES or not draft["saml_value"].strip():
-                raise ValidationError("Choose an attribute and enter a value.")
-            condition = {"StringEquals": {draft["saml_attribute"]: draft["saml_value"].strip()}}
-            actions = ["sts:AssumeRoleWithSAML", "sts:TagSession"]
-        statement = _statement({"Federated": provider.arn}, actions, condition)
-    else:
-        raise ValidationError("Choose a trusted entity type.")
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=4)
-
-
-def _service_description(service):
-    return next((description for _, principal, description in AWS_SERVICES if principal == service), "")
+# The create role wizard's steps.
 
 
 def _boundary_rows(request, search):
@@ -353,8 +219,6 @@ def _picker_context(request, draft, data=None):
 
 def _wizard_context(request, step, draft, **extra):
     return {
-        "step": step,
-        "steps": STEPS,
         "draft": draft,
         "entity_types": ENTITY_TYPES,
         "aws_services": AWS_SERVICES,
@@ -412,16 +276,11 @@ def _render_step(request, step, draft, status=200, **extra):
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
     target = request.htmx.target if request.htmx else ""
     partial = "boundary-picker" if target == "boundary-picker" else "wizard-step"
-    response = render_htmx(request, "policies/role_create.html", context, partial, status=status)
-    if request.htmx and partial == "wizard-step":
-        response["HX-Push-Url"] = _step_url(step)
-    return response
+    return WIZARD.render(request, step, context, partial=partial, status=status)
 
 
 def _go_to(request, step, draft):
-    if request.htmx:
-        return _render_step(request, step, draft)
-    return redirect(_step_url(step))
+    return WIZARD.go_to(request, step, lambda step: _render_step(request, step, draft))
 
 
 def _step1_from_post(draft, post):
@@ -448,8 +307,8 @@ def _step1_from_post(draft, post):
 @console_login_required
 @http_methods("GET", "POST")
 def role_create(request):
-    step = min(ascii_int(request.GET.get("step", "1")) or 1, 3)
-    draft = _draft(request)
+    step = WIZARD.step(request, last=3)
+    draft = WIZARD.draft(request)
     if step > 1 and not draft["trust_policy"]:
         step = 1  # the later steps need a trusted entity first
     if request.method == "GET":
@@ -458,7 +317,7 @@ def role_create(request):
     account = request.acting.account
     if step == 1:
         _step1_from_post(draft, request.POST)
-        _save_draft(request, draft)
+        WIZARD.save(request, draft)
         try:
             trust_policy = build_trust_policy(draft, account)
             role_services.validate_trust_policy(trust_policy)
@@ -466,75 +325,50 @@ def role_create(request):
             return _render_step(request, 1, draft, status=422, error=exc.message)
         draft["trust_policy"] = trust_policy
         if draft["entity_type"] == "service" and not draft["description"]:
-            draft["description"] = _service_description(draft["service"])
-        _save_draft(request, draft)
+            draft["description"] = service_description(draft["service"])
+        WIZARD.save(request, draft)
         return _go_to(request, 2, draft)
 
     if step == 2:
         draft["policies"] = list(dict.fromkeys(arn for arn in request.POST.getlist("policy_arn") if arn))
         draft["boundary"] = request.POST.get("boundary_arn", "") if request.POST.get("use_boundary") else ""
-        _save_draft(request, draft)
+        WIZARD.save(request, draft)
         if request.POST.get("action") == "previous":
             return _go_to(request, 1, draft)
         return _go_to(request, 3, draft)
 
     # Step 3: name, description and tags; go back, edit tags, or create.
-    action = request.POST.get("action", "create")
     draft["name"] = request.POST.get("name", draft["name"]).strip()
     draft["description"] = request.POST.get("description", draft["description"])
-    tags, tag_error = parse_tags(request.POST)
-    draft["tags"] = [[key, value] for key, value in tags]
-    if action == "previous":
-        _save_draft(request, draft)
-        return _go_to(request, 2, draft)
-    if action == "add_tag":
-        draft["tags"].append(["", ""])
-        _save_draft(request, draft)
-        return _render_step(request, 3, draft)
-    if action.startswith("remove_tag_"):
-        remove_tag_row(draft["tags"], action)
-        _save_draft(request, draft)
-        return _render_step(request, 3, draft)
-    _save_draft(request, draft)
-    if tag_error:
-        return _render_step(request, 3, draft, status=422, error=tag_error)
+    answered = WIZARD.tags_step(
+        request, draft, 3, lambda step, **extra: _render_step(request, step, draft, **extra)
+    )
+    if answered:
+        return answered
     try:
-        role = _create_from_draft(request, draft)
-    except AWSError as exc:
-        return _render_step(request, 3, draft, status=422, error=exc.message)
-    request.session.pop(DRAFT_KEY, None)
-    messages.success(request, f"Role {role.name} created.")
-    return htmx_redirect(request, reverse("policies:role_detail", args=[role.name]))
-
-
-def _create_from_draft(request, draft):
-    """The role, its policies and (for EC2) its instance profile: all of it or nothing."""
-
-    account = request.acting.account
-    tags = [(key, value) for key, value in draft["tags"] if key or value]
-    with transaction.atomic():
-        role = role_services.role_create(
+        role = role_create_with_permissions(
             account=account,
             name=draft["name"],
             description=draft["description"],
             trust_policy=draft["trust_policy"],
-            tags=tags,
+            tags=filled_tags(draft),
             permissions_boundary_arn=draft["boundary"],
+            policy_arns=draft["policies"],
+            # The console gives an EC2 role an instance profile of the same name.
+            instance_profile=draft["entity_type"] == "service" and draft["service"] == "ec2.amazonaws.com",
             acting=request.acting,
         )
-        for arn in draft["policies"]:
-            policy_attach(policy=policy_for_arn(account=account, arn=arn), role=role, acting=request.acting)
-        # The console gives an EC2 role an instance profile of the same name.
-        if draft["entity_type"] == "service" and draft["service"] == "ec2.amazonaws.com":
-            profile = instance_profile_create(account=account, name=role.name, acting=request.acting)
-            instance_profile_add_role(profile=profile, role=role, acting=request.acting)
-    return role
+    except AWSError as exc:
+        return _render_step(request, 3, draft, status=422, error=exc.message)
+    WIZARD.discard(request)
+    messages.success(request, f"Role {role.name} created.")
+    return htmx_redirect(request, reverse("policies:role_detail", args=[role.name]))
 
 
 @console_login_required
 @http_methods("GET")
 def role_create_cancel(request):
-    request.session.pop(DRAFT_KEY, None)
+    WIZARD.discard(request)
     return redirect("policies:role_list")
 
 
@@ -606,13 +440,12 @@ def role_edit(request, name):
             hours = ascii_decimal(custom)
             session = int(hours * 3600) if hours is not None else (custom or "0")
         try:
-            with transaction.atomic():
-                role_services.role_update(
-                    role=role,
-                    description=description,
-                    max_session_duration=None if role.is_service_linked else session,
-                    acting=request.acting,
-                )
+            role_services.role_update(
+                role=role,
+                description=description,
+                max_session_duration=None if role.is_service_linked else session,
+                acting=request.acting,
+            )
         except AWSError as exc:
             error = exc.message
         else:
@@ -703,39 +536,17 @@ def role_trust_edit(request, name):
 def role_tags(request, name):
     """The Tags tab's editor: the submitted set replaces the role's tags."""
     role = get_role_or_404(request, name)
-    tags, error = parse_tags(request.POST)
-    action = request.POST.get("action", "save")
 
-    def tab(status=200, **extra):
+    def render_tab(status=200, **extra):
         context = role_detail_context(request, role, "tags", **extra)
-        response = render_htmx(request, "policies/role_detail.html", context, "role-tab", status=status)
-        return response
+        return render_htmx(request, "policies/role_detail.html", context, "role-tab", status=status)
 
-    if action == "edit":
-        return tab(editing=True)
-    if action == "add_tag":
-        tags.append(("", ""))
-        return tab(editing=True, draft_tags=tags)
-    if action.startswith("remove_tag_"):
-        remove_tag_row(tags, action)
-        return tab(editing=True, draft_tags=tags)
-    if not error:
-        try:
-            with transaction.atomic():
-                keep = {key.lower() for key, _ in tags}
-                gone = [tag.key for tag in role.tags.all() if tag.key.lower() not in keep]
-                if gone:
-                    role_services.role_untag(role=role, keys=gone, acting=request.acting)
-                if tags:
-                    role_services.role_tag(role=role, tags=tags, acting=request.acting)
-        except AWSError as exc:
-            error = exc.message
-    if error:
-        return tab(status=422, editing=True, draft_tags=tags, error=error)
-    messages.success(request, "Tags saved.")
-    if request.htmx:
-        return tab()
-    return redirect(f"{reverse('policies:role_detail', args=[role.name])}?tab=tags")
+    return tags_editor_post(
+        request,
+        render_tab=render_tab,
+        replace=lambda tags: role_tags_replace(role=role, tags=tags, acting=request.acting),
+        saved_url=f"{reverse('policies:role_detail', args=[role.name])}?tab=tags",
+    )
 
 
 @console_login_required
@@ -745,9 +556,8 @@ def role_delete(request, name):
     role = get_role_or_404(request, name)
     error = ""
     if request.method == "POST":
-        if request.POST.get("confirm", "") != role.name:
-            error = "Enter the role name to confirm deletion."
-        else:
+        error = confirmation_error(request, role.name, "the role name")
+        if not error:
             try:
                 if role.is_service_linked:
                     deletion = role_services.service_linked_role_delete(role=role, acting=request.acting)
@@ -798,14 +608,9 @@ def role_deletion_status(request):
 def role_instance_profile_add(request, name):
     """The role page's "Add to instance profile": an existing empty profile, or a new one."""
     role = get_role_or_404(request, name)
-    account = request.acting.account
     profile_name = request.POST.get("instance_profile", "").strip()
     try:
-        with transaction.atomic():
-            profile = InstanceProfile.objects.filter(account=account, name=profile_name).first()
-            if profile is None:
-                profile = instance_profile_create(account=account, name=profile_name, acting=request.acting)
-            instance_profile_add_role(profile=profile, role=role, acting=request.acting)
+        profile = role_add_to_instance_profile(role=role, profile_name=profile_name, acting=request.acting)
     except AWSError as exc:
         messages.error(request, exc.message)
     else:

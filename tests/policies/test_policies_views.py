@@ -504,7 +504,7 @@ def test_delete_asks_to_type_the_name(root_client, policy):
     response = root_client.post(url, {"confirm": "wrong"}, headers=hx("policy-dialog"))
     assert (
         response.status_code == 422
-        and "Enter the policy name to confirm deletion." in response.content.decode()
+        and "To confirm deletion, enter the policy name in the text input field." in response.content.decode()
     )
     assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
 
