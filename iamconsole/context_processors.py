@@ -1,5 +1,8 @@
 from django.urls import NoReverseMatch, reverse
 
+from console.session import is_signed_in
+from policies.aws_managed.loader import catalog_loaded
+
 # The IAM console's left navigation. A section appears only once its page exists (its URL name
 # resolves), so the shell never shows a dead link.
 NAVIGATION = [
@@ -48,7 +51,12 @@ def _navigation(current_path):
 
 
 def console(request):
-    context = {"console_navigation": _navigation(request.path)}
+    context = {
+        "console_navigation": _navigation(request.path),
+        # A callable, so that only a page that shows the shell's notices asks (a fragment never does),
+        # and a signed-in one: the notice tells an operator what to run, not a visitor.
+        "aws_managed_policies_missing": lambda: is_signed_in(request) and not catalog_loaded(),
+    }
     if hasattr(request, "session"):
         # The identity menu's last five roles (console.session keeps them).
         context["switch_role_history"] = request.session.get("iam_role_history", [])

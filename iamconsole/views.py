@@ -20,12 +20,15 @@ def healthz(request):
         "database": health.check_database(),
         "broker": health.check_broker(),
         "catalog": health.check_catalog(),
+        "aws_managed_policies": health.check_aws_managed_policies(),
     }
     if request.GET.get("worker") == "1" and checks["broker"]["status"] == "ok":
         checks["worker"] = health.check_worker()
-    healthy = all(check["status"] == "ok" for check in checks.values())
-    body = {"status": "ok" if healthy else "error", "checks": checks}
-    return JsonResponse(body, status=200 if healthy else 503)
+    statuses = {check["status"] for check in checks.values()}
+    if "error" in statuses:
+        return JsonResponse({"status": "error", "checks": checks}, status=503)
+    # A warning is reported but keeps the 200: the server serves, it only lacks something.
+    return JsonResponse({"status": "warning" if "warning" in statuses else "ok", "checks": checks})
 
 
 def _url_or_none(name):

@@ -1,16 +1,34 @@
+import io
 import os
 import uuid
 from dataclasses import dataclass
 
 import pytest
 import redis
+from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
+
+from policies.aws_managed.loader import forget_catalog_loaded
+from policies.models import ManagedPolicy
 
 # CI runs hypothesis derandomized (`.ci/run` sets HYPOTHESIS_PROFILE=ci): the same examples on every
 # run, so a failure in CI fails again on a laptop with the same profile. Elsewhere the examples are
 # random on every run, and a failure is kept in .hypothesis/ for the next one.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(autouse=True)
+def _aws_managed_policies_asked_afresh():
+    """Each test starts with its own tables, so a process's "the catalog is loaded" is forgotten."""
+    forget_catalog_loaded()
+
+
+@pytest.fixture
+def aws_managed_policies(db):
+    """The whole AWS managed catalog, loaded through its management command (as `make run` does)."""
+    call_command("load_aws_managed_policies", stdout=io.StringIO())
+    return ManagedPolicy.objects.filter(account__isnull=True)
 
 
 @pytest.fixture

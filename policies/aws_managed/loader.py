@@ -6,6 +6,7 @@ Loading is idempotent and takes a handful of queries whatever the catalog's size
 """
 
 import base64
+import functools
 import gzip
 import hashlib
 import importlib.metadata
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import IAMUser
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion, Role
+from policies.selectors import aws_managed_policy_count
 
 HERE = Path(__file__).resolve().parent
 DATA_FILE = HERE / "aws_managed_policies.json.gz"
@@ -78,6 +80,33 @@ def read_data_file(path=DATA_FILE):
     description and document (JSON text, pretty-printed)."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)["policies"]
+
+
+@functools.cache
+def expected_count():
+    """How many AWS managed policies the data file holds (read once per process)."""
+    return len(read_data_file())
+
+
+# Once loaded, the catalog stays (the command only brings it up to date), so a process that has seen it
+# loaded need not ask again. Only that answer is kept: a missing catalog is asked about on every call.
+_seen_loaded = False
+
+
+def catalog_loaded():
+    """Whether the database holds the data file's AWS managed policies: one count until it does.
+
+    Any row is not enough: Organizations makes AdministratorAccess alone when the catalog is missing."""
+    global _seen_loaded
+    if not _seen_loaded:
+        _seen_loaded = aws_managed_policy_count() >= expected_count()
+    return _seen_loaded
+
+
+def forget_catalog_loaded():
+    """Count again on the next call (tests empty the tables between them)."""
+    global _seen_loaded
+    _seen_loaded = False
 
 
 def read_moto_module(source=None):

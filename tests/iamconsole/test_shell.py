@@ -1,11 +1,16 @@
 import pytest
 from django.contrib import messages
+from django.db import connection
 from django.shortcuts import render
 from django.test import override_settings
-from django.urls import path
+from django.test.utils import CaptureQueriesContext
+from django.urls import path, reverse
 
 from console.http import http_methods
 from iamconsole.urls import urlpatterns as root_urlpatterns
+from policies.aws_managed.loader import aws_managed_policy, forget_catalog_loaded
+from tests.accounts.factories import AccountFactory
+from tests.queries import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +119,64 @@ def test_no_template_opens_a_one_line_comment_it_does_not_close():
         if line.count("{#") != line.count("#}")
     ]
     assert not unclosed
+
+
+CATALOG_MISSING = (
+    "AWS managed policies are not loaded. Run <code>python manage.py load_aws_managed_policies</code> "
+    "on the server to load them."
+)
+
+
+@pytest.fixture
+def signed_in(client):
+    return sign_in(client, AccountFactory())
+
+
+@pytest.mark.parametrize("url_name", ["dashboard", "accounts:user_list", "policies:policy_list"])
+def test_console_pages_say_how_to_load_a_missing_aws_managed_catalog(signed_in, url_name):
+    html = signed_in.get(reverse(url_name)).content.decode()
+
+    assert 'class="alert alert-warning" role="status" data-testid="aws-managed-policies-missing"' in html
+    assert CATALOG_MISSING in html
+
+
+def test_organizations_administrator_access_alone_is_not_the_catalog(signed_in):
+    aws_managed_policy("AdministratorAccess")  # what a new member account's role gets, catalog or not
+
+    assert CATALOG_MISSING in signed_in.get("/").content.decode()
+
+
+def test_no_catalog_warning_once_the_aws_managed_policies_are_loaded(signed_in, aws_managed_policies):
+    for url_name in ("dashboard", "accounts:user_list", "policies:policy_list"):
+        html = signed_in.get(reverse(url_name)).content.decode()
+        assert "aws-managed-policies-missing" not in html
+
+
+def test_visitors_and_sign_in_pages_get_no_catalog_warning(client):
+    # The warning tells an operator what to run on the server; a visitor can do nothing with it.
+    for url in ("/", reverse("accounts:signin")):
+        assert "aws-managed-policies-missing" not in client.get(url).content.decode()
+
+
+def test_htmx_fragments_carry_no_catalog_warning(signed_in):
+    headers = {"HX-Request": "true", "HX-Target": "user-table"}
+    response = signed_in.get(reverse("accounts:user_list"), headers=headers)
+
+    assert response.status_code == 200
+    assert 'id="user-table"' in response.content.decode()
+    assert "aws-managed-policies-missing" not in response.content.decode()
+
+
+def _page_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:user_list")).status_code == 200
+    return len(queries)
+
+
+def test_a_process_stops_asking_for_the_catalog_once_it_has_seen_it(signed_in, aws_managed_policies):
+    _page_queries(signed_in)  # the session; the catalog seen
+    seen = _page_queries(signed_in)
+    forget_catalog_loaded()
+
+    assert _page_queries(signed_in) == seen + 1
+    assert _page_queries(signed_in) == seen

@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -103,6 +104,13 @@ def test_the_command_is_idempotent_and_a_second_run_writes_nothing(aws_managed_p
         policy.arn: (policy.pk, policy.policy_id) for policy in ManagedPolicy.objects.filter(account=None)
     }
     assert after == before
+
+
+def test_the_readme_production_steps_load_the_catalog_after_migrating():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    production = readme.split("### Production", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    assert "manage.py migrate" in production
+    assert production.index("manage.py migrate") < production.index("manage.py load_aws_managed_policies")
 
 
 def test_the_first_load_takes_a_handful_of_queries_whatever_the_catalog_size(db):
