@@ -8,6 +8,7 @@ class PoliciesConfig(AppConfig):
 
     def ready(self):
         # A deleted user or role leaves its unique ID in the trust policies that named it, as in IAM.
+        # Imported here: models may be imported only once the app registry is ready.
         from accounts.models import IAMUser
         from policies.models import Role
         from policies.services.roles import principal_deleted

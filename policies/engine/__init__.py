@@ -1,6 +1,6 @@
 """The policy engine: a pure-Python library (never imports Django).
 
-`evaluate(request)` is the contract's function (see /work/shared/ENGINE_CONTRACT.md): one request
+`evaluate(request)` is the contract's function (see ENGINE_CONTRACT.md, the command-line contract shared with the other evaluators): one request
 object in, one answer object out.
 """
 

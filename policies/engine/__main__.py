@@ -108,6 +108,7 @@ class RequestDecoder:
 
 def evaluate_lines(stdin, stdout) -> int:
     """Answer each JSON line of `stdin` (binary) on `stdout` (text); returns the exit status."""
+    # Imported here: `validate` and `--help` answer without loading the catalog and the evaluator.
     from policies.engine import evaluate
     from policies.engine.explain import error_answer
 
@@ -144,6 +145,7 @@ def main(argv: list[str]) -> int:
         sys.stdout.reconfigure(encoding="utf-8")
         return evaluate_lines(sys.stdin.buffer, sys.stdout)
     if command == "validate":
+        # Imported here: `evaluate` does not pay for the validator's grammar.
         from policies.engine.validation import main as validate_main
 
         return validate_main(rest)

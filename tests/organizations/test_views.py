@@ -257,7 +257,10 @@ def test_rename_and_delete_ou_pages(root_client, scp_organization, root_acting):
     page = root_client.get(reverse("organizations:target_detail", args=[ou.id])).content.decode()
     assert "Organizational unit details" in page and ou.arn in page
     unconfirmed = root_client.post(reverse("organizations:ou_delete", args=[ou.id]), follow=True)
-    assert "To confirm deletion, enter the name of the organizational unit in the text input field." in unconfirmed.content.decode()
+    assert (
+        "To confirm deletion, enter the name of the organizational unit in the text input field."
+        in unconfirmed.content.decode()
+    )
     assert OrganizationalUnit.objects.filter(pk=ou.pk).exists()
     root_client.post(reverse("organizations:ou_delete", args=[ou.id]), {"confirm": "Development"})
     assert not OrganizationalUnit.objects.filter(pk=ou.pk).exists()
