@@ -1,5 +1,6 @@
 """The one place that decides between a whole page and one of its partials."""
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -22,3 +23,13 @@ def render_htmx(request, template, context, partial, *, status=200, push_url=Non
 def htmx_redirect(request, url):
     """A redirect the browser follows whether the request was HTMX's (the whole page changes) or not."""
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def swap_or_redirect(request, render_part, url, *, error=""):
+    """After a POST: HTMX swaps the changed part in (`render_part()`, which shows `error` itself); a
+    plain form is redirected to `url`, with `error` as a flash message."""
+    if request.htmx:
+        return render_part()
+    if error:
+        messages.error(request, error)
+    return redirect(url)

@@ -36,20 +36,21 @@ class Wizard:
         """The step the request asks for (`?step=N`, ASCII digits), between 1 and `last`."""
         return min(max(ascii_int(request.GET.get("step", "1")) or 1, 1), last)
 
-    def url(self, step):
-        return f"{reverse(self.url_name)}?step={step}"
+    def url(self, step, args=()):
+        """The address of step `step` (`args`: the page's URL arguments, such as the policy's ARN)."""
+        return f"{reverse(self.url_name, args=args)}?step={step}"
 
-    def render(self, request, step, context, *, partial=None, status=200):
+    def render(self, request, step, context, *, partial=None, status=200, args=()):
         """The step's page (or its partial, for HTMX); a swapped-in step puts its address in the bar.
         `partial` names another part of the page an HTMX request may aim at (a picker's table)."""
         partial = partial or self.partial
         context = {"step": step, "steps": self.steps, **context}
-        push_url = self.url(step) if partial == self.partial else None
+        push_url = self.url(step, args) if partial == self.partial else None
         return render_htmx(request, self.template, context, partial, status=status, push_url=push_url)
 
-    def go_to(self, request, step, render_step):
+    def go_to(self, request, step, render_step, args=()):
         """Move to `step`: HTMX swaps it in (render_step(step)), a plain form is redirected to it."""
-        return render_step(step) if request.htmx else redirect(self.url(step))
+        return render_step(step) if request.htmx else redirect(self.url(step, args))
 
     def tags_step(self, request, draft, step, render_step):
         """The review step's tag editor, its rows kept in the draft: the response to Previous, Add tag,

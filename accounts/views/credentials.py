@@ -19,7 +19,7 @@ from accounts.services.login_profiles import (
 from accounts.views.common import get_user_or_404, signin_url, users_breadcrumbs
 from aws.errors import AWSError
 from console.dialogs import confirmation_error
-from console.htmx import render_htmx
+from console.htmx import render_htmx, swap_or_redirect
 from console.http import http_methods
 from console.session import console_login_required
 
@@ -230,9 +230,11 @@ def access_key_action(request, key_id):
     except AWSError as exc:
         messages.error(request, exc.message)
     owner = IAMUser.objects.filter(pk=key.user_id).first() if key.user_id else None
-    if request.htmx:
-        return render(request, "accounts/access_keys.html#access-keys", access_keys_context(request, owner))
-    return redirect(credentials_url(owner))
+    return swap_or_redirect(
+        request,
+        lambda: render(request, "accounts/access_keys.html#access-keys", access_keys_context(request, owner)),
+        credentials_url(owner),
+    )
 
 
 PASSWORD_CHOICES = [

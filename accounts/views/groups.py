@@ -16,7 +16,7 @@ from aws.arns import arn_of
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import search_text
 from console.dialogs import confirmation_error
-from console.htmx import htmx_redirect, render_htmx
+from console.htmx import htmx_redirect, render_htmx, swap_or_redirect
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
@@ -189,17 +189,18 @@ def group_remove_users(request, name):
         group_users_change(group=group, users=list(users), add=False, acting=request.acting)
     except AWSError as exc:
         error = exc.message
-    if request.htmx:
-        return render_htmx(
+    return swap_or_redirect(
+        request,
+        lambda: render_htmx(
             request,
             "accounts/group_detail.html",
             _detail_context(request, group, "users", error=error),
             "group-tab",
             status=422 if error else 200,
-        )
-    if error:
-        messages.error(request, error)
-    return redirect("accounts:group_detail", name=group.name)
+        ),
+        reverse("accounts:group_detail", args=[group.name]),
+        error=error,
+    )
 
 
 @console_login_required

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from aws.errors import AWSError
 from console.dialogs import confirmation_error
-from console.htmx import htmx_redirect, render_htmx
+from console.htmx import htmx_redirect, render_htmx, swap_or_redirect
 from console.http import http_methods
 from console.session import console_login_required
 from organizations import flows as organizations_flows
@@ -244,11 +244,12 @@ def target_policy_change(request, target_id):
         error = exc.message
     context = _target_context(request, organization, target_id)
     context["policy_error"] = error
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect("organizations:target_detail", target_id=target_id)
-    return render(request, "organizations/target_detail.html#target-policies", context)
+    return swap_or_redirect(
+        request,
+        lambda: render(request, "organizations/target_detail.html#target-policies", context),
+        reverse("organizations:target_detail", kwargs={"target_id": target_id}),
+        error=error,
+    )
 
 
 @console_login_required

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from aws.errors import AWSError
-from console.htmx import render_htmx
+from console.htmx import render_htmx, swap_or_redirect
 from console.http import http_methods
 from console.session import console_login_required
 
@@ -117,12 +117,16 @@ def policy_type_toggle(request, slug):
         organization = change(organization=organization, policy_type=policy_type, acting=request.acting)
     except AWSError as exc:
         error = exc.message
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect("organizations:policy_list", slug=slug)
-    context = _list_context(organization, slug) | {"error": error}
-    return render(request, "organizations/policy_list.html#policy-type-status", context)
+    return swap_or_redirect(
+        request,
+        lambda: render(
+            request,
+            "organizations/policy_list.html#policy-type-status",
+            _list_context(organization, slug) | {"error": error},
+        ),
+        reverse("organizations:policy_list", kwargs={"slug": slug}),
+        error=error,
+    )
 
 
 @console_login_required
@@ -224,12 +228,16 @@ def policy_target_change(request, slug, policy_id):
         )
     except AWSError as exc:
         error = exc.message
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect("organizations:policy_detail", slug=slug, policy_id=policy.id)
-    context = _detail_context(organization, slug, policy) | {"error": error}
-    return render(request, "organizations/policy_detail.html#policy-targets", context)
+    return swap_or_redirect(
+        request,
+        lambda: render(
+            request,
+            "organizations/policy_detail.html#policy-targets",
+            _detail_context(organization, slug, policy) | {"error": error},
+        ),
+        reverse("organizations:policy_detail", kwargs={"slug": slug, "policy_id": policy.id}),
+        error=error,
+    )
 
 
 @console_login_required

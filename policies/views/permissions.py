@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -15,7 +14,7 @@ from accounts.models import Group, GroupMembership, IAMUser
 from aws.arns import arn_of
 from aws.errors import AccessDenied, AWSError
 from aws.params import search_text
-from console.htmx import htmx_redirect, render_htmx
+from console.htmx import htmx_redirect, render_htmx, swap_or_redirect
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
@@ -212,9 +211,7 @@ def permissions_remove(request, kind, name):
     except AWSError as exc:
         return _tab_response(request, kind, entity, status=422, error=exc.message)
     messages.success(request, f"{len(selected)} polic{'y' if len(selected) == 1 else 'ies'} removed.")
-    if request.htmx:
-        return _tab_response(request, kind, entity)
-    return redirect(detail_url(kind, entity))
+    return swap_or_redirect(request, lambda: _tab_response(request, kind, entity), detail_url(kind, entity))
 
 
 # The policy picker: AWS managed and this account's customer managed policies, filtered and paged.

@@ -27,8 +27,6 @@ from policies.services import policies as services
 from policies.views.visual import summary_context, visual_editor_context
 
 PAGE_SIZE = 25
-EDIT_DRAFT_KEY = "policy_edit_draft"
-EDIT_STEPS = [(1, "Modify permissions"), (2, "Review and save")]
 DETAIL_TABS = [
     ("permissions", "Permissions"),
     ("entities", "Entities attached"),
@@ -54,6 +52,15 @@ CREATE_WIZARD = Wizard(
     template="policies/policy_create.html",
     steps=((1, "Specify permissions"), (2, "Review and create")),
     blank={"document": NEW_POLICY_DOCUMENT, "name": "", "description": "", "tags": []},
+    partial="policy-wizard",
+)
+# Edit: a new version of a customer managed policy, from the default version's document.
+EDIT_WIZARD = Wizard(
+    session_key="policy_edit_draft",
+    url_name="policies:policy_edit",
+    template="policies/policy_create.html",
+    steps=((1, "Modify permissions"), (2, "Review and save")),
+    blank={},
     partial="policy-wizard",
 )
 
@@ -230,11 +237,6 @@ def policy_list(request):
 
 
 # Create: 1) the editor, 2) name, description, tags and the summary.
-
-
-def _step(request, steps):
-    step = ascii_int(request.GET.get("step", "1")) or 1
-    return min(step, len(steps))
 
 
 def _render_create(request, step, draft, status=200, **extra):
@@ -444,8 +446,8 @@ def policy_compare(request, arn):
 
 
 def _edit_draft(request, policy):
-    draft = request.session.get(EDIT_DRAFT_KEY)
-    if not draft or draft.get("arn") != policy.arn:
+    draft = EDIT_WIZARD.draft(request)
+    if draft.get("arn") != policy.arn:
         default = selectors.default_version(policy)
         draft = {"arn": policy.arn, "document": default.document if default else "", "set_as_default": True}
     return draft
@@ -455,8 +457,6 @@ def _render_edit(request, policy, step, draft, status=200, **extra):
     versions = list(policy.versions.all())
     context = {
         "policy": policy,
-        "step": step,
-        "steps": EDIT_STEPS,
         "draft": draft,
         "mode": "edit",
         "versions": versions,
@@ -470,38 +470,40 @@ def _render_edit(request, policy, step, draft, status=200, **extra):
         )
     else:
         context.update(_summary_context(draft["document"]))
-    response = render_htmx(request, "policies/policy_create.html", context, "policy-wizard", status=status)
-    if request.htmx:
-        response["HX-Push-Url"] = f"{reverse('policies:policy_edit', args=[policy.arn])}?step={step}"
-    return response
+    return EDIT_WIZARD.render(request, step, context, status=status, args=[policy.arn])
 
 
 @console_login_required
 @http_methods("GET", "POST")
 def policy_edit(request, arn):
     policy = get_own_policy_or_404(request, arn)
-    step = _step(request, EDIT_STEPS)
+    step = EDIT_WIZARD.step(request, last=2)
     draft = _edit_draft(request, policy)
-    edit_url = reverse("policies:policy_edit", args=[policy.arn])
+
+    def go_to(step):
+        return EDIT_WIZARD.go_to(
+            request, step, lambda step: _render_edit(request, policy, step, draft), args=[policy.arn]
+        )
+
     if request.method == "GET":
         if "step" not in request.GET:
-            request.session.pop(EDIT_DRAFT_KEY, None)  # a fresh edit starts from the default version
+            EDIT_WIZARD.discard(request)  # a fresh edit starts from the default version
             draft = _edit_draft(request, policy)
         return _render_edit(request, policy, step, draft)
 
     if step == 1:
         draft["document"] = request.POST.get("document", "")
-        request.session[EDIT_DRAFT_KEY] = draft
+        EDIT_WIZARD.save(request, draft)
         malformed = validate(draft["document"], "managed")["malformed"]
         if malformed:
             return _render_edit(request, policy, 1, draft, status=422, document_error=malformed)
-        return _render_edit(request, policy, 2, draft) if request.htmx else redirect(f"{edit_url}?step=2")
+        return go_to(2)
 
     action = request.POST.get("action", "save")
     draft["set_as_default"] = request.POST.get("set_as_default") == "on"
-    request.session[EDIT_DRAFT_KEY] = draft
+    EDIT_WIZARD.save(request, draft)
     if action == "previous":
-        return _render_edit(request, policy, 1, draft) if request.htmx else redirect(f"{edit_url}?step=1")
+        return go_to(1)
     to_delete = request.POST.getlist("delete_version")
     try:
         policy_version_create_replacing(
@@ -514,7 +516,7 @@ def policy_edit(request, arn):
     except AWSError as exc:
         policy.refresh_from_db()
         return _render_edit(request, policy, 2, draft, status=422, error=exc.message, to_delete=to_delete)
-    request.session.pop(EDIT_DRAFT_KEY, None)
+    EDIT_WIZARD.discard(request)
     messages.success(request, f"Policy {policy.name} updated.")
     return htmx_redirect(request, _detail_url(policy))
 
