@@ -4,6 +4,8 @@ Each step goes through its own service, so it is authorized and audited as the c
 on AWS; a flow runs in one transaction, so a refusal half-way changes nothing.
 """
 
+from functools import partial
+
 from access.audit import all_or_nothing
 from access.entities import ensure_same_account, tags_replace
 from accounts.models import IAMUser, LoginProfile
@@ -118,11 +120,16 @@ def access_key_create_with_description(*, account, user, description, acting):
 
 
 @all_or_nothing
-def user_groups_change(*, user, groups, add, acting):
-    """Add the user to the groups (`add`), or remove it from them: all of them or none."""
+def memberships_change(*, pairs, add, acting):
+    """Add each (group, user) membership (`add`), or remove it: all of them or none."""
     change = group_add_user if add else group_remove_user
-    for group in groups:
+    for group, user in pairs:
         change(group=group, user=user, acting=acting)
+
+
+def user_groups_change(*, user, groups, add, acting):
+    """The user's Groups tab: add it to the groups, or remove it from them."""
+    memberships_change(pairs=[(group, user) for group in groups], add=add, acting=acting)
 
 
 @all_or_nothing
@@ -133,20 +140,13 @@ def group_create_with_users(*, account, name, users, acting):
     return group
 
 
-@all_or_nothing
 def group_users_change(*, group, users, add, acting):
-    """Add the users to the group (`add`), or remove them from it: all of them or none."""
-    change = group_add_user if add else group_remove_user
-    for user in users:
-        change(group=group, user=user, acting=acting)
+    """The group's Users tab: add the users to it, or remove them from it."""
+    memberships_change(pairs=[(group, user) for user in users], add=add, acting=acting)
 
 
 @all_or_nothing
 def user_tags_replace(*, user, tags, acting):
     """The user's Tags editor saves a whole set: untag what left it, tag the rest (TagUser, UntagUser)."""
-    tags_replace(
-        user.tags.all(),
-        tags,
-        tag=lambda tags: user_tag(user=user, tags=tags, acting=acting),
-        untag=lambda keys: user_untag(user=user, keys=keys, acting=acting),
-    )
+    own = {"user": user, "acting": acting}
+    tags_replace(user.tags.all(), tags, tag=partial(user_tag, **own), untag=partial(user_untag, **own))

@@ -6,6 +6,7 @@ on AWS; a flow runs in one transaction, so a refusal half-way changes nothing.
 
 import datetime
 import json
+from functools import partial
 
 from django.utils import timezone
 
@@ -198,23 +199,15 @@ def role_create_with_permissions(
 @all_or_nothing
 def role_tags_replace(*, role, tags, acting):
     """The role's Tags editor saves a whole set: untag what left it, tag the rest (TagRole, UntagRole)."""
-    tags_replace(
-        role.tags.all(),
-        tags,
-        tag=lambda tags: role_tag(role=role, tags=tags, acting=acting),
-        untag=lambda keys: role_untag(role=role, keys=keys, acting=acting),
-    )
+    own = {"role": role, "acting": acting}
+    tags_replace(role.tags.all(), tags, tag=partial(role_tag, **own), untag=partial(role_untag, **own))
 
 
 @all_or_nothing
 def policy_tags_replace(*, policy, tags, acting):
     """The policy's Tags editor saves a whole set (TagPolicy, UntagPolicy)."""
-    tags_replace(
-        policy.tags.all(),
-        tags,
-        tag=lambda tags: policy_tag(policy=policy, tags=tags, acting=acting),
-        untag=lambda keys: policy_untag(policy=policy, keys=keys, acting=acting),
-    )
+    own = {"policy": policy, "acting": acting}
+    tags_replace(policy.tags.all(), tags, tag=partial(policy_tag, **own), untag=partial(policy_untag, **own))
 
 
 @all_or_nothing
