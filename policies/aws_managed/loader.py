@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import IAMUser
+from policies.engine.grammar import STATEMENT_ELEMENTS, TOP_LEVEL_ELEMENTS
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion, Role
 from policies.selectors import aws_managed_policy_count
 
@@ -27,21 +28,6 @@ HERE = Path(__file__).resolve().parent
 DATA_FILE = HERE / "aws_managed_policies.json.gz"
 DESCRIPTIONS_FILE = HERE / "descriptions.json"
 ARN_PREFIX = "arn:aws:iam::aws:policy"
-
-# AWS prints policy elements in this order (the reference guide, the console's JSON tab); moto's copy
-# has its keys sorted, so regeneration puts them back in AWS's order.
-_TOP_ORDER = ("Version", "Id", "Statement")
-_STATEMENT_ORDER = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
 
 
 def policy_arn(path, name):
@@ -61,17 +47,21 @@ def _ordered(mapping, order):
 
 
 def aws_order(document):
-    """The document with its top-level and statement keys in AWS's order."""
+    """The document with its top-level and statement keys in AWS's order.
+
+    AWS prints policy elements in the grammar's order (the reference guide, the console's JSON tab);
+    moto's copy has its keys sorted, so regeneration puts them back in AWS's order.
+    """
     if not isinstance(document, dict):
         return document
-    document = _ordered(document, _TOP_ORDER)
+    document = _ordered(document, TOP_LEVEL_ELEMENTS)
     statements = document.get("Statement")
     if isinstance(statements, list):
         document["Statement"] = [
-            _ordered(st, _STATEMENT_ORDER) if isinstance(st, dict) else st for st in statements
+            _ordered(st, STATEMENT_ELEMENTS) if isinstance(st, dict) else st for st in statements
         ]
     elif isinstance(statements, dict):
-        document["Statement"] = _ordered(statements, _STATEMENT_ORDER)
+        document["Statement"] = _ordered(statements, STATEMENT_ELEMENTS)
     return document
 
 

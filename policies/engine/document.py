@@ -19,33 +19,15 @@ from typing import Any
 
 from policies.engine import jsonpos
 from policies.engine.conditions import ConditionBlock, compile_condition_block
+from policies.engine.grammar import PRINCIPAL_TYPES, STATEMENT_ELEMENTS, TOP_LEVEL_ELEMENTS, VERSIONS
 
 __all__ = [
-    "VERSIONS",
     "MalformedPolicyDocument",
     "Policy",
     "PrincipalSpec",
     "Statement",
     "parse_policy",
 ]
-
-VERSIONS = ("2012-10-17", "2008-10-17")
-
-_TOP_LEVEL = frozenset({"Version", "Id", "Statement"})
-_STATEMENT_ELEMENTS = frozenset(
-    {
-        "Sid",
-        "Effect",
-        "Principal",
-        "NotPrincipal",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-    }
-)
-_PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 
 
 class MalformedPolicyDocument(ValueError):
@@ -109,14 +91,14 @@ def _principal(value: Any, element: str) -> PrincipalSpec:
         return PrincipalSpec(wildcard=True)
     if not isinstance(value, Mapping) or not value:
         raise MalformedPolicyDocument(f'Invalid principal in policy: {element} must be "*" or an object.')
-    unknown = set(value) - set(_PRINCIPAL_TYPES)
+    unknown = set(value).difference(PRINCIPAL_TYPES)
     if unknown:
         raise MalformedPolicyDocument(
             f"Invalid principal in policy: unsupported principal type {sorted(unknown)[0]}."
         )
     fields = {}
     wildcard = False
-    for key, attr in zip(_PRINCIPAL_TYPES, ("aws", "service", "federated", "canonical_user"), strict=True):
+    for key, attr in zip(PRINCIPAL_TYPES, ("aws", "service", "federated", "canonical_user"), strict=True):
         if key in value:
             names = _strings(value[key], f"{element}.{key}")
             if key == "AWS" and "*" in names:
@@ -130,7 +112,7 @@ def _principal(value: Any, element: str) -> PrincipalSpec:
 def _statement(raw: Any, index: int, version: str | None) -> Statement:
     if not isinstance(raw, Mapping):
         raise MalformedPolicyDocument("Syntax errors in policy: each statement must be an object.")
-    unknown = set(raw) - _STATEMENT_ELEMENTS
+    unknown = set(raw).difference(STATEMENT_ELEMENTS)
     if unknown:
         raise MalformedPolicyDocument(f"Syntax errors in policy: unsupported element {sorted(unknown)[0]}.")
     if "Effect" not in raw:
@@ -186,7 +168,7 @@ def parse_policy(document: Any) -> Policy:
             ) from error
     if not isinstance(document, Mapping):
         raise MalformedPolicyDocument("Syntax errors in policy: the document must be a JSON object.")
-    unknown = set(document) - _TOP_LEVEL
+    unknown = set(document).difference(TOP_LEVEL_ELEMENTS)
     if unknown:
         raise MalformedPolicyDocument(f"Syntax errors in policy: unsupported element {sorted(unknown)[0]}.")
     version = document.get("Version")

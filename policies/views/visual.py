@@ -20,7 +20,7 @@ from console.session import console_login_required
 from policies import summary as policy_summary
 from policies import visual
 from policies.engine import catalog, jsonpos
-from policies.engine.document import VERSIONS
+from policies.engine.grammar import VERSIONS
 
 TEMPLATE = "policies/visual_editor.html"
 SUMMARY_TEMPLATE = "policies/policy_summary.html"

@@ -8,12 +8,16 @@ import sys
 ENGINE = pathlib.Path(__file__).resolve().parents[3] / "policies" / "engine"
 
 
+def _module_name(path: pathlib.Path) -> str:
+    parts = path.relative_to(ENGINE).with_suffix("").parts
+    return ".".join(("policies", "engine", *parts)).removesuffix(".__init__")
+
+
 def test_importing_every_engine_module_loads_no_django():
     """Import all of policies.engine in a fresh interpreter and look for django in sys.modules."""
-    modules = sorted(
-        "policies.engine" + ("" if p.stem == "__init__" else "." + p.stem) for p in ENGINE.glob("*.py")
-    )
+    modules = sorted(_module_name(p) for p in ENGINE.rglob("*.py"))
     assert "policies.engine.evaluation" in modules
+    assert "policies.engine.validation.checker" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

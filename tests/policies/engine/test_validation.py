@@ -26,7 +26,7 @@ import json
 import pytest
 
 from policies.engine import validation
-from policies.engine.validation import size_for_quota, validate
+from policies.engine.validation import messages, size_for_quota, validate
 
 
 def doc(*statements, version="2012-10-17", **top):
@@ -55,7 +55,7 @@ MANAGED_REFUSALS = [
         "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
     ),
     # json.dumps would escape it; IAM sees the character itself in the request.
-    ("character outside Latin-1", doc(allow(Sid="x", **S3)).replace('"x"', '"\u0100"'), validation.CHARSET),
+    ("character outside Latin-1", doc(allow(Sid="x", **S3)).replace('"x"', '"\u0100"'), messages.CHARSET),
     (
         "Latin-1 is allowed through to the Sid check",
         doc(allow(Sid="x", **S3)).replace('"x"', '"\u00e9"'),
@@ -320,7 +320,7 @@ def test_inline_policies_accept_the_old_or_missing_version(policy_type, version)
 
 
 def test_boundary_is_a_managed_policy_and_needs_the_current_version():
-    assert validate(doc(allow(**S3), version=None), "boundary")["malformed"] == validation.VERSION
+    assert validate(doc(allow(**S3), version=None), "boundary")["malformed"] == messages.VERSION
 
 
 TRUST_REFUSALS = [
