@@ -47,7 +47,7 @@ IMPORTS_IN_FUNCTIONS = {
         "main",
         "policies.engine.validation",
     ): "evaluate skips the validator's grammar",
-    ("policies/engine/validation.py", "main", "argparse"): "only the command line parses arguments",
+    ("policies/engine/validation/cli.py", "main", "argparse"): "only the command line parses arguments",
 }
 
 
