@@ -81,6 +81,29 @@ def with_header(request, name, value):
 # --- requests that verify --------------------------------------------------------------------------------
 
 
+def test_aws_signature_test_suite_get_vanilla_verifies():
+    """The first vector of AWS's published SigV4 test suite, independent of botocore."""
+    request = SignedRequest(
+        "GET",
+        "/",
+        headers={
+            "Host": "example.amazonaws.com",
+            "X-Amz-Date": "20150830T123600Z",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+            "SignedHeaders=host;x-amz-date, "
+            "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+        },
+    )
+
+    credential = verify(
+        request,
+        secret_for=lambda key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        now=datetime(2015, 8, 30, 12, 36, tzinfo=UTC),
+    )
+
+    assert (credential.access_key_id, credential.service) == ("AKIDEXAMPLE", "service")
+
+
 def test_iam_form_post_verifies_with_its_scope():
     credential = verify(signed(body=LIST_USERS, headers=FORM), secret_for=secrets, now=SIGNED_AT)
 
