@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The AWS API at the site root: before sessions, CSRF and the console's pages table.
+    "iamconsole.aws_api.endpoint.AwsApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "iamconsole.middleware.NullCharactersMiddleware",

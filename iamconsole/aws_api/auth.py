@@ -1,0 +1,82 @@
+"""Who signed an AWS API call: the request's SigV4 signature checked with the secret of a long-term
+access key (an IAM user's or the root user's) or of temporary credentials (with their session token),
+and the Acting the services authorize."""
+
+from urllib.parse import quote
+
+from django.utils import timezone
+
+from access import crypto
+from access.acting import Acting, client_ip
+from accounts.models import AccessKey, TemporaryCredential
+from accounts.services.sts import credentials_lookup, session_acting
+from aws.errors import InvalidClientTokenId
+from aws.sigv4 import INVALID_TOKEN, SignedRequest, verify
+
+
+def signed_request(request):
+    """The Django request as SigV4 reads it: the path as sent (percent-encoded), the raw query, the
+    headers and the body."""
+    path = request.META.get("RAW_URI", "").split("?", 1)[0] or quote(request.path, safe="/~")
+    headers = [(name, value) for name, value in request.headers.items()]
+    return SignedRequest(
+        method=request.method,
+        path=path,
+        query_string=request.META.get("QUERY_STRING", ""),
+        headers=headers,
+        body=request.body,
+    )
+
+
+def _secret_for(found):
+    """A secret_for(access_key_id) that remembers what it found in `found` (the key or credential)."""
+
+    def secret_for(access_key_id):
+        if access_key_id.startswith("ASIA"):
+            credential = TemporaryCredential.objects.filter(access_key_id=access_key_id).first()
+            if credential is None:
+                return None
+            found["credential"] = credential
+            return crypto.decrypt(credential.secret_encrypted)
+        key = (
+            AccessKey.objects.select_related("account", "user")
+            .filter(access_key_id=access_key_id, status=AccessKey.Status.ACTIVE)
+            .first()
+        )
+        if key is None:
+            return None
+        found["key"] = key
+        return crypto.decrypt(key.secret_encrypted)
+
+    return secret_for
+
+
+def authenticate(request):
+    """(Acting, verified Credential) of a signed call; SignatureError, InvalidClientTokenId or
+    ExpiredToken otherwise."""
+    found = {}
+    credential = verify(signed_request(request), secret_for=_secret_for(found), now=timezone.now())
+    source_ip, user_agent = client_ip(request), request.headers.get("User-Agent", "")[:512]
+    if "credential" in found:
+        if not credential.session_token:
+            raise InvalidClientTokenId(INVALID_TOKEN)
+        session = credentials_lookup(
+            access_key_id=credential.access_key_id, session_token=credential.session_token
+        )
+        acting = session_acting(session, source_ip=source_ip, user_agent=user_agent)
+        return acting, credential
+    key = found["key"]
+    acting = Acting(
+        account=key.account,
+        user=key.user,
+        source_ip=source_ip,
+        user_agent=user_agent,
+        access_key_id=key.access_key_id,
+        via_console=False,
+        secure_transport=request.is_secure(),
+    )
+    # What the Security credentials tab shows as the key's last use.
+    AccessKey.objects.filter(pk=key.pk).update(
+        last_used_at=timezone.now(), last_used_service=credential.service, last_used_region=credential.region
+    )
+    return acting, credential

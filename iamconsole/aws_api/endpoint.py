@@ -1,0 +1,95 @@
+"""The AWS API at the site root, beside the console: `POST /` (form-encoded, SigV4-signed) or a
+presigned `GET /?Action=…`. The credential scope names the service; the operation is found in
+botocore's model of it, its input read and checked there, and its handler calls the same services
+(authorized by the engine, recorded in Event history) as the console."""
+
+import logging
+
+from django.http import HttpResponse
+
+from aws.errors import AWSError
+from aws.sigv4 import MISSING_TOKEN, SignatureError
+from iamconsole.aws_api import iam
+from iamconsole.aws_api.auth import authenticate
+from iamconsole.aws_api.protocol import (
+    ProtocolError,
+    error_xml,
+    parse,
+    request_id,
+    response_xml,
+    service_model,
+)
+
+logger = logging.getLogger(__name__)
+
+# service name in the credential scope → (botocore model name, {operation name: handler})
+SERVICES = {"iam": ("iam", iam.HANDLERS)}
+
+
+def is_api_call(request):
+    """Whether a request to the site root is an AWS API call rather than the console's dashboard."""
+    if request.path != "/":
+        return False
+    if request.headers.get("Authorization", "").startswith("AWS4-"):
+        return True
+    if "X-Amz-Signature" in request.GET or "Action" in request.GET:
+        return True
+    if request.method == "POST":
+        request.body  # noqa: B018 — read first: the signature covers the body, which POST would consume
+    return (
+        request.method == "POST"
+        and request.content_type == "application/x-www-form-urlencoded"
+        and ("Action" in request.POST)
+    )
+
+
+def _xml_response(text, status, rid):
+    response = HttpResponse(text, status=status, content_type="text/xml")
+    response["x-amzn-RequestId"] = rid
+    return response
+
+
+def handle(request):
+    """Answer one AWS API call."""
+    rid = request_id()
+    service = service_model("iam")
+    params = {**request.GET.dict(), **request.POST.dict()} if request.method == "POST" else request.GET.dict()
+    try:
+        if not request.headers.get("Authorization") and "X-Amz-Signature" not in request.GET:
+            raise SignatureError("MissingAuthenticationToken", MISSING_TOKEN)
+        acting, credential = authenticate(request)
+        model_name, handlers = SERVICES.get(credential.service, ("iam", {}))
+        service = service_model(model_name)
+        action, version = params.pop("Action", ""), params.pop("Version", "")
+        if action not in service.operation_names or version != service.api_version or action not in handlers:
+            raise ProtocolError(
+                "InvalidAction",
+                f"Could not find operation {action} for version {version or 'NO_VERSION_SPECIFIED'}",
+            )
+        for signing in [key for key in params if key.startswith("X-Amz-")]:
+            params.pop(signing)
+        operation = service.operation_model(action)
+        result = handlers[action](acting, parse(operation, params))
+        return _xml_response(response_xml(service, operation, result, rid), 200, rid)
+    except SignatureError as error:
+        error.sender_fault = True
+        return _xml_response(error_xml(service, error, rid), error.status, rid)
+    except AWSError as error:
+        return _xml_response(error_xml(service, error, rid), error.status, rid)
+    except Exception:  # noqa: BLE001 — a bug answers as AWS answers its own: ServiceFailure, logged
+        logger.exception("AWS API call failed: %s", params.get("Action"))
+        failure = AWSError("An internal error occurred.")
+        return _xml_response(error_xml(service, failure, rid), 500, rid)
+
+
+class AwsApiMiddleware:
+    """Answers the AWS API calls at the site root before the console's middleware (sessions, CSRF,
+    the pages table) sees them; every other request goes on to the console."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_api_call(request):
+            return handle(request)
+        return self.get_response(request)

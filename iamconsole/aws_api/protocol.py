@@ -1,0 +1,264 @@
+"""AWS's Query protocol, driven by botocore's service models: a form-encoded request read into the
+operation's input shape (lists as `Name.member.N`, maps as `Name.entry.N.key`, structures as
+`Name.Member`), checked against the shape's constraints with AWS's ValidationError wording, and the
+result written as the XML IAM (and STS) return, errors included."""
+
+import datetime
+import functools
+import re
+import uuid
+from xml.sax.saxutils import escape
+
+import botocore.session
+
+from aws.errors import AWSError, ValidationError
+
+
+@functools.cache
+def service_model(name):
+    """botocore's model of the service `name` ("iam", "sts"), loaded once per process."""
+    return botocore.session.get_session().get_service_model(name)
+
+
+def request_id():
+    return str(uuid.uuid4())
+
+
+# Reading a request
+
+
+def _scalar(shape, text, path):
+    kind = shape.type_name
+    if kind in ("integer", "long"):
+        if not re.fullmatch(r"-?[0-9]{1,18}", text):
+            raise ValidationError(
+                f"1 validation error detected: Value '{text}' at '{path}' failed to satisfy constraint: "
+                "Member must be a number"
+            )
+        return int(text)
+    if kind == "boolean":
+        if text.lower() not in ("true", "false"):
+            raise ValidationError(
+                f"1 validation error detected: Value '{text}' at '{path}' failed to satisfy constraint: "
+                "Member must be a boolean"
+            )
+        return text.lower() == "true"
+    return text
+
+
+# The models' patterns are Java's: Unicode classes become Python's (letters and digits: \w without the
+# ASCII flag; separators: \s). Compiled once each.
+_UNICODE_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\w", r"\p{Z}": r"\s"}
+
+
+@functools.cache
+def _pattern(pattern):
+    flags = re.ASCII
+    for java, python in _UNICODE_CLASSES.items():
+        if java in pattern:
+            pattern, flags = pattern.replace(java, python), 0
+    return re.compile(pattern, flags)
+
+
+def _lower_first(name):
+    return name[:1].lower() + name[1:]
+
+
+def read(shape, params, prefix="", path=""):
+    """The value of `shape` in the flat `params` (a dict of the form's fields) under `prefix`, or None
+    when the request holds none of it. `path` is the member's name in AWS's messages (`userName`,
+    `tags.1.member.key`)."""
+    kind = shape.type_name
+    if kind == "structure":
+        value = {}
+        for name, member in shape.members.items():
+            location = member.serialization.get("name", name)
+            key = f"{prefix}.{location}" if prefix else location
+            member_path = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
+            found = read(member, params, key, member_path)
+            if found is not None:
+                value[name] = found
+        return value if value or not prefix else None
+    if kind == "list":
+        flattened = shape.serialization.get("flattened")
+        item = prefix if flattened else f"{prefix}.member"
+        items = []
+        index = 1
+        while any(key == f"{item}.{index}" or key.startswith(f"{item}.{index}.") for key in params):
+            items.append(read(shape.member, params, f"{item}.{index}", f"{path}.{index}.member"))
+            index += 1
+        if not items and params.get(prefix) == "":
+            return []  # an empty list is sent as `Name=`
+        return items or None
+    if kind == "map":
+        entries = {}
+        index = 1
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        while f"{prefix}.entry.{index}.{key_name}" in params:
+            key = params[f"{prefix}.entry.{index}.{key_name}"]
+            entries[key] = read(shape.value, params, f"{prefix}.entry.{index}.{value_name}", f"{path}.{key}")
+            index += 1
+        return entries or None
+    if prefix not in params:
+        return None
+    return _scalar(shape, params[prefix], path)
+
+
+def _problems(shape, value, path):
+    """AWS's constraint messages for `value` of `shape` at `path`, in the model's member order."""
+    problems = []
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure":
+        for name, member in shape.members.items():
+            member_path = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
+            if name not in value:
+                if name in shape.required_members:
+                    problems.append(
+                        f"Value null at '{member_path}' failed to satisfy constraint: Member must not be null"
+                    )
+                continue
+            problems.extend(_problems(member, value[name], member_path))
+        return problems
+    if kind == "list":
+        if "min" in meta and len(value) < meta["min"]:
+            problems.append(
+                _constraint(value, path, f"Member must have length greater than or equal to {meta['min']}")
+            )
+        if "max" in meta and len(value) > meta["max"]:
+            problems.append(
+                _constraint(value, path, f"Member must have length less than or equal to {meta['max']}")
+            )
+        for index, item in enumerate(value, 1):
+            problems.extend(_problems(shape.member, item, f"{path}.{index}.member"))
+        return problems
+    if kind == "map":
+        return problems
+    if kind == "string":
+        if "min" in meta and len(value) < meta["min"]:
+            problems.append(
+                _constraint(value, path, f"Member must have length greater than or equal to {meta['min']}")
+            )
+        if "max" in meta and len(value) > meta["max"]:
+            problems.append(
+                _constraint(value, path, f"Member must have length less than or equal to {meta['max']}")
+            )
+        pattern = meta.get("pattern")
+        if pattern and value and not _pattern(pattern).fullmatch(value):
+            problems.append(
+                _constraint(value, path, f"Member must satisfy regular expression pattern: {pattern}")
+            )
+        if shape.enum and value not in shape.enum:
+            problems.append(
+                _constraint(value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+            )
+        return problems
+    if kind in ("integer", "long"):
+        if "min" in meta and value < meta["min"]:
+            problems.append(
+                _constraint(value, path, f"Member must have value greater than or equal to {meta['min']}")
+            )
+        if "max" in meta and value > meta["max"]:
+            problems.append(
+                _constraint(value, path, f"Member must have value less than or equal to {meta['max']}")
+            )
+    return problems
+
+
+def _constraint(value, path, constraint):
+    shown = value if isinstance(value, str | int) else "[" + ", ".join(str(item) for item in value) + "]"
+    return f"Value '{shown}' at '{path}' failed to satisfy constraint: {constraint}"
+
+
+def parse(operation, params):
+    """The operation's input as a dict of the model's member names, or AWS's ValidationError naming
+    every constraint the request breaks."""
+    shape = operation.input_shape
+    if shape is None:
+        return {}
+    value = read(shape, params) or {}
+    problems = _problems(shape, value, "")
+    if problems:
+        count = len(problems)
+        raise ValidationError(
+            f"{count} validation error{'s' if count > 1 else ''} detected: {'; '.join(problems)}"
+        )
+    return value
+
+
+# Writing a response
+
+
+def _iso(moment):
+    if isinstance(moment, datetime.datetime):
+        moment = moment.astimezone(datetime.UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(moment)
+
+
+def _xml(shape, value, tag):
+    kind = shape.type_name
+    if kind == "structure":
+        inner = "".join(
+            _xml(member, value[name], member.serialization.get("name", name))
+            for name, member in shape.members.items()
+            if value.get(name) is not None
+        )
+        return f"<{tag}>{inner}</{tag}>"
+    if kind == "list":
+        item = shape.member.serialization.get("name", "member")
+        inner = "".join(_xml(shape.member, each, item) for each in value)
+        return f"<{tag}>{inner}</{tag}>"
+    if kind == "map":
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        inner = "".join(
+            f"<entry>{_xml(shape.key, key, key_name)}{_xml(shape.value, each, value_name)}</entry>"
+            for key, each in value.items()
+        )
+        return f"<{tag}>{inner}</{tag}>"
+    if kind == "boolean":
+        text = "true" if value else "false"
+    elif kind == "timestamp":
+        text = _iso(value)
+    else:
+        text = escape(str(value))
+    return f"<{tag}>{text}</{tag}>"
+
+
+def response_xml(service, operation, result, request_id):
+    """`<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>…` as AWS writes it."""
+    namespace = service.metadata.get("xmlNamespace", "")
+    name = operation.name
+    body = ""
+    shape = operation.output_shape
+    if shape is not None:
+        wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
+        body = _xml(shape, result or {}, wrapper)
+    return (
+        f'<{name}Response xmlns="{namespace}">{body}'
+        f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{name}Response>"
+    )
+
+
+def error_xml(service, error, request_id):
+    """IAM's ErrorResponse: Type (Sender, Receiver), Code, Message, then the RequestId."""
+    namespace = service.metadata.get("xmlNamespace", "")
+    kind = "Sender" if getattr(error, "sender_fault", True) else "Receiver"
+    return (
+        f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type><Code>{escape(error.code)}</Code>'
+        f"<Message>{escape(error.message)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    )
+
+
+class ProtocolError(AWSError):
+    """An error of the protocol itself (unknown action or version, a missing parameter), with its own
+    code and HTTP status."""
+
+    sender_fault = True
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code = code
+        self.status = status

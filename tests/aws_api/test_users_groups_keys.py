@@ -1,0 +1,181 @@
+"""IAM users, groups, memberships and access keys through boto3 against the live server."""
+
+import datetime
+
+import pytest
+from botocore.exceptions import ClientError
+
+from accounts.models import AccessKey, AuditEvent, IAMUser
+
+from .conftest import allow, client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def error_of(call, *args, **kwargs):
+    with pytest.raises(ClientError) as caught:
+        call(*args, **kwargs)
+    return caught.value.response["Error"], caught.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_create_get_list_update_delete_a_user(iam, api_account):
+    created = iam.create_user(UserName="carol", Path="/team/", Tags=[{"Key": "team", "Value": "blue"}])[
+        "User"
+    ]
+    assert created["Arn"] == f"arn:aws:iam::{api_account.id}:user/team/carol"
+    assert created["UserId"].startswith("AIDA") and created["Tags"] == [{"Key": "team", "Value": "blue"}]
+    assert isinstance(created["CreateDate"], datetime.datetime)
+
+    assert iam.get_user(UserName="carol")["User"]["Path"] == "/team/"
+    assert [user["UserName"] for user in iam.list_users(PathPrefix="/team/")["Users"]] == ["carol"]
+    assert iam.list_users(PathPrefix="/other/")["Users"] == []
+
+    iam.update_user(UserName="carol", NewUserName="carla", NewPath="/")
+    assert iam.get_user(UserName="carla")["User"]["Arn"].endswith(":user/carla")
+    iam.delete_user(UserName="carla")
+    assert not IAMUser.objects.filter(account=api_account).exists()
+
+
+def test_get_user_without_a_name_is_the_caller(iam, iam_as, api_account):
+    root = iam.get_user()["User"]
+    assert root["Arn"] == f"arn:aws:iam::{api_account.id}:root" and root["UserId"] == api_account.id
+    bob, _ = iam_as([allow("iam:GetUser")], name="bob")
+    assert bob.get_user()["User"]["UserName"] == "bob"
+
+
+def test_errors_are_aws_errors_in_aws_shape(iam):
+    error, status = error_of(iam.get_user, UserName="nobody")
+    assert (error["Code"], error["Message"], error["Type"], status) == (
+        "NoSuchEntity",
+        "The user with name nobody cannot be found.",
+        "Sender",
+        404,
+    )
+    iam.create_user(UserName="dup")
+    error, status = error_of(iam.create_user, UserName="DUP")
+    assert (error["Code"], status) == ("EntityAlreadyExists", 409)
+    iam.create_group(GroupName="g")
+    iam.add_user_to_group(GroupName="g", UserName="dup")
+    error, status = error_of(iam.delete_user, UserName="dup")
+    assert (error["Code"], status) == ("DeleteConflict", 409)
+
+
+def test_the_models_constraints_answer_validation_errors(iam_unvalidated):
+    error, status = error_of(iam_unvalidated.create_user, UserName="bad name!")
+    assert status == 400 and error["Code"] == "ValidationError"
+    assert error["Message"] == (
+        "1 validation error detected: Value 'bad name!' at 'userName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [\\w+=,.@-]+"
+    )
+    error, _ = error_of(iam_unvalidated.create_user, UserName="x" * 65, Path="nope")
+    assert error["Message"].startswith("2 validation errors detected: ")
+    assert (
+        "at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern"
+        in error["Message"]
+    )
+    assert "Member must have length less than or equal to 64" in error["Message"]
+    error, _ = error_of(iam_unvalidated.get_group)
+    assert error["Message"] == (
+        "1 validation error detected: Value null at 'groupName' failed to satisfy constraint: "
+        "Member must not be null"
+    )
+    error, _ = error_of(iam_unvalidated.list_users, MaxItems=0)
+    assert "Member must have value greater than or equal to 1" in error["Message"]
+    error, _ = error_of(iam_unvalidated.update_access_key, AccessKeyId="AKIAEXAMPLEEXAMPLE12", Status="On")
+    assert "Member must satisfy enum value set: [Active, Inactive, Expired]" in error["Message"]
+
+
+def test_pagination_with_marker_and_max_items(iam):
+    for name in ("u1", "u2", "u3", "u4", "u5"):
+        iam.create_user(UserName=name)
+    first = iam.list_users(MaxItems=2)
+    assert [user["UserName"] for user in first["Users"]] == ["u1", "u2"] and first["IsTruncated"]
+    second = iam.list_users(MaxItems=2, Marker=first["Marker"])
+    assert [user["UserName"] for user in second["Users"]] == ["u3", "u4"]
+    pages = iam.get_paginator("list_users").paginate(PaginationConfig={"PageSize": 2})
+    assert [len(page["Users"]) for page in pages] == [2, 2, 1]
+    last = iam.list_users(MaxItems=10)
+    assert not last["IsTruncated"] and "Marker" not in last
+
+
+def test_user_tags(iam):
+    iam.create_user(UserName="t")
+    iam.tag_user(UserName="t", Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
+    iam.untag_user(UserName="t", TagKeys=["A"])
+    assert iam.list_user_tags(UserName="t")["Tags"] == [{"Key": "b", "Value": "2"}]
+
+
+def test_groups_and_memberships(iam, api_account):
+    iam.create_user(UserName="m1")
+    iam.create_user(UserName="m2")
+    group = iam.create_group(GroupName="devs", Path="/eng/")["Group"]
+    assert group["Arn"] == f"arn:aws:iam::{api_account.id}:group/eng/devs" and group["GroupId"].startswith(
+        "AGPA"
+    )
+    iam.add_user_to_group(GroupName="devs", UserName="m2")
+    iam.add_user_to_group(GroupName="devs", UserName="m1")
+    got = iam.get_group(GroupName="devs")
+    assert [user["UserName"] for user in got["Users"]] == ["m1", "m2"]
+    assert [g["GroupName"] for g in iam.list_groups_for_user(UserName="m1")["Groups"]] == ["devs"]
+    assert [g["GroupName"] for g in iam.list_groups(PathPrefix="/eng/")["Groups"]] == ["devs"]
+    iam.remove_user_from_group(GroupName="devs", UserName="m1")
+    assert iam.list_groups_for_user(UserName="m1")["Groups"] == []
+    error, _ = error_of(iam.delete_group, GroupName="devs")
+    assert error["Code"] == "DeleteConflict"
+    iam.remove_user_from_group(GroupName="devs", UserName="m2")
+    iam.delete_group(GroupName="devs")
+    assert error_of(iam.get_group, GroupName="devs")[0]["Code"] == "NoSuchEntity"
+
+
+def test_access_keys_work_and_record_their_last_use(iam, live_server):
+    iam.create_user(UserName="k")
+    made = iam.create_access_key(UserName="k")["AccessKey"]
+    assert made["AccessKeyId"].startswith("AKIA") and len(made["SecretAccessKey"]) == 40
+    assert made["UserName"] == "k" and made["Status"] == "Active"
+    listed = iam.list_access_keys(UserName="k")["AccessKeyMetadata"]
+    assert [key["AccessKeyId"] for key in listed] == [made["AccessKeyId"]]
+    assert "SecretAccessKey" not in listed[0]
+
+    own = client(live_server, made["AccessKeyId"], made["SecretAccessKey"])
+    error, status = error_of(own.list_users)
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    key = AccessKey.objects.get(access_key_id=made["AccessKeyId"])
+    assert key.last_used_at is not None and (key.last_used_service, key.last_used_region) == (
+        "iam",
+        "us-east-1",
+    )
+
+    iam.update_access_key(UserName="k", AccessKeyId=made["AccessKeyId"], Status="Inactive")
+    error, status = error_of(own.list_users)
+    assert (error["Code"], status) == ("InvalidClientTokenId", 403)
+    iam.delete_access_key(UserName="k", AccessKeyId=made["AccessKeyId"])
+    assert error_of(iam.delete_access_key, UserName="k", AccessKeyId=made["AccessKeyId"])[0]["Code"] == (
+        "NoSuchEntity"
+    )
+
+
+def test_enforcement_an_allowed_and_a_refused_call_and_both_recorded(iam_as, api_account):
+    reader, user = iam_as([allow("iam:ListUsers", "iam:GetUser")], name="reader")
+    assert "reader" in [u["UserName"] for u in reader.list_users()["Users"]]
+    error, status = error_of(reader.create_user, UserName="intruder")
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: {user.arn} is not authorized to perform: iam:CreateUser on resource: "
+        f"arn:aws:iam::{api_account.id}:user/intruder because no identity-based policy allows the "
+        "iam:CreateUser action"
+    )
+    assert not IAMUser.objects.filter(name="intruder").exists()
+    events = AuditEvent.objects.filter(account=api_account, event_name__in=["ListUsers", "CreateUser"])
+    recorded = {(event.event_name, event.error_code) for event in events}
+    assert recorded == {("ListUsers", ""), ("CreateUser", "AccessDenied")}
+    assert all(event.user_identity["arn"] == user.arn for event in events)
+    assert {event.user_agent.split("/")[0] for event in events} == {"Boto3"}
+
+
+def test_tenant_isolation_another_accounts_user_does_not_exist(iam, iam_as, api_account):
+    from tests.accounts.factories import AccountFactory, IAMUserFactory
+
+    other = IAMUserFactory(account=AccountFactory(), name="elsewhere")
+    assert error_of(iam.get_user, UserName=other.name)[0]["Code"] == "NoSuchEntity"
+    assert error_of(iam.delete_user, UserName=other.name)[0]["Code"] == "NoSuchEntity"
+    assert IAMUser.objects.filter(pk=other.pk).exists()
