@@ -56,6 +56,10 @@ MISMATCH = (
 HOST_NOT_SIGNED = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
 
 
+# What a secret_for answers for a key it accepts without checking the signature (there is no secret).
+UNCHECKED = object()
+
+
 class SignatureError(Exception):
     """A request AWS would refuse before the operation runs: `code`, `message` and HTTP `status`."""
 
@@ -150,6 +154,7 @@ class Credential:
     session_token: str | None = None
     presigned: bool = False
     payload_signed: bool = True
+    signature_checked: bool = True  # False: secret_for answered UNCHECKED
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,9 @@ def verify(request: SignedRequest, *, secret_for: Callable[[str], str | None], n
     secret = secret_for(access_key_id)
     if secret is None:
         raise SignatureError("InvalidClientTokenId", INVALID_TOKEN)
+    if secret is UNCHECKED:
+        # A key the caller accepts without a secret (the product's local mode): nothing to check.
+        return _credential(request, auth, signed_at, access_key_id, date, region, service, checked=False)
 
     payload_hash = request.headers.get("x-amz-content-sha256", "").strip() or _sha256(request.body)
     canonical = canonical_request(
@@ -195,6 +203,11 @@ def verify(request: SignedRequest, *, secret_for: Callable[[str], str | None], n
     if payload_hash != UNSIGNED_PAYLOAD and not hmac.compare_digest(payload_hash, _sha256(request.body)):
         raise _mismatch()
 
+    return _credential(request, auth, signed_at, access_key_id, date, region, service)
+
+
+def _credential(request, auth, signed_at, access_key_id, date, region, service, *, checked=True):
+    payload_hash = request.headers.get("x-amz-content-sha256", "").strip()
     return Credential(
         access_key_id=access_key_id,
         date=date,
@@ -205,6 +218,7 @@ def verify(request: SignedRequest, *, secret_for: Callable[[str], str | None], n
         session_token=auth.session_token,
         presigned=auth.presigned,
         payload_signed=payload_hash != UNSIGNED_PAYLOAD,
+        signature_checked=checked,
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from console.session import is_signed_in
@@ -56,6 +57,8 @@ def console(request):
         # A callable, so that only a page that shows the shell's notices asks (a fragment never does),
         # and a signed-in one: the notice tells an operator what to run, not a visitor.
         "aws_managed_policies_missing": lambda: is_signed_in(request) and not catalog_loaded(),
+        "local_mode": settings.IAMCONSOLE_LOCAL_MODE,
+        "settings_local_account": settings.IAMCONSOLE_LOCAL_ACCOUNT,
     }
     if hasattr(request, "session"):
         # The identity menu's last five roles (console.session keeps them).

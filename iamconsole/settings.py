@@ -24,6 +24,12 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
+
+# Local mode (off by default): for test suites that replace moto's server or LocalStack. Access keys
+# the product does not know act as the root user of IAMCONSOLE_LOCAL_ACCOUNT, unsigned-checked, and
+# POST /moto-api/reset deletes every account. Never on a server other people can reach.
+IAMCONSOLE_LOCAL_MODE = env_bool("IAMCONSOLE_LOCAL_MODE", False)
+IAMCONSOLE_LOCAL_ACCOUNT = os.environ.get("IAMCONSOLE_LOCAL_ACCOUNT", "123456789012")
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 

@@ -194,6 +194,7 @@ def access_key_retrieve(request, key_id):
         "key_owner": key.user,
         "secret": secret,
         "done_url": credentials_url(key.user),
+        "endpoint_url": request.build_absolute_uri("/").rstrip("/"),
         "breadcrumbs": _key_breadcrumbs(key.user, "Retrieve access keys"),
     }
     response = render(request, "accounts/access_key_retrieve.html", context)

@@ -4,14 +4,16 @@ and the Acting the services authorize."""
 
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from access import crypto
 from access.acting import Acting, client_ip
-from accounts.models import AccessKey, TemporaryCredential
+from accounts.models import AccessKey, Account, TemporaryCredential
 from accounts.services.sts import credentials_lookup, session_acting
 from aws.errors import InvalidClientTokenId
-from aws.sigv4 import INVALID_TOKEN, SignedRequest, verify
+from aws.sigv4 import INVALID_TOKEN, UNCHECKED, SignedRequest, verify
 
 
 def signed_request(request):
@@ -29,26 +31,45 @@ def signed_request(request):
 
 
 def _secret_for(found):
-    """A secret_for(access_key_id) that remembers what it found in `found` (the key or credential)."""
+    """A secret_for(access_key_id) that remembers what it found in `found` (the key or credential).
+    In local mode a key the product has never issued is accepted unchecked."""
 
     def secret_for(access_key_id):
         if access_key_id.startswith("ASIA"):
             credential = TemporaryCredential.objects.filter(access_key_id=access_key_id).first()
-            if credential is None:
-                return None
-            found["credential"] = credential
-            return crypto.decrypt(credential.secret_encrypted)
-        key = (
-            AccessKey.objects.select_related("account", "user")
-            .filter(access_key_id=access_key_id, status=AccessKey.Status.ACTIVE)
-            .first()
-        )
-        if key is None:
-            return None
-        found["key"] = key
-        return crypto.decrypt(key.secret_encrypted)
+            if credential is not None:
+                found["credential"] = credential
+                return crypto.decrypt(credential.secret_encrypted)
+        else:
+            key = (
+                AccessKey.objects.select_related("account", "user")
+                .filter(access_key_id=access_key_id)
+                .first()
+            )
+            if key is not None:
+                if key.status != AccessKey.Status.ACTIVE:
+                    return None
+                found["key"] = key
+                return crypto.decrypt(key.secret_encrypted)
+        if settings.IAMCONSOLE_LOCAL_MODE:
+            found["local"] = True
+            return UNCHECKED
+        return None
 
     return secret_for
+
+
+def local_account():
+    """Local mode's default account (IAMCONSOLE_LOCAL_ACCOUNT), made on first use."""
+    account, _ = Account.objects.get_or_create(
+        id=settings.IAMCONSOLE_LOCAL_ACCOUNT,
+        defaults={
+            "name": "Local",
+            "root_email": f"root-{settings.IAMCONSOLE_LOCAL_ACCOUNT}@local.invalid",
+            "root_password": make_password(None),  # no console sign-in: an unusable password
+        },
+    )
+    return account
 
 
 def authenticate(request):
@@ -57,6 +78,16 @@ def authenticate(request):
     found = {}
     credential = verify(signed_request(request), secret_for=_secret_for(found), now=timezone.now())
     source_ip, user_agent = client_ip(request), request.headers.get("User-Agent", "")[:512]
+    if "local" in found:
+        acting = Acting(
+            account=local_account(),
+            source_ip=source_ip,
+            user_agent=user_agent,
+            access_key_id=credential.access_key_id,
+            via_console=False,
+            secure_transport=request.is_secure(),
+        )
+        return acting, credential
     if "credential" in found:
         if not credential.session_token:
             raise InvalidClientTokenId(INVALID_TOKEN)

@@ -5,8 +5,11 @@ botocore's model of it, its input read and checked there, and its handler calls 
 
 import logging
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
+from accounts.models import Account
 from aws.errors import AWSError
 from aws.sigv4 import MISSING_TOKEN, SignatureError
 from iamconsole.aws_api import iam
@@ -82,9 +85,26 @@ def handle(request):
         return _xml_response(error_xml(service, failure, rid), 500, rid)
 
 
+RESET_PATH = "/moto-api/reset"
+
+
+def reset(request):
+    """Local mode's `POST /moto-api/reset` (the call moto's server mode answers between tests): every
+    account and everything in it goes; the AWS managed catalog and the admin site's users stay.
+    Outside local mode the address does not exist."""
+    if not settings.IAMCONSOLE_LOCAL_MODE:
+        raise Http404("Not found.")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    with transaction.atomic():
+        deleted, _ = Account.objects.all().delete()
+    logger.warning("Local mode: /moto-api/reset deleted every account (%s rows).", deleted)
+    return JsonResponse({"status": "ok"})
+
+
 class AwsApiMiddleware:
-    """Answers the AWS API calls at the site root before the console's middleware (sessions, CSRF,
-    the pages table) sees them; every other request goes on to the console."""
+    """Answers the AWS API calls at the site root (and local mode's reset) before the console's
+    middleware (sessions, CSRF, the pages table) sees them; every other request goes on to the console."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,4 +112,6 @@ class AwsApiMiddleware:
     def __call__(self, request):
         if is_api_call(request):
             return handle(request)
+        if request.path == RESET_PATH:
+            return reset(request)
         return self.get_response(request)
