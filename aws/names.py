@@ -5,12 +5,14 @@ import re
 import unicodedata
 
 from aws.errors import InvalidInput, ValidationError
+from aws.model import constraint
 
-NAME_PATTERN = r"[\w+=,.@-]+"
-PATH_MAX_LENGTH = 512
-MAX_TAGS = 50
-TAG_KEY_MAX = 128
-TAG_VALUE_MAX = 256
+# From IAM's API model, as the AWS API checks them: one source for the console and the API.
+NAME_PATTERN = constraint("CreateUser", "UserName", "pattern")
+PATH_MAX_LENGTH = constraint("CreateUser", "Path", "max")
+MAX_TAGS = constraint("CreateUser", "Tags", "max")
+TAG_KEY_MAX = constraint("CreateUser", "Tags.member.Key", "max")
+TAG_VALUE_MAX = constraint("CreateUser", "Tags.member.Value", "max")
 _TAG_SYMBOLS = set("_.:/=+-@ ")
 
 PATH_INVALID = (

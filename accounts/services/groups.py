@@ -6,9 +6,13 @@ from access.audit import audited
 from access.entities import ensure_same_account
 from accounts.models import Group, GroupMembership, IAMUser
 from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from aws.model import constraint
 from aws.names import validate_name, validate_path
 
 GROUPS_PER_USER = 10
+
+
+GROUP_NAME_MAX = constraint("CreateGroup", "GroupName", "max")
 
 
 def group_exists(name):
@@ -36,7 +40,7 @@ def group_elements(group):
 )
 def group_create(*, account, name, path="/", acting):
     """Create a group; names are unique in the account ignoring case."""
-    validate_name(name, field="groupName", max_length=128)
+    validate_name(name, field="groupName", max_length=GROUP_NAME_MAX)
     validate_path(path)
     if Group.objects.filter(account=account, name__iexact=name).exists():
         raise group_exists(name)

@@ -6,7 +6,10 @@ from access.audit import audited
 from access.entities import ensure_same_account, tags_merge, tags_remove
 from accounts.models import IAMUser, LoginProfile, UserTag
 from aws.errors import DeleteConflict, EntityAlreadyExists, NoSuchEntity
+from aws.model import constraint
 from aws.names import tags_param, validate_name, validate_path, validate_tags
+
+USER_NAME_MAX = constraint("CreateUser", "UserName", "max")
 
 
 def user_not_found(name):
@@ -39,7 +42,7 @@ def user_elements(user):
 )
 def user_create(*, account, name, path="/", tags=(), acting):
     """Create an IAM user; names are unique in the account ignoring case."""
-    validate_name(name, field="userName", max_length=64)
+    validate_name(name, field="userName", max_length=USER_NAME_MAX)
     validate_path(path)
     tags = validate_tags(tags)
     if IAMUser.objects.filter(account=account, name__iexact=name).exists():
@@ -65,7 +68,7 @@ def user_update(*, user, new_name=None, new_path=None, acting):
     """Rename a user or move it to another path."""
     ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
     if new_name is not None and new_name != user.name:
-        validate_name(new_name, field="newUserName", max_length=64)
+        validate_name(new_name, field="newUserName", max_length=USER_NAME_MAX)
         taken = IAMUser.objects.filter(account_id=user.account_id, name__iexact=new_name).exclude(pk=user.pk)
         if taken.exists():
             raise user_exists(new_name)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonRespo
 
 from accounts.models import Account
 from aws.errors import AWSError
+from aws.model import service_model
 from aws.sigv4 import MISSING_TOKEN, SignatureError
 from iamconsole.aws_api import iam
 from iamconsole.aws_api.auth import authenticate
@@ -20,7 +21,6 @@ from iamconsole.aws_api.protocol import (
     parse,
     request_id,
     response_xml,
-    service_model,
 )
 
 logger = logging.getLogger(__name__)

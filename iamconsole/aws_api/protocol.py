@@ -9,15 +9,7 @@ import re
 import uuid
 from xml.sax.saxutils import escape
 
-import botocore.session
-
 from aws.errors import AWSError, ValidationError
-
-
-@functools.cache
-def service_model(name):
-    """botocore's model of the service `name` ("iam", "sts"), loaded once per process."""
-    return botocore.session.get_session().get_service_model(name)
 
 
 def request_id():

@@ -5,10 +5,11 @@ from django.db import IntegrityError, transaction
 from access.audit import audited
 from access.entities import ensure_same_account
 from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from aws.model import constraint
 from aws.names import validate_name, validate_path
 from policies.models import InstanceProfile, Role
 
-PROFILE_NAME_MAX = 128
+PROFILE_NAME_MAX = constraint("CreateInstanceProfile", "InstanceProfileName", "max")
 ROLES_PER_PROFILE = 1
 
 

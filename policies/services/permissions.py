@@ -18,6 +18,7 @@ from aws.errors import (
     NoSuchEntity,
     UnmodifiableEntity,
 )
+from aws.model import constraint
 from aws.names import constraint_error
 from policies.engine.validation import size_for_quota, validate
 from policies.models import AWS_MANAGED_PREFIX, InlinePolicy, ManagedPolicy, PolicyAttachment, Role
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 # an entity's inline policies in non-whitespace characters.
 POLICIES_PER_ENTITY = 10
 INLINE_SIZE = {"user": 2048, "group": 5120, "role": 10240}
-POLICY_NAME_MAX = 128
+POLICY_NAME_MAX = constraint("PutUserPolicy", "PolicyName", "max")
 POLICY_NAME_PATTERN = r"[\w+=,.@-]+"
 CHANGE_PASSWORD_ARN = f"{AWS_MANAGED_PREFIX}/IAMUserChangePassword"
 SERVICE_ROLE_POLICY_PATH = "/aws-service-role/"

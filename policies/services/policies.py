@@ -19,13 +19,14 @@ from aws.errors import (
     NoSuchEntity,
     ValidationError,
 )
+from aws.model import constraint
 from aws.names import constraint_error, tags_param, validate_name, validate_path, validate_tags
 from aws.params import ascii_int
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyTag, PolicyVersion, Role
 
-POLICY_NAME_MAX = 128
-DESCRIPTION_MAX = 1000
+POLICY_NAME_MAX = constraint("CreatePolicy", "PolicyName", "max")
+DESCRIPTION_MAX = constraint("CreatePolicy", "Description", "max")
 MAX_VERSIONS = 5
 
 VERSION_LIMIT = (

@@ -18,6 +18,7 @@ from aws.errors import (
     NoSuchEntity,
     UnmodifiableEntity,
 )
+from aws.model import constraint
 from aws.names import constraint_error, tags_param, validate_name, validate_path, validate_tags
 from aws.params import ascii_int
 from policies.engine.validation import validate
@@ -33,8 +34,8 @@ from policies.models import (
 from policies.services.permissions import policy_for_arn
 from policies.services.policies import refusal
 
-ROLE_NAME_MAX = 64
-DESCRIPTION_MAX = 1000
+ROLE_NAME_MAX = constraint("CreateRole", "RoleName", "max")
+DESCRIPTION_MAX = constraint("CreateRole", "Description", "max")
 SESSION_MIN = 3600  # 1 hour
 SESSION_MAX = 43200  # 12 hours
 SERVICE_ROLE_PATH = "/aws-service-role/"

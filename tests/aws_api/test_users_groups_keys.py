@@ -5,7 +5,11 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
+from access.acting import Acting
 from accounts.models import AccessKey, AuditEvent, IAMUser
+from accounts.services.users import user_create
+from aws.errors import ValidationError
+from tests.accounts.factories import AccountFactory, IAMUserFactory
 
 from .conftest import allow, client
 
@@ -173,9 +177,16 @@ def test_enforcement_an_allowed_and_a_refused_call_and_both_recorded(iam_as, api
 
 
 def test_tenant_isolation_another_accounts_user_does_not_exist(iam, iam_as, api_account):
-    from tests.accounts.factories import AccountFactory, IAMUserFactory
-
     other = IAMUserFactory(account=AccountFactory(), name="elsewhere")
     assert error_of(iam.get_user, UserName=other.name)[0]["Code"] == "NoSuchEntity"
     assert error_of(iam.delete_user, UserName=other.name)[0]["Code"] == "NoSuchEntity"
     assert IAMUser.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["x" * 65, "bad name!", ""])
+def test_the_console_and_the_api_refuse_a_name_in_the_same_words(iam_unvalidated, api_account, name):
+    with pytest.raises(ValidationError) as console:
+        user_create(account=api_account, name=name, acting=Acting(account=api_account))
+    error, status = error_of(iam_unvalidated.create_user, UserName=name)
+    assert (error["Code"], status) == ("ValidationError", 400)
+    assert error["Message"] == console.value.message
