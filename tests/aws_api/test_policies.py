@@ -385,3 +385,39 @@ def test_tenant_isolation_another_accounts_policy_does_not_exist(iam, api_accoun
         assert (error["Code"], status) == ("NoSuchEntity", 404)
     assert ManagedPolicy.objects.filter(pk=theirs.pk).exists()
     assert iam.list_policies(Scope="Local")["Policies"] == []
+
+
+def test_list_policies_refused_names_the_policy_path_as_iam_does(iam_as):
+    reader, user = iam_as([allow("iam:GetPolicy")])
+    error, status = error_of(reader.list_policies, PathPrefix="/team/")
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: {user.arn} is not authorized to perform: iam:ListPolicies on resource: policy path /team/ "
+        "because no identity-based policy allows the iam:ListPolicies action"
+    )
+    lister, _ = iam_as([allow("iam:ListPolicies", resource="arn:aws:iam::*:policy/*")])
+    assert lister.list_policies(Scope="Local")["Policies"] == []
+
+
+def test_the_server_checks_names_and_version_ids(iam_unvalidated, api_account):
+    iam_unvalidated.create_user(UserName="u")
+    error, status = error_of(
+        iam_unvalidated.put_user_policy,
+        UserName="u",
+        PolicyName="bad name",
+        PolicyDocument=json.dumps(READ_S3),
+    )
+    assert (error["Code"], status) == ("ValidationError", 400)
+    assert error["Message"] == (
+        "1 validation error detected: Value 'bad name' at 'policyName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [\\w+=,.@-]+"
+    )
+    policy_arn = iam_unvalidated.create_policy(PolicyName="p", PolicyDocument=json.dumps(READ_S3))["Policy"][
+        "Arn"
+    ]
+    error, _ = error_of(iam_unvalidated.get_policy_version, PolicyArn=policy_arn, VersionId="1")
+    assert error["Code"] == "ValidationError"
+    assert (
+        "at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern"
+        in (error["Message"])
+    )

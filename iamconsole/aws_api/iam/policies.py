@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
 from accounts.models import Group, IAMUser
+from aws.arns import arn_of
 from aws.errors import InvalidInput, NoSuchEntity
 from iamconsole.aws_api.iam.common import get_group, get_user, operation, page, read, tag_pairs, tags_of
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, Role
@@ -125,9 +126,10 @@ def get_policy(acting, params):
 
 @operation("ListPolicies")
 def list_policies(acting, params):
-    read(acting, "ListPolicies")
+    prefix = params.get("PathPrefix", "/")
+    read(acting, "ListPolicies", arn_of(acting.account.id, "policy", prefix))
     scope = params.get("Scope", "All")
-    found = ManagedPolicy.objects.filter(path__startswith=params.get("PathPrefix", "/"))
+    found = ManagedPolicy.objects.filter(path__startswith=prefix)
     if scope == "AWS":
         found = found.filter(account__isnull=True)
     elif scope == "Local":
