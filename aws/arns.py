@@ -10,10 +10,18 @@ def arn_of(account_id, kind, path="/", name=""):
 
 
 _NAMED_ENTITY = re.compile(r"arn:aws:iam::\d{12}:(user|group|role)/(?:.*/)?([^/]+)")
+_POLICY = re.compile(r"arn:aws:iam::(?:\d{12}|aws):policy/(?:.*/)?[^/]+")
+_POLICY_PATH = re.compile(r"arn:aws:iam::\d{12}:policy(/(?:.*/)?)")
 
 
 def read_resource_label(resource):
     """How IAM's refusal of a read names its resource: `user bob` for a user, group or role (its path,
-    which the caller did not give, stays unsaid), the ARN otherwise."""
+    which the caller did not give, stays unsaid), `policy <ARN>` for a managed policy, `policy path /`
+    for the policies listed under a path (ListPolicies), the ARN otherwise."""
     match = _NAMED_ENTITY.fullmatch(resource)
-    return f"{match.group(1)} {match.group(2)}" if match else resource
+    if match:
+        return f"{match.group(1)} {match.group(2)}"
+    match = _POLICY_PATH.fullmatch(resource)
+    if match:
+        return f"policy path {match.group(1)}"
+    return f"policy {resource}" if _POLICY.fullmatch(resource) else resource
