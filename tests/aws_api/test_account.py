@@ -379,3 +379,20 @@ def test_the_account_allowed_and_refused_through_a_users_keys(iam_as, api_accoun
         ("ListVirtualMFADevices", "AccessDenied"),
     }
     assert all(event.user_identity["arn"] == user.arn for event in events)
+
+
+def test_what_this_console_does_not_model_is_refused_not_ignored(iam):
+    iam.create_user(UserName="gina")
+    error, status = error_of(
+        iam.create_login_profile, UserName="gina", Password=PASSWORD, MaxSigninSessionDuration=7200
+    )
+    assert (error["Code"], error["Message"], status) == (
+        "InvalidInput",
+        "MaxSigninSessionDuration is not supported by this IAM console.",
+        400,
+    )
+    error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="tagged", Path="/team/")
+    assert (
+        error["Message"] == "Virtual MFA devices take no path other than / and no tags in this IAM console."
+    )
+    assert not LoginProfile.objects.exists() and not MFADevice.objects.exists()

@@ -144,6 +144,15 @@ def _assigned_device(acting, params, owner):
     return device
 
 
+def _device_owner(acting, params):
+    """The user named, or the caller: an IAM user or the root user (None), whose devices these are."""
+    if "UserName" in params:
+        return get_user(acting, params["UserName"])
+    if acting.user is None and not acting.is_root:
+        raise ValidationError(NON_USER)
+    return acting.user
+
+
 def _root_shape(account):
     return {"UserId": account.id, "Arn": account.root_arn, "CreateDate": account.created_at}
 
@@ -194,10 +203,7 @@ def resync_mfa_device(acting, params):
 
 @operation("DeactivateMFADevice")
 def deactivate_mfa_device(acting, params):
-    # Without UserName: the caller's own device, the root user's included.
-    owner = get_user(acting, params["UserName"]) if "UserName" in params else acting.user
-    if owner is None and not acting.is_root:
-        raise ValidationError(NON_USER)
+    owner = _device_owner(acting, params)
     mfa.mfa_device_deactivate(device=_assigned_device(acting, params, owner), acting=acting)
     return {}
 
@@ -210,9 +216,7 @@ def delete_virtual_mfa_device(acting, params):
 
 @operation("ListMFADevices")
 def list_mfa_devices(acting, params):
-    owner = get_user(acting, params["UserName"]) if "UserName" in params else acting.user
-    if owner is None and not acting.is_root:
-        raise ValidationError(NON_USER)
+    owner = _device_owner(acting, params)
     resource = owner.arn if owner else acting.account.root_arn
     read(acting, "ListMFADevices", resource, owner, {"userName": owner.name} if owner else None)
     found = list(
