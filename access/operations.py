@@ -48,6 +48,11 @@ def _own_or(key):
 
 
 _device_user = Target(lambda kw: kw["device"].user, otherwise=lambda kw: kw["device"].account.root_arn)
+# EnableMFADevice acts on the user it assigns the device to (the API names one; the console's is the
+# device's own).
+_enabled_user = Target(
+    lambda kw: kw.get("assign_to") or kw["device"].user, otherwise=lambda kw: kw["device"].account.root_arn
+)
 _key_user = Target(lambda kw: kw["key"].user, otherwise=lambda kw: kw["key"].account.root_arn)
 
 
@@ -150,7 +155,7 @@ OPERATIONS = {
     "CreateVirtualMFADevice": Operation(
         "iam:CreateVirtualMFADevice", lambda kw: f"arn:aws:iam::{kw['account'].id}:mfa/{kw['name']}"
     ),
-    "EnableMFADevice": Operation("iam:EnableMFADevice", _device_user),
+    "EnableMFADevice": Operation("iam:EnableMFADevice", _enabled_user),
     "ResyncMFADevice": Operation("iam:ResyncMFADevice", _device_user),
     "DeactivateMFADevice": Operation("iam:DeactivateMFADevice", _device_user),
     "DeleteVirtualMFADevice": Operation(
@@ -231,6 +236,7 @@ OPERATIONS = {
     "GetLoginProfile": Operation("iam:GetLoginProfile"),
     "ListAccessKeys": Operation("iam:ListAccessKeys"),
     "ListMFADevices": Operation("iam:ListMFADevices"),
+    "ListVirtualMFADevices": Operation("iam:ListVirtualMFADevices"),
     "ListGroups": Operation("iam:ListGroups"),
     "GetGroup": Operation("iam:GetGroup"),
     "ListRoles": Operation("iam:ListRoles"),

@@ -4,7 +4,9 @@ verification that refuses a code used before, resync, deactivate and delete."""
 import datetime
 import hmac
 import re
+import struct
 import time
+import zlib
 
 import pyotp
 import qrcode
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from access import crypto
 from access.audit import audited
+from access.entities import ensure_same_account
 from accounts.models import MFADevice
 from aws.errors import (
     AccessDenied,
@@ -175,15 +178,52 @@ def mfa_qr_svg(*, device, seed):
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code for the virtual MFA device" ', 1)
 
 
-@audited("EnableMFADevice", params=_device_params)
-def mfa_device_enable(*, device, code1, code2, acting):
-    """Enable a virtual device with two consecutive codes from the authenticator app (AWS's rule)."""
+def mfa_qr_png(*, device, seed):
+    """The QR code of the provisioning URI as a PNG (the API's QRCodePNG), written with zlib alone."""
+    code = qrcode.QRCode(border=4)
+    code.add_data(mfa_provisioning_uri(device=device, seed=seed))
+    matrix = code.get_matrix()
+    scale = 4
+    rows = b""
+    for row in matrix:
+        line = b"\x00" + bytes(0 if dark else 255 for dark in row for _ in range(scale))
+        rows += line * scale
+    size = len(matrix) * scale
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)  # 8-bit grayscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _enable_params(kwargs):
+    params = _device_params(kwargs)
+    if kwargs.get("assign_to") is not None:
+        params["userName"] = kwargs["assign_to"].name
+    return params
+
+
+@audited("EnableMFADevice", params=_enable_params)
+def mfa_device_enable(*, device, code1, code2, acting, assign_to=None):
+    """Enable a virtual device with two consecutive codes from the authenticator app (AWS's rule).
+
+    `assign_to` is the IAM user the API's EnableMFADevice names: the device becomes theirs, as in
+    IAM, where a virtual device belongs to nobody until it is enabled for someone."""
     _same_account(device, acting)
     device = (
         MFADevice.objects.select_for_update(of=("self",)).select_related("user", "account").get(pk=device.pk)
     )
     if device.enabled_at is not None:
         raise EntityAlreadyExists("MFA Device is already in use.")
+    if assign_to is not None:
+        ensure_same_account(assign_to, acting, f"The user with name {assign_to.name} cannot be found.")
+        device.user = assign_to
     _check_quota(account=device.account, user=device.user)
     totp = _totp(_seed(device))
     now = _current_step()
@@ -193,7 +233,7 @@ def mfa_device_enable(*, device, code1, code2, acting):
         raise InvalidAuthenticationCode(INVALID_CODE)
     device.enabled_at = timezone.now()
     device.last_used_step = step + 1
-    device.save(update_fields=["enabled_at", "last_used_step"])
+    device.save(update_fields=["user", "enabled_at", "last_used_step"])
     return device
 
 

@@ -3,6 +3,7 @@ operation's input shape (lists as `Name.member.N`, maps as `Name.entry.N.key`, s
 `Name.Member`), checked against the shape's constraints with AWS's ValidationError wording, and the
 result written as the XML IAM (and STS) return, errors included."""
 
+import base64
 import datetime
 import functools
 import re
@@ -214,6 +215,8 @@ def _xml(shape, value, tag):
         text = "true" if value else "false"
     elif kind == "timestamp":
         text = _iso(value)
+    elif kind == "blob":
+        text = base64.b64encode(value).decode()  # Query XML carries bytes as base64
     else:
         text = escape(str(value))
     return f"<{tag}>{text}</{tag}>"
