@@ -107,6 +107,48 @@ def oidc_provider_delete(*, provider, acting):
     provider.delete()
 
 
+@audited(
+    "UpdateOpenIDConnectProviderThumbprint",
+    params=lambda kw: {
+        "openIDConnectProviderArn": kw["provider"].arn,
+        "thumbprintList": list(kw["thumbprints"]),
+    },
+)
+def oidc_provider_update_thumbprints(*, provider, thumbprints, acting):
+    """Replace an OIDC provider's thumbprints (up to 5)."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    provider.thumbprints = _validate_thumbprints(thumbprints)
+    provider.save(update_fields=["thumbprints"])
+    return provider
+
+
+@audited(
+    "AddClientIDToOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn, "clientID": kw["client_id"]},
+)
+def oidc_provider_add_client_id(*, provider, client_id, acting):
+    """Add an audience; adding one the provider has already is not an error (AWS: idempotent)."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    # Lock the row: two concurrent adds must not both start from the same list.
+    locked = OpenIDConnectProvider.objects.select_for_update().get(pk=provider.pk)
+    provider.client_ids = _validate_client_ids([*locked.client_ids, client_id])
+    provider.save(update_fields=["client_ids"])
+    return provider
+
+
+@audited(
+    "RemoveClientIDFromOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn, "clientID": kw["client_id"]},
+)
+def oidc_provider_remove_client_id(*, provider, client_id, acting):
+    """Remove an audience; removing one the provider does not have is not an error (AWS: idempotent)."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    locked = OpenIDConnectProvider.objects.select_for_update().get(pk=provider.pk)
+    provider.client_ids = [each for each in locked.client_ids if each != client_id]
+    provider.save(update_fields=["client_ids"])
+    return provider
+
+
 def _validate_metadata(document):
     if len(document) < METADATA_MIN:
         raise constraint_error(
@@ -161,6 +203,27 @@ def saml_provider_create(*, account, name, metadata_document, acting):
             )
     except IntegrityError as exc:
         raise exists from exc
+
+
+@audited(
+    "UpdateSAMLProvider",
+    params=lambda kw: {
+        "sAMLProviderArn": kw["provider"].arn,
+        **(
+            {"sAMLMetadataDocumentLength": len(kw["metadata_document"])}
+            if kw.get("metadata_document") is not None
+            else {}
+        ),
+    },
+    response=lambda provider: {"sAMLProviderArn": provider.arn},
+)
+def saml_provider_update(*, provider, metadata_document=None, acting):
+    """Replace a SAML provider's metadata document (None: unchanged)."""
+    ensure_same_account(provider, acting, saml_not_found(provider.arn).message)
+    if metadata_document is not None:
+        provider.metadata_document = _validate_metadata(metadata_document)
+        provider.save(update_fields=["metadata_document"])
+    return provider
 
 
 @audited("DeleteSAMLProvider", params=lambda kw: {"sAMLProviderArn": kw["provider"].arn})

@@ -3,19 +3,12 @@
 import datetime
 
 import pytest
-from botocore.exceptions import ClientError
 
 from accounts.models import AccessKey, AuditEvent, IAMUser
 
-from .conftest import allow, client
+from .conftest import allow, client, error_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def error_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as caught:
-        call(*args, **kwargs)
-    return caught.value.response["Error"], caught.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def test_create_get_list_update_delete_a_user(iam, api_account):

@@ -7,11 +7,15 @@ from accounts.models import AuditEvent
 from aws.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
 from policies.models import OpenIDConnectProvider, SAMLProvider
 from policies.services.providers import (
+    oidc_provider_add_client_id,
     oidc_provider_create,
     oidc_provider_delete,
+    oidc_provider_remove_client_id,
+    oidc_provider_update_thumbprints,
     saml_entity_id,
     saml_provider_create,
     saml_provider_delete,
+    saml_provider_update,
 )
 from tests.races import assert_refused_by_the_constraint, lose_race
 
@@ -153,6 +157,74 @@ def test_oidc_delete_and_isolation(account, root_acting, charlie_acting):
     assert exc.value.message == f"OpenIDConnect Provider not found for arn {provider.arn}"
     oidc_provider_delete(provider=provider, acting=root_acting)
     assert not OpenIDConnectProvider.objects.exists()
+
+
+def test_oidc_audiences_are_added_and_removed_idempotently(account, root_acting):
+    provider = oidc_provider_create(
+        account=account, url="https://issuer.example.com", client_ids=["a"], acting=root_acting
+    )
+    oidc_provider_add_client_id(provider=provider, client_id="b", acting=root_acting)
+    oidc_provider_add_client_id(provider=provider, client_id="b", acting=root_acting)
+    oidc_provider_remove_client_id(provider=provider, client_id="a", acting=root_acting)
+    oidc_provider_remove_client_id(provider=provider, client_id="a", acting=root_acting)
+    provider.refresh_from_db()
+    assert provider.client_ids == ["b"]
+    names = list(AuditEvent.objects.order_by("pk").values_list("event_name", flat=True))
+    assert (
+        names[1:]
+        == ["AddClientIDToOpenIDConnectProvider"] * 2 + ["RemoveClientIDFromOpenIDConnectProvider"] * 2
+    )
+
+
+def test_oidc_audiences_stay_within_100(account, root_acting):
+    provider = oidc_provider_create(
+        account=account,
+        url="https://issuer.example.com",
+        client_ids=[f"c{n}" for n in range(100)],
+        acting=root_acting,
+    )
+    with pytest.raises(LimitExceeded) as exc:
+        oidc_provider_add_client_id(provider=provider, client_id="one-more", acting=root_acting)
+    assert exc.value.message == "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100"
+    provider.refresh_from_db()
+    assert len(provider.client_ids) == 100
+
+
+def test_oidc_thumbprints_are_replaced_and_checked(account, root_acting, charlie_acting):
+    provider = oidc_provider_create(
+        account=account, url="https://issuer.example.com", thumbprints=[THUMBPRINT], acting=root_acting
+    )
+    oidc_provider_update_thumbprints(provider=provider, thumbprints=["A" * 40, "b" * 40], acting=root_acting)
+    provider.refresh_from_db()
+    assert provider.thumbprints == ["a" * 40, "b" * 40]
+    with pytest.raises(InvalidInput):
+        oidc_provider_update_thumbprints(provider=provider, thumbprints=["a" * 40] * 6, acting=root_acting)
+    with pytest.raises(NoSuchEntity):
+        oidc_provider_update_thumbprints(provider=provider, thumbprints=[], acting=charlie_acting)
+    provider.refresh_from_db()
+    assert provider.thumbprints == ["a" * 40, "b" * 40]
+
+
+def test_saml_metadata_is_replaced_after_the_same_checks(account, root_acting, charlie_acting):
+    provider = saml_provider_create(
+        account=account, name="MyIdP", metadata_document=saml_metadata(), acting=root_acting
+    )
+    other = saml_metadata("https://idp.example.com/other")
+    saml_provider_update(provider=provider, metadata_document=other, acting=root_acting)
+    provider.refresh_from_db()
+    assert saml_entity_id(provider) == "https://idp.example.com/other"
+    with pytest.raises(InvalidInput) as exc:
+        saml_provider_update(provider=provider, metadata_document="<a/>" * 300, acting=root_acting)
+    assert exc.value.message == "Could not parse metadata"
+    with pytest.raises(NoSuchEntity):
+        saml_provider_update(provider=provider, metadata_document=saml_metadata(), acting=charlie_acting)
+    provider.refresh_from_db()
+    assert provider.metadata_document == other
+    event = AuditEvent.objects.get(event_name="UpdateSAMLProvider", error_code="")
+    assert event.request_parameters == {
+        "sAMLProviderArn": provider.arn,
+        "sAMLMetadataDocumentLength": len(other),
+    }
 
 
 def test_saml_provider_from_metadata(account, root_acting):
