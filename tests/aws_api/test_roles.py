@@ -465,3 +465,38 @@ def test_providers_allowed_and_refused_through_a_users_own_keys(iam, iam_as, api
         ("ListSAMLProviders", "", user.arn),
         ("CreateOpenIDConnectProvider", "AccessDenied", user.arn),
     }
+
+
+def test_adding_a_role_to_a_profile_also_needs_pass_role(iam, iam_as, api_account):
+    iam.create_instance_profile(InstanceProfileName="ec2")
+    role_arn = create_role(iam, "ec2-role")["Arn"]
+    caller, user = iam_as([allow("iam:AddRoleToInstanceProfile")], name="no-pass")
+    error, status = error_of(
+        caller.add_role_to_instance_profile, InstanceProfileName="ec2", RoleName="ec2-role"
+    )
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == refusal(user, "iam:PassRole", role_arn)
+    assert InstanceProfile.objects.get(name="ec2").role is None
+    passer, _ = iam_as([allow("iam:AddRoleToInstanceProfile", "iam:PassRole")], name="passer")
+    passer.add_role_to_instance_profile(InstanceProfileName="ec2", RoleName="ec2-role")
+    assert InstanceProfile.objects.get(name="ec2").role.name == "ec2-role"
+
+
+def test_lists_are_refused_on_the_path_they_name(iam_as, api_account):
+    caller, user = iam_as([], name="nothing")
+    error, _ = error_of(caller.list_roles, PathPrefix="/svc/")
+    assert error["Message"] == refusal(user, "iam:ListRoles", f"arn:aws:iam::{api_account.id}:role/svc/")
+    error, _ = error_of(caller.list_instance_profiles)
+    assert error["Message"] == refusal(
+        user, "iam:ListInstanceProfiles", f"arn:aws:iam::{api_account.id}:instance-profile/"
+    )
+
+
+def test_a_missing_role_name_is_the_servers_validation_error(iam_unvalidated):
+    error, status = error_of(iam_unvalidated.get_role)
+    assert (error["Code"], error["Message"], status) == (
+        "ValidationError",
+        "1 validation error detected: Value null at 'roleName' failed to satisfy constraint: "
+        "Member must not be null",
+        400,
+    )
