@@ -1,5 +1,6 @@
 """Identity providers: OpenID Connect (URL, audiences, thumbprints) and SAML 2.0 (name, metadata)."""
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 
@@ -233,12 +234,32 @@ def saml_provider_delete(*, provider, acting):
     provider.delete()
 
 
-def saml_entity_id(provider):
-    """The IdP's entityID from its metadata, for the provider's page."""
+def _entity_descriptor(provider):
     try:
         root = ET.fromstring(provider.metadata_document)
     except ET.ParseError:
-        return ""
+        return None
     tag = f"{{{SAML_METADATA_NS}}}EntityDescriptor"
-    node = root if root.tag == tag else root.find(f".//{tag}")
+    return root if root.tag == tag else root.find(f".//{tag}")
+
+
+def saml_entity_id(provider):
+    """The IdP's entityID from its metadata, for the provider's page."""
+    node = _entity_descriptor(provider)
     return node.get("entityID", "") if node is not None else ""
+
+
+def saml_valid_until(provider):
+    """When the provider expires: its metadata's validUntil, else 100 years after its creation, as IAM
+    shows it (GetSAMLProvider, ListSAMLProviders)."""
+    node = _entity_descriptor(provider)
+    stated = node.get("validUntil", "") if node is not None else ""
+    try:
+        moment = datetime.datetime.fromisoformat(stated)
+    except ValueError:
+        created = provider.created_at
+        try:
+            return created.replace(year=created.year + 100)
+        except ValueError:  # 29 February, in a year 100 years on that has none
+            return created.replace(year=created.year + 100, day=28)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -422,7 +422,10 @@ def test_saml_provider_lifecycle(iam, api_account):
     assert arn == f"arn:aws:iam::{api_account.id}:saml-provider/Okta"
     got = iam.get_saml_provider(SAMLProviderArn=arn)
     assert got["SAMLMetadataDocument"] == saml_metadata() and isinstance(got["CreateDate"], datetime.datetime)
-    assert [entry["Arn"] for entry in iam.list_saml_providers()["SAMLProviderList"]] == [arn]
+    # Metadata without validUntil: IAM shows 100 years after the creation.
+    assert got["ValidUntil"] == got["CreateDate"].replace(year=got["CreateDate"].year + 100)
+    listed = iam.list_saml_providers()["SAMLProviderList"]
+    assert listed == [{"Arn": arn, "ValidUntil": got["ValidUntil"], "CreateDate": got["CreateDate"]}]
 
     changed = saml_metadata("https://idp.example.com/other")
     assert (

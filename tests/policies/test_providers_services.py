@@ -1,5 +1,7 @@
 """Identity provider services: CreateOpenIDConnectProvider and CreateSAMLProvider rules, delete."""
 
+import datetime
+
 import pytest
 
 from access.acting import Acting
@@ -16,6 +18,7 @@ from policies.services.providers import (
     saml_provider_create,
     saml_provider_delete,
     saml_provider_update,
+    saml_valid_until,
 )
 from tests.races import assert_refused_by_the_constraint, lose_race
 
@@ -337,3 +340,18 @@ def test_two_saml_providers_created_with_one_name_at_once_get_entity_already_exi
     assert [saml_entity_id(provider) for provider in SAMLProvider.objects.all()] == [
         "https://first.example.com/saml"
     ]
+
+
+def test_saml_valid_until_is_the_metadatas_or_a_century_after_creation(account, root_acting):
+    stated = saml_metadata().replace('entityID="', 'validUntil="2031-05-06T07:08:09Z" entityID="')
+    provider = saml_provider_create(
+        account=account, name="Dated", metadata_document=stated, acting=root_acting
+    )
+    assert saml_valid_until(provider) == datetime.datetime(2031, 5, 6, 7, 8, 9, tzinfo=datetime.UTC)
+    provider.metadata_document = saml_metadata()
+    provider.created_at = datetime.datetime(2024, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert saml_valid_until(provider) == datetime.datetime(2124, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    provider.created_at = datetime.datetime(2028, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert saml_valid_until(provider) == datetime.datetime(2128, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    provider.created_at = datetime.datetime(2000, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert saml_valid_until(provider) == datetime.datetime(2100, 2, 28, 12, 0, tzinfo=datetime.UTC)

@@ -9,7 +9,7 @@ from iamconsole.aws_api.iam.common import operation, page, read, tag_pairs, tags
 from policies.models import InstanceProfile, OpenIDConnectProvider, Role, SAMLProvider
 from policies.services import instance_profiles, providers, roles
 from policies.services.instance_profiles import profile_not_found
-from policies.services.providers import oidc_not_found, saml_not_found
+from policies.services.providers import oidc_not_found, saml_not_found, saml_valid_until
 from policies.services.roles import role_not_found
 
 
@@ -409,7 +409,11 @@ def create_saml_provider(acting, params):
 def get_saml_provider_op(acting, params):
     provider = get_saml_provider(acting, params["SAMLProviderArn"])
     read(acting, "GetSAMLProvider", provider.arn, provider, {"sAMLProviderArn": provider.arn})
-    return {"SAMLMetadataDocument": provider.metadata_document, "CreateDate": provider.created_at}
+    return {
+        "SAMLMetadataDocument": provider.metadata_document,
+        "CreateDate": provider.created_at,
+        "ValidUntil": saml_valid_until(provider),
+    }
 
 
 @operation("ListSAMLProviders")
@@ -417,7 +421,10 @@ def list_saml_providers(acting, params):
     read(acting, "ListSAMLProviders")
     found = SAMLProvider.objects.filter(account=acting.account).order_by("name")
     return {
-        "SAMLProviderList": [{"Arn": provider.arn, "CreateDate": provider.created_at} for provider in found]
+        "SAMLProviderList": [
+            {"Arn": provider.arn, "ValidUntil": saml_valid_until(provider), "CreateDate": provider.created_at}
+            for provider in found
+        ]
     }
 
 
