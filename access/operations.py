@@ -169,6 +169,7 @@ OPERATIONS = {
     # Roles and instance profiles
     "CreateRole": Operation("iam:CreateRole", _new("role"), _role_create_context, _with_tags("Role")),
     "UpdateRole": Operation("iam:UpdateRole", _entity("role")),
+    "UpdateRoleDescription": Operation("iam:UpdateRoleDescription", _entity("role")),
     "UpdateAssumeRolePolicy": Operation("iam:UpdateAssumeRolePolicy", _entity("role")),
     "DeleteRole": Operation("iam:DeleteRole", _entity("role")),
     "TagRole": Operation("iam:TagRole", _entity("role"), _tags_context),
@@ -216,10 +217,20 @@ OPERATIONS = {
         lambda kw: f"arn:aws:iam::{kw['account'].id}:oidc-provider/{kw['url'].split('://', 1)[-1]}",
     ),
     "DeleteOpenIDConnectProvider": Operation("iam:DeleteOpenIDConnectProvider", _entity("provider")),
+    "UpdateOpenIDConnectProviderThumbprint": Operation(
+        "iam:UpdateOpenIDConnectProviderThumbprint", _entity("provider")
+    ),
+    "AddClientIDToOpenIDConnectProvider": Operation(
+        "iam:AddClientIDToOpenIDConnectProvider", _entity("provider")
+    ),
+    "RemoveClientIDFromOpenIDConnectProvider": Operation(
+        "iam:RemoveClientIDFromOpenIDConnectProvider", _entity("provider")
+    ),
     "CreateSAMLProvider": Operation(
         "iam:CreateSAMLProvider", lambda kw: f"arn:aws:iam::{kw['account'].id}:saml-provider/{kw['name']}"
     ),
     "DeleteSAMLProvider": Operation("iam:DeleteSAMLProvider", _entity("provider")),
+    "UpdateSAMLProvider": Operation("iam:UpdateSAMLProvider", _entity("provider")),
     # The account
     "CreateAccountAlias": Operation("iam:CreateAccountAlias"),
     "DeleteAccountAlias": Operation("iam:DeleteAccountAlias"),

@@ -1,5 +1,6 @@
 """Identity providers: OpenID Connect (URL, audiences, thumbprints) and SAML 2.0 (name, metadata)."""
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 
@@ -107,6 +108,48 @@ def oidc_provider_delete(*, provider, acting):
     provider.delete()
 
 
+@audited(
+    "UpdateOpenIDConnectProviderThumbprint",
+    params=lambda kw: {
+        "openIDConnectProviderArn": kw["provider"].arn,
+        "thumbprintList": list(kw["thumbprints"]),
+    },
+)
+def oidc_provider_update_thumbprints(*, provider, thumbprints, acting):
+    """Replace an OIDC provider's thumbprints (up to 5)."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    provider.thumbprints = _validate_thumbprints(thumbprints)
+    provider.save(update_fields=["thumbprints"])
+    return provider
+
+
+@audited(
+    "AddClientIDToOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn, "clientID": kw["client_id"]},
+)
+def oidc_provider_add_client_id(*, provider, client_id, acting):
+    """Add an audience; adding one the provider has already is not an error (AWS: idempotent)."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    # Lock the row: two concurrent adds must not both start from the same list.
+    locked = OpenIDConnectProvider.objects.select_for_update().get(pk=provider.pk)
+    provider.client_ids = _validate_client_ids([*locked.client_ids, client_id])
+    provider.save(update_fields=["client_ids"])
+    return provider
+
+
+@audited(
+    "RemoveClientIDFromOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn, "clientID": kw["client_id"]},
+)
+def oidc_provider_remove_client_id(*, provider, client_id, acting):
+    """Remove an audience; removing one the provider does not have is not an error (AWS: idempotent)."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    locked = OpenIDConnectProvider.objects.select_for_update().get(pk=provider.pk)
+    provider.client_ids = [each for each in locked.client_ids if each != client_id]
+    provider.save(update_fields=["client_ids"])
+    return provider
+
+
 def _validate_metadata(document):
     if len(document) < METADATA_MIN:
         raise constraint_error(
@@ -163,6 +206,27 @@ def saml_provider_create(*, account, name, metadata_document, acting):
         raise exists from exc
 
 
+@audited(
+    "UpdateSAMLProvider",
+    params=lambda kw: {
+        "sAMLProviderArn": kw["provider"].arn,
+        **(
+            {"sAMLMetadataDocumentLength": len(kw["metadata_document"])}
+            if kw.get("metadata_document") is not None
+            else {}
+        ),
+    },
+    response=lambda provider: {"sAMLProviderArn": provider.arn},
+)
+def saml_provider_update(*, provider, metadata_document=None, acting):
+    """Replace a SAML provider's metadata document (None: unchanged)."""
+    ensure_same_account(provider, acting, saml_not_found(provider.arn).message)
+    if metadata_document is not None:
+        provider.metadata_document = _validate_metadata(metadata_document)
+        provider.save(update_fields=["metadata_document"])
+    return provider
+
+
 @audited("DeleteSAMLProvider", params=lambda kw: {"sAMLProviderArn": kw["provider"].arn})
 def saml_provider_delete(*, provider, acting):
     """Delete a SAML provider."""
@@ -170,12 +234,32 @@ def saml_provider_delete(*, provider, acting):
     provider.delete()
 
 
-def saml_entity_id(provider):
-    """The IdP's entityID from its metadata, for the provider's page."""
+def _entity_descriptor(provider):
     try:
         root = ET.fromstring(provider.metadata_document)
     except ET.ParseError:
-        return ""
+        return None
     tag = f"{{{SAML_METADATA_NS}}}EntityDescriptor"
-    node = root if root.tag == tag else root.find(f".//{tag}")
+    return root if root.tag == tag else root.find(f".//{tag}")
+
+
+def saml_entity_id(provider):
+    """The IdP's entityID from its metadata, for the provider's page."""
+    node = _entity_descriptor(provider)
     return node.get("entityID", "") if node is not None else ""
+
+
+def saml_valid_until(provider):
+    """When the provider expires: its metadata's validUntil, else 100 years after its creation, as IAM
+    shows it (GetSAMLProvider, ListSAMLProviders)."""
+    node = _entity_descriptor(provider)
+    stated = node.get("validUntil", "") if node is not None else ""
+    try:
+        moment = datetime.datetime.fromisoformat(stated)
+    except ValueError:
+        created = provider.created_at
+        try:
+            return created.replace(year=created.year + 100)
+        except ValueError:  # 29 February, in a year 100 years on that has none
+            return created.replace(year=created.year + 100, day=28)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -245,6 +245,19 @@ def role_update(*, role, description=None, max_session_duration=None, acting):
 
 
 @audited(
+    "UpdateRoleDescription",
+    params=lambda kw: {"roleName": kw["role"].name, "description": kw["description"]},
+    response=lambda role: {"role": role_elements(role)},
+)
+def role_update_description(*, role, description, acting):
+    """Change a role's description (UpdateRoleDescription; a service-linked role's too)."""
+    ensure_same_account(role, acting, role_not_found(role.name).message)
+    role.description = _validate_description(description)
+    role.save(update_fields=["description"])
+    return role
+
+
+@audited(
     "UpdateAssumeRolePolicy",
     params=lambda kw: {"roleName": kw["role"].name, "policyDocument": kw["trust_policy"]},
 )

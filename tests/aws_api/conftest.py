@@ -6,6 +6,7 @@ import json
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from access.acting import Acting
 from accounts.services.access_keys import access_key_create
@@ -70,3 +71,10 @@ def iam_as(live_server, api_account):
 
 def allow(*actions, resource="*"):
     return {"Effect": "Allow", "Action": list(actions), "Resource": resource}
+
+
+def error_of(call, *args, **kwargs):
+    """(the Error of the ClientError the call raises, its HTTP status)."""
+    with pytest.raises(ClientError) as caught:
+        call(*args, **kwargs)
+    return caught.value.response["Error"], caught.value.response["ResponseMetadata"]["HTTPStatusCode"]

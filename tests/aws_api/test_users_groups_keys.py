@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from botocore.exceptions import ClientError
 
 from access.acting import Acting
 from accounts.models import AccessKey, AuditEvent, IAMUser
@@ -11,15 +10,9 @@ from accounts.services.users import user_create
 from aws.errors import ValidationError
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 
-from .conftest import allow, client
+from .conftest import allow, client, error_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def error_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as caught:
-        call(*args, **kwargs)
-    return caught.value.response["Error"], caught.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def test_create_get_list_update_delete_a_user(iam, api_account):

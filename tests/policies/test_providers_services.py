@@ -1,5 +1,7 @@
 """Identity provider services: CreateOpenIDConnectProvider and CreateSAMLProvider rules, delete."""
 
+import datetime
+
 import pytest
 
 from access.acting import Acting
@@ -7,11 +9,16 @@ from accounts.models import AuditEvent
 from aws.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
 from policies.models import OpenIDConnectProvider, SAMLProvider
 from policies.services.providers import (
+    oidc_provider_add_client_id,
     oidc_provider_create,
     oidc_provider_delete,
+    oidc_provider_remove_client_id,
+    oidc_provider_update_thumbprints,
     saml_entity_id,
     saml_provider_create,
     saml_provider_delete,
+    saml_provider_update,
+    saml_valid_until,
 )
 from tests.races import assert_refused_by_the_constraint, lose_race
 
@@ -155,6 +162,74 @@ def test_oidc_delete_and_isolation(account, root_acting, charlie_acting):
     assert not OpenIDConnectProvider.objects.exists()
 
 
+def test_oidc_audiences_are_added_and_removed_idempotently(account, root_acting):
+    provider = oidc_provider_create(
+        account=account, url="https://issuer.example.com", client_ids=["a"], acting=root_acting
+    )
+    oidc_provider_add_client_id(provider=provider, client_id="b", acting=root_acting)
+    oidc_provider_add_client_id(provider=provider, client_id="b", acting=root_acting)
+    oidc_provider_remove_client_id(provider=provider, client_id="a", acting=root_acting)
+    oidc_provider_remove_client_id(provider=provider, client_id="a", acting=root_acting)
+    provider.refresh_from_db()
+    assert provider.client_ids == ["b"]
+    names = list(AuditEvent.objects.order_by("pk").values_list("event_name", flat=True))
+    assert (
+        names[1:]
+        == ["AddClientIDToOpenIDConnectProvider"] * 2 + ["RemoveClientIDFromOpenIDConnectProvider"] * 2
+    )
+
+
+def test_oidc_audiences_stay_within_100(account, root_acting):
+    provider = oidc_provider_create(
+        account=account,
+        url="https://issuer.example.com",
+        client_ids=[f"c{n}" for n in range(100)],
+        acting=root_acting,
+    )
+    with pytest.raises(LimitExceeded) as exc:
+        oidc_provider_add_client_id(provider=provider, client_id="one-more", acting=root_acting)
+    assert exc.value.message == "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100"
+    provider.refresh_from_db()
+    assert len(provider.client_ids) == 100
+
+
+def test_oidc_thumbprints_are_replaced_and_checked(account, root_acting, charlie_acting):
+    provider = oidc_provider_create(
+        account=account, url="https://issuer.example.com", thumbprints=[THUMBPRINT], acting=root_acting
+    )
+    oidc_provider_update_thumbprints(provider=provider, thumbprints=["A" * 40, "b" * 40], acting=root_acting)
+    provider.refresh_from_db()
+    assert provider.thumbprints == ["a" * 40, "b" * 40]
+    with pytest.raises(InvalidInput):
+        oidc_provider_update_thumbprints(provider=provider, thumbprints=["a" * 40] * 6, acting=root_acting)
+    with pytest.raises(NoSuchEntity):
+        oidc_provider_update_thumbprints(provider=provider, thumbprints=[], acting=charlie_acting)
+    provider.refresh_from_db()
+    assert provider.thumbprints == ["a" * 40, "b" * 40]
+
+
+def test_saml_metadata_is_replaced_after_the_same_checks(account, root_acting, charlie_acting):
+    provider = saml_provider_create(
+        account=account, name="MyIdP", metadata_document=saml_metadata(), acting=root_acting
+    )
+    other = saml_metadata("https://idp.example.com/other")
+    saml_provider_update(provider=provider, metadata_document=other, acting=root_acting)
+    provider.refresh_from_db()
+    assert saml_entity_id(provider) == "https://idp.example.com/other"
+    with pytest.raises(InvalidInput) as exc:
+        saml_provider_update(provider=provider, metadata_document="<a/>" * 300, acting=root_acting)
+    assert exc.value.message == "Could not parse metadata"
+    with pytest.raises(NoSuchEntity):
+        saml_provider_update(provider=provider, metadata_document=saml_metadata(), acting=charlie_acting)
+    provider.refresh_from_db()
+    assert provider.metadata_document == other
+    event = AuditEvent.objects.get(event_name="UpdateSAMLProvider", error_code="")
+    assert event.request_parameters == {
+        "sAMLProviderArn": provider.arn,
+        "sAMLMetadataDocumentLength": len(other),
+    }
+
+
 def test_saml_provider_from_metadata(account, root_acting):
     provider = saml_provider_create(
         account=account, name="MyIdP", metadata_document=saml_metadata(), acting=root_acting
@@ -265,3 +340,18 @@ def test_two_saml_providers_created_with_one_name_at_once_get_entity_already_exi
     assert [saml_entity_id(provider) for provider in SAMLProvider.objects.all()] == [
         "https://first.example.com/saml"
     ]
+
+
+def test_saml_valid_until_is_the_metadatas_or_a_century_after_creation(account, root_acting):
+    stated = saml_metadata().replace('entityID="', 'validUntil="2031-05-06T07:08:09Z" entityID="')
+    provider = saml_provider_create(
+        account=account, name="Dated", metadata_document=stated, acting=root_acting
+    )
+    assert saml_valid_until(provider) == datetime.datetime(2031, 5, 6, 7, 8, 9, tzinfo=datetime.UTC)
+    provider.metadata_document = saml_metadata()
+    provider.created_at = datetime.datetime(2024, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert saml_valid_until(provider) == datetime.datetime(2124, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    provider.created_at = datetime.datetime(2028, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert saml_valid_until(provider) == datetime.datetime(2128, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    provider.created_at = datetime.datetime(2000, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert saml_valid_until(provider) == datetime.datetime(2100, 2, 28, 12, 0, tzinfo=datetime.UTC)

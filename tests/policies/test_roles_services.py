@@ -24,6 +24,7 @@ from policies.services.roles import (
     role_tag,
     role_untag,
     role_update,
+    role_update_description,
     role_update_trust_policy,
 )
 from tests.accounts.factories import IAMUserFactory
@@ -241,6 +242,21 @@ def test_update_role_changes_description_and_session(account, root_acting):
         role_update(role=role, max_session_duration=50000, acting=root_acting)
     role.refresh_from_db()
     assert role.max_session_duration == 7200
+
+
+def test_update_role_description_is_its_own_audited_call(account, root_acting, charlie_acting):
+    role = make_role(account, root_acting)
+    role_update_description(role=role, description="Reads S3", acting=root_acting)
+    role.refresh_from_db()
+    assert role.description == "Reads S3"
+    event = AuditEvent.objects.get(event_name="UpdateRoleDescription")
+    assert event.request_parameters == {"roleName": role.name, "description": "Reads S3"}
+    with pytest.raises(ValidationError):
+        role_update_description(role=role, description="x" * 1001, acting=root_acting)
+    with pytest.raises(NoSuchEntity):
+        role_update_description(role=role, description="theirs", acting=charlie_acting)
+    role.refresh_from_db()
+    assert role.description == "Reads S3"
 
 
 def test_update_trust_policy_validates_and_replaces(account, root_acting):
