@@ -5,9 +5,12 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from access.acting import Acting
 from accounts.models import AuditEvent
+from iamconsole.aws_api.iam.details import get_account_authorization_details
 from policies.models import PolicyAttachment
 from policies.services.instance_profiles import instance_profile_add_role, instance_profile_create
 from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
@@ -406,3 +409,20 @@ def test_the_simulator_is_enforced_on_the_principals_arn_and_recorded(iam, iam_a
         ("SimulatePrincipalPolicy", "AccessDenied"),
     ]
     assert not PolicyAttachment.objects.exists()
+
+
+def test_authorization_details_take_as_many_queries_for_many_entities_as_for_one(
+    iam, api_account, root, furnished
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            get_account_authorization_details(root, {})
+        return len(captured)
+
+    few = queries()
+    for n in range(4):
+        iam.create_user(UserName=f"more{n}", Tags=[{"Key": "n", "Value": str(n)}])
+        iam.add_user_to_group(GroupName="developers", UserName=f"more{n}")
+        role = role_create(account=api_account, name=f"role{n}", trust_policy=EC2_TRUST, acting=root)
+        policy_attach(policy=furnished["own"], role=role, acting=root)
+    assert queries() == few

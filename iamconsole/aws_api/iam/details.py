@@ -173,19 +173,19 @@ def get_account_authorization_details(acting, params):
     kinds = set(params.get("Filter", []))
     read(acting, "GetAccountAuthorizationDetails", "*", None, {"filter": params.get("Filter")})
     account = acting.account
-    wants = lambda kind: not kinds or kind in kinds  # noqa: E731
+    everything = not kinds
     policies_of = Prefetch("attachments", queryset=PolicyAttachment.objects.select_related("policy"))
     items = []
-    if wants("User"):
+    if everything or "User" in kinds:
         users = IAMUser.objects.filter(account=account).order_by("name")
         users = users.prefetch_related("tags", "inline_policies", "memberships__group", policies_of)
         items += [("UserDetailList", user) for user in users]
-    if wants("Group"):
+    if everything or "Group" in kinds:
         groups = Group.objects.filter(account=account).order_by("name")
         items += [
             ("GroupDetailList", group) for group in groups.prefetch_related("inline_policies", policies_of)
         ]
-    if wants("Role"):
+    if everything or "Role" in kinds:
         roles = Role.objects.filter(account=account).order_by("name")
         roles = roles.prefetch_related(
             "tags",
@@ -195,7 +195,7 @@ def get_account_authorization_details(acting, params):
         )
         items += [("RoleDetailList", role) for role in roles]
     boundary_uses = Counter()
-    if not kinds or kinds & {"LocalManagedPolicy", "AWSManagedPolicy"}:
+    if everything or kinds & {"LocalManagedPolicy", "AWSManagedPolicy"}:
         policy_kinds = kinds & {"LocalManagedPolicy", "AWSManagedPolicy"}
         items += [("Policies", policy) for policy in _policies(account, policy_kinds)]
         for model in (IAMUser, Role):
