@@ -277,6 +277,9 @@ OPERATIONS = {
     "ListAttachedRolePolicies": Operation("iam:ListAttachedRolePolicies"),
     "SimulatePrincipalPolicy": Operation("iam:SimulatePrincipalPolicy"),
     "SimulateCustomPolicy": Operation("iam:SimulateCustomPolicy"),
+    "GetContextKeysForPrincipalPolicy": Operation("iam:GetContextKeysForPrincipalPolicy"),
+    "GetContextKeysForCustomPolicy": Operation("iam:GetContextKeysForCustomPolicy"),
+    "GetAccountAuthorizationDetails": Operation("iam:GetAccountAuthorizationDetails"),
     "GetServiceLinkedRoleDeletionStatus": Operation("iam:GetServiceLinkedRoleDeletionStatus"),
     "LookupEvents": Operation("cloudtrail:LookupEvents"),
 }

@@ -123,6 +123,7 @@ class MatchedStatement:
     lines: tuple[int, int]  # first and last line of the statement in `pretty` (from 1)
     kind: str = "identity"
     level: int | None = None
+    text: str = ""  # the policy as written, where the AWS API reports the statement's position
 
     @property
     def kind_label(self):
@@ -181,6 +182,19 @@ def parse_document(text, label):
     if not isinstance(document, dict):
         raise MalformedPolicyDocument(f"{label}: the policy must be a JSON object.")
     return document
+
+
+def statement_positions(text, index):
+    """Where statement `index` is in the policy `text`, as IAM's simulator reports it: ({"Line",
+    "Column"}, {"Line", "Column"}), both counted from 1, from its opening brace to just past its closing one."""
+    root = jsonpos.parse(text)
+    statements = root.root.get("Statement")
+    node = statements.items[index] if statements.kind == "array" else statements
+    start, end = root.position(node.start), root.position(node.end)
+    return (
+        {"Line": start["line"], "Column": start["column"] + 1},
+        {"Line": end["line"], "Column": end["column"] + 1},
+    )
 
 
 def _statement_lines(pretty, index):
@@ -429,8 +443,9 @@ def simulate(
 ):
     """The engine's decision for each action on each resource, with the statements that decided.
 
-    `principal` (an IAMUser, Group or Role of `account`) simulates its policies in play; otherwise
-    `policy_documents` (JSON texts) are custom policies and `boundary` an optional boundary text.
+    `principal` (an IAMUser, Group or Role of `account`) simulates its policies in play, with
+    `policy_documents` (JSON texts) as further custom policies and `boundary` (a text) instead of its
+    own boundary; without a principal, only the custom policies and the boundary.
     `session_policies` (texts) bound a role's session; `scps` and `rcps` are levels (root first) of
     documents, `scp_names` and `rcp_names` their names in the same shape, `level_names` where each
     level is (an organization's own; see organization_in_play). `include` keeps only the policies in
@@ -446,6 +461,9 @@ def simulate(
         if session_policies and (_is_user(principal) or _is_group(principal)):
             raise InvalidInput("A session policy bounds a role's session; simulate a role to use one.")
         policies = policies_for(principal, in_play)
+        if boundary:  # the AWS API's PermissionsBoundaryPolicyInputList stands in for the principal's own
+            policies = [policy for policy in policies if not policy.is_boundary]
+        policies += custom_policies(policy_documents or [], boundary)
     else:
         policies = custom_policies(policy_documents or [], boundary)
     policies += session_policies_in_play(session_policies)
@@ -500,10 +518,12 @@ def simulate(
         if path == "resourcePolicy":
             document, key, kind, level = resource_doc, "resourcePolicy", "resource", None
             name, source, arn = "Resource policy", "Resource policy", None
+            text = resource_policy
         else:
             policy = by_path[path]
             document, key, kind, level = parsed[policy.id], policy.id, policy.kind, policy.level
             name, source, arn = policy.name, policy.source, policy.arn
+            text = policy.document
         if key not in pretty_cache:
             pretty_cache[key] = json.dumps(document, indent=4)
         pretty = pretty_cache[key]
@@ -521,6 +541,7 @@ def simulate(
             lines=lines_cache[key, entry["statement"]],
             kind=kind,
             level=level,
+            text=text if isinstance(text, str) else pretty,
         )
 
     results = []
@@ -674,8 +695,13 @@ def simulate_principal_policy(
     context=None,
     resource_policy=None,
     session_policies=None,
+    policy_documents=(),
+    boundary=None,
+    caller_arn=None,
+    resource_account=None,
 ):
-    """SimulatePrincipalPolicy: the policies of a user, group or role, every one in play.
+    """SimulatePrincipalPolicy: the policies of a user, group or role, every one in play, and any
+    further documents (PolicyInputList) and boundary (PermissionsBoundaryPolicyInputList) given.
 
     As AWS's, it weighs the organization's SCPs (and RCPs) when the account is a member of one;
     beyond AWS's API, as the console's simulator, a role's session policies.
@@ -688,6 +714,10 @@ def simulate_principal_policy(
         context=context,
         resource_policy=resource_policy,
         session_policies=session_policies,
+        policy_documents=list(policy_documents),
+        boundary=boundary,
+        caller_arn=caller_arn,
+        resource_account=resource_account,
         **organization_in_play(account),
     )
 

@@ -1,0 +1,93 @@
+"""The real aws CLI against the live server, with the articles' own commands (create-user Ivan in
+/developers/, the group SuperStars, alice in developers …): nothing of the machine's AWS configuration
+is read."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accounts.models import AuditEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AWS = Path(sys.executable).parent / "aws"
+
+
+@pytest.fixture
+def aws(live_server, root_keys, tmp_path):
+    """aws(*args) → the JSON the CLI prints for `aws iam ARGS`, signed with the root user's keys."""
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("")
+    credentials.write_text("")
+    key_id, secret = root_keys
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": key_id,
+        "AWS_SECRET_ACCESS_KEY": secret,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+    def run(*args, expect_failure=False):
+        done = subprocess.run(
+            [str(AWS), "iam", *args, "--endpoint-url", live_server.url, "--output", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if expect_failure:
+            assert done.returncode != 0
+            return done.stderr.strip()
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    return run
+
+
+def test_the_articles_commands_through_the_aws_cli(aws, api_account):
+    ivan = aws("create-user", "--user-name", "Ivan", "--path", "/developers/")["User"]
+    assert ivan["Arn"] == f"arn:aws:iam::{api_account.id}:user/developers/Ivan"
+    assert aws("create-user", "--user-name", "alice")["User"]["UserId"].startswith("AIDA")
+    assert aws("create-group", "--group-name", "developers")["Group"]["GroupName"] == "developers"
+    assert aws("add-user-to-group", "--user-name", "alice", "--group-name", "developers") is None
+    listed = aws("list-users")["Users"]
+    assert [user["UserName"] for user in listed] == ["Ivan", "alice"]
+    assert aws("get-user", "--user-name", "Ivan")["User"]["Path"] == "/developers/"
+    key = aws("create-access-key", "--user-name", "alice")["AccessKey"]
+    assert key["Status"] == "Active" and len(key["SecretAccessKey"]) == 40
+    details = aws("get-account-authorization-details", "--filter", "User")
+    assert {user["UserName"]: user["GroupList"] for user in details["UserDetailList"]} == {
+        "Ivan": [],
+        "alice": ["developers"],
+    }
+    simulated = aws(
+        "simulate-principal-policy",
+        "--policy-source-arn",
+        ivan["Arn"],
+        "--action-names",
+        "s3:GetObject",
+    )["EvaluationResults"]
+    assert [(r["EvalActionName"], r["EvalDecision"]) for r in simulated] == [("s3:GetObject", "implicitDeny")]
+
+    message = aws("get-user", "--user-name", "nobody", expect_failure=True)
+    assert message == (
+        "An error occurred (NoSuchEntity) when calling the GetUser operation: "
+        "The user with name nobody cannot be found."
+    )
+    events = AuditEvent.objects.filter(account=api_account, event_name__in=["CreateUser", "GetUser"])
+    # The user that does not exist was never read: nothing was authorized, nothing recorded.
+    assert sorted((event.event_name, event.error_code) for event in events) == [
+        ("CreateUser", ""),
+        ("CreateUser", ""),
+        ("GetUser", ""),
+    ]
+    assert all(event.user_agent.startswith("aws-cli/") for event in events)
