@@ -3,8 +3,8 @@ The README's figure is written from here (`manage.py api_coverage --write-readme
 
 import re
 
+from aws.model import service_model
 from iamconsole.aws_api.iam import HANDLERS
-from iamconsole.aws_api.protocol import service_model
 
 README_START = "<!-- api-coverage: written by `manage.py api_coverage --write-readme` -->"
 README_END = "<!-- /api-coverage -->"
