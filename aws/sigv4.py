@@ -173,7 +173,12 @@ def verify(request: SignedRequest, *, secret_for: Callable[[str], str | None], n
     query = _query_pairs(request.query_string)
     auth = _read_auth(request, query)
     signed_at = _parse_timestamp(auth.timestamp)
-    _check_time(signed_at, now.astimezone(UTC).replace(microsecond=0), auth)
+    try:
+        _check_time(signed_at, now.astimezone(UTC).replace(microsecond=0), auth)
+    except SignatureError:
+        # A key accepted unchecked (local mode) has no signature to expire: moto's suites freeze time.
+        if secret_for(auth.credential.split("/", 1)[0]) is not UNCHECKED:
+            raise
     access_key_id, date, region, service = _check_scope(auth.credential, signed_at)
 
     secret = secret_for(access_key_id)

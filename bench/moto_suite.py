@@ -1,0 +1,183 @@
+"""moto's own IAM test suite as the outside measure of the AWS API's fidelity: the tests of moto's source
+distribution, in moto's server mode, pointed at this project in local mode, and at moto's own server
+for comparison. Nothing of moto's is copied into the project: the suite is downloaded into a temporary
+directory, with its own virtualenv (moto[server], freezegun, pytest).
+
+    .venv/bin/python bench/moto_suite.py [--moto 5.2.5] [--keep]
+
+Prints the passes of each server and the kinds of failure against this one (the error code, or the
+first words of the assertion). Where moto is more lenient than AWS (a trust policy "some policy", a
+path without slashes, a weak password, a user without policies creating keys), AWS's behaviour wins and
+the test fails here on purpose.
+"""
+
+import argparse
+import collections
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 — a local server
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not come up")
+
+
+def prepare(workdir, version):
+    """moto's sdist unpacked in `workdir`, and a virtualenv able to run its tests."""
+    pip = [
+        PYTHON,
+        "-m",
+        "pip",
+        "download",
+        "-q",
+        f"moto=={version}",
+        "--no-binary",
+        ":all:",
+        "--no-deps",
+        "-d",
+    ]
+    subprocess.run([*pip, str(workdir)], check=True)
+    with tarfile.open(next(workdir.glob("moto-*.tar.gz"))) as archive:
+        archive.extractall(workdir, filter="data")
+    venv = workdir / "venv"
+    subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", f"moto[server]=={version}", "freezegun", "pytest"],
+        check=True,
+    )
+    return next(path for path in workdir.iterdir() if path.is_dir() and path.name.startswith("moto-")), venv
+
+
+def run_suite(source, venv, endpoint):
+    """(passed, failed, skipped, [failure lines]) of tests/test_iam against `endpoint`."""
+    env = {
+        **os.environ,
+        "TEST_SERVER_MODE": "true",
+        "TEST_SERVER_MODE_ENDPOINT": endpoint,
+        "AWS_ACCESS_KEY_ID": "FOOBARKEY",
+        "AWS_SECRET_ACCESS_KEY": "FOOBARSECRET",
+    }
+    result = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pytest",
+            "-q",
+            "-rf",
+            "-p",
+            "no:cacheprovider",
+            "--color=no",
+            "tests/test_iam",
+        ],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    counts = {kind: 0 for kind in ("passed", "failed", "skipped")}
+    for number, kind in re.findall(r"(\d+) (passed|failed|skipped)", result.stdout.splitlines()[-1]):
+        counts[kind] = int(number)
+    failures = [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]
+    return counts, failures
+
+
+def kind_of(failure):
+    code = re.search(r"An error occurred \(([A-Za-z0-9]+)\)", failure)
+    if code:
+        return code.group(1)
+    return failure.split(" - ", 1)[-1][:40]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--moto", default="5.2.5")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="moto-suite-"))
+    servers = []
+    try:
+        source, venv = prepare(workdir, args.moto)
+        port = free_port()
+        env = {
+            **os.environ,
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            "IAMCONSOLE_LOCAL_MODE": "1",
+        }
+        env.pop("CELERY_BROKER_URL", None)
+        subprocess.run([PYTHON, "manage.py", "migrate", "-v0", "--no-input"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PYTHON, "manage.py", "load_aws_managed_policies"], cwd=ROOT, env=env, check=True)
+        servers.append(
+            subprocess.Popen(
+                [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        ours = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{ours}/healthz")
+        moto_port = free_port()
+        servers.append(
+            subprocess.Popen(
+                [str(venv / "bin" / "moto_server"), "-p", str(moto_port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        theirs = f"http://127.0.0.1:{moto_port}"
+        wait_until_up(theirs)
+
+        moto_counts, _ = run_suite(source, venv, theirs)
+        our_counts, failures = run_suite(source, venv, ours)
+        print(f"moto {args.moto}'s tests/test_iam in server mode:")
+        print(f"  against moto_server:  {moto_counts['passed']} passed, {moto_counts['failed']} failed")
+        print(f"  against IAM Console:  {our_counts['passed']} passed, {our_counts['failed']} failed")
+        if moto_counts["passed"]:
+            print(
+                f"  {our_counts['passed'] / moto_counts['passed']:.0%} of the tests moto's own server passes"
+            )
+        print("Failures here, by kind:")
+        for kind, count in collections.Counter(kind_of(failure) for failure in failures).most_common():
+            print(f"  {count:4}  {kind}")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
