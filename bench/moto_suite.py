@@ -82,6 +82,7 @@ def run_suite(source, venv, endpoint):
         "TEST_SERVER_MODE_ENDPOINT": endpoint,
         "AWS_ACCESS_KEY_ID": "FOOBARKEY",
         "AWS_SECRET_ACCESS_KEY": "FOOBARSECRET",
+        "COLUMNS": "1000",  # pytest's summary lines whole, with their error codes
     }
     result = subprocess.run(
         [
@@ -112,7 +113,7 @@ def kind_of(failure):
     code = re.search(r"An error occurred \(([A-Za-z0-9]+)\)", failure)
     if code:
         return code.group(1)
-    return failure.split(" - ", 1)[-1][:40]
+    return re.sub(r"'[^']*'", "'…'", failure.split(" - ", 1)[-1])[:60]
 
 
 def main():
