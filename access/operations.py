@@ -38,6 +38,18 @@ def _new(kind):
     return lambda kw: arn_of(kw["account"].id, kind, kw.get("path", "/"), kw["name"])
 
 
+def _renamed(key):
+    """The ARN an UpdateUser/UpdateGroup gives its entity (its new name and path)."""
+
+    def arn(kw):
+        entity = kw[key]
+        return arn_of(
+            entity.account_id, key, kw.get("new_path") or entity.path, kw.get("new_name") or entity.name
+        )
+
+    return arn
+
+
 def _anywhere(kw):
     return "*"
 
@@ -163,6 +175,19 @@ OPERATIONS = {
     ),
     # Groups
     "CreateGroup": Operation("iam:CreateGroup", _new("group")),
+    # Renaming needs iam:UpdateGroup on the new name too, as AWS documents.
+    "UpdateGroup": Operation(
+        "iam:UpdateGroup",
+        _entity("group"),
+        also=(
+            (
+                "iam:UpdateGroup",
+                _renamed("group"),
+                None,
+                lambda kw: bool(kw.get("new_name") or kw.get("new_path")),
+            ),
+        ),
+    ),
     "DeleteGroup": Operation("iam:DeleteGroup", _entity("group")),
     "AddUserToGroup": Operation("iam:AddUserToGroup", _entity("group")),
     "RemoveUserFromGroup": Operation("iam:RemoveUserFromGroup", _entity("group")),
@@ -250,6 +275,7 @@ OPERATIONS = {
     "ListVirtualMFADevices": Operation("iam:ListVirtualMFADevices"),
     "ListGroups": Operation("iam:ListGroups"),
     "GetGroup": Operation("iam:GetGroup"),
+    "GetAccessKeyLastUsed": Operation("iam:GetAccessKeyLastUsed"),
     "ListRoles": Operation("iam:ListRoles"),
     "GetRole": Operation("iam:GetRole"),
     "ListPolicies": Operation("iam:ListPolicies"),
