@@ -66,6 +66,9 @@ _enabled_user = Target(
     lambda kw: kw.get("assign_to") or kw["device"].user, otherwise=lambda kw: kw["device"].account.root_arn
 )
 _key_user = Target(lambda kw: kw["key"].user, otherwise=lambda kw: kw["key"].account.root_arn)
+_certificate_user = Target(
+    lambda kw: kw["certificate"].user, otherwise=lambda kw: kw["certificate"].account.root_arn
+)
 
 
 def _request_tags(tags):
@@ -164,6 +167,12 @@ OPERATIONS = {
     "CreateAccessKey": Operation("iam:CreateAccessKey", _own_or("user")),
     "UpdateAccessKey": Operation("iam:UpdateAccessKey", _key_user),
     "DeleteAccessKey": Operation("iam:DeleteAccessKey", _key_user),
+    "UploadSSHPublicKey": Operation("iam:UploadSSHPublicKey", _entity("user")),
+    "UpdateSSHPublicKey": Operation("iam:UpdateSSHPublicKey", _key_user),
+    "DeleteSSHPublicKey": Operation("iam:DeleteSSHPublicKey", _key_user),
+    "UploadSigningCertificate": Operation("iam:UploadSigningCertificate", _own_or("user")),
+    "UpdateSigningCertificate": Operation("iam:UpdateSigningCertificate", _certificate_user),
+    "DeleteSigningCertificate": Operation("iam:DeleteSigningCertificate", _certificate_user),
     "CreateVirtualMFADevice": Operation(
         "iam:CreateVirtualMFADevice", lambda kw: f"arn:aws:iam::{kw['account'].id}:mfa/{kw['name']}"
     ),
@@ -272,6 +281,9 @@ OPERATIONS = {
     "GetLoginProfile": Operation("iam:GetLoginProfile"),
     "ListAccessKeys": Operation("iam:ListAccessKeys"),
     "ListMFADevices": Operation("iam:ListMFADevices"),
+    "ListSSHPublicKeys": Operation("iam:ListSSHPublicKeys"),
+    "GetSSHPublicKey": Operation("iam:GetSSHPublicKey"),
+    "ListSigningCertificates": Operation("iam:ListSigningCertificates"),
     "ListVirtualMFADevices": Operation("iam:ListVirtualMFADevices"),
     "ListGroups": Operation("iam:ListGroups"),
     "GetGroup": Operation("iam:GetGroup"),

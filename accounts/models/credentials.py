@@ -1,0 +1,56 @@
+"""The credentials an IAM user keeps besides its password and access keys: SSH public keys (for
+CodeCommit) and X.509 signing certificates."""
+
+from django.db import models
+
+from aws.ids import new_signing_certificate_id, new_ssh_public_key_id
+
+from .account import Account
+from .identities import IAMUser
+
+
+class CredentialStatus(models.TextChoices):
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+
+
+class SSHPublicKey(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="ssh_public_keys")
+    user = models.ForeignKey(IAMUser, on_delete=models.CASCADE, related_name="ssh_public_keys")
+    key_id = models.CharField(max_length=20, unique=True, default=new_ssh_public_key_id, editable=False)
+    body = models.TextField()  # OpenSSH form; GetSSHPublicKey's PEM encoding is derived from it
+    fingerprint = models.CharField(max_length=47)
+    status = models.CharField(max_length=8, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "SSH public key"
+
+    def __str__(self):
+        return self.key_id
+
+
+class SigningCertificate(models.Model):
+    """An X.509 signing certificate of an IAM user, or of the root user when `user` is empty."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="signing_certificates")
+    user = models.ForeignKey(
+        IAMUser, on_delete=models.CASCADE, null=True, blank=True, related_name="signing_certificates"
+    )
+    certificate_id = models.CharField(
+        max_length=32, unique=True, default=new_signing_certificate_id, editable=False
+    )
+    body = models.TextField()
+    fingerprint = models.CharField(max_length=40)  # SHA-1: the same certificate once per account
+    status = models.CharField(max_length=8, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("account", "fingerprint", name="signingcertificate_unique_in_account")
+        ]
+
+    def __str__(self):
+        return self.certificate_id
