@@ -66,6 +66,7 @@ _enabled_user = Target(
     lambda kw: kw.get("assign_to") or kw["device"].user, otherwise=lambda kw: kw["device"].account.root_arn
 )
 _key_user = Target(lambda kw: kw["key"].user, otherwise=lambda kw: kw["key"].account.root_arn)
+_credential_user = Target(lambda kw: kw["credential"].user)
 _certificate_user = Target(
     lambda kw: kw["certificate"].user, otherwise=lambda kw: kw["certificate"].account.root_arn
 )
@@ -173,6 +174,10 @@ OPERATIONS = {
     "UploadSigningCertificate": Operation("iam:UploadSigningCertificate", _own_or("user")),
     "UpdateSigningCertificate": Operation("iam:UpdateSigningCertificate", _certificate_user),
     "DeleteSigningCertificate": Operation("iam:DeleteSigningCertificate", _certificate_user),
+    "CreateServiceSpecificCredential": Operation("iam:CreateServiceSpecificCredential", _entity("user")),
+    "ResetServiceSpecificCredential": Operation("iam:ResetServiceSpecificCredential", _credential_user),
+    "UpdateServiceSpecificCredential": Operation("iam:UpdateServiceSpecificCredential", _credential_user),
+    "DeleteServiceSpecificCredential": Operation("iam:DeleteServiceSpecificCredential", _credential_user),
     "CreateVirtualMFADevice": Operation(
         "iam:CreateVirtualMFADevice", lambda kw: f"arn:aws:iam::{kw['account'].id}:mfa/{kw['name']}"
     ),
@@ -284,6 +289,7 @@ OPERATIONS = {
     "ListSSHPublicKeys": Operation("iam:ListSSHPublicKeys"),
     "GetSSHPublicKey": Operation("iam:GetSSHPublicKey"),
     "ListSigningCertificates": Operation("iam:ListSigningCertificates"),
+    "ListServiceSpecificCredentials": Operation("iam:ListServiceSpecificCredentials"),
     "ListVirtualMFADevices": Operation("iam:ListVirtualMFADevices"),
     "ListGroups": Operation("iam:ListGroups"),
     "GetGroup": Operation("iam:GetGroup"),

@@ -90,3 +90,13 @@ def new_ssh_public_key_id():
 def new_signing_certificate_id():
     """32 upper-case base32 characters (IAM's certificate IDs have no prefix)."""
     return "".join(secrets.choice(_BASE32) for _ in range(32))
+
+
+def new_service_specific_credential_id():
+    """ACCA followed by 17 characters, as IAM's service-specific credential IDs."""
+    return new_unique_id("ACCA")
+
+
+def new_service_password():
+    """A 44-character password, as IAM makes them for CodeCommit and Amazon Keyspaces."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(43)) + "="

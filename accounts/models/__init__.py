@@ -1,6 +1,6 @@
 from .account import Account, PasswordHistory, PasswordPolicy, normalized_email
 from .audit import AuditEvent
-from .credentials import CredentialStatus, SigningCertificate, SSHPublicKey
+from .credentials import CredentialStatus, ServiceSpecificCredential, SigningCertificate, SSHPublicKey
 from .identities import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice, UserTag
 from .signin import SignInFailure
 from .sts import TemporaryCredential
@@ -18,6 +18,7 @@ __all__ = [
     "PasswordHistory",
     "PasswordPolicy",
     "SSHPublicKey",
+    "ServiceSpecificCredential",
     "SignInFailure",
     "SigningCertificate",
     "TemporaryCredential",

@@ -1,9 +1,9 @@
 """The credentials an IAM user keeps besides its password and access keys: SSH public keys (for
-CodeCommit) and X.509 signing certificates."""
+CodeCommit), X.509 signing certificates and service-specific credentials."""
 
 from django.db import models
 
-from aws.ids import new_signing_certificate_id, new_ssh_public_key_id
+from aws.ids import new_service_specific_credential_id, new_signing_certificate_id, new_ssh_public_key_id
 
 from .account import Account
 from .identities import IAMUser
@@ -54,3 +54,24 @@ class SigningCertificate(models.Model):
 
     def __str__(self):
         return self.certificate_id
+
+
+class ServiceSpecificCredential(models.Model):
+    """A user name and password for one service (CodeCommit's Git over HTTPS, Amazon Keyspaces)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="service_credentials")
+    user = models.ForeignKey(IAMUser, on_delete=models.CASCADE, related_name="service_credentials")
+    credential_id = models.CharField(
+        max_length=21, unique=True, default=new_service_specific_credential_id, editable=False
+    )
+    service_name = models.CharField(max_length=128)
+    service_user_name = models.CharField(max_length=200)
+    password = models.CharField(max_length=128)  # hashed: the password is shown once, at creation or reset
+    status = models.CharField(max_length=8, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.credential_id

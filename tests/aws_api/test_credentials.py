@@ -1,4 +1,4 @@
-"""SSH public keys and signing certificates through boto3 against the live server."""
+"""SSH public keys, signing certificates and service-specific credentials through boto3 against the live server."""
 
 import base64
 import datetime
@@ -10,10 +10,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
+from django.contrib.auth.hashers import check_password
 
 from access.acting import Acting
 from accounts.flows import user_delete_with_dependents
-from accounts.models import AuditEvent, IAMUser, SigningCertificate, SSHPublicKey
+from accounts.models import AuditEvent, IAMUser, ServiceSpecificCredential, SigningCertificate, SSHPublicKey
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 
 from .conftest import allow, error_of
@@ -313,3 +314,113 @@ def test_another_accounts_keys_and_certificates_do_not_exist(iam, keys):
     assert error["Message"] == f"The Public Key with id {key.key_id} cannot be found."
     assert SSHPublicKey.objects.filter(pk=key.pk).exists()
     assert IAMUser.objects.filter(pk=other.pk).exists()
+
+
+# Service-specific credentials
+
+
+def test_create_list_reset_update_delete_a_service_specific_credential(iam, api_account):
+    iam.create_user(UserName="git")
+    made = iam.create_service_specific_credential(UserName="git", ServiceName="codecommit.amazonaws.com")[
+        "ServiceSpecificCredential"
+    ]
+    credential_id = made["ServiceSpecificCredentialId"]
+    assert re.fullmatch("ACCA[A-Z2-7]{17}", credential_id)
+    assert (made["UserName"], made["ServiceName"], made["ServiceUserName"], made["Status"]) == (
+        "git",
+        "codecommit.amazonaws.com",
+        f"git-at-{api_account.id}",
+        "Active",
+    )
+    assert len(made["ServicePassword"]) == 44
+    stored = ServiceSpecificCredential.objects.get(credential_id=credential_id)
+    assert made["ServicePassword"] not in stored.password and check_password(
+        made["ServicePassword"], stored.password
+    )
+
+    listed = iam.list_service_specific_credentials(UserName="git")["ServiceSpecificCredentials"]
+    assert [c["ServiceSpecificCredentialId"] for c in listed] == [credential_id]
+    assert "ServicePassword" not in listed[0]
+    assert (
+        iam.list_service_specific_credentials(UserName="git", ServiceName="cassandra.amazonaws.com")[
+            "ServiceSpecificCredentials"
+        ]
+        == []
+    )
+
+    reset = iam.reset_service_specific_credential(UserName="git", ServiceSpecificCredentialId=credential_id)[
+        "ServiceSpecificCredential"
+    ]
+    assert reset["ServicePassword"] != made["ServicePassword"]
+    stored.refresh_from_db()
+    assert check_password(reset["ServicePassword"], stored.password)
+    assert not check_password(made["ServicePassword"], stored.password)
+
+    iam.update_service_specific_credential(
+        UserName="git", ServiceSpecificCredentialId=credential_id, Status="Inactive"
+    )
+    assert iam.list_service_specific_credentials(UserName="git")["ServiceSpecificCredentials"][0][
+        "Status"
+    ] == ("Inactive")
+    iam.delete_service_specific_credential(UserName="git", ServiceSpecificCredentialId=credential_id)
+    error, status = error_of(
+        iam.delete_service_specific_credential, UserName="git", ServiceSpecificCredentialId=credential_id
+    )
+    assert (error["Code"], error["Message"], status) == (
+        "NoSuchEntity",
+        f"The Service Specific Credential with id {credential_id} cannot be found.",
+        404,
+    )
+    events = AuditEvent.objects.filter(event_name__endswith="ServiceSpecificCredential", error_code="")
+    assert all("ServicePassword" not in str(event.response_elements) for event in events)
+    assert events.count() == 4
+
+
+def test_service_specific_credentials_two_per_user_per_service_for_supported_services(iam):
+    iam.create_user(UserName="git")
+    for _ in range(2):
+        iam.create_service_specific_credential(UserName="git", ServiceName="codecommit.amazonaws.com")
+    error, status = error_of(
+        iam.create_service_specific_credential, UserName="git", ServiceName="codecommit.amazonaws.com"
+    )
+    assert (error["Code"], error["Message"], status) == (
+        "LimitExceeded",
+        "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2",
+        409,
+    )
+    iam.create_service_specific_credential(UserName="git", ServiceName="cassandra.amazonaws.com")
+    error, status = error_of(
+        iam.create_service_specific_credential, UserName="git", ServiceName="s3.amazonaws.com"
+    )
+    assert (error["Code"], error["Message"], status) == (
+        "NotSupportedService",
+        "The specified service s3.amazonaws.com is not supported.",
+        404,
+    )
+    assert len(iam.list_service_specific_credentials(AllUsers=True)["ServiceSpecificCredentials"]) == 3
+    error, _ = error_of(iam.delete_user, UserName="git")
+    assert error["Message"] == "Cannot delete entity, must delete service specific credentials first."
+
+
+def test_service_specific_credentials_an_allowed_and_a_refused_call(iam, iam_as, api_account):
+    caller, user = iam_as(
+        [allow("iam:CreateServiceSpecificCredential", "iam:ListServiceSpecificCredentials")], name="self"
+    )
+    made = caller.create_service_specific_credential(UserName="self", ServiceName="codecommit.amazonaws.com")[
+        "ServiceSpecificCredential"
+    ]
+    own = caller.list_service_specific_credentials()["ServiceSpecificCredentials"]  # the caller's own
+    assert [c["ServiceSpecificCredentialId"] for c in own] == [made["ServiceSpecificCredentialId"]]
+    error, status = error_of(
+        caller.reset_service_specific_credential,
+        ServiceSpecificCredentialId=made["ServiceSpecificCredentialId"],
+    )
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: {user.arn} is not authorized to perform: iam:ResetServiceSpecificCredential on resource: "
+        f"{user.arn} because no identity-based policy allows the iam:ResetServiceSpecificCredential action"
+    )
+    refused = AuditEvent.objects.get(event_name="ResetServiceSpecificCredential")
+    assert (refused.error_code, refused.user_identity["arn"]) == ("AccessDenied", user.arn)
+    user_delete_with_dependents(user=user, acting=Acting(account=api_account))
+    assert not ServiceSpecificCredential.objects.exists()

@@ -1,11 +1,14 @@
-"""IAM users' other credentials: SSH public keys and X.509 signing certificates. The handlers of
-their operations."""
+"""IAM users' other credentials: SSH public keys, X.509 signing certificates and service-specific
+credentials. The handlers of their operations."""
 
-from accounts.models import SigningCertificate, SSHPublicKey
-from accounts.services import signing_certificates, ssh_keys
+from accounts.models import ServiceSpecificCredential, SigningCertificate, SSHPublicKey
+from accounts.services import service_credentials, signing_certificates, ssh_keys
+from accounts.services.service_credentials import service_credential_not_found
 from accounts.services.signing_certificates import signing_certificate_not_found
 from accounts.services.ssh_keys import ssh_public_key_not_found
+from aws.arns import arn_of
 from aws.credentials import read_ssh_public_key
+from aws.errors import InvalidInput
 from iamconsole.aws_api.iam.common import get_user, operation, page, read
 
 
@@ -149,4 +152,88 @@ def update_signing_certificate(acting, params):
 @operation("DeleteSigningCertificate")
 def delete_signing_certificate(acting, params):
     signing_certificates.signing_certificate_delete(certificate=_certificate(acting, params), acting=acting)
+    return {}
+
+
+# Service-specific credentials
+
+
+def _service_credential_metadata(credential):
+    return {
+        "UserName": credential.user.name,
+        "Status": credential.status,
+        "ServiceUserName": credential.service_user_name,
+        "CreateDate": credential.created_at,
+        "ServiceSpecificCredentialId": credential.credential_id,
+        "ServiceName": credential.service_name,
+    }
+
+
+def _service_credential(acting, params):
+    owner = _named_or_caller(acting, params)
+    credential = (
+        ServiceSpecificCredential.objects.filter(
+            account=acting.account, user=owner, credential_id=params["ServiceSpecificCredentialId"]
+        )
+        .select_related("user")
+        .first()
+        if owner is not None
+        else None
+    )
+    if credential is None:
+        raise service_credential_not_found(params["ServiceSpecificCredentialId"])
+    return credential
+
+
+@operation("CreateServiceSpecificCredential")
+def create_service_specific_credential(acting, params):
+    if "CredentialAgeDays" in params:
+        # Only Amazon Bedrock's API keys expire; this console does not issue them.
+        raise InvalidInput("CredentialAgeDays is not supported by this IAM console.")
+    credential, password = service_credentials.service_credential_create(
+        user=get_user(acting, params["UserName"]), service_name=params["ServiceName"], acting=acting
+    )
+    return {
+        "ServiceSpecificCredential": {**_service_credential_metadata(credential), "ServicePassword": password}
+    }
+
+
+@operation("ListServiceSpecificCredentials")
+def list_service_specific_credentials(acting, params):
+    found = ServiceSpecificCredential.objects.filter(account=acting.account).select_related("user")
+    if params.get("AllUsers"):
+        read(acting, "ListServiceSpecificCredentials", arn_of(acting.account.id, "user", "/"))
+    else:
+        owner = _named_or_caller(acting, params)
+        _read_on(acting, "ListServiceSpecificCredentials", owner)
+        found = found.filter(user=owner) if owner is not None else found.none()
+    if "ServiceName" in params:
+        found = found.filter(service_name=params["ServiceName"])
+    chosen, paging = page(list(found), params)
+    return {"ServiceSpecificCredentials": [_service_credential_metadata(c) for c in chosen], **paging}
+
+
+@operation("ResetServiceSpecificCredential")
+def reset_service_specific_credential(acting, params):
+    credential, password = service_credentials.service_credential_reset(
+        credential=_service_credential(acting, params), acting=acting
+    )
+    return {
+        "ServiceSpecificCredential": {**_service_credential_metadata(credential), "ServicePassword": password}
+    }
+
+
+@operation("UpdateServiceSpecificCredential")
+def update_service_specific_credential(acting, params):
+    service_credentials.service_credential_update_status(
+        credential=_service_credential(acting, params), status=params["Status"], acting=acting
+    )
+    return {}
+
+
+@operation("DeleteServiceSpecificCredential")
+def delete_service_specific_credential(acting, params):
+    service_credentials.service_credential_delete(
+        credential=_service_credential(acting, params), acting=acting
+    )
     return {}
