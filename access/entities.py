@@ -1,7 +1,7 @@
 """What every write service does to an entity of its account: refuse another account's (to the caller
 it does not exist), and merge or remove tags within AWS's limits."""
 
-from aws.errors import NoSuchEntity
+from aws.errors import NoSuchEntity, ValidationError
 from aws.names import MAX_TAGS, constraint_error, tags_param, validate_tags
 
 
@@ -9,6 +9,21 @@ def ensure_same_account(obj, acting, message):
     """A service never touches another account's object: to the caller it does not exist."""
     if obj.account_id != acting.account.id:
         raise NoSuchEntity(message)
+
+
+def user_param(user):
+    """CloudTrail's `userName` request parameter of a credential's owner (none for the root user)."""
+    return {"userName": user.name} if user is not None else {}
+
+
+def credential_owner(user, acting):
+    """Whose credential a call without UserName makes (access keys, signing certificates): the
+    caller's own IAM user, or the root user's (None) only when the root user calls, as the API does."""
+    if user is None and acting is not None and not acting.is_root:
+        if acting.user is None or acting.credential is not None and acting.credential.is_role_session:
+            raise ValidationError("Must specify userName when calling with non-User credentials")
+        return acting.user
+    return user
 
 
 def tags_merge(manager, tags):

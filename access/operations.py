@@ -38,6 +38,18 @@ def _new(kind):
     return lambda kw: arn_of(kw["account"].id, kind, kw.get("path", "/"), kw["name"])
 
 
+def _renamed(key):
+    """The ARN an UpdateUser/UpdateGroup gives its entity (its new name and path)."""
+
+    def arn(kw):
+        entity = kw[key]
+        return arn_of(
+            entity.account_id, key, kw.get("new_path") or entity.path, kw.get("new_name") or entity.name
+        )
+
+    return arn
+
+
 def _anywhere(kw):
     return "*"
 
@@ -54,6 +66,10 @@ _enabled_user = Target(
     lambda kw: kw.get("assign_to") or kw["device"].user, otherwise=lambda kw: kw["device"].account.root_arn
 )
 _key_user = Target(lambda kw: kw["key"].user, otherwise=lambda kw: kw["key"].account.root_arn)
+_credential_user = Target(lambda kw: kw["credential"].user)
+_certificate_user = Target(
+    lambda kw: kw["certificate"].user, otherwise=lambda kw: kw["certificate"].account.root_arn
+)
 
 
 def _request_tags(tags):
@@ -152,6 +168,16 @@ OPERATIONS = {
     "CreateAccessKey": Operation("iam:CreateAccessKey", _own_or("user")),
     "UpdateAccessKey": Operation("iam:UpdateAccessKey", _key_user),
     "DeleteAccessKey": Operation("iam:DeleteAccessKey", _key_user),
+    "UploadSSHPublicKey": Operation("iam:UploadSSHPublicKey", _entity("user")),
+    "UpdateSSHPublicKey": Operation("iam:UpdateSSHPublicKey", _key_user),
+    "DeleteSSHPublicKey": Operation("iam:DeleteSSHPublicKey", _key_user),
+    "UploadSigningCertificate": Operation("iam:UploadSigningCertificate", _own_or("user")),
+    "UpdateSigningCertificate": Operation("iam:UpdateSigningCertificate", _certificate_user),
+    "DeleteSigningCertificate": Operation("iam:DeleteSigningCertificate", _certificate_user),
+    "CreateServiceSpecificCredential": Operation("iam:CreateServiceSpecificCredential", _entity("user")),
+    "ResetServiceSpecificCredential": Operation("iam:ResetServiceSpecificCredential", _credential_user),
+    "UpdateServiceSpecificCredential": Operation("iam:UpdateServiceSpecificCredential", _credential_user),
+    "DeleteServiceSpecificCredential": Operation("iam:DeleteServiceSpecificCredential", _credential_user),
     "CreateVirtualMFADevice": Operation(
         "iam:CreateVirtualMFADevice", lambda kw: f"arn:aws:iam::{kw['account'].id}:mfa/{kw['name']}"
     ),
@@ -163,6 +189,19 @@ OPERATIONS = {
     ),
     # Groups
     "CreateGroup": Operation("iam:CreateGroup", _new("group")),
+    # Renaming needs iam:UpdateGroup on the new name too, as AWS documents.
+    "UpdateGroup": Operation(
+        "iam:UpdateGroup",
+        _entity("group"),
+        also=(
+            (
+                "iam:UpdateGroup",
+                _renamed("group"),
+                None,
+                lambda kw: bool(kw.get("new_name") or kw.get("new_path")),
+            ),
+        ),
+    ),
     "DeleteGroup": Operation("iam:DeleteGroup", _entity("group")),
     "AddUserToGroup": Operation("iam:AddUserToGroup", _entity("group")),
     "RemoveUserFromGroup": Operation("iam:RemoveUserFromGroup", _entity("group")),
@@ -247,9 +286,14 @@ OPERATIONS = {
     "GetLoginProfile": Operation("iam:GetLoginProfile"),
     "ListAccessKeys": Operation("iam:ListAccessKeys"),
     "ListMFADevices": Operation("iam:ListMFADevices"),
+    "ListSSHPublicKeys": Operation("iam:ListSSHPublicKeys"),
+    "GetSSHPublicKey": Operation("iam:GetSSHPublicKey"),
+    "ListSigningCertificates": Operation("iam:ListSigningCertificates"),
+    "ListServiceSpecificCredentials": Operation("iam:ListServiceSpecificCredentials"),
     "ListVirtualMFADevices": Operation("iam:ListVirtualMFADevices"),
     "ListGroups": Operation("iam:ListGroups"),
     "GetGroup": Operation("iam:GetGroup"),
+    "GetAccessKeyLastUsed": Operation("iam:GetAccessKeyLastUsed"),
     "ListRoles": Operation("iam:ListRoles"),
     "GetRole": Operation("iam:GetRole"),
     "ListPolicies": Operation("iam:ListPolicies"),

@@ -13,6 +13,9 @@ from accounts.services.access_keys import access_key_create, access_key_delete
 from accounts.services.groups import group_add_user, group_create, group_delete, group_remove_user
 from accounts.services.login_profiles import login_profile_create, login_profile_delete, login_profile_update
 from accounts.services.mfa import mfa_device_deactivate, mfa_device_delete
+from accounts.services.service_credentials import service_credential_delete
+from accounts.services.signing_certificates import signing_certificate_delete
+from accounts.services.ssh_keys import ssh_public_key_delete
 from accounts.services.users import user_create, user_delete, user_tag, user_untag
 from policies.flows import permissions_grant, permissions_remove_all
 from policies.services.permissions import attach_change_password_policy
@@ -20,7 +23,8 @@ from policies.services.permissions import attach_change_password_policy
 
 @all_or_nothing
 def user_delete_with_dependents(*, user, acting):
-    """The console's delete: remove keys, password, MFA devices and memberships, then the user, atomically.
+    """The console's delete: remove keys, password, certificates, SSH keys, service-specific
+    credentials, MFA devices and memberships, then the user, atomically.
 
     Each removal goes through its own service, so the audit trail shows the same calls the console
     makes on AWS.
@@ -31,6 +35,12 @@ def user_delete_with_dependents(*, user, acting):
         login_profile_delete(user=user, acting=acting)
     for key in list(user.access_keys.all()):
         access_key_delete(key=key, acting=acting)
+    for certificate in list(user.signing_certificates.select_related("user")):
+        signing_certificate_delete(certificate=certificate, acting=acting)
+    for ssh_key in list(user.ssh_public_keys.select_related("user")):
+        ssh_public_key_delete(key=ssh_key, acting=acting)
+    for credential in list(user.service_credentials.select_related("user")):
+        service_credential_delete(credential=credential, acting=acting)
     for device in list(user.mfa_devices.all()):
         mfa_device_remove(device=device, acting=acting)
     permissions_remove_all(user=user, acting=acting)

@@ -113,3 +113,52 @@ class InvalidAuthorizationMessage(AWSError):
     code = "InvalidAuthorizationMessageException"
     status = 400
     sender_fault = True
+
+
+# SSH public keys, signing and server certificates (the codes and statuses of IAM's model)
+class InvalidPublicKey(AWSError):
+    code = "InvalidPublicKey"
+    status = 400
+    sender_fault = True
+
+
+class DuplicateSSHPublicKey(AWSError):
+    code = "DuplicateSSHPublicKey"
+    status = 400
+    sender_fault = True
+
+
+class UnrecognizedPublicKeyEncoding(AWSError):
+    code = "UnrecognizedPublicKeyEncoding"
+    status = 400
+    sender_fault = True
+
+
+class MalformedCertificate(AWSError):
+    code = "MalformedCertificate"
+    status = 400
+    sender_fault = True
+
+
+class InvalidCertificate(AWSError):
+    code = "InvalidCertificate"
+    status = 400
+    sender_fault = True
+
+
+class DuplicateCertificate(AWSError):
+    code = "DuplicateCertificate"
+    status = 409
+    sender_fault = True
+
+
+class KeyPairMismatch(AWSError):
+    code = "KeyPairMismatch"
+    status = 400
+    sender_fault = True
+
+
+class ServiceNotSupported(AWSError):
+    code = "NotSupportedService"
+    status = 404
+    sender_fault = True

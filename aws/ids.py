@@ -80,3 +80,23 @@ def new_organizations_policy_id():
 def new_handshake_id():
     """h- followed by 10 characters (AWS's pattern allows 8 to 32)."""
     return f"h-{_organizations_random(10)}"
+
+
+def new_ssh_public_key_id():
+    """APKA followed by 16 characters, as IAM's SSH public key IDs."""
+    return new_access_key_id("APKA")
+
+
+def new_signing_certificate_id():
+    """32 upper-case base32 characters (IAM's certificate IDs have no prefix)."""
+    return "".join(secrets.choice(_BASE32) for _ in range(32))
+
+
+def new_service_specific_credential_id():
+    """ACCA followed by 17 characters, as IAM's service-specific credential IDs."""
+    return new_unique_id("ACCA")
+
+
+def new_service_password():
+    """A 44-character password, as IAM makes them for CodeCommit and Amazon Keyspaces."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(43)) + "="

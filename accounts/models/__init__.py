@@ -1,5 +1,6 @@
 from .account import Account, PasswordHistory, PasswordPolicy, normalized_email
 from .audit import AuditEvent
+from .credentials import CredentialStatus, ServiceSpecificCredential, SigningCertificate, SSHPublicKey
 from .identities import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice, UserTag
 from .signin import SignInFailure
 from .sts import TemporaryCredential
@@ -8,6 +9,7 @@ __all__ = [
     "AccessKey",
     "Account",
     "AuditEvent",
+    "CredentialStatus",
     "Group",
     "GroupMembership",
     "IAMUser",
@@ -15,7 +17,10 @@ __all__ = [
     "MFADevice",
     "PasswordHistory",
     "PasswordPolicy",
+    "SSHPublicKey",
+    "ServiceSpecificCredential",
     "SignInFailure",
+    "SigningCertificate",
     "TemporaryCredential",
     "UserTag",
     "normalized_email",

@@ -4,16 +4,12 @@ from django.db import IntegrityError, transaction
 
 from access.audit import audited
 from access.crypto import encrypt
-from access.entities import ensure_same_account
+from access.entities import credential_owner, ensure_same_account, user_param
 from accounts.models import AccessKey, Account, IAMUser
 from aws.errors import LimitExceeded, NoSuchEntity, ValidationError
 from aws.ids import new_access_key_id, new_secret_access_key
 
 ACCESS_KEYS_PER_USER = 2
-
-
-def _user_param(user):
-    return {"userName": user.name} if user is not None else {}
 
 
 def access_key_elements(key):
@@ -28,7 +24,7 @@ def access_key_elements(key):
 
 @audited(
     "CreateAccessKey",
-    params=lambda kw: _user_param(kw.get("user")),
+    params=lambda kw: user_param(kw.get("user")),
     response=lambda result: {"accessKey": access_key_elements(result[0])},
 )
 def access_key_create(*, account, user=None, acting):
@@ -37,10 +33,7 @@ def access_key_create(*, account, user=None, acting):
     The secret is stored encrypted and returned only here: the caller shows it once. With no user, an
     IAM user's call creates a key for that user, as the API does; only the root user's makes a root key.
     """
-    if user is None and acting is not None and not acting.is_root:
-        if acting.user is None or acting.credential is not None and acting.credential.is_role_session:
-            raise ValidationError("Must specify userName when calling with non-User credentials")
-        user = acting.user
+    user = credential_owner(user, acting)
     if user is not None:
         ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
         # Serialize creations for this user, so two concurrent requests cannot both see one key.
@@ -72,7 +65,7 @@ def access_key_not_found(access_key_id):
 @audited(
     "UpdateAccessKey",
     params=lambda kw: {
-        **_user_param(kw["key"].user),
+        **user_param(kw["key"].user),
         "accessKeyId": kw["key"].access_key_id,
         "status": kw["status"],
     },
@@ -92,7 +85,7 @@ def access_key_update_status(*, key, status, acting):
 
 @audited(
     "DeleteAccessKey",
-    params=lambda kw: {**_user_param(kw["key"].user), "accessKeyId": kw["key"].access_key_id},
+    params=lambda kw: {**user_param(kw["key"].user), "accessKeyId": kw["key"].access_key_id},
 )
 def access_key_delete(*, key, acting):
     """Delete a key for good."""

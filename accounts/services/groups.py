@@ -51,6 +51,33 @@ def group_create(*, account, name, path="/", acting):
         raise group_exists(name) from exc
 
 
+@audited(
+    "UpdateGroup",
+    params=lambda kw: {
+        "groupName": kw["group"].name,
+        **({"newGroupName": kw["new_name"]} if kw.get("new_name") else {}),
+        **({"newPath": kw["new_path"]} if kw.get("new_path") else {}),
+    },
+)
+def group_update(*, group, new_name=None, new_path=None, acting):
+    """Rename a group or move it to another path; its members and policies stay with it."""
+    ensure_same_account(group, acting, f"The group with name {group.name} cannot be found.")
+    if new_name is not None and new_name != group.name:
+        validate_name(new_name, field="newGroupName", max_length=GROUP_NAME_MAX)
+        taken = Group.objects.filter(account_id=group.account_id, name__iexact=new_name).exclude(pk=group.pk)
+        if taken.exists():
+            raise group_exists(new_name)
+        group.name = new_name
+    if new_path is not None:
+        group.path = validate_path(new_path, field="newPath")
+    try:
+        with transaction.atomic():
+            group.save(update_fields=["name", "path"])
+    except IntegrityError as exc:
+        raise group_exists(new_name) from exc
+    return group
+
+
 @audited("DeleteGroup", params=lambda kw: {"groupName": kw["group"].name})
 def group_delete(*, group, acting):
     """Delete an empty group; DeleteConflict while it has members, as the API does."""

@@ -89,6 +89,12 @@ def _delete_conflict(user):
         return "Cannot delete entity, must delete login profile first."
     if user.access_keys.exists():
         return "Cannot delete entity, must delete access keys first."
+    if user.signing_certificates.exists():
+        return "Cannot delete entity, must delete signing certificates first."
+    if user.ssh_public_keys.exists():
+        return "Cannot delete entity, must delete SSH public keys first."
+    if user.service_credentials.exists():
+        return "Cannot delete entity, must delete service specific credentials first."
     if user.mfa_devices.exists():
         return "Cannot delete entity, must delete MFA device first."
     if user.inline_policies.exists():

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from access.acting import Acting
-from accounts.models import AccessKey, AuditEvent, IAMUser
+from accounts.models import AccessKey, AuditEvent, Group, IAMUser
 from accounts.services.users import user_create
 from aws.errors import ValidationError
 from tests.accounts.factories import AccountFactory, IAMUserFactory
@@ -183,3 +183,82 @@ def test_the_console_and_the_api_refuse_a_name_in_the_same_words(iam_unvalidated
     error, status = error_of(iam_unvalidated.create_user, UserName=name)
     assert (error["Code"], status) == ("ValidationError", 400)
     assert error["Message"] == console.value.message
+
+
+def test_update_group_renames_and_moves_it_with_its_members(iam, api_account):
+    iam.create_group(GroupName="devs")
+    iam.create_user(UserName="m")
+    iam.add_user_to_group(GroupName="devs", UserName="m")
+    iam.update_group(GroupName="devs", NewGroupName="builders", NewPath="/eng/")
+    group = iam.get_group(GroupName="builders")
+    assert group["Group"]["Arn"] == f"arn:aws:iam::{api_account.id}:group/eng/builders"
+    assert [user["UserName"] for user in group["Users"]] == ["m"]
+    assert error_of(iam.get_group, GroupName="devs")[0]["Message"] == (
+        "The group with name devs cannot be found."
+    )
+    iam.create_group(GroupName="other")
+    error, status = error_of(iam.update_group, GroupName="other", NewGroupName="BUILDERS")
+    assert (error["Code"], error["Message"], status) == (
+        "EntityAlreadyExists",
+        "Group with name BUILDERS already exists.",
+        409,
+    )
+    event = AuditEvent.objects.filter(event_name="UpdateGroup", error_code="").get()
+    assert event.request_parameters == {"groupName": "devs", "newGroupName": "builders", "newPath": "/eng/"}
+
+
+def test_update_group_needs_the_action_on_the_new_name_too(iam, iam_as, api_account):
+    iam.create_group(GroupName="devs")
+    renamer, user = iam_as([allow("iam:UpdateGroup", resource=f"arn:aws:iam::{api_account.id}:group/devs")])
+    error, status = error_of(renamer.update_group, GroupName="devs", NewGroupName="admins")
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: {user.arn} is not authorized to perform: iam:UpdateGroup on resource: "
+        f"arn:aws:iam::{api_account.id}:group/admins because no identity-based policy allows the "
+        "iam:UpdateGroup action"
+    )
+    assert AuditEvent.objects.get(event_name="UpdateGroup").error_code == "AccessDenied"
+    # Moving it to another path is a new ARN as well.
+    assert error_of(renamer.update_group, GroupName="devs", NewPath="/devs/")[0]["Code"] == "AccessDenied"
+    assert Group.objects.get(account=api_account, name="devs").path == "/"
+
+
+def test_get_access_key_last_used_answers_n_a_until_the_key_is_used(iam, live_server):
+    iam.create_user(UserName="k")
+    made = iam.create_access_key(UserName="k")["AccessKey"]
+    never = iam.get_access_key_last_used(AccessKeyId=made["AccessKeyId"])
+    assert never["UserName"] == "k"
+    assert never["AccessKeyLastUsed"] == {"ServiceName": "N/A", "Region": "N/A"}
+
+    error_of(client(live_server, made["AccessKeyId"], made["SecretAccessKey"]).list_users)
+    used = iam.get_access_key_last_used(AccessKeyId=made["AccessKeyId"])["AccessKeyLastUsed"]
+    assert (used["ServiceName"], used["Region"]) == ("iam", "us-east-1")
+    assert isinstance(used["LastUsedDate"], datetime.datetime)
+
+    error, status = error_of(iam.get_access_key_last_used, AccessKeyId="AKIAAAAAAAAAAAAAAAAA")
+    assert (error["Code"], error["Message"], status) == (
+        "NoSuchEntity",
+        "The Access Key with id AKIAAAAAAAAAAAAAAAAA cannot be found.",
+        404,
+    )
+
+
+def test_get_access_key_last_used_is_authorized_on_the_keys_owner(iam, iam_as, api_account):
+    iam.create_user(UserName="k")
+    key_id = iam.create_access_key(UserName="k")["AccessKey"]["AccessKeyId"]
+    reader, user = iam_as(
+        [allow("iam:GetAccessKeyLastUsed", resource=f"arn:aws:iam::{api_account.id}:user/k")]
+    )
+    assert reader.get_access_key_last_used(AccessKeyId=key_id)["UserName"] == "k"
+    own_key = AccessKey.objects.get(user=user).access_key_id
+    error, status = error_of(reader.get_access_key_last_used, AccessKeyId=own_key)
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: {user.arn} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: "
+        f"user {user.name} because no identity-based policy allows the iam:GetAccessKeyLastUsed action"
+    )
+    events = AuditEvent.objects.filter(event_name="GetAccessKeyLastUsed").order_by("pk")
+    assert [(event.error_code, event.request_parameters) for event in events] == [
+        ("", {"accessKeyId": key_id}),
+        ("AccessDenied", {"accessKeyId": own_key}),
+    ]

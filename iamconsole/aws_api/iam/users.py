@@ -133,6 +133,17 @@ def list_groups_for_user(acting, params):
     return {"Groups": [group_shape(group) for group in chosen], **paging}
 
 
+@operation("UpdateGroup")
+def update_group(acting, params):
+    groups.group_update(
+        group=get_group(acting, params["GroupName"]),
+        new_name=params.get("NewGroupName"),
+        new_path=params.get("NewPath"),
+        acting=acting,
+    )
+    return {}
+
+
 @operation("DeleteGroup")
 def delete_group(acting, params):
     groups.group_delete(group=get_group(acting, params["GroupName"]), acting=acting)
@@ -210,3 +221,31 @@ def update_access_key(acting, params):
 def delete_access_key(acting, params):
     access_keys.access_key_delete(key=_own_key(acting, params), acting=acting)
     return {}
+
+
+@operation("GetAccessKeyLastUsed")
+def get_access_key_last_used(acting, params):
+    # Any key of the account, named by its ID alone: the read is authorized on its owner.
+    key = (
+        AccessKey.objects.filter(account=acting.account, access_key_id=params["AccessKeyId"])
+        .select_related("user")
+        .first()
+    )
+    if key is None:
+        raise access_key_not_found(params["AccessKeyId"])
+    owner = key.user
+    read(
+        acting,
+        "GetAccessKeyLastUsed",
+        owner.arn if owner is not None else acting.account.root_arn,
+        owner,
+        {"accessKeyId": key.access_key_id},
+    )
+    # AWS answers "N/A" for the service and the Region of a key never used, and no date.
+    last_used = {"ServiceName": key.last_used_service or "N/A", "Region": key.last_used_region or "N/A"}
+    if key.last_used_at is not None:
+        last_used["LastUsedDate"] = key.last_used_at
+    shape = {"AccessKeyLastUsed": last_used}
+    if owner is not None:
+        shape["UserName"] = owner.name
+    return shape
