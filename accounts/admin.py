@@ -11,7 +11,10 @@ from .models import (
     MFADevice,
     PasswordHistory,
     PasswordPolicy,
+    ServiceSpecificCredential,
     SignInFailure,
+    SigningCertificate,
+    SSHPublicKey,
     TemporaryCredential,
     UserTag,
 )
@@ -130,3 +133,29 @@ class TemporaryCredentialAdmin(admin.ModelAdmin):
     list_filter = ["mfa_authenticated", "chained"]
     search_fields = ["access_key_id", "account__id", "user__name", "role__name", "role_session_name"]
     readonly_fields = ["access_key_id", "secret_encrypted", "session_token_hash", "issued_at", "created_at"]
+
+
+@admin.register(SSHPublicKey)
+class SSHPublicKeyAdmin(admin.ModelAdmin):
+    list_display = ["key_id", "account", "user", "status", "uploaded_at"]
+    list_filter = ["status"]
+    search_fields = ["key_id", "user__name", "account__id", "fingerprint"]
+    readonly_fields = ["key_id", "fingerprint", "uploaded_at"]
+
+
+@admin.register(SigningCertificate)
+class SigningCertificateAdmin(admin.ModelAdmin):
+    list_display = ["certificate_id", "account", "user", "status", "uploaded_at"]
+    list_filter = ["status"]
+    search_fields = ["certificate_id", "user__name", "account__id"]
+    readonly_fields = ["certificate_id", "fingerprint", "uploaded_at"]
+
+
+@admin.register(ServiceSpecificCredential)
+class ServiceSpecificCredentialAdmin(admin.ModelAdmin):
+    list_display = ["credential_id", "account", "user", "service_name", "status", "created_at"]
+    list_filter = ["status", "service_name"]
+    search_fields = ["credential_id", "service_user_name", "user__name", "account__id"]
+    # The password is hashed and was shown once; the admin does not show even the hash.
+    exclude = ["password"]
+    readonly_fields = ["credential_id", "service_user_name", "created_at"]
