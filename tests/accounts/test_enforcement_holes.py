@@ -261,7 +261,19 @@ def test_every_operation_gets_the_resource_tag_keys_its_catalog_entry_names(name
         )
         return
     entity = _fake_tagged("user")
-    kw = dict.fromkeys(("user", "group", "role", "policy", "profile", "provider", "device", "key"), entity)
+    kinds = (
+        "user",
+        "group",
+        "role",
+        "policy",
+        "profile",
+        "provider",
+        "device",
+        "key",
+        "certificate",
+        "credential",
+    )
+    kw = dict.fromkeys(kinds, entity)
     kw["acting"] = types.SimpleNamespace(user=entity, arn=entity.arn)
 
     context = target_tags(operation.action, operation.resource, kw)
