@@ -219,7 +219,11 @@ OPERATIONS = {
         lambda kw: {"iam:AWSServiceName": kw["aws_service_name"]},
     ),
     "DeleteServiceLinkedRole": Operation("iam:DeleteServiceLinkedRole", _entity("role")),
-    "CreateInstanceProfile": Operation("iam:CreateInstanceProfile", _new("instance-profile")),
+    "CreateInstanceProfile": Operation(
+        "iam:CreateInstanceProfile", _new("instance-profile"), _tags_context, _with_tags("InstanceProfile")
+    ),
+    "TagInstanceProfile": Operation("iam:TagInstanceProfile", _entity("profile"), _tags_context),
+    "UntagInstanceProfile": Operation("iam:UntagInstanceProfile", _entity("profile"), _tag_keys),
     "DeleteInstanceProfile": Operation("iam:DeleteInstanceProfile", _entity("profile")),
     "AddRoleToInstanceProfile": Operation(
         "iam:AddRoleToInstanceProfile", _entity("profile"), also=_pass_role_to_ec2()
@@ -304,6 +308,7 @@ OPERATIONS = {
     "ListInstanceProfiles": Operation("iam:ListInstanceProfiles"),
     "ListInstanceProfilesForRole": Operation("iam:ListInstanceProfilesForRole"),
     "GetInstanceProfile": Operation("iam:GetInstanceProfile"),
+    "ListInstanceProfileTags": Operation("iam:ListInstanceProfileTags"),
     "ListOpenIDConnectProviders": Operation("iam:ListOpenIDConnectProviders"),
     "GetOpenIDConnectProvider": Operation("iam:GetOpenIDConnectProvider"),
     "ListSAMLProviders": Operation("iam:ListSAMLProviders"),

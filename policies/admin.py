@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     InlinePolicy,
     InstanceProfile,
+    InstanceProfileTag,
     ManagedPolicy,
     OpenIDConnectProvider,
     PolicyAttachment,
@@ -73,6 +74,12 @@ class InlinePolicyAdmin(admin.ModelAdmin):
 class InstanceProfileAdmin(admin.ModelAdmin):
     list_display = ["name", "account", "path", "role", "created_at"]
     search_fields = ["name", "instance_profile_id", "account__id"]
+
+
+@admin.register(InstanceProfileTag)
+class InstanceProfileTagAdmin(admin.ModelAdmin):
+    list_display = ["profile", "key", "value"]
+    search_fields = ["key", "value", "profile__name"]
 
 
 @admin.register(OpenIDConnectProvider)

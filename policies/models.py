@@ -227,6 +227,21 @@ class InstanceProfile(models.Model):
         return f"arn:aws:iam::{self.account_id}:instance-profile{self.path}{self.name}"
 
 
+class InstanceProfileTag(models.Model):
+    profile = models.ForeignKey(InstanceProfile, on_delete=models.CASCADE, related_name="tags")
+    key = models.CharField(max_length=128)
+    value = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint("profile", Lower("key"), name="instanceprofiletag_key_unique_ci")
+        ]
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
+
 class OpenIDConnectProvider(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="oidc_providers")
     url = models.CharField(max_length=255)  # without https://, as the ARN shows it

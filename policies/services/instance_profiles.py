@@ -3,11 +3,11 @@
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from access.entities import ensure_same_account
+from access.entities import ensure_same_account, tags_merge, tags_remove
 from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from aws.model import constraint
-from aws.names import validate_name, validate_path
-from policies.models import InstanceProfile, Role
+from aws.names import tags_param, validate_name, validate_path, validate_tags
+from policies.models import InstanceProfile, InstanceProfileTag, Role
 
 PROFILE_NAME_MAX = constraint("CreateInstanceProfile", "InstanceProfileName", "max")
 ROLES_PER_PROFILE = 1
@@ -35,20 +35,51 @@ def profile_elements(profile):
 
 @audited(
     "CreateInstanceProfile",
-    params=lambda kw: {"instanceProfileName": kw["name"], "path": kw.get("path", "/")},
+    params=lambda kw: {
+        "instanceProfileName": kw["name"],
+        "path": kw.get("path", "/"),
+        **({"tags": tags_param(kw["tags"])} if kw.get("tags") else {}),
+    },
     response=lambda profile: {"instanceProfile": profile_elements(profile)},
 )
-def instance_profile_create(*, account, name, path="/", acting):
+def instance_profile_create(*, account, name, path="/", tags=(), acting):
     """Create an instance profile; names are unique in the account ignoring case."""
     validate_name(name, field="instanceProfileName", max_length=PROFILE_NAME_MAX)
     validate_path(path)
+    tags = validate_tags(tags)
     if InstanceProfile.objects.filter(account=account, name__iexact=name).exists():
         raise profile_exists(name)
     try:
         with transaction.atomic():
-            return InstanceProfile.objects.create(account=account, name=name, path=path)
+            profile = InstanceProfile.objects.create(account=account, name=name, path=path)
     except IntegrityError as exc:  # a concurrent create took the name first
         raise profile_exists(name) from exc
+    InstanceProfileTag.objects.bulk_create(
+        [InstanceProfileTag(profile=profile, key=key, value=value) for key, value in tags]
+    )
+    return profile
+
+
+@audited(
+    "TagInstanceProfile",
+    params=lambda kw: {"instanceProfileName": kw["profile"].name, "tags": tags_param(list(kw["tags"]))},
+)
+def instance_profile_tag(*, profile, tags, acting):
+    """Add tags or replace the values of existing keys (keys match ignoring case)."""
+    ensure_same_account(profile, acting, profile_not_found(profile.name).message)
+    # Lock the row: two calls adding one key must not both see it missing and both insert it.
+    InstanceProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    tags_merge(profile.tags, tags)
+
+
+@audited(
+    "UntagInstanceProfile",
+    params=lambda kw: {"instanceProfileName": kw["profile"].name, "tagKeys": list(kw["keys"])},
+)
+def instance_profile_untag(*, profile, keys, acting):
+    """Remove tags by key (ignoring case); unknown keys are ignored, as AWS does."""
+    ensure_same_account(profile, acting, profile_not_found(profile.name).message)
+    tags_remove(profile.tags, keys)
 
 
 @audited(

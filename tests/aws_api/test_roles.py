@@ -273,19 +273,6 @@ def test_instance_profiles_hold_one_role(iam, api_account):
     )
 
 
-def test_instance_profile_tags_are_refused_not_dropped(iam):
-    error, status = error_of(
-        iam.create_instance_profile, InstanceProfileName="tagged", Tags=[{"Key": "k", "Value": "v"}]
-    )
-    assert (error["Code"], error["Message"], status) == (
-        "InvalidInput",
-        "Tags is not supported by this installation.",
-        400,
-    )
-    assert error_of(iam.tag_instance_profile, InstanceProfileName="x", Tags=[])[0]["Code"] == "InvalidAction"
-    assert not InstanceProfile.objects.exists()
-
-
 def test_instance_profiles_allowed_and_refused_through_a_users_own_keys(iam, iam_as, api_account):
     profile_arn = iam.create_instance_profile(InstanceProfileName="p")["InstanceProfile"]["Arn"]
     reader, user = iam_as([allow("iam:GetInstanceProfile")], name="profile-reader")

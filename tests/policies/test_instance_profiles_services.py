@@ -11,6 +11,8 @@ from policies.services.instance_profiles import (
     instance_profile_create,
     instance_profile_delete,
     instance_profile_remove_role,
+    instance_profile_tag,
+    instance_profile_untag,
 )
 from policies.services.roles import role_create
 from tests.races import assert_refused_by_the_constraint, lose_race
@@ -79,6 +81,53 @@ def test_charlie_cannot_touch_alices_profile(account, root_acting, role, charlie
     with pytest.raises(NoSuchEntity):
         instance_profile_delete(profile=profile, acting=charlie_acting)
     assert InstanceProfile.objects.filter(pk=profile.pk).exists()
+
+
+def test_tags_on_create_then_added_replaced_and_removed_ignoring_key_case(account, root_acting):
+    profile = instance_profile_create(
+        account=account, name="web", tags=[("team", "blue")], acting=root_acting
+    )
+    instance_profile_tag(profile=profile, tags=[("Team", "red"), ("env", "dev")], acting=root_acting)
+    assert list(profile.tags.values_list("key", "value")) == [("Team", "red"), ("env", "dev")]
+    instance_profile_untag(profile=profile, keys=["TEAM", "unknown"], acting=root_acting)
+    assert list(profile.tags.values_list("key", "value")) == [("env", "dev")]
+    tagged = AuditEvent.objects.get(event_name="TagInstanceProfile")
+    assert tagged.request_parameters == {
+        "instanceProfileName": "web",
+        "tags": [{"key": "Team", "value": "red"}, {"key": "env", "value": "dev"}],
+    }
+
+
+def test_charlie_cannot_tag_alices_profile(account, root_acting, charlie_acting):
+    profile = instance_profile_create(
+        account=account, name="web", tags=[("team", "blue")], acting=root_acting
+    )
+    for call, more in (
+        (instance_profile_tag, {"tags": [("x", "y")]}),
+        (instance_profile_untag, {"keys": ["team"]}),
+    ):
+        with pytest.raises(NoSuchEntity) as exc:
+            call(profile=profile, acting=charlie_acting, **more)
+        assert exc.value.message == "Instance Profile web cannot be found."
+    assert list(profile.tags.values_list("key", flat=True)) == ["team"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tag_calls_adding_one_key_at_once_leave_one_tag_with_the_later_value(account):
+    profile = instance_profile_create(account=account, name="web", acting=Acting(account=account))
+
+    _, lost = lose_race(
+        winner=lambda: instance_profile_tag(
+            profile=profile, tags=[("team", "red")], acting=Acting(account=account)
+        ),
+        loser=lambda: instance_profile_tag(
+            profile=profile, tags=[("Team", "blue")], acting=Acting(account=account)
+        ),
+    )
+
+    assert lost is None
+    assert list(profile.tags.values_list("key", "value")) == [("Team", "blue")]
 
 
 @pytest.mark.postgres

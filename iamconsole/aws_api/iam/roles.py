@@ -206,8 +206,9 @@ def get_profile(acting, name):
     return profile
 
 
-def profile_shape(profile):
-    return {
+def profile_shape(profile, *, with_tags=False):
+    """IAM's InstanceProfile; its tags show in CreateInstanceProfile and GetInstanceProfile only."""
+    shape = {
         "Path": profile.path,
         "InstanceProfileName": profile.name,
         "InstanceProfileId": profile.instance_profile_id,
@@ -215,25 +216,29 @@ def profile_shape(profile):
         "CreateDate": profile.created_at,
         "Roles": [role_shape(profile.role)] if profile.role is not None else [],
     }
+    tags = tags_of(profile) if with_tags else []
+    if tags:
+        shape["Tags"] = tags
+    return shape
 
 
 @operation("CreateInstanceProfile")
 def create_instance_profile(acting, params):
-    _unsupported(params, "Tags")
     profile = instance_profiles.instance_profile_create(
         account=acting.account,
         name=params["InstanceProfileName"],
         path=params.get("Path", "/"),
+        tags=tag_pairs(params),
         acting=acting,
     )
-    return {"InstanceProfile": profile_shape(profile)}
+    return {"InstanceProfile": profile_shape(profile, with_tags=True)}
 
 
 @operation("GetInstanceProfile")
 def get_instance_profile(acting, params):
     profile = get_profile(acting, params["InstanceProfileName"])
     read(acting, "GetInstanceProfile", profile.arn, profile, {"instanceProfileName": profile.name})
-    return {"InstanceProfile": profile_shape(profile)}
+    return {"InstanceProfile": profile_shape(profile, with_tags=True)}
 
 
 @operation("ListInstanceProfiles")
@@ -284,6 +289,30 @@ def delete_instance_profile(acting, params):
         profile=get_profile(acting, params["InstanceProfileName"]), acting=acting
     )
     return {}
+
+
+@operation("TagInstanceProfile")
+def tag_instance_profile(acting, params):
+    instance_profiles.instance_profile_tag(
+        profile=get_profile(acting, params["InstanceProfileName"]), tags=tag_pairs(params), acting=acting
+    )
+    return {}
+
+
+@operation("UntagInstanceProfile")
+def untag_instance_profile(acting, params):
+    instance_profiles.instance_profile_untag(
+        profile=get_profile(acting, params["InstanceProfileName"]), keys=params["TagKeys"], acting=acting
+    )
+    return {}
+
+
+@operation("ListInstanceProfileTags")
+def list_instance_profile_tags(acting, params):
+    profile = get_profile(acting, params["InstanceProfileName"])
+    read(acting, "ListInstanceProfileTags", profile.arn, profile, {"instanceProfileName": profile.name})
+    chosen, paging = page(tags_of(profile), params)
+    return {"Tags": chosen, **paging}
 
 
 # OpenID Connect providers
