@@ -258,7 +258,11 @@ OPERATIONS = {
     "CreateOpenIDConnectProvider": Operation(
         "iam:CreateOpenIDConnectProvider",
         lambda kw: f"arn:aws:iam::{kw['account'].id}:oidc-provider/{kw['url'].split('://', 1)[-1]}",
+        _tags_context,
+        _with_tags("OpenIDConnectProvider"),
     ),
+    "TagOpenIDConnectProvider": Operation("iam:TagOpenIDConnectProvider", _entity("provider"), _tags_context),
+    "UntagOpenIDConnectProvider": Operation("iam:UntagOpenIDConnectProvider", _entity("provider"), _tag_keys),
     "DeleteOpenIDConnectProvider": Operation("iam:DeleteOpenIDConnectProvider", _entity("provider")),
     "UpdateOpenIDConnectProviderThumbprint": Operation(
         "iam:UpdateOpenIDConnectProviderThumbprint", _entity("provider")
@@ -270,8 +274,13 @@ OPERATIONS = {
         "iam:RemoveClientIDFromOpenIDConnectProvider", _entity("provider")
     ),
     "CreateSAMLProvider": Operation(
-        "iam:CreateSAMLProvider", lambda kw: f"arn:aws:iam::{kw['account'].id}:saml-provider/{kw['name']}"
+        "iam:CreateSAMLProvider",
+        lambda kw: f"arn:aws:iam::{kw['account'].id}:saml-provider/{kw['name']}",
+        _tags_context,
+        _with_tags("SAMLProvider"),
     ),
+    "TagSAMLProvider": Operation("iam:TagSAMLProvider", _entity("provider"), _tags_context),
+    "UntagSAMLProvider": Operation("iam:UntagSAMLProvider", _entity("provider"), _tag_keys),
     "DeleteSAMLProvider": Operation("iam:DeleteSAMLProvider", _entity("provider")),
     "UpdateSAMLProvider": Operation("iam:UpdateSAMLProvider", _entity("provider")),
     # The account
@@ -311,8 +320,10 @@ OPERATIONS = {
     "ListInstanceProfileTags": Operation("iam:ListInstanceProfileTags"),
     "ListOpenIDConnectProviders": Operation("iam:ListOpenIDConnectProviders"),
     "GetOpenIDConnectProvider": Operation("iam:GetOpenIDConnectProvider"),
+    "ListOpenIDConnectProviderTags": Operation("iam:ListOpenIDConnectProviderTags"),
     "ListSAMLProviders": Operation("iam:ListSAMLProviders"),
     "GetSAMLProvider": Operation("iam:GetSAMLProvider"),
+    "ListSAMLProviderTags": Operation("iam:ListSAMLProviderTags"),
     "ListAttachedUserPolicies": Operation("iam:ListAttachedUserPolicies"),
     "ListUserPolicies": Operation("iam:ListUserPolicies"),
     "ListGroupPolicies": Operation("iam:ListGroupPolicies"),

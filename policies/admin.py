@@ -6,12 +6,14 @@ from .models import (
     InstanceProfileTag,
     ManagedPolicy,
     OpenIDConnectProvider,
+    OpenIDConnectProviderTag,
     PolicyAttachment,
     PolicyTag,
     PolicyVersion,
     Role,
     RoleTag,
     SAMLProvider,
+    SAMLProviderTag,
     ServiceLinkedRoleDeletion,
     SimulationRun,
 )
@@ -88,10 +90,22 @@ class OpenIDConnectProviderAdmin(admin.ModelAdmin):
     search_fields = ["url", "account__id"]
 
 
+@admin.register(OpenIDConnectProviderTag)
+class OpenIDConnectProviderTagAdmin(admin.ModelAdmin):
+    list_display = ["provider", "key", "value"]
+    search_fields = ["key", "value"]
+
+
 @admin.register(SAMLProvider)
 class SAMLProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "account", "created_at"]
     search_fields = ["name", "account__id"]
+
+
+@admin.register(SAMLProviderTag)
+class SAMLProviderTagAdmin(admin.ModelAdmin):
+    list_display = ["provider", "key", "value"]
+    search_fields = ["key", "value"]
 
 
 @admin.register(ServiceLinkedRoleDeletion)

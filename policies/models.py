@@ -131,17 +131,25 @@ class Role(models.Model):
         return self.path.startswith("/aws-service-role/")
 
 
-class RoleTag(models.Model):
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="tags")
+class EntityTag(models.Model):
+    """A tag of one entity (its subclass names the entity): keys are unique ignoring case."""
+
     key = models.CharField(max_length=128)
     value = models.CharField(max_length=256, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["key"]
-        constraints = [models.UniqueConstraint("role", Lower("key"), name="roletag_key_unique_ci")]
 
     def __str__(self):
         return f"{self.key}={self.value}"
+
+
+class RoleTag(EntityTag):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="tags")
+
+    class Meta(EntityTag.Meta):
+        constraints = [models.UniqueConstraint("role", Lower("key"), name="roletag_key_unique_ci")]
 
 
 class PolicyAttachment(models.Model):
@@ -227,19 +235,13 @@ class InstanceProfile(models.Model):
         return f"arn:aws:iam::{self.account_id}:instance-profile{self.path}{self.name}"
 
 
-class InstanceProfileTag(models.Model):
+class InstanceProfileTag(EntityTag):
     profile = models.ForeignKey(InstanceProfile, on_delete=models.CASCADE, related_name="tags")
-    key = models.CharField(max_length=128)
-    value = models.CharField(max_length=256, blank=True)
 
-    class Meta:
-        ordering = ["key"]
+    class Meta(EntityTag.Meta):
         constraints = [
             models.UniqueConstraint("profile", Lower("key"), name="instanceprofiletag_key_unique_ci")
         ]
-
-    def __str__(self):
-        return f"{self.key}={self.value}"
 
 
 class OpenIDConnectProvider(models.Model):
@@ -262,6 +264,15 @@ class OpenIDConnectProvider(models.Model):
         return f"arn:aws:iam::{self.account_id}:oidc-provider/{self.url}"
 
 
+class OpenIDConnectProviderTag(EntityTag):
+    provider = models.ForeignKey(OpenIDConnectProvider, on_delete=models.CASCADE, related_name="tags")
+
+    class Meta(EntityTag.Meta):
+        constraints = [
+            models.UniqueConstraint("provider", Lower("key"), name="oidcprovidertag_key_unique_ci")
+        ]
+
+
 class SAMLProvider(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="saml_providers")
     name = models.CharField(max_length=128)
@@ -279,6 +290,15 @@ class SAMLProvider(models.Model):
     @property
     def arn(self):
         return f"arn:aws:iam::{self.account_id}:saml-provider/{self.name}"
+
+
+class SAMLProviderTag(EntityTag):
+    provider = models.ForeignKey(SAMLProvider, on_delete=models.CASCADE, related_name="tags")
+
+    class Meta(EntityTag.Meta):
+        constraints = [
+            models.UniqueConstraint("provider", Lower("key"), name="samlprovidertag_key_unique_ci")
+        ]
 
 
 class ServiceLinkedRoleDeletion(models.Model):

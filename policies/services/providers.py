@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from access.entities import ensure_same_account
+from access.entities import ensure_same_account, tags_merge, tags_remove
 from aws.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
-from aws.names import constraint_error
-from policies.models import OpenIDConnectProvider, SAMLProvider
+from aws.names import constraint_error, tags_param, validate_tags
+from policies.models import OpenIDConnectProvider, OpenIDConnectProviderTag, SAMLProvider, SAMLProviderTag
 
 URL_MAX = 255
 CLIENT_ID_MAX = 255
@@ -80,25 +80,31 @@ def _validate_thumbprints(thumbprints):
         "url": kw["url"],
         "clientIDList": list(kw.get("client_ids", [])),
         "thumbprintList": list(kw.get("thumbprints", [])),
+        **({"tags": tags_param(kw["tags"])} if kw.get("tags") else {}),
     },
     response=lambda provider: {"openIDConnectProviderArn": provider.arn},
 )
-def oidc_provider_create(*, account, url, client_ids=(), thumbprints=(), acting):
+def oidc_provider_create(*, account, url, client_ids=(), thumbprints=(), tags=(), acting):
     """Create an OIDC provider: an https URL (once per account), up to 100 audiences and 5 thumbprints."""
     url = url.strip()
     host_and_path = _validate_url(url)
     client_ids = _validate_client_ids(client_ids)
     thumbprints = _validate_thumbprints(thumbprints)
+    tags = validate_tags(tags)
     exists = EntityAlreadyExists(f"Provider with url {url} already exists.")
     if OpenIDConnectProvider.objects.filter(account=account, url=host_and_path).exists():
         raise exists
     try:
         with transaction.atomic():
-            return OpenIDConnectProvider.objects.create(
+            provider = OpenIDConnectProvider.objects.create(
                 account=account, url=host_and_path, client_ids=client_ids, thumbprints=thumbprints
             )
     except IntegrityError as exc:
         raise exists from exc
+    OpenIDConnectProviderTag.objects.bulk_create(
+        [OpenIDConnectProviderTag(provider=provider, key=key, value=value) for key, value in tags]
+    )
+    return provider
 
 
 @audited("DeleteOpenIDConnectProvider", params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn})
@@ -180,10 +186,14 @@ def _validate_metadata(document):
 @audited(
     "CreateSAMLProvider",
     # CloudTrail shows the metadata document; the audit keeps its size, not up to 10 MB of XML.
-    params=lambda kw: {"name": kw["name"], "sAMLMetadataDocumentLength": len(kw["metadata_document"])},
+    params=lambda kw: {
+        "name": kw["name"],
+        "sAMLMetadataDocumentLength": len(kw["metadata_document"]),
+        **({"tags": tags_param(kw["tags"])} if kw.get("tags") else {}),
+    },
     response=lambda provider: {"sAMLProviderArn": provider.arn},
 )
-def saml_provider_create(*, account, name, metadata_document, acting):
+def saml_provider_create(*, account, name, metadata_document, tags=(), acting):
     """Create a SAML provider from the IdP's metadata document (XML with an EntityDescriptor)."""
     if not name:
         raise constraint_error(name, "name", "Member must have length greater than or equal to 1")
@@ -194,16 +204,21 @@ def saml_provider_create(*, account, name, metadata_document, acting):
             name, "name", f"Member must satisfy regular expression pattern: {SAML_NAME_PATTERN}"
         )
     _validate_metadata(metadata_document)
+    tags = validate_tags(tags)
     exists = EntityAlreadyExists(f"Provider with name {name} already exists.")
     if SAMLProvider.objects.filter(account=account, name=name).exists():
         raise exists
     try:
         with transaction.atomic():
-            return SAMLProvider.objects.create(
+            provider = SAMLProvider.objects.create(
                 account=account, name=name, metadata_document=metadata_document
             )
     except IntegrityError as exc:
         raise exists from exc
+    SAMLProviderTag.objects.bulk_create(
+        [SAMLProviderTag(provider=provider, key=key, value=value) for key, value in tags]
+    )
+    return provider
 
 
 @audited(
@@ -232,6 +247,52 @@ def saml_provider_delete(*, provider, acting):
     """Delete a SAML provider."""
     ensure_same_account(provider, acting, saml_not_found(provider.arn).message)
     provider.delete()
+
+
+# Tags: keys match ignoring case; the provider's row lock keeps two calls adding one key from both
+# inserting it.
+
+
+@audited(
+    "TagOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn, "tags": tags_param(list(kw["tags"]))},
+)
+def oidc_provider_tag(*, provider, tags, acting):
+    """Add tags to an OIDC provider or replace the values of existing keys."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    OpenIDConnectProvider.objects.select_for_update().filter(pk=provider.pk).first()
+    tags_merge(provider.tags, tags)
+
+
+@audited(
+    "UntagOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn, "tagKeys": list(kw["keys"])},
+)
+def oidc_provider_untag(*, provider, keys, acting):
+    """Remove an OIDC provider's tags by key; unknown keys are ignored, as AWS does."""
+    ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
+    tags_remove(provider.tags, keys)
+
+
+@audited(
+    "TagSAMLProvider",
+    params=lambda kw: {"sAMLProviderArn": kw["provider"].arn, "tags": tags_param(list(kw["tags"]))},
+)
+def saml_provider_tag(*, provider, tags, acting):
+    """Add tags to a SAML provider or replace the values of existing keys."""
+    ensure_same_account(provider, acting, saml_not_found(provider.arn).message)
+    SAMLProvider.objects.select_for_update().filter(pk=provider.pk).first()
+    tags_merge(provider.tags, tags)
+
+
+@audited(
+    "UntagSAMLProvider",
+    params=lambda kw: {"sAMLProviderArn": kw["provider"].arn, "tagKeys": list(kw["keys"])},
+)
+def saml_provider_untag(*, provider, keys, acting):
+    """Remove a SAML provider's tags by key; unknown keys are ignored, as AWS does."""
+    ensure_same_account(provider, acting, saml_not_found(provider.arn).message)
+    tags_remove(provider.tags, keys)
 
 
 def _entity_descriptor(provider):

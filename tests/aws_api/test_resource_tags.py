@@ -1,15 +1,18 @@
 """Tags of instance profiles and identity providers through boto3 against the live server: set on
 create, added, replaced, removed and listed, and the ResourceTag keys policies see."""
 
+import dataclasses
+
 import pytest
 
 from access.acting import Acting
-from policies.models import InstanceProfile
+from accounts.services.access_keys import access_key_create
+from policies.models import InstanceProfile, OpenIDConnectProvider, SAMLProvider
 from policies.services.instance_profiles import instance_profile_create
 from tests.accounts.factories import AccountFactory
 
-from .conftest import allow, error_of
-from .test_roles import events_of, refusal
+from .conftest import allow, client, error_of
+from .test_roles import THUMBPRINT, events_of, refusal, saml_metadata
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,3 +124,133 @@ def test_instance_profile_tags_allowed_and_refused_through_a_users_own_keys(iam,
         ("ListInstanceProfileTags", "", user.arn),
         ("UntagInstanceProfile", "AccessDenied", user.arn),
     }
+
+
+# Identity providers: the same calls for OIDC and SAML, each naming its provider by ARN.
+
+
+@dataclasses.dataclass
+class Kind:
+    member: str  # the request member naming the provider
+    create: object  # (client, tags or None) -> the create call's response
+    arn_key: str
+    tag: str
+    untag: str
+    list_tags: str
+    get: str
+    not_found: str  # the NoSuchEntity message, {arn} filled in
+    action: str  # the IAM action suffix (Tag…, Untag…)
+
+
+def _create_oidc(client, **more):
+    return client.create_open_id_connect_provider(
+        Url="https://token.example.com", ClientIDList=["app"], ThumbprintList=[THUMBPRINT], **more
+    )
+
+
+def _create_saml(client, **more):
+    return client.create_saml_provider(Name="corp", SAMLMetadataDocument=saml_metadata(), **more)
+
+
+OIDC = Kind(
+    "OpenIDConnectProviderArn",
+    _create_oidc,
+    "OpenIDConnectProviderArn",
+    "tag_open_id_connect_provider",
+    "untag_open_id_connect_provider",
+    "list_open_id_connect_provider_tags",
+    "get_open_id_connect_provider",
+    "OpenIDConnect Provider not found for arn {arn}",
+    "OpenIDConnectProvider",
+)
+SAML = Kind(
+    "SAMLProviderArn",
+    _create_saml,
+    "SAMLProviderArn",
+    "tag_saml_provider",
+    "untag_saml_provider",
+    "list_saml_provider_tags",
+    "get_saml_provider",
+    "SAMLProvider {arn} not found",
+    "SAMLProvider",
+)
+KINDS = pytest.mark.parametrize("kind", [OIDC, SAML], ids=["oidc", "saml"])
+
+
+@KINDS
+def test_provider_tags_on_create_get_tag_untag_and_list(iam, kind):
+    created = kind.create(iam, Tags=TEAM_BLUE)
+    arn = created[kind.arn_key]
+    assert created["Tags"] == TEAM_BLUE
+    named = {kind.member: arn}
+    assert getattr(iam, kind.get)(**named)["Tags"] == TEAM_BLUE
+
+    getattr(iam, kind.tag)(**named, Tags=[{"Key": "Team", "Value": "red"}, {"Key": "env", "Value": "dev"}])
+    first = getattr(iam, kind.list_tags)(**named, MaxItems=1)
+    assert (first["Tags"], first["IsTruncated"]) == ([{"Key": "Team", "Value": "red"}], True)
+    rest = getattr(iam, kind.list_tags)(**named, Marker=first["Marker"])
+    assert (rest["Tags"], rest["IsTruncated"]) == ([{"Key": "env", "Value": "dev"}], False)
+
+    getattr(iam, kind.untag)(**named, TagKeys=["TEAM", "env", "unknown"])
+    emptied = getattr(iam, kind.list_tags)(**named)
+    assert (emptied["Tags"], emptied["IsTruncated"]) == ([], False)
+    assert "Tags" not in getattr(iam, kind.get)(**named)
+
+
+@KINDS
+def test_provider_created_without_tags_shows_none(iam, kind):
+    created = kind.create(iam)
+    assert "Tags" not in created
+    assert "Tags" not in getattr(iam, kind.get)(**{kind.member: created[kind.arn_key]})
+
+
+@KINDS
+def test_another_accounts_provider_cannot_be_tagged_or_listed(iam, kind, live_server):
+    other = AccountFactory()
+    key, secret = access_key_create(account=other, user=None, acting=Acting(account=other))
+    theirs = kind.create(client(live_server, key.access_key_id, secret), Tags=TEAM_BLUE)[kind.arn_key]
+    for call, more in (
+        (kind.tag, {"Tags": TEAM_BLUE}),
+        (kind.untag, {"TagKeys": ["team"]}),
+        (kind.list_tags, {}),
+    ):
+        error, status = error_of(getattr(iam, call), **{kind.member: theirs}, **more)
+        assert (error["Code"], error["Message"], status) == (
+            "NoSuchEntity",
+            kind.not_found.format(arn=theirs),
+            404,
+        )
+    model = OpenIDConnectProvider if kind is OIDC else SAMLProvider
+    assert list(model.objects.get(account=other).tags.values_list("key", "value")) == [("team", "blue")]
+
+
+@KINDS
+def test_provider_tags_allowed_and_refused_through_a_users_own_keys(iam, iam_as, api_account, kind):
+    arn = kind.create(iam, Tags=TEAM_BLUE)[kind.arn_key]
+    tagger, user = iam_as(
+        [allow(f"iam:Tag{kind.action}", f"iam:List{kind.action}Tags", f"iam:Create{kind.action}")],
+        name="provider-tagger",
+    )
+    getattr(tagger, kind.tag)(**{kind.member: arn}, Tags=[{"Key": "env", "Value": "dev"}])
+    assert getattr(tagger, kind.list_tags)(**{kind.member: arn})["Tags"] == [
+        {"Key": "env", "Value": "dev"},
+        *TEAM_BLUE,
+    ]
+    error, status = error_of(getattr(tagger, kind.untag), **{kind.member: arn}, TagKeys=["team"])
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == refusal(user, f"iam:Untag{kind.action}", arn)
+    names = (f"Tag{kind.action}", f"Untag{kind.action}", f"List{kind.action}Tags")
+    assert events_of(api_account, *names) == {
+        (names[0], "", user.arn),
+        (names[2], "", user.arn),
+        (names[1], "AccessDenied", user.arn),
+    }
+
+
+@KINDS
+def test_creating_a_provider_with_tags_needs_the_tag_action(iam, iam_as, kind):
+    creator, user = iam_as([allow(f"iam:Create{kind.action}")], name="provider-creator")
+    error, status = error_of(kind.create, creator, Tags=TEAM_BLUE)
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"].startswith(f"User: {user.arn} is not authorized to perform: iam:Tag{kind.action}")
+    assert kind.create(creator)[kind.arn_key].startswith("arn:aws:iam::")

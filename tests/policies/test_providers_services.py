@@ -13,10 +13,14 @@ from policies.services.providers import (
     oidc_provider_create,
     oidc_provider_delete,
     oidc_provider_remove_client_id,
+    oidc_provider_tag,
+    oidc_provider_untag,
     oidc_provider_update_thumbprints,
     saml_entity_id,
     saml_provider_create,
     saml_provider_delete,
+    saml_provider_tag,
+    saml_provider_untag,
     saml_provider_update,
     saml_valid_until,
 )
@@ -355,3 +359,68 @@ def test_saml_valid_until_is_the_metadatas_or_a_century_after_creation(account, 
     assert saml_valid_until(provider) == datetime.datetime(2128, 2, 29, 12, 0, tzinfo=datetime.UTC)
     provider.created_at = datetime.datetime(2000, 2, 29, 12, 0, tzinfo=datetime.UTC)
     assert saml_valid_until(provider) == datetime.datetime(2100, 2, 28, 12, 0, tzinfo=datetime.UTC)
+
+
+# Tags
+
+
+def _oidc(account, acting, tags=()):
+    return oidc_provider_create(
+        account=account, url="https://token.example.com", thumbprints=[THUMBPRINT], tags=tags, acting=acting
+    )
+
+
+def _saml(account, acting, tags=()):
+    return saml_provider_create(
+        account=account, name="corp", metadata_document=saml_metadata(), tags=tags, acting=acting
+    )
+
+
+PROVIDER_TAGS = pytest.mark.parametrize(
+    ("create", "tag", "untag", "not_found"),
+    [
+        (_oidc, oidc_provider_tag, oidc_provider_untag, "OpenIDConnect Provider not found for arn {arn}"),
+        (_saml, saml_provider_tag, saml_provider_untag, "SAMLProvider {arn} not found"),
+    ],
+    ids=["oidc", "saml"],
+)
+
+
+@PROVIDER_TAGS
+def test_provider_tags_on_create_then_added_replaced_and_removed_ignoring_key_case(
+    account, root_acting, create, tag, untag, not_found
+):
+    provider = create(account, root_acting, tags=[("team", "blue")])
+    tag(provider=provider, tags=[("Team", "red"), ("env", "dev")], acting=root_acting)
+    assert list(provider.tags.values_list("key", "value")) == [("Team", "red"), ("env", "dev")]
+    untag(provider=provider, keys=["TEAM", "unknown"], acting=root_acting)
+    assert list(provider.tags.values_list("key", "value")) == [("env", "dev")]
+    created = AuditEvent.objects.filter(event_name__startswith="Create").get()
+    assert created.request_parameters["tags"] == [{"key": "team", "value": "blue"}]
+
+
+@PROVIDER_TAGS
+def test_charlie_cannot_tag_alices_provider(
+    account, root_acting, charlie_acting, create, tag, untag, not_found
+):
+    provider = create(account, root_acting, tags=[("team", "blue")])
+    for call, more in ((tag, {"tags": [("x", "y")]}), (untag, {"keys": ["team"]})):
+        with pytest.raises(NoSuchEntity) as exc:
+            call(provider=provider, acting=charlie_acting, **more)
+        assert exc.value.message == not_found.format(arn=provider.arn)
+    assert list(provider.tags.values_list("key", flat=True)) == ["team"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@PROVIDER_TAGS
+def test_two_provider_tag_calls_adding_one_key_at_once_leave_one_tag(account, create, tag, untag, not_found):
+    provider = create(account, Acting(account=account))
+
+    _, lost = lose_race(
+        winner=lambda: tag(provider=provider, tags=[("team", "red")], acting=Acting(account=account)),
+        loser=lambda: tag(provider=provider, tags=[("Team", "blue")], acting=Acting(account=account)),
+    )
+
+    assert lost is None
+    assert list(provider.tags.values_list("key", "value")) == [("Team", "blue")]

@@ -20,6 +20,12 @@ def _unsupported(params, *members):
             raise InvalidInput(f"{member} is not supported by this installation.")
 
 
+def _tags_member(entity):
+    """The Tags member of an output shape: left out when the entity has none, as IAM does."""
+    tags = tags_of(entity)
+    return {"Tags": tags} if tags else {}
+
+
 def _listing(acting, kind, params):
     """The path prefix a List… call names, and the ARN its refusal shows (as ListUsers does)."""
     prefix = params.get("PathPrefix", "/")
@@ -216,10 +222,7 @@ def profile_shape(profile, *, with_tags=False):
         "CreateDate": profile.created_at,
         "Roles": [role_shape(profile.role)] if profile.role is not None else [],
     }
-    tags = tags_of(profile) if with_tags else []
-    if tags:
-        shape["Tags"] = tags
-    return shape
+    return {**shape, **_tags_member(profile)} if with_tags else shape
 
 
 @operation("CreateInstanceProfile")
@@ -332,15 +335,16 @@ def get_oidc_provider(acting, arn):
 
 @operation("CreateOpenIDConnectProvider")
 def create_open_id_connect_provider(acting, params):
-    _unsupported(params, "Tags", "ContextProvider", "IdentityCenterInstanceArn")
+    _unsupported(params, "ContextProvider", "IdentityCenterInstanceArn")
     provider = providers.oidc_provider_create(
         account=acting.account,
         url=params["Url"],
         client_ids=params.get("ClientIDList", []),
         thumbprints=params.get("ThumbprintList", []),
+        tags=tag_pairs(params),
         acting=acting,
     )
-    return {"OpenIDConnectProviderArn": provider.arn}
+    return {"OpenIDConnectProviderArn": provider.arn, **_tags_member(provider)}
 
 
 @operation("GetOpenIDConnectProvider")
@@ -354,6 +358,7 @@ def get_open_id_connect_provider(acting, params):
         "ClientIDList": provider.client_ids,
         "ThumbprintList": provider.thumbprints,
         "CreateDate": provider.created_at,
+        **_tags_member(provider),
     }
 
 
@@ -402,6 +407,40 @@ def delete_open_id_connect_provider(acting, params):
     return {}
 
 
+@operation("TagOpenIDConnectProvider")
+def tag_open_id_connect_provider(acting, params):
+    providers.oidc_provider_tag(
+        provider=get_oidc_provider(acting, params["OpenIDConnectProviderArn"]),
+        tags=tag_pairs(params),
+        acting=acting,
+    )
+    return {}
+
+
+@operation("UntagOpenIDConnectProvider")
+def untag_open_id_connect_provider(acting, params):
+    providers.oidc_provider_untag(
+        provider=get_oidc_provider(acting, params["OpenIDConnectProviderArn"]),
+        keys=params["TagKeys"],
+        acting=acting,
+    )
+    return {}
+
+
+@operation("ListOpenIDConnectProviderTags")
+def list_open_id_connect_provider_tags(acting, params):
+    provider = get_oidc_provider(acting, params["OpenIDConnectProviderArn"])
+    read(
+        acting,
+        "ListOpenIDConnectProviderTags",
+        provider.arn,
+        provider,
+        {"openIDConnectProviderArn": provider.arn},
+    )
+    chosen, paging = page(tags_of(provider), params)
+    return {"Tags": chosen, **paging}
+
+
 # SAML providers
 
 
@@ -419,7 +458,6 @@ def get_saml_provider(acting, arn):
 def create_saml_provider(acting, params):
     _unsupported(
         params,
-        "Tags",
         "AssertionEncryptionMode",
         "AddPrivateKey",
         "ContextProvider",
@@ -429,9 +467,10 @@ def create_saml_provider(acting, params):
         account=acting.account,
         name=params["Name"],
         metadata_document=params["SAMLMetadataDocument"],
+        tags=tag_pairs(params),
         acting=acting,
     )
-    return {"SAMLProviderArn": provider.arn}
+    return {"SAMLProviderArn": provider.arn, **_tags_member(provider)}
 
 
 @operation("GetSAMLProvider")
@@ -442,6 +481,7 @@ def get_saml_provider_op(acting, params):
         "SAMLMetadataDocument": provider.metadata_document,
         "CreateDate": provider.created_at,
         "ValidUntil": saml_valid_until(provider),
+        **_tags_member(provider),
     }
 
 
@@ -483,3 +523,27 @@ def delete_saml_provider(acting, params):
         provider=get_saml_provider(acting, params["SAMLProviderArn"]), acting=acting
     )
     return {}
+
+
+@operation("TagSAMLProvider")
+def tag_saml_provider(acting, params):
+    providers.saml_provider_tag(
+        provider=get_saml_provider(acting, params["SAMLProviderArn"]), tags=tag_pairs(params), acting=acting
+    )
+    return {}
+
+
+@operation("UntagSAMLProvider")
+def untag_saml_provider(acting, params):
+    providers.saml_provider_untag(
+        provider=get_saml_provider(acting, params["SAMLProviderArn"]), keys=params["TagKeys"], acting=acting
+    )
+    return {}
+
+
+@operation("ListSAMLProviderTags")
+def list_saml_provider_tags(acting, params):
+    provider = get_saml_provider(acting, params["SAMLProviderArn"])
+    read(acting, "ListSAMLProviderTags", provider.arn, provider, {"sAMLProviderArn": provider.arn})
+    chosen, paging = page(tags_of(provider), params)
+    return {"Tags": chosen, **paging}
