@@ -205,6 +205,21 @@ OPERATIONS = {
     "DeleteGroup": Operation("iam:DeleteGroup", _entity("group")),
     "AddUserToGroup": Operation("iam:AddUserToGroup", _entity("group")),
     "RemoveUserFromGroup": Operation("iam:RemoveUserFromGroup", _entity("group")),
+    # Server certificates
+    "UploadServerCertificate": Operation(
+        "iam:UploadServerCertificate",
+        _new("server-certificate"),
+        _tags_context,
+        _with_tags("ServerCertificate"),
+    ),
+    "UpdateServerCertificate": Operation("iam:UpdateServerCertificate", _entity("server_certificate")),
+    "DeleteServerCertificate": Operation("iam:DeleteServerCertificate", _entity("server_certificate")),
+    "TagServerCertificate": Operation(
+        "iam:TagServerCertificate", _entity("server_certificate"), _tags_context
+    ),
+    "UntagServerCertificate": Operation(
+        "iam:UntagServerCertificate", _entity("server_certificate"), _tag_keys
+    ),
     # Roles and instance profiles
     "CreateRole": Operation("iam:CreateRole", _new("role"), _role_create_context, _with_tags("Role")),
     "UpdateRole": Operation("iam:UpdateRole", _entity("role")),
@@ -323,6 +338,9 @@ OPERATIONS = {
     "ListOpenIDConnectProviderTags": Operation("iam:ListOpenIDConnectProviderTags"),
     "ListSAMLProviders": Operation("iam:ListSAMLProviders"),
     "GetSAMLProvider": Operation("iam:GetSAMLProvider"),
+    "GetServerCertificate": Operation("iam:GetServerCertificate"),
+    "ListServerCertificates": Operation("iam:ListServerCertificates"),
+    "ListServerCertificateTags": Operation("iam:ListServerCertificateTags"),
     "ListSAMLProviderTags": Operation("iam:ListSAMLProviderTags"),
     "ListAttachedUserPolicies": Operation("iam:ListAttachedUserPolicies"),
     "ListUserPolicies": Operation("iam:ListUserPolicies"),

@@ -11,6 +11,8 @@ from .models import (
     MFADevice,
     PasswordHistory,
     PasswordPolicy,
+    ServerCertificate,
+    ServerCertificateTag,
     ServiceSpecificCredential,
     SignInFailure,
     SigningCertificate,
@@ -149,6 +151,21 @@ class SigningCertificateAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["certificate_id", "user__name", "account__id"]
     readonly_fields = ["certificate_id", "fingerprint", "uploaded_at"]
+
+
+@admin.register(ServerCertificate)
+class ServerCertificateAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "path", "server_certificate_id", "expires_at", "uploaded_at"]
+    search_fields = ["name", "server_certificate_id", "account__id"]
+    # The private key never leaves the service, not even to the admin site.
+    exclude = ["private_key"]
+    readonly_fields = ["server_certificate_id", "body", "chain", "expires_at", "uploaded_at"]
+
+
+@admin.register(ServerCertificateTag)
+class ServerCertificateTagAdmin(admin.ModelAdmin):
+    list_display = ["certificate", "key", "value"]
+    search_fields = ["key", "value", "certificate__name"]
 
 
 @admin.register(ServiceSpecificCredential)

@@ -87,6 +87,10 @@ def new_ssh_public_key_id():
     return new_access_key_id("APKA")
 
 
+def new_server_certificate_id():
+    return new_unique_id("ASCA")
+
+
 def new_signing_certificate_id():
     """32 upper-case base32 characters (IAM's certificate IDs have no prefix)."""
     return "".join(secrets.choice(_BASE32) for _ in range(32))

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from accounts.models import Account, Group, IAMUser
+from accounts.models import Account, EntityTag, Group, IAMUser
 from aws.ids import new_instance_profile_id, new_policy_id, new_role_id
 
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy"
@@ -129,20 +129,6 @@ class Role(models.Model):
     @property
     def is_service_linked(self):
         return self.path.startswith("/aws-service-role/")
-
-
-class EntityTag(models.Model):
-    """A tag of one entity (its subclass names the entity): keys are unique ignoring case."""
-
-    key = models.CharField(max_length=128)
-    value = models.CharField(max_length=256, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["key"]
-
-    def __str__(self):
-        return f"{self.key}={self.value}"
 
 
 class RoleTag(EntityTag):

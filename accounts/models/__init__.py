@@ -1,7 +1,23 @@
 from .account import Account, PasswordHistory, PasswordPolicy, normalized_email
 from .audit import AuditEvent
-from .credentials import CredentialStatus, ServiceSpecificCredential, SigningCertificate, SSHPublicKey
-from .identities import AccessKey, Group, GroupMembership, IAMUser, LoginProfile, MFADevice, UserTag
+from .credentials import (
+    CredentialStatus,
+    ServerCertificate,
+    ServerCertificateTag,
+    ServiceSpecificCredential,
+    SigningCertificate,
+    SSHPublicKey,
+)
+from .identities import (
+    AccessKey,
+    EntityTag,
+    Group,
+    GroupMembership,
+    IAMUser,
+    LoginProfile,
+    MFADevice,
+    UserTag,
+)
 from .signin import SignInFailure
 from .sts import TemporaryCredential
 
@@ -10,6 +26,7 @@ __all__ = [
     "Account",
     "AuditEvent",
     "CredentialStatus",
+    "EntityTag",
     "Group",
     "GroupMembership",
     "IAMUser",
@@ -18,6 +35,8 @@ __all__ = [
     "PasswordHistory",
     "PasswordPolicy",
     "SSHPublicKey",
+    "ServerCertificate",
+    "ServerCertificateTag",
     "ServiceSpecificCredential",
     "SignInFailure",
     "SigningCertificate",

@@ -1,12 +1,19 @@
 """The credentials an IAM user keeps besides its password and access keys: SSH public keys (for
-CodeCommit), X.509 signing certificates and service-specific credentials."""
+CodeCommit), X.509 signing certificates and service-specific credentials; and the account's server
+certificates (for load balancers and CloudFront)."""
 
 from django.db import models
+from django.db.models.functions import Lower
 
-from aws.ids import new_service_specific_credential_id, new_signing_certificate_id, new_ssh_public_key_id
+from aws.ids import (
+    new_server_certificate_id,
+    new_service_specific_credential_id,
+    new_signing_certificate_id,
+    new_ssh_public_key_id,
+)
 
 from .account import Account
-from .identities import IAMUser
+from .identities import EntityTag, IAMUser
 
 
 class CredentialStatus(models.TextChoices):
@@ -54,6 +61,45 @@ class SigningCertificate(models.Model):
 
     def __str__(self):
         return self.certificate_id
+
+
+class ServerCertificate(models.Model):
+    """An SSL/TLS certificate with its private key, for load balancers and CloudFront."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="server_certificates")
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    server_certificate_id = models.CharField(
+        max_length=21, unique=True, default=new_server_certificate_id, editable=False
+    )
+    body = models.TextField()
+    chain = models.TextField(blank=True)
+    # Encrypted at rest (access/crypto.py); IAM never returns a server certificate's private key.
+    private_key = models.TextField()
+    expires_at = models.DateTimeField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint("account", Lower("name"), name="servercertificate_name_unique_ci")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def arn(self):
+        return f"arn:aws:iam::{self.account_id}:server-certificate{self.path}{self.name}"
+
+
+class ServerCertificateTag(EntityTag):
+    certificate = models.ForeignKey(ServerCertificate, on_delete=models.CASCADE, related_name="tags")
+
+    class Meta(EntityTag.Meta):
+        constraints = [
+            models.UniqueConstraint("certificate", Lower("key"), name="servercertificatetag_key_unique_ci")
+        ]
 
 
 class ServiceSpecificCredential(models.Model):

@@ -32,17 +32,25 @@ class IAMUser(models.Model):
         return f"arn:aws:iam::{self.account_id}:user{self.path}{self.name}"
 
 
-class UserTag(models.Model):
-    user = models.ForeignKey(IAMUser, on_delete=models.CASCADE, related_name="tags")
+class EntityTag(models.Model):
+    """A tag of one entity (its subclass names the entity): keys are unique ignoring case."""
+
     key = models.CharField(max_length=128)
     value = models.CharField(max_length=256, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["key"]
-        constraints = [models.UniqueConstraint("user", Lower("key"), name="usertag_key_unique_ci")]
 
     def __str__(self):
         return f"{self.key}={self.value}"
+
+
+class UserTag(EntityTag):
+    user = models.ForeignKey(IAMUser, on_delete=models.CASCADE, related_name="tags")
+
+    class Meta(EntityTag.Meta):
+        constraints = [models.UniqueConstraint("user", Lower("key"), name="usertag_key_unique_ci")]
 
 
 class Group(models.Model):

@@ -242,6 +242,7 @@ NO_EXISTING_TARGET = {
     "CreateOpenIDConnectProvider": "creates",
     "CreateSAMLProvider": "creates",
     "CreateServiceLinkedRole": "creates",
+    "UploadServerCertificate": "creates",
     "GetServiceLinkedRoleDeletionStatus": "its role is being deleted; the status is the deletion task's",
 }
 # Reads: the console page's resource passes the entity and its tags (enforcement.PAGES; the test
@@ -272,6 +273,7 @@ def test_every_operation_gets_the_resource_tag_keys_its_catalog_entry_names(name
         "key",
         "certificate",
         "credential",
+        "server_certificate",
     )
     kw = dict.fromkeys(kinds, entity)
     kw["acting"] = types.SimpleNamespace(user=entity, arn=entity.arn)

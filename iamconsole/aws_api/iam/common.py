@@ -65,6 +65,12 @@ def tags_of(entity):
     return [{"Key": tag.key, "Value": tag.value} for tag in entity.tags.all()]
 
 
+def tags_member(entity):
+    """An output shape's Tags member: left out when the entity has none, as IAM does."""
+    tags = tags_of(entity)
+    return {"Tags": tags} if tags else {}
+
+
 def tag_pairs(params):
     return [(tag["Key"], tag.get("Value", "")) for tag in params.get("Tags", [])]
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from aws.arns import arn_of
 from aws.errors import InvalidInput
-from iamconsole.aws_api.iam.common import operation, page, read, tag_pairs, tags_of
+from iamconsole.aws_api.iam.common import operation, page, read, tag_pairs, tags_member, tags_of
 from policies.models import InstanceProfile, OpenIDConnectProvider, Role, SAMLProvider
 from policies.services import instance_profiles, providers, roles
 from policies.services.instance_profiles import profile_not_found
@@ -18,12 +18,6 @@ def _unsupported(params, *members):
     for member in members:
         if params.get(member):
             raise InvalidInput(f"{member} is not supported by this installation.")
-
-
-def _tags_member(entity):
-    """The Tags member of an output shape: left out when the entity has none, as IAM does."""
-    tags = tags_of(entity)
-    return {"Tags": tags} if tags else {}
 
 
 def _listing(acting, kind, params):
@@ -222,7 +216,7 @@ def profile_shape(profile, *, with_tags=False):
         "CreateDate": profile.created_at,
         "Roles": [role_shape(profile.role)] if profile.role is not None else [],
     }
-    return {**shape, **_tags_member(profile)} if with_tags else shape
+    return {**shape, **tags_member(profile)} if with_tags else shape
 
 
 @operation("CreateInstanceProfile")
@@ -344,7 +338,7 @@ def create_open_id_connect_provider(acting, params):
         tags=tag_pairs(params),
         acting=acting,
     )
-    return {"OpenIDConnectProviderArn": provider.arn, **_tags_member(provider)}
+    return {"OpenIDConnectProviderArn": provider.arn, **tags_member(provider)}
 
 
 @operation("GetOpenIDConnectProvider")
@@ -358,7 +352,7 @@ def get_open_id_connect_provider(acting, params):
         "ClientIDList": provider.client_ids,
         "ThumbprintList": provider.thumbprints,
         "CreateDate": provider.created_at,
-        **_tags_member(provider),
+        **tags_member(provider),
     }
 
 
@@ -470,7 +464,7 @@ def create_saml_provider(acting, params):
         tags=tag_pairs(params),
         acting=acting,
     )
-    return {"SAMLProviderArn": provider.arn, **_tags_member(provider)}
+    return {"SAMLProviderArn": provider.arn, **tags_member(provider)}
 
 
 @operation("GetSAMLProvider")
@@ -481,7 +475,7 @@ def get_saml_provider_op(acting, params):
         "SAMLMetadataDocument": provider.metadata_document,
         "CreateDate": provider.created_at,
         "ValidUntil": saml_valid_until(provider),
-        **_tags_member(provider),
+        **tags_member(provider),
     }
 
 
