@@ -238,7 +238,7 @@ def _render_step(request, step, draft, status=200, **extra):
         oidc = (
             []
             if read_denial(request, "ListOpenIDConnectProviders")
-            else list(OpenIDConnectProvider.objects.filter(account=account))
+            else list(OpenIDConnectProvider.objects.filter(account=account).prefetch_related("tags"))
         )
         readable = allowed_rows(request, "GetOpenIDConnectProvider", oidc)
         for provider in oidc:
