@@ -2,26 +2,129 @@
 console's pages do, AWS's pagination, and the entities a request names."""
 
 import base64
+import functools
 
-from access.audit import record_event
-from access.authorization import resource_tags_context, unbounded
+from access.audit import record_event, record_refusal
+from access.authorization import authorize, resource_tags_context, unbounded
 from access.operations import OPERATIONS, authorize_read
-from accounts.models import Group, IAMUser
+from accounts.models import Group, IAMUser, ServerCertificate
 from accounts.services.groups import group_not_found
 from accounts.services.users import user_not_found
-from aws.errors import AccessDenied, ValidationError
+from aws.arns import arn_of
+from aws.errors import AccessDenied, NoSuchEntity, ValidationError
+from policies.engine import catalog
+from policies.models import InstanceProfile, Role
 
 HANDLERS = {}
 
 
 def operation(name):
-    """Register the handler of the IAM operation `name`."""
+    """Register the handler of the IAM operation `name`. Before it answers NoSuchEntity, the call is
+    authorized on the resource it names (see `authorize_named`)."""
 
     def register(handler):
-        HANDLERS[name] = handler
+        @functools.wraps(handler)
+        def guarded(acting, params):
+            try:
+                return handler(acting, params)
+            except NoSuchEntity:
+                authorize_named(acting, name, params)
+                raise
+
+        HANDLERS[name] = guarded
         return handler
 
     return register
+
+
+# The request member that names a resource of each IAM resource type, with the model of the entities
+# it names by name (None: the member is the resource's ARN).
+NAMED_BY = {
+    "user": ("UserName", IAMUser),
+    "group": ("GroupName", Group),
+    "role": ("RoleName", Role),
+    "instance-profile": ("InstanceProfileName", InstanceProfile),
+    "server-certificate": ("ServerCertificateName", ServerCertificate),
+    "policy": ("PolicyArn", None),
+    "oidc-provider": ("OpenIDConnectProviderArn", None),
+    "saml-provider": ("SAMLProviderArn", None),
+    "mfa": ("SerialNumber", None),
+}
+
+
+def _named_resource(acting, action, params):
+    """(ARN, entity or None) of the resource the request names for `action`: the entity's own ARN
+    (with its path) when it exists, the name under "/" when it does not; the caller's own ARN for a
+    user the request leaves out (the current user)."""
+    for resource_type, _required in catalog.resource_types_for(action):
+        member, model = NAMED_BY.get(resource_type.name, (None, None))
+        if member is None:
+            continue
+        value = params.get(member)
+        if value is None and "DeletionTaskId" in params:
+            # task/aws-service-role/<service>/<role name>/<ID>: the role it deletes
+            role_path = params["DeletionTaskId"].removeprefix("task").rpartition("/")[0]
+            return f"arn:aws:iam::{acting.account.id}:role{role_path}", None
+        if value is None:
+            if resource_type.name == "user" and acting.user is not None:
+                return acting.arn, acting.user
+            continue
+        if model is None:
+            return value, None
+        entity = model.objects.filter(account=acting.account, name=value).first()
+        if entity is not None:
+            return entity.arn, entity
+        return arn_of(acting.account.id, resource_type.name, "/", value), None
+    return None, None
+
+
+def _request_context(params):
+    """The condition keys the request's own members give (the managed policy it names, the boundary
+    it sets, the tags it adds or removes)."""
+    context = {}
+    if "PolicyArn" in params:
+        context["iam:PolicyARN"] = params["PolicyArn"]
+    if "PermissionsBoundary" in params:
+        context["iam:PermissionsBoundary"] = params["PermissionsBoundary"]
+    tags = params.get("Tags") or []
+    if tags:
+        context.update({f"aws:RequestTag/{tag['Key']}": tag.get("Value", "") for tag in tags})
+        context["aws:TagKeys"] = [tag["Key"] for tag in tags]
+    if params.get("TagKeys"):
+        context["aws:TagKeys"] = list(params["TagKeys"])
+    return context
+
+
+def _request_parameters(params):
+    """CloudTrail's requestParameters of the call: its members, named in camelCase."""
+    return {member[:1].lower() + member[1:]: value for member, value in params.items()}
+
+
+def authorize_named(acting, name, params):
+    """AWS authorizes a call on the resources it names before it looks them up: a caller its policies
+    refuse learns AccessDenied, not whether the entity exists (no name can be probed). Raised, the
+    refusal is recorded in Event history as the call's answer."""
+    if acting is None or unbounded(acting) or name not in OPERATIONS:
+        return
+    action = OPERATIONS[name].action
+    resource, entity = _named_resource(acting, action, params)
+    if resource is None:
+        return
+    context = {**resource_tags_context(action, entity), **_request_context(params)}
+    try:
+        if catalog.action(action).access_level in ("Read", "List"):
+            authorize_read(acting=acting, name=name, resource=resource, context=context)
+        else:
+            authorize(acting=acting, action=action, resource=resource, context=context)
+    except AccessDenied as error:
+        record_refusal(
+            acting=acting,
+            event_name=name,
+            request_parameters=_request_parameters(params),
+            error=error,
+            read_only=catalog.action(action).access_level in ("Read", "List"),
+        )
+        raise
 
 
 # Reads
