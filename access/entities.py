@@ -45,6 +45,13 @@ def tags_merge(manager, tags):
             tag.save(update_fields=["key", "value"])
 
 
+def entity_tags_add(entity, tags):
+    """Tag an entity (tags_merge) with its row locked: two calls adding one key must not both see it
+    missing and both insert it."""
+    type(entity).objects.select_for_update().filter(pk=entity.pk).first()
+    tags_merge(entity.tags, tags)
+
+
 def tags_remove(manager, keys):
     """Remove tags by key, ignoring case; unknown keys are ignored, as AWS does."""
     lowered = {key.lower() for key in keys}

@@ -65,6 +65,7 @@ _device_user = Target(lambda kw: kw["device"].user, otherwise=lambda kw: kw["dev
 _enabled_user = Target(
     lambda kw: kw.get("assign_to") or kw["device"].user, otherwise=lambda kw: kw["device"].account.root_arn
 )
+_device = Target(itemgetter("device"), arn=attrgetter("serial_number"))
 _key_user = Target(lambda kw: kw["key"].user, otherwise=lambda kw: kw["key"].account.root_arn)
 _credential_user = Target(lambda kw: kw["credential"].user)
 _certificate_user = Target(
@@ -179,14 +180,17 @@ OPERATIONS = {
     "UpdateServiceSpecificCredential": Operation("iam:UpdateServiceSpecificCredential", _credential_user),
     "DeleteServiceSpecificCredential": Operation("iam:DeleteServiceSpecificCredential", _credential_user),
     "CreateVirtualMFADevice": Operation(
-        "iam:CreateVirtualMFADevice", lambda kw: f"arn:aws:iam::{kw['account'].id}:mfa/{kw['name']}"
+        "iam:CreateVirtualMFADevice",
+        lambda kw: f"arn:aws:iam::{kw['account'].id}:mfa{kw.get('path', '/')}{kw['name']}",
+        _tags_context,
+        _with_tags("MFADevice"),
     ),
+    "TagMFADevice": Operation("iam:TagMFADevice", _device, _tags_context),
+    "UntagMFADevice": Operation("iam:UntagMFADevice", _device, _tag_keys),
     "EnableMFADevice": Operation("iam:EnableMFADevice", _enabled_user),
     "ResyncMFADevice": Operation("iam:ResyncMFADevice", _device_user),
     "DeactivateMFADevice": Operation("iam:DeactivateMFADevice", _device_user),
-    "DeleteVirtualMFADevice": Operation(
-        "iam:DeleteVirtualMFADevice", Target(itemgetter("device"), arn=attrgetter("serial_number"))
-    ),
+    "DeleteVirtualMFADevice": Operation("iam:DeleteVirtualMFADevice", _device),
     # Groups
     "CreateGroup": Operation("iam:CreateGroup", _new("group")),
     # Renaming needs iam:UpdateGroup on the new name too, as AWS documents.
@@ -319,6 +323,8 @@ OPERATIONS = {
     "ListSigningCertificates": Operation("iam:ListSigningCertificates"),
     "ListServiceSpecificCredentials": Operation("iam:ListServiceSpecificCredentials"),
     "ListVirtualMFADevices": Operation("iam:ListVirtualMFADevices"),
+    "ListMFADeviceTags": Operation("iam:ListMFADeviceTags"),
+    "GetMFADevice": Operation("iam:GetMFADevice"),
     "ListGroups": Operation("iam:ListGroups"),
     "GetGroup": Operation("iam:GetGroup"),
     "GetAccessKeyLastUsed": Operation("iam:GetAccessKeyLastUsed"),

@@ -9,6 +9,7 @@ from .models import (
     IAMUser,
     LoginProfile,
     MFADevice,
+    MFADeviceTag,
     PasswordHistory,
     PasswordPolicy,
     ServerCertificate,
@@ -160,6 +161,12 @@ class ServerCertificateAdmin(admin.ModelAdmin):
     # The private key never leaves the service, not even to the admin site.
     exclude = ["private_key"]
     readonly_fields = ["server_certificate_id", "body", "chain", "expires_at", "uploaded_at"]
+
+
+@admin.register(MFADeviceTag)
+class MFADeviceTagAdmin(admin.ModelAdmin):
+    list_display = ["device", "key", "value"]
+    search_fields = ["key", "value", "device__name"]
 
 
 @admin.register(ServerCertificateTag)

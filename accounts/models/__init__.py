@@ -16,6 +16,7 @@ from .identities import (
     IAMUser,
     LoginProfile,
     MFADevice,
+    MFADeviceTag,
     UserTag,
 )
 from .signin import SignInFailure
@@ -32,6 +33,7 @@ __all__ = [
     "IAMUser",
     "LoginProfile",
     "MFADevice",
+    "MFADeviceTag",
     "PasswordHistory",
     "PasswordPolicy",
     "SSHPublicKey",

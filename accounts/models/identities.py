@@ -131,6 +131,7 @@ class MFADevice(models.Model):
         IAMUser, on_delete=models.CASCADE, null=True, blank=True, related_name="mfa_devices"
     )
     name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
     seed_encrypted = models.TextField()
     enabled_at = models.DateTimeField(null=True, blank=True)  # null until two consecutive codes enable it
     # The TOTP time step of the last accepted code: a code is never accepted twice.
@@ -149,4 +150,16 @@ class MFADevice(models.Model):
 
     @property
     def serial_number(self):
-        return f"arn:aws:iam::{self.account_id}:mfa/{self.name}"
+        return f"arn:aws:iam::{self.account_id}:mfa{self.path}{self.name}"
+
+    @property
+    def arn(self):
+        """A virtual device's ARN is its serial number."""
+        return self.serial_number
+
+
+class MFADeviceTag(EntityTag):
+    device = models.ForeignKey(MFADevice, on_delete=models.CASCADE, related_name="tags")
+
+    class Meta(EntityTag.Meta):
+        constraints = [models.UniqueConstraint("device", Lower("key"), name="mfadevicetag_key_unique_ci")]

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from access import crypto
 from access.audit import audited
-from access.entities import ensure_same_account
-from accounts.models import MFADevice
+from access.entities import ensure_same_account, entity_tags_add, tags_remove
+from accounts.models import MFADevice, MFADeviceTag
 from aws.errors import (
     AccessDenied,
     DeleteConflict,
@@ -28,6 +28,7 @@ from aws.errors import (
     NoSuchEntity,
     ValidationError,
 )
+from aws.names import tags_param, validate_path, validate_tags
 
 MFA_DEVICES_PER_USER = 8  # IAM's quota, for each IAM user and for the root user
 SEED_LENGTH = 64  # base32 characters, as the Base32StringSeed IAM returns
@@ -121,10 +122,14 @@ def _device_params(kwargs):
 
 @audited(
     "CreateVirtualMFADevice",
-    params=lambda kw: {"virtualMFADeviceName": kw["name"], "path": "/"},
+    params=lambda kw: {
+        "virtualMFADeviceName": kw["name"],
+        "path": kw.get("path", "/"),
+        **({"tags": tags_param(kw["tags"])} if kw.get("tags") else {}),
+    },
     response=lambda result: {"virtualMFADevice": {"serialNumber": result[0].serial_number}},
 )
-def mfa_device_create(*, account, user=None, name, acting, replacing=None):
+def mfa_device_create(*, account, user=None, name, path="/", tags=(), acting, replacing=None):
     """A new virtual MFA device for an IAM user (or the root user when `user` is None): (device, seed).
 
     The seed is returned once to show as a QR code and as text; it is stored encrypted and never shown
@@ -139,6 +144,8 @@ def mfa_device_create(*, account, user=None, name, acting, replacing=None):
         raise AccessDenied(f"User: {acting.arn} is not authorized to manage the root user's MFA devices")
     name = (name or "").strip()
     _validate_name(name)
+    validate_path(path)
+    tags = validate_tags(tags)
     _check_quota(account=account, user=user)
     unfinished = _owner_devices(account=account, user=user).filter(enabled_at__isnull=True)
     abandoned = Q(created_at__lt=timezone.now() - PENDING_TTL)
@@ -151,11 +158,38 @@ def mfa_device_create(*, account, user=None, name, acting, replacing=None):
     try:
         with transaction.atomic():
             device = MFADevice.objects.create(
-                account=account, user=user, name=name, seed_encrypted=crypto.encrypt(seed)
+                account=account, user=user, name=name, path=path, seed_encrypted=crypto.encrypt(seed)
             )
     except IntegrityError as exc:
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.") from exc
+    MFADeviceTag.objects.bulk_create(
+        [MFADeviceTag(device=device, key=key, value=value) for key, value in tags]
+    )
     return device, seed
+
+
+def _device_not_found(device):
+    return f"MFA Device with serial number {device.serial_number} does not exist."
+
+
+@audited(
+    "TagMFADevice",
+    params=lambda kw: {"serialNumber": kw["device"].serial_number, "tags": tags_param(list(kw["tags"]))},
+)
+def mfa_device_tag(*, device, tags, acting):
+    """Add tags or replace the values of existing keys (keys match ignoring case)."""
+    ensure_same_account(device, acting, _device_not_found(device))
+    entity_tags_add(device, tags)
+
+
+@audited(
+    "UntagMFADevice",
+    params=lambda kw: {"serialNumber": kw["device"].serial_number, "tagKeys": list(kw["keys"])},
+)
+def mfa_device_untag(*, device, keys, acting):
+    """Remove tags by key (ignoring case); unknown keys are ignored, as AWS does."""
+    ensure_same_account(device, acting, _device_not_found(device))
+    tags_remove(device.tags, keys)
 
 
 def mfa_provisioning_uri(*, device, seed):

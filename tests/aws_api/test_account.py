@@ -391,8 +391,73 @@ def test_what_this_console_does_not_model_is_refused_not_ignored(iam):
         "MaxSigninSessionDuration is not supported by this IAM console.",
         400,
     )
-    error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="tagged", Path="/team/")
-    assert (
-        error["Message"] == "Virtual MFA devices take no path other than / and no tags in this IAM console."
+    assert not LoginProfile.objects.exists()
+
+
+def test_mfa_devices_have_paths_and_tags(iam, iam_as, api_account):
+    made = iam.create_virtual_mfa_device(
+        VirtualMFADeviceName="tagged", Path="/team/", Tags=[{"Key": "owner", "Value": "gina"}]
+    )["VirtualMFADevice"]
+    serial = f"arn:aws:iam::{api_account.id}:mfa/team/tagged"
+    assert made["SerialNumber"] == serial and made["Tags"] == [{"Key": "owner", "Value": "gina"}]
+    iam.tag_mfa_device(
+        SerialNumber=serial, Tags=[{"Key": "Owner", "Value": "hal"}, {"Key": "site", "Value": "x"}]
     )
-    assert not LoginProfile.objects.exists() and not MFADevice.objects.exists()
+    listed = iam.list_mfa_device_tags(SerialNumber=serial, MaxItems=1)
+    assert listed["Tags"] == [{"Key": "Owner", "Value": "hal"}] and listed["IsTruncated"]
+    rest = iam.list_mfa_device_tags(SerialNumber=serial, Marker=listed["Marker"])["Tags"]
+    assert rest == [{"Key": "site", "Value": "x"}]
+    iam.untag_mfa_device(SerialNumber=serial, TagKeys=["OWNER"])
+    assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "site", "Value": "x"}]
+    # The serial number names the device with its path: without it, there is no such device.
+    error, status = error_of(
+        iam.list_mfa_device_tags, SerialNumber=f"arn:aws:iam::{api_account.id}:mfa/tagged"
+    )
+    assert (error["Code"], status) == ("NoSuchEntity", 404)
+    error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path="team")
+    assert error["Code"] == "ValidationError"
+
+    # Tagging is authorized on the device's ARN, with the request's tags as condition keys.
+    caller, user = iam_as(
+        [
+            allow("iam:ListMFADeviceTags", resource=serial),
+            {
+                "Effect": "Allow",
+                "Action": "iam:TagMFADevice",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestTag/site": "y"}},
+            },
+        ]
+    )
+    caller.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "site", "Value": "y"}])
+    error, _ = error_of(caller.tag_mfa_device, SerialNumber=serial, Tags=[{"Key": "site", "Value": "z"}])
+    assert error["Message"] == (
+        f"User: {user.arn} is not authorized to perform: iam:TagMFADevice on resource: {serial} "
+        "because no identity-based policy allows the iam:TagMFADevice action"
+    )
+    assert caller.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "site", "Value": "y"}]
+    error, _ = error_of(caller.untag_mfa_device, SerialNumber=serial, TagKeys=["site"])
+    assert error["Code"] == "AccessDenied"
+    events = AuditEvent.objects.filter(event_name__in=["TagMFADevice", "UntagMFADevice"]).order_by("pk")
+    assert [(e.event_name, e.error_code) for e in events] == [
+        ("TagMFADevice", ""),
+        ("UntagMFADevice", ""),
+        ("TagMFADevice", ""),
+        ("TagMFADevice", "AccessDenied"),
+        ("UntagMFADevice", "AccessDenied"),
+    ]
+
+
+def test_get_mfa_device_of_a_user(iam, api_account):
+    iam.create_user(UserName="ivy")
+    made = iam.create_virtual_mfa_device(VirtualMFADeviceName="ivy-phone")["VirtualMFADevice"]
+    serial = made["SerialNumber"]
+    error, status = error_of(iam.get_mfa_device, SerialNumber=serial, UserName="ivy")
+    assert (error["Code"], status) == ("NoSuchEntity", 404)  # not assigned yet
+    code1, code2 = consecutive_codes(made["Base32StringSeed"].decode())
+    iam.enable_mfa_device(
+        UserName="ivy", SerialNumber=serial, AuthenticationCode1=code1, AuthenticationCode2=code2
+    )
+    got = iam.get_mfa_device(SerialNumber=serial, UserName="ivy")
+    assert got["UserName"] == "ivy" and got["SerialNumber"] == serial
+    assert isinstance(got["EnableDate"], datetime.datetime)

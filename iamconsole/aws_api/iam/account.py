@@ -14,7 +14,16 @@ from accounts.services.access_keys import ACCESS_KEYS_PER_USER
 from accounts.services.groups import GROUPS_PER_USER
 from accounts.services.login_profiles import login_profile_not_found
 from aws.errors import InvalidInput, InvalidUserType, NoSuchEntity, ValidationError
-from iamconsole.aws_api.iam.common import get_user, operation, page, read, user_shape
+from iamconsole.aws_api.iam.common import (
+    get_user,
+    operation,
+    page,
+    read,
+    tag_operations,
+    tag_pairs,
+    tags_member,
+    user_shape,
+)
 from policies.models import (
     InstanceProfile,
     ManagedPolicy,
@@ -122,16 +131,16 @@ def change_password(acting, params):
 
 
 def _device(acting, serial_number):
-    """The account's virtual MFA device with this serial number (its ARN)."""
+    """The account's virtual MFA device with this serial number (its ARN, with the device's path)."""
     prefix = f"arn:aws:iam::{acting.account.id}:mfa/"
     device = None
     if serial_number.startswith(prefix):
         device = (
-            MFADevice.objects.filter(account=acting.account, name=serial_number.removeprefix(prefix))
+            MFADevice.objects.filter(account=acting.account, name=serial_number.rpartition("/")[2])
             .select_related("user", "account")
             .first()
         )
-    if device is None:
+    if device is None or device.serial_number != serial_number:
         raise NoSuchEntity(f"MFA Device with serial number {serial_number} does not exist.")
     return device
 
@@ -159,21 +168,34 @@ def _root_shape(account):
 
 @operation("CreateVirtualMFADevice")
 def create_virtual_mfa_device(acting, params):
-    # Devices have no path or tags here: their serial number is always arn:…:mfa/<name>.
-    if params.get("Path", "/") != "/" or params.get("Tags"):
-        raise InvalidInput("Virtual MFA devices take no path other than / and no tags in this IAM console.")
     # A virtual device belongs to nobody until EnableMFADevice assigns it; until then the creator holds
     # it (its set-up in progress, as in the console).
     device, seed = mfa.mfa_device_create(
-        account=acting.account, user=acting.user, name=params["VirtualMFADeviceName"], acting=acting
+        account=acting.account,
+        user=acting.user,
+        name=params["VirtualMFADeviceName"],
+        path=params.get("Path", "/"),
+        tags=tag_pairs(params),
+        acting=acting,
     )
     return {
         "VirtualMFADevice": {
             "SerialNumber": device.serial_number,
             "Base32StringSeed": seed.encode(),
             "QRCodePNG": mfa.mfa_qr_png(device=device, seed=seed),
+            **tags_member(device),
         }
     }
+
+
+tag_operations(
+    "MFADevice",
+    "SerialNumber",
+    _device,
+    tag=mfa.mfa_device_tag,
+    untag=mfa.mfa_device_untag,
+    entity_key="device",
+)
 
 
 @operation("EnableMFADevice")
@@ -232,6 +254,21 @@ def list_mfa_devices(acting, params):
         for device in chosen
     ]
     return {"MFADevices": devices, **paging}
+
+
+@operation("GetMFADevice")
+def get_mfa_device(acting, params):
+    """An MFA device assigned to the user named (or the caller): its serial number and enable date."""
+    user = _device_owner(acting, params)
+    device = _device(acting, params["SerialNumber"])
+    if device.enabled_at is None or device.user_id != (user.pk if user else None):
+        raise NoSuchEntity(f"MFA Device with serial number {device.serial_number} does not exist.")
+    owner_arn = user.arn if user else acting.account.root_arn
+    read(acting, "GetMFADevice", owner_arn, user, {"serialNumber": device.serial_number})
+    shape = {"SerialNumber": device.serial_number, "EnableDate": device.enabled_at}
+    if user is not None:
+        shape["UserName"] = user.name
+    return shape
 
 
 @operation("ListVirtualMFADevices")

@@ -14,6 +14,7 @@ from aws.arns import arn_of
 from aws.errors import AccessDenied, NoSuchEntity, ValidationError
 from policies.engine import catalog
 from policies.models import InstanceProfile, Role
+from policies.services.roles import role_not_found
 
 HANDLERS = {}
 
@@ -178,6 +179,30 @@ def tag_pairs(params):
     return [(tag["Key"], tag.get("Value", "")) for tag in params.get("Tags", [])]
 
 
+def tag_operations(kind, member, lookup, *, tag, untag, entity_key):
+    """Register Tag<kind>, Untag<kind> and List<kind>Tags for the entities `lookup(acting, value)`
+    finds by the request member `member`, through their services `tag` and `untag`, which take the
+    entity as the keyword `entity_key`."""
+    field = member[:1].lower() + member[1:]
+
+    @operation(f"Tag{kind}")
+    def tag_entity(acting, params):
+        tag(**{entity_key: lookup(acting, params[member])}, tags=tag_pairs(params), acting=acting)
+        return {}
+
+    @operation(f"Untag{kind}")
+    def untag_entity(acting, params):
+        untag(**{entity_key: lookup(acting, params[member])}, keys=params["TagKeys"], acting=acting)
+        return {}
+
+    @operation(f"List{kind}Tags")
+    def list_tags(acting, params):
+        entity = lookup(acting, params[member])
+        read(acting, f"List{kind}Tags", entity.arn, entity, {field: params[member]})
+        chosen, paging = page(tags_of(entity), params)
+        return {"Tags": chosen, **paging}
+
+
 # Users and groups
 
 
@@ -210,6 +235,13 @@ def get_group(acting, name):
     if group is None:
         raise group_not_found(name)
     return group
+
+
+def get_role(acting, name):
+    role = Role.objects.filter(account=acting.account, name__iexact=name).first()
+    if role is None:
+        raise role_not_found(name)
+    return role
 
 
 def group_shape(group):

@@ -9,21 +9,21 @@ from django.db.models.functions import Lower
 from accounts.models import Group, IAMUser
 from aws.arns import arn_of
 from aws.errors import InvalidInput, NoSuchEntity
-from iamconsole.aws_api.iam.common import get_group, get_user, operation, page, read, tag_pairs, tags_of
+from iamconsole.aws_api.iam.common import (
+    get_group,
+    get_role,
+    get_user,
+    operation,
+    page,
+    read,
+    tag_operations,
+    tag_pairs,
+    tags_of,
+)
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, Role
 from policies.services import permissions, policies
 from policies.services.permissions import policy_for_arn, visible_policy
 from policies.services.policies import policy_not_found, version_not_found
-from policies.services.roles import role_not_found
-
-
-def get_role(acting, name):
-    # roles.py keeps its own copy of this lookup: the two families were written side by side.
-    role = Role.objects.filter(account=acting.account, name=name).first()
-    if role is None:
-        raise role_not_found(name)
-    return role
-
 
 _ENTITIES = {"user": get_user, "group": get_group, "role": get_role}
 
@@ -153,23 +153,14 @@ def delete_policy(acting, params):
     return {}
 
 
-@operation("TagPolicy")
-def tag_policy(acting, params):
-    policies.policy_tag(policy=_policy(acting, params), tags=tag_pairs(params), acting=acting)
-    return {}
-
-
-@operation("UntagPolicy")
-def untag_policy(acting, params):
-    policies.policy_untag(policy=_policy(acting, params), keys=params["TagKeys"], acting=acting)
-    return {}
-
-
-@operation("ListPolicyTags")
-def list_policy_tags(acting, params):
-    policy = _read_policy(acting, "ListPolicyTags", params)
-    chosen, paging = page(tags_of(policy), params)
-    return {"Tags": chosen, **paging}
+tag_operations(
+    "Policy",
+    "PolicyArn",
+    lambda acting, arn: policy_for_arn(account=acting.account, arn=_checked_arn(arn)),
+    tag=policies.policy_tag,
+    untag=policies.policy_untag,
+    entity_key="policy",
+)
 
 
 # Versions

@@ -5,12 +5,20 @@ from urllib.parse import quote
 
 from aws.arns import arn_of
 from aws.errors import InvalidInput
-from iamconsole.aws_api.iam.common import operation, page, read, tag_pairs, tags_member, tags_of
+from iamconsole.aws_api.iam.common import (
+    get_role,
+    operation,
+    page,
+    read,
+    tag_operations,
+    tag_pairs,
+    tags_member,
+    tags_of,
+)
 from policies.models import InstanceProfile, OpenIDConnectProvider, Role, SAMLProvider
 from policies.services import instance_profiles, providers, roles
 from policies.services.instance_profiles import profile_not_found
 from policies.services.providers import oidc_not_found, saml_not_found, saml_valid_until
-from policies.services.roles import role_not_found
 
 
 def _unsupported(params, *members):
@@ -27,13 +35,6 @@ def _listing(acting, kind, params):
 
 
 # Roles
-
-
-def get_role(acting, name):
-    role = Role.objects.filter(account=acting.account, name__iexact=name).first()
-    if role is None:
-        raise role_not_found(name)
-    return role
 
 
 def role_shape(role, *, full=False):
@@ -133,26 +134,6 @@ def delete_role(acting, params):
     return {}
 
 
-@operation("TagRole")
-def tag_role(acting, params):
-    roles.role_tag(role=get_role(acting, params["RoleName"]), tags=tag_pairs(params), acting=acting)
-    return {}
-
-
-@operation("UntagRole")
-def untag_role(acting, params):
-    roles.role_untag(role=get_role(acting, params["RoleName"]), keys=params["TagKeys"], acting=acting)
-    return {}
-
-
-@operation("ListRoleTags")
-def list_role_tags(acting, params):
-    role = get_role(acting, params["RoleName"])
-    read(acting, "ListRoleTags", role.arn, role, {"roleName": role.name})
-    chosen, paging = page(tags_of(role), params)
-    return {"Tags": chosen, **paging}
-
-
 # Service-linked roles
 
 
@@ -190,6 +171,9 @@ def get_service_linked_role_deletion_status(acting, params):
     if deletion.reason:
         shape["Reason"] = {"Reason": deletion.reason}
     return shape
+
+
+tag_operations("Role", "RoleName", get_role, tag=roles.role_tag, untag=roles.role_untag, entity_key="role")
 
 
 # Instance profiles
@@ -288,28 +272,14 @@ def delete_instance_profile(acting, params):
     return {}
 
 
-@operation("TagInstanceProfile")
-def tag_instance_profile(acting, params):
-    instance_profiles.instance_profile_tag(
-        profile=get_profile(acting, params["InstanceProfileName"]), tags=tag_pairs(params), acting=acting
-    )
-    return {}
-
-
-@operation("UntagInstanceProfile")
-def untag_instance_profile(acting, params):
-    instance_profiles.instance_profile_untag(
-        profile=get_profile(acting, params["InstanceProfileName"]), keys=params["TagKeys"], acting=acting
-    )
-    return {}
-
-
-@operation("ListInstanceProfileTags")
-def list_instance_profile_tags(acting, params):
-    profile = get_profile(acting, params["InstanceProfileName"])
-    read(acting, "ListInstanceProfileTags", profile.arn, profile, {"instanceProfileName": profile.name})
-    chosen, paging = page(tags_of(profile), params)
-    return {"Tags": chosen, **paging}
+tag_operations(
+    "InstanceProfile",
+    "InstanceProfileName",
+    get_profile,
+    tag=instance_profiles.instance_profile_tag,
+    untag=instance_profiles.instance_profile_untag,
+    entity_key="profile",
+)
 
 
 # OpenID Connect providers
@@ -401,38 +371,14 @@ def delete_open_id_connect_provider(acting, params):
     return {}
 
 
-@operation("TagOpenIDConnectProvider")
-def tag_open_id_connect_provider(acting, params):
-    providers.oidc_provider_tag(
-        provider=get_oidc_provider(acting, params["OpenIDConnectProviderArn"]),
-        tags=tag_pairs(params),
-        acting=acting,
-    )
-    return {}
-
-
-@operation("UntagOpenIDConnectProvider")
-def untag_open_id_connect_provider(acting, params):
-    providers.oidc_provider_untag(
-        provider=get_oidc_provider(acting, params["OpenIDConnectProviderArn"]),
-        keys=params["TagKeys"],
-        acting=acting,
-    )
-    return {}
-
-
-@operation("ListOpenIDConnectProviderTags")
-def list_open_id_connect_provider_tags(acting, params):
-    provider = get_oidc_provider(acting, params["OpenIDConnectProviderArn"])
-    read(
-        acting,
-        "ListOpenIDConnectProviderTags",
-        provider.arn,
-        provider,
-        {"openIDConnectProviderArn": provider.arn},
-    )
-    chosen, paging = page(tags_of(provider), params)
-    return {"Tags": chosen, **paging}
+tag_operations(
+    "OpenIDConnectProvider",
+    "OpenIDConnectProviderArn",
+    get_oidc_provider,
+    tag=providers.oidc_provider_tag,
+    untag=providers.oidc_provider_untag,
+    entity_key="provider",
+)
 
 
 # SAML providers
@@ -519,25 +465,11 @@ def delete_saml_provider(acting, params):
     return {}
 
 
-@operation("TagSAMLProvider")
-def tag_saml_provider(acting, params):
-    providers.saml_provider_tag(
-        provider=get_saml_provider(acting, params["SAMLProviderArn"]), tags=tag_pairs(params), acting=acting
-    )
-    return {}
-
-
-@operation("UntagSAMLProvider")
-def untag_saml_provider(acting, params):
-    providers.saml_provider_untag(
-        provider=get_saml_provider(acting, params["SAMLProviderArn"]), keys=params["TagKeys"], acting=acting
-    )
-    return {}
-
-
-@operation("ListSAMLProviderTags")
-def list_saml_provider_tags(acting, params):
-    provider = get_saml_provider(acting, params["SAMLProviderArn"])
-    read(acting, "ListSAMLProviderTags", provider.arn, provider, {"sAMLProviderArn": provider.arn})
-    chosen, paging = page(tags_of(provider), params)
-    return {"Tags": chosen, **paging}
+tag_operations(
+    "SAMLProvider",
+    "SAMLProviderArn",
+    get_saml_provider,
+    tag=providers.saml_provider_tag,
+    untag=providers.saml_provider_untag,
+    entity_key="provider",
+)

@@ -5,7 +5,14 @@ from accounts.models import ServerCertificate
 from accounts.services import server_certificates
 from accounts.services.server_certificates import server_certificate_not_found
 from aws.arns import arn_of
-from iamconsole.aws_api.iam.common import operation, page, read, tag_pairs, tags_member, tags_of
+from iamconsole.aws_api.iam.common import (
+    operation,
+    page,
+    read,
+    tag_operations,
+    tag_pairs,
+    tags_member,
+)
 
 
 def _certificate(acting, name):
@@ -87,29 +94,11 @@ def delete_server_certificate(acting, params):
     return {}
 
 
-@operation("TagServerCertificate")
-def tag_server_certificate(acting, params):
-    server_certificates.server_certificate_tag(
-        server_certificate=_certificate(acting, params["ServerCertificateName"]),
-        tags=tag_pairs(params),
-        acting=acting,
-    )
-    return {}
-
-
-@operation("UntagServerCertificate")
-def untag_server_certificate(acting, params):
-    server_certificates.server_certificate_untag(
-        server_certificate=_certificate(acting, params["ServerCertificateName"]),
-        keys=params["TagKeys"],
-        acting=acting,
-    )
-    return {}
-
-
-@operation("ListServerCertificateTags")
-def list_server_certificate_tags(acting, params):
-    certificate = _certificate(acting, params["ServerCertificateName"])
-    _read_on(acting, "ListServerCertificateTags", certificate)
-    chosen, paging = page(tags_of(certificate), params)
-    return {"Tags": chosen, **paging}
+tag_operations(
+    "ServerCertificate",
+    "ServerCertificateName",
+    _certificate,
+    tag=server_certificates.server_certificate_tag,
+    untag=server_certificates.server_certificate_untag,
+    entity_key="server_certificate",
+)

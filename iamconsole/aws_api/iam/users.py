@@ -11,8 +11,8 @@ from iamconsole.aws_api.iam.common import (
     operation,
     page,
     read,
+    tag_operations,
     tag_pairs,
-    tags_of,
     user_shape,
 )
 
@@ -75,24 +75,7 @@ def delete_user(acting, params):
     return {}
 
 
-@operation("TagUser")
-def tag_user(acting, params):
-    users.user_tag(user=get_user(acting, params["UserName"]), tags=tag_pairs(params), acting=acting)
-    return {}
-
-
-@operation("UntagUser")
-def untag_user(acting, params):
-    users.user_untag(user=get_user(acting, params["UserName"]), keys=params["TagKeys"], acting=acting)
-    return {}
-
-
-@operation("ListUserTags")
-def list_user_tags(acting, params):
-    user = get_user(acting, params["UserName"])
-    read(acting, "ListUserTags", user.arn, user, {"userName": user.name})
-    chosen, paging = page(tags_of(user), params)
-    return {"Tags": chosen, **paging}
+tag_operations("User", "UserName", get_user, tag=users.user_tag, untag=users.user_untag, entity_key="user")
 
 
 # Groups
