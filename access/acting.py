@@ -65,9 +65,9 @@ class Acting:
         if self.invoked_by:
             return {"type": "AWSService", "invokedBy": self.invoked_by}
         credential = self.credential
-        if credential is not None and credential.is_role_session:
+        if credential is not None and (credential.is_role_session or credential.is_federated):
             identity = {
-                "type": "AssumedRole",
+                "type": "AssumedRole" if credential.is_role_session else "FederatedUser",
                 "principalId": credential.principal_id,
                 "arn": credential.arn,
                 "accountId": credential.account_id,
@@ -84,16 +84,19 @@ class Acting:
         if self.access_key_id:
             identity["accessKeyId"] = self.access_key_id
         if credential is not None:
-            role = credential.role if credential.is_role_session else None
+            # The identity that issued the session: the role, or the IAM user who federated.
+            issuer = credential.role if credential.is_role_session else None
+            if credential.is_federated:
+                issuer = credential.user
             identity["sessionContext"] = {
                 "sessionIssuer": {
-                    "type": "Role",
-                    "principalId": role.role_id,
-                    "arn": role.arn,
+                    "type": "Role" if credential.is_role_session else "IAMUser",
+                    "principalId": issuer.role_id if credential.is_role_session else issuer.user_id,
+                    "arn": issuer.arn,
                     "accountId": credential.account_id,
-                    "userName": role.name,
+                    "userName": issuer.name,
                 }
-                if role is not None
+                if issuer is not None
                 else {},
                 "attributes": {
                     "creationDate": credential.issued_at.astimezone(datetime.UTC).strftime(

@@ -136,6 +136,28 @@ def _with_organization(caller, account):
     return caller
 
 
+def _as_federated_user(described, credential):
+    """GetFederationToken's session: the user's policies, bounded by the session's policies (none
+    passed: no permissions), its principal tags the session's tags rather than the user's."""
+    context = {
+        key: value
+        for key, value in described.context.items()
+        if key != "aws:username" and not key.startswith("aws:PrincipalTag/")
+    }
+    context.update(
+        {
+            "aws:userid": credential.principal_id,
+            "aws:PrincipalArn": credential.arn,
+            "aws:PrincipalType": "FederatedUser",
+        }
+    )
+    for tag in credential.session_tags:
+        context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
+    described.context = context
+    described.arn = credential.arn
+    described.session_policies = _session_policy_documents(credential) or [json.loads(EMPTY_POLICY)]
+
+
 def describe_caller(caller, *, now, mfa_now=False, mfa=None):
     """The engine's view of `caller` (IAMUser, Account for root, or TemporaryCredential).
 
@@ -179,10 +201,14 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
             return _with_organization(described, credential.account)
         if credential.user_id is None:
             described = Caller(credential.account_id, credential.arn, context, [], None, [], credential, True)
+            if credential.is_federated:
+                _as_federated_user(described, credential)
             return _with_organization(described, credential.account)
         described = describe_caller(credential.user, now=now)
         described.context.update(context)
         described.credential = credential
+        if credential.is_federated:
+            _as_federated_user(described, credential)
         return described
     present, at = mfa if mfa is not None else (True if mfa_now else None, now)
     if isinstance(caller, Account):

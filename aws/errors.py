@@ -115,6 +115,14 @@ class InvalidAuthorizationMessage(AWSError):
     sender_fault = True
 
 
+class InvalidIdentityToken(AWSError):
+    """STS: a web identity token or SAML assertion that cannot be verified."""
+
+    code = "InvalidIdentityToken"
+    status = 400
+    sender_fault = True
+
+
 # SSH public keys, signing and server certificates (the codes and statuses of IAM's model)
 class InvalidPublicKey(AWSError):
     code = "InvalidPublicKey"

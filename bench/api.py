@@ -9,6 +9,10 @@ Each client repeats one round: create a user and a group, add the user to the gr
 and a second version of it, attach it, read the user, list users with pagination (pages of 5), list
 the attached policies, then detach and delete all of it (17 calls). The target: at least three times
 moto_server's rate at 4 clients.
+
+The STS phase (this project only): each client calls AssumeRole once with the user's keys, then
+repeats GetCallerIdentity, ListUsers and GetUser signed with the role session's temporary credentials
+(each call looks the credentials up and the engine decides it for the role).
 """
 
 import argparse
@@ -57,12 +61,13 @@ def wait_until_up(url, seconds=60):
     raise SystemExit(f"{url} did not come up")
 
 
-def iam_client(url, key, secret):
+def iam_client(url, key, secret, service="iam", token=None):
     return boto3.client(
-        "iam",
+        service,
         endpoint_url=url,
         aws_access_key_id=key,
         aws_secret_access_key=secret,
+        aws_session_token=token,
         region_name="us-east-1",
         config=Config(retries={"max_attempts": 1}, max_pool_connections=4),
     )
@@ -91,17 +96,44 @@ def one_round(iam, account_id, tag):
     iam.delete_user(UserName=user)
 
 
-def run(url, credentials, clients, seconds, account_id):
-    """Calls per second of `clients` threads, each with its own boto3 client, for `seconds`."""
+STS_CALLS_PER_ROUND = 3
+
+
+def session_clients(url, credentials, account_id):
+    """(STS client, IAM client) signed with a new session of the bench role."""
+    sts = iam_client(url, *credentials, service="sts")
+    issued = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/bench-role", RoleSessionName="bench", DurationSeconds=3600
+    )["Credentials"]
+    keys = (issued["AccessKeyId"], issued["SecretAccessKey"])
+    return (
+        iam_client(url, *keys, service="sts", token=issued["SessionToken"]),
+        iam_client(url, *keys, token=issued["SessionToken"]),
+    )
+
+
+def sts_round(clients, account_id, tag):
+    sts, iam = clients
+    sts.get_caller_identity()
+    iam.list_users(MaxItems=5)
+    iam.get_user(UserName="bench-caller")
+
+
+def run(url, credentials, clients, seconds, account_id, sts=False):
+    """Calls per second of `clients` threads, each with its own boto3 client, for `seconds`; with
+    `sts`, the STS phase's calls with a role session's credentials."""
     done = [0] * clients
     failures = []
     stop = time.monotonic() + seconds
 
     def work(index):
-        iam = iam_client(url, *credentials)
+        if sts:
+            caller, one = session_clients(url, credentials, account_id), sts_round
+        else:
+            caller, one = iam_client(url, *credentials), one_round
         while time.monotonic() < stop:
             try:
-                one_round(iam, account_id, f"{index}-{uuid.uuid4().hex[:8]}")
+                one(caller, account_id, f"{index}-{uuid.uuid4().hex[:8]}")
             except Exception as error:  # noqa: BLE001 — counted and shown, the run goes on
                 failures.append(repr(error)[:200])
                 return
@@ -114,7 +146,7 @@ def run(url, credentials, clients, seconds, account_id):
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return sum(done) * CALLS_PER_ROUND / elapsed, failures
+    return sum(done) * (STS_CALLS_PER_ROUND if sts else CALLS_PER_ROUND) / elapsed, failures
 
 
 def project_server(database, port):
@@ -161,11 +193,17 @@ from accounts.models import Account
 from accounts.services.access_keys import access_key_create
 from accounts.services.users import user_create
 from policies.services.permissions import inline_policy_put
+from policies.services.roles import role_create
 account = Account.objects.create(name="bench", root_email=f"bench-{Account.objects.count()}@example.com", root_password="!")
 root = Acting(account=account)
 user = user_create(account=account, name="bench-caller", acting=root)
 inline_policy_put(name="all-iam", user=user, acting=root, document=json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}))
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:*", "sts:AssumeRole"], "Resource": "*"}]}))
+trust = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": user.arn}, "Action": "sts:AssumeRole"}]}
+role = role_create(account=account, name="bench-role", trust_policy=json.dumps(trust), acting=root)
+inline_policy_put(name="read-iam", role=role, acting=root, document=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}]}))
 key, secret = access_key_create(account=account, user=user, acting=root)
 print(account.id, key.access_key_id, secret)
 """
@@ -192,6 +230,13 @@ def main():
             results[("iam console", clients)] = rate
             print(
                 f"IAM console (gunicorn 3 workers, PostgreSQL, enforced), {clients} client(s): {rate:,.0f} calls/s"
+            )
+            for failure in failures[:3]:
+                print("  failure:", failure)
+        for clients in (1, 4):
+            rate, failures = run(url, credentials, clients, args.seconds, account_id, sts=True)
+            print(
+                f"STS phase (a role session's temporary credentials), {clients} client(s): {rate:,.0f} calls/s"
             )
             for failure in failures[:3]:
                 print("  failure:", failure)

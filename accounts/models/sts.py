@@ -7,8 +7,9 @@ from .identities import IAMUser
 class TemporaryCredential(models.Model):
     """Credentials issued by STS: an ASIA access key, its secret and session token, until `expiration`.
 
-    They stand for an IAM user (GetSessionToken; the root user when both `user` and `role` are empty)
-    or for a role session (AssumeRole: `role` and `role_session_name`).
+    They stand for an IAM user (GetSessionToken; the root user when both `user` and `role` are empty),
+    a role session (AssumeRole: `role` and `role_session_name`) or a federated user (GetFederationToken:
+    the IAM `user` who called it and `federated_name`).
     """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="temporary_credentials")
@@ -29,6 +30,8 @@ class TemporaryCredential(models.Model):
     chained = models.BooleanField(default=False)
     source_identity = models.CharField(max_length=64, blank=True)
     session_tags = models.JSONField(default=list, blank=True)  # [{"Key": …, "Value": …}]
+    transitive_tag_keys = models.JSONField(default=list, blank=True)  # passed on to chained sessions
+    federated_name = models.CharField(max_length=64, blank=True)  # GetFederationToken's Name
     session_policy = models.TextField(blank=True)  # the inline Policy parameter
     session_policy_arns = models.JSONField(default=list, blank=True)
     mfa_authenticated = models.BooleanField(default=False)
@@ -47,8 +50,15 @@ class TemporaryCredential(models.Model):
         return self.role_id is not None
 
     @property
+    def is_federated(self):
+        return bool(self.federated_name)
+
+    @property
     def arn(self):
-        """The principal these credentials stand for: the assumed-role ARN (no role path), or the user's."""
+        """The principal these credentials stand for: the assumed-role ARN (no role path), the federated
+        user's, or the user's."""
+        if self.federated_name:
+            return f"arn:aws:sts::{self.account_id}:federated-user/{self.federated_name}"
         if self.role_id is not None:
             return f"arn:aws:sts::{self.account_id}:assumed-role/{self.role.name}/{self.role_session_name}"
         if self.user_id is not None:
@@ -57,7 +67,10 @@ class TemporaryCredential(models.Model):
 
     @property
     def principal_id(self):
-        """aws:userid: AROA…:SESSION for a role session, the user's AIDA… ID, or the account for root."""
+        """aws:userid: AROA…:SESSION for a role session, ACCOUNT:NAME for a federated user, the user's
+        AIDA… ID, or the account for root."""
+        if self.federated_name:
+            return f"{self.account_id}:{self.federated_name}"
         if self.role_id is not None:
             return f"{self.role.role_id}:{self.role_session_name}"
         if self.user_id is not None:

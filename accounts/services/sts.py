@@ -1,5 +1,6 @@
-"""STS: AssumeRole, GetSessionToken, GetCallerIdentity, GetAccessKeyInfo, DecodeAuthorizationMessage,
-temporary credentials and revoking a role's older sessions.
+"""STS: AssumeRole, GetSessionToken, GetFederationToken, GetCallerIdentity, GetAccessKeyInfo,
+DecodeAuthorizationMessage, temporary credentials (and what each kind of them may call) and revoking a
+role's older sessions.
 
 Every decision is the policy engine's (the role's trust policy is the resource policy of
 sts:AssumeRole); these services only assemble the request AWS would, and speak AWS's messages.
@@ -43,6 +44,7 @@ ROLE_DURATION_MAX = 43200
 CHAINED_DURATION_MAX = 3600
 SESSION_TOKEN_DURATION_MAX = 129600  # 36 hours
 ROOT_SESSION_TOKEN_DURATION_MAX = 3600
+FEDERATION_DURATION_MAX = 129600  # 36 hours; the root user's, one hour
 SESSION_POLICY_MAX = 2048
 POLICY_ARNS_MAX = 10
 SESSION_TAGS_MAX = 50
@@ -61,6 +63,9 @@ CHAINED_DURATION = (
 )
 ROLE_DURATION = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+# IAM's answer to credentials it does not accept: a federated user's, or GetSessionToken's without MFA
+# (as IAM writes it, without the final full stop; aws/aws-cli#8918 quotes the response).
+IAM_REFUSES_SESSION = "The security token included in the request is invalid"
 
 _ROLE_ARN_RE = re.compile(r"arn:aws:iam::(\d{12}):role(/(?:[\x21-\x7e]*/)?)([\w+=,.@-]{1,64})")
 
@@ -118,6 +123,29 @@ def credentials_lookup(*, access_key_id, session_token=None):
 def credentials_secret(credential):
     """The secret access key of temporary credentials (to verify a signature)."""
     return crypto.decrypt(credential.secret_encrypted)
+
+
+# What GetSessionToken's credentials may call of STS; a federated user's may call only GetCallerIdentity.
+SESSION_TOKEN_STS_CALLS = {"AssumeRole", "GetCallerIdentity"}
+FEDERATED_STS_CALLS = {"GetCallerIdentity"}
+
+
+def session_call_refusal(credential, *, service, operation):
+    """The error AWS answers when temporary credentials call `operation` of `service` ("iam", "sts")
+    that their kind may not call; None when they may. Role sessions may call both services.
+
+    IAM refuses a federated user's credentials, and GetSessionToken's unless MFA was used, as invalid
+    tokens. STS refuses their other operations with AccessDenied; the message is the one AWS gives
+    for GetSessionToken and GetFederationToken (unconfirmed for the other operations).
+    """
+    if credential is None or credential.is_role_session:
+        return None
+    if service == "iam" and (credential.is_federated or not credential.mfa_authenticated):
+        return InvalidClientTokenId(IAM_REFUSES_SESSION)
+    allowed = FEDERATED_STS_CALLS if credential.is_federated else SESSION_TOKEN_STS_CALLS
+    if service == "sts" and operation not in allowed:
+        return AccessDenied(f"Cannot call {operation} with session credentials")
+    return None
 
 
 @dataclasses.dataclass
@@ -234,18 +262,16 @@ def _validate_assume_role(
             "roleSessionName",
             f"Member must satisfy regular expression pattern: {NAME_PATTERN}",
         )
-    if duration_seconds < DURATION_MIN:
-        raise constraint_error(
-            duration_seconds,
-            "durationSeconds",
-            f"Member must have value greater than or equal to {DURATION_MIN}",
-        )
-    if duration_seconds > ROLE_DURATION_MAX:
-        raise constraint_error(
-            duration_seconds,
-            "durationSeconds",
-            f"Member must have value less than or equal to {ROLE_DURATION_MAX}",
-        )
+    _check_duration(duration_seconds, ROLE_DURATION_MAX)
+    if source_identity is not None:
+        _validate_string(source_identity, "sourceIdentity", 2, SOURCE_IDENTITY_MAX, NAME_PATTERN)
+    if external_id is not None:
+        _validate_string(external_id, "externalId", 2, EXTERNAL_ID_MAX, EXTERNAL_ID_PATTERN)
+    return _validate_session_policies(policy=policy, policy_arns=policy_arns, tags=tags)
+
+
+def _validate_session_policies(*, policy, policy_arns, tags):
+    """The packed size (a percentage) of a session's policies and tags, once they pass AWS's checks."""
     if policy is not None and len(policy) > SESSION_POLICY_MAX:
         raise constraint_error(
             policy, "policy", f"Member must have length less than or equal to {SESSION_POLICY_MAX}"
@@ -260,10 +286,6 @@ def _validate_assume_role(
         raise constraint_error(
             list(tags), "tags", f"Member must have length less than or equal to {SESSION_TAGS_MAX}"
         )
-    if source_identity is not None:
-        _validate_string(source_identity, "sourceIdentity", 2, SOURCE_IDENTITY_MAX, NAME_PATTERN)
-    if external_id is not None:
-        _validate_string(external_id, "externalId", 2, EXTERNAL_ID_MAX, EXTERNAL_ID_PATTERN)
     if policy is not None:
         malformed = validate(policy, "managed")["malformed"]
         if malformed:
@@ -276,6 +298,19 @@ def _validate_assume_role(
             f"Packed policy consumes {packed}% of allotted space, please use smaller policy."
         )
     return packed
+
+
+def _check_duration(duration_seconds, maximum):
+    if duration_seconds < DURATION_MIN:
+        raise constraint_error(
+            duration_seconds,
+            "durationSeconds",
+            f"Member must have value greater than or equal to {DURATION_MIN}",
+        )
+    if duration_seconds > maximum:
+        raise constraint_error(
+            duration_seconds, "durationSeconds", f"Member must have value less than or equal to {maximum}"
+        )
 
 
 def _validate_string(value, field, minimum, maximum, pattern):
@@ -328,6 +363,23 @@ def _decide(*, caller, action, role, role_arn, extra_context, now, on_resource=T
     )
 
 
+def _chained_tags(parent, tags, transitive_tag_keys):
+    """(session tags, transitive keys) of a new session: its own tags, and those its parent session
+    marked transitive, which pass on down the chain (keys compare without case, as IAM's tags do). An
+    inherited transitive tag keeps its value: AWS does not let a chained session override it (AWS
+    refuses such a request; the error it answers is unconfirmed here, so the inherited value wins)."""
+    own = {tag["Key"].lower() for tag in tags}
+    keys = [key for key in transitive_tag_keys if key.lower() in own]
+    if parent is None or not parent.transitive_tag_keys:
+        return tags, keys
+    passed = {key.lower() for key in parent.transitive_tag_keys}
+    inherited = [tag for tag in parent.session_tags if tag["Key"].lower() in passed]
+    inherited_keys = {tag["Key"].lower() for tag in inherited}
+    tags = inherited + [tag for tag in tags if tag["Key"].lower() not in inherited_keys]
+    keys = [tag["Key"] for tag in inherited] + [key for key in keys if key.lower() not in inherited_keys]
+    return tags, keys
+
+
 def _assume_role_params(kw):
     params = {
         "roleArn": kw["role_arn"],
@@ -340,6 +392,8 @@ def _assume_role_params(kw):
         params["policyArns"] = [{"arn": arn} for arn in kw["policy_arns"]]
     if kw.get("tags"):
         params["tags"] = [{"key": t["Key"], "value": t["Value"]} for t in kw["tags"]]
+    if kw.get("transitive_tag_keys"):
+        params["transitiveTagKeys"] = list(kw["transitive_tag_keys"])
     for key, aws in (
         ("source_identity", "sourceIdentity"),
         ("external_id", "externalId"),
@@ -373,6 +427,7 @@ def assume_role(
     policy=None,
     policy_arns=(),
     tags=(),
+    transitive_tag_keys=(),
     source_identity=None,
     external_id=None,
     serial_number=None,
@@ -452,6 +507,7 @@ def assume_role(
                 f"User: {described.arn} is not authorized to perform: sts:SetSourceIdentity on resource: {role_arn}"
             )
         source_identity = parent.source_identity  # a source identity follows chained sessions
+    tags, transitive = _chained_tags(parent, tags, transitive_tag_keys)
     mfa_at = now if mfa_now else (parent.mfa_authenticated_at if parent is not None else None)
     if mfa_at is None and console_mfa is not None and console_mfa[0]:
         mfa_at = console_mfa[1]
@@ -465,6 +521,7 @@ def assume_role(
         chained=chained,
         source_identity=source_identity or "",
         session_tags=tags,
+        transitive_tag_keys=transitive,
         session_policy=policy or "",
         session_policy_arns=policy_arns,
         mfa_authenticated=mfa_at is not None,
@@ -530,16 +587,7 @@ def get_session_token(*, user, duration_seconds=43200, serial_number=None, token
         raise AccessDenied("Cannot call GetSessionToken with session credentials")
     is_root = isinstance(user, Account)
     maximum = ROOT_SESSION_TOKEN_DURATION_MAX if is_root else SESSION_TOKEN_DURATION_MAX
-    if duration_seconds < DURATION_MIN:
-        raise constraint_error(
-            duration_seconds,
-            "durationSeconds",
-            f"Member must have value greater than or equal to {DURATION_MIN}",
-        )
-    if duration_seconds > maximum:
-        raise constraint_error(
-            duration_seconds, "durationSeconds", f"Member must have value less than or equal to {maximum}"
-        )
+    _check_duration(duration_seconds, maximum)
     now = _now()
     mfa = _verify_mfa(user, serial_number, token_code)
     return _issue(
@@ -551,6 +599,79 @@ def get_session_token(*, user, duration_seconds=43200, serial_number=None, token
         mfa_authenticated=mfa,
         mfa_authenticated_at=now if mfa else None,
     )
+
+
+# GetFederationToken
+
+
+def federated_user_arn(account_id, name):
+    return f"arn:aws:sts::{account_id}:federated-user/{name}"
+
+
+def _federation_params(kw):
+    params = {"name": kw["name"], "durationSeconds": kw.get("duration_seconds", 43200)}
+    if kw.get("policy") is not None:
+        params["policy"] = kw["policy"]
+    if kw.get("policy_arns"):
+        params["policyArns"] = [{"arn": arn} for arn in kw["policy_arns"]]
+    if kw.get("tags"):
+        params["tags"] = [{"key": t["Key"], "value": t["Value"]} for t in kw["tags"]]
+    return params
+
+
+def _federation_response(issued):
+    credential = issued.credential
+    response = {
+        "credentials": {"accessKeyId": credential.access_key_id, "expiration": _iso(credential.expiration)},
+        "federatedUser": {"federatedUserId": credential.principal_id, "arn": credential.arn},
+    }
+    if issued.packed_policy_size is not None:
+        response["packedPolicySize"] = issued.packed_policy_size
+    return response
+
+
+@audited(
+    "GetFederationToken",
+    params=_federation_params,
+    response=_federation_response,
+    event_source=EVENT_SOURCE,
+)
+def get_federation_token(*, user, name, duration_seconds=43200, policy=None, policy_arns=(), tags=(), acting):
+    """Temporary credentials for a federated user `name`, called with an IAM user's long-term keys (or
+    the root user's: `user` is the Account). The session may do what both the user's policies and the
+    session policies passed allow; with no session policy, nothing."""
+    if isinstance(user, TemporaryCredential):
+        raise AccessDenied("Cannot call GetFederationToken with session credentials")
+    is_root = isinstance(user, Account)
+    account = user if is_root else user.account
+    _check_duration(duration_seconds, ROOT_SESSION_TOKEN_DURATION_MAX if is_root else FEDERATION_DURATION_MAX)
+    tags = [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in tags]
+    policy_arns = list(policy_arns)
+    packed = _validate_session_policies(policy=policy, policy_arns=policy_arns, tags=tags)
+    resource = federated_user_arn(account.id, name)
+    authorize(acting=acting, action="sts:GetFederationToken", resource=resource)
+    if tags:
+        request_tags = {f"aws:RequestTag/{t['Key']}": t["Value"] for t in tags}
+        authorize(
+            acting=acting,
+            action="sts:TagSession",
+            resource=resource,
+            context={**request_tags, "aws:TagKeys": [t["Key"] for t in tags]},
+        )
+    issued = _issue(
+        account=account,
+        duration_seconds=duration_seconds,
+        issued_at=_now(),
+        user=None if is_root else user,
+        federated_name=name,
+        issuer_arn=user.root_arn if is_root else user.arn,
+        session_tags=tags,
+        session_policy=policy or "",
+        session_policy_arns=policy_arns,
+    )
+    if policy is not None or policy_arns or tags:
+        issued.packed_policy_size = packed
+    return issued
 
 
 # GetCallerIdentity and GetAccessKeyInfo (read-only; recorded when an `acting` is given)

@@ -1,43 +1,56 @@
-"""How much of IAM's API the endpoint answers: the operations of botocore's model that have a handler.
-The README's figure is written from here (`manage.py api_coverage --write-readme`) and a test checks it."""
+"""How much of each service's API the endpoint answers: the operations of botocore's model that have a
+handler, per service (IAM, STS). The README's figures are written from here (`manage.py api_coverage
+--write-readme`) and a test checks them."""
 
 import re
 
 from aws.model import service_model
-from iamconsole.aws_api.iam import HANDLERS
+from iamconsole.aws_api import iam, sts
 
 README_START = "<!-- api-coverage: written by `manage.py api_coverage --write-readme` -->"
 README_END = "<!-- /api-coverage -->"
 _FRAGMENT = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
 
+# (the README's name of the service, botocore's model, the operations answered). STS's unsigned
+# operations count once their verifier is registered.
+SERVICES = [
+    ("IAM", "iam", lambda: set(iam.HANDLERS)),
+    ("STS", "sts", lambda: set(sts.HANDLERS) | set(sts.UNSIGNED_HANDLERS)),
+]
 
-def implemented():
-    """(the IAM operations answered, sorted; how many botocore's model has)."""
-    names = service_model("iam").operation_names
-    return sorted(set(HANDLERS) & set(names)), len(names)
+
+def implemented(model="iam"):
+    """(the operations of botocore's `model` answered, sorted; how many the model has)."""
+    handled = dict((name, handlers) for _, name, handlers in SERVICES)[model]()
+    names = service_model(model).operation_names
+    return sorted(handled & set(names)), len(names)
 
 
-def coverage_line():
-    done, total = implemented()
-    return f"IAM operations: {len(done)} of {total} implemented"
+def coverage_lines():
+    """One line a service: "IAM operations: 146 of 181 implemented"."""
+    lines = []
+    for label, model, _ in SERVICES:
+        done, total = implemented(model)
+        lines.append(f"{label} operations: {len(done)} of {total} implemented")
+    return lines
 
 
 def markdown():
-    """The README's fragment: the coverage line and the operations, between its markers."""
-    done, _ = implemented()
-    return "\n".join(
-        [
-            README_START,
-            f"**{coverage_line()}**",
+    """The README's fragment: each service's coverage line and its operations, between its markers."""
+    parts = [README_START]
+    for (label, model, _), line in zip(SERVICES, coverage_lines(), strict=True):
+        done, _ = implemented(model)
+        parts += [
+            f"**{line}**",
             "",
-            "<details><summary>The operations</summary>",
+            f"<details><summary>The {label} operations</summary>",
             "",
             ", ".join(f"`{name}`" for name in done),
             "",
             "</details>",
-            README_END,
+            "",
         ]
-    )
+    return "\n".join([*parts[:-1], README_END])
 
 
 def readme_fragment(text):

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
 from accounts.models import Account
+from accounts.services.sts import session_call_refusal
 from aws.errors import AWSError
 from aws.model import service_model
 from aws.sigv4 import MISSING_TOKEN, SignatureError
-from iamconsole.aws_api import iam
+from iamconsole.aws_api import iam, sts
 from iamconsole.aws_api.auth import authenticate
 from iamconsole.aws_api.protocol import (
     ProtocolError,
@@ -26,7 +27,7 @@ from iamconsole.aws_api.protocol import (
 logger = logging.getLogger(__name__)
 
 # service name in the credential scope → (botocore model name, {operation name: handler})
-SERVICES = {"iam": ("iam", iam.HANDLERS)}
+SERVICES = {"iam": ("iam", iam.HANDLERS), "sts": ("sts", sts.HANDLERS)}
 
 
 def is_api_call(request):
@@ -52,6 +53,20 @@ def _xml_response(text, status, rid):
     return response
 
 
+def _operation(service, handlers, params):
+    """(the action, its operation model) the request names, after taking Action and Version (and any
+    presigned URL's X-Amz-* fields) out of `params`; InvalidAction for what the service does not answer."""
+    action, version = params.pop("Action", ""), params.pop("Version", "")
+    if action not in service.operation_names or version != service.api_version or action not in handlers:
+        raise ProtocolError(
+            "InvalidAction",
+            f"Could not find operation {action} for version {version or 'NO_VERSION_SPECIFIED'}",
+        )
+    for signing in [key for key in params if key.startswith("X-Amz-")]:
+        params.pop(signing)
+    return action, service.operation_model(action)
+
+
 def handle(request):
     """Answer one AWS API call."""
     rid = request_id()
@@ -59,19 +74,20 @@ def handle(request):
     params = {**request.GET.dict(), **request.POST.dict()} if request.method == "POST" else request.GET.dict()
     try:
         if not request.headers.get("Authorization") and "X-Amz-Signature" not in request.GET:
+            if params.get("Action") in sts.UNSIGNED:
+                # The web identity token or SAML assertion is the caller's proof: AWS takes these unsigned.
+                service = service_model("sts")
+                action, operation = _operation(service, dict.fromkeys(sts.UNSIGNED), params)
+                result = sts.answer_unsigned(action, request, parse(operation, params))
+                return _xml_response(response_xml(service, operation, result, rid), 200, rid)
             raise SignatureError("MissingAuthenticationToken", MISSING_TOKEN)
         acting, credential = authenticate(request)
         model_name, handlers = SERVICES.get(credential.service, ("iam", {}))
         service = service_model(model_name)
-        action, version = params.pop("Action", ""), params.pop("Version", "")
-        if action not in service.operation_names or version != service.api_version or action not in handlers:
-            raise ProtocolError(
-                "InvalidAction",
-                f"Could not find operation {action} for version {version or 'NO_VERSION_SPECIFIED'}",
-            )
-        for signing in [key for key in params if key.startswith("X-Amz-")]:
-            params.pop(signing)
-        operation = service.operation_model(action)
+        action, operation = _operation(service, handlers, params)
+        refusal = session_call_refusal(acting.credential, service=credential.service, operation=action)
+        if refusal is not None:
+            raise refusal
         result = handlers[action](acting, parse(operation, params))
         return _xml_response(response_xml(service, operation, result, rid), 200, rid)
     except SignatureError as error:

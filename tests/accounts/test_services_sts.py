@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from access import crypto
 from access.acting import Acting
+from access.authorization import is_allowed
 from accounts.models import AuditEvent, MFADevice, TemporaryCredential
 from accounts.services import sts
 from aws.errors import (
@@ -808,3 +809,61 @@ def test_a_malformed_role_arn_is_a_validation_error(account, bob, bob_acting, ro
     with pytest.raises(ValidationError) as refused:
         assume(bob, role_arn, bob_acting)
     assert refused.value.message == message
+
+
+# GetFederationToken
+
+
+def test_a_federated_user_may_do_what_both_the_user_and_the_session_policy_allow(account, bob, bob_acting):
+    user_allows = {"Effect": "Allow", "Action": ["sts:GetFederationToken", "s3:*", "sqs:*"], "Resource": "*"}
+    allow_inline(user=bob, statement=user_allows)
+    session_allows = doc(ALLOW_S3, {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"})
+    scoped = sts.get_federation_token(user=bob, name="partner", policy=session_allows, acting=bob_acting)
+    acting = sts.session_acting(scoped.credential)
+    assert acting.arn == f"arn:aws:sts::{account.id}:federated-user/partner"
+    assert is_allowed(acting=acting, action="s3:GetObject", resource="arn:aws:s3:::bucket/key")
+    assert not is_allowed(acting=acting, action="sqs:SendMessage")  # the user's, not the session's
+    assert not is_allowed(acting=acting, action="ec2:RunInstances")  # the session's, not the user's
+
+    # Without a session policy the federated user may do nothing at all.
+    bare = sts.get_federation_token(user=bob, name="bare", acting=bob_acting)
+    assert bare.packed_policy_size is None
+    assert not is_allowed(acting=sts.session_acting(bare.credential), action="s3:GetObject")
+    event = AuditEvent.objects.filter(event_name="GetFederationToken").first()
+    assert event.event_source == "sts.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    ("kind", "service", "operation", "refused"),
+    [
+        ("role", "iam", "ListUsers", None),
+        ("role", "sts", "DecodeAuthorizationMessage", None),
+        ("session", "iam", "ListUsers", ("InvalidClientTokenId", sts.IAM_REFUSES_SESSION)),
+        ("mfa-session", "iam", "ListUsers", None),
+        ("session", "sts", "AssumeRole", None),
+        (
+            "session",
+            "sts",
+            "GetAccessKeyInfo",
+            ("AccessDenied", "Cannot call GetAccessKeyInfo with session credentials"),
+        ),
+        ("federated", "iam", "GetUser", ("InvalidClientTokenId", sts.IAM_REFUSES_SESSION)),
+        ("federated", "sts", "GetCallerIdentity", None),
+        (
+            "federated",
+            "sts",
+            "AssumeRole",
+            ("AccessDenied", "Cannot call AssumeRole with session credentials"),
+        ),
+    ],
+)
+def test_what_each_kind_of_temporary_credentials_may_call(account, bob, kind, service, operation, refused):
+    credential = TemporaryCredential(
+        account=account,
+        user=bob,
+        role=make_role(account) if kind == "role" else None,
+        federated_name="partner" if kind == "federated" else "",
+        mfa_authenticated=kind == "mfa-session",
+    )
+    error = sts.session_call_refusal(credential, service=service, operation=operation)
+    assert (None if error is None else (error.code, error.message)) == refused

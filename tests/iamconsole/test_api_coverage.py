@@ -1,5 +1,5 @@
-"""`manage.py api_coverage`: the share of IAM's operations the AWS API answers, and the README's figure
-kept equal to it."""
+"""`manage.py api_coverage`: the share of IAM's and STS's operations the AWS API answers, and the
+README's figures kept equal to it."""
 
 from io import StringIO
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from iamconsole.aws_api.iam import HANDLERS
+from iamconsole.aws_api import iam, sts
 
 
 def run(*args):
@@ -18,17 +18,27 @@ def run(*args):
     return out.getvalue().rstrip("\n")
 
 
-def test_the_command_counts_the_handled_operations_of_botocores_model():
-    names = botocore.session.get_session().get_service_model("iam").operation_names
-    handled = set(HANDLERS) & set(names)
-    assert "GetAccountAuthorizationDetails" in handled and "CreateUser" in handled
-    assert run() == f"IAM operations: {len(handled)} of {len(names)} implemented"
+def handled(model, handlers):
+    names = botocore.session.get_session().get_service_model(model).operation_names
+    return set(handlers) & set(names), len(names)
+
+
+def test_the_command_counts_the_handled_operations_of_botocores_models_per_service():
+    iam_done, iam_total = handled("iam", iam.HANDLERS)
+    sts_done, sts_total = handled("sts", {**sts.HANDLERS, **sts.UNSIGNED_HANDLERS})
+    assert "GetAccountAuthorizationDetails" in iam_done and "CreateUser" in iam_done
+    assert "AssumeRole" in sts_done and "GetFederationToken" in sts_done
+    assert run().splitlines() == [
+        f"IAM operations: {len(iam_done)} of {iam_total} implemented",
+        f"STS operations: {len(sts_done)} of {sts_total} implemented",
+    ]
 
 
 def test_the_readme_figure_is_the_commands():
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
     fragment = run("--markdown")
-    assert f"**{run()}**" in fragment
+    for line in run().splitlines():
+        assert f"**{line}**" in fragment
     assert fragment in readme, (
         "The README's AWS API coverage is stale: run `manage.py api_coverage --write-readme` and commit README.md."
     )
@@ -40,7 +50,7 @@ def test_write_readme_rewrites_only_the_fragment(tmp_path, settings):
     (tmp_path / "README.md").write_text(
         f"# Title\n\n{start}\nIAM operations: 1 of 2 implemented\n{end}\n\nAfter.\n"
     )
-    assert run("--write-readme") == f"{tmp_path / 'README.md'}: {run()}"
+    assert run("--write-readme") == f"{tmp_path / 'README.md'}: {'; '.join(run().splitlines())}"
     assert (tmp_path / "README.md").read_text() == f"# Title\n\n{run('--markdown')}\n\nAfter.\n"
 
 

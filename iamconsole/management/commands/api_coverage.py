@@ -7,7 +7,7 @@ from iamconsole.aws_api import coverage
 
 
 class Command(BaseCommand):
-    help = "Print how many of IAM's operations the AWS API answers (of botocore's model)."
+    help = "Print how many of IAM's and STS's operations the AWS API answers (of botocore's models)."
 
     def add_arguments(self, parser):
         parser.add_argument("--markdown", action="store_true", help="print the README's fragment")
@@ -22,6 +22,6 @@ class Command(BaseCommand):
             if coverage.readme_fragment(text) is None:
                 raise CommandError(f"{readme} has no fragment between {coverage.README_START} and its end.")
             readme.write_text(coverage.with_fragment(text))
-            self.stdout.write(f"{readme}: {coverage.coverage_line()}")
+            self.stdout.write(f"{readme}: {'; '.join(coverage.coverage_lines())}")
             return
-        self.stdout.write(coverage.markdown() if markdown else coverage.coverage_line())
+        self.stdout.write(coverage.markdown() if markdown else "\n".join(coverage.coverage_lines()))
