@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_server_certificates'),
+        ('accounts', '0009_federation_tokens_and_transitive_tags'),
     ]
 
     operations = [
