@@ -376,7 +376,14 @@ def operation_for(name, event_source="iam.amazonaws.com"):
 
 # Operations whose service decides for itself: STS's trust-policy checks, the root user's own
 # password, sign-in events.
-SELF_AUTHORIZED = {"AssumeRole", "GetSessionToken", "DecodeAuthorizationMessage", "PasswordUpdated"}
+SELF_AUTHORIZED = {
+    "AssumeRole",
+    "AssumeRoleWithWebIdentity",
+    "AssumeRoleWithSAML",
+    "GetSessionToken",
+    "DecodeAuthorizationMessage",
+    "PasswordUpdated",
+}
 
 
 def authorize_operation(name, kwargs, event_source="iam.amazonaws.com"):
