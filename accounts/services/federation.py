@@ -96,7 +96,10 @@ NO_SAML_PROVIDER = "Specified provider doesn't exist."
 WRONG_SAML_AUDIENCE = "Response does not contain the required audience."
 WRONG_ISSUER = "Issuer not present in specified provider"
 SAML_MALFORMED = "Invalid SAML response"  # unconfirmed
-# AWS's message for an assertion redeemed too late; the NotOnOrAfter wording is unconfirmed.
+# STS takes an assertion within 5 minutes of its IssueInstant, in AWS's words; the wording for one past
+# its NotOnOrAfter is unconfirmed.
+REDEEM_WINDOW = datetime.timedelta(minutes=5)
+REDEEM_LATE = "Token must be redeemed within 5 minutes of issuance"
 ASSERTION_EXPIRED = "Token must be redeemed before {moment}"
 
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -545,7 +548,8 @@ def _grants_pair(assertion, role_arn, principal_arn):
 
 
 def _check_saml_times(assertion, now):
-    """ExpiredTokenException after a NotOnOrAfter of the Conditions or the bearer confirmation."""
+    """ExpiredTokenException after a NotOnOrAfter of the Conditions or the bearer confirmation, or
+    more than 5 minutes after the assertion was issued."""
     bounds = [assertion.find(f"{{{SAML_NS}}}Conditions")]
     bounds += assertion.findall(
         f"{{{SAML_NS}}}Subject/{{{SAML_NS}}}SubjectConfirmation/{{{SAML_NS}}}SubjectConfirmationData"
@@ -558,6 +562,11 @@ def _check_saml_times(assertion, now):
             raise InvalidIdentityToken(SAML_MALFORMED)
         if now >= moment:
             raise ExpiredTokenException(ASSERTION_EXPIRED.format(moment=element.get("NotOnOrAfter")))
+    issued = _instant(assertion.get("IssueInstant"))
+    if issued is None:
+        raise InvalidIdentityToken(SAML_MALFORMED)
+    if now > issued + REDEEM_WINDOW:
+        raise ExpiredTokenException(REDEEM_LATE)
 
 
 def _name_qualifier(issuer, provider):

@@ -493,6 +493,7 @@ def saml_response(
     audience=SIGNIN,
     lifetime=300,
     now=None,
+    session_until=None,
 ):
     """A SAML 2.0 Response, its Assertion signed by `signer` (key, certificate) unless None, in base64."""
     now = now or timezone.now()
@@ -505,6 +506,7 @@ def saml_response(
         if session_name is not None
         else ""
     )
+    session_end = f' SessionNotOnOrAfter="{iso(session_until)}"' if session_until else ""
     response = etree.fromstring(
         f"""<samlp:Response xmlns:samlp="{SAMLP_NS}" xmlns:saml="{SAML_NS}" ID="_{uuid.uuid4().hex}"
     Version="2.0" IssueInstant="{iso(now)}" Destination="{SIGNIN}">
@@ -521,7 +523,7 @@ def saml_response(
     <saml:Conditions NotBefore="{iso(now)}" NotOnOrAfter="{until}">
       <saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction>
     </saml:Conditions>
-    <saml:AuthnStatement AuthnInstant="{iso(now)}" SessionIndex="{assertion_id}"/>
+    <saml:AuthnStatement AuthnInstant="{iso(now)}" SessionIndex="{assertion_id}"{session_end}/>
     <saml:AttributeStatement>
       <saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">{role_values}</saml:Attribute>
       {session}
@@ -592,6 +594,21 @@ def test_signed_saml_response_buys_a_role_session(account, idp_signer, saml_prov
     assert event.response_elements["nameQualifier"] == qualifier
 
 
+def test_session_ends_at_the_idps_session_not_on_or_after(clock, idp_signer, saml_provider, admin_role):
+    until = clock.now + datetime.timedelta(minutes=20)
+    assertion = saml_response(
+        [pair(admin_role, saml_provider)], signer=idp_signer, now=clock.now, session_until=until
+    )
+    assert assume_saml(admin_role, saml_provider, assertion).expiration == until
+    later = saml_response(
+        [pair(admin_role, saml_provider)],
+        signer=idp_signer,
+        now=clock.now,
+        session_until=clock.now + datetime.timedelta(hours=5),
+    )
+    assert assume_saml(admin_role, saml_provider, later).expiration == clock.now + datetime.timedelta(hours=1)
+
+
 def test_role_listed_after_the_provider_counts_too(idp_signer, saml_provider, admin_role):
     assertion = saml_response([f"{saml_provider.arn},{admin_role.arn}"], signer=idp_signer)
     assert assume_saml(admin_role, saml_provider, assertion).credential.role == admin_role
@@ -633,6 +650,22 @@ def test_expired_saml_response_is_refused(clock, idp_signer, saml_provider, admi
     assertion = saml_response([pair(admin_role, saml_provider)], signer=idp_signer, now=issued_at)
     error = refused(lambda: assume_saml(admin_role, saml_provider, assertion), ExpiredTokenException)
     assert iso(issued_at + datetime.timedelta(seconds=300)) in error.message
+
+
+def test_saml_response_must_be_redeemed_within_five_minutes(clock, idp_signer, saml_provider, admin_role):
+    issued_at = clock.now - datetime.timedelta(minutes=6)
+    assertion = saml_response(
+        [pair(admin_role, saml_provider)], signer=idp_signer, now=issued_at, lifetime=3600
+    )
+    refused(
+        lambda: assume_saml(admin_role, saml_provider, assertion),
+        ExpiredTokenException,
+        "Token must be redeemed within 5 minutes of issuance",
+    )
+    recent = saml_response(
+        [pair(admin_role, saml_provider)], signer=idp_signer, now=clock.now - datetime.timedelta(minutes=4)
+    )
+    assert assume_saml(admin_role, saml_provider, recent).credential.role == admin_role
 
 
 def test_role_attribute_without_the_pair_is_refused(account, idp_signer, saml_provider, admin_role):
