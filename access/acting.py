@@ -107,6 +107,12 @@ class Acting:
             }
             if credential.source_identity:
                 identity["sessionContext"]["sourceIdentity"] = credential.source_identity
+            if ":oidc-provider/" in credential.issuer_arn:
+                # A session from AssumeRoleWithWebIdentity names the OIDC provider that vouched for it.
+                identity["sessionContext"]["webIdFederationData"] = {
+                    "federatedProvider": credential.issuer_arn,
+                    "attributes": {},
+                }
         return identity
 
     @classmethod
@@ -126,6 +132,25 @@ class Acting:
             role_display=role_display,
             cache={},
         )
+
+
+@dataclass(frozen=True)
+class FederatedActing(Acting):
+    """The unsigned caller of AssumeRoleWithWebIdentity or AssumeRoleWithSAML, recorded in the role's
+    account: CloudTrail's userIdentity is the identity provider's user (WebIdentityUser, SAMLUser)."""
+
+    identity: dict = field(default_factory=dict)
+
+    @property
+    def is_root(self):
+        return False  # nobody of the account signed this call: never the root user's unbounded access
+
+    @property
+    def arn(self):
+        return self.identity.get("identityProvider", "")
+
+    def user_identity(self):
+        return dict(self.identity)
 
 
 def client_ip(request):

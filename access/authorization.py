@@ -286,7 +286,8 @@ def decide(
         "resource": resource,
         "context": {
             **caller.context,
-            "aws:PrincipalAccount": caller.account_id,
+            # An identity provider's user (web identity, SAML) belongs to no account.
+            **({"aws:PrincipalAccount": caller.account_id} if caller.account_id else {}),
             "aws:CurrentTime": iso(now),
             "aws:EpochTime": int(now.timestamp()),
             **(extra_context or {}),

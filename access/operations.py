@@ -384,6 +384,8 @@ def operation_for(name, event_source="iam.amazonaws.com"):
 # password, sign-in events.
 SELF_AUTHORIZED = {
     "AssumeRole",
+    "AssumeRoleWithWebIdentity",
+    "AssumeRoleWithSAML",
     "GetSessionToken",
     "GetFederationToken",
     "DecodeAuthorizationMessage",

@@ -170,3 +170,17 @@ class ServiceNotSupported(AWSError):
     code = "NotSupportedService"
     status = 404
     sender_fault = True
+
+
+# STS federation (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): the codes and statuses of STS's model
+class IDPCommunicationError(AWSError):
+    code = "IDPCommunicationError"
+    status = 400
+    sender_fault = True
+
+
+class ExpiredTokenException(AWSError):
+    # An expired web identity token or SAML assertion (ExpiredToken is for request credentials).
+    code = "ExpiredTokenException"
+    status = 400
+    sender_fault = True
