@@ -1,8 +1,8 @@
 """The handlers of STS's operations. Each takes the acting principal and the request read from
 botocore's model (its member names) and returns the output shape's members."""
 
-from accounts.services import sts
-from aws.errors import InvalidIdentityToken
+from access.acting import client_ip
+from accounts.services import federation, sts
 
 HANDLERS = {}
 
@@ -106,25 +106,52 @@ def decode_authorization_message(acting, params):
 
 
 # AssumeRoleWithWebIdentity and AssumeRoleWithSAML are called unsigned: the token or assertion is the
-# proof of identity. Their handlers take (the request's facts, the parsed params) and are registered
-# here by the services that verify tokens and assertions.
-UNSIGNED = {"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}
+# proof of identity (accounts/services/federation.py verifies it). Their handlers take the request
+# (its source IP and user agent) and the parsed params.
 UNSIGNED_HANDLERS = {}
 
 
-# What AWS answers for a token or assertion it cannot verify (the web identity message is the one
-# STS gives for a token that is not a JWT; the SAML one is unconfirmed).
-UNVERIFIABLE = {
-    "AssumeRoleWithWebIdentity": "The ID Token provided is not a valid JWT. (You may see this error if you "
-    "sent an Access Token)",
-    "AssumeRoleWithSAML": "Invalid SAML response",
-}
+def unsigned(name):
+    def register(handler):
+        UNSIGNED_HANDLERS[name] = handler
+        return handler
+
+    return register
 
 
-def answer_unsigned(action, request_facts, params):
-    """The result of an unsigned call: its registered handler's, or, while nothing can verify the
-    token, AWS's refusal of an invalid one."""
-    handler = UNSIGNED_HANDLERS.get(action)
-    if handler is None:
-        raise InvalidIdentityToken(UNVERIFIABLE[action])
-    return handler(request_facts, params)
+def _session_request(request, params):
+    return {
+        "role_arn": params["RoleArn"],
+        "duration_seconds": params.get("DurationSeconds", 3600),
+        "policy": params.get("Policy"),
+        "policy_arns": [each["arn"] for each in params.get("PolicyArns", [])],
+        "source_ip": client_ip(request),
+        "user_agent": request.headers.get("User-Agent", "")[:512],
+    }
+
+
+@unsigned("AssumeRoleWithWebIdentity")
+def assume_role_with_web_identity(request, params):
+    return federation.assume_role_with_web_identity(
+        role_session_name=params["RoleSessionName"],
+        web_identity_token=params["WebIdentityToken"],
+        provider_id=params.get("ProviderId"),
+        **_session_request(request, params),
+    ).as_aws_response()
+
+
+@unsigned("AssumeRoleWithSAML")
+def assume_role_with_saml(request, params):
+    return federation.assume_role_with_saml(
+        principal_arn=params["PrincipalArn"],
+        saml_assertion=params["SAMLAssertion"],
+        **_session_request(request, params),
+    ).as_aws_response()
+
+
+UNSIGNED = set(UNSIGNED_HANDLERS)
+
+
+def answer_unsigned(action, request, params):
+    """The result of an unsigned call."""
+    return UNSIGNED_HANDLERS[action](request, params)
