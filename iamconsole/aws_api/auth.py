@@ -2,6 +2,7 @@
 access key (an IAM user's or the root user's) or of temporary credentials (with their session token),
 and the Acting the services authorize."""
 
+import datetime
 from urllib.parse import quote
 
 from django.conf import settings
@@ -14,6 +15,9 @@ from accounts.models import AccessKey, Account, TemporaryCredential
 from accounts.services.sts import credentials_lookup, session_acting
 from aws.errors import InvalidClientTokenId
 from aws.sigv4 import INVALID_TOKEN, UNCHECKED, SignedRequest, verify
+
+
+LAST_USED_GRAIN = datetime.timedelta(minutes=1)
 
 
 def signed_request(request):
@@ -97,6 +101,8 @@ def authenticate(request):
         acting = session_acting(session, source_ip=source_ip, user_agent=user_agent)
         return acting, credential
     key = found["key"]
+    if key.user is not None:
+        key.user.account = key.account  # the same row: the engine's view of the user needs it
     acting = Acting(
         account=key.account,
         user=key.user,
@@ -106,8 +112,15 @@ def authenticate(request):
         via_console=False,
         secure_transport=request.is_secure(),
     )
-    # What the Security credentials tab shows as the key's last use.
-    AccessKey.objects.filter(pk=key.pk).update(
-        last_used_at=timezone.now(), last_used_service=credential.service, last_used_region=credential.region
-    )
+    # What the Security credentials tab shows as the key's last use, written at most once a minute for
+    # the same service and region (AWS's own record of it lags by hours): a busy key costs no write per call.
+    moment = timezone.now()
+    if (
+        key.last_used_at is None
+        or moment - key.last_used_at >= LAST_USED_GRAIN
+        or (key.last_used_service, key.last_used_region) != (credential.service, credential.region)
+    ):
+        AccessKey.objects.filter(pk=key.pk).update(
+            last_used_at=moment, last_used_service=credential.service, last_used_region=credential.region
+        )
     return acting, credential

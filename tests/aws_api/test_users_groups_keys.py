@@ -2,6 +2,7 @@
 
 import datetime
 
+import boto3
 import pytest
 
 from access.acting import Acting
@@ -10,7 +11,7 @@ from accounts.services.users import user_create
 from aws.errors import ValidationError
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 
-from .conftest import allow, client, error_of
+from .conftest import NO_RETRIES, allow, client, error_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,6 +142,26 @@ def test_access_keys_work_and_record_their_last_use(iam, live_server):
         "iam",
         "us-east-1",
     )
+    # Within a minute another call to the same service and region writes nothing; another region does,
+    # and so does the first call a minute later.
+    first = key.last_used_at
+    error_of(own.list_users)
+    assert AccessKey.objects.get(pk=key.pk).last_used_at == first
+    elsewhere = boto3.client(
+        "iam",
+        endpoint_url=live_server.url,
+        aws_access_key_id=made["AccessKeyId"],
+        aws_secret_access_key=made["SecretAccessKey"],
+        region_name="eu-west-1",
+        config=NO_RETRIES,
+    )
+    error_of(elsewhere.list_users)
+    key.refresh_from_db()
+    assert key.last_used_region == "eu-west-1" and key.last_used_at > first
+    AccessKey.objects.filter(pk=key.pk).update(last_used_at=first - datetime.timedelta(minutes=1))
+    error_of(elsewhere.list_users)
+    key.refresh_from_db()
+    assert key.last_used_at > first
 
     iam.update_access_key(UserName="k", AccessKeyId=made["AccessKeyId"], Status="Inactive")
     error, status = error_of(own.list_users)
