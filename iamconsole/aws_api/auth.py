@@ -16,7 +16,6 @@ from accounts.services.sts import credentials_lookup, session_acting
 from aws.errors import InvalidClientTokenId
 from aws.sigv4 import INVALID_TOKEN, UNCHECKED, SignedRequest, verify
 
-
 LAST_USED_GRAIN = datetime.timedelta(minutes=1)
 
 
