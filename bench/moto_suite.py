@@ -1,9 +1,10 @@
-"""moto's own IAM test suite as the outside measure of the AWS API's fidelity: the tests of moto's source
+"""moto's own IAM, STS and Organizations test suites as the outside measure of the AWS API's fidelity: the
 distribution, in moto's server mode, pointed at this project in local mode, and at moto's own server
 for comparison. Nothing of moto's is copied into the project: the suite is downloaded into a temporary
 directory, with its own virtualenv (moto[server], freezegun, pytest).
 
-    .venv/bin/python bench/moto_suite.py [--moto 5.2.5] [--keep]
+    .venv/bin/python bench/moto_suite.py [--moto 5.2.5] [--suites test_iam test_sts test_organizations]
+        [--keep] [--workdir DIR] [--verbose]
 
 Prints the passes of each server and the kinds of failure against this one (the error code, or the
 first words of the assertion). Where moto is more lenient than AWS (a trust policy "some policy", a
@@ -26,6 +27,7 @@ import time
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+SUITES = {"test_iam": "IAM", "test_sts": "STS", "test_organizations": "Organizations"}
 PYTHON = sys.executable
 
 
@@ -74,8 +76,8 @@ def prepare(workdir, version):
     return next(path for path in workdir.iterdir() if path.is_dir() and path.name.startswith("moto-")), venv
 
 
-def run_suite(source, venv, endpoint):
-    """(passed, failed, skipped, [failure lines]) of tests/test_iam against `endpoint`."""
+def run_suite(source, venv, endpoint, suite):
+    """({passed, failed, skipped}, [failure lines]) of moto's tests/<suite> against `endpoint`."""
     env = {
         **os.environ,
         "TEST_SERVER_MODE": "true",
@@ -94,7 +96,7 @@ def run_suite(source, venv, endpoint):
             "-p",
             "no:cacheprovider",
             "--color=no",
-            "tests/test_iam",
+            f"tests/{suite}",
         ],
         cwd=source,
         env=env,
@@ -120,12 +122,32 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--moto", default="5.2.5")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--suites",
+        nargs="+",
+        default=list(SUITES),
+        choices=list(SUITES),
+        help="moto's test directories to run",
+    )
+    parser.add_argument("--verbose", action="store_true", help="print each failure")
+    parser.add_argument(
+        "--workdir", help="a directory --keep kept: its moto source and virtualenv are reused"
+    )
     args = parser.parse_args()
 
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="moto-suite-"))
+    workdir = (
+        pathlib.Path(args.workdir) if args.workdir else pathlib.Path(tempfile.mkdtemp(prefix="moto-suite-"))
+    )
     servers = []
     try:
-        source, venv = prepare(workdir, args.moto)
+        if args.workdir:
+            source = next(
+                path for path in workdir.iterdir() if path.is_dir() and path.name.startswith("moto-")
+            )
+            venv = workdir / "venv"
+            (workdir / "db.sqlite3").unlink(missing_ok=True)
+        else:
+            source, venv = prepare(workdir, args.moto)
         port = free_port()
         env = {
             **os.environ,
@@ -158,18 +180,22 @@ def main():
         theirs = f"http://127.0.0.1:{moto_port}"
         wait_until_up(theirs)
 
-        moto_counts, _ = run_suite(source, venv, theirs)
-        our_counts, failures = run_suite(source, venv, ours)
-        print(f"moto {args.moto}'s tests/test_iam in server mode:")
-        print(f"  against moto_server:  {moto_counts['passed']} passed, {moto_counts['failed']} failed")
-        print(f"  against IAM Console:  {our_counts['passed']} passed, {our_counts['failed']} failed")
-        if moto_counts["passed"]:
-            print(
-                f"  {our_counts['passed'] / moto_counts['passed']:.0%} of the tests moto's own server passes"
-            )
-        print("Failures here, by kind:")
-        for kind, count in collections.Counter(kind_of(failure) for failure in failures).most_common():
-            print(f"  {count:4}  {kind}")
+        for suite in args.suites:
+            moto_counts, _ = run_suite(source, venv, theirs, suite)
+            our_counts, failures = run_suite(source, venv, ours, suite)
+            print(f"moto {args.moto}'s tests/{suite} in server mode:")
+            print(f"  against moto_server:  {moto_counts['passed']} passed, {moto_counts['failed']} failed")
+            print(f"  against IAM Console:  {our_counts['passed']} passed, {our_counts['failed']} failed")
+            if moto_counts["passed"]:
+                print(
+                    f"  {our_counts['passed'] / moto_counts['passed']:.0%} of the tests moto's own server passes"
+                )
+            print("  Failures here, by kind:")
+            for kind, count in collections.Counter(kind_of(failure) for failure in failures).most_common():
+                print(f"    {count:4}  {kind}")
+            if args.verbose:
+                for failure in failures:
+                    print(f"      {failure[:300]}")
     finally:
         for server in servers:
             server.terminate()
