@@ -1,5 +1,5 @@
-"""moto's own IAM, STS and Organizations test suites as the outside measure of the AWS API's fidelity: the
-distribution, in moto's server mode, pointed at this project in local mode, and at moto's own server
+"""moto's own IAM, STS and Organizations test suites as the outside measure of the AWS API's fidelity:
+the tests of moto's source distribution, in moto's server mode, pointed at this project in local mode, and at moto's own server
 for comparison. Nothing of moto's is copied into the project: the suite is downloaded into a temporary
 directory, with its own virtualenv (moto[server], freezegun, pytest).
 
