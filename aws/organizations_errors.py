@@ -11,6 +11,12 @@ class OrganizationsError(AWSError):
     sender_fault = True
 
 
+MANAGEMENT_ONLY = (
+    "You don't have permissions to access this resource. "
+    "This operation can be called only from the organization's management account."
+)
+
+
 class AccessDeniedException(OrganizationsError):
     code = "AccessDeniedException"
     status = 403

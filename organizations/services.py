@@ -20,6 +20,7 @@ from access.operations import ORGANIZATIONS_SOURCE
 from accounts.models import Account
 from accounts.selectors import unused_account_id
 from aws.organizations_errors import (
+    MANAGEMENT_ONLY,
     AccessDeniedException,
     AccountAlreadyRegisteredException,
     AccountNotFoundException,
@@ -110,10 +111,7 @@ _audited = functools.partial(audited, event_source=ORGANIZATIONS)
 
 def _ensure_manages(organization, acting):
     if organization.management_account_id != acting.account.id:
-        raise AccessDeniedException(
-            "You don't have permissions to access this resource. "
-            "This operation can be called only from the organization's management account."
-        )
+        raise AccessDeniedException(MANAGEMENT_ONLY)
 
 
 def full_access_policy(policy_type):
@@ -303,7 +301,7 @@ def _validate_ou_name(name):
     return _check_length(name, OU_NAME_MAX)
 
 
-def _parent(organization, parent_id, error=ParentNotFoundException):
+def parent_unit(organization, parent_id, error=ParentNotFoundException):
     """None for the root, else the OU `parent_id` names in this organization."""
     if parent_id == organization.root_id:
         return None
@@ -326,7 +324,7 @@ def ou_create(*, organization, parent_id, name, tags=(), acting):
     """Create an OU under the root or another OU, at most five levels deep; names unique per parent."""
     _ensure_manages(organization, acting)
     name = _validate_ou_name(name.strip())
-    parent = _parent(organization, parent_id)
+    parent = parent_unit(organization, parent_id)
     if parent is not None:
         depth = _depths(list(organization.units.all()))[parent.id]
         if depth >= MAX_OU_DEPTH:
@@ -472,7 +470,7 @@ def account_move(*, membership, destination_id, source_id=None, acting):
     _ensure_manages(organization, acting)
     if source_id is not None and source_id != (membership.parent_id or organization.root_id):
         raise SourceParentNotFoundException()
-    destination = _parent(organization, destination_id, DestinationParentNotFoundException)
+    destination = parent_unit(organization, destination_id, DestinationParentNotFoundException)
     if (destination.id if destination else None) == membership.parent_id:
         raise DuplicateAccountException()
     membership.parent = destination
@@ -903,8 +901,13 @@ def _check_service_principal(service_principal):
         )
 
 
-def _member(organization, account_id):
-    membership = organization.memberships.filter(account_id=account_id).first()
+def member_of(organization, account_id):
+    """The membership of `account_id` in the organization, or AccountNotFoundException."""
+    membership = (
+        organization.memberships.select_related("account", "organization")
+        .filter(account_id=account_id)
+        .first()
+    )
     if membership is None:
         raise AccountNotFoundException()
     return membership
@@ -915,7 +918,7 @@ def delegated_administrator_register(*, organization, account_id, service_princi
     """Register a member account as a delegated administrator for an AWS service."""
     _ensure_manages(organization, acting)
     _check_service_principal(service_principal)
-    membership = _member(organization, account_id)
+    membership = member_of(organization, account_id)
     if account_id == organization.management_account_id:
         raise ConstraintViolationException(
             "You cannot register the management account of the organization as a delegated administrator "
@@ -935,7 +938,7 @@ def delegated_administrator_deregister(*, organization, account_id, service_prin
     """Remove a member account's delegated administration of an AWS service."""
     _ensure_manages(organization, acting)
     _check_service_principal(service_principal)
-    _member(organization, account_id)
+    member_of(organization, account_id)
     deleted, _ = DelegatedAdministrator.objects.filter(
         organization=organization, account_id=account_id, service_principal=service_principal
     ).delete()

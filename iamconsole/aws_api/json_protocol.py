@@ -67,7 +67,7 @@ def _typed(shape, value):
 
 def _first_problem_as_validation(found):
     count = len(found)
-    messages = "; ".join(message for _kind, message in found)
+    messages = "; ".join(message for _kind, _path, message in found)
     return ValidationException(f"{count} validation error{'s' if count > 1 else ''} detected: {messages}")
 
 

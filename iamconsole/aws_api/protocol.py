@@ -100,7 +100,7 @@ def read(shape, params, prefix="", path=""):
 
 def problems(shape, value, path=""):
     """AWS's constraint violations of `value` of `shape` at `path`, in the model's member order: each
-    (kind, message), the kind named as Organizations' InvalidInputException reasons name it
+    (kind, path, message), the kind named as Organizations' InvalidInputException reasons name it
     (INPUT_REQUIRED, MIN_LENGTH_EXCEEDED, INVALID_PATTERN …), the message in the Query protocol's words."""
     found = []
     kind = shape.type_name
@@ -113,6 +113,7 @@ def problems(shape, value, path=""):
                     found.append(
                         (
                             "INPUT_REQUIRED",
+                            member_path,
                             f"Value null at '{member_path}' failed to satisfy constraint: Member must not be null",
                         )
                     )
@@ -187,7 +188,7 @@ def problems(shape, value, path=""):
 
 def _constraint(kind, value, path, constraint):
     shown = value if isinstance(value, str | int) else "[" + ", ".join(str(item) for item in value) + "]"
-    return kind, f"Value '{shown}' at '{path}' failed to satisfy constraint: {constraint}"
+    return kind, path, f"Value '{shown}' at '{path}' failed to satisfy constraint: {constraint}"
 
 
 def parse(operation, params):
@@ -197,7 +198,7 @@ def parse(operation, params):
     if shape is None:
         return {}
     value = read(shape, params) or {}
-    found = [message for _kind, message in problems(shape, value)]
+    found = [message for _kind, _path, message in problems(shape, value)]
     if found:
         count = len(found)
         raise ValidationError(
