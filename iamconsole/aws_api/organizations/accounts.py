@@ -7,6 +7,7 @@ from aws.organizations_errors import (
     AccountNotRegisteredException,
     CreateAccountStatusNotFoundException,
     HandshakeNotFoundException,
+    InvalidInputException,
 )
 from organizations import flows, services
 from organizations.models import CreateAccountStatus, DelegatedAdministrator, Handshake, Membership
@@ -168,6 +169,11 @@ def _filtered(handshakes, params):
 @operation("InviteAccountToOrganization")
 def invite_account_to_organization(acting, params):
     target = params["Target"]
+    if target["Type"] not in ("ACCOUNT", "EMAIL"):
+        raise InvalidInputException(
+            "You specified the wrong type of entity (account, organization, or email) as a party.",
+            reason="INVALID_PARTY_TYPE_TARGET",
+        )
     handshake = services.handshake_invite(
         organization=managed(acting), target=target["Id"], notes=params.get("Notes", ""), acting=acting
     )
