@@ -155,7 +155,7 @@ def test_organizational_units_create_describe_rename_list_and_delete(orgs, root_
     )
 
 
-def test_unknown_parents_and_children(orgs, root_id):
+def test_unknown_parents_and_children_are_not_found(orgs, root_id):
     error, _ = error_of(orgs.list_organizational_units_for_parent, ParentId="ou-abcd-12345678")
     assert error["Code"] == "ParentNotFoundException"
     error, _ = error_of(orgs.list_parents, ChildId="123456789012")
@@ -313,7 +313,7 @@ def test_invite_accept_and_leave(orgs, organization, live_server):
     assert error_of(theirs.describe_organization)[0]["Code"] == "AWSOrganizationsNotInUseException"
 
 
-def test_decline_cancel_and_unknown_handshakes(orgs, organization, live_server):
+def test_handshakes_declined_canceled_and_hidden_from_outsiders(orgs, organization, live_server):
     first, second = AccountFactory(name="One"), AccountFactory(name="Two")
     declined = orgs.invite_account_to_organization(Target={"Id": first.id, "Type": "ACCOUNT"})["Handshake"]
     canceled = orgs.invite_account_to_organization(Target={"Id": second.root_email, "Type": "EMAIL"})[
@@ -385,7 +385,7 @@ def test_policy_types_policies_attachments_and_targets(orgs, root_id, member_id)
     assert orgs.disable_policy_type(RootId=root_id, PolicyType=SCP)["Root"]["PolicyTypes"] == []
 
 
-def test_policy_errors(orgs, root_id):
+def test_malformed_documents_unknown_policies_and_rcp_full_access_detach_are_refused(orgs, root_id):
     error, _ = error_of(orgs.create_policy, Name="x", Description="", Type=SCP, Content="{not json")
     assert error["Code"] == "MalformedPolicyDocumentException"
     orgs.enable_policy_type(RootId=root_id, PolicyType=RCP)
@@ -416,7 +416,9 @@ def test_effective_policies_do_not_apply_to_scps_or_rcps(orgs_unvalidated, membe
 # Tags
 
 
-def test_tags_on_ous_accounts_and_policies(orgs, root_id, member_id):
+def test_tags_set_on_create_added_overwritten_removed_and_listed_on_ous_accounts_and_policies(
+    orgs, root_id, member_id
+):
     ou = orgs.create_organizational_unit(
         ParentId=root_id, Name="Prod", Tags=[{"Key": "env", "Value": "prod"}]
     )
@@ -451,7 +453,9 @@ def test_tags_on_ous_accounts_and_policies(orgs, root_id, member_id):
 # Delegated administrators
 
 
-def test_delegated_administrators(orgs, organization, member_id):
+def test_delegated_administrators_register_list_and_deregister_with_their_errors(
+    orgs, organization, member_id
+):
     service = "securityhub.amazonaws.com"
     orgs.register_delegated_administrator(AccountId=member_id, ServicePrincipal=service)
     admins = orgs.list_delegated_administrators()["DelegatedAdministrators"]
