@@ -492,6 +492,22 @@ def test_delegated_administrators_register_list_and_deregister_with_their_errors
     assert error["Code"] == "AccountNotRegisteredException"
 
 
+def test_a_delegated_administrator_may_read_the_organization_but_not_change_it(orgs, member_id, live_server):
+    member = as_account(live_server, member_id)
+    assert error_of(member.list_accounts)[0]["Code"] == "AccessDeniedException"
+    orgs.register_delegated_administrator(AccountId=member_id, ServicePrincipal="securityhub.amazonaws.com")
+
+    assert len(member.list_accounts()["Accounts"]) == 2
+    assert member.list_roots()["Roots"][0]["Id"].startswith("r-")
+    error, _ = error_of(
+        member.create_organizational_unit, ParentId=member.list_roots()["Roots"][0]["Id"], Name="x"
+    )
+    assert error["Code"] == "AccessDeniedException"
+
+    orgs.deregister_delegated_administrator(AccountId=member_id, ServicePrincipal="securityhub.amazonaws.com")
+    assert error_of(member.list_accounts)[0]["Code"] == "AccessDeniedException"
+
+
 # Enforcement
 
 

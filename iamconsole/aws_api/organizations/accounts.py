@@ -12,7 +12,7 @@ from aws.organizations_errors import (
 from organizations import flows, services
 from organizations.models import CreateAccountStatus, DelegatedAdministrator, Handshake, Membership
 
-from .common import account_shape, managed, operation, page, tag_pairs
+from .common import account_shape, administered, managed, operation, page, tag_pairs
 
 
 def _memberships(organization):
@@ -25,12 +25,12 @@ def _memberships(organization):
 
 @operation("ListAccounts", read_only=True)
 def list_accounts(acting, params):
-    return page([account_shape(m) for m in _memberships(managed(acting))], params, "Accounts")
+    return page([account_shape(m) for m in _memberships(administered(acting))], params, "Accounts")
 
 
 @operation("ListAccountsForParent", read_only=True)
 def list_accounts_for_parent(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     parent = services.parent_unit(organization, params["ParentId"])
     memberships = _memberships(organization).filter(parent=parent)
     return page([account_shape(m) for m in memberships], params, "Accounts")
@@ -38,7 +38,7 @@ def list_accounts_for_parent(acting, params):
 
 @operation("DescribeAccount", read_only=True)
 def describe_account(acting, params):
-    return {"Account": account_shape(services.member_of(managed(acting), params["AccountId"]))}
+    return {"Account": account_shape(services.member_of(administered(acting), params["AccountId"]))}
 
 
 @operation("MoveAccount")
@@ -94,7 +94,7 @@ def create_account(acting, params):
 @operation("DescribeCreateAccountStatus", read_only=True)
 def describe_create_account_status(acting, params):
     status = CreateAccountStatus.objects.filter(
-        organization=managed(acting), id=params["CreateAccountRequestId"]
+        organization=administered(acting), id=params["CreateAccountRequestId"]
     ).first()
     if status is None:
         raise CreateAccountStatusNotFoundException()
@@ -103,7 +103,7 @@ def describe_create_account_status(acting, params):
 
 @operation("ListCreateAccountStatus", read_only=True)
 def list_create_account_status(acting, params):
-    statuses = CreateAccountStatus.objects.filter(organization=managed(acting))
+    statuses = CreateAccountStatus.objects.filter(organization=administered(acting))
     if params.get("States"):
         statuses = statuses.filter(state__in=params["States"])
     return page([_status_shape(status) for status in statuses], params, "CreateAccountStatuses")
@@ -182,7 +182,7 @@ def invite_account_to_organization(acting, params):
 
 @operation("ListHandshakesForOrganization", read_only=True)
 def list_handshakes_for_organization(acting, params):
-    handshakes = _handshakes().filter(organization=managed(acting))
+    handshakes = _handshakes().filter(organization=administered(acting))
     return page(_filtered(handshakes, params), params, "Handshakes")
 
 
@@ -243,7 +243,7 @@ def deregister_delegated_administrator(acting, params):
 
 @operation("ListDelegatedAdministrators", read_only=True)
 def list_delegated_administrators(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     delegations = DelegatedAdministrator.objects.filter(organization=organization).select_related(
         "account__membership__organization"
     )
@@ -264,7 +264,7 @@ def list_delegated_administrators(acting, params):
 
 @operation("ListDelegatedServicesForAccount", read_only=True)
 def list_delegated_delegatedfor_account(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     membership = services.member_of(organization, params["AccountId"])
     delegations = DelegatedAdministrator.objects.filter(organization=organization, account=membership.account)
     delegated = [

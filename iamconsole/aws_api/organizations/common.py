@@ -16,6 +16,7 @@ from aws.organizations_errors import (
     InvalidInputException,
 )
 from organizations import selectors
+from organizations.models import DelegatedAdministrator
 
 HANDLERS = {}
 
@@ -122,6 +123,17 @@ def managed(acting):
     them the management account's operations."""
     organization = organization_of(acting)
     if organization.management_account_id != acting.account.id:
+        raise AccessDeniedException(MANAGEMENT_ONLY)
+    return organization
+
+
+def administered(acting):
+    """The organization whose reads the caller may make: the one its account manages or, for a member
+    account registered as a delegated administrator (for any service), its own."""
+    organization = organization_of(acting)
+    if organization.management_account_id != acting.account.id and not (
+        DelegatedAdministrator.objects.filter(organization=organization, account=acting.account).exists()
+    ):
         raise AccessDeniedException(MANAGEMENT_ONLY)
     return organization
 

@@ -11,6 +11,7 @@ from organizations import selectors, services
 from organizations.models import ResourceTag
 
 from .common import (
+    administered,
     managed,
     operation,
     organization_of,
@@ -54,7 +55,7 @@ def create_policy(acting, params):
 
 @operation("DescribePolicy", read_only=True)
 def describe_policy(acting, params):
-    return {"Policy": policy_shape(_policy(managed(acting), params["PolicyId"]))}
+    return {"Policy": policy_shape(_policy(administered(acting), params["PolicyId"]))}
 
 
 @operation("UpdatePolicy")
@@ -77,13 +78,13 @@ def delete_policy(acting, params):
 
 @operation("ListPolicies", read_only=True)
 def list_policies(acting, params):
-    policies = selectors.policies_of(managed(acting), params["Filter"])
+    policies = selectors.policies_of(administered(acting), params["Filter"])
     return page([policy_summary(policy) for policy in policies], params, "Policies")
 
 
 @operation("ListPoliciesForTarget", read_only=True)
 def list_policies_for_target(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     target_id = _target(organization, params["TargetId"])
     policies = selectors.policies_for_target(organization, target_id, params["Filter"])
     return page([policy_summary(policy) for policy in policies], params, "Policies")
@@ -91,7 +92,7 @@ def list_policies_for_target(acting, params):
 
 @operation("ListTargetsForPolicy", read_only=True)
 def list_targets_for_policy(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     policy = _policy(organization, params["PolicyId"])
     kinds = {"Root": "ROOT", "Organizational unit": "ORGANIZATIONAL_UNIT", "Account": "ACCOUNT"}
     targets = [
@@ -190,7 +191,7 @@ def untag_resource(acting, params):
 
 @operation("ListTagsForResource", read_only=True)
 def list_tags_for_resource(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     if not services.resource_exists(organization, params["ResourceId"]):
         raise TargetNotFoundException()
     # AWS pages tags with NextToken only (no MaxResults).

@@ -9,7 +9,17 @@ from aws.organizations_errors import (
 from organizations import services
 from organizations.models import Membership, OrganizationalUnit
 
-from .common import managed, operation, organization_of, ou_shape, page, policy_types, root_shape, tag_pairs
+from .common import (
+    administered,
+    managed,
+    operation,
+    organization_of,
+    ou_shape,
+    page,
+    policy_types,
+    root_shape,
+    tag_pairs,
+)
 
 
 def _organization_shape(organization):
@@ -57,7 +67,7 @@ def leave_organization(acting, params):
 
 @operation("ListRoots", read_only=True)
 def list_roots(acting, params):
-    return page([root_shape(managed(acting))], params, "Roots")
+    return page([root_shape(administered(acting))], params, "Roots")
 
 
 # Organizational units
@@ -88,7 +98,7 @@ def create_organizational_unit(acting, params):
 
 @operation("DescribeOrganizationalUnit", read_only=True)
 def describe_organizational_unit(acting, params):
-    return {"OrganizationalUnit": ou_shape(_ou(managed(acting), params["OrganizationalUnitId"]))}
+    return {"OrganizationalUnit": ou_shape(_ou(administered(acting), params["OrganizationalUnitId"]))}
 
 
 @operation("UpdateOrganizationalUnit")
@@ -106,7 +116,7 @@ def delete_organizational_unit(acting, params):
 
 @operation("ListOrganizationalUnitsForParent", read_only=True)
 def list_organizational_units_for_parent(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     parent = services.parent_unit(organization, params["ParentId"])
     units = OrganizationalUnit.objects.filter(organization=organization, parent=parent).select_related(
         "organization"
@@ -119,7 +129,7 @@ def list_organizational_units_for_parent(acting, params):
 
 @operation("ListChildren", read_only=True)
 def list_children(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     parent = services.parent_unit(organization, params["ParentId"])
     if params["ChildType"] == "ORGANIZATIONAL_UNIT":
         ids = OrganizationalUnit.objects.filter(organization=organization, parent=parent).values_list(
@@ -137,7 +147,7 @@ def list_children(acting, params):
 
 @operation("ListParents", read_only=True)
 def list_parents(acting, params):
-    organization = managed(acting)
+    organization = administered(acting)
     child_id = params["ChildId"]
     if child_id.startswith("ou-"):
         child = OrganizationalUnit.objects.filter(organization=organization, id=child_id).first()
