@@ -82,6 +82,11 @@ def new_handshake_id():
     return f"h-{_organizations_random(10)}"
 
 
+def new_create_account_request_id():
+    """car- followed by 32 characters, as CreateAccount's request IDs (AWS's pattern allows 8 to 32)."""
+    return f"car-{_organizations_random(32)}"
+
+
 def new_ssh_public_key_id():
     """APKA followed by 16 characters, as IAM's SSH public key IDs."""
     return new_access_key_id("APKA")

@@ -11,6 +11,12 @@ class OrganizationsError(AWSError):
     sender_fault = True
 
 
+MANAGEMENT_ONLY = (
+    "You don't have permissions to access this resource. "
+    "This operation can be called only from the organization's management account."
+)
+
+
 class AccessDeniedException(OrganizationsError):
     code = "AccessDeniedException"
     status = 403
@@ -219,4 +225,61 @@ class InvalidHandshakeTransitionException(OrganizationsError):
     code = "InvalidHandshakeTransitionException"
 
     def __init__(self, message="You can't perform the operation on the handshake in its current state."):
+        super().__init__(message)
+
+
+class AccountAlreadyRegisteredException(OrganizationsError):
+    code = "AccountAlreadyRegisteredException"
+
+    def __init__(
+        self,
+        message="The specified account is already a delegated administrator for this Amazon Web Services service.",
+    ):
+        super().__init__(message)
+
+
+class AccountNotRegisteredException(OrganizationsError):
+    code = "AccountNotRegisteredException"
+
+    def __init__(
+        self,
+        message="The specified account is not a delegated administrator for this Amazon Web Services service.",
+    ):
+        super().__init__(message)
+
+
+# The messages below follow the errors above ("You specified … that doesn't exist."); AWS's exact words
+# for these are unconfirmed.
+class ChildNotFoundException(OrganizationsError):
+    code = "ChildNotFoundException"
+
+    def __init__(self, message="You specified a child that doesn't exist."):
+        super().__init__(message)
+
+
+class RootNotFoundException(OrganizationsError):
+    code = "RootNotFoundException"
+
+    def __init__(self, message="You specified a root that doesn't exist."):
+        super().__init__(message)
+
+
+class SourceParentNotFoundException(OrganizationsError):
+    code = "SourceParentNotFoundException"
+
+    def __init__(self, message="You specified a source parent that doesn't exist."):
+        super().__init__(message)
+
+
+class CreateAccountStatusNotFoundException(OrganizationsError):
+    code = "CreateAccountStatusNotFoundException"
+
+    def __init__(self, message="You specified an account creation request that doesn't exist."):
+        super().__init__(message)
+
+
+class EffectivePolicyNotFoundException(OrganizationsError):
+    code = "EffectivePolicyNotFoundException"
+
+    def __init__(self, message="No effective policy of this type exists for this account."):
         super().__init__(message)

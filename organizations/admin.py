@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Handshake, Membership, Organization, OrganizationalUnit, Policy, PolicyAttachment
+from .models import (
+    CreateAccountStatus,
+    DelegatedAdministrator,
+    Handshake,
+    Membership,
+    Organization,
+    OrganizationalUnit,
+    Policy,
+    PolicyAttachment,
+    ResourceTag,
+)
 
 
 @admin.register(Organization)
@@ -37,3 +47,21 @@ class PolicyAttachmentAdmin(admin.ModelAdmin):
 class HandshakeAdmin(admin.ModelAdmin):
     list_display = ["id", "organization", "account", "state", "requested_at", "expires_at"]
     list_filter = ["state"]
+
+
+@admin.register(ResourceTag)
+class ResourceTagAdmin(admin.ModelAdmin):
+    list_display = ["resource_id", "key", "value", "organization"]
+    search_fields = ["resource_id", "key"]
+
+
+@admin.register(CreateAccountStatus)
+class CreateAccountStatusAdmin(admin.ModelAdmin):
+    list_display = ["id", "account_name", "state", "account", "failure_reason", "requested_at"]
+    list_filter = ["state"]
+
+
+@admin.register(DelegatedAdministrator)
+class DelegatedAdministratorAdmin(admin.ModelAdmin):
+    list_display = ["account", "service_principal", "organization", "delegated_at"]
+    search_fields = ["account__id", "service_principal"]

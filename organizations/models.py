@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from aws.ids import (
+    new_create_account_request_id,
     new_handshake_id,
     new_organization_id,
     new_organizations_policy_id,
@@ -226,3 +227,67 @@ class Handshake(models.Model):
         if self.state == self.State.OPEN and self.expires_at <= timezone.now():
             return self.State.EXPIRED
         return self.state
+
+
+class ResourceTag(models.Model):
+    """A tag on an Organizations resource: the root, an OU, an account or a policy, named by its ID
+    as TagResource's ResourceId is."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tags")
+    resource_id = models.CharField(max_length=130)
+    key = models.CharField(max_length=128)
+    value = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint("organization", "resource_id", "key", name="orgresourcetag_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.resource_id} {self.key}={self.value}"
+
+
+class CreateAccountStatus(models.Model):
+    """A CreateAccount request, which DescribeCreateAccountStatus and ListCreateAccountStatus report."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "IN_PROGRESS"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+
+    id = models.CharField(
+        primary_key=True, max_length=36, default=new_create_account_request_id, editable=False
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="account_requests")
+    account_name = models.CharField(max_length=128)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    account = models.ForeignKey(Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    failure_reason = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name_plural = "create account statuses"
+
+    def __str__(self):
+        return f"{self.id} {self.state}"
+
+
+class DelegatedAdministrator(models.Model):
+    """A member account registered as a delegated administrator for an AWS service."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="delegations")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="delegations")
+    service_principal = models.CharField(max_length=128)
+    delegated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["delegated_at", "id"]
+        constraints = [
+            models.UniqueConstraint("account", "service_principal", name="delegatedadministrator_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} for {self.service_principal}"

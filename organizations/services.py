@@ -20,8 +20,11 @@ from access.operations import ORGANIZATIONS_SOURCE
 from accounts.models import Account
 from accounts.selectors import unused_account_id
 from aws.organizations_errors import (
+    MANAGEMENT_ONLY,
     AccessDeniedException,
+    AccountAlreadyRegisteredException,
     AccountNotFoundException,
+    AccountNotRegisteredException,
     AlreadyInOrganizationException,
     AWSOrganizationsNotInUseException,
     ConstraintViolationException,
@@ -44,6 +47,7 @@ from aws.organizations_errors import (
     PolicyNotFoundException,
     PolicyTypeAlreadyEnabledException,
     PolicyTypeNotEnabledException,
+    SourceParentNotFoundException,
     TargetNotFoundException,
 )
 from policies.engine import jsonpos
@@ -54,12 +58,15 @@ from .models import (
     RCP,
     RCP_FULL_AWS_ACCESS_ID,
     SCP,
+    CreateAccountStatus,
+    DelegatedAdministrator,
     Handshake,
     Membership,
     Organization,
     OrganizationalUnit,
     Policy,
     PolicyAttachment,
+    ResourceTag,
 )
 
 ORGANIZATIONS = ORGANIZATIONS_SOURCE
@@ -104,10 +111,7 @@ _audited = functools.partial(audited, event_source=ORGANIZATIONS)
 
 def _ensure_manages(organization, acting):
     if organization.management_account_id != acting.account.id:
-        raise AccessDeniedException(
-            "You don't have permissions to access this resource. "
-            "This operation can be called only from the organization's management account."
-        )
+        raise AccessDeniedException(MANAGEMENT_ONLY)
 
 
 def full_access_policy(policy_type):
@@ -138,7 +142,10 @@ def _attach_full_access(organization, target_ids):
 
 
 def _detach_target(organization, target_id):
+    """A target leaves the organization: its policies, its tags and (an account) its delegations go."""
     PolicyAttachment.objects.filter(organization=organization, target_id=target_id).delete()
+    ResourceTag.objects.filter(organization=organization, resource_id=target_id).delete()
+    DelegatedAdministrator.objects.filter(organization=organization, account_id=target_id).delete()
 
 
 # The organization
@@ -294,7 +301,7 @@ def _validate_ou_name(name):
     return _check_length(name, OU_NAME_MAX)
 
 
-def _parent(organization, parent_id, error=ParentNotFoundException):
+def parent_unit(organization, parent_id, error=ParentNotFoundException):
     """None for the root, else the OU `parent_id` names in this organization."""
     if parent_id == organization.root_id:
         return None
@@ -313,11 +320,11 @@ def _ou_elements(ou):
     params=lambda kw: {"parentId": kw["parent_id"], "name": kw["name"]},
     response=_ou_elements,
 )
-def ou_create(*, organization, parent_id, name, acting):
+def ou_create(*, organization, parent_id, name, tags=(), acting):
     """Create an OU under the root or another OU, at most five levels deep; names unique per parent."""
     _ensure_manages(organization, acting)
     name = _validate_ou_name(name.strip())
-    parent = _parent(organization, parent_id)
+    parent = parent_unit(organization, parent_id)
     if parent is not None:
         depth = _depths(list(organization.units.all()))[parent.id]
         if depth >= MAX_OU_DEPTH:
@@ -331,6 +338,7 @@ def ou_create(*, organization, parent_id, name, acting):
     except IntegrityError as exc:
         raise DuplicateOrganizationalUnitException() from exc
     _attach_full_access(organization, [ou.id])
+    _tags_put(organization, ou.id, tags)
     return ou
 
 
@@ -423,7 +431,7 @@ def _validate_new_account(email, name):
     params=lambda kw: {"accountName": kw["name"], "email": kw["email"]},
     response=_account_elements,
 )
-def account_create(*, organization, name, email, acting):
+def account_create(*, organization, name, email, tags=(), acting):
     """Create an AWS account in the organization, under the root (organizations.flows adds its
     OrganizationAccountAccessRole). Its root user has no usable password, as in AWS: "Forgot
     password?" gives it one."""
@@ -443,6 +451,7 @@ def account_create(*, organization, name, email, acting):
         account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
     )
     _attach_full_access(organization, [account.id])
+    _tags_put(organization, account.id, tags)
     return membership
 
 
@@ -454,11 +463,14 @@ def account_create(*, organization, name, email, acting):
         "destinationParentId": kw["destination_id"],
     },
 )
-def account_move(*, membership, destination_id, acting):
-    """Move an account to the root or another OU: its effective SCPs change at once."""
+def account_move(*, membership, destination_id, source_id=None, acting):
+    """Move an account to the root or another OU: its effective SCPs change at once. `source_id` (the
+    API's SourceParentId) must be the account's parent."""
     organization = membership.organization
     _ensure_manages(organization, acting)
-    destination = _parent(organization, destination_id, DestinationParentNotFoundException)
+    if source_id is not None and source_id != (membership.parent_id or organization.root_id):
+        raise SourceParentNotFoundException()
+    destination = parent_unit(organization, destination_id, DestinationParentNotFoundException)
     if (destination.id if destination else None) == membership.parent_id:
         raise DuplicateAccountException()
     membership.parent = destination
@@ -662,7 +674,7 @@ def _policy_elements(policy):
     },
     response=_policy_elements,
 )
-def policy_create(*, organization, policy_type, name, description="", content, acting):
+def policy_create(*, organization, policy_type, name, description="", content, tags=(), acting):
     """Create a customer SCP or RCP; the engine's validator decides what Organizations refuses."""
     _ensure_manages(organization, acting)
     _check_type(policy_type)
@@ -672,7 +684,7 @@ def policy_create(*, organization, policy_type, name, description="", content, a
         raise DuplicatePolicyException()
     try:
         with transaction.atomic():
-            return Policy.objects.create(
+            policy = Policy.objects.create(
                 organization=organization,
                 type=policy_type,
                 name=name,
@@ -681,6 +693,8 @@ def policy_create(*, organization, policy_type, name, description="", content, a
             )
     except IntegrityError as exc:
         raise DuplicatePolicyException() from exc
+    _tags_put(organization, policy.id, tags)
+    return policy
 
 
 def _customer_policy(policy, acting):
@@ -787,3 +801,146 @@ def policy_detach(*, organization, policy, target_id, acting):
     if policy.type == SCP and attached.count() == 1:
         raise ConstraintViolationException(LAST_POLICY, reason="MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
     attached.filter(policy=policy).delete()
+
+
+# Tags on the root, OUs, accounts and policies
+
+
+MAX_TAGS = 50
+TAG_LIMIT = "You have exceeded the maximum number of tags allowed on this resource."
+
+
+def _tags_put(organization, resource_id, tags):
+    """Add or overwrite tags ((key, value) pairs) on a resource, 50 at most on it."""
+    tags = dict(tags)
+    if not tags:
+        return
+    if any(key.lower().startswith("aws:") for key in tags):
+        raise InvalidInputException(
+            "You specified a tag key that is a system tag. You can’t add, edit, or delete system tag keys "
+            "because they're reserved for Amazon Web Services use.",
+            reason="INVALID_SYSTEM_TAGS_PARAMETER",
+        )
+    existing = set(
+        ResourceTag.objects.filter(organization=organization, resource_id=resource_id).values_list(
+            "key", flat=True
+        )
+    )
+    if len(existing | set(tags)) > MAX_TAGS:
+        raise ConstraintViolationException(TAG_LIMIT, reason="MAX_TAG_LIMIT_EXCEEDED")
+    for key, value in tags.items():
+        ResourceTag.objects.update_or_create(
+            organization=organization, resource_id=resource_id, key=key, defaults={"value": value}
+        )
+
+
+def resource_exists(organization, resource_id):
+    """Whether TagResource's ResourceId names a target of the organization or one of its policies."""
+    if resource_id.startswith("p-"):
+        return organization.policies.filter(id=resource_id).exists()
+    return target_exists(organization, resource_id)
+
+
+def _tagged_resource(organization, resource_id, acting):
+    _ensure_manages(organization, acting)
+    if not resource_exists(organization, resource_id):
+        raise TargetNotFoundException()
+
+
+@_audited(
+    "TagResource",
+    params=lambda kw: {
+        "resourceId": kw["resource_id"],
+        "tags": [{"key": key, "value": value} for key, value in kw["tags"]],
+    },
+)
+def resource_tag(*, organization, resource_id, tags, acting):
+    """Add or overwrite tags on the root, an OU, an account or a customer policy."""
+    _tagged_resource(organization, resource_id, acting)
+    _tags_put(organization, resource_id, tags)
+
+
+@_audited("UntagResource", params=lambda kw: {"resourceId": kw["resource_id"], "tagKeys": list(kw["keys"])})
+def resource_untag(*, organization, resource_id, keys, acting):
+    """Remove tags by key; a key the resource does not have is no error."""
+    _tagged_resource(organization, resource_id, acting)
+    ResourceTag.objects.filter(
+        organization=organization, resource_id=resource_id, key__in=list(keys)
+    ).delete()
+
+
+# CreateAccount's requests (DescribeCreateAccountStatus)
+
+
+def account_request_record(*, organization, name, membership=None, failure_reason=""):
+    """The status of a CreateAccount request, finished: SUCCEEDED with its account or FAILED with AWS's
+    FailureReason. CreateAccount's own event records the call; this row is what its status reads."""
+    return CreateAccountStatus.objects.create(
+        organization=organization,
+        account_name=name,
+        state=CreateAccountStatus.State.FAILED if failure_reason else CreateAccountStatus.State.SUCCEEDED,
+        account=membership.account if membership else None,
+        failure_reason=failure_reason,
+        completed_at=timezone.now(),
+    )
+
+
+# Delegated administrators
+
+
+def _delegation_params(kw):
+    return {"accountId": kw["account_id"], "servicePrincipal": kw["service_principal"]}
+
+
+def _check_service_principal(service_principal):
+    # AWS accepts only the principals of services that support delegated administration; any
+    # <service>.amazonaws.com stands for them here.
+    if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com", service_principal):
+        raise InvalidInputException(
+            "You specified an unrecognized service principal.", reason="UNRECOGNIZED_SERVICE_PRINCIPAL"
+        )
+
+
+def member_of(organization, account_id):
+    """The membership of `account_id` in the organization, or AccountNotFoundException."""
+    membership = (
+        organization.memberships.select_related("account", "organization")
+        .filter(account_id=account_id)
+        .first()
+    )
+    if membership is None:
+        raise AccountNotFoundException()
+    return membership
+
+
+@_audited("RegisterDelegatedAdministrator", params=_delegation_params)
+def delegated_administrator_register(*, organization, account_id, service_principal, acting):
+    """Register a member account as a delegated administrator for an AWS service."""
+    _ensure_manages(organization, acting)
+    _check_service_principal(service_principal)
+    membership = member_of(organization, account_id)
+    if account_id == organization.management_account_id:
+        raise ConstraintViolationException(
+            "You cannot register the management account of the organization as a delegated administrator "
+            "for an AWS service.",
+            reason="CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+        )
+    delegations = DelegatedAdministrator.objects.filter(organization=organization, account_id=account_id)
+    if delegations.filter(service_principal=service_principal).exists():
+        raise AccountAlreadyRegisteredException()
+    return DelegatedAdministrator.objects.create(
+        organization=organization, account=membership.account, service_principal=service_principal
+    )
+
+
+@_audited("DeregisterDelegatedAdministrator", params=_delegation_params)
+def delegated_administrator_deregister(*, organization, account_id, service_principal, acting):
+    """Remove a member account's delegated administration of an AWS service."""
+    _ensure_manages(organization, acting)
+    _check_service_principal(service_principal)
+    member_of(organization, account_id)
+    deleted, _ = DelegatedAdministrator.objects.filter(
+        organization=organization, account_id=account_id, service_principal=service_principal
+    ).delete()
+    if not deleted:
+        raise AccountNotRegisteredException()

@@ -1,11 +1,11 @@
 """How much of each service's API the endpoint answers: the operations of botocore's model that have a
-handler, per service (IAM, STS). The README's figures are written from here (`manage.py api_coverage
+handler, per service (IAM, STS, Organizations). The README's figures are written from here (`manage.py api_coverage
 --write-readme`) and a test checks them."""
 
 import re
 
 from aws.model import service_model
-from iamconsole.aws_api import iam, sts
+from iamconsole.aws_api import iam, organizations, sts
 
 README_START = "<!-- api-coverage: written by `manage.py api_coverage --write-readme` -->"
 README_END = "<!-- /api-coverage -->"
@@ -16,6 +16,7 @@ _FRAGMENT = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END),
 SERVICES = [
     ("IAM", "iam", lambda: set(iam.HANDLERS)),
     ("STS", "sts", lambda: set(sts.HANDLERS) | set(sts.UNSIGNED_HANDLERS)),
+    ("Organizations", "organizations", lambda: set(organizations.HANDLERS)),
 ]
 
 

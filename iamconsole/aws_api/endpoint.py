@@ -14,7 +14,7 @@ from accounts.services.sts import session_call_refusal
 from aws.errors import AWSError
 from aws.model import service_model
 from aws.sigv4 import MISSING_TOKEN, SignatureError
-from iamconsole.aws_api import iam, sts
+from iamconsole.aws_api import iam, json_endpoint, sts
 from iamconsole.aws_api.auth import authenticate
 from iamconsole.aws_api.protocol import (
     ProtocolError,
@@ -126,6 +126,8 @@ class AwsApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if json_endpoint.is_json_call(request):
+            return json_endpoint.handle(request)
         if is_api_call(request):
             return handle(request)
         if request.path == RESET_PATH:

@@ -98,9 +98,11 @@ def read(shape, params, prefix="", path=""):
     return _scalar(shape, params[prefix], path)
 
 
-def _problems(shape, value, path):
-    """AWS's constraint messages for `value` of `shape` at `path`, in the model's member order."""
-    problems = []
+def problems(shape, value, path=""):
+    """AWS's constraint violations of `value` of `shape` at `path`, in the model's member order: each
+    (kind, path, message), the kind named as Organizations' InvalidInputException reasons name it
+    (INPUT_REQUIRED, MIN_LENGTH_EXCEEDED, INVALID_PATTERN …), the message in the Query protocol's words."""
+    found = []
     kind = shape.type_name
     meta = shape.metadata
     if kind == "structure":
@@ -108,60 +110,85 @@ def _problems(shape, value, path):
             member_path = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
             if name not in value:
                 if name in shape.required_members:
-                    problems.append(
-                        f"Value null at '{member_path}' failed to satisfy constraint: Member must not be null"
+                    found.append(
+                        (
+                            "INPUT_REQUIRED",
+                            member_path,
+                            f"Value null at '{member_path}' failed to satisfy constraint: Member must not be null",
+                        )
                     )
                 continue
-            problems.extend(_problems(member, value[name], member_path))
-        return problems
+            found.extend(problems(member, value[name], member_path))
+        return found
+    if kind in ("list", "string"):
+        if "min" in meta and len(value) < meta["min"]:
+            found.append(
+                _constraint(
+                    "MIN_LENGTH_EXCEEDED",
+                    value,
+                    path,
+                    f"Member must have length greater than or equal to {meta['min']}",
+                )
+            )
+        if "max" in meta and len(value) > meta["max"]:
+            found.append(
+                _constraint(
+                    "MAX_LENGTH_EXCEEDED",
+                    value,
+                    path,
+                    f"Member must have length less than or equal to {meta['max']}",
+                )
+            )
     if kind == "list":
-        if "min" in meta and len(value) < meta["min"]:
-            problems.append(
-                _constraint(value, path, f"Member must have length greater than or equal to {meta['min']}")
-            )
-        if "max" in meta and len(value) > meta["max"]:
-            problems.append(
-                _constraint(value, path, f"Member must have length less than or equal to {meta['max']}")
-            )
         for index, item in enumerate(value, 1):
-            problems.extend(_problems(shape.member, item, f"{path}.{index}.member"))
-        return problems
-    if kind == "map":
-        return problems
+            found.extend(problems(shape.member, item, f"{path}.{index}.member"))
+        return found
     if kind == "string":
-        if "min" in meta and len(value) < meta["min"]:
-            problems.append(
-                _constraint(value, path, f"Member must have length greater than or equal to {meta['min']}")
-            )
-        if "max" in meta and len(value) > meta["max"]:
-            problems.append(
-                _constraint(value, path, f"Member must have length less than or equal to {meta['max']}")
-            )
         pattern = meta.get("pattern")
         if pattern and value and not _pattern(pattern).fullmatch(value):
-            problems.append(
-                _constraint(value, path, f"Member must satisfy regular expression pattern: {pattern}")
+            found.append(
+                _constraint(
+                    "INVALID_PATTERN",
+                    value,
+                    path,
+                    f"Member must satisfy regular expression pattern: {pattern}",
+                )
             )
         if shape.enum and value not in shape.enum:
-            problems.append(
-                _constraint(value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+            found.append(
+                _constraint(
+                    "INVALID_ENUM",
+                    value,
+                    path,
+                    f"Member must satisfy enum value set: [{', '.join(shape.enum)}]",
+                )
             )
-        return problems
+        return found
     if kind in ("integer", "long"):
         if "min" in meta and value < meta["min"]:
-            problems.append(
-                _constraint(value, path, f"Member must have value greater than or equal to {meta['min']}")
+            found.append(
+                _constraint(
+                    "MIN_VALUE_EXCEEDED",
+                    value,
+                    path,
+                    f"Member must have value greater than or equal to {meta['min']}",
+                )
             )
         if "max" in meta and value > meta["max"]:
-            problems.append(
-                _constraint(value, path, f"Member must have value less than or equal to {meta['max']}")
+            found.append(
+                _constraint(
+                    "MAX_VALUE_EXCEEDED",
+                    value,
+                    path,
+                    f"Member must have value less than or equal to {meta['max']}",
+                )
             )
-    return problems
+    return found
 
 
-def _constraint(value, path, constraint):
+def _constraint(kind, value, path, constraint):
     shown = value if isinstance(value, str | int) else "[" + ", ".join(str(item) for item in value) + "]"
-    return f"Value '{shown}' at '{path}' failed to satisfy constraint: {constraint}"
+    return kind, path, f"Value '{shown}' at '{path}' failed to satisfy constraint: {constraint}"
 
 
 def parse(operation, params):
@@ -171,11 +198,11 @@ def parse(operation, params):
     if shape is None:
         return {}
     value = read(shape, params) or {}
-    problems = _problems(shape, value, "")
-    if problems:
-        count = len(problems)
+    found = [message for _kind, _path, message in problems(shape, value)]
+    if found:
+        count = len(found)
         raise ValidationError(
-            f"{count} validation error{'s' if count > 1 else ''} detected: {'; '.join(problems)}"
+            f"{count} validation error{'s' if count > 1 else ''} detected: {'; '.join(found)}"
         )
     return value
 

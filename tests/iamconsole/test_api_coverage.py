@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from iamconsole.aws_api import iam, sts
+from iamconsole.aws_api import iam, organizations, sts
 
 
 def run(*args):
@@ -26,11 +26,14 @@ def handled(model, handlers):
 def test_the_command_counts_the_handled_operations_of_botocores_models_per_service():
     iam_done, iam_total = handled("iam", iam.HANDLERS)
     sts_done, sts_total = handled("sts", {**sts.HANDLERS, **sts.UNSIGNED_HANDLERS})
+    org_done, org_total = handled("organizations", organizations.HANDLERS)
     assert "GetAccountAuthorizationDetails" in iam_done and "CreateUser" in iam_done
-    assert "AssumeRole" in sts_done and "GetFederationToken" in sts_done
+    assert "AssumeRole" in sts_done and "AssumeRoleWithSAML" in sts_done
+    assert "CreateOrganization" in org_done and "ListChildren" in org_done
     assert run().splitlines() == [
         f"IAM operations: {len(iam_done)} of {iam_total} implemented",
         f"STS operations: {len(sts_done)} of {sts_total} implemented",
+        f"Organizations operations: {len(org_done)} of {org_total} implemented",
     ]
 
 
