@@ -64,6 +64,17 @@ def test_in_local_mode_an_unknown_key_is_the_default_accounts_root(live_server, 
         u["UserName"] for u in anonymous(live_server, "AKIAOTHER00000000002", "x").list_users()["Users"]
     ] == ["tester"]
     assert Account.objects.get().id == "210987654321"
+    # STS says so too: the unknown key is the default account's, and so is its caller.
+    sts = boto3.client(
+        "sts",
+        endpoint_url=live_server.url,
+        aws_access_key_id="AKIAUNKNOWNKEY000001",
+        aws_secret_access_key="any-secret",
+        region_name="us-east-1",
+        config=NO_RETRIES,
+    )
+    assert sts.get_access_key_info(AccessKeyId="AKIAIOSFODNN7EXAMPLE")["Account"] == "210987654321"
+    assert sts.get_caller_identity()["Arn"] == "arn:aws:iam::210987654321:root"
 
 
 def test_in_local_mode_keys_the_product_issued_are_verified_and_enforced(live_server, settings):

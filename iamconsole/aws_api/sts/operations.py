@@ -1,8 +1,11 @@
 """The handlers of STS's operations. Each takes the acting principal and the request read from
 botocore's model (its member names) and returns the output shape's members."""
 
+from django.conf import settings
+
 from access.acting import client_ip
 from accounts.services import federation, sts
+from aws.errors import NoSuchEntity
 
 HANDLERS = {}
 
@@ -97,7 +100,13 @@ def get_caller_identity(acting, params):
 
 @operation("GetAccessKeyInfo")
 def get_access_key_info(acting, params):
-    return sts.get_access_key_info(access_key_id=params["AccessKeyId"], acting=acting)
+    try:
+        return sts.get_access_key_info(access_key_id=params["AccessKeyId"], acting=acting)
+    except NoSuchEntity:
+        # In local mode a key the product never issued acts for the default account: it is that account's.
+        if settings.IAMCONSOLE_LOCAL_MODE:
+            return {"Account": settings.IAMCONSOLE_LOCAL_ACCOUNT}
+        raise
 
 
 @operation("DecodeAuthorizationMessage")
