@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from access.audit import audited
 from access.crypto import encrypt
-from access.entities import ensure_same_account, tags_merge, tags_remove
+from access.entities import ensure_same_account, entity_tags_add, tags_remove
 from accounts.models import Account, ServerCertificate, ServerCertificateTag
 from aws.credentials import read_certificate, read_certificate_chain, read_private_key
 from aws.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
@@ -140,9 +140,7 @@ def server_certificate_delete(*, server_certificate, acting):
 def server_certificate_tag(*, server_certificate, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     _ensure_own(server_certificate, acting)
-    # Lock the row: two calls adding one key must not both see it missing and both insert it.
-    ServerCertificate.objects.select_for_update().filter(pk=server_certificate.pk).first()
-    tags_merge(server_certificate.tags, tags)
+    entity_tags_add(server_certificate, tags)
 
 
 @audited(

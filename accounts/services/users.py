@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from access.entities import ensure_same_account, tags_merge, tags_remove
+from access.entities import ensure_same_account, entity_tags_add, tags_remove
 from accounts.models import IAMUser, LoginProfile, UserTag
 from aws.errors import DeleteConflict, EntityAlreadyExists, NoSuchEntity
 from aws.model import constraint
@@ -122,9 +122,7 @@ def user_delete(*, user, acting):
 def user_tag(*, user, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
-    # Lock the row: two calls adding one key must not both see it missing and both insert it.
-    IAMUser.objects.select_for_update().filter(pk=user.pk).first()
-    tags_merge(user.tags, tags)
+    entity_tags_add(user, tags)
 
 
 @audited("UntagUser", params=lambda kw: {"userName": kw["user"].name, "tagKeys": list(kw["keys"])})

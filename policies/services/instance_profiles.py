@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from access.entities import ensure_same_account, tags_merge, tags_remove
+from access.entities import ensure_same_account, entity_tags_add, tags_remove
 from aws.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from aws.model import constraint
 from aws.names import tags_param, validate_name, validate_path, validate_tags
@@ -67,9 +67,7 @@ def instance_profile_create(*, account, name, path="/", tags=(), acting):
 def instance_profile_tag(*, profile, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(profile, acting, profile_not_found(profile.name).message)
-    # Lock the row: two calls adding one key must not both see it missing and both insert it.
-    InstanceProfile.objects.select_for_update().filter(pk=profile.pk).first()
-    tags_merge(profile.tags, tags)
+    entity_tags_add(profile, tags)
 
 
 @audited(

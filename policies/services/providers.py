@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from access.entities import ensure_same_account, tags_merge, tags_remove
+from access.entities import ensure_same_account, entity_tags_add, tags_remove
 from aws.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError
 from aws.names import constraint_error, tags_param, validate_tags
 from policies.models import OpenIDConnectProvider, OpenIDConnectProviderTag, SAMLProvider, SAMLProviderTag
@@ -260,8 +260,7 @@ def saml_provider_delete(*, provider, acting):
 def oidc_provider_tag(*, provider, tags, acting):
     """Add tags to an OIDC provider or replace the values of existing keys."""
     ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
-    OpenIDConnectProvider.objects.select_for_update().filter(pk=provider.pk).first()
-    tags_merge(provider.tags, tags)
+    entity_tags_add(provider, tags)
 
 
 @audited(
@@ -281,8 +280,7 @@ def oidc_provider_untag(*, provider, keys, acting):
 def saml_provider_tag(*, provider, tags, acting):
     """Add tags to a SAML provider or replace the values of existing keys."""
     ensure_same_account(provider, acting, saml_not_found(provider.arn).message)
-    SAMLProvider.objects.select_for_update().filter(pk=provider.pk).first()
-    tags_merge(provider.tags, tags)
+    entity_tags_add(provider, tags)
 
 
 @audited(

@@ -7,7 +7,7 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from access.audit import audited
-from access.entities import ensure_same_account, tags_merge, tags_remove
+from access.entities import ensure_same_account, entity_tags_add, tags_remove
 from access.jobs import enqueue_on_commit
 from accounts.models import Account, IAMUser
 from aws.errors import (
@@ -299,9 +299,7 @@ def role_delete(*, role, acting):
 def role_tag(*, role, tags, acting):
     """Add tags or replace the values of existing keys (keys match ignoring case)."""
     ensure_same_account(role, acting, role_not_found(role.name).message)
-    # Lock the row: two calls adding one key must not both see it missing and both insert it.
-    Role.objects.select_for_update().filter(pk=role.pk).first()
-    tags_merge(role.tags, tags)
+    entity_tags_add(role, tags)
 
 
 @audited("UntagRole", params=lambda kw: {"roleName": kw["role"].name, "tagKeys": list(kw["keys"])})
