@@ -23,6 +23,7 @@ from iamconsole.aws_api.protocol import (
     request_id,
     response_xml,
 )
+from organizations.models import Organization
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,8 @@ def reset(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     with transaction.atomic():
+        # Organizations first: an organization's management account cannot go while it stands.
+        Organization.objects.all().delete()
         deleted, _ = Account.objects.all().delete()
     logger.warning("Local mode: /moto-api/reset deleted every account (%s rows).", deleted)
     return JsonResponse({"status": "ok"})

@@ -96,6 +96,15 @@ def test_in_local_mode_keys_the_product_issued_are_verified_and_enforced(live_se
 def test_reset_deletes_every_account_and_keeps_the_catalog_and_the_admins(live_server, settings):
     settings.IAMCONSOLE_LOCAL_MODE = True
     anonymous(live_server).create_user(UserName="gone")
+    organizations = boto3.client(
+        "organizations",
+        endpoint_url=live_server.url,
+        aws_access_key_id="AKIAUNKNOWNKEY000001",
+        aws_secret_access_key="any-secret",
+        region_name="us-east-1",
+        config=NO_RETRIES,
+    )
+    organizations.create_organization(FeatureSet="ALL")  # its management account goes too
     AccountFactory()
     get_user_model().objects.create_superuser("admin", "admin@example.com", "pw-for-the-test")
     aws_managed = managed_policy(name="ExampleManaged", arn="arn:aws:iam::aws:policy/ExampleManaged")
@@ -105,8 +114,11 @@ def test_reset_deletes_every_account_and_keeps_the_catalog_and_the_admins(live_s
     assert not Account.objects.exists() and not IAMUser.objects.exists()
     assert ManagedPolicy.objects.filter(pk=aws_managed.pk).exists()
     assert get_user_model().objects.filter(username="admin").exists()
-    # The next call starts over in a fresh default account.
+    # The next call starts over in a fresh default account, in no organization.
     assert anonymous(live_server).list_users()["Users"] == []
+    assert organizations.create_organization(FeatureSet="ALL")["Organization"]["MasterAccountId"] == (
+        settings.IAMCONSOLE_LOCAL_ACCOUNT
+    )
 
 
 def test_the_console_says_it_runs_in_local_mode(client, settings):
