@@ -23,7 +23,7 @@ from iamconsole.aws_api.protocol import (
     request_id,
     response_xml,
 )
-from organizations.models import Organization
+from organizations.models import Membership, Organization, OrganizationalUnit
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,10 @@ def reset(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     with transaction.atomic():
-        # Organizations first: an organization's management account cannot go while it stands.
+        # Organizations first: an organization's management account cannot go while it stands, nor
+        # an OU while an OU or an account is in it.
+        Membership.objects.update(parent=None)
+        OrganizationalUnit.objects.update(parent=None)
         Organization.objects.all().delete()
         deleted, _ = Account.objects.all().delete()
     logger.warning("Local mode: /moto-api/reset deleted every account (%s rows).", deleted)

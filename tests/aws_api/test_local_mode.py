@@ -105,6 +105,15 @@ def test_reset_deletes_every_account_and_keeps_the_catalog_and_the_admins(live_s
         config=NO_RETRIES,
     )
     organizations.create_organization(FeatureSet="ALL")  # its management account goes too
+    root_id = organizations.list_roots()["Roots"][0]["Id"]
+    outer = organizations.create_organizational_unit(ParentId=root_id, Name="outer")["OrganizationalUnit"]
+    organizations.create_organizational_unit(ParentId=outer["Id"], Name="inner")
+    made = organizations.create_account(AccountName="member", Email="member@example.com")[
+        "CreateAccountStatus"
+    ]
+    organizations.move_account(
+        AccountId=made["AccountId"], SourceParentId=root_id, DestinationParentId=outer["Id"]
+    )
     AccountFactory()
     get_user_model().objects.create_superuser("admin", "admin@example.com", "pw-for-the-test")
     aws_managed = managed_policy(name="ExampleManaged", arn="arn:aws:iam::aws:policy/ExampleManaged")
