@@ -307,6 +307,7 @@ OPERATIONS = {
     "DeleteAccountAlias": Operation("iam:DeleteAccountAlias"),
     "UpdateAccountPasswordPolicy": Operation("iam:UpdateAccountPasswordPolicy"),
     "DeleteAccountPasswordPolicy": Operation("iam:DeleteAccountPasswordPolicy"),
+    "GenerateCredentialReport": Operation("iam:GenerateCredentialReport"),
     # Reads the console's pages make (iamconsole/enforcement.py names them per page)
     "GetAccountSummary": Operation("iam:GetAccountSummary"),
     "GetAccountPasswordPolicy": Operation("iam:GetAccountPasswordPolicy"),
@@ -364,6 +365,7 @@ OPERATIONS = {
     "GetContextKeysForPrincipalPolicy": Operation("iam:GetContextKeysForPrincipalPolicy"),
     "GetContextKeysForCustomPolicy": Operation("iam:GetContextKeysForCustomPolicy"),
     "GetAccountAuthorizationDetails": Operation("iam:GetAccountAuthorizationDetails"),
+    "GetCredentialReport": Operation("iam:GetCredentialReport"),
     "GetServiceLinkedRoleDeletionStatus": Operation("iam:GetServiceLinkedRoleDeletionStatus"),
     "LookupEvents": Operation("cloudtrail:LookupEvents"),
 }

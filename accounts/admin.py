@@ -4,6 +4,7 @@ from .models import (
     AccessKey,
     Account,
     AuditEvent,
+    CredentialReport,
     Group,
     GroupMembership,
     IAMUser,
@@ -112,6 +113,15 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["event_source", "read_only"]
     search_fields = ["event_name", "account__id", "error_code"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+
+@admin.register(CredentialReport)
+class CredentialReportAdmin(admin.ModelAdmin):
+    # GenerateCredentialReport writes it; deleting one lets the next request generate a new report.
+    list_display = ["account", "state", "started_at", "generated_at"]
+    list_filter = ["state"]
+    search_fields = ["account__id"]
+    readonly_fields = [f.name for f in CredentialReport._meta.fields]
 
 
 @admin.register(SignInFailure)

@@ -1,4 +1,5 @@
-"""Celery tasks of the accounts app."""
+"""Celery tasks of the accounts app: thin wrappers that load by id and call a service, and the purge of
+old events."""
 
 from datetime import timedelta
 
@@ -6,6 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from accounts.services.credential_report import credential_report_build
 
 RETENTION = timedelta(days=90)
 PURGE_BATCH = 1000
@@ -32,3 +34,9 @@ def audit_events_purge(*, now=None, batch_size=PURGE_BATCH):
 def purge_old_audit_events():
     """Event history keeps 90 days of events, as CloudTrail's does; Celery beat runs this daily."""
     return audit_events_purge()
+
+
+@shared_task
+def generate_credential_report(report_id):
+    """GenerateCredentialReport's work, run after the request that started it has committed."""
+    return credential_report_build(report_id=report_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import credentials, events, groups, mfa, password, settings, signin, switch_role, users
+from .views import credentials, events, groups, mfa, password, reports, settings, signin, switch_role, users
 
 app_name = "accounts"
 
@@ -69,8 +69,12 @@ urlpatterns += [
     path("groups/<str:name>/remove-users/", groups.group_remove_users, name="group_remove_users"),
 ]
 
-# Event history.
+# Access reports: the credential report and Event history.
 urlpatterns += [
+    path("credential-report/", reports.credential_report, name="credential_report"),
+    path(
+        "credential-report/download/", reports.credential_report_download, name="credential_report_download"
+    ),
     path("event-history/", events.event_history, name="event_history"),
     path("event-history/download/", events.event_history_download, name="event_history_download"),
 ]

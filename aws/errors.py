@@ -172,6 +172,30 @@ class ServiceNotSupported(AWSError):
     sender_fault = True
 
 
+# The credential report (GetCredentialReport): the codes and statuses of IAM's model. AWS answers them
+# without a Message (boto3 then says "Unknown", the Go SDK an empty message), so they have none here.
+class CredentialReportError(AWSError):
+    sender_fault = True
+
+    def __init__(self, message=""):
+        super().__init__(message)
+
+
+class ReportNotPresent(CredentialReportError):
+    code = "ReportNotPresent"
+    status = 410
+
+
+class ReportExpired(CredentialReportError):
+    code = "ReportExpired"
+    status = 410
+
+
+class ReportInProgress(CredentialReportError):
+    code = "ReportInProgress"
+    status = 404
+
+
 # STS federation (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): the codes and statuses of STS's model
 class IDPCommunicationError(AWSError):
     code = "IDPCommunicationError"

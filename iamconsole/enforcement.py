@@ -319,6 +319,10 @@ PAGES = {
         ("GetGroup", ("ListUsers", _listing("user"))), _group, "Add users to group"
     ),
     "accounts:group_remove_users": Page(("GetGroup",), _group, "Remove users from group"),
+    # The download generates the report first when none is younger than four hours: that write is
+    # GenerateCredentialReport's, authorized by its service.
+    "accounts:credential_report": Page(("GetCredentialReport",), title="Credential report"),
+    "accounts:credential_report_download": Page(("GetCredentialReport",), title="Credential report"),
     "accounts:event_history": Page(("LookupEvents",), title="Event history"),
     "accounts:event_history_download": Page(("LookupEvents",), title="Event history"),
     "policies:policy_list": Page(("ListPolicies",), title="Policies", buttons=_POLICY_BUTTONS),

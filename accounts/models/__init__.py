@@ -19,6 +19,7 @@ from .identities import (
     MFADeviceTag,
     UserTag,
 )
+from .reports import CredentialReport
 from .signin import SignInFailure
 from .sts import TemporaryCredential
 
@@ -26,6 +27,7 @@ __all__ = [
     "AccessKey",
     "Account",
     "AuditEvent",
+    "CredentialReport",
     "CredentialStatus",
     "EntityTag",
     "Group",

@@ -268,9 +268,11 @@ def error_xml(service, error, request_id):
     """IAM's ErrorResponse: Type (Sender, Receiver), Code, Message, then the RequestId."""
     namespace = service.metadata.get("xmlNamespace", "")
     kind = "Sender" if getattr(error, "sender_fault", True) else "Receiver"
+    # An error AWS sends without a message (the credential report's) has no Message element.
+    message = f"<Message>{escape(error.message)}</Message>" if error.message else ""
     return (
         f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type><Code>{escape(error.code)}</Code>'
-        f"<Message>{escape(error.message)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        f"{message}</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
     )
 
 

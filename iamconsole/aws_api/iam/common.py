@@ -11,7 +11,7 @@ from accounts.models import Group, IAMUser, ServerCertificate
 from accounts.services.groups import group_not_found
 from accounts.services.users import user_not_found
 from aws.arns import arn_of
-from aws.errors import AccessDenied, NoSuchEntity, ValidationError
+from aws.errors import AccessDenied, AWSError, NoSuchEntity, ValidationError
 from policies.engine import catalog
 from policies.models import InstanceProfile, Role
 from policies.services.roles import role_not_found
@@ -131,9 +131,10 @@ def authorize_named(acting, name, params):
 # Reads
 
 
-def read(acting, name, resource="*", entity=None, params=None):
+def read(acting, name, resource="*", entity=None, params=None, answer=None):
     """Authorize the read operation `name` as the console's pages do, and record it (allowed or
-    refused) in Event history."""
+    refused) in Event history. `answer()`, when given, runs once the read is allowed and its result is
+    returned; the AWS error it raises (a report not there yet) is recorded as the call's."""
     try:
         if not unbounded(acting):
             authorize_read(
@@ -142,10 +143,12 @@ def read(acting, name, resource="*", entity=None, params=None):
                 resource=resource,
                 context=resource_tags_context(OPERATIONS[name].action, entity),
             )
-    except AccessDenied as error:
+        result = answer() if answer is not None else None
+    except AWSError as error:
         record_event(acting=acting, event_name=name, request_parameters=params, error=error, read_only=True)
         raise
     record_event(acting=acting, event_name=name, request_parameters=params, read_only=True)
+    return result
 
 
 def page(items, params, key=None):
