@@ -3,8 +3,8 @@ geometry is computed here, so the page needs no chart library and reads without 
 
 from dataclasses import dataclass
 
-WIDTH = 600
-HEIGHT = 120
+WIDTH = 520
+HEIGHT = 130
 LEFT = 32  # room for the scale's labels
 BOTTOM = 18  # room for the dates
 
