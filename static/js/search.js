@@ -25,11 +25,14 @@
     }
     if (!event.target.closest || !event.target.closest(".topbar-search")) return;
     if (event.key === "Escape") {
+      event.preventDefault(); // the search box keeps its text (a type=search box would clear it)
       close();
       field.focus();
       return;
     }
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const box = dropdown();
+    if (box && box.hidden && box.children.length) box.hidden = false; // reopen what Escape closed
     const links = results();
     if (!links.length) return;
     event.preventDefault();

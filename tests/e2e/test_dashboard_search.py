@@ -96,11 +96,13 @@ def test_top_bar_search_finds_a_role_and_opens_it(live_server, page, screenshot)
     expect(roles).to_contain_text("DeployRole")
     expect(results).not_to_contain_text("ReadOnlyRole")
     screenshot("search-results")
-    # Escape closes the results; typing again opens them.
+    # Escape closes the results and keeps the text; typing on narrows them.
     page.keyboard.press("Escape")
     expect(results).to_be_hidden()
+    expect(search).to_have_value("deploy")
     search.press_sequentially("r", delay=30)
     expect(roles).to_contain_text("DeployRole")
+    expect(results).not_to_contain_text("ReadOnlyRole")
     roles.get_by_role("link", name="DeployRole").click()
 
     expect(page).to_have_url(live_server.url + "/roles/DeployRole/")
