@@ -311,6 +311,7 @@ OPERATIONS = {
     # Reads the console's pages make (iamconsole/enforcement.py names them per page)
     "GetAccountSummary": Operation("iam:GetAccountSummary"),
     "GetAccountPasswordPolicy": Operation("iam:GetAccountPasswordPolicy"),
+    "GetCredentialReport": Operation("iam:GetCredentialReport"),
     "ListAccountAliases": Operation("iam:ListAccountAliases"),
     "ListUsers": Operation("iam:ListUsers"),
     "GetUser": Operation("iam:GetUser"),

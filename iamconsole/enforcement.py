@@ -23,7 +23,7 @@ from access.authorization import unbounded
 from aws.arns import arn_of
 from aws.errors import AccessDenied
 from console.http import served_methods
-from console.pages import Page, anywhere, authorize_page_read, page_reads, render_denial
+from console.pages import Page, anywhere, authorize_page_read, page_reads, read_denial, render_denial
 from console.session import is_signed_in
 
 # Resources: a function of (acting, url kwargs) giving (ARN, entity or None); the entity's tags are
@@ -158,7 +158,8 @@ _POLICY_TABS = _tab(
 # Pages anyone signed in may open: they show only the identity's own things, or authorize their own
 # reads and writes in the view.
 OPEN = {
-    "dashboard",  # its resources card asks for GetAccountSummary itself
+    "dashboard",  # its cards authorize their own reads (PARTS)
+    "search",  # each kind of result is the reads of its list page (iamconsole/search.py)
     "healthz",
     "accounts:signup",
     "accounts:signin",
@@ -368,6 +369,31 @@ PAGES = {
     "policies:simulation_run": Page(_simulation, title="Policy simulator"),
     "policies:simulation_run_csv": Page(_simulation, title="Policy simulator"),
 }
+
+
+# Pages made of parts that each make their own reads: a part refused shows AWS's refusal in its place,
+# the rest of the page still shows.
+PARTS = {
+    "dashboard": {
+        # The root user's recommendations come from GetAccountSummary (AccountMFAEnabled,
+        # AccountAccessKeysPresent), as its counts do.
+        "resources": ("GetAccountSummary",),
+        # The IAM users' MFA, key ages and last uses are the credential report's columns.
+        "credentials": ("GetCredentialReport",),
+        "alias": ("ListAccountAliases",),
+        "activity": ("LookupEvents",),
+    },
+}
+
+
+def part_denial(request, name, part):
+    """AWS's message when the acting identity may not make the reads of `part` of the page `name`, or
+    None when it may."""
+    for operation in PARTS[name][part]:
+        denial = read_denial(request, operation)
+        if denial:
+            return denial
+    return None
 
 
 def authorize_page(request, page, kwargs):

@@ -10,6 +10,7 @@ admin.site.index_title = "Site administration"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("policies.urls")),

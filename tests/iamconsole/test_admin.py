@@ -50,3 +50,13 @@ def test_heartbeat_changelist_searches(client, admin_user):
 
     assert response.status_code == 200
     assert "w1@host" in response.content.decode()
+
+
+def test_the_admin_index_shows_the_system_status(admin_client):
+    # The trainee's dashboard no longer shows it: the operator finds it here and at /healthz.
+    html = admin_client.get("/admin/").content.decode()
+
+    assert '<div class="module" id="system-status">' in html
+    assert '<th scope="row">Database</th>' in html
+    assert "Available" in html
+    assert '<a href="/healthz">/healthz</a>' in html

@@ -11,7 +11,8 @@ from tests.policies.test_queries import PAGES as POLICIES
 
 # Pages served by GET that list nothing that grows with the account, and why.
 NOT_LISTS = {
-    "dashboard": "counts only; its queries are compared at two sizes in tests/accounts/test_views_signin.py",
+    "dashboard": "counts and aggregates; its queries are compared at 50 and 5,000 users in test_dashboard.py",
+    "search": "at most five of each kind; its queries are compared at 50 and 5,000 users in test_search.py",
     "healthz": "shows no account data",
     "accounts:signup": "a form",
     "accounts:signin": "a form",

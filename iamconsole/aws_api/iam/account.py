@@ -2,13 +2,11 @@
 its alias, password policy and summary. The handlers of their operations."""
 
 from accounts.models import (
-    AccessKey,
-    Group,
-    IAMUser,
     LoginProfile,
     MFADevice,
     PasswordPolicy,
 )
+from accounts.selectors.dashboard import account_summary
 from accounts.services import accounts, login_profiles, mfa, passwords
 from accounts.services.access_keys import ACCESS_KEYS_PER_USER
 from accounts.services.groups import GROUPS_PER_USER
@@ -23,14 +21,6 @@ from iamconsole.aws_api.iam.common import (
     tag_pairs,
     tags_member,
     user_shape,
-)
-from policies.models import (
-    InstanceProfile,
-    ManagedPolicy,
-    OpenIDConnectProvider,
-    PolicyVersion,
-    Role,
-    SAMLProvider,
 )
 from policies.services.permissions import INLINE_SIZE, POLICIES_PER_ENTITY
 from policies.services.policies import MAX_VERSIONS
@@ -354,26 +344,7 @@ def delete_account_password_policy(acting, params):
 @operation("GetAccountSummary")
 def get_account_summary(acting, params):
     read(acting, "GetAccountSummary")
-    account = acting.account
-    devices = MFADevice.objects.filter(account=account)
-    policies = ManagedPolicy.objects.filter(account=account)
-    counts = {
-        "Users": IAMUser.objects.filter(account=account).count(),
-        "Groups": Group.objects.filter(account=account).count(),
-        "Roles": Role.objects.filter(account=account).count(),
-        "Policies": policies.count(),
-        "PolicyVersionsInUse": PolicyVersion.objects.filter(policy__in=policies).count(),
-        "InstanceProfiles": InstanceProfile.objects.filter(account=account).count(),
-        "Providers": OpenIDConnectProvider.objects.filter(account=account).count()
-        + SAMLProvider.objects.filter(account=account).count(),
-        "ServerCertificates": 0,
-        "MFADevices": devices.count(),
-        "MFADevicesInUse": devices.filter(enabled_at__isnull=False).count(),
-        "AccountMFAEnabled": int(devices.filter(user=None, enabled_at__isnull=False).exists()),
-        "AccountAccessKeysPresent": int(AccessKey.objects.filter(account=account, user=None).exists()),
-        "AccountPasswordPresent": int(bool(account.root_password)),
-        "AccountSigningCertificatesPresent": 0,
-    }
+    counts = account_summary(account=acting.account)
     # IAM's default quotas, the ones this console enforces where it has the entity.
     quotas = {
         "UsersQuota": 5000,
