@@ -366,7 +366,6 @@ OPERATIONS = {
     "GetContextKeysForPrincipalPolicy": Operation("iam:GetContextKeysForPrincipalPolicy"),
     "GetContextKeysForCustomPolicy": Operation("iam:GetContextKeysForCustomPolicy"),
     "GetAccountAuthorizationDetails": Operation("iam:GetAccountAuthorizationDetails"),
-    "GetCredentialReport": Operation("iam:GetCredentialReport"),
     "GetServiceLinkedRoleDeletionStatus": Operation("iam:GetServiceLinkedRoleDeletionStatus"),
     "LookupEvents": Operation("cloudtrail:LookupEvents"),
 }
