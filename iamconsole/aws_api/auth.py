@@ -86,6 +86,7 @@ def authenticate(request):
             access_key_id=credential.access_key_id,
             via_console=False,
             secure_transport=request.is_secure(),
+            requested_region=credential.region,
         )
         return acting, credential
     if "credential" in found:
@@ -94,7 +95,13 @@ def authenticate(request):
         session = credentials_lookup(
             access_key_id=credential.access_key_id, session_token=credential.session_token
         )
-        acting = session_acting(session, source_ip=source_ip, user_agent=user_agent)
+        acting = session_acting(
+            session,
+            source_ip=source_ip,
+            user_agent=user_agent,
+            secure_transport=request.is_secure(),
+            requested_region=credential.region,
+        )
         return acting, credential
     key = found["key"]
     acting = Acting(
@@ -105,6 +112,7 @@ def authenticate(request):
         access_key_id=key.access_key_id,
         via_console=False,
         secure_transport=request.is_secure(),
+        requested_region=credential.region,
     )
     # What the Security credentials tab shows as the key's last use.
     AccessKey.objects.filter(pk=key.pk).update(
