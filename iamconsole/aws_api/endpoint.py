@@ -23,6 +23,7 @@ from iamconsole.aws_api.protocol import (
     request_id,
     response_xml,
 )
+from organizations.models import Membership, Organization, OrganizationalUnit
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,11 @@ def reset(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     with transaction.atomic():
+        # An organization protects its management account, an OU its child OUs and its accounts
+        # (`make run`'s demo account manages one): those links go first.
+        Membership.objects.all().delete()
+        OrganizationalUnit.objects.update(parent=None)
+        Organization.objects.all().delete()
         deleted, _ = Account.objects.all().delete()
     logger.warning("Local mode: /moto-api/reset deleted every account (%s rows).", deleted)
     return JsonResponse({"status": "ok"})

@@ -56,8 +56,9 @@ def test_the_articles_commands_through_the_aws_cli(aws, api_account):
     assert [(r["EvalActionName"], r["EvalDecision"]) for r in simulated] == [("s3:GetObject", "implicitDeny")]
 
     message = aws("get-user", "--user-name", "nobody", expect_failure=True)
+    # The CLI names the retries it made (none: the helpers turn them off).
     assert message == (
-        "An error occurred (NoSuchEntity) when calling the GetUser operation: "
+        "An error occurred (NoSuchEntity) when calling the GetUser operation (reached max retries: 0): "
         "The user with name nobody cannot be found."
     )
     events = AuditEvent.objects.filter(account=api_account, event_name__in=["CreateUser", "GetUser"])
