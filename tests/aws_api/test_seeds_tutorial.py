@@ -236,6 +236,8 @@ STEPS = [
         {"AccessKey.AccessKeyId": Prefix("AKIA"), "AccessKey.Status": "Active"},
         save={"ALICE_KEY_ID": "AccessKey.AccessKeyId", "ALICE_SECRET": "AccessKey.SecretAccessKey"},
     ),
+    # Not in the articles: her keys become the profile alice (article 001 advises a profile per
+    # identity), $ALICE_KEY_ID and $ALICE_SECRET being what create-access-key printed.
     Step("aws configure set aws_access_key_id $ALICE_KEY_ID --profile alice"),
     Step("aws configure set aws_secret_access_key $ALICE_SECRET --profile alice"),
     Step("aws configure set region us-east-1 --profile alice"),
