@@ -22,6 +22,9 @@ class Acting:
     via_console: bool = True
     credential: TemporaryCredential | None = None  # temporary credentials: a role session, or a user's
     secure_transport: bool = False
+    # The region an API call was signed for (its credential scope), AWS's aws:RequestedRegion; empty
+    # for the console's own requests.
+    requested_region: str = ""
     # (present, authenticated_at) for a console sign-in, which tells whether MFA was used; None for
     # long-term access keys, which send no MFA keys.
     mfa: tuple | None = None

@@ -351,6 +351,8 @@ def request_context(acting):
         context["aws:SourceIp"] = acting.source_ip
     if acting.user_agent:
         context["aws:UserAgent"] = acting.user_agent
+    if acting.requested_region:
+        context["aws:RequestedRegion"] = acting.requested_region
     return context
 
 

@@ -19,7 +19,14 @@ from django.utils import timezone
 from access import crypto
 from access.acting import Acting
 from access.audit import audited, record_event
-from access.authorization import authorize, decide, describe_caller, iso, resource_tags_context
+from access.authorization import (
+    authorize,
+    decide,
+    describe_caller,
+    iso,
+    request_context,
+    resource_tags_context,
+)
 from accounts.models import AccessKey, Account, MFADevice, TemporaryCredential
 from accounts.services.accounts import account_by_signin_identifier
 from accounts.services.mfa import mfa_verify
@@ -86,7 +93,7 @@ def _hash_token(token):
 # Who calls: an IAM user with long-term keys, the root user, or temporary credentials.
 
 
-def session_acting(credential, *, source_ip="", user_agent=""):
+def session_acting(credential, *, source_ip="", user_agent="", secure_transport=False, requested_region=""):
     """The Acting of a call made with temporary credentials."""
     return Acting(
         account=credential.account,
@@ -96,6 +103,8 @@ def session_acting(credential, *, source_ip="", user_agent=""):
         access_key_id=credential.access_key_id,
         via_console=False,
         credential=credential,
+        secure_transport=secure_transport,
+        requested_region=requested_region,
     )
 
 
@@ -457,7 +466,8 @@ def assume_role(
     # The console switches with its sign-in session, which says whether MFA was used.
     described = _describe_caller(caller, now=now, mfa_now=mfa_now, mfa=None if mfa_now else console_mfa)
     role = _role_for(role_arn)
-    extra = {"sts:RoleSessionName": role_session_name}
+    # The request's own keys (aws:SourceIp, aws:RequestedRegion …) reach the trust policy too.
+    extra = {**request_context(acting), "sts:RoleSessionName": role_session_name}
     if external_id is not None:
         extra["sts:ExternalId"] = external_id
     if source_identity is not None:

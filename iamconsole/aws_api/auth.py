@@ -89,6 +89,7 @@ def authenticate(request):
             access_key_id=credential.access_key_id,
             via_console=False,
             secure_transport=request.is_secure(),
+            requested_region=credential.region,
         )
         return acting, credential
     if "credential" in found:
@@ -97,7 +98,13 @@ def authenticate(request):
         session = credentials_lookup(
             access_key_id=credential.access_key_id, session_token=credential.session_token
         )
-        acting = session_acting(session, source_ip=source_ip, user_agent=user_agent)
+        acting = session_acting(
+            session,
+            source_ip=source_ip,
+            user_agent=user_agent,
+            secure_transport=request.is_secure(),
+            requested_region=credential.region,
+        )
         return acting, credential
     key = found["key"]
     if key.user is not None:
@@ -110,6 +117,7 @@ def authenticate(request):
         access_key_id=key.access_key_id,
         via_console=False,
         secure_transport=request.is_secure(),
+        requested_region=credential.region,
     )
     # What the Security credentials tab shows as the key's last use, written at most once a minute for
     # the same service and region (AWS's own record of it lags by hours): a busy key costs no write per call.

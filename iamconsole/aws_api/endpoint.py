@@ -114,9 +114,9 @@ def reset(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     with transaction.atomic():
-        # Organizations first: an organization's management account cannot go while it stands, nor
-        # an OU while an OU or an account is in it.
-        Membership.objects.update(parent=None)
+        # An organization protects its management account, an OU its child OUs and its accounts
+        # (`make run`'s demo account manages one): those links go first.
+        Membership.objects.all().delete()
         OrganizationalUnit.objects.update(parent=None)
         Organization.objects.all().delete()
         deleted, _ = Account.objects.all().delete()

@@ -16,14 +16,14 @@ from tests.accounts.factories import AccountFactory, IAMUserFactory
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
-def client(live_server, key_id, secret, service="iam", session_token=None, **config):
+def client(live_server, key_id, secret, service="iam", session_token=None, region="us-east-1", **config):
     return boto3.client(
         service,
         endpoint_url=live_server.url,
         aws_access_key_id=key_id,
         aws_secret_access_key=secret,
         aws_session_token=session_token,
-        region_name="us-east-1",
+        region_name=region,
         config=NO_RETRIES.merge(Config(**config)) if config else NO_RETRIES,
     )
 

@@ -1,6 +1,7 @@
 """Local mode: unknown keys act as the default account's root user, known keys stay verified and
 enforced, and /moto-api/reset empties the product between tests; all of it refused when the mode is off."""
 
+import io
 import json
 import urllib.error
 import urllib.request
@@ -9,8 +10,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from accounts.models import Account, IAMUser
+from organizations.models import Membership, Organization, OrganizationalUnit
 from policies.models import ManagedPolicy
 from tests.accounts.factories import AccountFactory
 from tests.policies.roles_helpers import managed_policy
@@ -128,6 +131,17 @@ def test_reset_deletes_every_account_and_keeps_the_catalog_and_the_admins(live_s
     assert organizations.create_organization(FeatureSet="ALL")["Organization"]["MasterAccountId"] == (
         settings.IAMCONSOLE_LOCAL_ACCOUNT
     )
+
+
+def test_reset_deletes_the_demo_accounts_organization_too(live_server, settings):
+    """`make run` loads the demo account, which manages an organization whose OUs and member account
+    are protected links: reset undoes them and still deletes everything."""
+    settings.IAMCONSOLE_LOCAL_MODE = True
+    call_command("load_demo", stdout=io.StringIO())
+    assert Membership.objects.filter(parent__isnull=False).exists()  # the member account in Sandbox
+    assert call(f"{live_server.url}/moto-api/reset", "POST")[0] == 200
+    assert not Account.objects.exists()
+    assert not Organization.objects.exists() and not OrganizationalUnit.objects.exists()
 
 
 def test_the_console_says_it_runs_in_local_mode(client, settings):

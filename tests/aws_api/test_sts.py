@@ -145,6 +145,49 @@ def test_an_untrusted_caller_is_refused_with_awss_message(api_account, keys_of):
     assert not TemporaryCredential.objects.exists()
 
 
+def test_the_trust_policy_sees_the_requests_region_and_source_ip(live_server, api_account, keys_of):
+    """aws:RequestedRegion (the region the call was signed for) and aws:SourceIp are request keys
+    every policy reads, the role's trust policy too."""
+    bob, _, _ = keys_of([allow("sts:AssumeRole")], "bob")
+    key, secret = access_key_create(account=api_account, user=bob, acting=Acting(account=api_account))
+    west, east = (
+        client(live_server, key.access_key_id, secret, service="sts", region=r)
+        for r in ("us-west-2", "us-east-1")
+    )
+    regional = make_role(
+        api_account,
+        "west-only",
+        trusting(bob.arn, Condition={"StringEquals": {"aws:RequestedRegion": "us-west-2"}}),
+    )
+    assert west.assume_role(RoleArn=regional.arn, RoleSessionName="s1")["Credentials"]["AccessKeyId"]
+    error, _ = error_of(east.assume_role, RoleArn=regional.arn, RoleSessionName="s2")
+    assert error["Code"] == "AccessDenied"
+    for network, allowed in [("127.0.0.0/8", True), ("192.0.2.0/24", False)]:
+        role = make_role(
+            api_account,
+            f"from-{allowed}",
+            trusting(bob.arn, Condition={"IpAddress": {"aws:SourceIp": network}}),
+        )
+        if allowed:
+            assert east.assume_role(RoleArn=role.arn, RoleSessionName="s3")["AssumedRoleUser"]
+        else:
+            assert (
+                error_of(east.assume_role, RoleArn=role.arn, RoleSessionName="s4")[0]["Code"]
+                == "AccessDenied"
+            )
+
+
+def test_a_sessions_calls_carry_the_region_they_were_signed_for(live_server, api_account, keys_of):
+    bob, sts, _ = keys_of([allow("sts:AssumeRole")], "bob")
+    in_east = allow("iam:ListUsers") | {"Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}
+    role = make_role(api_account, "east-reader", trusting(bob.arn), in_east)
+    credentials = sts.assume_role(RoleArn=role.arn, RoleSessionName="s1")["Credentials"]
+    key, secret, token = (credentials[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken"))
+    assert client(live_server, key, secret, session_token=token).list_users()["Users"]
+    elsewhere = client(live_server, key, secret, session_token=token, region="eu-west-1")
+    assert error_of(elsewhere.list_users)[0]["Code"] == "AccessDenied"
+
+
 def test_durations_are_bounded_by_the_model_the_role_and_role_chaining(live_server, api_account, keys_of):
     bob, sts, _ = keys_of([allow("sts:AssumeRole")], "bob")
     first = make_role(

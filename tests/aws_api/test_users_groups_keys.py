@@ -1,6 +1,7 @@
 """IAM users, groups, memberships and access keys through boto3 against the live server."""
 
 import datetime
+import json
 
 import boto3
 import pytest
@@ -32,6 +33,25 @@ def test_create_get_list_update_delete_a_user(iam, api_account):
     assert iam.get_user(UserName="carla")["User"]["Arn"].endswith(":user/carla")
     iam.delete_user(UserName="carla")
     assert not IAMUser.objects.filter(account=api_account).exists()
+
+
+def test_get_user_shows_the_permissions_boundary_and_list_users_leaves_it_out(iam, api_account):
+    boundary = iam.create_policy(
+        PolicyName="developer-boundary",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
+    iam.create_user(UserName="alice")
+    assert "PermissionsBoundary" not in iam.get_user(UserName="alice")["User"]
+    iam.put_user_permissions_boundary(UserName="alice", PermissionsBoundary=boundary)
+    # AWS answers "Policy" here, not the model's enum value (PermissionsBoundaryPolicy).
+    assert iam.get_user(UserName="alice")["User"]["PermissionsBoundary"] == {
+        "PermissionsBoundaryType": "Policy",
+        "PermissionsBoundaryArn": boundary,
+    }
+    # ListUsers omits PermissionsBoundary and Tags (AWS's documentation of ListUsers).
+    assert "PermissionsBoundary" not in iam.list_users()["Users"][0]
 
 
 def test_get_user_without_a_name_is_the_caller(iam, iam_as, api_account):

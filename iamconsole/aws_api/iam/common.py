@@ -209,7 +209,15 @@ def tag_operations(kind, member, lookup, *, tag, untag, entity_key):
 # Users and groups
 
 
-def user_shape(user, *, with_tags=False):
+def boundary_shape(entity):
+    """The PermissionsBoundary of a user or role as GetUser and GetRole show it (AWS answers "Policy",
+    not the model's enum value PermissionsBoundaryPolicy)."""
+    return {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": entity.permissions_boundary_arn}
+
+
+def user_shape(user, *, full=False):
+    """IAM's User; `full` adds what GetUser and CreateUser show and ListUsers leaves out (AWS's
+    list operations omit PermissionsBoundary and Tags)."""
     shape = {
         "Path": user.path,
         "UserName": user.name,
@@ -219,7 +227,9 @@ def user_shape(user, *, with_tags=False):
     }
     if user.password_last_used_at is not None:
         shape["PasswordLastUsed"] = user.password_last_used_at
-    if with_tags:
+    if full and user.permissions_boundary_arn:
+        shape["PermissionsBoundary"] = boundary_shape(user)
+    if full:
         tags = tags_of(user)
         if tags:
             shape["Tags"] = tags

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from aws.arns import arn_of
 from aws.errors import InvalidInput
 from iamconsole.aws_api.iam.common import (
+    boundary_shape,
     get_role,
     operation,
     page,
@@ -54,10 +55,7 @@ def role_shape(role, *, full=False):
     if not full:
         return shape
     if role.permissions_boundary_arn:
-        shape["PermissionsBoundary"] = {
-            "PermissionsBoundaryType": "Policy",
-            "PermissionsBoundaryArn": role.permissions_boundary_arn,
-        }
+        shape["PermissionsBoundary"] = boundary_shape(role)
     tags = tags_of(role)
     if tags:
         shape["Tags"] = tags

@@ -26,7 +26,7 @@ def create_user(acting, params):
         tags=tag_pairs(params),
         acting=acting,
     )
-    return {"User": user_shape(user, with_tags=True)}
+    return {"User": user_shape(user, full=True)}
 
 
 @operation("GetUser")
@@ -46,7 +46,7 @@ def get_user_op(acting, params):
         params = {"UserName": acting.user.name}
     user = get_user(acting, params["UserName"])
     read(acting, "GetUser", user.arn, user, {"userName": user.name})
-    return {"User": user_shape(user, with_tags=True)}
+    return {"User": user_shape(user, full=True)}
 
 
 @operation("ListUsers")
