@@ -22,6 +22,8 @@ class Acting:
     via_console: bool = True
     credential: TemporaryCredential | None = None  # temporary credentials: a role session, or a user's
     secure_transport: bool = False
+    # The region the call was signed for (CloudTrail's awsRegion); "" for the console.
+    region: str = ""
     # (present, authenticated_at) for a console sign-in, which tells whether MFA was used; None for
     # long-term access keys, which send no MFA keys.
     mfa: tuple | None = None
@@ -48,6 +50,17 @@ class Acting:
         if self.credential is not None:
             return self.credential.arn
         return self.account.root_arn if self.user is None else self.user.arn
+
+    @property
+    def entity_id(self):
+        """The unique ID of the IAM identity behind the call, which Access Advisor counts it for: the
+        role of a role session, the user (also of its session tokens and federated users), the
+        account for root; "" for an AWS service."""
+        if self.invoked_by:
+            return ""
+        if self.is_role_session:
+            return self.credential.role.role_id
+        return self.account.id if self.user is None else self.user.user_id
 
     @property
     def display_name(self):
@@ -148,6 +161,10 @@ class FederatedActing(Acting):
     @property
     def arn(self):
         return self.identity.get("identityProvider", "")
+
+    @property
+    def entity_id(self):
+        return ""  # the identity provider's user, no IAM identity of the account
 
     def user_identity(self):
         return dict(self.identity)

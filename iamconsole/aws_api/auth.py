@@ -2,6 +2,7 @@
 access key (an IAM user's or the root user's) or of temporary credentials (with their session token),
 and the Acting the services authorize."""
 
+import dataclasses
 import datetime
 from urllib.parse import quote
 
@@ -89,6 +90,7 @@ def authenticate(request):
             access_key_id=credential.access_key_id,
             via_console=False,
             secure_transport=request.is_secure(),
+            region=credential.region,
         )
         return acting, credential
     if "credential" in found:
@@ -97,7 +99,9 @@ def authenticate(request):
         session = credentials_lookup(
             access_key_id=credential.access_key_id, session_token=credential.session_token
         )
-        acting = session_acting(session, source_ip=source_ip, user_agent=user_agent)
+        acting = dataclasses.replace(
+            session_acting(session, source_ip=source_ip, user_agent=user_agent), region=credential.region
+        )
         return acting, credential
     key = found["key"]
     if key.user is not None:
@@ -110,6 +114,7 @@ def authenticate(request):
         access_key_id=key.access_key_id,
         via_console=False,
         secure_transport=request.is_secure(),
+        region=credential.region,
     )
     # What the Security credentials tab shows as the key's last use, written at most once a minute for
     # the same service and region (AWS's own record of it lags by hours): a busy key costs no write per call.
