@@ -7,6 +7,7 @@ action is reported too. A fixed number of queries, whatever the number of events
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -240,6 +241,27 @@ def last_accessed(entity, *, account, now=None):
             )
         )
     return LastAccessed(services=services, principals=principals)
+
+
+_ENTITY_ARN = re.compile(r"arn:aws:iam::(\d{12}|aws):(user|group|role|policy)(/(?:.*/)?)([^/]+)")
+_MODELS = {"user": IAMUser, "group": Group, "role": Role}
+
+
+def entity_by_arn(arn, *, account):
+    """The user, group or role of `account`, or the managed policy it can see, that `arn` names (with
+    its path); None when none does. ("kind", None) tells what kind a well-formed ARN names."""
+    match = _ENTITY_ARN.fullmatch(arn or "")
+    if match is None:
+        return None, None
+    owner, kind, path, name = match.groups()
+    if kind == "policy":
+        policy = ManagedPolicy.objects.filter(arn=arn).filter(Q(account__isnull=True) | Q(account=account))
+        return kind, policy.first()
+    if owner != account.id:
+        return kind, None
+    lookup = {"name__iexact": name} if kind == "role" else {"name": name}
+    entity = _MODELS[kind].objects.filter(account=account, path=path, **lookup).first()
+    return kind, entity
 
 
 def _newer(table, key, access):

@@ -3,7 +3,16 @@ botocore's model (its member names) and returns the output shape's members; writ
 services as the console (authorized, atomic, recorded in Event history), reads authorize the operation
 and are recorded as CloudTrail records them. Each module registers its family's handlers."""
 
-from iamconsole.aws_api.iam import account, credentials, details, policies, roles, server_certificates, users
+from iamconsole.aws_api.iam import (
+    account,
+    credentials,
+    details,
+    last_accessed,
+    policies,
+    roles,
+    server_certificates,
+    users,
+)
 from iamconsole.aws_api.iam.common import HANDLERS
 
 __all__ = [
@@ -11,6 +20,7 @@ __all__ = [
     "account",
     "credentials",
     "details",
+    "last_accessed",
     "policies",
     "roles",
     "server_certificates",
