@@ -226,10 +226,9 @@ def last_accessed(entity, *, account, now=None):
         if namespace in ACTION_LEVEL:
             names = {name for name in tracked if name.startswith(f"{namespace}:")}
             names |= {name for name in per_action if name.startswith(f"{namespace}:")}
-            actions = [
-                per_action.get(name) or Access(name.partition(":")[2])
-                for name in sorted(names, key=str.lower)
-            ]
+            actions = [per_action.get(name) or Access(name.partition(":")[2]) for name in names]
+            # The actions called first, newest first; then the others by name.
+            actions.sort(key=_action_order)
         services.append(
             ServiceAccess(
                 namespace=namespace,
@@ -262,6 +261,12 @@ def entity_by_arn(arn, *, account):
     lookup = {"name__iexact": name} if kind == "role" else {"name": name}
     entity = _MODELS[kind].objects.filter(account=account, path=path, **lookup).first()
     return kind, entity
+
+
+def _action_order(action):
+    if action.last is None:
+        return (1, 0.0, action.name.lower())
+    return (0, -action.last.timestamp(), action.name.lower())
 
 
 def _newer(table, key, access):

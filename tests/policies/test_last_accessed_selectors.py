@@ -88,7 +88,7 @@ def test_a_users_services_with_their_last_call_entity_and_region(account, bob, b
     assert actions["ListRoles"] == NOW - timedelta(days=20)
     assert actions["ListGroups"] is None  # allowed, never called
     assert "CreateUser" not in actions  # neither allowed nor called
-    assert [action.name for action in iam.accessed_actions] == ["ListRoles", "ListUsers"]
+    assert [action.name for action in iam.accessed_actions] == ["ListUsers", "ListRoles"]  # newest first
 
 
 def test_calls_older_than_the_tracking_period_are_not_accessed(account, bob, bob_acting):
