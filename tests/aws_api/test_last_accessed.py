@@ -9,6 +9,7 @@ import pytest
 from access.acting import Acting
 from accounts.models import GroupMembership
 from accounts.services.access_keys import access_key_create
+from policies.models import Role
 from policies.services.permissions import inline_policy_put
 from tests.accounts.factories import GroupFactory, IAMUserFactory
 
@@ -231,3 +232,35 @@ def test_unknown_and_wrong_kind_arns(iam, api_account):
         iam.get_service_last_accessed_details, JobId="00000000-0000-0000-0000-000000000000"
     )
     assert error["Code"] == "NoSuchEntity"
+
+
+def test_a_roles_report_counts_its_sessions_calls(iam, live_server, api_account):
+    ops = IAMUserFactory(account=api_account, name="ops")
+    root = Acting(account=api_account)
+    allow_assume = json.dumps({"Version": "2012-10-17", "Statement": [allow("sts:AssumeRole")]})
+    inline_policy_put(name="assume", document=allow_assume, user=ops, acting=root)
+    trust = {"Effect": "Allow", "Principal": {"AWS": ops.arn}, "Action": "sts:AssumeRole"}
+    role = Role.objects.create(
+        account=api_account,
+        name="reader",
+        trust_policy=json.dumps({"Version": "2012-10-17", "Statement": [trust]}),
+    )
+    reads = json.dumps({"Version": "2012-10-17", "Statement": [allow("iam:ListRoles")]})
+    inline_policy_put(name="reads", document=reads, role=role, acting=root)
+    key, secret = access_key_create(account=api_account, user=ops, acting=root)
+    sts = client(live_server, key.access_key_id, secret, service="sts")
+    credentials = sts.assume_role(RoleArn=role.arn, RoleSessionName="night-shift")["Credentials"]
+    session_iam = client(
+        live_server,
+        credentials["AccessKeyId"],
+        credentials["SecretAccessKey"],
+        session_token=credentials["SessionToken"],
+    )
+    session_iam.list_roles()
+
+    _job_id, details = _generate(iam, role.arn, "ACTION_LEVEL")
+
+    (service,) = details["ServicesLastAccessed"]
+    # The session's calls are the role's: the role is the entity, not the assumed-role session.
+    assert (service["ServiceNamespace"], service["LastAuthenticatedEntity"]) == ("iam", role.arn)
+    assert [a["ActionName"] for a in service["TrackedActionsLastAccessed"]] == ["ListRoles"]
