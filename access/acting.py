@@ -53,6 +53,17 @@ class Acting:
         return self.account.root_arn if self.user is None else self.user.arn
 
     @property
+    def entity_id(self):
+        """The unique ID of the IAM identity behind the call, which Access Advisor counts it for: the
+        role of a role session, the user (also of its session tokens and federated users), the
+        account for root; "" for an AWS service."""
+        if self.invoked_by:
+            return ""
+        if self.is_role_session:
+            return self.credential.role.role_id
+        return self.account.id if self.user is None else self.user.user_id
+
+    @property
     def display_name(self):
         """The identity menu's label: "user @ alias-or-id", the account for root, the role's display name."""
         if self.role_display is not None:
@@ -151,6 +162,10 @@ class FederatedActing(Acting):
     @property
     def arn(self):
         return self.identity.get("identityProvider", "")
+
+    @property
+    def entity_id(self):
+        return ""  # the identity provider's user, no IAM identity of the account
 
     def user_identity(self):
         return dict(self.identity)

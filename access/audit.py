@@ -58,6 +58,8 @@ def record_event(
         error_code=error.code if error else "",
         error_message=error.message if error else "",
         read_only=read_only,
+        aws_region=(acting.requested_region if acting else "") or "us-east-1",
+        principal_id=acting.entity_id if acting else "",
     )
 
 

@@ -368,6 +368,13 @@ OPERATIONS = {
     "GetAccountAuthorizationDetails": Operation("iam:GetAccountAuthorizationDetails"),
     "GetServiceLinkedRoleDeletionStatus": Operation("iam:GetServiceLinkedRoleDeletionStatus"),
     "LookupEvents": Operation("cloudtrail:LookupEvents"),
+    # Access Advisor: a job on a user, group, role or policy, read back by its JobId (no resource).
+    "GenerateServiceLastAccessedDetails": Operation(
+        "iam:GenerateServiceLastAccessedDetails", _entity("entity")
+    ),
+    "GetServiceLastAccessedDetails": Operation("iam:GetServiceLastAccessedDetails"),
+    "GetServiceLastAccessedDetailsWithEntities": Operation("iam:GetServiceLastAccessedDetailsWithEntities"),
+    "ListPoliciesGrantingServiceAccess": Operation("iam:ListPoliciesGrantingServiceAccess"),
 }
 
 ORGANIZATIONS_SOURCE = "organizations.amazonaws.com"

@@ -126,12 +126,15 @@ def _inline_read(kind):
     return reads
 
 
+# The Last Accessed tab (Access Advisor): a report generated on the page's entity, then read back.
+_LAST_ACCESSED = ("GenerateServiceLastAccessedDetails", ("GetServiceLastAccessedDetails", anywhere))
 _USER_TABS = _tab(
     {
         "permissions": ("ListAttachedUserPolicies", "ListUserPolicies", "ListGroupsForUser"),
         "groups": ("ListGroupsForUser", ("ListGroups", _listing("group"))),
         "tags": ("ListUserTags",),
         "security_credentials": ("GetLoginProfile", "ListAccessKeys", "ListMFADevices"),
+        "last_accessed": _LAST_ACCESSED,
     },
     "permissions",
 )
@@ -141,6 +144,7 @@ _ROLE_TABS = _tab(
         "trust": (),
         "tags": ("ListRoleTags",),
         "revoke": (),
+        "last_accessed": _LAST_ACCESSED,
     },
     "permissions",
 )
@@ -150,9 +154,11 @@ _POLICY_TABS = _tab(
         "entities": ("ListEntitiesForPolicy",),
         "tags": ("ListPolicyTags",),
         "versions": ("ListPolicyVersions", "GetPolicyVersion"),
+        "last_accessed": _LAST_ACCESSED,
     },
     "permissions",
 )
+_GROUP_TABS = _tab({"users": (), "permissions": (), "last_accessed": _LAST_ACCESSED}, "users")
 
 
 # Pages anyone signed in may open: they show only the identity's own things, or authorize their own
@@ -315,7 +321,7 @@ PAGES = {
     "accounts:user_mfa_remove": Page(("ListMFADevices",), _user, "Remove MFA device"),
     "accounts:group_list": Page(("ListGroups",), _listing("group"), "User groups", _GROUP_BUTTONS),
     "accounts:group_delete": Page(("ListGroups",), _listing("group"), "Delete user groups"),
-    "accounts:group_detail": Page(("GetGroup",), _group, "User group"),
+    "accounts:group_detail": Page(lambda r, kw: ["GetGroup", *_GROUP_TABS(r, kw)], _group, "User group"),
     "accounts:group_add_users": Page(
         ("GetGroup", ("ListUsers", _listing("user"))), _group, "Add users to group"
     ),

@@ -4,6 +4,7 @@ from .models import (
     InlinePolicy,
     InstanceProfile,
     InstanceProfileTag,
+    LastAccessedJob,
     ManagedPolicy,
     OpenIDConnectProvider,
     OpenIDConnectProviderTag,
@@ -122,3 +123,11 @@ class SimulationRunAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["account__id", "started_by"]
     readonly_fields = ["created_at", "finished_at"]
+
+
+@admin.register(LastAccessedJob)
+class LastAccessedJobAdmin(admin.ModelAdmin):
+    list_display = ["job_id", "account", "created_by", "entity_arn", "granularity", "status", "created_at"]
+    list_filter = ["status", "granularity"]
+    search_fields = ["account__id", "created_by", "entity_arn"]
+    readonly_fields = ["job_id", "created_at", "completed_at"]

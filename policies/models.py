@@ -1,5 +1,7 @@
 """Managed and inline policies, attachments, roles, instance profiles and identity providers."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -354,3 +356,36 @@ class SimulationRun(models.Model):
     @property
     def percent(self):
         return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+
+class LastAccessedJob(models.Model):
+    """A GenerateServiceLastAccessedDetails job: its report, taken when it completes, is read back with
+    GetServiceLastAccessedDetails(WithEntities) by the identity that generated it, and by no other."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "IN_PROGRESS"
+        COMPLETED = "COMPLETED"
+        FAILED = "FAILED"
+
+    class Granularity(models.TextChoices):
+        SERVICE_LEVEL = "SERVICE_LEVEL"
+        ACTION_LEVEL = "ACTION_LEVEL"
+
+    job_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="last_accessed_jobs")
+    # The ARN of the identity that generated it (a role session's assumed-role ARN).
+    created_by = models.CharField(max_length=2048)
+    entity_arn = models.CharField(max_length=2048)
+    granularity = models.CharField(max_length=16, choices=Granularity.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    # ServicesLastAccessed in the API's shape, each service with its "Entities" (EntityDetailsList).
+    services = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.job_id} {self.status}"

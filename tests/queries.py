@@ -53,6 +53,7 @@ READER_POLICY = (
             "iam:Get*",
             "iam:List*",
             "iam:Simulate*",
+            "iam:GenerateServiceLastAccessedDetails",
             "cloudtrail:LookupEvents",
             "organizations:Describe*",
             "organizations:List*",

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import AccessKey, Account, Group, IAMUser, MFADevice
+from accounts.selectors.activity import latest_calls
 from aws.errors import NoSuchEntity
 from aws.ids import new_account_id
 
@@ -95,12 +96,15 @@ def _days_since(moment, now):
 
 def user_rows(users, *, now=None):
     now = now or timezone.now()
+    users = list(users)
+    # Last activity: the latest of a console sign-in, an access key's use and any recorded call.
+    calls = latest_calls(principal_ids=[user.user_id for user in users])
     rows = []
     for user in users:
         profile = getattr(user, "login_profile", None)
         keys = list(user.access_keys.all())
         active = [key for key in keys if key.status == AccessKey.Status.ACTIVE]
-        used = [key.last_used_at for key in keys if key.last_used_at] + [user.password_last_used_at]
+        used = [key.last_used_at for key in keys] + [user.password_last_used_at, calls.get(user.user_id)]
         used = [moment for moment in used if moment]
         rows.append(
             UserRow(

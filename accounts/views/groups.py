@@ -20,8 +20,9 @@ from console.htmx import htmx_redirect, render_htmx, swap_or_redirect
 from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
+from policies.views.last_accessed import last_accessed_context
 
-GROUP_TABS = [("users", "Users"), ("permissions", "Permissions")]
+GROUP_TABS = [("users", "Users"), ("permissions", "Permissions"), ("last_accessed", "Last Accessed")]
 
 
 def groups_breadcrumbs(*more):
@@ -136,7 +137,7 @@ def _detail_context(request, group, tab, **extra):
     shown = allowed_rows(request, "ListGroupsForUser", members)
     for member in members:
         member.groups_shown = member.pk in shown
-    return {
+    context = {
         "group": group,
         "tab": tab,
         "tabs": GROUP_TABS,
@@ -144,6 +145,9 @@ def _detail_context(request, group, tab, **extra):
         "breadcrumbs": groups_breadcrumbs((group.name, None)),
         **extra,
     }
+    if tab == "last_accessed":
+        context.update(last_accessed_context(request, group))
+    return context
 
 
 @console_login_required

@@ -29,6 +29,7 @@ from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
 from console.tags import tags_editor_post
 from console.wizard import Wizard, filled_tags
+from policies.views.last_accessed import last_accessed_context
 from policies.views.permissions import (
     wizard_permissions_choice,
     wizard_permissions_context,
@@ -280,6 +281,7 @@ TABS = [
     ("groups", "Groups"),
     ("tags", "Tags"),
     ("security_credentials", "Security credentials"),
+    ("last_accessed", "Last Accessed"),
 ]
 
 
@@ -313,6 +315,8 @@ def user_detail_context(request, user, tab, **extra):
             context["draft_tags"] = [(tag.key, tag.value) for tag in context["tags"]]
     elif tab == "security_credentials":
         context.update(security_credentials_context(request, user))
+    elif tab == "last_accessed":
+        context.update(last_accessed_context(request, user))
     return context
 
 

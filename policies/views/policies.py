@@ -24,6 +24,7 @@ from policies.flows import (
     policy_versions_delete,
 )
 from policies.services import policies as services
+from policies.views.last_accessed import last_accessed_context
 from policies.views.visual import summary_context, visual_editor_context
 
 PAGE_SIZE = 25
@@ -32,6 +33,7 @@ DETAIL_TABS = [
     ("entities", "Entities attached"),
     ("tags", "Tags"),
     ("versions", "Policy versions"),
+    ("last_accessed", "Last Accessed"),
 ]
 # The console's JSON editor starts from this statement skeleton.
 NEW_POLICY_DOCUMENT = """{
@@ -338,6 +340,8 @@ def _detail_context(request, policy, tab, **extra):
         context["tags"] = list(policy.tags.all())
         if "draft_tags" not in context:
             context["draft_tags"] = [(tag.key, tag.value) for tag in context["tags"]]
+    elif tab == "last_accessed":
+        context.update(last_accessed_context(request, policy))
     return context
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.selectors.activity import latest_calls
 from aws.errors import AWSError
 from aws.params import ascii_decimal, search_text
 from console.dialogs import confirmation_error
@@ -44,6 +45,7 @@ from policies.selectors.trust_policies import (
     service_description,
 )
 from policies.services import roles as role_services
+from policies.views.last_accessed import last_accessed_context
 from policies.views.permissions import picker_context
 from policies.views.policies import policy_editor_context
 
@@ -124,6 +126,7 @@ TABS = [
     ("trust", "Trust relationships"),
     ("tags", "Tags"),
     ("revoke", "Revoke sessions"),
+    ("last_accessed", "Last Accessed"),
 ]
 
 
@@ -191,7 +194,18 @@ def role_list(request):
         roles = roles.filter(Q(name__icontains=search) | Q(description__icontains=search))
     roles = roles.order_by(Lower("name"), "pk")
     page = Paginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"role": role, "trusted": trusted_entities(role.trust_policy)} for role in page.object_list]
+    # Last activity: the latest of a session's start (RoleLastUsed) and any call a session made.
+    calls = latest_calls(principal_ids=[role.role_id for role in page.object_list])
+    rows = [
+        {
+            "role": role,
+            "trusted": trusted_entities(role.trust_policy),
+            "last_activity": max(
+                (moment for moment in (role.last_used_at, calls.get(role.role_id)) if moment), default=None
+            ),
+        }
+        for role in page.object_list
+    ]
     context = {"page": page, "rows": rows, "search": search, "breadcrumbs": roles_breadcrumbs()}
     return render_htmx(request, "policies/role_list.html", context, "role-table")
 
@@ -409,6 +423,8 @@ def role_detail_context(request, role, tab, **extra):
         context["tags"] = list(role.tags.all())
         if "draft_tags" not in context:
             context["draft_tags"] = [(tag.key, tag.value) for tag in context["tags"]]
+    elif tab == "last_accessed":
+        context.update(last_accessed_context(request, role))
     return context
 
 

@@ -62,6 +62,7 @@ def _all_but_protected(bob, actions="iam:*"):
     [
         "/users/",
         "/users/victim/?tab=security_credentials",
+        "/users/victim/?tab=last_accessed",
         "/event-history/download/",
         "/roles/admin/?tab=trust",
     ],
@@ -274,6 +275,7 @@ def test_every_operation_gets_the_resource_tag_keys_its_catalog_entry_names(name
         "certificate",
         "credential",
         "server_certificate",
+        "entity",  # Access Advisor's job: a user, group, role or policy
     )
     kw = dict.fromkeys(kinds, entity)
     kw["acting"] = types.SimpleNamespace(user=entity, arn=entity.arn)
@@ -303,6 +305,7 @@ def test_every_operation_gets_the_resource_tag_keys_its_catalog_entry_names(name
         "/policy-simulator/?principal=user:{victim}",
         "/policies/details/{policy}",
         "/policies/details/{policy}?tab=versions",
+        "/policies/details/{policy}?tab=last_accessed",
         "/policies/compare/{policy}",
     ],
 )

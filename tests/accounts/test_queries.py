@@ -1,11 +1,16 @@
 """The identity pages' lists take as many queries for 20 rows as for 2, as the root user and as an IAM
 user whose every row is authorized by the engine (tests/queries.py)."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessKey, AuditEvent, Group, GroupMembership, IAMUser, MFADevice
+from policies.engine import catalog
+from policies.models import InlinePolicy
+from policies.selectors.last_accessed import service_name
 from tests.queries import ListPage, check_page, classified, guard_cases, policy_row, user_row
 
 
@@ -123,6 +128,48 @@ def _events(client, account):
     return reverse("accounts:event_history"), add_row
 
 
+# Services of the catalog, one per row of a Last Accessed tab (skipping IAM, which the reader's own
+# group allows).
+SERVICES = [prefix for prefix in sorted(catalog.services()) if prefix != "iam"][:20]
+
+
+def _service_row(account, index, *, user=None, group=None):
+    """A policy allowing the index-th service, and a call to it by `user` (or by a new member of `group`)."""
+    prefix = SERVICES[index]
+    document = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": f"{prefix}:*", "Resource": "*"}],
+        }
+    )
+    InlinePolicy.objects.create(user=user, group=group, name=f"service-{index:02d}", document=document)
+    if group is not None:
+        user = IAMUser.objects.create(account=account, name=f"member-{index:02d}")
+        GroupMembership.objects.create(user=user, group=group)
+    AuditEvent.objects.create(
+        account=account,
+        event_name="Describe",
+        event_source=f"{prefix}.amazonaws.com",
+        principal_id=user.user_id,
+        user_identity={"type": "IAMUser", "arn": user.arn},
+    )
+    return service_name(prefix)
+
+
+def _user_last_accessed_tab(client, account):
+    user = IAMUser.objects.create(account=account, name="ivan")
+    return reverse("accounts:user_detail", args=["ivan"]), lambda index: _service_row(
+        account, index, user=user
+    )
+
+
+def _group_last_accessed_tab(client, account):
+    team = Group.objects.create(account=account, name="team")
+    return reverse("accounts:group_detail", args=["team"]), lambda index: _service_row(
+        account, index, group=team
+    )
+
+
 def _delete_many(url_name, add):
     """A bulk delete's confirmation lists the selected rows (the URL names all 20)."""
     return lambda client, account: (reverse(url_name), lambda index: add(account, index))
@@ -150,6 +197,20 @@ PAGES = [
     ListPage("accounts:group_create", _group_create, {"q": "user-"}, "group-user-choices"),
     ListPage("accounts:user_detail", _user_groups_tab, {"tab": "groups"}, "user-tab", label="groups"),
     ListPage("accounts:user_detail", _user_tags_tab, {"tab": "tags"}, "user-tab", label="tags"),
+    ListPage(
+        "accounts:user_detail",
+        _user_last_accessed_tab,
+        {"tab": "last_accessed"},
+        "user-tab",
+        label="last_accessed",
+    ),
+    ListPage(
+        "accounts:group_detail",
+        _group_last_accessed_tab,
+        {"tab": "last_accessed"},
+        "group-tab",
+        label="last_accessed",
+    ),
     ListPage(
         "accounts:user_detail",
         _user_credentials_tab("keys"),

@@ -69,3 +69,32 @@ def test_the_articles_commands_through_the_aws_cli(aws, api_account):
         ("GetUser", ""),
     ]
     assert all(event.user_agent.startswith("aws-cli/") for event in events)
+
+
+def test_list_policies_granting_service_access_through_the_aws_cli(aws, api_account):
+    aws("create-user", "--user-name", "dev")
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    aws(
+        "put-user-policy",
+        "--user-name",
+        "dev",
+        "--policy-name",
+        "storage",
+        "--policy-document",
+        json.dumps(document),
+    )
+    arn = f"arn:aws:iam::{api_account.id}:user/dev"
+
+    answer = aws("list-policies-granting-service-access", "--arn", arn, "--service-namespaces", "s3")
+
+    assert answer["PoliciesGrantingServiceAccess"] == [
+        {
+            "ServiceNamespace": "s3",
+            "Policies": [
+                {"PolicyName": "storage", "PolicyType": "INLINE", "EntityType": "USER", "EntityName": "dev"}
+            ],
+        }
+    ]

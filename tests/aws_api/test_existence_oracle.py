@@ -66,6 +66,7 @@ def _value(account_id, member, shape):
         "Status": "Inactive",
         "ServiceName": "codecommit.amazonaws.com",
         "DeletionTaskId": f"task/aws-service-role/nobody/{account_id}",
+        "JobId": "00000000-0000-0000-0000-000000000000",
         "OldPassword": "Old-Password-1!",
         "NewPassword": "New-Password-1!",
         "Password": "New-Password-1!",

@@ -62,6 +62,8 @@ def _named_resource(acting, action, params):
         if member is None:
             continue
         value = params.get(member)
+        if value is None and "Arn" in params:
+            return params["Arn"], None  # Access Advisor's calls name a user, group, role or policy by ARN
         if value is None and "DeletionTaskId" in params:
             # task/aws-service-role/<service>/<role name>/<ID>: the role it deletes
             role_path = params["DeletionTaskId"].removeprefix("task").rpartition("/")[0]

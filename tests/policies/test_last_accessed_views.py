@@ -1,0 +1,122 @@
+"""The Last Accessed tab (Access Advisor) of the user, group, role and policy pages, and the users' and
+roles' lists' Last activity, from calls recorded in Event history."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent, GroupMembership
+from policies.models import InlinePolicy, PolicyAttachment
+from tests.accounts.factories import GroupFactory
+from tests.grants import grant, statement
+
+from .permissions_helpers import make_policy, make_role, statement_policy
+
+pytestmark = pytest.mark.django_db
+
+TAB = {"tab": "last_accessed"}
+
+
+def called(account, principal_id, namespace, event_name, *, days_ago, region="us-east-1"):
+    event = AuditEvent.objects.create(
+        account=account,
+        event_name=event_name,
+        event_source=f"{namespace}.amazonaws.com",
+        principal_id=principal_id,
+        aws_region=region,
+    )
+    AuditEvent.objects.filter(pk=event.pk).update(event_time=timezone.now() - timedelta(days=days_ago))
+
+
+@pytest.fixture
+def bob_calls(account, bob):
+    """bob may use IAM's reads and S3; he called IAM's ListUsers 3 days ago, and S3 never."""
+    InlinePolicy.objects.create(user=bob, name="work", document=statement_policy(["iam:List*", "s3:*"]))
+    called(account, bob.user_id, "iam", "ListUsers", days_ago=3)
+
+
+def _row(page, namespace):
+    start = page.index(f'data-namespace="{namespace}"')
+    return page[start : page.index("</tr>", page.index(f'data-testid="last-accessed-{namespace}"'))]
+
+
+def test_a_users_tab_lists_its_services_with_their_last_access(root_client, bob, bob_calls):
+    page = root_client.get(reverse("accounts:user_detail", args=["bob"]), TAB).content.decode()
+
+    assert 'Allowed services <span class="count">(2)</span>' in page
+    assert "maximum of 400 days" in page
+    assert "3\xa0days ago" in _row(page, "iam")
+    assert "Not accessed in the tracking period" in _row(page, "s3")
+    assert "work" in _row(page, "s3")  # the policy granting it
+    # IAM is tracked at action level: its actions, called or not, on expand.
+    assert 'data-testid="actions-iam"' in page and "iam:ListUsers" in page and "iam:ListRoles" in page
+    assert 'data-testid="actions-s3"' not in page
+
+
+@pytest.mark.parametrize(
+    ("chosen", "shown", "hidden"), [("accessed", "iam", "s3"), ("not-accessed", "s3", "iam")]
+)
+def test_the_filter_keeps_the_services_accessed_or_not_as_a_fragment(
+    root_client, bob, bob_calls, chosen, shown, hidden
+):
+    response = root_client.get(
+        reverse("accounts:user_detail", args=["bob"]),
+        {**TAB, "accessed": chosen},
+        headers={"HX-Request": "true", "HX-Target": "user-tab"},
+    )
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="user-tab">')  # the tab alone
+    assert f'data-namespace="{shown}"' in page and f'data-namespace="{hidden}"' not in page
+    assert "(2)" in page  # the count is of all the allowed services
+
+
+def test_a_groups_tab_names_the_member_who_called_last(root_client, account, bob):
+    group = GroupFactory(account=account, name="developers")
+    GroupMembership.objects.create(user=bob, group=group)
+    InlinePolicy.objects.create(group=group, name="sts", document=statement_policy("sts:*"))
+    called(account, bob.user_id, "sts", "GetCallerIdentity", days_ago=1, region="eu-west-2")
+
+    page = root_client.get(reverse("accounts:group_detail", args=["developers"]), TAB).content.decode()
+
+    assert "by bob" in _row(page, "sts")
+    assert "eu-west-2" in page
+
+
+def test_a_roles_and_a_policys_tabs(root_client, account):
+    role = make_role(account=account, name="deployer")
+    policy = make_policy(name="deploy", account=account, document=statement_policy("organizations:List*"))
+    PolicyAttachment.objects.create(policy=policy, role=role)
+    called(account, role.role_id, "organizations", "ListAccounts", days_ago=2)
+
+    role_page = root_client.get(reverse("policies:role_detail", args=["deployer"]), TAB).content.decode()
+    policy_page = root_client.get(reverse("policies:policy_detail", args=[policy.arn]), TAB).content.decode()
+
+    for page in (role_page, policy_page):
+        assert "AWS Organizations" in page and "2\xa0days ago" in _row(page, "organizations")
+    assert "by deployer" in policy_page
+
+
+def test_the_tab_needs_generate_service_last_accessed_details(client, sign_in_as, account, bob):
+    reader = bob
+    grant(statement(["iam:GetUser", "iam:GetServiceLastAccessedDetails"]), user=reader)
+    sign_in_as(client, account, reader)
+
+    page = html.unescape(client.get(reverse("accounts:user_detail", args=["bob"]), TAB).content.decode())
+
+    assert "is not authorized to perform: iam:GenerateServiceLastAccessedDetails" in page
+    assert 'data-testid="last-accessed-table"' not in page
+
+
+def test_the_lists_last_activity_counts_every_call(root_client, account, bob):
+    role = make_role(account=account, name="deployer")
+    called(account, bob.user_id, "iam", "ListUsers", days_ago=5)
+    called(account, role.role_id, "sts", "GetCallerIdentity", days_ago=6)
+
+    users = root_client.get(reverse("accounts:user_list")).content.decode()
+    roles = root_client.get(reverse("policies:role_list")).content.decode()
+
+    assert "5\xa0days ago" in users
+    assert "6\xa0days ago" in roles
