@@ -1,5 +1,5 @@
 from .account import Account, PasswordHistory, PasswordPolicy, normalized_email
-from .audit import AuditEvent
+from .audit import AuditEvent, AuditEventResource
 from .credentials import (
     CredentialStatus,
     ServerCertificate,
@@ -26,6 +26,7 @@ __all__ = [
     "AccessKey",
     "Account",
     "AuditEvent",
+    "AuditEventResource",
     "CredentialStatus",
     "EntityTag",
     "Group",
