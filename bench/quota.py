@@ -51,7 +51,9 @@ def seed(*, events, members, attachments):
     from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion  # noqa: PLC0415
 
     now = timezone.now()
-    account = Account.objects.create(name="Quota", root_email="quota@example.com", root_password=make_password("x"))
+    account = Account.objects.create(
+        name="Quota", root_email="quota@example.com", root_password=make_password("x")
+    )
     users = IAMUser.objects.bulk_create(
         [IAMUser(account=account, name=f"user{index:05}") for index in range(members)], batch_size=BATCH
     )
@@ -60,8 +62,12 @@ def seed(*, events, members, attachments):
     GroupMembership.objects.bulk_create(
         [GroupMembership(user=user, group=group) for user in users], batch_size=BATCH
     )
-    admin_document = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
-    own_document = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+    admin_document = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+    )
+    own_document = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+    )
     policies = ManagedPolicy.objects.bulk_create(
         [
             ManagedPolicy(
@@ -78,14 +84,21 @@ def seed(*, events, members, attachments):
     policies = list(ManagedPolicy.objects.filter(account=account).order_by("name"))
     PolicyVersion.objects.bulk_create(
         [
-            PolicyVersion(policy=policy, number=1, document=admin_document if index == 0 else own_document, created_at=now)
+            PolicyVersion(
+                policy=policy,
+                number=1,
+                document=admin_document if index == 0 else own_document,
+                created_at=now,
+            )
             for index, policy in enumerate(policies)
         ],
         batch_size=BATCH,
     )
     # policy00000 on the group (every member's Permissions tab shows it); each other on one user.
     rows = [PolicyAttachment(policy=policies[0], group=group)]
-    rows += [PolicyAttachment(policy=policy, user=user) for policy, user in zip(policies[1:], users, strict=False)]
+    rows += [
+        PolicyAttachment(policy=policy, user=user) for policy, user in zip(policies[1:], users, strict=False)
+    ]
     PolicyAttachment.objects.bulk_create(rows, batch_size=BATCH)
     # And policy00001 on a thousand users: its "Entities attached" tab.
     PolicyAttachment.objects.bulk_create(
@@ -120,6 +133,26 @@ def seed(*, events, members, attachments):
         else:
             AuditEvent.objects.bulk_create(batch, batch_size=BATCH)
     return account, users[0], group
+
+
+def explain_attachments(member):
+    """EXPLAIN ANALYZE of the query that reads a user's own and group attachments, as
+    entity_permissions makes it on every request the user signs."""
+    from django.db import connection  # noqa: PLC0415 — after django.setup()
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from policies.selectors.permissions import entity_permissions  # noqa: PLC0415
+
+    with CaptureQueriesContext(connection) as captured:
+        entity_permissions(user=member)
+    sql = next(
+        query["sql"] for query in captured.captured_queries if "policies_policyattachment" in query["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ANALYZE {sql}")
+        print("\nEXPLAIN ANALYZE (a user's attachments):")
+        for (line,) in cursor.fetchall():
+            print("  " + line)
 
 
 def timed(client, url, repeat):
@@ -165,7 +198,7 @@ def main():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     from django.core.management import call_command  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection, transaction  # noqa: PLC0415
     from django.test import Client  # noqa: PLC0415
     from django.urls import reverse  # noqa: PLC0415
 
@@ -174,12 +207,17 @@ def main():
     try:
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        account, member, group = seed(events=options.events, members=options.members, attachments=options.attachments)
+        with transaction.atomic():  # one commit: SQLite syncs the file once, not once per batch
+            account, member, group = seed(
+                events=options.events, members=options.members, attachments=options.attachments
+            )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        print(f"{connection.vendor}: seeded {options.events:,} events, a group of {options.members:,} users, "
-              f"{options.attachments:,} attachments in {time.perf_counter() - started:.1f} s")
+        print(
+            f"{connection.vendor}: seeded {options.events:,} events, a group of {options.members:,} users, "
+            f"{options.attachments:,} attachments in {time.perf_counter() - started:.1f} s"
+        )
 
         def signed_in(user=None):
             client = Client()
@@ -196,7 +234,10 @@ def main():
             ("Event history, resource name", f"{events}?resource_name={busy}"),
             ("Event history, resource name (none)", f"{events}?resource_name=nobody"),
             ("Group, Users tab", reverse("accounts:group_detail", args=[group.name])),
-            ("Group, Permissions tab", reverse("accounts:group_detail", args=[group.name]) + "?tab=permissions"),
+            (
+                "Group, Permissions tab",
+                reverse("accounts:group_detail", args=[group.name]) + "?tab=permissions",
+            ),
             ("Users", reverse("accounts:user_list")),
             ("User, Permissions tab", reverse("accounts:user_detail", args=[member.name])),
             ("Policies", reverse("policies:policy_list")),
@@ -212,6 +253,8 @@ def main():
 
         admin = ManagedPolicy.objects.get(account=account, name="policy00000")
         assert PolicyAttachment.objects.filter(policy=admin, group=group).exists()
+        if connection.vendor == "postgresql":
+            explain_attachments(member)
         for label, client in (("root", signed_in()), ("IAM user in the group", signed_in(member))):
             print(f"\nas {label}:")
             print(f"  {'page':<40} {'median ms':>10} {'bytes':>10}")
