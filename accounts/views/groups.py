@@ -131,7 +131,7 @@ def group_detail(request, name):
 
 
 def _detail_context(request, group, tab, **extra):
-    # The Users tab pages its members as the users list does; the other tabs only count them.
+    # The Users tab pages its members as the users list does; every tab shows their count.
     members = group.users.order_by("name").prefetch_related("groups", "tags")
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page") if tab == "users" else 1)
     # Each member's group count is that user's ListGroupsForUser.
