@@ -44,7 +44,7 @@ def record_event(
     event_id=None,
 ):
     extra = {"event_id": event_id} if event_id is not None else {}
-    return AuditEvent.objects.create(
+    return AuditEvent.objects.record(
         **extra,
         account=account or (acting.account if acting else None),
         event_name=event_name,

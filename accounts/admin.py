@@ -4,6 +4,7 @@ from .models import (
     AccessKey,
     Account,
     AuditEvent,
+    AuditEventResource,
     CredentialReport,
     Group,
     GroupMembership,
@@ -109,9 +110,17 @@ class MFADeviceAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["event_time", "event_name", "event_source", "account", "source_ip_address", "error_code"]
+    list_display = [
+        "event_time",
+        "event_name",
+        "event_source",
+        "user_name",
+        "account",
+        "source_ip_address",
+        "error_code",
+    ]
     list_filter = ["event_source", "read_only"]
-    search_fields = ["event_name", "account__id", "error_code"]
+    search_fields = ["event_name", "user_name", "account__id", "error_code"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
 
@@ -122,6 +131,15 @@ class CredentialReportAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["account__id"]
     readonly_fields = [f.name for f in CredentialReport._meta.fields]
+
+
+@admin.register(AuditEventResource)
+class AuditEventResourceAdmin(admin.ModelAdmin):
+    # Written with their event (Event history's "Resource name" index); read here, never edited.
+    list_display = ["name", "event"]
+    search_fields = ["name"]
+    list_select_related = ["event"]
+    readonly_fields = ["name", "event"]
 
 
 @admin.register(SignInFailure)

@@ -1,5 +1,5 @@
 from .account import Account, PasswordHistory, PasswordPolicy, normalized_email
-from .audit import AuditEvent
+from .audit import AuditEvent, AuditEventResource
 from .credentials import (
     CredentialStatus,
     ServerCertificate,
@@ -28,6 +28,7 @@ __all__ = [
     "Account",
     "AuditEvent",
     "CredentialReport",
+    "AuditEventResource",
     "CredentialStatus",
     "EntityTag",
     "Group",

@@ -2,19 +2,80 @@ import uuid
 
 from django.db import models
 
+# requestParameters keys that name the resource an event acted on (CloudTrail's "Resource name").
+RESOURCE_KEYS = (
+    "userName",
+    "newUserName",
+    "groupName",
+    "roleName",
+    "policyArn",
+    "policyName",
+    "instanceProfileName",
+    "serialNumber",
+    "virtualMFADeviceName",
+    "accessKeyId",
+    "roleArn",
+    "openIDConnectProviderArn",
+    "sAMLProviderArn",
+)
+
+
+def identity_user_name(identity):
+    """The user name Event history shows for a userIdentity: "root", a role session by its session
+    name (the ARN's last part), otherwise the identity's userName."""
+    identity = identity or {}
+    kind = identity.get("type")
+    if kind == "Root":
+        return "root"
+    if kind == "AssumedRole":
+        return identity.get("arn", "").rsplit("/", 1)[-1]
+    return identity.get("userName", "")
+
+
+def parameters_resource_names(parameters):
+    """The resource names an event's requestParameters name, in RESOURCE_KEYS order, each once."""
+    parameters = parameters if isinstance(parameters, dict) else {}
+    names = []
+    for key in RESOURCE_KEYS:
+        value = parameters.get(key)
+        if isinstance(value, str) and value and value not in names:
+            names.append(value)
+    return names
+
+
+class AuditEventManager(models.Manager):
+    def record(self, **fields):
+        """Create an event with the names Event history filters on (its user name, its resources)."""
+        return self.bulk_record([self.model(**fields)])[0]
+
+    def bulk_record(self, events, *, batch_size=None):
+        for event in events:
+            event.user_name = identity_user_name(event.user_identity)
+        events = self.bulk_create(events, batch_size=batch_size)
+        resources = [
+            AuditEventResource(event=event, name=name)
+            for event in events
+            for name in parameters_resource_names(event.request_parameters)
+        ]
+        AuditEventResource.objects.bulk_create(resources, batch_size=batch_size)
+        return events
+
 
 class AuditEvent(models.Model):
     """One record shaped like a CloudTrail event: every write and every sign-in leaves one."""
 
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Deleted by the database with its account, as its resource names are with it (below).
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="audit_events", null=True
+        "accounts.Account", on_delete=models.DB_CASCADE, related_name="audit_events", null=True
     )
     event_time = models.DateTimeField(auto_now_add=True, db_index=True)
     event_source = models.CharField(max_length=64, default="iam.amazonaws.com")
     event_name = models.CharField(max_length=64, db_index=True)
     event_type = models.CharField(max_length=32, default="AwsApiCall")
     user_identity = models.JSONField(default=dict)
+    # identity_user_name(user_identity), kept in a column so that the "User name" filter is indexed.
+    user_name = models.CharField(max_length=2048, blank=True, default="")
     source_ip_address = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     request_parameters = models.JSONField(null=True, blank=True)
@@ -30,6 +91,8 @@ class AuditEvent(models.Model):
     # An ID rather than an ARN: a user renamed keeps its history, a new user of the same name has none.
     principal_id = models.CharField(max_length=128, blank=True)
 
+    objects = AuditEventManager()
+
     class Meta:
         ordering = ["-event_time", "-id"]
         # Event history reads one account's events newest first, whatever the filters.
@@ -37,7 +100,23 @@ class AuditEvent(models.Model):
             models.Index(fields=["account", "-event_time"], name="audit_account_time_idx"),
             # Last accessed: an identity's latest call to each service (and action).
             models.Index(fields=["principal_id", "event_source", "-event_time"], name="audit_principal_idx"),
+            models.Index(fields=["account", "user_name", "-event_time"], name="audit_account_user_time_idx"),
         ]
 
     def __str__(self):
         return f"{self.event_name} at {self.event_time:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditEventResource(models.Model):
+    """One resource name an event's requestParameters name: the "Resource name" filter's index."""
+
+    # Deleted by the database with its event, so that deleting events (the daily purge, an account)
+    # stays one DELETE rather than Django collecting every event first.
+    event = models.ForeignKey(AuditEvent, on_delete=models.DB_CASCADE, related_name="resources")
+    name = models.CharField(max_length=2048)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "event"], name="audit_resource_name_idx")]
+
+    def __str__(self):
+        return self.name

@@ -4,31 +4,13 @@ and each event as the JSON record CloudTrail writes."""
 import uuid
 from datetime import UTC
 
-from django.db.models import Q
-
 from accounts.models import AuditEvent
+from accounts.models.audit import identity_user_name, parameters_resource_names
 
 EVENT_VERSION = "1.08"
 REGION = "us-east-1"
 # A download holds at most this many events, as the console caps its export.
 EXPORT_LIMIT = 10_000
-
-# requestParameters keys that name the resource an event acted on (CloudTrail's "Resource name").
-RESOURCE_KEYS = (
-    "userName",
-    "newUserName",
-    "groupName",
-    "roleName",
-    "policyArn",
-    "policyName",
-    "instanceProfileName",
-    "serialNumber",
-    "virtualMFADeviceName",
-    "accessKeyId",
-    "roleArn",
-    "openIDConnectProviderArn",
-    "sAMLProviderArn",
-)
 
 
 def event_list(
@@ -45,14 +27,11 @@ def event_list(
     """The account's events, newest first. Names match exactly, as CloudTrail's lookup attributes do."""
     events = AuditEvent.objects.filter(account=account)
     if user_name:
-        events = events.filter(_user_name_q(user_name))
+        events = events.filter(user_name=user_name)
     if event_name:
         events = events.filter(event_name=event_name)
     if resource_name:
-        resource_q = Q()
-        for key in RESOURCE_KEYS:
-            resource_q |= Q(**{f"request_parameters__{key}": resource_name})
-        events = events.filter(resource_q)
+        events = events.filter(resources__name=resource_name)
     if event_source:
         events = events.filter(event_source=event_source)
     if read_only is not None:
@@ -64,34 +43,12 @@ def event_list(
     return events.order_by("-event_time", "-id")
 
 
-def _user_name_q(name):
-    # The console shows root as "root" and a role session by its session name (the ARN's last part).
-    q = Q(user_identity__userName=name) | Q(
-        user_identity__type="AssumedRole", user_identity__arn__endswith=f"/{name}"
-    )
-    if name == "root":
-        q |= Q(user_identity__type="Root")
-    return q
-
-
 def event_user_name(event):
-    identity = event.user_identity or {}
-    kind = identity.get("type")
-    if kind == "Root":
-        return "root"
-    if kind == "AssumedRole":
-        return identity.get("arn", "").rsplit("/", 1)[-1]
-    return identity.get("userName", "")
+    return identity_user_name(event.user_identity)
 
 
 def event_resource_names(event):
-    parameters = event.request_parameters if isinstance(event.request_parameters, dict) else {}
-    names = []
-    for key in RESOURCE_KEYS:
-        value = parameters.get(key)
-        if isinstance(value, str) and value and value not in names:
-            names.append(value)
-    return names
+    return parameters_resource_names(event.request_parameters)
 
 
 def _iso(moment):

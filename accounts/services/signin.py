@@ -174,7 +174,7 @@ def console_login_event(
         identity = Acting(account=account, user=user).user_identity()
     else:
         identity = _hidden_identity(account=account, is_root=is_root)
-    return AuditEvent.objects.create(
+    return AuditEvent.objects.record(
         account=account,
         event_source="signin.amazonaws.com",
         event_name="ConsoleLogin",
@@ -392,7 +392,7 @@ def root_password_reset_request(*, email, base_url, client):
     if account is None:
         return
     link = root_password_reset_link(account=account, base_url=base_url)
-    AuditEvent.objects.create(
+    AuditEvent.objects.record(
         account=account,
         event_source="signin.amazonaws.com",
         event_name="PasswordRecoveryRequested",

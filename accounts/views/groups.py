@@ -132,16 +132,18 @@ def group_detail(request, name):
 
 
 def _detail_context(request, group, tab, **extra):
-    members = list(group.users.order_by("name").prefetch_related("groups", "tags"))
+    # The Users tab pages its members as the users list does; every tab shows their count.
+    members = group.users.order_by("name").prefetch_related("groups", "tags")
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page") if tab == "users" else 1)
     # Each member's group count is that user's ListGroupsForUser.
-    shown = allowed_rows(request, "ListGroupsForUser", members)
-    for member in members:
+    shown = allowed_rows(request, "ListGroupsForUser", page.object_list)
+    for member in page.object_list:
         member.groups_shown = member.pk in shown
     context = {
         "group": group,
         "tab": tab,
         "tabs": GROUP_TABS,
-        "members": members,
+        "page": page,
         "breadcrumbs": groups_breadcrumbs((group.name, None)),
         **extra,
     }

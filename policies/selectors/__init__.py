@@ -137,18 +137,18 @@ class PolicyEntity:
 
 def policy_entities(*, policy, account):
     """Users, groups and roles of the account using the policy, as permissions policy or boundary."""
+    # Names only, not rows: a policy may be attached to thousands of entities.
+    attached = PolicyAttachment.objects.filter(_in_account(account), policy=policy).values_list(
+        "user__name", "group__name", "role__name"
+    )
     entities = []
-    for attachment in (
-        PolicyAttachment.objects.filter(_in_account(account), policy=policy)
-        .select_related("user", "group", "role")
-        .order_by("pk")
-    ):
-        if attachment.user_id:
-            entities.append(PolicyEntity(attachment.user.name, "User", "Permissions policy", "user"))
-        elif attachment.group_id:
-            entities.append(PolicyEntity(attachment.group.name, "Group", "Permissions policy", "group"))
+    for user, group, role in attached:
+        if user is not None:
+            entities.append(PolicyEntity(user, "User", "Permissions policy", "user"))
+        elif group is not None:
+            entities.append(PolicyEntity(group, "Group", "Permissions policy", "group"))
         else:
-            entities.append(PolicyEntity(attachment.role.name, "Role", "Permissions policy", "role"))
+            entities.append(PolicyEntity(role, "Role", "Permissions policy", "role"))
     for name in IAMUser.objects.filter(account=account, permissions_boundary_arn=policy.arn).values_list(
         "name", flat=True
     ):

@@ -81,6 +81,14 @@ def _default_document(policy_ref, number_ref):
     )
 
 
+def _of_user(model, user):
+    """The user's own rows and its groups': a UNION of two index scans. PostgreSQL cannot use the
+    user_id and group_id indexes for `user_id = … OR group_id IN (subquery)` and scans the table."""
+    groups = GroupMembership.objects.filter(user=user).values("group")
+    own = model.objects.filter(user=user).values("pk")
+    return Q(pk__in=own.union(model.objects.filter(group__in=groups).values("pk"), all=True))
+
+
 def _managed(q):
     return (
         PolicyAttachment.objects.filter(q)
@@ -107,8 +115,7 @@ def _sort_key(row):
 def entity_permissions(*, user=None, group=None, role=None):
     """Every policy of one user, group or role, with how it applies, and its boundary (3 queries at most)."""
     if user is not None:
-        groups = GroupMembership.objects.filter(user=user).values("group")
-        managed_q, inline_q = Q(user=user) | Q(group__in=groups), Q(user=user) | Q(group__in=groups)
+        managed_q, inline_q = _of_user(PolicyAttachment, user), _of_user(InlinePolicy, user)
         entity = user
     elif group is not None:
         managed_q = inline_q = Q(group=group)

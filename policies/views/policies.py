@@ -330,7 +330,8 @@ def _detail_context(request, policy, tab, **extra):
         context["view"] = view if view in ("summary", "json") else "summary"
         context["document"] = selectors.pretty_document(document) if policy.is_aws_managed else document
     elif tab == "entities":
-        context["entities"] = selectors.policy_entities(policy=policy, account=account)
+        entities = selectors.policy_entities(policy=policy, account=account)
+        context["page"] = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     elif tab == "versions":
         versions = list(policy.versions.all())
         context["versions"] = versions

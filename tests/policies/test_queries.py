@@ -362,6 +362,8 @@ PAGES = [
         _entities("policies:policy_detail"),
         {"tab": "entities"},
         fragment="policy-tab",
+        # Four entities a row and 25 a page: both sizes fit on the first page.
+        sizes=(2, 6),
         label="entities",
     ),
     ListPage(
