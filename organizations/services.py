@@ -167,15 +167,19 @@ def _organization_elements(organization):
 
 
 @_audited("CreateOrganization", params=lambda kw: {"featureSet": "ALL"}, response=_organization_elements)
-def organization_create(*, acting):
-    """Create an organization with all features; the caller's account becomes its management account."""
+def organization_create(*, acting, scps_enabled=False):
+    """Create an organization with all features; the caller's account becomes its management account.
+    `scps_enabled`: as the API's CreateOrganization does for an organization with all features, service
+    control policies are enabled in the root at once, FullAWSAccess attached to the root and the
+    management account (the console's Create organization leaves that step to its Policies page)."""
     account = Account.objects.select_for_update().get(pk=acting.account.pk)
     if Membership.objects.filter(account=account).exists():
         raise AlreadyInOrganizationException("The AWS account is already a member of an organization.")
-    organization = Organization.objects.create(management_account=account)
+    organization = Organization.objects.create(management_account=account, scp_enabled=scps_enabled)
     Membership.objects.create(
         account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
     )
+    _attach_full_access(organization, _all_targets(organization))
     return organization
 
 

@@ -104,7 +104,13 @@ def test_create_describe_and_delete_an_organization(orgs, api_account):
     assert orgs.describe_organization()["Organization"] == created
 
     root = orgs.list_roots()["Roots"][0]
-    assert root["Id"].startswith("r-") and root["Name"] == "Root" and root["PolicyTypes"] == []
+    # As AWS creates an organization with all features: SCPs enabled in the root, FullAWSAccess on it
+    # and on the management account.
+    assert root["Id"].startswith("r-") and root["Name"] == "Root"
+    assert root["PolicyTypes"] == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    for target in (root["Id"], api_account.id):
+        attached = orgs.list_policies_for_target(TargetId=target, Filter="SERVICE_CONTROL_POLICY")["Policies"]
+        assert [policy["Name"] for policy in attached] == ["FullAWSAccess"]
 
     error, status = error_of(orgs.create_organization)
     assert error["Code"] == "AlreadyInOrganizationException" and status == 400
@@ -345,8 +351,7 @@ def test_handshakes_declined_canceled_and_hidden_from_outsiders(orgs, organizati
 
 
 def test_policy_types_policies_attachments_and_targets(orgs, root_id, member_id):
-    root = orgs.enable_policy_type(RootId=root_id, PolicyType=SCP)["Root"]
-    assert root["PolicyTypes"] == [{"Type": SCP, "Status": "ENABLED"}]
+    # CreateOrganization enabled SCPs already.
     error, _ = error_of(orgs.enable_policy_type, RootId=root_id, PolicyType=SCP)
     assert error["Code"] == "PolicyTypeAlreadyEnabledException"
     error, _ = error_of(orgs.enable_policy_type, RootId="r-zzzz", PolicyType=SCP)
@@ -436,7 +441,6 @@ def test_tags_set_on_create_added_overwritten_removed_and_listed_on_ous_accounts
     orgs.untag_resource(ResourceId=member_id, TagKeys=["cost", "absent"])
     assert orgs.list_tags_for_resource(ResourceId=member_id)["Tags"] == [{"Key": "team", "Value": "red"}]
 
-    orgs.enable_policy_type(RootId=root_id, PolicyType=SCP)
     policy = orgs.create_policy(
         Name="p", Description="", Type=SCP, Content=DENY_CREATE_USER, Tags=[{"Key": "k", "Value": "v"}]
     )["Policy"]
@@ -547,7 +551,6 @@ def test_an_iam_user_allowed_organizations_calls_them(live_server, api_account, 
 def test_an_scp_denies_a_member_accounts_iam_call_and_its_organizations_call(
     orgs, root_id, member_id, live_server
 ):
-    orgs.enable_policy_type(RootId=root_id, PolicyType=SCP)
     deny = json.dumps(
         {
             "Version": "2012-10-17",

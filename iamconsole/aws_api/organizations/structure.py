@@ -43,7 +43,9 @@ def create_organization(acting, params):
     if params.get("FeatureSet", "ALL") != "ALL":
         # The product has organizations with all features only.
         raise InvalidInputException("You specified an invalid value.", reason="INVALID_ENUM")
-    organization = services.organization_create(acting=acting)
+    # AWS: "the new organization is created with all features enabled and service control policies
+    # automatically enabled in the root".
+    organization = services.organization_create(acting=acting, scps_enabled=True)
     return {"Organization": _organization_shape(organization)}
 
 
