@@ -27,3 +27,33 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Enter does what a person means. In a search box it filters (the box's own htmx "search" trigger)
+// and never submits the form around it, whose first button may be Previous or Delete; in a tag's Key
+// or Value it does nothing (the first button there is Remove); in any other field it submits only
+// when the form's default button is its primary one, never a Previous/Remove/Add that happens to
+// come first.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
+  const field = event.target;
+  if (!(field instanceof HTMLInputElement) || field.closest(".topbar-search")) return;
+  if (field.type === "search") {
+    const form = field.form;
+    const htmxDriven = [...field.attributes].some((attr) => attr.name.startsWith("hx-"));
+    // A plain GET filter form (the policies list) submits its filters: that is the filter.
+    if (!htmxDriven && form && form.method === "get" && !field.hasAttribute("data-own-op")) return;
+    event.preventDefault();
+    if (/\bsearch\b/.test(field.getAttribute("hx-trigger") || "")) {
+      field.dispatchEvent(new Event("search"));
+    }
+    return;
+  }
+  if (field.name === "tag_key" || field.name === "tag_value") {
+    event.preventDefault();
+    return;
+  }
+  const form = field.form;
+  if (!form || !["text", "email", "password", "number", "url", "tel"].includes(field.type)) return;
+  const submitter = form.querySelector("button:not([type]), button[type=submit], input[type=submit]");
+  if (submitter && !submitter.classList.contains("btn-primary")) event.preventDefault();
+});
