@@ -30,9 +30,8 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 
 // Enter does what a person means. In a search box it filters (the box's own htmx "search" trigger)
 // and never submits the form around it, whose first button may be Previous or Delete; in a tag's Key
-// or Value it does nothing (the first button there is Remove); in any other field it submits only
-// when the form's default button is its primary one, never a Previous/Remove/Add that happens to
-// come first.
+// or Value it does nothing (the first button there is Remove); in any other field of a form whose
+// first button is not its primary one (Previous, Remove, Add new tag come first), it does nothing.
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
   const field = event.target;
@@ -54,6 +53,10 @@ document.addEventListener("keydown", (event) => {
   }
   const form = field.form;
   if (!form || !["text", "email", "password", "number", "url", "tel"].includes(field.type)) return;
-  const submitter = form.querySelector("button:not([type]), button[type=submit], input[type=submit]");
-  if (submitter && !submitter.classList.contains("btn-primary")) event.preventDefault();
+  // Only where the form's own primary button is not the one Enter would press: a one-button form
+  // (Rename, Add) still submits as a browser's form does.
+  const buttons = "button:not([type]), button[type=submit], input[type=submit]";
+  const submitter = form.querySelector(buttons);
+  const primary = [...form.querySelectorAll(buttons)].find((button) => button.classList.contains("btn-primary"));
+  if (primary && submitter !== primary) event.preventDefault();
 });

@@ -172,6 +172,13 @@ def test_enter_in_the_create_role_wizard(live_server, page, screenshot, alice):
     _add_tag(page, "team", "platform")
     _enter_everywhere(page, "Name, review, and create", at_least=2)
     assert _tags(page) == [("team", "platform")]
+    # The role name: the form's first button is Remove (a tag's), not Create role; Enter does nothing.
+    page.fill("#id_name", "s3-reader")
+    page.locator("#id_name").press("Enter")
+    page.wait_for_timeout(150)
+    _settled(page)
+    expect(page.get_by_role("heading", name="Name, review, and create")).to_be_visible()
+    assert _tags(page) == [("team", "platform")]
     screenshot("enter-05-create-role-tags")
 
 
