@@ -113,6 +113,7 @@ def test_simulator_keeps_the_first_tick_and_shows_a_full_resource_field(live_ser
     page.wait_for_timeout(600)
     _settled(page)
     expect(page.locator("#simulator-actions input[name=action]").first).to_be_checked()
+    expect(page.get_by_test_id("sim-selected")).to_have_text("1")
 
     resource = page.get_by_label("Resource ARN (for every selected action)")
     resource.fill("arn:aws:s3:::my-bucket/report.csv")
