@@ -165,6 +165,12 @@ def test_enter_in_the_create_role_wizard(live_server, page, screenshot, alice):
     expect(page.get_by_label("Search boundary policies")).to_be_visible()
     _enter_everywhere(page, "Add permissions", at_least=2)
     expect(page.get_by_label("Select AmazonS3ReadOnlyAccess")).to_be_checked()
+    # The boundary's search refreshes its own section, which stays open under the typing hands.
+    page.get_by_label("Search boundary policies").fill("Admin")
+    page.get_by_label("Search boundary policies").press("Enter")
+    _settled(page)
+    expect(page.get_by_label("Boundary AdministratorAccess")).to_be_visible()
+    expect(page.get_by_label("Boundary AmazonS3ReadOnlyAccess")).to_have_count(0)
     screenshot("enter-04-create-role-permissions")
     page.get_by_role("button", name="Next").click()
 
