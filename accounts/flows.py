@@ -143,10 +143,17 @@ def user_groups_change(*, user, groups, add, acting):
 
 
 @all_or_nothing
-def group_create_with_users(*, account, name, users, acting):
-    """Create a group with its first members (the Create user group page)."""
+def group_create_with_users(*, account, name, users, policy_arns=(), acting):
+    """Create a group with its first members and policies (the Create user group page).
+
+    AWS's console makes the calls one by one (CreateGroup, AddUserToGroup…, AttachGroupPolicy…), each
+    authorized on its own; a refusal half-way leaves a group there. Here the calls are the same and
+    each is authorized and recorded as AWS would, but a refusal rolls the whole page back, as the
+    create user wizard does, so that a trainee never finds a half-made group."""
     group = group_create(account=account, name=name, acting=acting)
     group_users_change(group=group, users=users, add=True, acting=acting)
+    if policy_arns:
+        permissions_grant(group=group, policy_arns=policy_arns, acting=acting)
     return group
 
 

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import Account, EntityTag, Group, IAMUser
 from aws.ids import new_instance_profile_id, new_policy_id, new_role_id
+from aws.job_functions import JOB_FUNCTION_POLICY_ARNS
 
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy"
 
@@ -62,7 +63,8 @@ class ManagedPolicy(models.Model):
 
     @property
     def is_job_function(self):
-        return self.is_aws_managed and self.path == "/job-function/"
+        """One of the User Guide's "AWS managed policies for job functions" (not the whole path)."""
+        return self.is_aws_managed and self.arn in JOB_FUNCTION_POLICY_ARNS
 
     @property
     def default_version_id(self):

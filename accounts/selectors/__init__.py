@@ -58,12 +58,16 @@ def user_get(*, account, name):
 
 
 def group_list(*, account, search="", sort="name", descending=False):
+    """The groups of an account with their user and policy counts annotated (no query per row):
+    the list's Permissions column is "Defined" when a group has an attached or an inline policy."""
     groups = Group.objects.filter(account=account)
     if search:
         groups = groups.filter(name__icontains=search)
-    return groups.annotate(user_count=Count("memberships")).order_by(
-        *_ordering(GROUP_SORTS, sort, descending)
-    )
+    return groups.annotate(
+        user_count=Count("memberships", distinct=True),
+        attached_count=Count("attachments", distinct=True),
+        inline_count=Count("inline_policies", distinct=True),
+    ).order_by(*_ordering(GROUP_SORTS, sort, descending))
 
 
 def group_get(*, account, name):

@@ -1,10 +1,12 @@
-"""What the accounts app's pages share: the user a URL names, the users breadcrumbs, list sorting."""
+"""What the accounts app's pages share: the user a URL names, the users breadcrumbs, list sorting,
+the groups' Permissions cells."""
 
 from django.http import Http404
 from django.urls import reverse
 
 from accounts import selectors
 from aws.errors import NoSuchEntity
+from console.pages import allowed_rows
 
 PAGE_SIZE = 20
 
@@ -29,3 +31,15 @@ def sort_params(request, allowed):
     if sort not in allowed:
         sort = "name"
     return sort, request.GET.get("order") == "desc"
+
+
+def with_permissions_shown(request, groups):
+    """The groups, each marked with whether its policies may be listed: the console reads a group's
+    attached (ListAttachedGroupPolicies) and inline (ListGroupPolicies) policies for its row."""
+    groups = list(groups)
+    shown = allowed_rows(request, "ListAttachedGroupPolicies", groups) & allowed_rows(
+        request, "ListGroupPolicies", groups
+    )
+    for group in groups:
+        group.permissions_shown = group.pk in shown
+    return groups

@@ -11,7 +11,7 @@ from accounts import selectors
 from accounts.flows import group_create_with_users, group_users_change, groups_delete_with_dependents
 from accounts.forms import GroupCreateForm
 from accounts.models import Group, IAMUser
-from accounts.views.common import PAGE_SIZE, sort_params
+from accounts.views.common import PAGE_SIZE, sort_params, with_permissions_shown
 from aws.arns import arn_of
 from aws.errors import AWSError, NoSuchEntity
 from aws.params import search_text
@@ -21,6 +21,7 @@ from console.http import http_methods
 from console.pages import allowed_rows, read_denial
 from console.session import console_login_required
 from policies.views.last_accessed import last_accessed_context
+from policies.views.permissions import picker_context
 
 GROUP_TABS = [("users", "Users"), ("permissions", "Permissions"), ("last_accessed", "Last Accessed")]
 
@@ -49,6 +50,7 @@ def group_list(request):
         account=request.acting.account, search=search, sort=sort, descending=descending
     )
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_permissions_shown(request, page.object_list)
     context = {
         "page": page,
         "search": search,
@@ -90,6 +92,7 @@ def group_create(request):
                 account=request.acting.account,
                 name=form.cleaned_data["name"],
                 users=list(IAMUser.objects.filter(account=request.acting.account, name__in=selected)),
+                policy_arns=request.POST.getlist("policy_arn"),
                 acting=request.acting,
             )
         except AWSError as exc:
@@ -104,12 +107,18 @@ def group_create(request):
         "error": error,
         "users": []
         if users_denied
-        else _with_group_counts(request, _user_choices(request, search_text(request.GET))),
+        else _with_group_counts(request, _user_choices(request, search_text(request.GET, "user_q"))),
         "users_denied": users_denied,
         "selected": selected,
-        "search": search_text(request.GET),
+        "search": search_text(request.GET, "user_q"),
         "breadcrumbs": groups_breadcrumbs(("Create user group", None)),
     }
+    if not request.htmx:
+        # "Attach permissions policies - optional": the picker of the create user and role wizards,
+        # which refreshes itself (policies:policy_picker); its choices come back with the form.
+        context.update(
+            picker_context(request, data=request.POST if request.method == "POST" else request.GET)
+        )
     return render_htmx(
         request,
         "accounts/group_create.html",

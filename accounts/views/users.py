@@ -17,7 +17,14 @@ from accounts.flows import (
 from accounts.forms import UserDetailsForm, UserPermissionsForm
 from accounts.models import Group, IAMUser
 from accounts.services.login_profiles import generate_password
-from accounts.views.common import PAGE_SIZE, get_user_or_404, signin_url, sort_params, users_breadcrumbs
+from accounts.views.common import (
+    PAGE_SIZE,
+    get_user_or_404,
+    signin_url,
+    sort_params,
+    users_breadcrumbs,
+    with_permissions_shown,
+)
 from accounts.views.credentials import security_credentials_context
 from aws.arns import arn_of
 from aws.errors import AWSError
@@ -134,7 +141,9 @@ def user_delete_many(request):
 
 
 def _account_groups(request, selected=()):
-    groups = list(selectors.group_list(account=request.acting.account))
+    groups = with_permissions_shown(
+        request, selectors.group_list(account=request.acting.account).prefetch_related("attachments__policy")
+    )
     for group in groups:
         group.selected = group.name in selected
     return groups

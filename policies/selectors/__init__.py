@@ -10,9 +10,8 @@ from django.db.models.functions import Lower
 
 from accounts.models import IAMUser
 from aws.errors import NoSuchEntity
+from aws.job_functions import JOB_FUNCTION_POLICY_ARNS
 from policies.models import ManagedPolicy, PolicyAttachment, Role
-
-JOB_FUNCTION_PATH = "/job-function/"
 
 # The console's "Filter by Type" choices: (query value, label); the Type column uses the same words.
 TYPE_AWS = "aws"
@@ -21,7 +20,7 @@ TYPE_JOB_FUNCTION = "job_function"
 POLICY_TYPES = [
     (TYPE_AWS, "AWS managed"),
     (TYPE_CUSTOMER, "Customer managed"),
-    (TYPE_JOB_FUNCTION, "AWS managed – job function"),
+    (TYPE_JOB_FUNCTION, "AWS managed - job function"),
 ]
 TYPE_LABELS = dict(POLICY_TYPES)
 
@@ -39,7 +38,18 @@ def aws_managed_policy_count():
 def policy_type(policy):
     if policy.account_id is not None:
         return TYPE_CUSTOMER
-    return TYPE_JOB_FUNCTION if policy.path == JOB_FUNCTION_PATH else TYPE_AWS
+    return TYPE_JOB_FUNCTION if policy.is_job_function else TYPE_AWS
+
+
+def of_type(policies, kind, *, account):
+    """The policies of one "Filter by Type" choice (TYPE_AWS, TYPE_CUSTOMER, TYPE_JOB_FUNCTION)."""
+    if kind == TYPE_CUSTOMER:
+        return policies.filter(account=account)
+    if kind == TYPE_AWS:
+        return policies.filter(account__isnull=True).exclude(arn__in=JOB_FUNCTION_POLICY_ARNS)
+    if kind == TYPE_JOB_FUNCTION:
+        return policies.filter(account__isnull=True, arn__in=JOB_FUNCTION_POLICY_ARNS)
+    return policies
 
 
 def policy_type_label(policy):
@@ -48,13 +58,7 @@ def policy_type_label(policy):
 
 def policy_list(*, account, search="", kind=""):
     """The account's view of managed policies, filtered by type and name, ordered by name."""
-    policies = visible_policies(account)
-    if kind == TYPE_CUSTOMER:
-        policies = policies.filter(account=account)
-    elif kind == TYPE_AWS:
-        policies = policies.filter(account__isnull=True).exclude(path=JOB_FUNCTION_PATH)
-    elif kind == TYPE_JOB_FUNCTION:
-        policies = policies.filter(account__isnull=True, path=JOB_FUNCTION_PATH)
+    policies = of_type(visible_policies(account), kind, account=account)
     if search:
         policies = policies.filter(name__icontains=search)
     # The description is short; documents live in PolicyVersion and never load for a list.

@@ -26,7 +26,7 @@ def _pretty(text):
 
 
 def policy_type_label(policy):
-    """The console's Type column for a managed policy."""
+    """The console's Type column for a managed policy (its "Filter by Type" words)."""
     if policy.is_job_function:
         return "AWS managed - job function"
     return "AWS managed" if policy.is_aws_managed else "Customer managed"

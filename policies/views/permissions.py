@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -22,6 +23,7 @@ from policies import flows
 from policies.engine import jsonpos
 from policies.engine.validation import validate
 from policies.models import ManagedPolicy, Role
+from policies.selectors import TYPE_AWS, TYPE_CUSTOMER, TYPE_JOB_FUNCTION, of_type, visible_policies
 from policies.selectors.permissions import entity_permissions, policy_type_label
 from policies.services.permissions import (
     inline_policy_put,
@@ -61,6 +63,8 @@ PICKER_TYPES = [
     ("customer", "Customer managed"),
     ("job", "AWS managed - job function"),
 ]
+# The picker's query values, as the selectors name the types.
+PICKER_KINDS = {"aws": TYPE_AWS, "customer": TYPE_CUSTOMER, "job": TYPE_JOB_FUNCTION}
 ROW_TYPES = [("all", "All types"), *PICKER_TYPES[1:], ("inline", "Customer inline")]
 EMPTY_DOCUMENT = '{\n    "Version": "2012-10-17",\n    "Statement": [\n        {\n            "Effect": "Allow",\n            "Action": [],\n            "Resource": []\n        }\n    ]\n}'
 
@@ -223,16 +227,11 @@ def picker_queryset(*, account, search="", policy_type="all"):
         | Q(attachments__group__account=account)
         | Q(attachments__role__account=account)
     )
-    policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=account))
-    if policy_type == "aws":
-        policies = policies.filter(account__isnull=True).exclude(path="/job-function/")
-    elif policy_type == "job":
-        policies = policies.filter(account__isnull=True, path="/job-function/")
-    elif policy_type == "customer":
-        policies = policies.filter(account=account)
+    policies = of_type(visible_policies(account), PICKER_KINDS.get(policy_type), account=account)
     if search:
         policies = policies.filter(name__icontains=search)
-    return policies.annotate(attached_count=Count("attachments", filter=acct)).order_by("name", "pk")
+    # Case-insensitive, as the console sorts: AdministratorAccess before AIDevOps…
+    return policies.annotate(attached_count=Count("attachments", filter=acct)).order_by(Lower("name"), "pk")
 
 
 def picker_context(request, *, mode="multi", input_name="policy_arn", kind="", entity=None, data=None):

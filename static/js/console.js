@@ -27,3 +27,36 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Enter does what a person means. In a search box it filters (the box's own htmx "search" trigger)
+// and never submits the form around it, whose first button may be Previous or Delete; in a tag's Key
+// or Value it does nothing (the first button there is Remove); in any other field of a form whose
+// first button is not its primary one (Previous, Remove, Add new tag come first), it does nothing.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
+  const field = event.target;
+  if (!(field instanceof HTMLInputElement) || field.closest(".topbar-search")) return;
+  if (field.type === "search") {
+    const form = field.form;
+    const htmxDriven = [...field.attributes].some((attr) => attr.name.startsWith("hx-"));
+    // A plain GET filter form (the policies list) submits its filters: that is the filter.
+    if (!htmxDriven && form && form.method === "get" && !field.hasAttribute("data-own-op")) return;
+    event.preventDefault();
+    if (/\bsearch\b/.test(field.getAttribute("hx-trigger") || "")) {
+      field.dispatchEvent(new Event("search"));
+    }
+    return;
+  }
+  if (field.name === "tag_key" || field.name === "tag_value") {
+    event.preventDefault();
+    return;
+  }
+  const form = field.form;
+  if (!form || !["text", "email", "password", "number", "url", "tel"].includes(field.type)) return;
+  // Only where the form's own primary button is not the one Enter would press: a one-button form
+  // (Rename, Add) still submits as a browser's form does.
+  const buttons = "button:not([type]), button[type=submit], input[type=submit]";
+  const submitter = form.querySelector(buttons);
+  const primary = [...form.querySelectorAll(buttons)].find((button) => button.classList.contains("btn-primary"));
+  if (primary && submitter !== primary) event.preventDefault();
+});

@@ -387,6 +387,11 @@ def test_the_create_group_page_lists_users_with_list_users(bob_client, bob, load
 
     html = bob_client.get("/groups/create/").content.decode()
 
+    # The users table is ListUsers'; the policies table beside it is ListPolicies', refused here.
+    assert "victim" in html and html.count('data-testid="access-denied"') == 1
+    assert "iam:ListPolicies" in html
+    grant(statement("iam:ListPolicies"), user=bob, name="policies")
+    html = bob_client.get("/groups/create/").content.decode()
     assert "victim" in html and 'data-testid="access-denied"' not in html
 
 

@@ -194,7 +194,7 @@ PAGES = [
     ListPage("accounts:group_list", _groups, {"q": "group-"}, "group-table"),
     ListPage("accounts:group_detail", _group_members, {"tab": "users"}, "group-tab", label="users"),
     ListPage("accounts:group_add_users", _group_add_users, {"q": "user-"}, "add-users-list"),
-    ListPage("accounts:group_create", _group_create, {"q": "user-"}, "group-user-choices"),
+    ListPage("accounts:group_create", _group_create, {"user_q": "user-"}, "group-user-choices"),
     ListPage("accounts:user_detail", _user_groups_tab, {"tab": "groups"}, "user-tab", label="groups"),
     ListPage("accounts:user_detail", _user_tags_tab, {"tab": "tags"}, "user-tab", label="tags"),
     ListPage(

@@ -266,6 +266,25 @@ def test_the_picker_searches_filters_and_pages(root_client, account, allow_s3_re
     assert "(10)" in search
 
 
+def test_the_picker_sorts_case_insensitively_and_labels_job_functions(root_client, db):
+    """AdministratorAccess comes before AIDevOps… as in the console; its Type is a job function."""
+    for name in ["AIDevOpsAgentAccess", "AccessAnalyzerServiceRolePolicy", "AdministratorAccess"]:
+        make_policy(name=name)
+    make_policy(name="AWSManagementConsoleAdministratorAccess", path="/job-function/")
+    body = root_client.get("/permissions/policy-picker/", headers=hx("policy-picker")).content.decode()
+    names = ["AccessAnalyzerServiceRolePolicy", "AdministratorAccess", "AIDevOpsAgentAccess", "AWSManagement"]
+    positions = [body.index(f">{name}") for name in names]
+    assert positions == sorted(positions)
+    job = root_client.get(
+        "/permissions/policy-picker/?type=job", headers=hx("policy-picker")
+    ).content.decode()
+    assert "AdministratorAccess" in job and "AWSManagementConsoleAdministratorAccess" not in job
+    aws = root_client.get(
+        "/permissions/policy-picker/?type=aws", headers=hx("policy-picker")
+    ).content.decode()
+    assert "AWSManagementConsoleAdministratorAccess" in aws and ">AdministratorAccess<" not in aws
+
+
 def test_the_picker_keeps_choices_made_on_other_pages(root_client, admin_access, allow_s3_read):
     response = root_client.get(
         "/permissions/policy-picker/",

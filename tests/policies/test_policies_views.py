@@ -85,21 +85,29 @@ def test_policies_list_fragment_filters_by_type_and_name(root_client, policy, aw
     assert 'id="policy-count" hx-swap-oob="true">(1)' in html
 
 
-def test_job_function_policies_have_their_own_type(root_client, db):
+def test_job_function_policies_are_the_user_guides_list_not_a_path(root_client, db):
+    """The User Guide's job functions, wherever they live; other /job-function/ policies are AWS managed."""
     now = timezone.now()
-    ManagedPolicy.objects.create(
-        account=None,
-        name="Billing",
-        path="/job-function/",
-        arn="arn:aws:iam::aws:policy/job-function/Billing",
-        created_at=now,
-        updated_at=now,
-    )
-    response = root_client.get(reverse("policies:policy_list"), {"type": "job_function"})
-    html = response.content.decode()
-    assert "Billing" in html and "AWS managed – job function" in html
-    response = root_client.get(reverse("policies:policy_list"), {"type": "aws"})
-    assert "Billing" not in response.content.decode()
+    for path, name in [
+        ("/job-function/", "Billing"),
+        ("/", "AdministratorAccess"),
+        ("/job-function/", "AWSManagementConsoleAdministratorAccess"),
+        ("/", "AmazonS3ReadOnlyAccess"),
+    ]:
+        ManagedPolicy.objects.create(
+            account=None,
+            name=name,
+            path=path,
+            arn=f"arn:aws:iam::aws:policy{path}{name}",
+            created_at=now,
+            updated_at=now,
+        )
+    html = root_client.get(reverse("policies:policy_list"), {"type": "job_function"}).content.decode()
+    assert "Billing" in html and "AdministratorAccess" in html and "AWS managed - job function" in html
+    assert "AWSManagementConsoleAdministratorAccess" not in html and "AmazonS3ReadOnlyAccess" not in html
+    html = root_client.get(reverse("policies:policy_list"), {"type": "aws"}).content.decode()
+    assert "AWSManagementConsoleAdministratorAccess" in html and "AmazonS3ReadOnlyAccess" in html
+    assert ">Billing<" not in html and ">AdministratorAccess<" not in html
 
 
 def test_used_as_counts_attachments_and_boundaries(root_client, account, bob, policy):

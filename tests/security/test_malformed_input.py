@@ -164,6 +164,7 @@ ROWS = [
     ("/groups/", "get", {"q": LONG_SEARCH}, 200, "User groups"),
     ("/policies/", "get", {"q": LONG_SEARCH}, 200, "Policies"),
     ("/roles/", "get", {"q": LONG_SEARCH}, 200, "Roles"),
+    ("/groups/create/", "get", {"user_q": LONG_SEARCH}, 200, "Create user group"),
     ("/groups/create/", "get", {"q": LONG_SEARCH}, 200, "Create user group"),
     ("/permissions/policy-picker/", "get", {"q": LONG_SEARCH}, 200, ""),
 ]
