@@ -84,6 +84,8 @@ def test_create_user_with_console_password_group_and_access_key(live_server, pag
     screenshot("users-flow-08-security-credentials")
     page.get_by_role("link", name="Create access key").click()
     page.check("input[name=use_case][value=cli]")
+    page.check("input[name=confirm]")
+    page.get_by_role("button", name="Next").click()
     page.fill("#id_description", "laptop of alice")
     screenshot("users-flow-09-create-access-key")
     page.get_by_role("button", name="Create access key").click()
