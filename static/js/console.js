@@ -53,3 +53,9 @@ document.addEventListener("change", (event) => {
   }
   if (input.form.querySelector("[data-shown-when]")) syncShownWhen(input.form);
 });
+// "Show password": a checkbox with data-show-password="ID" shows the password field ID as text.
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-show-password]");
+  const field = box && document.getElementById(box.dataset.showPassword);
+  if (field) field.type = box.checked ? "text" : "password";
+});
