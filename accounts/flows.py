@@ -100,7 +100,11 @@ def user_create_with_access(
     with IAMUserChangePassword when a reset is required, as the console does), its groups and the
     permissions chosen (`permissions`: policies_grant's keywords, or None)."""
     user = user_create(
-        account=account, name=name, tags=tags, permissions_boundary_arn=permissions_boundary_arn, acting=acting
+        account=account,
+        name=name,
+        tags=tags,
+        permissions_boundary_arn=permissions_boundary_arn,
+        acting=acting,
     )
     if password is not None:
         login_profile_create(

@@ -276,7 +276,10 @@ def test_iam_default_renders_the_custom_fields_hidden(root_client):
     html = root_client.get(EDIT_POLICY).content.decode()
 
     assert '<div id="custom-policy-fields" data-shown-when="mode=custom" hidden>' in html
-    assert '<label class="radio-card selected">\n            <input type="radio" name="mode" value="default"' in html
+    assert (
+        '<label class="radio-card selected">\n            <input type="radio" name="mode" value="default"'
+        in html
+    )
 
 
 def test_a_custom_policy_renders_its_fields_shown_and_its_card_selected(root_client, account, root_acting):
@@ -285,4 +288,7 @@ def test_a_custom_policy_renders_its_fields_shown_and_its_card_selected(root_cli
     html = root_client.get(EDIT_POLICY).content.decode()
 
     assert '<div id="custom-policy-fields" data-shown-when="mode=custom">' in html
-    assert '<label class="radio-card selected">\n            <input type="radio" name="mode" value="custom"' in html
+    assert (
+        '<label class="radio-card selected">\n            <input type="radio" name="mode" value="custom"'
+        in html
+    )
