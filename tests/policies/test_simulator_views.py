@@ -83,6 +83,7 @@ def test_running_existing_policies_shows_decisions_and_the_statement(root_client
     html = response.content.decode()
     assert html.lstrip().startswith('<form id="simulator-form"')
     assert "Explicitly denied" in html and "Implicitly denied" in html and ">Allowed<" in html
+    assert "<th>Permission</th>" in html  # the column's name in AWS's simulator
     assert "Show statement: S3Read (statement 1) · Directly" in html
     assert "Show statement: NoDelete (statement 1) · Inline" in html
     assert 'class="sim-line-on"' in html
