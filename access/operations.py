@@ -99,7 +99,8 @@ def _boundary(kw):
     return {"iam:PermissionsBoundary": kw["policy_arn"]}
 
 
-def _role_create_context(kw):
+def _create_context(kw):
+    """CreateUser's and CreateRole's keys: the request's tags and the permissions boundary it sets."""
     context = _request_tags(kw.get("tags"))
     if kw.get("permissions_boundary_arn"):
         context["iam:PermissionsBoundary"] = kw["permissions_boundary_arn"]
@@ -157,7 +158,7 @@ def _pass_role_to_ec2():
 
 OPERATIONS = {
     # Users
-    "CreateUser": Operation("iam:CreateUser", _new("user"), _tags_context, _with_tags("User")),
+    "CreateUser": Operation("iam:CreateUser", _new("user"), _create_context, _with_tags("User")),
     "UpdateUser": Operation("iam:UpdateUser", _entity("user")),
     "DeleteUser": Operation("iam:DeleteUser", _entity("user")),
     "TagUser": Operation("iam:TagUser", _entity("user"), _tags_context),
@@ -225,7 +226,7 @@ OPERATIONS = {
         "iam:UntagServerCertificate", _entity("server_certificate"), _tag_keys
     ),
     # Roles and instance profiles
-    "CreateRole": Operation("iam:CreateRole", _new("role"), _role_create_context, _with_tags("Role")),
+    "CreateRole": Operation("iam:CreateRole", _new("role"), _create_context, _with_tags("Role")),
     "UpdateRole": Operation("iam:UpdateRole", _entity("role")),
     "UpdateRoleDescription": Operation("iam:UpdateRoleDescription", _entity("role")),
     "UpdateAssumeRolePolicy": Operation("iam:UpdateAssumeRolePolicy", _entity("role")),

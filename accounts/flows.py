@@ -84,12 +84,28 @@ def groups_delete_with_dependents(*, groups, acting):
 
 @all_or_nothing
 def user_create_with_access(
-    *, account, name, tags, password, password_reset_required, groups, permissions, acting
+    *,
+    account,
+    name,
+    tags,
+    password,
+    password_reset_required,
+    groups,
+    permissions,
+    permissions_boundary_arn="",
+    acting,
 ):
-    """The create user wizard's Create: the user, its console password (when `password` is given;
+    """The create user wizard's Create: the user with its permissions boundary (CreateUser's
+    PermissionsBoundary, as the console sends it), its console password (when `password` is given;
     with IAMUserChangePassword when a reset is required, as the console does), its groups and the
     permissions chosen (`permissions`: policies_grant's keywords, or None)."""
-    user = user_create(account=account, name=name, tags=tags, acting=acting)
+    user = user_create(
+        account=account,
+        name=name,
+        tags=tags,
+        permissions_boundary_arn=permissions_boundary_arn,
+        acting=acting,
+    )
     if password is not None:
         login_profile_create(
             user=user, password=password, password_reset_required=password_reset_required, acting=acting

@@ -53,8 +53,9 @@ class Wizard:
         return render_step(step) if request.htmx else redirect(self.url(step, args))
 
     def tags_step(self, request, draft, step, render_step):
-        """The review step's tag editor, its rows kept in the draft: the response to Previous, Add tag,
-        Remove (row N) or to rows AWS refuses; None when the step goes on to create."""
+        """The review step's tag editor, its rows kept in the draft: the response to Previous, Edit (a
+        review section's button, `edit_N`: back to step N), Add tag, Remove (row N) or to rows AWS
+        refuses; None when the step goes on to create."""
         action = request.POST.get("action", "create")
         tags, error = parse_tags(request.POST)
         draft["tags"] = [[key, value] for key, value in tags]
@@ -65,6 +66,9 @@ class Wizard:
         self.save(request, draft)
         if action == "previous":
             return self.go_to(request, step - 1, render_step)
+        edited = ascii_int(action.removeprefix("edit_")) if action.startswith("edit_") else None
+        if edited and edited < step:
+            return self.go_to(request, edited, render_step)
         if action == "add_tag" or action.startswith("remove_tag_"):
             return render_step(step)
         if error:

@@ -344,6 +344,18 @@ PAGES = {
     ),
     "policies:policy_tags": Page(("GetPolicy", "ListPolicyTags"), _policy, "Tags"),
     "policies:policy_delete": Page(("GetPolicy", "ListEntitiesForPolicy"), _policy, "Delete policy"),
+    # Attach lists the account's users, groups and roles; each attachment is authorized by its service.
+    "policies:policy_attach": Page(
+        (
+            "GetPolicy",
+            ("ListUsers", _listing("user")),
+            ("ListGroups", _listing("group")),
+            ("ListRoles", _listing("role")),
+        ),
+        _policy,
+        "Attach policy",
+    ),
+    "policies:policy_detach": Page(("GetPolicy", "ListEntitiesForPolicy"), _policy, "Entities attached"),
     "policies:role_list": Page(("ListRoles",), _listing("role"), "Roles", _ROLE_BUTTONS),
     "policies:role_deletion_status": Page(("GetServiceLinkedRoleDeletionStatus",), title="Roles"),
     "policies:role_detail": Page(lambda r, kw: ["GetRole", *_ROLE_TABS(r, kw)], _role, "Role"),

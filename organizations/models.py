@@ -120,6 +120,12 @@ class Membership(models.Model):
         return f"{self.account_id} in {self.organization_id}"
 
     @property
+    def joined_label(self):
+        """The Organizations console's word for the date: "Joined" for an invited account, "Created" for
+        an account the organization created."""
+        return "Created" if self.joined_method == self.JoinedMethod.CREATED else "Joined"
+
+    @property
     def account_arn(self):
         org = self.organization
         return f"arn:aws:organizations::{org.management_account_id}:account/{org.id}/{self.account_id}"

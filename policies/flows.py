@@ -132,6 +132,16 @@ def policy_delete_with_detach(*, policy, acting):
     policy_delete(policy=policy, acting=acting)
 
 
+@all_or_nothing
+def policy_entities_change(*, policy, entities, attach, acting):
+    """The policy's "Entities attached" tab: attach it to (Attach) or detach it from (Detach) each of
+    `entities` ((kind, entity) pairs, kind "user", "group" or "role"), all of them or none; each call
+    is its own service's (AttachUserPolicy, DetachGroupPolicy …), authorized and audited as AWS's."""
+    change = policy_attach if attach else policy_detach
+    for kind, entity in entities:
+        change(policy=policy, acting=acting, **{kind: entity})
+
+
 # Revoke active sessions
 
 

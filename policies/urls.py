@@ -17,6 +17,8 @@ urlpatterns = [
     path("policies/compare/<path:arn>", policies.policy_compare, name="policy_compare"),
     path("policies/tags/<path:arn>", policies.policy_tags, name="policy_tags"),
     path("policies/delete/<path:arn>", policies.policy_delete, name="policy_delete"),
+    path("policies/attach/<path:arn>", policies.policy_attach, name="policy_attach"),
+    path("policies/detach/<path:arn>", policies.policy_detach, name="policy_detach"),
 ]
 
 # Roles, their instance profiles, and the identity providers that web identity and SAML roles trust.

@@ -8,6 +8,7 @@ from accounts.models import IAMUser, LoginProfile, UserTag
 from aws.errors import DeleteConflict, EntityAlreadyExists, NoSuchEntity
 from aws.model import constraint
 from aws.names import tags_param, validate_name, validate_path, validate_tags
+from policies.selectors import policy_get
 
 USER_NAME_MAX = constraint("CreateUser", "UserName", "max")
 
@@ -36,20 +37,30 @@ def user_elements(user):
     params=lambda kw: {
         "userName": kw["name"],
         "path": kw.get("path", "/"),
+        **(
+            {"permissionsBoundary": kw["permissions_boundary_arn"]}
+            if kw.get("permissions_boundary_arn")
+            else {}
+        ),
         **({"tags": tags_param(kw["tags"])} if kw.get("tags") else {}),
     },
     response=lambda user: {"user": user_elements(user)},
 )
-def user_create(*, account, name, path="/", tags=(), acting):
-    """Create an IAM user; names are unique in the account ignoring case."""
+def user_create(*, account, name, path="/", tags=(), permissions_boundary_arn="", acting):
+    """Create an IAM user, with its permissions boundary when given (authorized as CreateUser with the
+    iam:PermissionsBoundary key, as AWS does); names are unique in the account ignoring case."""
     validate_name(name, field="userName", max_length=USER_NAME_MAX)
     validate_path(path)
     tags = validate_tags(tags)
+    if permissions_boundary_arn:
+        permissions_boundary_arn = policy_get(account=account, arn=permissions_boundary_arn).arn
     if IAMUser.objects.filter(account=account, name__iexact=name).exists():
         raise user_exists(name)
     try:
         with transaction.atomic():
-            user = IAMUser.objects.create(account=account, name=name, path=path)
+            user = IAMUser.objects.create(
+                account=account, name=name, path=path, permissions_boundary_arn=permissions_boundary_arn
+            )
     except IntegrityError as exc:  # a concurrent create took the name first
         raise user_exists(name) from exc
     UserTag.objects.bulk_create([UserTag(user=user, key=key, value=value) for key, value in tags])

@@ -26,35 +26,57 @@ from console.session import console_login_required
 NEW_KEY_SESSION = "access_key_created"
 NEW_PASSWORD_SESSION = "console_password_set"
 
-# The use cases of the console's "Access key best practices & alternatives" step.
+# The use cases of the console's "Access key best practices & alternatives" step, each with the
+# alternatives its "Alternatives recommended" box lists (from the IAM User Guide's "Alternatives to
+# long-term access keys"; the console's exact sentences are unconfirmed). "Other" has none.
 USE_CASES = [
     (
         "cli",
         "Command Line Interface (CLI)",
         "You plan to use this access key to enable the AWS CLI to access your AWS account.",
+        (
+            "Use AWS CloudShell, a browser-based CLI, to run commands.",
+            "Use the AWS CLI V2 and enable authentication through a user in IAM Identity Center.",
+        ),
     ),
     (
         "local",
         "Local code",
         "You plan to use this access key to enable application code in a local development environment to access your AWS account.",
+        (
+            "Use an integrated development environment (IDE) which supports the AWS Toolkit enabling authentication through IAM Identity Center.",
+        ),
     ),
     (
         "compute",
         "Application running on an AWS compute service",
         "You plan to use this access key to enable application code running on an AWS compute service like Amazon EC2, Amazon ECS, or AWS Lambda to access your AWS account.",
+        (
+            "Use an IAM role for the compute resource (an EC2 instance profile, an ECS task role, a Lambda execution role): it receives temporary credentials automatically.",
+        ),
     ),
     (
         "third_party",
         "Third-party service",
         "You plan to use this access key to enable access for a third-party application or service that monitors or manages your AWS resources.",
+        (
+            "Use temporary security credentials (IAM roles) instead of long-term access keys: give the third party a role to assume, with an external ID.",
+        ),
     ),
     (
         "outside",
         "Application running outside AWS",
         "You plan to use this access key to authenticate workloads running in your data center or other infrastructure outside of AWS that needs to access your AWS resources.",
+        (
+            "Use IAM Roles Anywhere to generate temporary security credentials for non-AWS workloads accessing AWS services.",
+        ),
     ),
-    ("other", "Other", "Your use case is not listed here."),
+    ("other", "Other", "Your use case is not listed here.", ()),
 ]
+USE_CASE_CODES = {code for code, *_ in USE_CASES}
+# The console's confirmation under the recommendation; unticked, AWS keeps Next disabled (this message,
+# for a request without the box, is this console's own words).
+CONFIRMATION = "I understand the above recommendation and want to proceed to create an access key."
 
 
 def access_keys_context(request, owner):
@@ -112,21 +134,40 @@ def _owner_from_name(request, name):
     return get_user_or_404(request, name)
 
 
+def _use_case_error(owner, values):
+    """What step 1 (the use case and its confirmation) still lacks, posted again with step 2."""
+    if owner is None and not values["confirm_root"]:
+        return "Confirm that you understand that creating a root access key is not a best practice."
+    if values["use_case"] not in USE_CASE_CODES:
+        return "Choose a use case."
+    if owner is not None and not values["confirm"]:
+        return "Confirm that you understand the recommendation and want to proceed to create an access key."
+    return ""
+
+
 @console_login_required
 @http_methods("GET", "POST")
 def access_key_create_view(request, name=None):
-    """Create an access key: pick a use case (and a description), then see the secret once."""
+    """Create an access key as AWS's console does: 1. the use case, its alternatives and the confirmation;
+    2. (IAM users) the description tag; then the retrieve page shows the secret once."""
     owner = _owner_from_name(request, name)
-    error = ""
+    post = request.POST
     values = {
-        "use_case": request.POST.get("use_case", ""),
-        "description": request.POST.get("description", ""),
+        "use_case": post.get("use_case", ""),
+        "confirm": bool(post.get("confirm")),
+        "confirm_root": bool(post.get("confirm_root")),
+        "description": post.get("description", ""),
     }
+    step = 2 if owner is not None and post.get("step") == "2" else 1
+    error = ""
     if request.method == "POST":
-        if owner is None and not request.POST.get("confirm_root"):
-            error = "Confirm that you understand that creating a root access key is not a best practice."
-        elif values["use_case"] not in dict((code, label) for code, label, _ in USE_CASES):
-            error = "Choose a use case."
+        error = _use_case_error(owner, values)
+        if error:
+            step = 1
+        elif step == 1 and owner is not None:
+            step = 2  # Next: the description tag
+        elif post.get("action") == "previous":
+            step = 1
         elif owner is not None and len(values["description"]) > 256:
             error = "The description can have up to 256 characters."
         else:
@@ -147,7 +188,9 @@ def access_key_create_view(request, name=None):
                 return redirect("accounts:access_key_retrieve", key_id=key.access_key_id)
     context = {
         "key_owner": owner,
+        "step": step,
         "use_cases": USE_CASES,
+        "confirmation": CONFIRMATION,
         "values": values,
         "error": error,
         "breadcrumbs": _key_breadcrumbs(owner, "Create access key"),

@@ -1,5 +1,7 @@
 """Users pages: list, create wizard, detail tabs, delete."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
@@ -38,6 +40,8 @@ from console.tags import tags_editor_post
 from console.wizard import Wizard, filled_tags
 from policies.views.last_accessed import last_accessed_context
 from policies.views.permissions import (
+    wizard_boundary_choice,
+    wizard_boundary_context,
     wizard_permissions_choice,
     wizard_permissions_context,
     wizard_permissions_grant,
@@ -66,6 +70,7 @@ WIZARD = Wizard(
         "groups": [],
         "policies": [],
         "copy_from": "",
+        "boundary": "",
         "tags": [],
     },
 )
@@ -158,11 +163,15 @@ def _render_step(request, step, draft, status=200, **extra):
         option = request.GET.get("option") or extra.get("option") or draft.get("permissions_option", "groups")
         context["option"] = option if option in ("groups", "copy", "policies") else "groups"
         context.update(wizard_permissions_context(request, draft, context["option"]))
+        context.update(wizard_boundary_context(request, draft))
     if step == 3:
         context["selected_groups"] = list(draft["groups"])
         context["permission_rows"] = wizard_permissions_summary(request, draft)
+        context["boundary_policy"] = wizard_boundary_context(request, draft)["boundary_policy"]
         context["tags_left"] = max(0, 50 - len(draft["tags"]))
-    return WIZARD.render(request, step, context, status=status)
+    target = request.htmx.target if request.htmx else ""
+    partial = "boundary-picker" if step == 2 and target == "boundary-picker" else None
+    return WIZARD.render(request, step, context, partial=partial, status=status)
 
 
 def _go_to(request, step, draft):
@@ -205,6 +214,8 @@ def user_create(request):
         return _go_to(request, 2, draft)
 
     if step == 2:
+        draft["boundary"] = wizard_boundary_choice(request.POST)
+        WIZARD.save(request, draft)
         if request.POST.get("action") == "previous":
             return _go_to(request, 1, draft)
         option = request.POST.get("permissions_option", "groups")
@@ -258,6 +269,7 @@ def _create_from_draft(request, draft):
         password_reset_required=draft["reset_required"],
         groups=list(Group.objects.filter(account=account, name__in=draft["groups"])),
         permissions=wizard_permissions_grant(request, draft),
+        permissions_boundary_arn=draft.get("boundary", ""),
         acting=request.acting,
     )
     return user, password
@@ -268,12 +280,31 @@ def _retrieve_password(request):
     created = request.session.pop(CREATED_KEY, None)
     context = {"draft": WIZARD.draft(request), "breadcrumbs": users_breadcrumbs(("Create user", None))}
     if created:
+        url = signin_url(request)
         context.update(
             created_name=created["name"],
             password=decrypt(created["password_encrypted"]),
-            signin_url=signin_url(request),
+            signin_url=url,
+            email_instructions=_sign_in_instructions_mailto(request.acting.account, created["name"], url),
         )
     return WIZARD.render(request, 4, context)
+
+
+def _sign_in_instructions_mailto(account, name, url):
+    """Step 4's "Email sign-in instructions": a mailto: link with the sign-in URL and user name, never
+    the password (the administrator gives it separately), as the console's email does. The email's
+    exact sentences are unconfirmed against a live console."""
+    subject = "Your AWS Management Console sign-in details"
+    body = (
+        "Hello,\n\n"
+        f"You now have access to the AWS Management Console for the account with ID {account.id}. "
+        "To sign in, use the following information:\n\n"
+        f"Console sign-in URL: {url}\n"
+        f"User name: {name}\n"
+        "Password: your administrator gives you your password separately.\n\n"
+        "Sincerely,\nYour AWS account administrator"
+    )
+    return f"mailto:?subject={quote(subject)}&body={quote(body)}"
 
 
 @console_login_required

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
-from accounts.models import IAMUser
+from accounts.models import Group, IAMUser
 from aws.errors import NoSuchEntity
 from aws.job_functions import JOB_FUNCTION_POLICY_ARNS
 from policies.models import ManagedPolicy, PolicyAttachment, Role
@@ -162,6 +162,37 @@ def policy_entities(*, policy, account):
     ):
         entities.append(PolicyEntity(name, "Role", "Permissions boundary", "role"))
     return sorted(entities, key=lambda entity: (entity.name.lower(), entity.kind, entity.attached_as))
+
+
+ATTACHABLE = {"user": (IAMUser, "User"), "group": (Group, "Group"), "role": (Role, "Role")}
+
+
+def attach_candidates(*, policy, account, search=""):
+    """The users, groups and roles of the account the policy is not attached to (service-linked roles
+    take no policies), as the Attach page lists them: three queries, by name."""
+    rows = []
+    for kind, (model, label) in ATTACHABLE.items():
+        entities = model.objects.filter(account=account).exclude(attachments__policy=policy)
+        if kind == "role":
+            entities = entities.exclude(path__startswith="/aws-service-role/")
+        if search:
+            entities = entities.filter(name__icontains=search)
+        rows.extend(PolicyEntity(name, label, "", kind) for name in entities.values_list("name", flat=True))
+    return sorted(rows, key=lambda entity: (entity.name.lower(), entity.kind))
+
+
+def entities_named(*, account, keys):
+    """The (kind, entity) pairs that form keys ("user:alice", "role:auditor") name in the account."""
+    wanted = {}
+    for key in keys:
+        kind, _, name = key.partition(":")
+        if kind in ATTACHABLE and name:
+            wanted.setdefault(kind, []).append(name)
+    found = []
+    for kind, names in wanted.items():
+        model = ATTACHABLE[kind][0]
+        found.extend((kind, entity) for entity in model.objects.filter(account=account, name__in=names))
+    return found
 
 
 def pretty_document(text):

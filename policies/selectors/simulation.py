@@ -24,10 +24,11 @@ from policies.selectors.permissions import entity_permissions, policies_in_play
 
 BOUNDARY_ID = "boundary"
 
+# The words of AWS's policy simulator's Permission column.
 DECISION_LABELS = {
-    "allowed": "allowed",
-    "explicitDeny": "denied explicitly",
-    "implicitDeny": "denied implicitly",
+    "allowed": "Allowed",
+    "explicitDeny": "Explicitly denied",
+    "implicitDeny": "Implicitly denied",
 }
 
 # Actions that AWS answers whatever the policies say. The simulator, like AWS's, evaluates the

@@ -621,6 +621,41 @@ class _NoChoice(Exception):
     pass
 
 
+# The create wizards' "Set permissions boundary - optional" (Create user's step 2, Create role's step 2).
+
+BOUNDARY_PAGE_SIZE = 10
+
+
+def wizard_boundary_context(request, draft):
+    """The boundary picker of a wizard's step 2: the policies matching its search (ListPolicies'
+    rows, none when that read is refused) and the draft's boundary."""
+    search = search_text(request.GET, "boundary_q")
+    rows = []
+    if not read_denial(request, "ListPolicies"):
+        policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=request.acting.account))
+        policies = policies.exclude(path="/aws-service-role/")
+        if search:
+            policies = policies.filter(name__icontains=search)
+        rows = list(policies.order_by(Lower("name"), "pk")[:BOUNDARY_PAGE_SIZE])
+    arn = draft.get("boundary", "")
+    boundary = ManagedPolicy.objects.filter(arn=arn).first() if arn else None
+    use, chosen = bool(arn), arn
+    if "use_boundary" in request.GET:  # the picker's search carries what is chosen but not yet saved
+        use, chosen = bool(request.GET["use_boundary"]), request.GET.get("boundary_arn", "")
+    return {
+        "boundary_search": search,
+        "boundary_rows": rows,
+        "boundary_policy": boundary,
+        "boundary_use": use,
+        "boundary_chosen": chosen,
+    }
+
+
+def wizard_boundary_choice(post):
+    """The boundary step 2 chose: its ARN, or "" for none."""
+    return post.get("boundary_arn", "") if post.get("use_boundary") else ""
+
+
 # Step 2 of the create user wizard (accounts.views.users): "Copy permissions" and "Attach policies directly".
 # The wizard keeps its draft in the session; these read and fill the draft's "policies" and "copy_from".
 

@@ -19,6 +19,7 @@ from policies import selectors
 from policies.engine.validation import POLICY_TYPES, SIZE_LIMITS, size_for_quota, validate
 from policies.flows import (
     policy_delete_with_detach,
+    policy_entities_change,
     policy_tags_replace,
     policy_version_create_replacing,
     policy_versions_delete,
@@ -540,6 +541,66 @@ def policy_tags(request, arn):
         replace=lambda tags: policy_tags_replace(policy=policy, tags=tags, acting=request.acting),
         saved_url=_detail_url(policy, "tags"),
     )
+
+
+# Entities attached: Attach and Detach
+
+
+@console_login_required
+@http_methods("GET", "POST")
+def policy_attach(request, arn):
+    """The console's Attach (Entities attached tab): choose users, groups and roles to attach the policy
+    to; each attachment is its service's call (AttachUserPolicy …), all of them or none."""
+    policy = get_policy_or_404(request, arn)
+    account = request.acting.account
+    error = ""
+    if request.method == "POST":
+        entities = selectors.entities_named(account=account, keys=request.POST.getlist("entity"))
+        if not entities:
+            error = "Select one or more entities to attach the policy to."
+        else:
+            try:
+                policy_entities_change(policy=policy, entities=entities, attach=True, acting=request.acting)
+            except AWSError as exc:
+                error = exc.message
+            else:
+                names = ", ".join(entity.name for _, entity in entities)
+                messages.success(request, f"Policy {policy.name} attached to {names}.")
+                return htmx_redirect(request, _detail_url(policy, "entities"))
+    search = search_text(request.GET)
+    context = {
+        "policy": policy,
+        "candidates": selectors.attach_candidates(policy=policy, account=account, search=search),
+        "chosen": set(request.POST.getlist("entity")),
+        "search": search,
+        "error": error,
+        "breadcrumbs": policies_breadcrumbs((policy.name, _detail_url(policy, "entities")), ("Attach", None)),
+    }
+    return render_htmx(
+        request, "policies/policy_attach.html", context, "attach-entities", status=422 if error else 200
+    )
+
+
+@console_login_required
+@http_methods("POST")
+def policy_detach(request, arn):
+    """The console's Detach (Entities attached tab): detach the policy from the checked entities."""
+    policy = get_policy_or_404(request, arn)
+    entities = selectors.entities_named(account=request.acting.account, keys=request.POST.getlist("entity"))
+    error = ""
+    if not entities:
+        error = "Select one or more entities to detach the policy from."
+    else:
+        try:
+            policy_entities_change(policy=policy, entities=entities, attach=False, acting=request.acting)
+        except AWSError as exc:
+            error = exc.message
+        else:
+            names = ", ".join(entity.name for _, entity in entities)
+            messages.success(request, f"Policy {policy.name} detached from {names}.")
+    if error or request.htmx:
+        return _render_tab(request, policy, "entities", status=422 if error else 200, error=error)
+    return redirect(_detail_url(policy, "entities"))
 
 
 # Delete

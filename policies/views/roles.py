@@ -46,11 +46,10 @@ from policies.selectors.trust_policies import (
 )
 from policies.services import roles as role_services
 from policies.views.last_accessed import last_accessed_context
-from policies.views.permissions import picker_context
+from policies.views.permissions import picker_context, wizard_boundary_choice, wizard_boundary_context
 from policies.views.policies import policy_editor_context
 
 PAGE_SIZE = 20
-BOUNDARY_PAGE_SIZE = 10
 ENTITY_TYPES = [
     (
         "service",
@@ -213,16 +212,6 @@ def role_list(request):
 # The create role wizard's steps.
 
 
-def _boundary_rows(request, search):
-    if read_denial(request, "ListPolicies"):
-        return []
-    policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=request.acting.account))
-    policies = policies.exclude(path="/aws-service-role/")
-    if search:
-        policies = policies.filter(name__icontains=search)
-    return list(policies.order_by(Lower("name"), "pk")[:BOUNDARY_PAGE_SIZE])
-
-
 def _picker_context(request, draft, data=None):
 
     data = data if data is not None else request.GET.copy()
@@ -275,10 +264,7 @@ def _render_step(request, step, draft, status=200, **extra):
         )
     if step == 2:
         context.update(_picker_context(request, draft))
-        context["boundary_search"] = search_text(request.GET, "boundary_q")
-        context["boundary_rows"] = _boundary_rows(request, context["boundary_search"])
-        if draft["boundary"]:
-            context["boundary_policy"] = ManagedPolicy.objects.filter(arn=draft["boundary"]).first()
+        context.update(wizard_boundary_context(request, draft))
     if step == 3:
         context["trust_pretty"] = pretty(draft["trust_policy"])
         context["selected_policies"] = list(
@@ -345,7 +331,7 @@ def role_create(request):
 
     if step == 2:
         draft["policies"] = list(dict.fromkeys(arn for arn in request.POST.getlist("policy_arn") if arn))
-        draft["boundary"] = request.POST.get("boundary_arn", "") if request.POST.get("use_boundary") else ""
+        draft["boundary"] = wizard_boundary_choice(request.POST)
         WIZARD.save(request, draft)
         if request.POST.get("action") == "previous":
             return _go_to(request, 1, draft)

@@ -60,3 +60,35 @@ document.addEventListener("keydown", (event) => {
   const primary = [...form.querySelectorAll(buttons)].find((button) => button.classList.contains("btn-primary"));
   if (primary && submitter !== primary) event.preventDefault();
 });
+
+// --- fid-steps: choices that show their fields (issue 20) ---
+// An element with data-shown-when="NAME=VALUE" shows only while the form's radio NAME has VALUE
+// checked; data-shown-when="NAME" only while the checkbox NAME is ticked. The server renders the same
+// state (hidden attribute), so a page without JavaScript shows what was chosen. A radio inside
+// .radio-cards also moves the card's "selected" outline to its own card.
+const syncShownWhen = (form) => {
+  form.querySelectorAll("[data-shown-when]").forEach((element) => {
+    const [name, value] = element.dataset.shownWhen.split("=");
+    const inputs = Array.from(form.querySelectorAll(`input[name="${name}"]`));
+    element.hidden = !inputs.some((input) => input.checked && (value === undefined || input.value === value));
+  });
+};
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.form) return;
+  if (input.type === "radio") {
+    const cards = input.closest(".radio-cards");
+    if (cards) {
+      cards.querySelectorAll(".radio-card").forEach((card) => {
+        card.classList.toggle("selected", card.contains(input));
+      });
+    }
+  }
+  if (input.form.querySelector("[data-shown-when]")) syncShownWhen(input.form);
+});
+// "Show password": a checkbox with data-show-password="ID" shows the password field ID as text.
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-show-password]");
+  const field = box && document.getElementById(box.dataset.showPassword);
+  if (field) field.type = box.checked ? "text" : "password";
+});

@@ -11,7 +11,11 @@ def hx(target):
 
 
 def _create_key(client, name="bob", **data):
-    return client.post(reverse("accounts:access_key_create", args=[name]), {"use_case": "cli", **data})
+    """Step 2's Create, with step 1's answers carried as the page carries them."""
+    return client.post(
+        reverse("accounts:access_key_create", args=[name]),
+        {"step": "2", "use_case": "cli", "confirm": "1", "action": "create", **data},
+    )
 
 
 def test_access_key_secret_is_shown_once(root_client, bob):
@@ -146,3 +150,69 @@ def test_the_access_keys_partial_loads_itself_where_keys_were_not_given(db):
 
     html = render_to_string("accounts/access_keys.html#access-keys", {})
     assert 'hx-get="/security-credentials/access-keys/"' in html and 'hx-trigger="load"' in html
+
+
+def test_step_one_offers_the_use_cases_with_their_alternatives_and_the_confirmation(root_client, bob):
+    html = root_client.get(reverse("accounts:access_key_create", args=["bob"])).content.decode()
+
+    for label in (
+        "Command Line Interface (CLI)",
+        "Local code",
+        "Application running on an AWS compute service",
+        "Third-party service",
+        "Application running outside AWS",
+        "Other",
+    ):
+        assert f"<span>{label}<span" in html
+    assert html.count("<strong>Alternatives recommended</strong>") == 5  # every use case but Other
+    assert 'data-shown-when="use_case=cli" hidden>' in html
+    assert "Use AWS CloudShell, a browser-based CLI, to run commands." in html
+    assert "I understand the above recommendation and want to proceed to create an access key." in html
+    assert ">Next</button>" in html and "Set description tag" in html
+
+
+def test_next_without_the_confirmation_stays_on_step_one(root_client, bob):
+    url = reverse("accounts:access_key_create", args=["bob"])
+
+    response = root_client.post(url, {"use_case": "cli"})
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Confirm that you understand the recommendation" in html
+    assert 'data-shown-when="use_case=cli">' in html  # the chosen use case's alternatives stay shown
+    assert not AccessKey.objects.exists()
+
+
+def test_next_goes_to_the_description_step_and_previous_comes_back(root_client, bob):
+    url = reverse("accounts:access_key_create", args=["bob"])
+
+    step_two = root_client.post(url, {"use_case": "local", "confirm": "1"})
+
+    html = step_two.content.decode()
+    assert step_two.status_code == 200 and not AccessKey.objects.exists()
+    assert '<h1 class="page-title">Set description tag - <em>optional</em></h1>' in html
+    assert '<input type="hidden" name="use_case" value="local">' in html
+    back = root_client.post(url, {"step": "2", "use_case": "local", "confirm": "1", "action": "previous"})
+    assert 'value="local" checked' in back.content.decode()
+    assert not AccessKey.objects.exists()
+
+
+def test_step_two_checks_step_ones_answers_again(root_client, bob):
+    response = root_client.post(
+        reverse("accounts:access_key_create", args=["bob"]),
+        {"step": "2", "use_case": "cli", "action": "create"},
+    )
+    assert response.status_code == 422 and not AccessKey.objects.exists()
+
+
+def test_the_description_is_a_user_tag_keyed_by_the_access_key_id(root_client, bob):
+    _create_key(root_client, description="CI runner")
+
+    key = AccessKey.objects.get(user=bob)
+    assert [(t.key, t.value) for t in bob.tags.all()] == [(key.access_key_id, "CI runner")]
+
+
+def test_without_a_description_no_tag_is_added(root_client, bob):
+    _create_key(root_client, description="")
+
+    assert AccessKey.objects.filter(user=bob).exists() and not bob.tags.exists()

@@ -270,3 +270,25 @@ def test_charlie_cannot_delete_alices_alias(charlie_client, account, root_acting
     assert Account.objects.get(pk=account.pk).alias == "alice-sandbox"
     event = AuditEvent.objects.get(event_name="DeleteAccountAlias")
     assert event.error_code == "NoSuchEntity"
+
+
+def test_iam_default_renders_the_custom_fields_hidden(root_client):
+    html = root_client.get(EDIT_POLICY).content.decode()
+
+    assert '<div id="custom-policy-fields" data-shown-when="mode=custom" hidden>' in html
+    assert (
+        '<label class="radio-card selected">\n            <input type="radio" name="mode" value="default"'
+        in html
+    )
+
+
+def test_a_custom_policy_renders_its_fields_shown_and_its_card_selected(root_client, account, root_acting):
+    password_policy_update(account=account, minimum_password_length=12, acting=root_acting)
+
+    html = root_client.get(EDIT_POLICY).content.decode()
+
+    assert '<div id="custom-policy-fields" data-shown-when="mode=custom">' in html
+    assert (
+        '<label class="radio-card selected">\n            <input type="radio" name="mode" value="custom"'
+        in html
+    )

@@ -26,7 +26,8 @@ def test_the_new_keys_page_shows_a_boto3_snippet_that_works_against_the_api(clie
     inline_policy_put(name="self", document=document, user=user, acting=Acting(account=account))
     signed_in = sign_in(client, account)
     created = signed_in.post(
-        reverse("accounts:access_key_create", args=["dev"]), {"use_case": "cli", "description": ""}
+        reverse("accounts:access_key_create", args=["dev"]),
+        {"step": "2", "use_case": "cli", "confirm": "1", "description": ""},
     )
     page = signed_in.get(created["Location"]).content.decode()
     assert 'data-testid="api-usage"' in page

@@ -54,6 +54,39 @@ def test_get_user_shows_the_permissions_boundary_and_list_users_leaves_it_out(ia
     assert "PermissionsBoundary" not in iam.list_users()["Users"][0]
 
 
+def test_create_user_sets_a_permissions_boundary_authorized_by_its_condition_key(iam, iam_as, api_account):
+    """CreateUser's PermissionsBoundary, as the console's Create user sends it; a policy may allow
+    iam:CreateUser only with one boundary through the iam:PermissionsBoundary key."""
+    document = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    )
+    allowed = iam.create_policy(PolicyName="developer-boundary", PolicyDocument=document)["Policy"]["Arn"]
+    other = iam.create_policy(PolicyName="other-boundary", PolicyDocument=document)["Policy"]["Arn"]
+    delegate, _ = iam_as(
+        [
+            {
+                "Effect": "Allow",
+                "Action": "iam:CreateUser",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"iam:PermissionsBoundary": allowed}},
+            }
+        ]
+    )
+
+    created = delegate.create_user(UserName="dev1", PermissionsBoundary=allowed)["User"]
+
+    assert created["PermissionsBoundary"]["PermissionsBoundaryArn"] == allowed
+    assert IAMUser.objects.get(account=api_account, name="dev1").permissions_boundary_arn == allowed
+    for refused in ({"PermissionsBoundary": other}, {}):
+        error, status = error_of(delegate.create_user, UserName="dev2", **refused)
+        assert (error["Code"], status) == ("AccessDenied", 403)
+    error, _ = error_of(
+        iam.create_user, UserName="dev3", PermissionsBoundary=allowed.replace("developer", "missing")
+    )
+    assert error["Code"] == "NoSuchEntity"
+    assert not IAMUser.objects.filter(name__in=["dev2", "dev3"]).exists()
+
+
 def test_get_user_without_a_name_is_the_caller(iam, iam_as, api_account):
     root = iam.get_user()["User"]
     assert root["Arn"] == f"arn:aws:iam::{api_account.id}:root" and root["UserId"] == api_account.id

@@ -29,7 +29,7 @@ def test_the_create_user_event_is_found_and_expanded_in_event_history(live_serve
     page.goto(live_server.url + "/users/create/")
     page.fill("#id_name", "dana")
     page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Review and create")).to_be_visible()
     page.get_by_role("button", name="Create user").click()

@@ -74,7 +74,7 @@ def test_new_account_to_alice_signing_in_with_mfa(live_server, page, screenshot)
     expect(page.locator("input[name=reset_required]")).to_be_checked()
     page.get_by_role("button", name="Next").click()
     # Each step is swapped in by htmx: wait for it, or the next click lands on the step before.
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     page.check("input[name=groups][value=developers]")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Review and create")).to_be_visible()

@@ -106,7 +106,7 @@ def test_an_scp_on_an_ou_denies_create_user_in_the_member_account(live_server, p
     page.fill("#id_name", "intruder")
     page.get_by_role("button", name="Next").click()
     # Each step is swapped in by htmx: wait for it, or the next click lands on the step before.
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Review and create")).to_be_visible()
     page.get_by_role("button", name="Create user").click()

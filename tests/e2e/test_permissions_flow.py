@@ -114,7 +114,7 @@ def test_create_user_wizard_attaches_policies_directly(live_server, page, screen
     page.goto(live_server.url + "/users/create/")
     page.fill("#id_name", "erin")
     page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     page.get_by_text("Attach policies directly").click()
     expect(page.get_by_test_id("policy-picker")).to_be_visible()
     page.get_by_label("Select allow-s3-read").check()

@@ -69,8 +69,8 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
     page.get_by_label("Resource ARN (for every selected action)").fill("arn:aws:s3:::my-bucket/report.csv")
     page.get_by_role("button", name="Run simulation").click()
 
-    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
-    expect(page.get_by_test_id("result-s3:DeleteObject")).to_contain_text("denied implicitly")
+    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("Allowed")
+    expect(page.get_by_test_id("result-s3:DeleteObject")).to_contain_text("Implicitly denied")
     page.get_by_text("Show statement: S3ReadReports").click()
     highlighted = page.locator("#simulator-results .sim-line-on")
     expect(highlighted.first).to_be_visible()
@@ -84,7 +84,7 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
     expect(progress).to_have_attribute("max", total)
     expect(progress).to_have_attribute("value", total)
     expect(page.get_by_test_id("run-summary")).to_contain_text(f"{total} actions simulated: 1 allowed")
-    expect(page.get_by_test_id("run-result-s3:GetObject")).to_contain_text("allowed")
+    expect(page.get_by_test_id("run-result-s3:GetObject")).to_contain_text("Allowed")
     expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
     screenshot("simulator-flow-01b-all-s3-actions")
 
@@ -100,7 +100,7 @@ def test_simulate_alice_then_a_custom_policy(live_server, page, screenshot):
     _wait_for_the_filter(page, "GetObject")
     page.locator("#simulator-actions input[value='s3:GetObject']").check()
     page.get_by_role("button", name="Run simulation").click()
-    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
+    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("Allowed")
     screenshot("simulator-flow-02-custom")
 
 
@@ -145,9 +145,9 @@ def test_an_scp_in_custom_mode_denies_and_is_named(live_server, page, screenshot
     page.get_by_role("button", name="Run simulation").click()
 
     deleted = page.get_by_test_id("result-s3:DeleteObject")
-    expect(deleted).to_contain_text("denied explicitly")
+    expect(deleted).to_contain_text("Explicitly denied")
     expect(deleted).to_contain_text("SCP at level 0")
-    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("allowed")
+    expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text("Allowed")
     expect(page.get_by_test_id("result-s3:GetObject")).to_contain_text(
         "SCP at level 0, Identity-based policy"
     )
@@ -200,10 +200,10 @@ def test_a_members_user_under_the_organizations_scps(live_server, page, screensh
     page.locator("#simulator-actions input[value='s3:DeleteObject']").check()
     page.get_by_role("button", name="Run simulation").click()
     deleted = page.get_by_test_id("result-s3:DeleteObject")
-    expect(deleted).to_contain_text("denied explicitly")
+    expect(deleted).to_contain_text("Explicitly denied")
     expect(deleted).to_contain_text("SCP at level 1")
     screenshot("simulator-flow-04-organization")
 
     page.get_by_label("Include ProtectReports").uncheck()
     page.get_by_role("button", name="Run simulation").click()
-    expect(page.get_by_test_id("result-s3:DeleteObject")).to_contain_text("allowed")
+    expect(page.get_by_test_id("result-s3:DeleteObject")).to_contain_text("Allowed")

@@ -32,7 +32,7 @@ def _create_user(page, live_server, name):
     expect(page.get_by_role("heading", name="Specify user details")).to_be_visible()
     page.fill("#id_name", name)
     page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Review and create")).to_be_visible()
     page.get_by_role("button", name="Create user").click()

@@ -47,7 +47,7 @@ def test_create_user_with_console_password_group_and_access_key(live_server, pag
     screenshot("users-flow-03-wizard-details")
     page.get_by_role("button", name="Next").click()
 
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     assert page.url.endswith("?step=2")  # each step is an HTMX swap that keeps the URL in step
     expect(page.locator("input[value=copy]")).to_be_enabled()
     page.check("input[name=groups][value=developers]")
@@ -84,6 +84,8 @@ def test_create_user_with_console_password_group_and_access_key(live_server, pag
     screenshot("users-flow-08-security-credentials")
     page.get_by_role("link", name="Create access key").click()
     page.check("input[name=use_case][value=cli]")
+    page.check("input[name=confirm]")
+    page.get_by_role("button", name="Next").click()
     page.fill("#id_description", "laptop of alice")
     screenshot("users-flow-09-create-access-key")
     page.get_by_role("button", name="Create access key").click()

@@ -343,3 +343,27 @@ def test_the_invited_roots_dashboard_says_an_invitation_is_waiting(
 
     Handshake.objects.filter(pk=handshake.pk).update(state=Handshake.State.DECLINED)
     assert 'data-testid="organization-invitations"' not in charlie_client.get("/").content.decode()
+
+
+def test_accounts_show_joined_for_invited_and_created_for_created_accounts(
+    root_client, scp_organization, root_acting, member, charlie_account
+):
+    handshake = services.handshake_invite(
+        organization=scp_organization, target=charlie_account.id, acting=root_acting
+    )
+    charlie_root = Acting(account=charlie_account, source_ip="198.51.100.9", user_agent="pytest")
+    services.handshake_accept(handshake=handshake, acting=charlie_root)
+    invited = Membership.objects.get(account=charlie_account)
+
+    html = root_client.get(reverse("organizations:accounts")).content.decode()
+
+    assert f'<td data-testid="joined-{member.account_id}">Created {member.joined_at:%Y/%m/%d}</td>' in html
+    assert f'<td data-testid="joined-{charlie_account.id}">Joined {invited.joined_at:%Y/%m/%d}</td>' in html
+    created_page = root_client.get(reverse("organizations:target_detail", args=[member.account_id]))
+    joined_page = root_client.get(reverse("organizations:target_detail", args=[charlie_account.id]))
+    assert f'<dt>Created</dt><dd data-testid="joined-date">{member.joined_at:%Y/%m/%d}</dd>' in (
+        created_page.content.decode()
+    )
+    assert f'<dt>Joined</dt><dd data-testid="joined-date">{invited.joined_at:%Y/%m/%d}</dd>' in (
+        joined_page.content.decode()
+    )

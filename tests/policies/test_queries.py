@@ -100,6 +100,19 @@ def _compare(client, account):
     return url.replace("/details/", "/compare/"), add_row
 
 
+def _attach_candidates(client, account):
+    """The Attach page: a user, a group and a role the policy is not attached to, per row."""
+    policy = _shared_policy(account)
+
+    def add_row(index):
+        user = user_row(account, index)
+        group = Group.objects.create(account=account, name=f"team-{index:02d}")
+        role = role_row(account, index)
+        return [user, group.name, role.name]
+
+    return reverse("policies:policy_attach", args=[policy.arn]), add_row
+
+
 def _policy_tags(client, account):
     policy = _shared_policy(account)
 
@@ -378,6 +391,7 @@ PAGES = [
     # Its fragment is the diff of two versions: the versions are listed in the page's choosers.
     ListPage("policies:policy_compare", _compare, {"left": "v1", "right": "v2"}, sizes=(2, 5)),
     ListPage("policies:policy_delete", _entities("policies:policy_delete"), fragment="policy-dialog"),
+    ListPage("policies:policy_attach", _attach_candidates),
     ListPage(
         "policies:policy_picker",
         _picker,

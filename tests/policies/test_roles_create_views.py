@@ -214,3 +214,66 @@ def test_charlie_does_not_see_alices_providers_or_policies(
     assert second.status_code == 200
     assert "charlie-only" in second.content.decode()
     assert "alice-only" not in second.content.decode()
+
+
+def test_account_id_and_external_id_fields_show_only_when_chosen(root_client):
+    root_client.post(step(1), {"entity_type": "account", "account_choice": "this"})
+    page = root_client.get(step(1)).content.decode()
+    assert '<div class="field" data-shown-when="account_choice=another" hidden>' in page
+    assert '<div class="field" data-shown-when="require_external_id" hidden>' in page
+
+    root_client.post(
+        step(1),
+        {
+            "entity_type": "account",
+            "account_choice": "another",
+            "account_id": "111122223333",
+            "require_external_id": "on",
+            "external_id": "Unicorn42",
+        },
+    )
+    page = root_client.get(step(1)).content.decode()
+    assert '<div class="field" data-shown-when="account_choice=another">' in page
+    assert '<div class="field" data-shown-when="require_external_id">' in page
+
+
+def test_an_external_id_left_in_a_hidden_field_is_not_required(root_client):
+    """Unticking "Require external ID" leaves no condition behind, whatever the hidden field holds."""
+    root_client.post(
+        step(1),
+        {
+            "entity_type": "account",
+            "account_choice": "another",
+            "account_id": "111122223333",
+            "external_id": "x",
+        },
+    )
+    assert "Condition" not in trust_of(root_client)
+
+
+@pytest.mark.parametrize(
+    ("button", "heading"), [("edit_1", "Select trusted entity"), ("edit_2", "Add permissions")]
+)
+def test_review_edit_buttons_go_back_to_their_step_keeping_the_choices(root_client, account, button, heading):
+    policy = s3_read_only()
+    root_client.post(
+        step(1), {"entity_type": "account", "account_choice": "another", "account_id": "111122223333"}
+    )
+    root_client.post(step(2), {"policy_arn": policy.arn, "action": "next"})
+    review = root_client.get(step(3)).content.decode()
+    assert 'value="edit_1"' in review and 'value="edit_2"' in review
+
+    response = root_client.post(
+        step(3), {"name": "auditor", "description": "Reads", "action": button}, headers=HX
+    )
+
+    html = response.content.decode()
+    assert f'<h1 class="page-title">{heading}</h1>' in html
+    draft = root_client.session["role_create_draft"]
+    assert (draft["name"], draft["description"], draft["account_id"]) == ("auditor", "Reads", "111122223333")
+    assert draft["policies"] == [policy.arn]
+    if button == "edit_1":
+        assert 'value="111122223333"' in html
+    else:
+        assert f'value="{policy.arn}"' in html and "checked" in html
+    assert not Role.objects.exists()

@@ -69,7 +69,7 @@ def test_an_scp_that_denies_is_named_in_the_results(root_client, htmx):
         htmx,
     )
     assert ">SCP at level 0, Identity-based policy</td>" in html
-    assert ">SCP at level 0</td>" in html and "denied explicitly" in html
+    assert ">SCP at level 0</td>" in html and "Explicitly denied" in html
     assert "Show statement: SCP 2 (DenyDelete) · SCP at level 0" in html
 
 
@@ -85,7 +85,7 @@ def test_an_allow_list_scp_denies_implicitly_what_it_leaves_out(root_client, htm
         },
         htmx,
     )
-    assert "denied implicitly" in html and ">SCP at level 0</td>" in html
+    assert "Implicitly denied" in html and ">SCP at level 0</td>" in html
 
 
 def test_empty_scp_editors_mean_no_organization(root_client):
@@ -94,7 +94,7 @@ def test_empty_scp_editors_mean_no_organization(root_client):
         {"mode": "custom", "policy": ALLOW_ALL, "scp": ["", ""], "action": "ec2:RunInstances"},
         True,
     )
-    assert ">allowed<" in html and "SCP at level" not in html
+    assert ">Allowed<" in html and "SCP at level" not in html
 
 
 def test_add_scp_adds_an_editor_and_keeps_the_first(root_client):
@@ -117,7 +117,7 @@ def test_an_scp_that_does_not_parse_is_flagged_and_simulates_nothing(root_client
     )
     assert "SCP 1: the policy is not valid JSON" in html
     assert 'data-testid="scp-1"' in html and 'class="field-error"' in html
-    assert "denied implicitly" not in html and ">allowed<" not in html
+    assert "Implicitly denied" not in html and ">Allowed<" not in html
 
 
 @pytest.mark.parametrize("op", ["run", "run-service"])
@@ -184,7 +184,7 @@ def test_a_custom_session_policy_bounds_and_is_named(root_client, htmx):
     )
     assert ">Identity-based policy, Session policy</td>" in html
     assert "Show statement: Session policy (ReadOnly)" in html
-    assert "denied implicitly" in html and ">Session policy</td>" in html
+    assert "Implicitly denied" in html and ">Session policy</td>" in html
 
 
 @pytest.fixture
@@ -220,8 +220,8 @@ def test_a_roles_session_policy_bounds_the_session(root_client, reader, htmx):
     )
     get_row = html.split('data-testid="result-s3:GetObject"', 1)[1].split("</tr>", 1)[0]
     put_row = html.split('data-testid="result-s3:PutObject"', 1)[1].split("</tr>", 1)[0]
-    assert ">allowed<" in get_row and "Show statement: Session policy (ReadOnly)" in get_row
-    assert "denied implicitly" in put_row and ">Session policy</td>" in put_row
+    assert ">Allowed<" in get_row and "Show statement: Session policy (ReadOnly)" in get_row
+    assert "Implicitly denied" in put_row and ">Session policy</td>" in put_row
 
 
 def test_a_session_policy_posted_for_a_user_is_ignored(root_client, account, root_acting):
@@ -237,7 +237,7 @@ def test_a_session_policy_posted_for_a_user_is_ignored(root_client, account, roo
         },
         True,
     )
-    assert ">allowed<" in html
+    assert ">Allowed<" in html
 
 
 def test_session_policy_findings_are_shown(root_client):
@@ -275,7 +275,7 @@ def test_a_group_is_simulated(root_client, uploaders, htmx):
     html = _post(
         root_client, {"principal": f"group:{uploaders.pk}", "action": ["s3:PutObject", "s3:GetObject"]}, htmx
     )
-    assert ">allowed<" in html and "denied implicitly" in html
+    assert ">Allowed<" in html and "Implicitly denied" in html
     assert "Show statement: S3Upload (statement 1) · Directly" in html
 
 
@@ -358,8 +358,8 @@ def test_an_actions_own_arn_is_simulated(root_client, htmx):
     )
     get_row = html.split('data-testid="result-s3:GetObject"', 1)[1].split("</tr>", 1)[0]
     put_row = html.split('data-testid="result-s3:PutObject"', 1)[1].split("</tr>", 1)[0]
-    assert "arn:aws:s3:::public/a.txt" in get_row and ">allowed<" in get_row
-    assert "arn:aws:s3:::private/a.txt" in put_row and "denied implicitly" in put_row
+    assert "arn:aws:s3:::public/a.txt" in get_row and ">Allowed<" in get_row
+    assert "arn:aws:s3:::private/a.txt" in put_row and "Implicitly denied" in put_row
 
 
 @pytest.mark.parametrize(
@@ -400,7 +400,7 @@ def test_an_actions_own_arn_spares_it_the_shared_arns_check(root_client):
         },
         True,
     )
-    assert "fits none" not in html and html.count(">allowed<") == 2
+    assert "fits none" not in html and html.count(">Allowed<") == 2
 
 
 def test_queries_do_not_grow_with_a_roles_policies_under_a_session_policy(
@@ -423,7 +423,7 @@ def test_queries_do_not_grow_with_a_roles_policies_under_a_session_policy(
     }
     # Ten: AWS's quota of managed policies attached to a role.
     html = assert_constant_queries(root_client, URL, add_row, data=data, headers=HX, sizes=(2, 10))
-    assert html.count(">allowed<") == 2
+    assert html.count(">Allowed<") == 2
 
 
 @pytest.mark.parametrize(

@@ -140,9 +140,9 @@ def test_an_scp_of_the_organization_denies_and_is_named(dave_client, dave, htmx)
     html = response.content.decode()
     deleted = html.split('data-testid="result-s3:DeleteObject"', 1)[1].split("</tr>", 1)[0]
     fetched = html.split('data-testid="result-s3:GetObject"', 1)[1].split("</tr>", 1)[0]
-    assert "denied explicitly" in deleted and ">SCP at level 1</td>" in deleted
+    assert "Explicitly denied" in deleted and ">SCP at level 1</td>" in deleted
     assert "Show statement: ProtectReports (ProtectReports) · SCP at level 1 (OU Workloads)" in deleted
-    assert ">allowed<" in fetched
+    assert ">Allowed<" in fetched
     assert ">SCP at level 0, SCP at level 1, SCP at level 2, Identity-based policy</td>" in fetched
 
 
@@ -159,7 +159,7 @@ def test_leaving_the_denying_scp_out(dave_client, dave):
         },
         headers=HX,
     ).content.decode()
-    assert ">allowed<" in html and "denied explicitly" not in html
+    assert ">Allowed<" in html and "Explicitly denied" not in html
 
 
 def test_leaving_out_every_scp_of_a_level_denies_implicitly(dave_client, dave):
@@ -175,7 +175,7 @@ def test_leaving_out_every_scp_of_a_level_denies_implicitly(dave_client, dave):
         },
         headers=HX,
     ).content.decode()
-    assert "denied implicitly" in html and ">SCP at level 2</td>" in html
+    assert "Implicitly denied" in html and ">SCP at level 2</td>" in html
 
 
 def test_the_organizations_rcps_are_weighed_too(dave_client, dave, organization, root_acting):
@@ -202,7 +202,7 @@ def test_the_organizations_rcps_are_weighed_too(dave_client, dave, organization,
         headers=HX,
     ).content.decode()
     assert 'aria-label="Include EnforceSecureTransport"' in html and "RCP at level 0 (root)" in html
-    assert "denied explicitly" in html and ">RCP at level 0</td>" in html
+    assert "Explicitly denied" in html and ">RCP at level 0</td>" in html
 
 
 def test_simulate_principal_policy_weighs_the_organization(workloads, dave):
@@ -250,7 +250,7 @@ def test_custom_mode_weighs_only_what_is_pasted(dave_client, dave):
     html = dave_client.post(
         URL, {"op": "run", "mode": "custom", "policy": policy, "action": "s3:DeleteObject"}, headers=HX
     ).content.decode()
-    assert ">allowed<" in html and "SCP at level" not in html
+    assert ">Allowed<" in html and "SCP at level" not in html
 
 
 def test_queries_do_not_grow_with_the_organizations_policies(
@@ -275,4 +275,4 @@ def test_queries_do_not_grow_with_the_organizations_policies(
 
     data = {"op": "run", "principal": f"user:{dave.pk}", "action": ["s3:GetObject", "s3:PutObject"]}
     html = assert_constant_queries(dave_client, URL, add_row, data=data, headers=HX, sizes=(1, 9))
-    assert html.count(">allowed<") == 2
+    assert html.count(">Allowed<") == 2

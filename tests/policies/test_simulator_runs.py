@@ -163,7 +163,7 @@ def test_page_runs_all_actions_of_the_service_and_shows_the_finished_result(root
     run = SimulationRun.objects.get()
     assert run.status == SimulationRun.Status.SUCCEEDED
     assert 'id="simulator-run"' in html and 'hx-trigger="every 1s"' not in html
-    assert f"{S3_ACTIONS} actions simulated: 1 allowed, 1 denied explicitly" in html
+    assert f"{S3_ACTIONS} actions simulated: 1 allowed, 1 explicitly denied" in html
     assert 'data-testid="run-result-s3:GetObject"' in html
     assert reverse("policies:simulation_run_csv", args=[run.pk]) in html
 
@@ -255,8 +255,8 @@ def test_csv_export_is_an_attachment_with_every_row(
     assert rows[0] == services.CSV_HEADER
     assert len(rows) == S3_ACTIONS + 1
     by_action = {row[0]: row for row in rows[1:]}
-    assert by_action["s3:GetObject"][2:4] == ["allowed", "Identity-based policy"]
-    assert by_action["s3:DeleteObject"][2] == "denied explicitly"
+    assert by_action["s3:GetObject"][2:4] == ["Allowed", "Identity-based policy"]
+    assert by_action["s3:DeleteObject"][2] == "Explicitly denied"
 
 
 def test_charlie_cannot_see_or_export_alices_run(

@@ -144,7 +144,7 @@ def test_decision_labels_are_the_consoles():
         actions=["s3:GetObject", "s3:DeleteObject", "s3:PutObject"],
         resource_arns=["*"],
     )
-    assert [r.decision_label for r in results] == ["allowed", "denied explicitly", "denied implicitly"]
+    assert [r.decision_label for r in results] == ["Allowed", "Explicitly denied", "Implicitly denied"]
 
 
 def test_every_action_meets_every_resource():

@@ -82,7 +82,8 @@ def test_running_existing_policies_shows_decisions_and_the_statement(root_client
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<form id="simulator-form"')
-    assert "denied explicitly" in html and "denied implicitly" in html and ">allowed<" in html
+    assert "Explicitly denied" in html and "Implicitly denied" in html and ">Allowed<" in html
+    assert "<th>Permission</th>" in html  # the column's name in AWS's simulator
     assert "Show statement: S3Read (statement 1) · Directly" in html
     assert "Show statement: NoDelete (statement 1) · Inline" in html
     assert 'class="sim-line-on"' in html
@@ -99,13 +100,13 @@ def test_leaving_a_policy_out(root_client, alice):
         },
     )
     html = response.content.decode()
-    assert "denied implicitly" in html and "denied explicitly" not in html
+    assert "Implicitly denied" in html and "Explicitly denied" not in html
 
 
 def test_full_page_post_runs_without_javascript(root_client, alice):
     response = root_client.post(URL, {"op": "run", "principal": f"user:{alice.pk}", "action": "s3:GetObject"})
     html = response.content.decode()
-    assert "<h1>Policy simulator</h1>" in html and ">allowed<" in html
+    assert "<h1>Policy simulator</h1>" in html and ">Allowed<" in html
 
 
 def test_service_actions_fragment(root_client):
@@ -141,9 +142,9 @@ def test_custom_policy_context_keys_appear(root_client):
 def test_custom_policy_with_context_value(root_client):
     data = {"mode": "custom", "policy": SOURCE_IP_POLICY, "action": "s3:GetObject"}
     html = _run(root_client, {**data, "ctx:aws:SourceIp": "203.0.113.9"}).content.decode()
-    assert ">allowed<" in html and "Show statement: Custom policy 1 (FromOffice)" in html
+    assert ">Allowed<" in html and "Show statement: Custom policy 1 (FromOffice)" in html
     html = _run(root_client, data).content.decode()
-    assert "denied implicitly" in html and "aws:SourceIp</td>" in html
+    assert "Implicitly denied" in html and "aws:SourceIp</td>" in html
 
 
 DENY_CALLER_IDENTITY = json.dumps(
@@ -166,7 +167,7 @@ def test_get_caller_identity_is_noted_as_needing_no_permission(root_client, head
     assert ("<h1>Policy simulator</h1>" in html) is not bool(headers)
     row = html[html.index('data-testid="result-sts:GetCallerIdentity"') :]
     row = row[: row.index("</tr>")]
-    assert "denied explicitly" in row
+    assert "Explicitly denied" in row
     assert 'data-testid="note-sts:GetCallerIdentity"' in row
     assert simulation.action_note("sts:GetCallerIdentity") in row
     assert html.count('data-testid="note-') == 1  # s3:GetObject has no note
@@ -192,7 +193,7 @@ def test_custom_document_that_does_not_parse_simulates_nothing(root_client):
         root_client, {"mode": "custom", "policy": "{not json", "action": "s3:GetObject"}
     ).content.decode()
     assert "Custom policy 1: the policy is not valid JSON" in html
-    assert "denied implicitly" not in html
+    assert "Implicitly denied" not in html
     assert 'class="field-error"' in html  # the validator's verdict under the editor
 
 
@@ -226,7 +227,7 @@ def test_role_is_simulated(root_client, account, root_acting):
     role = make_role(account=account, name="app")
     inline_policy_put(name="Read", document=statement_policy("s3:GetObject"), role=role, acting=root_acting)
     html = _run(root_client, {"principal": f"role:{role.pk}", "action": "s3:GetObject"}).content.decode()
-    assert ">allowed<" in html
+    assert ">Allowed<" in html
 
 
 @pytest.mark.parametrize("kind", ["user", "role"])
@@ -273,15 +274,15 @@ def test_custom_boundary_bounds_and_a_second_policy_counts(root_client):
         "action": ["s3:GetObject", "ec2:RunInstances"],
     }
     html = _run(root_client, data).content.decode()
-    assert ">allowed<" in html and "Show statement: Permissions boundary (statement 1) · Boundary" in html
-    assert "denied implicitly" in html and ">Permissions boundary</td>" in html
+    assert ">Allowed<" in html and "Show statement: Permissions boundary (statement 1) · Boundary" in html
+    assert "Implicitly denied" in html and ">Permissions boundary</td>" in html
 
 
 def test_an_unknown_action_in_a_custom_policy_is_a_finding_not_a_refusal(root_client):
     html = _run(
         root_client, {"mode": "custom", "policy": statement_policy("s3:GetObjectt"), "action": "s3:GetObject"}
     ).content.decode()
-    assert "Error</span> The action s3:GetObjectt does not exist" in html and "denied implicitly" in html
+    assert "Error</span> The action s3:GetObjectt does not exist" in html and "Implicitly denied" in html
 
 
 @pytest.mark.parametrize("value", ["group:1", "user:999999", "role:999999"])

@@ -24,6 +24,7 @@ def create_user(acting, params):
         name=params["UserName"],
         path=params.get("Path", "/"),
         tags=tag_pairs(params),
+        permissions_boundary_arn=params.get("PermissionsBoundary", ""),
         acting=acting,
     )
     return {"User": user_shape(user, full=True)}
