@@ -4,6 +4,8 @@ Services name the task instead of importing it: the tasks module sits above the 
 (a task loads by id and calls a service), so the services may not import it.
 """
 
+import importlib
+
 from celery import current_app
 from django.db import transaction
 
@@ -16,6 +18,9 @@ def enqueue_on_commit(task_name, *args):
 
 def _task(name):
     if name not in current_app.tasks:
-        # The apps' tasks modules load when Celery first looks for them (autodiscovery).
+        # The apps' tasks modules load when Celery first looks for them (autodiscovery); an app that
+        # does not autodiscover (a test's own app for a live worker) gets the task from its module,
+        # whose shared tasks register with every app.
         current_app.loader.import_default_modules()
+        importlib.import_module(name.rpartition(".")[0])
     return current_app.tasks[name]
