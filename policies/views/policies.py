@@ -333,6 +333,7 @@ def _detail_context(request, policy, tab, **extra):
         versions = selectors.version_list(policy)
         context["versions"] = versions
         context["unrecorded_note"] = selectors.unrecorded_versions_note(policy, versions)
+        context["dates_unrecorded"] = any(not version.date_recorded for version in versions)
         shown = request.GET.get("version", "")
         context["shown_version"] = selectors.shown_version(policy, shown) if shown else None
     elif tab == "tags":

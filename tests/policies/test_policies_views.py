@@ -641,6 +641,7 @@ def test_a_version_the_record_dated_at_the_policys_creation_shows_no_date(root_c
     assert "Not recorded" in row
     first = html.split('data-testid="version-v1"', 1)[1].split("</tr>", 1)[0]
     assert "Not recorded" not in first  # v1 was created with the policy
+    assert 'Creation times the record did not keep show as "Not recorded".' in html.replace("&quot;", '"')
 
 
 def test_the_versions_tab_reads_no_documents_to_list_versions(root_client):
