@@ -79,8 +79,12 @@ def bar_chart(days, series, *, title):
         "label_x": LEFT - 6,
         "date_y": HEIGHT - 3,
         "bars": bars,
+        # Each date under its bar, but the last one ends at the chart's edge rather than past it.
         "dates": [
-            (round(LEFT + index * slot + slot / 2, 1), _day(days[index])) for index in sorted(labelled)
+            (round(LEFT + index * slot + slot / 2, 1), _day(days[index]), "middle")
+            if index < len(days) - 1
+            else (WIDTH, _day(days[index]), "end")
+            for index in sorted(labelled)
         ],
         "legend": [(label, css, sum(values)) for label, css, values in series],
         "total": sum(totals),

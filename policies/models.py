@@ -92,6 +92,14 @@ class PolicyVersion(models.Model):
     def is_default(self):
         return self.number == self.policy.default_version_number
 
+    @property
+    def date_recorded(self):
+        """False for a later version of an AWS managed policy dated at the policy's creation: the public
+        record its history comes from put that date where it did not know the real one."""
+        return not (
+            self.policy.is_aws_managed and self.number > 1 and self.created_at == self.policy.created_at
+        )
+
 
 class PolicyTag(models.Model):
     policy = models.ForeignKey(ManagedPolicy, on_delete=models.CASCADE, related_name="tags")

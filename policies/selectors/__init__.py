@@ -195,6 +195,52 @@ def entities_named(*, account, keys):
     return found
 
 
+def version_list(policy):
+    """The policy's versions, newest first, without their documents (AWS keeps 150 of ReadOnlyAccess)."""
+    versions = list(policy.versions.defer("document"))
+    for version in versions:
+        version.policy = policy
+    return versions
+
+
+def shown_version(policy, version_id):
+    """One version with its document, pretty-printed for an AWS managed policy (stored compact)."""
+    number = version_id.removeprefix("v")
+    if not (number.isascii() and number.isdigit()):
+        return None
+    version = policy.versions.filter(number=int(number)).first()
+    if version is not None and policy.is_aws_managed:
+        version.document = pretty_document(version.document)
+    return version
+
+
+def _version_span(first, last):
+    return f"v{first}" if first == last else f"v{first}\u2013v{last}"
+
+
+def unrecorded_versions_note(policy, versions):
+    """What the Policy versions tab says of an AWS managed policy's history where it has holes: the
+    catalog holds the versions a public record kept, not always every one AWS published."""
+    if not policy.is_aws_managed:
+        return ""
+    numbers = {version.number for version in versions}
+    if numbers == {policy.default_version_number} and policy.default_version_number > 1:
+        return "No earlier versions were recorded for this policy."
+    spans, start = [], None
+    for number in range(1, policy.default_version_number + 1):
+        if number not in numbers and start is None:
+            start = number
+        elif number in numbers and start is not None:
+            spans.append((start, number - 1))
+            start = None
+    if not spans:
+        return ""
+    names = [_version_span(first, last) for first, last in spans]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    single = len(spans) == 1 and spans[0][0] == spans[0][1]
+    return f"Version {listed} was not recorded." if single else f"Versions {listed} were not recorded."
+
+
 def pretty_document(text):
     """The document as the console's JSON view shows it: four-space indent, keys as written."""
     try:

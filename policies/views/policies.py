@@ -334,10 +334,12 @@ def _detail_context(request, policy, tab, **extra):
         entities = selectors.policy_entities(policy=policy, account=account)
         context["page"] = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     elif tab == "versions":
-        versions = list(policy.versions.all())
+        versions = selectors.version_list(policy)
         context["versions"] = versions
+        context["unrecorded_note"] = selectors.unrecorded_versions_note(policy, versions)
+        context["dates_unrecorded"] = any(not version.date_recorded for version in versions)
         shown = request.GET.get("version", "")
-        context["shown_version"] = next((v for v in versions if v.version_id == shown), None)
+        context["shown_version"] = selectors.shown_version(policy, shown) if shown else None
     elif tab == "tags":
         context["tags"] = list(policy.tags.all())
         if "draft_tags" not in context:
@@ -429,16 +431,15 @@ def policy_versions(request, arn):
 def policy_compare(request, arn):
     """Two versions side by side: a line diff of their pretty-printed JSON."""
     policy = get_policy_or_404(request, arn)
-    versions = {version.version_id: version for version in policy.versions.all()}
-    left = versions.get(request.GET.get("left", ""))
-    right = versions.get(request.GET.get("right", ""))
+    left = selectors.shown_version(policy, request.GET.get("left", ""))
+    right = selectors.shown_version(policy, request.GET.get("right", ""))
     if left is None or right is None:
         raise Http404("Choose two versions of this policy to compare.")
     context = {
         "policy": policy,
         "left": left,
         "right": right,
-        "versions": list(versions.values()),
+        "versions": selectors.version_list(policy),
         "rows": selectors.document_diff(left.document, right.document),
         "breadcrumbs": policies_breadcrumbs(
             (policy.name, _detail_url(policy, "versions")),

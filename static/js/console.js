@@ -92,3 +92,23 @@ document.addEventListener("change", (event) => {
   const field = box && document.getElementById(box.dataset.showPassword);
   if (field) field.type = box.checked ? "text" : "password";
 });
+
+// Bulk actions (Delete, Remove, Compare …) act on the rows ticked in their form, so they are enabled
+// only once the rows they need are ticked, as in the AWS console: data-needs-selection="any", or the
+// exact count ("1" for Set as default, "2" for Compare). Without JavaScript the server says what is
+// missing instead.
+function updateBulkActions() {
+  document.querySelectorAll("[data-needs-selection]").forEach((button) => {
+    const form = button.form || button.closest("form");
+    if (!form) return;
+    const ticked = form.querySelectorAll("input[type=checkbox]:checked").length;
+    const wanted = button.dataset.needsSelection;
+    button.disabled = wanted === "any" ? ticked === 0 : ticked !== Number(wanted);
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[type=checkbox]")) updateBulkActions();
+});
+document.addEventListener("DOMContentLoaded", updateBulkActions);
+window.addEventListener("pageshow", updateBulkActions);
+document.addEventListener("htmx:afterSettle", updateBulkActions);

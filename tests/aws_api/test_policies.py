@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from access.acting import Acting
 from accounts.models import AuditEvent, IAMUser
+from policies.aws_managed.loader import read_history_file
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from policies.services.policies import policy_create
 from policies.services.roles import role_create
@@ -421,3 +422,30 @@ def test_the_server_checks_names_and_version_ids(iam_unvalidated, api_account):
         "at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern"
         in (error["Message"])
     )
+
+
+def test_an_aws_managed_policys_recorded_versions_are_listed_and_read(iam, aws_managed_policies):
+    history = read_history_file()["PowerUserAccess"]
+    policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
+    default = iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"]
+
+    listed = iam.list_policy_versions(PolicyArn=policy_arn)["Versions"]
+
+    assert [v["VersionId"] for v in listed] == [default] + [f"v{number}" for number, *_ in history]
+    assert [v["IsDefaultVersion"] for v in listed] == [True] + [False] * len(history)
+    oldest_number, oldest_date, oldest_document = history[-1]
+    oldest = iam.get_policy_version(PolicyArn=policy_arn, VersionId=f"v{oldest_number}")["PolicyVersion"]
+    assert oldest["Document"] == json.loads(oldest_document)
+    assert oldest["CreateDate"] == datetime.datetime.fromisoformat(oldest_date)
+    assert oldest["IsDefaultVersion"] is False
+    paged = iam.list_policy_versions(PolicyArn=policy_arn, MaxItems=2)
+    assert paged["IsTruncated"] and [v["VersionId"] for v in paged["Versions"]] == [
+        v["VersionId"] for v in listed[:2]
+    ]
+    # Read-only as AWS's own: neither a new version nor a deletion.
+    error, status = error_of(iam.delete_policy_version, PolicyArn=policy_arn, VersionId=f"v{oldest_number}")
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"].endswith(f"iam:DeletePolicyVersion on resource: policy {policy_arn}")
+    missing = next(n for n in range(1, 100) if n not in {number for number, *_ in history})
+    error, status = error_of(iam.get_policy_version, PolicyArn=policy_arn, VersionId=f"v{missing}")
+    assert (error["Code"], status) == ("NoSuchEntity", 404)

