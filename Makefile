@@ -60,6 +60,8 @@ worker: install
 # (they need a live worker that shares the test database); with it, everything runs.
 # COVERAGE=1 measures the run (branch coverage, data files combined by `make coverage` and CI).
 PYTEST := $(PY) $(if $(COVERAGE),-m coverage run -m pytest,-m pytest)
+# One pytest worker per core (pytest-xdist; coverage measures each worker). PYTEST_ARGS=-n0 runs serially.
+PYTEST_ARGS ?= -n auto
 test: install browser
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  $(PYTEST) $(PYTEST_ARGS); \

@@ -73,7 +73,7 @@ def test_create_user_group_with_a_policy_and_see_it_defined(live_server, page, s
     page.goto(live_server.url + "/users/create/")
     page.fill("#id_name", "carol")
     page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     developers = page.locator("tr", has=page.get_by_label("Add to developers"))
     expect(developers.locator("td").nth(3)).to_have_text("allow-s3-read")
     expect(page.locator("tr", has=page.get_by_label("Add to empty")).locator("td").nth(3)).to_have_text("-")

@@ -93,7 +93,7 @@ def test_enter_in_the_create_user_wizard(live_server, page, screenshot, alice):
     page.goto(live_server.url + "/users/create/")
     page.fill("#id_name", "carol")
     page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     _enter_everywhere(page, "Set permissions", at_least=0)
 
     page.check("input[name=permissions_option][value=policies]")
@@ -105,7 +105,7 @@ def test_enter_in_the_create_user_wizard(live_server, page, screenshot, alice):
         shows="AdministratorAccess",
         hides="AIDevOps",
     )
-    expect(page.get_by_role("heading", name="Set permissions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     page.get_by_label("Select AdministratorAccess").check()
     _enter_everywhere(page, "Set permissions", at_least=1)
     expect(page.get_by_label("Select AdministratorAccess")).to_be_checked()
@@ -162,6 +162,7 @@ def test_enter_in_the_create_role_wizard(live_server, page, screenshot, alice):
     )
     page.get_by_label("Select AmazonS3ReadOnlyAccess").check()
     page.get_by_text("Set permissions boundary").click()
+    page.get_by_text("Use a permissions boundary to control the maximum role permissions").click()
     expect(page.get_by_label("Search boundary policies")).to_be_visible()
     _enter_everywhere(page, "Add permissions", at_least=2)
     expect(page.get_by_label("Select AmazonS3ReadOnlyAccess")).to_be_checked()

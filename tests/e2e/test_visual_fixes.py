@@ -176,6 +176,10 @@ def test_access_key_best_practices_sit_inside_their_panel(live_server, page, ali
     page.goto(live_server.url + "/users/cli-user/?tab=security_credentials")
     page.get_by_role("link", name="Create access key").click()
     page.get_by_label("Command Line Interface (CLI)").check()
+    page.get_by_text(
+        "I understand the above recommendation and want to proceed to create an access key."
+    ).click()
+    page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Create access key").click()
 
     practices = page.get_by_test_id("best-practices")
