@@ -734,3 +734,165 @@ def test_federated_acting_is_never_the_root_user(account):
     acting = FederatedActing(account=account, identity={"type": "SAMLUser"})
     assert not acting.is_root
     assert Acting(account=account).is_root
+
+
+# What an identity provider can get wrong: an issuer that answers badly, a token or an assertion that is
+# not well formed, a session name or a duration the role does not allow.
+
+
+class Answers:
+    """A loopback HTTP server answering each path with (status, body) from a dict."""
+
+    def __init__(self, answers):
+        served = answers
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                status, body = served.get(self.path, (404, b""))
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def _role_trusting(account, url):
+    provider = provider_for(account, url)
+    return Role.objects.create(account=account, name="deploy", trust_policy=web_identity_trust(provider))
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},  # the discovery document is not there (404)
+        {"/.well-known/openid-configuration": (200, b"not json")},
+        {"/.well-known/openid-configuration": (200, {"jwks_uri": 5})},
+    ],
+    ids=["no-discovery-document", "not-json", "no-key-set-address"],
+)
+def test_an_issuer_without_a_usable_discovery_document_gives_no_key(account, signing_key, settings, answers):
+    settings.IAMCONSOLE_LOCAL_MODE = True
+    server = Answers(answers)
+    try:
+        role = _role_trusting(account, server.url)
+        refused(lambda: assume_web(role.arn, token_for(server.url, signing_key)), InvalidIdentityToken)
+    finally:
+        server.close()
+
+
+def test_an_empty_key_set_gives_no_key(account, signing_key, settings):
+    settings.IAMCONSOLE_LOCAL_MODE = True
+    issuer_server = Issuer([signing_key.public_key()])
+    issuer_server.jwks = []  # {"keys": []}: no key to check the signature with
+    try:
+        role = _role_trusting(account, issuer_server.url)
+        refused(lambda: assume_web(role.arn, token_for(issuer_server.url, signing_key)), InvalidIdentityToken)
+    finally:
+        issuer_server.close()
+
+
+def test_a_discovery_document_larger_than_the_limit_is_refused(
+    account, issuer, signing_key, deploy_role, monkeypatch
+):
+    monkeypatch.setattr(federation, "FETCH_LIMIT", 10)
+    refused(lambda: assume_web(deploy_role.arn, token_for(issuer.url, signing_key)), InvalidIdentityToken)
+
+
+def _segment(part):
+    return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
+
+
+def test_a_token_whose_issuer_is_not_a_string_is_not_valid(issuer, deploy_role):
+    # PyJWT will not sign such a token; its signature is never reached.
+    token = ".".join(
+        [_segment({"alg": "RS256", "kid": KID}), _segment({"iss": 123, "aud": AUDIENCE}), "c2ln"]
+    )
+    refused(lambda: assume_web(deploy_role.arn, token), InvalidIdentityToken, federation.TOKEN_INVALID)
+
+
+def test_a_token_without_an_expiry_is_not_valid(issuer, signing_key, deploy_role):
+    token = token_for(issuer.url, signing_key, exp=None)
+    refused(lambda: assume_web(deploy_role.arn, token), InvalidIdentityToken, federation.TOKEN_INVALID)
+
+
+# SAML
+
+
+def test_an_assertion_that_is_not_base64_or_carries_a_dtd_is_malformed(saml_provider, admin_role):
+    refused(lambda: assume_saml(admin_role, saml_provider, "%%% not base64 %%%"), InvalidIdentityToken)
+    doctype = base64.b64encode(b'<!DOCTYPE x [<!ENTITY e "boom">]><Response>&e;</Response>').decode()
+    refused(
+        lambda: assume_saml(admin_role, saml_provider, doctype),
+        InvalidIdentityToken,
+        federation.SAML_MALFORMED,
+    )
+
+
+def test_unreadable_times_in_the_assertion_are_malformed(idp_signer, saml_provider, admin_role, monkeypatch):
+    assertion = saml_response([pair(admin_role, saml_provider)], signer=idp_signer)
+    read = federation._instant
+    document = base64.b64decode(assertion).decode()
+    for attribute in ("NotOnOrAfter", "IssueInstant"):
+        value = document.split(f'{attribute}="', 1)[1].split('"', 1)[0]
+        monkeypatch.setattr(
+            federation, "_instant", lambda text, value=value: None if text == value else read(text)
+        )
+        refused(
+            lambda: assume_saml(admin_role, saml_provider, assertion),
+            InvalidIdentityToken,
+            federation.SAML_MALFORMED,
+        )
+
+
+def test_an_issuer_other_than_the_metadatas_entity_is_refused(account, idp_signer, admin_role):
+    other = SAMLProvider.objects.create(
+        account=account,
+        name="OtherIdP",
+        metadata_document=metadata_for(idp_signer[1]).replace(IDP, "https://other.example.com/saml"),
+    )
+    admin_role.trust_policy = admin_role.trust_policy.replace("ExampleIdP", "OtherIdP")
+    admin_role.save()
+    assertion = saml_response([pair(admin_role, other)], signer=idp_signer)
+    refused(lambda: assume_saml(admin_role, other, assertion), InvalidIdentityToken, federation.WRONG_ISSUER)
+
+
+def test_a_session_name_out_of_pattern_is_refused(idp_signer, saml_provider, admin_role):
+    assertion = saml_response([pair(admin_role, saml_provider)], signer=idp_signer, session_name="x")
+    refused(
+        lambda: assume_saml(admin_role, saml_provider, assertion),
+        InvalidIdentityToken,
+        federation.SESSION_NAME_INVALID,
+    )
+
+
+def test_a_duration_beyond_the_roles_maximum_is_refused(idp_signer, saml_provider, admin_role):
+    assertion = saml_response([pair(admin_role, saml_provider)], signer=idp_signer)
+    refused(
+        lambda: assume_saml(
+            admin_role, saml_provider, assertion, duration_seconds=admin_role.max_session_duration + 1
+        ),
+        ValidationError,
+    )
+
+
+def test_a_role_in_an_account_that_does_not_exist_here_is_refused(idp_signer, saml_provider, admin_role):
+    assertion = saml_response([pair(admin_role, saml_provider)], signer=idp_signer)
+    with pytest.raises(AccessDenied):
+        federation.assume_role_with_saml(
+            role_arn="arn:aws:iam::999999999999:role/Admins",
+            principal_arn=saml_provider.arn,
+            saml_assertion=assertion,
+        )

@@ -421,6 +421,15 @@ def test_effective_policies_do_not_apply_to_scps_or_rcps(orgs_unvalidated, membe
 # Tags
 
 
+def test_a_resource_holds_fifty_tags_at_most(orgs, member_id):
+    orgs.tag_resource(ResourceId=member_id, Tags=[{"Key": f"k{n}", "Value": "v"} for n in range(49)])
+    # Overwriting a key adds nothing; the 50th key fits, the 51st does not.
+    orgs.tag_resource(ResourceId=member_id, Tags=[{"Key": "k0", "Value": "w"}, {"Key": "k49", "Value": "v"}])
+    error, status = error_of(orgs.tag_resource, ResourceId=member_id, Tags=[{"Key": "k50", "Value": "v"}])
+    assert (error["Code"], status) == ("ConstraintViolationException", 400)
+    assert len(orgs.list_tags_for_resource(ResourceId=member_id)["Tags"]) == 50
+
+
 def test_tags_set_on_create_added_overwritten_removed_and_listed_on_ous_accounts_and_policies(
     orgs, root_id, member_id
 ):
