@@ -11,8 +11,9 @@ from access.audit import record_event
 from accounts.models import AuditEvent, GroupMembership, TemporaryCredential
 from accounts.selectors.activity import latest_calls
 from aws.errors import AccessDenied
-from policies.models import InlinePolicy, PolicyAttachment
+from policies.models import InlinePolicy, LastAccessedJob, PolicyAttachment
 from policies.selectors.last_accessed import allowed_actions, last_accessed, policies_granting
+from policies.services.last_accessed import last_accessed_job_run
 from tests.accounts.factories import GroupFactory, IAMUserFactory
 from tests.queries import assert_constant_queries_of
 
@@ -233,3 +234,30 @@ def test_a_groups_report_takes_as_many_queries_at_5000_members_as_at_50(account)
         lambda: last_accessed(group, account=account), add_member, sizes=(50, 5000)
     )
     assert len(result.services[0].entities) == 5000
+
+
+# The job's task
+
+
+def test_the_report_task_fails_a_job_whose_entity_is_gone_and_leaves_a_finished_job_alone(account, bob):
+    gone = LastAccessedJob.objects.create(
+        account=account,
+        created_by=bob.arn,
+        entity_arn=f"arn:aws:iam::{account.id}:user/nobody",
+        granularity="SERVICE_LEVEL",
+    )
+    last_accessed_job_run(job_pk=gone.pk)
+    gone.refresh_from_db()
+    assert gone.status == LastAccessedJob.Status.FAILED
+    assert gone.error == f"The entity arn:aws:iam::{account.id}:user/nobody no longer exists."
+
+    done = LastAccessedJob.objects.create(
+        account=account, created_by=bob.arn, entity_arn=bob.arn, granularity="SERVICE_LEVEL"
+    )
+    last_accessed_job_run(job_pk=done.pk)
+    done.refresh_from_db()
+    assert done.status == LastAccessedJob.Status.COMPLETED
+    completed_at = done.completed_at
+    last_accessed_job_run(job_pk=done.pk)  # a task run twice changes nothing
+    done.refresh_from_db()
+    assert (done.status, done.completed_at) == (LastAccessedJob.Status.COMPLETED, completed_at)
