@@ -896,3 +896,61 @@ def test_a_role_in_an_account_that_does_not_exist_here_is_refused(idp_signer, sa
             principal_arn=saml_provider.arn,
             saml_assertion=assertion,
         )
+
+
+def test_what_sts_may_fetch(settings):
+    settings.IAMCONSOLE_LOCAL_MODE = False
+    assert federation._fetchable("https://token.actions.githubusercontent.com/.well-known/jwks")
+    assert not federation._fetchable("http://127.0.0.1:8080/jwks")  # plain http only in local mode
+    assert not federation._fetchable("https:///no-host")
+    settings.IAMCONSOLE_LOCAL_MODE = True
+    assert federation._fetchable("http://localhost:8080/jwks") and federation._fetchable("http://[::1]/jwks")
+    assert not federation._fetchable("http://issuer.example.com/jwks")
+
+
+def test_azp_and_amr_claims_become_condition_keys(account, issuer, signing_key, oidc_provider):
+    host = oidc_provider.url
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": oidc_provider.arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {f"{host}:aud": AUDIENCE},
+                "ForAnyValue:StringEquals": {f"{host}:amr": "authenticated", f"{host}:oaud": "other-client"},
+            },
+        }
+    )
+    role = Role.objects.create(account=account, name="amr", trust_policy=trust)
+    token = token_for(
+        issuer.url, signing_key, azp=AUDIENCE, aud=[AUDIENCE, "other-client"], amr=["authenticated"]
+    )
+    issued = assume_web(role.arn, token)
+    assert issued.federation["Audience"] == AUDIENCE
+    unauthenticated = token_for(
+        issuer.url, signing_key, azp=AUDIENCE, aud=[AUDIENCE, "other-client"], amr="anon"
+    )
+    with pytest.raises(AccessDenied):
+        assume_web(role.arn, unauthenticated)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "<not xml",
+        '<?xml version="1.0"?><Other xmlns="urn:example"/>',
+        f'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{IDP}">'
+        '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+        '<md:KeyDescriptor use="encryption"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
+        "<ds:X509Data><ds:X509Certificate>CERTIFICATE</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
+        '</md:KeyDescriptor><md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
+        "<ds:X509Data><ds:X509Certificate>not-base64!</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
+        "</md:KeyDescriptor></md:IDPSSODescriptor></md:EntityDescriptor>",
+    ],
+    ids=["not-xml", "no-entity-descriptor", "no-signing-certificate"],
+)
+def test_metadata_without_a_signing_certificate_verifies_nothing(account, idp_signer, metadata):
+    provider = SAMLProvider.objects.create(account=account, name="Broken", metadata_document=metadata)
+    role = Role.objects.create(account=account, name="Admins", trust_policy=saml_trust(provider))
+    assertion = saml_response([pair(role, provider)], signer=idp_signer)
+    refused(lambda: assume_saml(role, provider, assertion), InvalidIdentityToken)
