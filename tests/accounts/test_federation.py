@@ -954,3 +954,17 @@ def test_metadata_without_a_signing_certificate_verifies_nothing(account, idp_si
     role = Role.objects.create(account=account, name="Admins", trust_policy=saml_trust(provider))
     assertion = saml_response([pair(role, provider)], signer=idp_signer)
     refused(lambda: assume_saml(role, provider, assertion), InvalidIdentityToken)
+
+
+def test_provider_id_is_recorded_and_a_call_without_source_ip_or_agent_still_decides(
+    account, issuer, signing_key, deploy_role
+):
+    issued = federation.assume_role_with_web_identity(
+        role_arn=deploy_role.arn,
+        role_session_name="no-address",
+        web_identity_token=token_for(issuer.url, signing_key),
+        provider_id="www.amazon.com",
+    )
+    assert issued.credential.arn.endswith("/deploy/no-address")
+    event = last_event(account, "AssumeRoleWithWebIdentity")
+    assert event.request_parameters["providerId"] == "www.amazon.com"
