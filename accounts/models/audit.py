@@ -32,13 +32,17 @@ def identity_user_name(identity):
     return identity.get("userName", "")
 
 
+NAME_MAX = 2048
+
+
 def parameters_resource_names(parameters):
     """The resource names an event's requestParameters name, in RESOURCE_KEYS order, each once."""
     parameters = parameters if isinstance(parameters, dict) else {}
     names = []
     for key in RESOURCE_KEYS:
         value = parameters.get(key)
-        if isinstance(value, str) and value and value not in names:
+        # Longer than any ARN (2,048 characters): a refused call's hostile input names no resource.
+        if isinstance(value, str) and value and len(value) <= NAME_MAX and value not in names:
             names.append(value)
     return names
 
@@ -50,7 +54,7 @@ class AuditEventManager(models.Manager):
 
     def bulk_record(self, events, *, batch_size=None):
         for event in events:
-            event.user_name = identity_user_name(event.user_identity)
+            event.user_name = identity_user_name(event.user_identity)[:NAME_MAX]
         events = self.bulk_create(events, batch_size=batch_size)
         resources = [
             AuditEventResource(event=event, name=name)
@@ -75,7 +79,7 @@ class AuditEvent(models.Model):
     event_type = models.CharField(max_length=32, default="AwsApiCall")
     user_identity = models.JSONField(default=dict)
     # identity_user_name(user_identity), kept in a column so that the "User name" filter is indexed.
-    user_name = models.CharField(max_length=2048, blank=True, default="")
+    user_name = models.CharField(max_length=NAME_MAX, blank=True, default="")
     source_ip_address = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     request_parameters = models.JSONField(null=True, blank=True)
@@ -113,7 +117,7 @@ class AuditEventResource(models.Model):
     # Deleted by the database with its event, so that deleting events (the daily purge, an account)
     # stays one DELETE rather than Django collecting every event first.
     event = models.ForeignKey(AuditEvent, on_delete=models.DB_CASCADE, related_name="resources")
-    name = models.CharField(max_length=2048)
+    name = models.CharField(max_length=NAME_MAX)
 
     class Meta:
         indexes = [models.Index(fields=["name", "event"], name="audit_resource_name_idx")]

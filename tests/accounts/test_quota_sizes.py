@@ -64,6 +64,19 @@ def test_recording_fills_the_user_name_and_each_resource_name_once(account, bob)
     assert _resources(attach) == ["arn:aws:iam::aws:policy/ReadOnlyAccess", "carol"]
 
 
+def test_a_name_longer_than_any_arn_is_recorded_but_not_indexed(account, bob):
+    # A refused call's hostile input (PostgreSQL's column holds 2,048 characters, as an ARN at most).
+    hostile = "[" * 3000
+    event = record_event(
+        acting=Acting(account=account, user=bob),
+        event_name="CreateInstanceProfile",
+        request_parameters={"instanceProfileName": hostile, "userName": "carol"},
+    )
+    event.refresh_from_db()
+    assert event.request_parameters["instanceProfileName"] == hostile
+    assert _resources(event) == ["carol"]
+
+
 def test_a_console_sign_in_is_recorded_with_its_user_name(account, bob):
     client = Client(source_ip="203.0.113.5", user_agent="browser")
 
