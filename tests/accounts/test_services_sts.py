@@ -867,3 +867,41 @@ def test_what_each_kind_of_temporary_credentials_may_call(account, bob, kind, se
     )
     error = sts.session_call_refusal(credential, service=service, operation=operation)
     assert (None if error is None else (error.code, error.message)) == refused
+
+
+def test_a_federation_token_with_session_tags_needs_tag_session_and_records_its_policies_and_tags(
+    account, bob, bob_acting
+):
+    allow_inline(user=bob, statement={"Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "*"})
+    arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    tags = [{"Key": "project", "Value": "blue"}]
+    with pytest.raises(AccessDenied) as refused:
+        sts.get_federation_token(user=bob, name="tagged", policy_arns=[arn], tags=tags, acting=bob_acting)
+    assert "sts:TagSession" in refused.value.message
+    assert not TemporaryCredential.objects.exists()
+    event = AuditEvent.objects.filter(event_name="GetFederationToken", error_code="AccessDenied").get()
+    assert event.request_parameters["policyArns"] == [{"arn": arn}]
+    assert event.request_parameters["tags"] == [{"key": "project", "value": "blue"}]
+
+
+def test_the_root_user_and_a_session_prove_mfa_with_their_own_devices(account, bob, bob_acting):
+    root_device, root_seed = mfa_device(account, None, name="root-phone")
+    root = Acting(account=account)
+    with_mfa = sts.get_session_token(
+        user=account,
+        duration_seconds=900,
+        serial_number=root_device.serial_number,
+        token_code=pyotp.TOTP(root_seed).now(),
+        acting=root,
+    ).credential
+    assert with_mfa.mfa_authenticated
+
+    # A session's MFA device is its user's: bob's session proves MFA with bob's device, not root's.
+    device, seed = mfa_device(account, bob)
+    role = make_role(account, trust=trust_of(bob.arn, **MFA_CONDITION))
+    allow_inline(user=bob)
+    session = sts.get_session_token(user=bob, acting=bob_acting).credential
+    chained = assume(
+        session, role.arn, bob_acting, serial_number=device.serial_number, token_code=pyotp.TOTP(seed).now()
+    ).credential
+    assert chained.mfa_authenticated
