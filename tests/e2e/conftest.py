@@ -42,9 +42,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Assertions wait as long as actions: with one browser per pytest worker on a busy 2-core CI machine,
+    # Playwright's 5-second default for expect() is met only most of the time.
+    expect.set_options(timeout=10_000)
     yield page
     context.close()
 
