@@ -205,6 +205,23 @@ def _session(*, role, role_session_name, duration_seconds, policy, policy_arns, 
     )
 
 
+def _federated_caller(role_arn, action, identity_type, source_ip, user_agent):
+    """(the role, the unsigned caller as it acts in the role's account) of a federated call; AccessDenied
+    for a role ARN whose account is not here (there is no account to record the call in)."""
+    role = _role_for(role_arn)
+    account = _role_account(role, role_arn)
+    if account is None:
+        raise _refused(action)
+    caller = FederatedActing(
+        account=account,
+        source_ip=source_ip,
+        user_agent=user_agent,
+        via_console=False,
+        identity={"type": identity_type},
+    )
+    return role, caller
+
+
 # AssumeRoleWithWebIdentity
 
 
@@ -434,10 +451,7 @@ def assume_role_with_web_identity(
     client IDs, its signature one of the issuer's keys, and the role's trust policy must allow the
     provider's user sts:AssumeRoleWithWebIdentity. `provider_id` (OAuth 2.0 access tokens of Amazon or
     Facebook) is recorded only: ID tokens name their issuer."""
-    role = _role_for(role_arn)
-    account = _role_account(role, role_arn)
-    if account is None:
-        raise _refused(WEB_IDENTITY_ACTION)  # no account here to record the call in
+    role, acting = _federated_caller(role_arn, WEB_IDENTITY_ACTION, "WebIdentityUser", source_ip, user_agent)
     return _web_identity_session(
         role=role,
         role_arn=role_arn,
@@ -447,13 +461,7 @@ def assume_role_with_web_identity(
         policy=policy,
         policy_arns=list(policy_arns or ()),
         provider_id=provider_id,
-        acting=FederatedActing(
-            account=account,
-            source_ip=source_ip,
-            user_agent=user_agent,
-            via_console=False,
-            identity={"type": "WebIdentityUser"},
-        ),
+        acting=acting,
     )
 
 
@@ -707,10 +715,7 @@ def assume_role_with_saml(
     signed with a certificate of the SAML provider `principal_arn`'s metadata, for AWS's audience,
     unexpired, listing "role_arn,principal_arn" in its Role attribute, and allowed
     sts:AssumeRoleWithSAML by the role's trust policy."""
-    role = _role_for(role_arn)
-    account = _role_account(role, role_arn)
-    if account is None:
-        raise _refused(SAML_ACTION)  # no account here to record the call in
+    role, acting = _federated_caller(role_arn, SAML_ACTION, "SAMLUser", source_ip, user_agent)
     return _saml_session(
         role=role,
         role_arn=role_arn,
@@ -719,11 +724,5 @@ def assume_role_with_saml(
         duration_seconds=duration_seconds,
         policy=policy,
         policy_arns=list(policy_arns or ()),
-        acting=FederatedActing(
-            account=account,
-            source_ip=source_ip,
-            user_agent=user_agent,
-            via_console=False,
-            identity={"type": "SAMLUser"},
-        ),
+        acting=acting,
     )
