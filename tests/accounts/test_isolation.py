@@ -1,5 +1,7 @@
 """Charlie, root of another account, never sees or changes alice's users, groups or keys: 404."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -69,7 +71,7 @@ def test_every_identity_page_answers_404_to_another_account(charlie_client, acco
 
 def test_lists_and_bulk_actions_only_reach_the_own_account(charlie_client, account, alices_things):
     users = charlie_client.get(reverse("accounts:user_list")).content.decode()
-    assert "bob" not in users and 'Users <span class="count">(0)</span>' in users
+    assert not re.search(r"\bbob\b", users) and 'Users <span class="count">(0)</span>' in users
     groups = charlie_client.get(reverse("accounts:group_list")).content.decode()
     assert "developers" not in groups
 
