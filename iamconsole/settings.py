@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "policies",
     "organizations",
+    "classrooms",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("policies.urls")),
     path("", include("organizations.urls")),
+    path("", include("classrooms.urls")),
 ]

@@ -19,7 +19,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["aws", "access", "console", "accounts", "policies", "organizations", "iamconsole"]
+PACKAGES = ["aws", "access", "console", "accounts", "policies", "organizations", "classrooms", "iamconsole"]
 
 # (file, function, imported module): why the import cannot be at the top of the module.
 IMPORTS_IN_FUNCTIONS = {

@@ -1,0 +1,1 @@
+"""Lab checks: the typed schema, its validation, and their evaluation against a seat with the engine."""

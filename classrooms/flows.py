@@ -1,0 +1,1 @@
+"""Several classroom services in one transaction."""

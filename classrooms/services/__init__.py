@@ -1,0 +1,1 @@
+"""Classroom operations: templates, seats, jobs, check runs."""

@@ -1,0 +1,1 @@
+"""Celery tasks: provisioning, resets, closing and purging seats."""
