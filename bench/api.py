@@ -4,6 +4,10 @@ call), with 1 and 4 clients; and against moto's server in the same run when moto
 dev-only dependency: `.venv/bin/pip install "moto[server]"`). Prints figures; asserts nothing.
 
     .venv/bin/python bench/api.py [--seconds 20] [--database postgres://postgres@127.0.0.1:5432/iamconsole_bench]
+        [--moto-server /path/to/venv/bin/moto_server]
+
+The ceiling: the same clients against bench/canned_iam.py (fixed answers, no work) show the most any
+server could serve them on this machine.
 
 Each client repeats one round: create a user and a group, add the user to the group, create a policy
 and a second version of it, attach it, read the user, list users with pagination (pages of 5), list
@@ -209,10 +213,48 @@ print(account.id, key.access_key_id, secret)
 """
 
 
+def ceiling(seconds):
+    """The same clients against bench/canned_iam.py under gunicorn (3 workers): a server that does nothing."""
+    rates = {}
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--chdir",
+            str(ROOT / "bench"),
+            "canned_iam:app",
+            "-w",
+            "3",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ]
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url)
+        for clients in (1, 4):
+            rate, failures = run(url, ("AKIAIOSFODNN7EXAMPLE", "secret"), clients, seconds, "123456789012")
+            rates[("canned", clients)] = rate
+            print(
+                f"Canned responses (gunicorn 3 workers, no work at all), {clients} client(s): {rate:,.0f} calls/s"
+            )
+            for failure in failures[:3]:
+                print("  failure:", failure)
+    finally:
+        server.terminate()
+        server.wait()
+    return rates
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/iamconsole_bench")
+    parser.add_argument(
+        "--moto-server", default=str(VENV_BIN / "moto_server"), help="moto_server to compare with (any venv)"
+    )
     args = parser.parse_args()
 
     name = args.database.rsplit("/", 1)[-1]
@@ -244,7 +286,8 @@ def main():
         server.terminate()
         server.wait()
 
-    moto = VENV_BIN / "moto_server"
+    results.update(ceiling(args.seconds))
+    moto = pathlib.Path(args.moto_server)
     if moto.exists():
         port = free_port()
         server = subprocess.Popen(
@@ -271,6 +314,10 @@ def main():
         if results.get(("moto_server", 4)):
             ratio = results[("iam console", 4)] / results[("moto_server", 4)]
             print(f"At 4 clients: {ratio:.2f} times moto_server's rate (target: 3)")
+            most = results[("canned", 4)] / results[("moto_server", 4)]
+            print(
+                f"At 4 clients the canned server reaches {most:.2f} times moto_server's rate: no server can do more here"
+            )
     else:
         print('moto_server is not installed: `.venv/bin/pip install "moto[server]"` to compare.')
 
