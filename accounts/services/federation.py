@@ -40,6 +40,7 @@ from accounts.services.sts import (
     _assume_role_response,
     _issue,
     _role_for,
+    _role_session_params,
     _validate_assume_role,
 )
 from aws.errors import (
@@ -591,16 +592,7 @@ def _subject_type(name_id):
 
 
 def _saml_params(kw):
-    params = {
-        "roleArn": kw["role_arn"],
-        "principalArn": kw["principal_arn"],
-        "durationSeconds": kw.get("duration_seconds", 3600),
-    }
-    if kw.get("policy") is not None:
-        params["policy"] = kw["policy"]
-    if kw.get("policy_arns"):
-        params["policyArns"] = [{"arn": arn} for arn in kw["policy_arns"]]
-    return params
+    return _role_session_params(kw, principalArn=kw["principal_arn"])
 
 
 @audited("AssumeRoleWithSAML", params=_saml_params, response=_federated_response, event_source=EVENT_SOURCE)

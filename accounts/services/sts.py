@@ -389,16 +389,19 @@ def _chained_tags(parent, tags, transitive_tag_keys):
     return tags, keys
 
 
-def _assume_role_params(kw):
-    params = {
-        "roleArn": kw["role_arn"],
-        "roleSessionName": kw["role_session_name"],
-        "durationSeconds": kw.get("duration_seconds", 3600),
-    }
+def _role_session_params(kw, **named):
+    """What every AssumeRole* call records: the role, `named` (the session's name, or SAML's principal),
+    the duration and the session policies."""
+    params = {"roleArn": kw["role_arn"], **named, "durationSeconds": kw.get("duration_seconds", 3600)}
     if kw.get("policy") is not None:
         params["policy"] = kw["policy"]
     if kw.get("policy_arns"):
         params["policyArns"] = [{"arn": arn} for arn in kw["policy_arns"]]
+    return params
+
+
+def _assume_role_params(kw):
+    params = _role_session_params(kw, roleSessionName=kw["role_session_name"])
     if kw.get("tags"):
         params["tags"] = [{"key": t["Key"], "value": t["Value"]} for t in kw["tags"]]
     if kw.get("transitive_tag_keys"):
