@@ -379,14 +379,37 @@ OPERATIONS = {
 }
 
 ORGANIZATIONS_SOURCE = "organizations.amazonaws.com"
+SSO_SOURCE = "sso.amazonaws.com"
+IDENTITYSTORE_SOURCE = "identitystore.amazonaws.com"
+
+
+def _sso_resource(kw):
+    """IAM Identity Center's resource of a call: the permission set it names, else its instance."""
+    named = kw.get("permission_set") or kw.get("instance")
+    return named.arn if named is not None else "*"
+
+
+def _identity_store(kw):
+    """The identity store of the call's instance, user, group or membership."""
+    named = kw.get("instance") or kw.get("user") or kw.get("group") or kw.get("membership")
+    if named is None:
+        return "*"
+    while not hasattr(named, "identity_store_arn"):
+        named = named.group if hasattr(named, "group") else named.instance
+    return named.identity_store_arn
 
 
 def operation_for(name, event_source="iam.amazonaws.com"):
     """The operation `name` of the service behind `event_source`. AWS Organizations' operations need
     organizations:<Operation> on "*" (their names, CreatePolicy and DeletePolicy among them, are not
-    IAM's)."""
+    IAM's); IAM Identity Center's sso:<Operation> on the permission set or instance, identitystore:
+    <Operation> on the identity store."""
     if event_source == ORGANIZATIONS_SOURCE:
         return Operation(f"organizations:{name}")
+    if event_source == SSO_SOURCE:
+        return Operation(f"sso:{name}", _sso_resource)
+    if event_source == IDENTITYSTORE_SOURCE:
+        return Operation(f"identitystore:{name}", _identity_store)
     return OPERATIONS[name]
 
 

@@ -2,6 +2,7 @@
 
 import secrets
 import string
+import uuid
 
 # IAM unique IDs and access key IDs use the upper-case letters A-Z and the digits 2-7 (base32).
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -109,3 +110,41 @@ def new_service_specific_credential_id():
 def new_service_password():
     """A 44-character password, as IAM makes them for CodeCommit and Amazon Keyspaces."""
     return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(43)) + "="
+
+
+# IAM Identity Center's identifiers: lower-case hexadecimal after a prefix.
+
+
+def _hex(length):
+    return secrets.token_hex(length // 2 + 1)[:length]
+
+
+def new_sso_instance_id():
+    """ssoins- followed by 16 hexadecimal characters."""
+    return f"ssoins-{_hex(16)}"
+
+
+def new_identity_store_id():
+    """d- followed by 10 hexadecimal characters."""
+    return f"d-{_hex(10)}"
+
+
+def new_permission_set_id():
+    """ps- followed by 16 hexadecimal characters."""
+    return f"ps-{_hex(16)}"
+
+
+def new_directory_id():
+    """An identity store's user, group or membership ID: 10 hexadecimal characters and a UUID, as
+    Identity Center's own directory makes them."""
+    return f"{_hex(10)}-{uuid.uuid4()}"
+
+
+def new_request_id():
+    """A provisioning request's ID: a UUID."""
+    return str(uuid.uuid4())
+
+
+def new_reserved_role_suffix():
+    """The 16 hexadecimal characters that end an AWSReservedSSO_ role's name."""
+    return _hex(16)

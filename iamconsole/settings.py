@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "policies",
     "organizations",
     "classrooms",
+    "identitycenter",
 ]
 
 MIDDLEWARE = [

@@ -97,7 +97,7 @@ def role_delete_with_dependents(*, role, acting):
     All in one transaction; each removal is recorded as the call the console makes on AWS.
     """
     ensure_same_account(role, acting, role_not_found(role.name).message)
-    ensure_modifiable(role)
+    ensure_modifiable(role, acting)
     Role.objects.select_for_update().filter(pk=role.pk).first()
     for profile in list(role.instance_profiles.all()):
         instance_profile_remove_role(profile=profile, role=role, acting=acting)

@@ -1,11 +1,11 @@
 """How much of each service's API the endpoint answers: the operations of botocore's model that have a
-handler, per service (IAM, STS, Organizations). The README's figures are written from here (`manage.py api_coverage
+handler, per service (IAM, STS, Organizations, sso-admin, identitystore). The README's figures are written from here (`manage.py api_coverage
 --write-readme`) and a test checks them."""
 
 import re
 
 from aws.model import service_model
-from iamconsole.aws_api import iam, organizations, sts
+from iamconsole.aws_api import iam, identitystore, organizations, sso_admin, sts
 
 README_START = "<!-- api-coverage: written by `manage.py api_coverage --write-readme` -->"
 README_END = "<!-- /api-coverage -->"
@@ -17,6 +17,8 @@ SERVICES = [
     ("IAM", "iam", lambda: set(iam.HANDLERS)),
     ("STS", "sts", lambda: set(sts.HANDLERS) | set(sts.UNSIGNED_HANDLERS)),
     ("Organizations", "organizations", lambda: set(organizations.HANDLERS)),
+    ("IAM Identity Center (sso-admin)", "sso-admin", lambda: set(sso_admin.HANDLERS)),
+    ("Identity Store", "identitystore", lambda: set(identitystore.HANDLERS)),
 ]
 
 

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from aws.errors import AWSError, ExpiredToken, InvalidClientTokenId
 from aws.model import service_model
 from aws.sigv4 import MISSING_TOKEN, SignatureError
-from iamconsole.aws_api import organizations
+from iamconsole.aws_api import identitystore, organizations, sso_admin
 from iamconsole.aws_api.auth import authenticate
 from iamconsole.aws_api.json_protocol import CONTENT_TYPE, error_body, parse, response_body
 from iamconsole.aws_api.protocol import ProtocolError, request_id
@@ -19,8 +19,9 @@ from iamconsole.aws_api.protocol import ProtocolError, request_id
 logger = logging.getLogger(__name__)
 
 # service name in the credential scope → the service's handlers module (HANDLERS, invalid_input,
-# refused); its botocore model has the same name.
-SERVICES = {"organizations": organizations}
+# refused); its botocore model has the same name unless the module names it (MODEL: sso-admin signs
+# as "sso").
+SERVICES = {"organizations": organizations, "sso": sso_admin, "identitystore": identitystore}
 
 # The Query protocol's authentication errors, as the JSON services name them.
 _JSON_AUTH_CODES = {
@@ -61,7 +62,7 @@ def _operation(credential, target):
     """(module, botocore operation model) that `X-Amz-Target` names in the signed service."""
     module = SERVICES.get(credential.service)
     if module is not None:
-        model = service_model(credential.service)
+        model = service_model(getattr(module, "MODEL", credential.service))
         prefix, _, name = target.partition(".")
         if prefix == model.metadata.get("targetPrefix") and name in module.HANDLERS:
             return module, model.operation_model(name)

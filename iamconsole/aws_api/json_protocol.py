@@ -46,6 +46,8 @@ def _serialization_error(shape, value):
 def _typed(shape, value):
     """`value` checked against the JSON type of `shape` (unknown structure members dropped, as AWS
     ignores them); blobs decoded from base64."""
+    if shape.metadata.get("document"):
+        return value  # any JSON value (identitystore's AttributeValue)
     expected = _JSON_TYPES.get(shape.type_name, object)
     wrong_bool = shape.type_name in ("integer", "long") and isinstance(value, bool)
     if not isinstance(value, expected) or wrong_bool:
@@ -65,13 +67,13 @@ def _typed(shape, value):
     return value
 
 
-def _first_problem_as_validation(found):
+def first_problem_as_validation(found):
     count = len(found)
     messages = "; ".join(message for _kind, _path, message in found)
     return ValidationException(f"{count} validation error{'s' if count > 1 else ''} detected: {messages}")
 
 
-def parse(operation, body, invalid=_first_problem_as_validation):
+def parse(operation, body, invalid=first_problem_as_validation):
     """The operation's input as a dict of the model's member names. A request that breaks the
     shape's constraints raises `invalid(problems)` (problems as protocol.problems gives them)."""
     shape = operation.input_shape
@@ -97,6 +99,8 @@ def _epoch(moment):
 def serialize(shape, value):
     """`value` (the model's member names) as the JSON of `shape`: members left out when None."""
     kind = shape.type_name
+    if shape.metadata.get("document"):
+        return value
     if kind == "structure":
         return {
             name: serialize(member, value[name])

@@ -105,6 +105,8 @@ def problems(shape, value, path=""):
     found = []
     kind = shape.type_name
     meta = shape.metadata
+    if meta.get("document"):
+        return found  # a document (identitystore's AttributeValue) is any JSON value
     if kind == "structure":
         for name, member in shape.members.items():
             member_path = f"{path}.{_lower_first(name)}" if path else _lower_first(name)

@@ -16,13 +16,13 @@ from aws.errors import (
     InvalidInput,
     LimitExceeded,
     NoSuchEntity,
-    UnmodifiableEntity,
 )
 from aws.model import constraint
 from aws.names import constraint_error
 from policies.engine.validation import size_for_quota, validate
 from policies.models import AWS_MANAGED_PREFIX, InlinePolicy, ManagedPolicy, PolicyAttachment, Role
 from policies.services.policies import refusal
+from policies.services.protected import ensure_modifiable
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +59,8 @@ def _not_found(kind, name):
 
 def _check_entity(kind, entity, acting):
     ensure_same_account(entity, acting, _not_found(kind, entity.name).message)
-    if kind == "role" and entity.is_service_linked:
-        raise UnmodifiableEntity(
-            f"Cannot perform the operation on the protected role '{entity.name}' - "
-            "this role is only modifiable by AWS"
-        )
+    if kind == "role":
+        ensure_modifiable(entity, acting)
 
 
 def _lock(kind, entity):

@@ -16,7 +16,6 @@ from aws.errors import (
     InvalidInput,
     MalformedPolicyDocument,
     NoSuchEntity,
-    UnmodifiableEntity,
 )
 from aws.model import constraint
 from aws.names import constraint_error, tags_param, validate_name, validate_path, validate_tags
@@ -33,6 +32,7 @@ from policies.models import (
 )
 from policies.services.permissions import policy_for_arn
 from policies.services.policies import refusal
+from policies.services.protected import ensure_modifiable, reserved_path_refused
 
 ROLE_NAME_MAX = constraint("CreateRole", "RoleName", "max")
 DESCRIPTION_MAX = constraint("CreateRole", "Description", "max")
@@ -51,19 +51,6 @@ def role_not_found(name):
 
 def role_exists(name):
     return EntityAlreadyExists(f"Role with name {name} already exists.")
-
-
-def unmodifiable(role):
-    """What IAM answers when anyone but the owning service changes a service-linked role."""
-    return UnmodifiableEntity(
-        f"Cannot perform the operation on the protected role '{role.name}' - this role is only modifiable by AWS"
-    )
-
-
-def ensure_modifiable(role):
-    """Refuse trust, permissions and deletion changes on a service-linked role (UnmodifiableEntity)."""
-    if role.is_service_linked:
-        raise unmodifiable(role)
 
 
 def role_elements(role):
@@ -189,6 +176,9 @@ def role_create(
     if path.startswith(SERVICE_ROLE_PATH):
         # Only CreateServiceLinkedRole places roles there (message not confirmed verbatim).
         raise InvalidInput(f"Path {SERVICE_ROLE_PATH} is reserved for service-linked roles.")
+    if reserved_path_refused(path, acting):
+        # Only IAM Identity Center places roles there (message not confirmed verbatim).
+        raise InvalidInput(f"Path {path} is reserved for AWS.")
     description = _validate_description(description or "")
     max_session_duration = _validate_session(max_session_duration)
     tags = validate_tags(tags)
@@ -233,7 +223,7 @@ def role_update(*, role, description=None, max_session_duration=None, acting):
     if max_session_duration is not None:
         seconds = _validate_session(max_session_duration)
         if seconds != role.max_session_duration:
-            ensure_modifiable(role)
+            ensure_modifiable(role, acting)
             role.max_session_duration = seconds
             fields.append("max_session_duration")
     if description is not None:
@@ -264,7 +254,7 @@ def role_update_description(*, role, description, acting):
 def role_update_trust_policy(*, role, trust_policy, acting):
     """Replace a role's trust policy after IAM's checks."""
     ensure_same_account(role, acting, role_not_found(role.name).message)
-    ensure_modifiable(role)
+    ensure_modifiable(role, acting)
     validate_trust_policy(trust_policy)
     role.trust_policy = trust_policy
     role.save(update_fields=["trust_policy"])
@@ -286,7 +276,7 @@ def _delete_conflict(role):
 def role_delete(*, role, acting):
     """Delete a role with no dependents left; DeleteConflict otherwise, as the API does."""
     ensure_same_account(role, acting, role_not_found(role.name).message)
-    ensure_modifiable(role)
+    ensure_modifiable(role, acting)
     # Lock the row so that no policy or profile can be added between the check and the delete.
     Role.objects.select_for_update().filter(pk=role.pk).first()
     message = _delete_conflict(role)

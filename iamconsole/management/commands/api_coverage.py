@@ -7,7 +7,7 @@ from iamconsole.aws_api import coverage
 
 
 class Command(BaseCommand):
-    help = "Print how many of IAM's and STS's operations the AWS API answers (of botocore's models)."
+    help = "Print how many of each service's operations (IAM, STS, Organizations, sso-admin, identitystore) the AWS API answers (of botocore's models)."
 
     def add_arguments(self, parser):
         parser.add_argument("--markdown", action="store_true", help="print the README's fragment")

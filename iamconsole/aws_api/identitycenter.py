@@ -1,0 +1,102 @@
+"""What the IAM Identity Center services on the wire (sso-admin, identitystore) share: a registry of
+handlers whose reads are authorized (sso:<Operation>, identitystore:<Operation> on the named resource)
+and recorded in Event history with the service's event source (writes record themselves in their
+services), the instance the caller's account manages, AccessDeniedException for the engine's refusal,
+and pagination with NextToken and MaxResults."""
+
+import base64
+import functools
+
+from access.audit import record_event
+from access.operations import authorize_operation
+from aws.errors import AccessDenied, AWSError
+from aws.identitycenter_errors import AccessDeniedException, ResourceNotFoundException, ValidationException
+from iamconsole.aws_api.json_protocol import first_problem_as_validation
+from identitycenter import selectors
+
+invalid_input = first_problem_as_validation
+DEFAULT_PAGE = 100
+
+
+def _request_parameters(params):
+    return {member[:1].lower() + member[1:]: value for member, value in params.items()} or None
+
+
+def registry(handlers, event_source):
+    """An `operation(name, read_only=False)` decorator registering handlers of one service in
+    `handlers`. A read handler calls `check(**resources)` (authorize the operation on them) once it has
+    found what the request names; its event, refused or not, is recorded here."""
+
+    def operation(name, *, read_only=False):
+        def register(handler):
+            @functools.wraps(handler)
+            def guarded(acting, params):
+                if not read_only:
+                    return handler(acting, params)
+
+                def check(**resources):
+                    authorize_operation(name, {"acting": acting, **resources}, event_source)
+
+                event = {
+                    "acting": acting,
+                    "event_name": name,
+                    "request_parameters": _request_parameters(params),
+                    "read_only": True,
+                    "event_source": event_source,
+                }
+                try:
+                    result = handler(acting, params, check)
+                except AWSError as error:
+                    record_event(**event, error=error)
+                    raise
+                record_event(**event)
+                return result
+
+            handlers[name] = guarded
+            return handler
+
+        return register
+
+    return operation
+
+
+def refused(error):
+    """The engine's AccessDenied as the JSON services name it (its message as IAM words it)."""
+    if isinstance(error, AccessDenied):
+        return AccessDeniedException(error.message)
+    return error
+
+
+def instance_named(acting, arn):
+    """The instance `arn` names, when the caller's account manages its organization."""
+    instance = selectors.instance_by_arn(acting.account, arn)
+    if instance is None:
+        raise ResourceNotFoundException(f"Could not find Instance with InstanceArn {arn}.")  # unconfirmed
+    return instance
+
+
+def store_named(acting, identity_store_id):
+    instance = selectors.instance_by_store(acting.account, identity_store_id)
+    if instance is None:
+        # unconfirmed
+        raise ResourceNotFoundException(f"Could not find IdentityStore with id {identity_store_id}.")
+    return instance
+
+
+def page(items, params, member):
+    """{member: the page, "NextToken": …} from NextToken and MaxResults (opaque tokens: an offset)."""
+    start = 0
+    if params.get("NextToken"):
+        try:
+            start = int(base64.urlsafe_b64decode(params["NextToken"].encode()).decode())
+        except ValueError as exc:
+            raise ValidationException("The NextToken is not valid.") from exc  # unconfirmed
+    size = params.get("MaxResults", DEFAULT_PAGE)
+    answer = {member: items[start : start + size]}
+    if start + size < len(items):
+        answer["NextToken"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+    return answer
+
+
+def tag_pairs(params):
+    return [(tag["Key"], tag.get("Value", "")) for tag in params.get("Tags", [])]
