@@ -291,6 +291,11 @@ def permission_set_delete(*, permission_set, acting):
     permission_set.delete()
 
 
+def _policy_count(permission_set):
+    """AWS managed policies and customer managed references share the quota of 20."""
+    return permission_set.managed_policies.count() + permission_set.customer_policies.count()
+
+
 @_sso("AttachManagedPolicyToPermissionSet", params=_ps_params(managedPolicyArn=lambda kw: kw["policy"].arn))
 def managed_policy_attach(*, permission_set, policy, acting):
     """Attach an AWS managed policy (the catalog's `policy`) to a permission set: at most 20."""
@@ -300,7 +305,7 @@ def managed_policy_attach(*, permission_set, policy, acting):
         raise ConflictException(
             f"Managed policy {policy.arn} is already attached to the permission set."
         )  # unconfirmed
-    if attached.count() >= MANAGED_POLICIES_PER_PERMISSION_SET:
+    if _policy_count(permission_set) >= MANAGED_POLICIES_PER_PERMISSION_SET:
         raise ServiceQuotaExceededException(
             f"The number of managed policies attached to the permission set exceeds the limit of "
             f"{MANAGED_POLICIES_PER_PERMISSION_SET}."
@@ -334,7 +339,7 @@ def customer_policy_attach(*, permission_set, name, path="/", acting):
         raise ConflictException(
             f"Customer managed policy reference {path or '/'}{name} is already attached to the permission set."
         )  # unconfirmed
-    if references.count() + permission_set.managed_policies.count() >= MANAGED_POLICIES_PER_PERMISSION_SET:
+    if _policy_count(permission_set) >= MANAGED_POLICIES_PER_PERMISSION_SET:
         raise ServiceQuotaExceededException(
             f"The number of managed policies attached to the permission set exceeds the limit of "
             f"{MANAGED_POLICIES_PER_PERMISSION_SET}."

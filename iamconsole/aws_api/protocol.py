@@ -40,8 +40,16 @@ def _scalar(shape, text, path):
 
 
 # The models' patterns are Java's: Unicode classes become Python's (letters and digits: \w without the
-# ASCII flag; separators: \s). Compiled once each.
-_UNICODE_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\w", r"\p{Z}": r"\s"}
+# ASCII flag; separators: \s; marks, symbols and punctuation, which identitystore's patterns list
+# beside letters and digits, any other visible character: \S). Compiled once each.
+_UNICODE_CLASSES = {
+    r"\p{L}": r"\w",
+    r"\p{N}": r"\w",
+    r"\p{Z}": r"\s",
+    r"\p{M}": r"\S",
+    r"\p{S}": r"\S",
+    r"\p{P}": r"\S",
+}
 
 
 @functools.cache
