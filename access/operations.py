@@ -391,9 +391,7 @@ def _sso_resource(kw):
 
 def _identity_store(kw):
     """The identity store of the call's instance, user, group or membership."""
-    named = kw.get("instance") or kw.get("user") or kw.get("group") or kw.get("membership")
-    if named is None:
-        return "*"
+    named = kw.get("instance") or kw.get("user") or kw.get("group") or kw["membership"]
     while not hasattr(named, "identity_store_arn"):
         named = named.group if hasattr(named, "group") else named.instance
     return named.identity_store_arn

@@ -19,7 +19,17 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["aws", "access", "console", "accounts", "policies", "organizations", "classrooms", "iamconsole"]
+PACKAGES = [
+    "aws",
+    "access",
+    "console",
+    "accounts",
+    "policies",
+    "organizations",
+    "classrooms",
+    "identitycenter",
+    "iamconsole",
+]
 
 # (file, function, imported module): why the import cannot be at the top of the module.
 IMPORTS_IN_FUNCTIONS = {
