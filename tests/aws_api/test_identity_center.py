@@ -646,3 +646,78 @@ def test_calls_are_in_event_history_with_the_services_event_sources(center, api_
     listed = events.get(event_name="ListPermissionSets")
     assert listed.event_source == "sso.amazonaws.com" and listed.read_only
     assert events.get(event_name="CreateUser", event_source="identitystore.amazonaws.com")
+
+
+def test_identity_store_lookups_filters_and_their_errors(center):
+    user_id = center.user("dana")
+    center.user("erin")
+    store = {"IdentityStoreId": center.store_id}
+    filtered = center.store.list_users(
+        **store, Filters=[{"AttributePath": "UserName", "AttributeValue": "ERIN"}]
+    )
+    assert [user["UserName"] for user in filtered["Users"]] == ["erin"]
+    error, _ = error_of(
+        center.store.list_users, **store, Filters=[{"AttributePath": "Title", "AttributeValue": "x"}]
+    )
+    assert error["Code"] == "ValidationException"
+    unknown = {"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": "nobody"}}
+    assert error_of(center.store.get_user_id, **store, AlternateIdentifier=unknown)[0]["Code"] == (
+        "ResourceNotFoundException"
+    )
+    wrong = {"UniqueAttribute": {"AttributePath": "emails.value", "AttributeValue": "dana@example.com"}}
+    assert (
+        error_of(center.store.get_user_id, **store, AlternateIdentifier=wrong)[0]["Code"]
+        == "ValidationException"
+    )
+
+    group_id = center.store.create_group(**store, DisplayName="developers", Description="Builders")["GroupId"]
+    described = center.store.describe_group(**store, GroupId=group_id)
+    assert (described["DisplayName"], described["Description"]) == ("developers", "Builders")
+    center.store.update_group(
+        **store, GroupId=group_id, Operations=[{"AttributePath": "displayName", "AttributeValue": "devs"}]
+    )
+    listed = center.store.list_groups(
+        **store, Filters=[{"AttributePath": "DisplayName", "AttributeValue": "devs"}]
+    )
+    assert [group["GroupId"] for group in listed["Groups"]] == [group_id]
+    assert (
+        error_of(center.store.describe_group, **store, GroupId=user_id)[0]["Code"]
+        == "ResourceNotFoundException"
+    )
+    gone = {"UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": "nobody"}}
+    assert error_of(center.store.get_group_id, **store, AlternateIdentifier=gone)[0]["Code"] == (
+        "ResourceNotFoundException"
+    )
+    wrong = {"UniqueAttribute": {"AttributePath": "description", "AttributeValue": "Builders"}}
+    assert (
+        error_of(center.store.get_group_id, **store, AlternateIdentifier=wrong)[0]["Code"]
+        == "ValidationException"
+    )
+    error, _ = error_of(center.store.list_users, **store, NextToken="not-a-token")
+    assert error["Code"] == "ValidationException"
+
+
+def test_instance_name_request_ids_and_provisioning_targets(center):
+    center.sso.update_instance(InstanceArn=center.instance_arn, Name="renamed")
+    assert center.sso.describe_instance(InstanceArn=center.instance_arn)["Name"] == "renamed"
+    error, _ = error_of(
+        center.sso.describe_account_assignment_creation_status,
+        InstanceArn=center.instance_arn,
+        AccountAssignmentCreationRequestId="00000000-0000-0000-0000-000000000000",
+    )
+    assert error["Code"] == "ResourceNotFoundException"
+    arn = center.permission_set()
+    error, _ = error_of(
+        center.sso.provision_permission_set,
+        InstanceArn=center.instance_arn,
+        PermissionSetArn=arn,
+        TargetType="AWS_ACCOUNT",
+    )
+    assert error["Code"] == "ValidationException"
+    # A tag call naming a permission set of the instance that does not exist.
+    error, _ = error_of(
+        center.sso.list_tags_for_resource,
+        InstanceArn=center.instance_arn,
+        ResourceArn=arn[:-1] + ("1" if arn.endswith("0") else "0"),
+    )
+    assert error["Code"] == "ResourceNotFoundException"

@@ -85,12 +85,6 @@ def _named(acting, params):
     return instance, _permission_set(instance, params["PermissionSetArn"])
 
 
-def _account(params):
-    if params.get("TargetType", "AWS_ACCOUNT") != "AWS_ACCOUNT":
-        raise ValidationException("TargetType must be AWS_ACCOUNT.")  # unconfirmed
-    return params["TargetId"]
-
-
 # The instance
 
 
@@ -298,7 +292,7 @@ def _assignment_arguments(acting, params):
     _, permission_set = _named(acting, params)
     return {
         "permission_set": permission_set,
-        "account_id": _account(params),
+        "account_id": params["TargetId"],  # TargetType: AWS_ACCOUNT, its only value
         "principal_type": params["PrincipalType"],
         "principal_id": params["PrincipalId"],
         "acting": acting,
