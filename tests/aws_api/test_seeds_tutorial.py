@@ -311,6 +311,49 @@ STEPS = [
         "aws iam list-users",
         {"Users.*.Arn": [f"arn:aws:iam::{ACCOUNT}:user/developers/Ivan", ALICE]},
     ),
+    # --- Article 002's "AWS SSO": IAM Identity Center. Not in the article: the account must manage an
+    # organization and enable Identity Center first (AWS's console does it with a button; here
+    # create-instance from the management account), and its instance ARN replaces `ssoins-xxxxx`. ---
+    Step(
+        "aws organizations create-organization --feature-set ALL", {"Organization.MasterAccountId": ACCOUNT}
+    ),
+    Step(
+        "aws sso-admin create-instance --name main", {"InstanceArn": Prefix("arn:aws:sso:::instance/ssoins-")}
+    ),
+    Step(
+        "aws sso-admin list-instances",
+        {"Instances.0.OwnerAccountId": ACCOUNT, "Instances.0.Status": "ACTIVE"},
+        save={"INSTANCE": "Instances.0.InstanceArn"},
+    ),
+    Step("aws sso-admin list-permission-sets --instance-arn $INSTANCE", {"PermissionSets": []}),
+    # The article's `--permission-set '{…}'` option does not exist: the session duration is an option
+    # of create-permission-set, the AWS managed policy a call of its own.
+    Step(
+        "aws sso-admin create-permission-set --name DeveloperAccess --instance-arn $INSTANCE --session-duration PT8H",
+        {
+            "PermissionSet.Name": "DeveloperAccess",
+            "PermissionSet.SessionDuration": "PT8H",
+            "PermissionSet.PermissionSetArn": Prefix("arn:aws:sso:::permissionSet/ssoins-"),
+        },
+        save={"PERMISSION_SET": "PermissionSet.PermissionSetArn"},
+    ),
+    Step(
+        "aws sso-admin attach-managed-policy-to-permission-set --instance-arn $INSTANCE "
+        "--permission-set-arn $PERMISSION_SET --managed-policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess"
+    ),
+    Step(
+        "aws sso-admin list-managed-policies-in-permission-set --instance-arn $INSTANCE --permission-set-arn $PERMISSION_SET",
+        {"AttachedManagedPolicies.*.Name": ["ReadOnlyAccess"]},
+    ),
+    Step(
+        "aws sso-admin list-permission-sets --instance-arn $INSTANCE",
+        {"PermissionSets.0": Prefix("arn:aws:sso:::permissionSet/ssoins-")},
+    ),
+    # Twelve hours is the most a permission set's session may last.
+    Step(
+        "aws sso-admin create-permission-set --name LongSessions --instance-arn $INSTANCE --session-duration PT12H1M",
+        error="ValidationException",
+    ),
 ]
 
 
