@@ -573,24 +573,30 @@ _USER_ATTRIBUTES = {
 )
 def user_update(*, user, operations, acting):
     """UpdateUser's Operations: [(AttributePath, AttributeValue)]."""
+    return _apply_operations(user, operations, _USER_ATTRIBUTES, "user_name", user_name_conflict)
+
+
+def _apply_operations(entity, operations, attributes, unique, conflict):
+    """UpdateUser's or UpdateGroup's Operations on `entity`: the `unique` field (a user name, a group's
+    display name) neither empty nor another's of the store, ignoring case."""
     for path, value in operations:
-        field = _USER_ATTRIBUTES.get(path)
+        field = attributes.get(path)
         if field is None:
             raise ValidationException(f"Invalid attribute path {path}.")  # unconfirmed
         if field == "emails":
             value = _emails(value if isinstance(value, list) else [])
-        elif not isinstance(value, str) or (field == "user_name" and not value):
+        elif not isinstance(value, str) or (field == unique and not value):
             raise ValidationException(f"Invalid value for attribute path {path}.")  # unconfirmed
-        if (
-            field == "user_name"
-            and DirectoryUser.objects.filter(instance=user.instance, user_name__iexact=value)
-            .exclude(pk=user.pk)
-            .exists()
-        ):
-            raise user_name_conflict()
-        setattr(user, field, value)
-    user.save()
-    return user
+        others = type(entity).objects.filter(instance=entity.instance).exclude(pk=entity.pk)
+        if field == unique and others.filter(**{f"{unique}__iexact": value}).exists():
+            raise conflict()
+        setattr(entity, field, value)
+    try:
+        with transaction.atomic():
+            entity.save()
+    except IntegrityError as exc:  # a concurrent update took the name first
+        raise conflict() from exc
+    return entity
 
 
 @_store(
@@ -632,20 +638,8 @@ def group_create(*, instance, display_name, description="", acting):
     params=lambda kw: {"identityStoreId": kw["group"].instance.identity_store_id, "groupId": kw["group"].id},
 )
 def group_update(*, group, operations, acting):
-    for path, value in operations:
-        field = {"displayName": "display_name", "description": "description"}.get(path)
-        if field is None or not isinstance(value, str):
-            raise ValidationException(f"Invalid attribute path {path}.")  # unconfirmed
-        if (
-            field == "display_name"
-            and DirectoryGroup.objects.filter(instance=group.instance, display_name__iexact=value)
-            .exclude(pk=group.pk)
-            .exists()
-        ):
-            raise group_name_conflict()
-        setattr(group, field, value)
-    group.save()
-    return group
+    attributes = {"displayName": "display_name", "description": "description"}
+    return _apply_operations(group, operations, attributes, "display_name", group_name_conflict)
 
 
 @_store(

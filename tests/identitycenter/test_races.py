@@ -67,3 +67,13 @@ def test_one_membership_added_twice_at_once(instance, dana, root_acting):
     )
     assert_refused_by_the_constraint(lost, "ConflictException", "Member is already in the group.")
     assert GroupMembership.objects.count() == 1
+
+
+def test_two_users_renamed_to_one_name_at_once(instance, dana, root_acting):
+    erin = make_user(instance, root_acting, "erin")
+    _, lost = lose_race(
+        winner=lambda: services.user_update(user=dana, operations=[("userName", "sam")], acting=root_acting),
+        loser=lambda: services.user_update(user=erin, operations=[("userName", "SAM")], acting=root_acting),
+    )
+    assert_refused_by_the_constraint(lost, "ConflictException", "Duplicate UserName")
+    assert sorted(DirectoryUser.objects.values_list("user_name", flat=True)) == ["erin", "sam"]

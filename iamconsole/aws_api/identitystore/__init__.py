@@ -143,13 +143,19 @@ def list_users(acting, params, check):
 def get_user_id(acting, params, check):
     instance = store_named(acting, params["IdentityStoreId"])
     check(instance=instance)
-    unique = params["AlternateIdentifier"].get("UniqueAttribute") or {}
-    if unique.get("AttributePath") != "userName" or not isinstance(unique.get("AttributeValue"), str):
-        raise ValidationException("Invalid AlternateIdentifier.")  # unconfirmed
-    user = DirectoryUser.objects.filter(instance=instance, user_name__iexact=unique["AttributeValue"]).first()
-    if user is None:
-        raise ResourceNotFoundException("USER not found.")  # unconfirmed
+    user = _by_unique_attribute(instance.users, params, "userName", "user_name", "USER")
     return {"IdentityStoreId": instance.identity_store_id, "UserId": user.id, "UserArn": user.arn}
+
+
+def _by_unique_attribute(rows, params, path, field, kind):
+    """The user or group whose unique attribute `path` (userName, displayName) AlternateIdentifier names."""
+    unique = params["AlternateIdentifier"].get("UniqueAttribute") or {}
+    if unique.get("AttributePath") != path or not isinstance(unique.get("AttributeValue"), str):
+        raise ValidationException("Invalid AlternateIdentifier.")  # unconfirmed
+    found = rows.filter(**{f"{field}__iexact": unique["AttributeValue"]}).first()
+    if found is None:
+        raise ResourceNotFoundException(f"{kind} not found.")  # unconfirmed
+    return found
 
 
 # Groups
@@ -206,14 +212,7 @@ def list_groups(acting, params, check):
 def get_group_id(acting, params, check):
     instance = store_named(acting, params["IdentityStoreId"])
     check(instance=instance)
-    unique = params["AlternateIdentifier"].get("UniqueAttribute") or {}
-    if unique.get("AttributePath") != "displayName" or not isinstance(unique.get("AttributeValue"), str):
-        raise ValidationException("Invalid AlternateIdentifier.")  # unconfirmed
-    group = DirectoryGroup.objects.filter(
-        instance=instance, display_name__iexact=unique["AttributeValue"]
-    ).first()
-    if group is None:
-        raise ResourceNotFoundException("GROUP not found.")  # unconfirmed
+    group = _by_unique_attribute(instance.groups, params, "displayName", "display_name", "GROUP")
     return {"IdentityStoreId": instance.identity_store_id, "GroupId": group.id, "GroupArn": group.arn}
 
 
