@@ -111,3 +111,14 @@ def assignments_of_user(instance, user):
         )
         .select_related("permission_set", "account")
     )
+
+
+def assignments_of_principal(instance, principal_type, principal_id):
+    """The assignments made to one user or group directly (ListAccountAssignmentsForPrincipal)."""
+    return (
+        AccountAssignment.objects.filter(
+            permission_set__instance=instance, principal_type=principal_type, principal_id=principal_id
+        )
+        .select_related("permission_set")
+        .order_by("created_at", "id")
+    )

@@ -721,3 +721,53 @@ def test_instance_name_request_ids_and_provisioning_targets(center):
         ResourceArn=arn[:-1] + ("1" if arn.endswith("0") else "0"),
     )
     assert error["Code"] == "ResourceNotFoundException"
+
+
+def test_request_histories_and_a_principals_assignments(center):
+    arn = center.permission_set()
+    failing = center.permission_set("Failing")
+    center.sso.attach_customer_managed_policy_reference_to_permission_set(
+        InstanceArn=center.instance_arn,
+        PermissionSetArn=failing,
+        CustomerManagedPolicyReference={"Name": "missing"},
+    )
+    user_id = center.user()
+    made = center.assign(arn, user_id)
+    failed = center.assign(failing, user_id)
+    history = center.sso.list_account_assignment_creation_status(InstanceArn=center.instance_arn)
+    assert [each["RequestId"] for each in history["AccountAssignmentsCreationStatus"]] == [
+        failed["RequestId"],
+        made["RequestId"],
+    ]
+    only_failed = center.sso.list_account_assignment_creation_status(
+        InstanceArn=center.instance_arn, Filter={"Status": "FAILED"}
+    )["AccountAssignmentsCreationStatus"]
+    assert [(each["RequestId"], each["Status"]) for each in only_failed] == [(failed["RequestId"], "FAILED")]
+    assert center.sso.list_account_assignments_for_principal(
+        InstanceArn=center.instance_arn,
+        PrincipalId=user_id,
+        PrincipalType="USER",
+        Filter={"AccountId": center.member_id},
+    )["AccountAssignments"] == [
+        {
+            "AccountId": center.member_id,
+            "PermissionSetArn": arn,
+            "PrincipalId": user_id,
+            "PrincipalType": "USER",
+        }
+    ]
+    center.sso.delete_account_assignment(
+        InstanceArn=center.instance_arn,
+        TargetId=center.member_id,
+        TargetType="AWS_ACCOUNT",
+        PermissionSetArn=arn,
+        PrincipalType="USER",
+        PrincipalId=user_id,
+    )
+    deletions = center.sso.list_account_assignment_deletion_status(InstanceArn=center.instance_arn)
+    assert [each["Status"] for each in deletions["AccountAssignmentsDeletionStatus"]] == ["SUCCEEDED"]
+    center.sso.provision_permission_set(
+        InstanceArn=center.instance_arn, PermissionSetArn=arn, TargetType="ALL_PROVISIONED_ACCOUNTS"
+    )
+    provisioning = center.sso.list_permission_set_provisioning_status(InstanceArn=center.instance_arn)
+    assert [each["Status"] for each in provisioning["PermissionSetsProvisioningStatus"]] == ["SUCCEEDED"]

@@ -433,3 +433,59 @@ def list_tags(acting, params, check):
     check(instance=instance)
     tags = [{"Key": tag.key, "Value": tag.value} for tag in ResourceTag.objects.filter(resource_arn=arn)]
     return page(tags, params, "Tags")
+
+
+# Request histories and a principal's assignments
+
+
+def _requests(acting, params, kind, member, check):
+    """The instance's requests of `kind` (newest first), filtered by Status, as status metadata."""
+    instance = instance_named(acting, params["InstanceArn"])
+    check(instance=instance)
+    requests = instance.requests.filter(kind=kind).order_by("-created_at")
+    status = (params.get("Filter") or {}).get("Status")
+    if status:
+        requests = requests.filter(status=status)
+    metadata = [
+        {"Status": request.status, "RequestId": request.request_id, "CreatedDate": request.created_at}
+        for request in requests
+    ]
+    return page(metadata, params, member)
+
+
+@operation("ListAccountAssignmentCreationStatus", read_only=True)
+def list_creation_status(acting, params, check):
+    kind = ProvisioningRequest.Kind.ASSIGNMENT_CREATION
+    return _requests(acting, params, kind, "AccountAssignmentsCreationStatus", check)
+
+
+@operation("ListAccountAssignmentDeletionStatus", read_only=True)
+def list_deletion_status(acting, params, check):
+    kind = ProvisioningRequest.Kind.ASSIGNMENT_DELETION
+    return _requests(acting, params, kind, "AccountAssignmentsDeletionStatus", check)
+
+
+@operation("ListPermissionSetProvisioningStatus", read_only=True)
+def list_provisioning_status(acting, params, check):
+    kind = ProvisioningRequest.Kind.PERMISSION_SET_PROVISIONING
+    return _requests(acting, params, kind, "PermissionSetsProvisioningStatus", check)
+
+
+@operation("ListAccountAssignmentsForPrincipal", read_only=True)
+def list_assignments_for_principal(acting, params, check):
+    instance = instance_named(acting, params["InstanceArn"])
+    check(instance=instance)
+    assignments = selectors.assignments_of_principal(instance, params["PrincipalType"], params["PrincipalId"])
+    account_id = (params.get("Filter") or {}).get("AccountId")
+    if account_id:
+        assignments = assignments.filter(account_id=account_id)
+    found = [
+        {
+            "AccountId": assignment.account_id,
+            "PermissionSetArn": assignment.permission_set.arn,
+            "PrincipalId": assignment.principal_id,
+            "PrincipalType": assignment.principal_type,
+        }
+        for assignment in assignments
+    ]
+    return page(found, params, "AccountAssignments")
