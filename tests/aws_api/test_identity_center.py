@@ -4,12 +4,14 @@ with AWS's errors, the engine's refusals, another organization's objects invisib
 provisioning makes in the target account."""
 
 import json
+import urllib.request
 
 import pytest
 
 from access.acting import Acting
 from accounts.models import Account, AuditEvent
 from accounts.services.access_keys import access_key_create
+from identitycenter.models import Instance
 from policies.aws_managed.loader import aws_managed_policy
 from policies.models import Role, SAMLProvider
 from policies.services.permissions import inline_policy_put
@@ -771,3 +773,13 @@ def test_request_histories_and_a_principals_assignments(center):
     )
     provisioning = center.sso.list_permission_set_provisioning_status(InstanceArn=center.instance_arn)
     assert [each["Status"] for each in provisioning["PermissionSetsProvisioningStatus"]] == ["SUCCEEDED"]
+
+
+def test_local_modes_reset_takes_identity_center_with_the_accounts(center, live_server, settings):
+    settings.IAMCONSOLE_LOCAL_MODE = True
+    center.assign(center.permission_set(), center.user())
+    request = urllib.request.Request(f"{live_server.url}/moto-api/reset", method="POST", data=b"")
+    with urllib.request.urlopen(request) as answer:
+        assert answer.status == 200
+    assert not Account.objects.exists()
+    assert not Instance.objects.exists() and not Role.objects.exists()
