@@ -26,7 +26,7 @@ from policies.services.permissions import (
     policy_detach,
 )
 from policies.services.providers import saml_provider_create
-from policies.services.roles import role_create, role_delete, role_update
+from policies.services.roles import SESSION_MAX, role_create, role_delete
 
 from . import selectors, services
 from .models import SSO_SERVICE, ProvisionedPermissionSet
@@ -170,15 +170,16 @@ def _provision(permission_set, account):
             name=row.role_name,
             path=instance.reserved_path,
             trust_policy=trust_policy(account.id, instance.saml_provider_name),
-            max_session_duration=permission_set.session_seconds,
+            # AWS: Identity Center "configures these roles with a maximum session duration of 12
+            # hours"; the permission set's own duration bounds the sessions the portal issues.
+            max_session_duration=SESSION_MAX,
             permissions_boundary_arn=boundary,
             acting=service,
         )
-    else:
-        role_update(role=role, max_session_duration=permission_set.session_seconds, acting=service)
-        if boundary and boundary != role.permissions_boundary_arn:
+    elif boundary != role.permissions_boundary_arn:
+        if boundary:
             permissions_boundary_put(policy_arn=boundary, role=role, acting=service)
-        elif not boundary and role.permissions_boundary_arn:
+        else:
             permissions_boundary_delete(role=role, acting=service)
     attached = {
         attachment.policy.arn: attachment.policy for attachment in role.attachments.select_related("policy")

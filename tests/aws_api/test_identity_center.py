@@ -375,7 +375,8 @@ def test_an_assignment_provisions_exactly_the_role_and_the_provider(center):
     (role,) = reserved_roles(center.member_id)
     assert role.path == "/aws-reserved/sso.amazonaws.com/"
     assert role.name.startswith("AWSReservedSSO_DeveloperAccess_") and len(role.name.rsplit("_", 1)[1]) == 16
-    assert role.max_session_duration == 8 * 3600
+    # As AWS configures them: 12 hours; the permission set's 8 bound the portal's sessions.
+    assert role.max_session_duration == 12 * 3600
     trust = json.loads(role.trust_policy)["Statement"][0]
     assert trust["Principal"] == {
         "Federated": f"arn:aws:iam::{center.member_id}:saml-provider/{provider_name}"
@@ -482,7 +483,7 @@ def test_re_provisioning_after_a_policy_is_added(center):
     assert described["Status"] == "SUCCEEDED" and described["PermissionSetArn"] == arn
     role.refresh_from_db()
     assert [attachment.policy.arn for attachment in role.attachments.all()] == [READ_ONLY]
-    assert role.max_session_duration == 4 * 3600
+    assert role.max_session_duration == 12 * 3600
     assert center.sso.list_accounts_for_provisioned_permission_set(
         **named, ProvisioningStatus="LATEST_PERMISSION_SET_PROVISIONED"
     )["AccountIds"] == [center.member_id]
@@ -783,3 +784,22 @@ def test_local_modes_reset_takes_identity_center_with_the_accounts(center, live_
         assert answer.status == 200
     assert not Account.objects.exists()
     assert not Instance.objects.exists() and not Role.objects.exists()
+
+
+def test_a_policy_naming_one_permission_set_allows_that_one_only(center, live_server, api_account):
+    mine, other = center.permission_set("Mine"), center.permission_set("Other")
+    user = IAMUserFactory(account=api_account, name="scoped")
+    statements = [
+        allow("sso:DescribePermissionSet", resource=mine),
+        allow("sso:ListPermissionSets", resource=center.instance_arn),
+    ]
+    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    inline_policy_put(name="scoped", document=document, user=user, acting=Acting(account=api_account))
+    scoped = client(live_server, *keys_of(api_account, user), service="sso-admin")
+    assert scoped.list_permission_sets(InstanceArn=center.instance_arn)["PermissionSets"] == [mine, other]
+    described = scoped.describe_permission_set(InstanceArn=center.instance_arn, PermissionSetArn=mine)
+    assert described["PermissionSet"]["Name"] == "Mine"
+    error, _ = error_of(
+        scoped.describe_permission_set, InstanceArn=center.instance_arn, PermissionSetArn=other
+    )
+    assert error["Code"] == "AccessDeniedException" and other in error["Message"]
