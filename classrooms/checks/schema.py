@@ -97,8 +97,8 @@ ANY_OF = {"policy_version": ("min_versions", "default_version")}
 SOLUTION_SERVICES = {"iam", "sts", "organizations"}
 
 
-def _suggest(word, choices):
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+def _suggest(word, choices, cutoff=0.6):
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return f" (did you mean {found[0]}?)" if found else ""
 
 
@@ -115,7 +115,9 @@ def action_problem(name):
         return f"'{name}' is not an action: write service:Action, such as iam:CreateUser"
     service = catalog.service(prefix)
     if service is None:
-        return f"unknown service '{prefix}' in '{name}'" + _suggest(prefix.lower(), list(catalog.services()))
+        return f"unknown service '{prefix}' in '{name}'" + _suggest(
+            prefix.lower(), list(catalog.services()), cutoff=0.5
+        )
     names = [action.full_name for action in service.actions.values()]
     return f"unknown action '{name}'" + _suggest(name, names)
 
@@ -138,7 +140,9 @@ def _context_problems(value, where):
         elif key.lower().startswith("aws:") and catalog.condition_key(key) is None:
             found.append(f"{where}.{key}: unknown global condition key")
         values = item if isinstance(item, list) else [item]
-        if not values or not all(isinstance(v, str | bool | int) and not isinstance(v, float) for v in values):
+        if not values or not all(
+            isinstance(v, str | bool | int) and not isinstance(v, float) for v in values
+        ):
             found.append(f"{where}.{key}: must be text, true/false, a number, or a list of them")
     return found
 
