@@ -238,3 +238,17 @@ def test_yaml_text_is_parsed_and_its_syntax_errors_located():
     data, problems = parse_lab_text('{"slug": "x", "title": "T", "pass_percentage": 50, "checks": []}')
     assert data["slug"] == "x"
     assert problems == ["checks: must be a list of at least one check"]
+
+
+def test_the_schema_pages_example_is_a_valid_lab():
+    from classrooms.checks.files import LABS_DIR
+
+    schema = (LABS_DIR.parent / "checks" / "SCHEMA.md").read_text()
+    example = schema.split("## An example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    data, problems = parse_lab_text(example)
+    assert problems == []
+    assert [check["type"] for check in data["checks"]] == [
+        "user_exists",
+        "user_in_group",
+        "principal_allowed",
+    ]
