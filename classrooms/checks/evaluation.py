@@ -46,8 +46,6 @@ class Seen:
         self.account = account
         users, groups, roles, policies = set(), set(), set(), set()
         for check in checks:
-            if not isinstance(check, dict):
-                continue
             users.update(v for k, v in check.items() if k == "user" and isinstance(v, str))
             groups.update(v for k, v in check.items() if k == "group" and isinstance(v, str))
             roles.update(v for k, v in check.items() if k == "role" and isinstance(v, str))
@@ -142,10 +140,9 @@ class Seen:
 
 
 def _entity_of(check):
-    for kind in ("user", "group", "role"):
-        if kind in check:
-            return kind, check[kind]
-    raise ValueError("no entity")
+    """(kind, name) of the one entity a check names (validation made sure there is one)."""
+    kind = next(kind for kind in ("user", "group", "role") if kind in check)
+    return kind, check[kind]
 
 
 def _policy_matches(policy, reference, account_id):
@@ -197,10 +194,7 @@ def _policy_version(check, seen):
 def _trusted_principals(trust_policy):
     """{("service", name) or ("account", id) or ("aws", arn)} that the trust policy's Allow statements
     let call sts:AssumeRole."""
-    try:
-        document = json.loads(trust_policy)
-    except ValueError:
-        return set()
+    document = json.loads(trust_policy)  # stored only once IAM's validation took it
     statements = document.get("Statement", [])
     statements = [statements] if isinstance(statements, dict) else statements
     found = set()
@@ -212,9 +206,6 @@ def _trusted_principals(trust_policy):
         if not any(action_matches(pattern, "sts:AssumeRole") for pattern in actions):
             continue
         principal = statement.get("Principal", {})
-        if principal == "*":
-            found.add(("aws", "*"))
-            continue
         for kind, values in principal.items() if isinstance(principal, dict) else ():
             for value in [values] if isinstance(values, str) else values:
                 if kind == "Service":
