@@ -243,6 +243,20 @@ def _permissions_boundary(check, seen):
     return entity.permissions_boundary_arn.rsplit("/", 1)[-1].lower() == reference.lower()
 
 
+def _value(value):
+    # YAML reads `true` and `42` as a bool and a number; the engine's context holds AWS's strings.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [_value(item) for item in value]
+    return str(value)
+
+
+def _context(context):
+    """A check's context keys as the request carries them."""
+    return {key: _value(value) for key, value in (context or {}).items()}
+
+
 def decision(check, seen, context=None):
     """The engine's decision ("allowed", "explicitDeny", "implicitDeny") for the check's principal doing
     its action on its resource, as the policy simulator reaches it; None when the principal is missing."""
@@ -263,7 +277,7 @@ def decision(check, seen, context=None):
             principal=principal,
             actions=[check["action"]],
             resource_arns=[resource],
-            context=context if context is not None else check.get("context"),
+            context=context if context is not None else _context(check.get("context")),
             in_play=seen.in_play(principal),
             **trust,
             **seen.organization(),

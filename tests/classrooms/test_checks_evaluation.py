@@ -324,6 +324,27 @@ def test_context_keys_reach_the_engine(seat):
     assert not passed(seat, **check)  # no source IP: the condition cannot match
 
 
+def test_context_values_yaml_reads_as_booleans_and_numbers_reach_the_engine_as_text(seat):
+    iam(seat, "CreateUser", UserName="alice")
+    policy = doc(
+        allow(
+            "s3:GetObject",
+            Bool={"aws:MultiFactorAuthPresent": "true"},
+            NumericLessThan={"aws:MultiFactorAuthAge": "3600"},
+        )
+    )
+    iam(seat, "PutUserPolicy", UserName="alice", PolicyName="mfa", PolicyDocument=json.dumps(policy))
+    check = {"type": "principal_allowed", "principal": "user/alice", "action": "s3:GetObject"}
+    assert passed(seat, **check, context={"aws:MultiFactorAuthPresent": True, "aws:MultiFactorAuthAge": 60})
+    assert not passed(
+        seat, **check, context={"aws:MultiFactorAuthPresent": False, "aws:MultiFactorAuthAge": 60}
+    )
+    assert not passed(
+        seat, **check, context={"aws:MultiFactorAuthPresent": True, "aws:MultiFactorAuthAge": 7200}
+    )
+    assert passed(seat, **check, context={"aws:MultiFactorAuthPresent": [True], "aws:MultiFactorAuthAge": 60})
+
+
 @pytest.mark.parametrize(
     ("statements", "expected"),
     [
