@@ -649,5 +649,5 @@ def test_an_unsigned_call_and_an_unknown_target(live_server, orgs):
         "Message": "Missing Authentication Token",
     }
     # An operation of the model the endpoint does not answer (or no such operation) is unknown.
-    error, _ = error_of(orgs.close_account, AccountId="123456789012")
+    error, _ = error_of(orgs.create_gov_cloud_account, Email="gov@example.com", AccountName="gov")
     assert error["Code"] == "UnknownOperationException"

@@ -61,6 +61,12 @@ def remove_account_from_organization(acting, params):
     return {}
 
 
+@operation("CloseAccount")
+def close_account(acting, params):
+    services.account_close(membership=services.member_of(managed(acting), params["AccountId"]), acting=acting)
+    return {}
+
+
 # CreateAccount and its status
 
 
