@@ -233,7 +233,7 @@ class AccountAlreadyRegisteredException(OrganizationsError):
 
     def __init__(
         self,
-        message="The specified account is already a delegated administrator for this Amazon Web Services service.",
+        message="The provided account is already a delegated administrator for your organization.",
     ):
         super().__init__(message)
 
@@ -243,7 +243,7 @@ class AccountNotRegisteredException(OrganizationsError):
 
     def __init__(
         self,
-        message="The specified account is not a delegated administrator for this Amazon Web Services service.",
+        message="The provided account is not a registered delegated administrator for your organization.",
     ):
         super().__init__(message)
 

@@ -941,67 +941,6 @@ def account_request_record(*, organization, name, membership=None, failure_reaso
     )
 
 
-# Delegated administrators
-
-
-def _delegation_params(kw):
-    return {"accountId": kw["account_id"], "servicePrincipal": kw["service_principal"]}
-
-
-def _check_service_principal(service_principal):
-    # AWS accepts only the principals of services that support delegated administration; any
-    # <service>.amazonaws.com stands for them here.
-    if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com", service_principal):
-        raise InvalidInputException(
-            "You specified an unrecognized service principal.", reason="UNRECOGNIZED_SERVICE_PRINCIPAL"
-        )
-
-
-def member_of(organization, account_id):
-    """The membership of `account_id` in the organization, or AccountNotFoundException."""
-    membership = (
-        organization.memberships.select_related("account", "organization")
-        .filter(account_id=account_id)
-        .first()
-    )
-    if membership is None:
-        raise AccountNotFoundException()
-    return membership
-
-
-@_audited("RegisterDelegatedAdministrator", params=_delegation_params)
-def delegated_administrator_register(*, organization, account_id, service_principal, acting):
-    """Register a member account as a delegated administrator for an AWS service."""
-    _ensure_manages(organization, acting)
-    _check_service_principal(service_principal)
-    membership = member_of(organization, account_id)
-    if account_id == organization.management_account_id:
-        raise ConstraintViolationException(
-            "You cannot register the management account of the organization as a delegated administrator "
-            "for an AWS service.",
-            reason="CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
-        )
-    delegations = DelegatedAdministrator.objects.filter(organization=organization, account_id=account_id)
-    if delegations.filter(service_principal=service_principal).exists():
-        raise AccountAlreadyRegisteredException()
-    return DelegatedAdministrator.objects.create(
-        organization=organization, account=membership.account, service_principal=service_principal
-    )
-
-
-@_audited("DeregisterDelegatedAdministrator", params=_delegation_params)
-def delegated_administrator_deregister(*, organization, account_id, service_principal, acting):
-    """Remove a member account's delegated administration of an AWS service."""
-    _ensure_manages(organization, acting)
-    _check_service_principal(service_principal)
-    member_of(organization, account_id)
-    deleted, _ = DelegatedAdministrator.objects.filter(
-        organization=organization, account_id=account_id, service_principal=service_principal
-    ).delete()
-    if not deleted:
-        raise AccountNotRegisteredException()
-
-
 # Trusted access for AWS services (EnableAWSServiceAccess)
 
 # The service principals of AWS's "AWS services that you can use with AWS Organizations"; any other
@@ -1052,7 +991,8 @@ TRUSTED_SERVICES = frozenset(
 )
 
 
-def _trusted_service(service_principal):
+def trusted_service(service_principal):
+    """The principal of an AWS service that works with Organizations, or InvalidInputException."""
     if service_principal not in TRUSTED_SERVICES:
         raise InvalidInputException(
             "You specified an unrecognized service principal.", reason="UNRECOGNIZED_SERVICE_PRINCIPAL"
@@ -1069,7 +1009,7 @@ def service_access_enable(*, organization, service_principal, acting):
     """Give an AWS service trusted access to the organization; enabling it again changes nothing."""
     _ensure_manages(organization, acting)
     access, _ = ServiceAccess.objects.get_or_create(
-        organization=organization, service_principal=_trusted_service(service_principal)
+        organization=organization, service_principal=trusted_service(service_principal)
     )
     return access
 
@@ -1079,9 +1019,72 @@ def service_access_disable(*, organization, service_principal, acting):
     """Take an AWS service's trusted access away; a service without it is no error."""
     _ensure_manages(organization, acting)
     ServiceAccess.objects.filter(
-        organization=organization, service_principal=_trusted_service(service_principal)
+        organization=organization, service_principal=trusted_service(service_principal)
     ).delete()
 
+
+# Delegated administrators
+
+
+def _delegation_params(kw):
+    return {"accountId": kw["account_id"], "servicePrincipal": kw["service_principal"]}
+
+
+def member_of(organization, account_id):
+    """The membership of `account_id` in the organization, or AccountNotFoundException."""
+    membership = (
+        organization.memberships.select_related("account", "organization")
+        .filter(account_id=account_id)
+        .first()
+    )
+    if membership is None:
+        raise AccountNotFoundException()
+    return membership
+
+
+# AWS's words, for deregistering the management account too.
+MANAGEMENT_NOT_DELEGATED = (
+    "You cannot register management account/yourself as delegated administrator for your organization."
+)
+
+
+def _not_the_management_account(organization, account_id):
+    if account_id == organization.management_account_id:
+        raise ConstraintViolationException(
+            MANAGEMENT_NOT_DELEGATED, reason="CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR"
+        )
+
+
+@_audited("RegisterDelegatedAdministrator", params=_delegation_params)
+def delegated_administrator_register(*, organization, account_id, service_principal, acting):
+    """Register a member account as a delegated administrator for an AWS service."""
+    _ensure_manages(organization, acting)
+    trusted_service(service_principal)
+    membership = member_of(organization, account_id)
+    _not_the_management_account(organization, account_id)
+    delegations = DelegatedAdministrator.objects.filter(organization=organization, account_id=account_id)
+    if delegations.filter(service_principal=service_principal).exists():
+        raise AccountAlreadyRegisteredException()
+    return DelegatedAdministrator.objects.create(
+        organization=organization, account=membership.account, service_principal=service_principal
+    )
+
+
+@_audited("DeregisterDelegatedAdministrator", params=_delegation_params)
+def delegated_administrator_deregister(*, organization, account_id, service_principal, acting):
+    """Remove a member account's delegated administration of an AWS service."""
+    _ensure_manages(organization, acting)
+    trusted_service(service_principal)
+    member_of(organization, account_id)
+    _not_the_management_account(organization, account_id)
+    deleted, _ = DelegatedAdministrator.objects.filter(
+        organization=organization, account_id=account_id, service_principal=service_principal
+    ).delete()
+    if not deleted:
+        raise AccountNotRegisteredException()
+
+
+# All features
 
 ALL_FEATURES_ALREADY = (
     "The handshake request is invalid because the organization has already enabled all features."

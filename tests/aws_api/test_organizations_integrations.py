@@ -292,3 +292,69 @@ def test_a_malformed_or_oversized_resource_policy_is_refused(orgs, organization)
         orgs.put_resource_policy(Content=padded)
     assert caught.value.response["Reason"] == "MAX_LENGTH_EXCEEDED"
     assert error_of(orgs.describe_resource_policy)[0]["Code"] == "ResourcePolicyNotFoundException"
+
+
+# Delegated administrators, in AWS's words
+
+
+def test_delegated_administrator_errors_in_aws_words(orgs, organization, member_id):
+    management = organization["MasterAccountId"]
+    for call in (orgs.register_delegated_administrator, orgs.deregister_delegated_administrator):
+        with pytest.raises(orgs.exceptions.ConstraintViolationException) as caught:
+            call(AccountId=management, ServicePrincipal="ssm.amazonaws.com")
+        assert caught.value.response["Error"]["Message"] == (
+            "You cannot register management account/yourself as delegated administrator for your organization."
+        )
+        error, _ = error_of(call, AccountId="000000000000", ServicePrincipal="ssm.amazonaws.com")
+        assert error["Code"] == "AccountNotFoundException"
+
+    orgs.register_delegated_administrator(AccountId=member_id, ServicePrincipal="ssm.amazonaws.com")
+    error, _ = error_of(
+        orgs.register_delegated_administrator, AccountId=member_id, ServicePrincipal="ssm.amazonaws.com"
+    )
+    assert (
+        error["Message"] == "The provided account is already a delegated administrator for your organization."
+    )
+    orgs.deregister_delegated_administrator(AccountId=member_id, ServicePrincipal="ssm.amazonaws.com")
+    error, _ = error_of(
+        orgs.deregister_delegated_administrator, AccountId=member_id, ServicePrincipal="ssm.amazonaws.com"
+    )
+    assert error["Message"] == (
+        "The provided account is not a registered delegated administrator for your organization."
+    )
+
+
+def test_list_delegated_administrators_refuses_an_unrecognized_service_principal(orgs, organization):
+    error, _ = error_of(orgs.list_delegated_administrators, ServicePrincipal="moto.amazonaws.com")
+    assert (error["Code"], error["Message"]) == (
+        "InvalidInputException",
+        "You specified an unrecognized service principal.",
+    )
+
+
+# Lists in the order things were made, as AWS lists them
+
+
+def test_accounts_ous_and_policies_are_listed_in_the_order_they_were_made(orgs, organization):
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+    names = ["zulu", "alpha", "mike"]
+    accounts = [
+        orgs.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]["AccountId"]
+        for name in names
+    ]
+    assert [a["Id"] for a in orgs.list_accounts()["Accounts"]] == [organization["MasterAccountId"], *accounts]
+    units = [
+        orgs.create_organizational_unit(ParentId=root_id, Name=name)["OrganizationalUnit"]["Id"]
+        for name in names
+    ]
+    listed = orgs.list_organizational_units_for_parent(ParentId=root_id)["OrganizationalUnits"]
+    assert [ou["Id"] for ou in listed] == units
+    children = orgs.list_children(ParentId=root_id, ChildType="ORGANIZATIONAL_UNIT")["Children"]
+    assert [child["Id"] for child in children] == units
+    deny = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
+    )
+    for name in names:
+        orgs.create_policy(Name=name, Description="", Type="SERVICE_CONTROL_POLICY", Content=deny)
+    listed = orgs.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
+    assert [policy["Name"] for policy in listed] == ["FullAWSAccess", *names]

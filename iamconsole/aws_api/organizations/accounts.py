@@ -16,10 +16,11 @@ from .common import account_shape, administered, managed, operation, page, tag_p
 
 
 def _memberships(organization):
+    # In the order the accounts joined, as AWS lists them.
     return (
         Membership.objects.filter(organization=organization)
         .select_related("account", "organization")
-        .order_by("account_id")
+        .order_by("joined_at", "account_id")
     )
 
 
@@ -254,7 +255,9 @@ def list_delegated_administrators(acting, params):
         "account__membership__organization"
     )
     if "ServicePrincipal" in params:
-        delegations = delegations.filter(service_principal=params["ServicePrincipal"])
+        delegations = delegations.filter(
+            service_principal=services.trusted_service(params["ServicePrincipal"])
+        )
     administrators = {}
     for delegation in delegations:
         # One entry per account: the date it first became a delegated administrator.

@@ -120,8 +120,11 @@ def delete_organizational_unit(acting, params):
 def list_organizational_units_for_parent(acting, params):
     organization = administered(acting)
     parent = services.parent_unit(organization, params["ParentId"])
-    units = OrganizationalUnit.objects.filter(organization=organization, parent=parent).select_related(
-        "organization"
+    # In the order they were created, as AWS lists them.
+    units = (
+        OrganizationalUnit.objects.filter(organization=organization, parent=parent)
+        .select_related("organization")
+        .order_by("created_at", "id")
     )
     return page([ou_shape(ou) for ou in units], params, "OrganizationalUnits")
 
@@ -134,13 +137,15 @@ def list_children(acting, params):
     organization = administered(acting)
     parent = services.parent_unit(organization, params["ParentId"])
     if params["ChildType"] == "ORGANIZATIONAL_UNIT":
-        ids = OrganizationalUnit.objects.filter(organization=organization, parent=parent).values_list(
-            "id", flat=True
+        ids = (
+            OrganizationalUnit.objects.filter(organization=organization, parent=parent)
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)
         )
     else:
         ids = (
             Membership.objects.filter(organization=organization, parent=parent)
-            .order_by("account_id")
+            .order_by("joined_at", "account_id")
             .values_list("account_id", flat=True)
         )
     children = [{"Id": child_id, "Type": params["ChildType"]} for child_id in ids]
