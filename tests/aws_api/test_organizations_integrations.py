@@ -358,3 +358,12 @@ def test_accounts_ous_and_policies_are_listed_in_the_order_they_were_made(orgs, 
         orgs.create_policy(Name=name, Description="", Type="SERVICE_CONTROL_POLICY", Content=deny)
     listed = orgs.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
     assert [policy["Name"] for policy in listed] == ["FullAWSAccess", *names]
+
+
+def test_describe_account_outside_an_organization_is_account_not_found(orgs, api_account):
+    """AWS's AccountNotFoundException covers a caller whose account is in no organization."""
+    error, _ = error_of(orgs.describe_account, AccountId="111111111112")
+    assert (error["Code"], error["Message"]) == (
+        "AccountNotFoundException",
+        "You specified an account that doesn't exist.",
+    )

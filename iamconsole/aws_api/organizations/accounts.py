@@ -4,7 +4,9 @@ RemoveAccountFromOrganization, invitations (handshakes) and delegated administra
 from django.db.models import Q
 
 from aws.organizations_errors import (
+    AccountNotFoundException,
     AccountNotRegisteredException,
+    AWSOrganizationsNotInUseException,
     CreateAccountStatusNotFoundException,
     HandshakeNotFoundException,
     InvalidInputException,
@@ -39,7 +41,13 @@ def list_accounts_for_parent(acting, params):
 
 @operation("DescribeAccount", read_only=True)
 def describe_account(acting, params):
-    return {"Account": account_shape(services.member_of(administered(acting), params["AccountId"]))}
+    try:
+        organization = administered(acting)
+    except AWSOrganizationsNotInUseException as exc:
+        # AWS's AccountNotFoundException also covers "the account whose credentials you used to make
+        # this request isn't a member of an organization".
+        raise AccountNotFoundException() from exc
+    return {"Account": account_shape(services.member_of(organization, params["AccountId"]))}
 
 
 @operation("MoveAccount")
