@@ -171,19 +171,20 @@ def _organization_elements(organization):
 
 
 @_audited("CreateOrganization", params=lambda kw: {"featureSet": "ALL"}, response=_organization_elements)
-def organization_create(*, acting, scps_enabled=False):
+def organization_create(*, acting):
     """Create an organization with all features; the caller's account becomes its management account.
-    `scps_enabled`: as the API's CreateOrganization does for an organization with all features, service
-    control policies are enabled in the root at once, FullAWSAccess attached to the root and the
-    management account (the console's Create organization leaves that step to its Policies page)."""
+    No policy type is enabled in its root yet, as in AWS (the API's CreateOrganization too, whatever
+    its reference says): EnablePolicyType, or the console's Policies page, enables SCPs."""
     account = Account.objects.select_for_update().get(pk=acting.account.pk)
     if Membership.objects.filter(account=account).exists():
         raise AlreadyInOrganizationException("The AWS account is already a member of an organization.")
-    organization = Organization.objects.create(management_account=account, scp_enabled=scps_enabled)
+    organization = Organization.objects.create(management_account=account)
     Membership.objects.create(
         account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
     )
-    _attach_full_access(organization, _all_targets(organization))
+    # AWS's own policies are listed (ListPolicies) before their type is enabled.
+    for policy_type in (SCP, RCP):
+        full_access_policy(policy_type)
     return organization
 
 

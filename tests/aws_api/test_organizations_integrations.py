@@ -18,6 +18,7 @@ from accounts.services.signin import (
     root_authenticate,
     user_authenticate,
 )
+from accounts.services.sts import get_session_token
 from policies.services.permissions import inline_policy_put
 from tests.accounts.factories import IAMUserFactory
 
@@ -77,6 +78,16 @@ def test_a_closed_account_is_suspended_and_refuses_sign_in_and_its_keys(
 ):
     member_iam = as_account(live_server, member_id, service="iam")
     assert member_iam.list_users()["Users"] == []
+    member = Account.objects.get(pk=member_id)
+    issued = get_session_token(user=member, duration_seconds=3600, acting=Acting(account=member))
+    member_session = client(
+        live_server,
+        issued.access_key_id,
+        issued.secret_access_key,
+        service="sts",
+        session_token=issued.session_token,
+    )
+    assert member_session.get_caller_identity()["Account"] == member_id
 
     assert orgs.close_account(AccountId=member_id)["ResponseMetadata"]["HTTPStatusCode"] == 200
     described = orgs.describe_account(AccountId=member_id)["Account"]
@@ -85,8 +96,10 @@ def test_a_closed_account_is_suspended_and_refuses_sign_in_and_its_keys(
     listed = {account["Id"]: account["Status"] for account in orgs.list_accounts()["Accounts"]}
     assert listed == {organization["MasterAccountId"]: "ACTIVE", member_id: "SUSPENDED"}
 
-    error, _ = error_of(member_iam.list_users)
-    assert error["Code"] == "InvalidClientTokenId"
+    # Its access keys and its temporary credentials are refused from then on.
+    for call in (member_iam.list_users, member_session.get_caller_identity):
+        error, _ = error_of(call)
+        assert error["Code"] == "InvalidClientTokenId"
     error, status = error_of(orgs.close_account, AccountId=member_id)
     assert (error["Code"], error["Message"], status) == (
         "AccountAlreadyClosedException",

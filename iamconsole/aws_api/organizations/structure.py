@@ -16,7 +16,6 @@ from .common import (
     organization_of,
     ou_shape,
     page,
-    policy_types,
     root_shape,
     tag_pairs,
 )
@@ -33,8 +32,9 @@ def _organization_shape(organization):
         ),
         "MasterAccountId": management.id,
         "MasterAccountEmail": management.root_email,
-        # Deprecated in AWS's model, still returned: the types enabled in the root.
-        "AvailablePolicyTypes": policy_types(organization),
+        # Deprecated in AWS's model (ListRoots says what the root has enabled), still returned: an
+        # organization with all features has SCPs available.
+        "AvailablePolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}],
     }
 
 
@@ -43,9 +43,9 @@ def create_organization(acting, params):
     if params.get("FeatureSet", "ALL") != "ALL":
         # The product has organizations with all features only.
         raise InvalidInputException("You specified an invalid value.", reason="INVALID_ENUM")
-    # AWS: "the new organization is created with all features enabled and service control policies
-    # automatically enabled in the root".
-    organization = services.organization_create(acting=acting, scps_enabled=True)
+    # AWS's reference says SCPs are enabled in the new root; AWS does not do it (CloudFormation's and
+    # Terraform's users enable them after creating the organization), nor does this.
+    organization = services.organization_create(acting=acting)
     return {"Organization": _organization_shape(organization)}
 
 
