@@ -78,6 +78,11 @@ def new_organizations_policy_id():
     return f"p-{_organizations_random(8)}"
 
 
+def new_resource_policy_id():
+    """rp- followed by 8 characters (AWS's pattern allows 4 to 128)."""
+    return f"rp-{_organizations_random(8)}"
+
+
 def new_handshake_id():
     """h- followed by 10 characters (AWS's pattern allows 8 to 32)."""
     return f"h-{_organizations_random(10)}"

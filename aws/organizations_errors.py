@@ -143,7 +143,7 @@ class TargetNotFoundException(OrganizationsError):
 class PolicyNotFoundException(OrganizationsError):
     code = "PolicyNotFoundException"
 
-    def __init__(self, message="You specified a policy that doesn't exist."):
+    def __init__(self, message="We can't find a policy with the PolicyId that you specified."):
         super().__init__(message)
 
 
@@ -233,7 +233,7 @@ class AccountAlreadyRegisteredException(OrganizationsError):
 
     def __init__(
         self,
-        message="The specified account is already a delegated administrator for this Amazon Web Services service.",
+        message="The provided account is already a delegated administrator for your organization.",
     ):
         super().__init__(message)
 
@@ -243,7 +243,7 @@ class AccountNotRegisteredException(OrganizationsError):
 
     def __init__(
         self,
-        message="The specified account is not a delegated administrator for this Amazon Web Services service.",
+        message="The provided account is not a registered delegated administrator for your organization.",
     ):
         super().__init__(message)
 
@@ -282,4 +282,20 @@ class EffectivePolicyNotFoundException(OrganizationsError):
     code = "EffectivePolicyNotFoundException"
 
     def __init__(self, message="No effective policy of this type exists for this account."):
+        super().__init__(message)
+
+
+class AccountAlreadyClosedException(OrganizationsError):
+    code = "AccountAlreadyClosedException"
+
+    def __init__(self, message="The provided account is already closed."):
+        super().__init__(message)
+
+
+class ResourcePolicyNotFoundException(OrganizationsError):
+    code = "ResourcePolicyNotFoundException"
+
+    def __init__(
+        self, message="We can't find a resource policy request with the parameter that you specified."
+    ):
         super().__init__(message)

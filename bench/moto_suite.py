@@ -8,7 +8,9 @@ directory, with its own virtualenv (moto[server], freezegun, pytest).
 
 Prints the passes of each server and the kinds of failure against this one (the error code, or the
 first words of the assertion). Where moto is more lenient than AWS (a trust policy "some policy", a
-path without slashes, a weak password, a user without policies creating keys), AWS's behaviour wins and
+path without slashes, a weak password, a user without policies creating keys; in Organizations an RCP
+attached before RCPs are enabled, "foobar" as an SCP's content, two accounts with one email address, a
+sixth SCP on one target, a CreateAccount status for the management account), AWS's behaviour wins and
 the test fails here on purpose.
 """
 

@@ -15,6 +15,7 @@ from aws.ids import (
     new_organization_id,
     new_organizations_policy_id,
     new_ou_id,
+    new_resource_policy_id,
     new_root_id,
 )
 
@@ -297,3 +298,42 @@ class DelegatedAdministrator(models.Model):
 
     def __str__(self):
         return f"{self.account_id} for {self.service_principal}"
+
+
+class ServiceAccess(models.Model):
+    """An AWS service given trusted access to the organization (EnableAWSServiceAccess)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="service_access")
+    service_principal = models.CharField(max_length=128)
+    enabled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["service_principal"]
+        constraints = [
+            models.UniqueConstraint("organization", "service_principal", name="serviceaccess_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.service_principal} in {self.organization_id}"
+
+
+class ResourcePolicy(models.Model):
+    """The organization's resource-based policy (PutResourcePolicy): at most one per organization."""
+
+    id = models.CharField(primary_key=True, max_length=131, default=new_resource_policy_id, editable=False)
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="resource_policy"
+    )
+    content = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "resource policies"
+
+    def __str__(self):
+        return self.id
+
+    @property
+    def arn(self):
+        org = self.organization
+        return f"arn:aws:organizations::{org.management_account_id}:resourcepolicy/{org.id}/{self.id}"

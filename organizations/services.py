@@ -22,6 +22,7 @@ from accounts.selectors import unused_account_id
 from aws.organizations_errors import (
     MANAGEMENT_ONLY,
     AccessDeniedException,
+    AccountAlreadyClosedException,
     AccountAlreadyRegisteredException,
     AccountNotFoundException,
     AccountNotRegisteredException,
@@ -47,6 +48,7 @@ from aws.organizations_errors import (
     PolicyNotFoundException,
     PolicyTypeAlreadyEnabledException,
     PolicyTypeNotEnabledException,
+    ResourcePolicyNotFoundException,
     SourceParentNotFoundException,
     TargetNotFoundException,
 )
@@ -66,7 +68,9 @@ from .models import (
     OrganizationalUnit,
     Policy,
     PolicyAttachment,
+    ResourcePolicy,
     ResourceTag,
+    ServiceAccess,
 )
 
 ORGANIZATIONS = ORGANIZATIONS_SOURCE
@@ -167,19 +171,20 @@ def _organization_elements(organization):
 
 
 @_audited("CreateOrganization", params=lambda kw: {"featureSet": "ALL"}, response=_organization_elements)
-def organization_create(*, acting, scps_enabled=False):
+def organization_create(*, acting):
     """Create an organization with all features; the caller's account becomes its management account.
-    `scps_enabled`: as the API's CreateOrganization does for an organization with all features, service
-    control policies are enabled in the root at once, FullAWSAccess attached to the root and the
-    management account (the console's Create organization leaves that step to its Policies page)."""
+    No policy type is enabled in its root yet, as in AWS (the API's CreateOrganization too, whatever
+    its reference says): EnablePolicyType, or the console's Policies page, enables SCPs."""
     account = Account.objects.select_for_update().get(pk=acting.account.pk)
     if Membership.objects.filter(account=account).exists():
         raise AlreadyInOrganizationException("The AWS account is already a member of an organization.")
-    organization = Organization.objects.create(management_account=account, scp_enabled=scps_enabled)
+    organization = Organization.objects.create(management_account=account)
     Membership.objects.create(
         account=account, organization=organization, joined_method=Membership.JoinedMethod.CREATED
     )
-    _attach_full_access(organization, _all_targets(organization))
+    # AWS's own policies are listed (ListPolicies) before their type is enabled.
+    for policy_type in (SCP, RCP):
+        full_access_policy(policy_type)
     return organization
 
 
@@ -389,9 +394,15 @@ def _account_elements(membership):
             "name": account.name,
             "email": account.root_email,
             "joinedMethod": membership.joined_method,
-            "status": "ACTIVE",
+            "status": account_status(account),
         }
     }
+
+
+def account_status(account):
+    """AWS's Account.Status: ACTIVE, or SUSPENDED once CloseAccount closed it (closure completes at once
+    here, so PENDING_CLOSURE is never seen)."""
+    return "SUSPENDED" if account.closed_at else "ACTIVE"
 
 
 def access_role_trust_policy(management_account_id):
@@ -491,6 +502,45 @@ def account_remove(*, membership, acting):
         raise MasterCannotLeaveOrganizationException()
     _detach_target(organization, membership.account_id)
     membership.delete()
+
+
+# Organizations closes 10% of the member accounts in 30 days, at least 10 and at most 1000.
+CLOSE_QUOTA_DAYS = 30
+CLOSE_QUOTA_MIN, CLOSE_QUOTA_MAX = 10, 1000
+CLOSE_QUOTA = (
+    "You have exceeded the number of accounts that you can close in a rolling 30 day period "
+    "(10% of the member accounts, between 10 and 1000)."
+)
+CLOSE_MANAGEMENT = (
+    "You attempted to close the management account. To close the management account for the "
+    "organization, you must first either remove or close all member accounts in the organization."
+)
+
+
+def _close_quota(organization):
+    members = organization.memberships.exclude(account_id=organization.management_account_id).count()
+    return min(max(members // 10, CLOSE_QUOTA_MIN), CLOSE_QUOTA_MAX)
+
+
+@_audited("CloseAccount", params=lambda kw: {"accountId": kw["membership"].account_id})
+def account_close(*, membership, acting):
+    """Close a member account: it stays in the organization, SUSPENDED, and refuses every sign-in and
+    access key from then on."""
+    organization = membership.organization
+    _ensure_manages(organization, acting)
+    if membership.account_id == organization.management_account_id:
+        raise ConstraintViolationException(CLOSE_MANAGEMENT, reason="CANNOT_CLOSE_MANAGEMENT_ACCOUNT")
+    account = Account.objects.select_for_update().get(pk=membership.account_id)
+    if account.closed_at:
+        raise AccountAlreadyClosedException()
+    since = timezone.now() - timedelta(days=CLOSE_QUOTA_DAYS)
+    recent = organization.memberships.filter(account__closed_at__gte=since).count()
+    if recent >= _close_quota(organization):
+        raise ConstraintViolationException(CLOSE_QUOTA, reason="CLOSE_ACCOUNT_QUOTA_EXCEEDED")
+    account.closed_at = timezone.now()
+    account.save(update_fields=["closed_at"])
+    membership.account = account
+    return membership
 
 
 @_audited("LeaveOrganization", params=lambda kw: None)
@@ -839,9 +889,12 @@ def _tags_put(organization, resource_id, tags):
 
 
 def resource_exists(organization, resource_id):
-    """Whether TagResource's ResourceId names a target of the organization or one of its policies."""
+    """Whether TagResource's ResourceId names a target of the organization, one of its policies or its
+    resource policy."""
     if resource_id.startswith("p-"):
         return organization.policies.filter(id=resource_id).exists()
+    if resource_id.startswith("rp-"):
+        return ResourcePolicy.objects.filter(organization=organization, id=resource_id).exists()
     return target_exists(organization, resource_id)
 
 
@@ -889,20 +942,93 @@ def account_request_record(*, organization, name, membership=None, failure_reaso
     )
 
 
+# Trusted access for AWS services (EnableAWSServiceAccess)
+
+# The service principals of AWS's "AWS services that you can use with AWS Organizations"; any other
+# is an unrecognized service principal.
+TRUSTED_SERVICES = frozenset(
+    {
+        "access-analyzer.amazonaws.com",
+        "account.amazonaws.com",
+        "auditmanager.amazonaws.com",
+        "aws-artifact-account-sync.amazonaws.com",
+        "backup.amazonaws.com",
+        "member.org.stacksets.cloudformation.amazonaws.com",
+        "cloudtrail.amazonaws.com",
+        "compute-optimizer.amazonaws.com",
+        "config.amazonaws.com",
+        "config-multiaccountsetup.amazonaws.com",
+        "controltower.amazonaws.com",
+        "cost-optimization-hub.bcm.amazonaws.com",
+        "detective.amazonaws.com",
+        "devops-guru.amazonaws.com",
+        "ds.amazonaws.com",
+        "fms.amazonaws.com",
+        "guardduty.amazonaws.com",
+        "malware-protection.guardduty.amazonaws.com",
+        "health.amazonaws.com",
+        "iam.amazonaws.com",
+        "inspector2.amazonaws.com",
+        "ipam.amazonaws.com",
+        "license-manager.amazonaws.com",
+        "license-manager.member-account.amazonaws.com",
+        "license-manager-linux-subscriptions.amazonaws.com",
+        "license-management.marketplace.amazonaws.com",
+        "macie.amazonaws.com",
+        "mgn.amazonaws.com",
+        "ram.amazonaws.com",
+        "reachabilityanalyzer.networkinsights.amazonaws.com",
+        "reporting.trustedadvisor.amazonaws.com",
+        "securityhub.amazonaws.com",
+        "securitylake.amazonaws.com",
+        "servicecatalog.amazonaws.com",
+        "servicequotas.amazonaws.com",
+        "sso.amazonaws.com",
+        "ssm.amazonaws.com",
+        "storage-lens.s3.amazonaws.com",
+        "tagpolicies.tag.amazonaws.com",
+        "wellarchitected.amazonaws.com",
+    }
+)
+
+
+def trusted_service(service_principal):
+    """The principal of an AWS service that works with Organizations, or InvalidInputException."""
+    if service_principal not in TRUSTED_SERVICES:
+        raise InvalidInputException(
+            "You specified an unrecognized service principal.", reason="UNRECOGNIZED_SERVICE_PRINCIPAL"
+        )
+    return service_principal
+
+
+def _service_access_params(kw):
+    return {"servicePrincipal": kw["service_principal"]}
+
+
+@_audited("EnableAWSServiceAccess", params=_service_access_params)
+def service_access_enable(*, organization, service_principal, acting):
+    """Give an AWS service trusted access to the organization; enabling it again changes nothing."""
+    _ensure_manages(organization, acting)
+    access, _ = ServiceAccess.objects.get_or_create(
+        organization=organization, service_principal=trusted_service(service_principal)
+    )
+    return access
+
+
+@_audited("DisableAWSServiceAccess", params=_service_access_params)
+def service_access_disable(*, organization, service_principal, acting):
+    """Take an AWS service's trusted access away; a service without it is no error."""
+    _ensure_manages(organization, acting)
+    ServiceAccess.objects.filter(
+        organization=organization, service_principal=trusted_service(service_principal)
+    ).delete()
+
+
 # Delegated administrators
 
 
 def _delegation_params(kw):
     return {"accountId": kw["account_id"], "servicePrincipal": kw["service_principal"]}
-
-
-def _check_service_principal(service_principal):
-    # AWS accepts only the principals of services that support delegated administration; any
-    # <service>.amazonaws.com stands for them here.
-    if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com", service_principal):
-        raise InvalidInputException(
-            "You specified an unrecognized service principal.", reason="UNRECOGNIZED_SERVICE_PRINCIPAL"
-        )
 
 
 def member_of(organization, account_id):
@@ -917,18 +1043,26 @@ def member_of(organization, account_id):
     return membership
 
 
+# AWS's words, for deregistering the management account too.
+MANAGEMENT_NOT_DELEGATED = (
+    "You cannot register management account/yourself as delegated administrator for your organization."
+)
+
+
+def _not_the_management_account(organization, account_id):
+    if account_id == organization.management_account_id:
+        raise ConstraintViolationException(
+            MANAGEMENT_NOT_DELEGATED, reason="CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR"
+        )
+
+
 @_audited("RegisterDelegatedAdministrator", params=_delegation_params)
 def delegated_administrator_register(*, organization, account_id, service_principal, acting):
     """Register a member account as a delegated administrator for an AWS service."""
     _ensure_manages(organization, acting)
-    _check_service_principal(service_principal)
+    trusted_service(service_principal)
     membership = member_of(organization, account_id)
-    if account_id == organization.management_account_id:
-        raise ConstraintViolationException(
-            "You cannot register the management account of the organization as a delegated administrator "
-            "for an AWS service.",
-            reason="CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
-        )
+    _not_the_management_account(organization, account_id)
     delegations = DelegatedAdministrator.objects.filter(organization=organization, account_id=account_id)
     if delegations.filter(service_principal=service_principal).exists():
         raise AccountAlreadyRegisteredException()
@@ -941,10 +1075,70 @@ def delegated_administrator_register(*, organization, account_id, service_princi
 def delegated_administrator_deregister(*, organization, account_id, service_principal, acting):
     """Remove a member account's delegated administration of an AWS service."""
     _ensure_manages(organization, acting)
-    _check_service_principal(service_principal)
+    trusted_service(service_principal)
     member_of(organization, account_id)
+    _not_the_management_account(organization, account_id)
     deleted, _ = DelegatedAdministrator.objects.filter(
         organization=organization, account_id=account_id, service_principal=service_principal
     ).delete()
     if not deleted:
         raise AccountNotRegisteredException()
+
+
+# All features
+
+ALL_FEATURES_ALREADY = (
+    "The handshake request is invalid because the organization has already enabled all features."
+)
+
+
+@_audited("EnableAllFeatures", params=lambda kw: None)
+def organization_enable_all_features(*, organization, acting):
+    """EnableAllFeatures: every organization here has all features from its creation, so the handshake
+    that would ask the members to approve it is refused, as AWS refuses it for such an organization."""
+    _ensure_manages(organization, acting)
+    raise HandshakeConstraintViolationException(
+        ALL_FEATURES_ALREADY, reason="ORGANIZATION_ALREADY_HAS_ALL_FEATURES"
+    )
+
+
+# The organization's resource policy (which accounts may call its read operations)
+
+
+def _resource_policy_elements(policy):
+    return {
+        "resourcePolicy": {
+            "resourcePolicySummary": {"id": policy.id, "arn": policy.arn},
+            "content": policy.content,
+        }
+    }
+
+
+@_audited(
+    "PutResourcePolicy",
+    params=lambda kw: {"content": kw["content"]},
+    response=_resource_policy_elements,
+)
+def resource_policy_put(*, organization, content, tags=(), acting):
+    """Create or replace the organization's resource policy, a resource-based policy document (its
+    40,000 characters at most are the API model's bound)."""
+    _ensure_manages(organization, acting)
+    verdict = validate(content, "resource")
+    if verdict["malformed"]:
+        raise MalformedPolicyDocumentException(verdict["malformed"])
+    policy, _ = ResourcePolicy.objects.update_or_create(
+        organization=organization, defaults={"content": content}
+    )
+    _tags_put(organization, policy.id, tags)
+    return policy
+
+
+@_audited("DeleteResourcePolicy", params=lambda kw: None)
+def resource_policy_delete(*, organization, acting):
+    """Delete the organization's resource policy."""
+    _ensure_manages(organization, acting)
+    policy = ResourcePolicy.objects.filter(organization=organization).first()
+    if policy is None:
+        raise ResourcePolicyNotFoundException()
+    ResourceTag.objects.filter(organization=organization, resource_id=policy.id).delete()
+    policy.delete()

@@ -36,6 +36,8 @@ class Account(models.Model):
     root_password = models.CharField(max_length=128)  # a Django password hash, never the password
     root_password_changed_at = models.DateTimeField(null=True, blank=True)
     root_last_signed_in_at = models.DateTimeField(null=True, blank=True)
+    # Organizations' CloseAccount: a closed (SUSPENDED) account refuses sign-in and its keys.
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AccountQuerySet.as_manager()

@@ -41,6 +41,8 @@ THROTTLED = (
     "network: wait 15 minutes and try again."
 )
 HARD_EXPIRED = "Your password has expired. Ask your administrator to reset it."
+# Organizations' CloseAccount closed the account (accounts.models.Account.closed_at): no one signs in.
+ACCOUNT_CLOSED = "This AWS account is closed. Sign-in is not possible."
 MFA_INCORRECT = "Your authentication information is incorrect. Enter the current code from your MFA device."
 
 
@@ -262,6 +264,16 @@ def root_authenticate(*, email, password, client, login_to=""):
         raise _refuse(
             attempt=attempt, client=client, account=account, is_root=True, known=known, login_to=login_to
         )
+    if account.closed_at:
+        raise _refuse(
+            attempt=attempt,
+            client=client,
+            account=account,
+            is_root=True,
+            known=True,
+            message=ACCOUNT_CLOSED,
+            login_to=login_to,
+        )
     _attempt_passed(attempt)
     return account
 
@@ -310,6 +322,8 @@ def user_authenticate(*, account, account_identifier, user_name, password, clien
     expired = password_expired(account=account, changed_at=profile.password_changed_at, policy=policy)
     if expired and policy.hard_expiry:
         raise _refuse(attempt=attempt, known=True, message=HARD_EXPIRED, **who)
+    if account.closed_at:
+        raise _refuse(attempt=attempt, known=True, message=ACCOUNT_CLOSED, **who)
     _attempt_passed(attempt)
     return UserSignIn(user, must_change_password=profile.password_reset_required or expired, expired=expired)
 

@@ -75,6 +75,12 @@ def local_account():
     return account
 
 
+def _refuse_closed(account):
+    """A closed (SUSPENDED) account's keys and sessions are refused, as AWS refuses them."""
+    if account.closed_at:
+        raise InvalidClientTokenId(INVALID_TOKEN)
+
+
 def authenticate(request):
     """(Acting, verified Credential) of a signed call; SignatureError, InvalidClientTokenId or
     ExpiredToken otherwise."""
@@ -105,8 +111,10 @@ def authenticate(request):
             secure_transport=request.is_secure(),
             requested_region=credential.region,
         )
+        _refuse_closed(acting.account)
         return acting, credential
     key = found["key"]
+    _refuse_closed(key.account)
     if key.user is not None:
         key.user.account = key.account  # the same row: the engine's view of the user needs it
     acting = Acting(

@@ -56,7 +56,10 @@ def organization(orgs):
 
 @pytest.fixture
 def root_id(orgs, organization):
-    return orgs.list_roots()["Roots"][0]["Id"]
+    """The root's ID, with SCPs enabled in it (a new organization has none enabled)."""
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root_id, PolicyType=SCP)
+    return root_id
 
 
 @pytest.fixture
@@ -103,11 +106,15 @@ def test_create_describe_and_delete_an_organization(orgs, api_account):
     assert created["Arn"] == f"arn:aws:organizations::{api_account.id}:organization/{created['Id']}"
     assert orgs.describe_organization()["Organization"] == created
 
+    assert created["AvailablePolicyTypes"] == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
     root = orgs.list_roots()["Roots"][0]
-    # As AWS creates an organization with all features: SCPs enabled in the root, FullAWSAccess on it
-    # and on the management account.
+    # As AWS creates an organization with all features: no policy type enabled in the root yet; enabling
+    # SCPs attaches FullAWSAccess to the root and the management account.
     assert root["Id"].startswith("r-") and root["Name"] == "Root"
-    assert root["PolicyTypes"] == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    assert root["PolicyTypes"] == []
+    assert orgs.list_policies_for_target(TargetId=root["Id"], Filter=SCP)["Policies"] == []
+    enabled = orgs.enable_policy_type(RootId=root["Id"], PolicyType=SCP)["Root"]
+    assert enabled["PolicyTypes"] == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
     for target in (root["Id"], api_account.id):
         attached = orgs.list_policies_for_target(TargetId=target, Filter="SERVICE_CONTROL_POLICY")["Policies"]
         assert [policy["Name"] for policy in attached] == ["FullAWSAccess"]
@@ -351,7 +358,7 @@ def test_handshakes_declined_canceled_and_hidden_from_outsiders(orgs, organizati
 
 
 def test_policy_types_policies_attachments_and_targets(orgs, root_id, member_id):
-    # CreateOrganization enabled SCPs already.
+    # The root_id fixture enabled SCPs already.
     error, _ = error_of(orgs.enable_policy_type, RootId=root_id, PolicyType=SCP)
     assert error["Code"] == "PolicyTypeAlreadyEnabledException"
     error, _ = error_of(orgs.enable_policy_type, RootId="r-zzzz", PolicyType=SCP)
@@ -649,5 +656,5 @@ def test_an_unsigned_call_and_an_unknown_target(live_server, orgs):
         "Message": "Missing Authentication Token",
     }
     # An operation of the model the endpoint does not answer (or no such operation) is unknown.
-    error, _ = error_of(orgs.close_account, AccountId="123456789012")
+    error, _ = error_of(orgs.create_gov_cloud_account, Email="gov@example.com", AccountName="gov")
     assert error["Code"] == "UnknownOperationException"

@@ -1,6 +1,7 @@
 """Organizations' services: IDs, the tree, accounts, policies and attachments, with AWS's errors."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import is_password_usable
@@ -614,7 +615,7 @@ def test_another_organizations_policy_does_not_exist_for_attach_or_detach(
 
         assert (refused.value.code, refused.value.message) == (
             "PolicyNotFoundException",
-            "You specified a policy that doesn't exist.",
+            "We can't find a policy with the PolicyId that you specified.",
         )
     assert attached(scp_organization, root) == [FULL_AWS_ACCESS_ID]
     assert not PolicyAttachment.objects.filter(policy=their_policy).exists()
@@ -811,3 +812,32 @@ def test_two_invitations_accepted_at_once_join_one_organization(racing_organizat
     )
     assert Membership.objects.get(account=charlie_account).organization_id == racing_organization.id
     assert Handshake.objects.get(pk=invitations[1].pk).state == Handshake.State.OPEN
+
+
+def test_close_account_holds_to_organizations_quota_of_ten_in_thirty_days(scp_organization, root_acting):
+    """With fewer than 100 members the quota is its floor: ten closures in a rolling 30 days."""
+    members = [
+        services.account_create(
+            organization=scp_organization, name=f"m{n}", email=f"m{n}@example.com", acting=root_acting
+        )
+        for n in range(11)
+    ]
+    for membership in members[:10]:
+        services.account_close(membership=membership, acting=root_acting)
+
+    with pytest.raises(errors.ConstraintViolationException) as refused:
+        services.account_close(membership=members[10], acting=root_acting)
+    assert refused.value.reason == "CLOSE_ACCOUNT_QUOTA_EXCEEDED"
+    assert Account.objects.get(pk=members[10].account_id).closed_at is None
+
+    # Closures older than 30 days no longer count.
+    old = Account.objects.filter(pk=members[0].account_id)
+    old.update(closed_at=old.get().closed_at - timedelta(days=31))
+    assert services.account_close(membership=members[10], acting=root_acting).account.closed_at
+
+
+def test_close_account_refuses_the_management_account(scp_organization, root_acting):
+    management = services.member_of(scp_organization, scp_organization.management_account_id)
+    with pytest.raises(errors.ConstraintViolationException) as refused:
+        services.account_close(membership=management, acting=root_acting)
+    assert refused.value.reason == "CANNOT_CLOSE_MANAGEMENT_ACCOUNT"

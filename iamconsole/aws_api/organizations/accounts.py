@@ -4,7 +4,9 @@ RemoveAccountFromOrganization, invitations (handshakes) and delegated administra
 from django.db.models import Q
 
 from aws.organizations_errors import (
+    AccountNotFoundException,
     AccountNotRegisteredException,
+    AWSOrganizationsNotInUseException,
     CreateAccountStatusNotFoundException,
     HandshakeNotFoundException,
     InvalidInputException,
@@ -16,10 +18,11 @@ from .common import account_shape, administered, managed, operation, page, tag_p
 
 
 def _memberships(organization):
+    # In the order the accounts joined, as AWS lists them.
     return (
         Membership.objects.filter(organization=organization)
         .select_related("account", "organization")
-        .order_by("account_id")
+        .order_by("joined_at", "account_id")
     )
 
 
@@ -38,7 +41,13 @@ def list_accounts_for_parent(acting, params):
 
 @operation("DescribeAccount", read_only=True)
 def describe_account(acting, params):
-    return {"Account": account_shape(services.member_of(administered(acting), params["AccountId"]))}
+    try:
+        organization = administered(acting)
+    except AWSOrganizationsNotInUseException as exc:
+        # AWS's AccountNotFoundException also covers "the account whose credentials you used to make
+        # this request isn't a member of an organization".
+        raise AccountNotFoundException() from exc
+    return {"Account": account_shape(services.member_of(organization, params["AccountId"]))}
 
 
 @operation("MoveAccount")
@@ -58,6 +67,12 @@ def remove_account_from_organization(acting, params):
     services.account_remove(
         membership=services.member_of(managed(acting), params["AccountId"]), acting=acting
     )
+    return {}
+
+
+@operation("CloseAccount")
+def close_account(acting, params):
+    services.account_close(membership=services.member_of(managed(acting), params["AccountId"]), acting=acting)
     return {}
 
 
@@ -248,7 +263,9 @@ def list_delegated_administrators(acting, params):
         "account__membership__organization"
     )
     if "ServicePrincipal" in params:
-        delegations = delegations.filter(service_principal=params["ServicePrincipal"])
+        delegations = delegations.filter(
+            service_principal=services.trusted_service(params["ServicePrincipal"])
+        )
     administrators = {}
     for delegation in delegations:
         # One entry per account: the date it first became a delegated administrator.

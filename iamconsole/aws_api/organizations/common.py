@@ -15,7 +15,7 @@ from aws.organizations_errors import (
     AWSOrganizationsNotInUseException,
     InvalidInputException,
 )
-from organizations import selectors
+from organizations import selectors, services
 from organizations.models import DelegatedAdministrator
 
 HANDLERS = {}
@@ -189,8 +189,8 @@ def account_shape(membership):
         "Arn": membership.account_arn,
         "Email": account.root_email,
         "Name": account.name,
-        "Status": "ACTIVE",
-        "State": "ACTIVE",
+        "Status": services.account_status(account),
+        "State": services.account_status(account),
         "JoinedMethod": membership.joined_method,
         "JoinedTimestamp": membership.joined_at,
     }

@@ -78,7 +78,11 @@ def delete_policy(acting, params):
 
 @operation("ListPolicies", read_only=True)
 def list_policies(acting, params):
-    policies = selectors.policies_of(administered(acting), params["Filter"])
+    # In the order they were created (AWS's own first), as AWS lists them; the console sorts by name.
+    policies = sorted(
+        selectors.policies_of(administered(acting), params["Filter"]),
+        key=lambda policy: (policy.created_at, policy.id),
+    )
     return page([policy_summary(policy) for policy in policies], params, "Policies")
 
 

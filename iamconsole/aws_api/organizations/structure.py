@@ -16,7 +16,6 @@ from .common import (
     organization_of,
     ou_shape,
     page,
-    policy_types,
     root_shape,
     tag_pairs,
 )
@@ -33,8 +32,9 @@ def _organization_shape(organization):
         ),
         "MasterAccountId": management.id,
         "MasterAccountEmail": management.root_email,
-        # Deprecated in AWS's model, still returned: the types enabled in the root.
-        "AvailablePolicyTypes": policy_types(organization),
+        # Deprecated in AWS's model (ListRoots says what the root has enabled), still returned: an
+        # organization with all features has SCPs available.
+        "AvailablePolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}],
     }
 
 
@@ -43,9 +43,9 @@ def create_organization(acting, params):
     if params.get("FeatureSet", "ALL") != "ALL":
         # The product has organizations with all features only.
         raise InvalidInputException("You specified an invalid value.", reason="INVALID_ENUM")
-    # AWS: "the new organization is created with all features enabled and service control policies
-    # automatically enabled in the root".
-    organization = services.organization_create(acting=acting, scps_enabled=True)
+    # AWS's reference says SCPs are enabled in the new root; AWS does not do it (CloudFormation's and
+    # Terraform's users enable them after creating the organization), nor does this.
+    organization = services.organization_create(acting=acting)
     return {"Organization": _organization_shape(organization)}
 
 
@@ -120,8 +120,11 @@ def delete_organizational_unit(acting, params):
 def list_organizational_units_for_parent(acting, params):
     organization = administered(acting)
     parent = services.parent_unit(organization, params["ParentId"])
-    units = OrganizationalUnit.objects.filter(organization=organization, parent=parent).select_related(
-        "organization"
+    # In the order they were created, as AWS lists them.
+    units = (
+        OrganizationalUnit.objects.filter(organization=organization, parent=parent)
+        .select_related("organization")
+        .order_by("created_at", "id")
     )
     return page([ou_shape(ou) for ou in units], params, "OrganizationalUnits")
 
@@ -134,13 +137,15 @@ def list_children(acting, params):
     organization = administered(acting)
     parent = services.parent_unit(organization, params["ParentId"])
     if params["ChildType"] == "ORGANIZATIONAL_UNIT":
-        ids = OrganizationalUnit.objects.filter(organization=organization, parent=parent).values_list(
-            "id", flat=True
+        ids = (
+            OrganizationalUnit.objects.filter(organization=organization, parent=parent)
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)
         )
     else:
         ids = (
             Membership.objects.filter(organization=organization, parent=parent)
-            .order_by("account_id")
+            .order_by("joined_at", "account_id")
             .values_list("account_id", flat=True)
         )
     children = [{"Id": child_id, "Type": params["ChildType"]} for child_id in ids]
