@@ -72,6 +72,12 @@ def organization_policies(account) -> tuple[list[list[dict]] | None, list[list[d
     if not (organization.scp_enabled or organization.rcp_enabled):
         return None, None
     targets = [organization.root_id, *(ou.id for ou in path_of(membership)), account.pk]
+    return policy_levels(organization, targets)
+
+
+def policy_levels(organization, targets):
+    """(scps, rcps): the documents attached at each of `targets` (root first), one list per target;
+    None for a type the organization has not enabled. One query."""
     attachments = list(
         PolicyAttachment.objects.filter(organization=organization, target_id__in=targets).select_related(
             "policy"
