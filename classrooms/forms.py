@@ -9,8 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from classrooms import labkit
+from classrooms.checks import validate_lab
 from classrooms.models import Lab, Template
+from classrooms.selectors.portal import labs_for
 
 MAX_CSV_BYTES = 200_000
 MAX_INVITES = 500
@@ -92,7 +93,7 @@ class ClassroomForm(forms.Form):
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = Template.objects.filter(owner=person)
-        self.available_labs = list(labkit.labs_for(person))
+        self.available_labs = list(labs_for(person))
 
     def clean_labs(self):
         chosen = self.data.getlist("lab") if hasattr(self.data, "getlist") else []
@@ -159,18 +160,38 @@ class LabForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false", "class": "json-editor"}),
     )
-    pass_percentage = forms.IntegerField(label="Pass percentage", min_value=0, max_value=100, initial=100)
+    pass_percentage = forms.IntegerField(
+        label="Pass percentage",
+        min_value=1,
+        max_value=100,
+        initial=100,
+        help_text="The lab passes when the checks that pass score at least this share of the points.",
+    )
 
     def clean_checks(self):
         text = self.cleaned_data["checks"]
         try:
-            data = yaml.safe_load(text) if text.strip() else []
+            return yaml.safe_load(text) if text.strip() else []
         except yaml.YAMLError as error:
-            raise ValidationError(f"The checks are not valid YAML: {error}") from None
-        problems = labkit.check_errors(data)
-        if problems:
-            raise ValidationError(problems)
-        return data
+            mark = getattr(error, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+            raise ValidationError(f"The checks are not valid YAML{where}.") from None
+
+    def clean(self):
+        """The lab's schema (classrooms.checks.validate_lab), each problem with its place."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        lab = {
+            "slug": "lab",  # the service names the lab; the schema only needs one
+            "title": cleaned["title"],
+            "pass_percentage": cleaned["pass_percentage"],
+            "instructions": cleaned["instructions"],
+            "checks": cleaned["checks"],
+        }
+        for problem in validate_lab(lab):
+            self.add_error("checks" if problem.startswith("checks") else None, problem)
+        return cleaned
 
     @staticmethod
     def checks_text(lab: Lab):

@@ -22,7 +22,9 @@ from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, Role
 from policies.selectors.permissions import policies_in_play_of_all
 from policies.selectors.simulation import organization_in_play, simulate, simulate_custom_policy
 
-ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+ALLOW_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
 MFA_USED = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
 # Without MFA: a console session that signed in without it, and long-term keys, which send no MFA key.
 WITHOUT_MFA = ({"aws:MultiFactorAuthPresent": "false"}, {})

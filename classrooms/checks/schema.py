@@ -138,7 +138,9 @@ def _context_problems(value, where):
         elif key.lower().startswith("aws:") and catalog.condition_key(key) is None:
             found.append(f"{where}.{key}: unknown global condition key")
         values = item if isinstance(item, list) else [item]
-        if not values or not all(isinstance(v, str | bool | int) and not isinstance(v, float) for v in values):
+        if not values or not all(
+            isinstance(v, str | bool | int) and not isinstance(v, float) for v in values
+        ):
             found.append(f"{where}.{key}: must be text, true/false, a number, or a list of them")
     return found
 
