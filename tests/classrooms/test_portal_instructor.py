@@ -9,6 +9,8 @@ import pyotp
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +24,6 @@ from classrooms.models import (
     Invitation,
     Job,
     Lab,
-    Seat,
     Template,
 )
 from tests.accounts.factories import ROOT_PASSWORD, AccountFactory
@@ -360,10 +361,7 @@ def _students(room, labs, count, start=0):
             )
 
 
-def _matrix_queries(teacher, room, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def _matrix_queries(teacher, room):
     with CaptureQueriesContext(connection) as queries:
         response = teacher.get(reverse("portal:classroom_matrix", args=[room.pk]))
     assert response.status_code == 200
@@ -377,10 +375,10 @@ def test_the_matrixs_query_count_is_the_same_for_3_and_30_students(
     for position, each in enumerate(labs):
         ClassroomLab.objects.create(classroom=room, lab=each, position=position)
     _students(room, labs, 3)
-    few, response = _matrix_queries(teacher, room, django_assert_max_num_queries)
+    few, response = _matrix_queries(teacher, room)
     assert response.content.count(b"data-student=") == 3
     _students(room, labs, 27, start=3)
-    many, response = _matrix_queries(teacher, room, django_assert_max_num_queries)
+    many, response = _matrix_queries(teacher, room)
     assert response.content.count(b"data-student=") == 30
     assert few == many
 
