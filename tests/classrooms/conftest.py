@@ -17,7 +17,7 @@ from iamconsole.management.commands.load_demo import DEMO_ROOT_EMAIL
 from organizations import services as organizations
 from organizations.models import Organization, OrganizationalUnit
 from policies.aws_managed.loader import aws_managed_policy
-from policies.models import InstanceProfile, ManagedPolicy, Role
+from policies.models import InstanceProfile, ManagedPolicy
 from policies.services.instance_profiles import instance_profile_tag
 from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
 from policies.services.policies import policy_tag
