@@ -24,7 +24,10 @@ def organization_seat():
         organization=organization, parent_id=organization.root_id, name="Sandbox", acting=root
     )
     membership = organizations_flows.account_create_with_access_role(
-        organization=organization, name="Sandbox account", email=f"sandbox-{account.id}@example.com", acting=root
+        organization=organization,
+        name="Sandbox account",
+        email=f"sandbox-{account.id}@example.com",
+        acting=root,
     )
     organizations_services.account_move(membership=membership, destination_id=sandbox.id, acting=root)
     return account

@@ -50,14 +50,18 @@ def _params(value, account):
 def _documents_as_text(params, shape):
     """Mapping values where the model wants a string (policy documents) become JSON text."""
     return {
-        key: json.dumps(value) if isinstance(value, dict) and shape.members[key].type_name == "string" else value
+        key: json.dumps(value)
+        if isinstance(value, dict) and shape.members[key].type_name == "string"
+        else value
         for key, value in params.items()
     }
 
 
 def apply_step(account, step):
     """Run one solution step as the root user of `account`; the handler's result."""
-    acting = Acting(account=account, via_console=False, requested_region="us-east-1", user_agent="lab-solution")
+    acting = Acting(
+        account=account, via_console=False, requested_region="us-east-1", user_agent="lab-solution"
+    )
     service = service_model(step["service"])
     operation = service.operation_model(step["action"])
     params = _documents_as_text(_params(step.get("params", {}), account), operation.input_shape)
