@@ -104,7 +104,12 @@ class ClassroomForm(forms.Form):
                 raise ValidationError("Choose labs from the list.")
             if by_id[key] not in labs:
                 labs.append(by_id[key])
-        return labs
+        return sorted(labs, key=lambda lab: (self._position(lab, labs), labs.index(lab)))
+
+    def _position(self, lab, labs):
+        """The order the instructor typed beside a lab (position-<id>); the list's order otherwise."""
+        value = str(self.data.get(f"position-{lab.pk}", "")).strip()
+        return int(value) if value.isascii() and value.isdigit() else len(labs) + labs.index(lab)
 
 
 class ProvisionForm(forms.Form):

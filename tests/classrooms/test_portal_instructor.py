@@ -182,6 +182,10 @@ def test_create_a_classroom_with_labs_in_the_chosen_order(teacher, instructor):
         classroom.instructor == instructor and classroom.seat_limit == 25 and classroom.template == template
     )
     assert [row.lab for row in ClassroomLab.objects.filter(classroom=classroom)] == [second, first]
+
+    data["position-%d" % first.pk], data["position-%d" % second.pk] = "1", "2"
+    teacher.post(reverse("portal:classroom_edit", args=[classroom.pk]), data)
+    assert [row.lab for row in ClassroomLab.objects.filter(classroom=classroom)] == [first, second]
     page = teacher.get(response["Location"])
     assert classroom.join_code.encode() in page.content and b"/classroom/join/" in page.content
 

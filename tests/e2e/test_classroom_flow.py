@@ -140,4 +140,3 @@ def test_classroom_from_template_to_checked_lab_and_reset(live_server, browser, 
     student.get_by_test_id("check-my-work").click()
     expect(student.get_by_test_id("lab-result")).to_have_text("Not passed yet")
     student_context.close()
-
