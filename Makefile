@@ -48,6 +48,7 @@ migrate: install
 # The AWS managed policy catalog first, so that the demo's role gets AmazonS3ReadOnlyAccess.
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_aws_managed_policies
+	DEBUG=1 $(PY) manage.py load_labs
 	DEBUG=1 $(PY) manage.py load_demo
 
 run: demo

@@ -95,6 +95,8 @@ class Seen:
                 self.policies[policy.arn] = self.policies[policy.lowered] = policy
         self._in_play = None
         self._organization = None
+        self._managed = None
+        self._scp_levels = {}
 
     def _by_name(self, model, names, prefetch=True):
         if not names:
@@ -122,6 +124,15 @@ class Seen:
         if self._in_play is None:
             self._in_play = policies_in_play_of_all(users=self.users.values(), roles=self.roles.values())
         return self._in_play[principal]
+
+    def scp_levels(self, check):
+        """(the account the SCPs bound, their levels) for an scp_denies check's target, read once."""
+        target = ("account", check["account"].lower()) if "account" in check else ("ou", check["ou"].lower())
+        if target not in self._scp_levels:
+            if self._managed is None:
+                self._managed = managed_organization(self.account) or False
+            self._scp_levels[target] = _scp_levels(self._managed, check) if self._managed else (None, None)
+        return self._scp_levels[target]
 
     def organization(self):
         """The simulator's view of the seat's own organization's SCPs (read once)."""
@@ -177,11 +188,10 @@ def _policy_version(check, seen):
     policy = seen.policies.get(reference if reference.startswith("arn:") else reference.lower())
     if policy is None:
         return False
-    if "min_versions" in check and policy.version_count < check["min_versions"]:
-        return False
-    if "default_version" in check and f"v{policy.default_version_number}" != check["default_version"]:
-        return False
-    return True
+    enough = policy.version_count >= check.get("min_versions", 1)
+    return enough and check.get("default_version", f"v{policy.default_version_number}") == (
+        f"v{policy.default_version_number}"
+    )
 
 
 def _trusted_principals(trust_policy):
@@ -314,10 +324,7 @@ def _scp_levels(organization, check):
 
 
 def _scp_denies(check, seen):
-    organization = managed_organization(seen.account)
-    if organization is None:
-        return False
-    account, scps = _scp_levels(organization, check)
+    account, scps = seen.scp_levels(check)
     if scps is None:
         return False  # no such member, or SCPs are not enabled
     [result] = simulate_custom_policy(

@@ -97,8 +97,8 @@ ANY_OF = {"policy_version": ("min_versions", "default_version")}
 SOLUTION_SERVICES = {"iam", "sts", "organizations"}
 
 
-def _suggest(word, choices):
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+def _suggest(word, choices, cutoff=0.6):
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return f" (did you mean {found[0]}?)" if found else ""
 
 
@@ -115,7 +115,9 @@ def action_problem(name):
         return f"'{name}' is not an action: write service:Action, such as iam:CreateUser"
     service = catalog.service(prefix)
     if service is None:
-        return f"unknown service '{prefix}' in '{name}'" + _suggest(prefix.lower(), list(catalog.services()))
+        return f"unknown service '{prefix}' in '{name}'" + _suggest(
+            prefix.lower(), list(catalog.services()), cutoff=0.5
+        )
     names = [action.full_name for action in service.actions.values()]
     return f"unknown action '{name}'" + _suggest(name, names)
 
