@@ -73,7 +73,7 @@ def _check_open(classroom):
 
 def _locked(classroom):
     """The classroom's row, locked: seat counts and status are decided one request at a time."""
-    return Classroom.objects.select_for_update().select_related("template").get(pk=classroom.pk)
+    return Classroom.objects.select_for_update(of=("self",)).select_related("template").get(pk=classroom.pk)
 
 
 def _seats_create(classroom, count):
@@ -241,7 +241,11 @@ def job_run(*, job_id):
             continue
         try:
             with transaction.atomic():
-                seat = Seat.objects.select_for_update().select_related("account", "classroom").get(pk=seat_id)
+                seat = (
+                    Seat.objects.select_for_update(of=("self",))
+                    .select_related("account", "classroom")
+                    .get(pk=seat_id)
+                )
                 _seat_work(job, seat, template)
             results[seat_id] = {"status": "ok"}
         except Seat.DoesNotExist:
