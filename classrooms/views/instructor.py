@@ -161,7 +161,7 @@ def _detail_context(request, classroom, **extra):
             "taken": classroom.seats.filter(student__isnull=False).count(),
         },
         "join_url": request.build_absolute_uri(reverse("portal:join_link", args=[classroom.join_code])),
-        "jobs": classroom.jobs.order_by("-created_at")[:5],
+        "jobs": _with_rows(classroom, list(classroom.jobs.order_by("-created_at")[:5])),
         "provision_form": extra.pop("provision_form", None) or ProvisionForm(initial={"count": 1}),
         "invite_form": extra.pop("invite_form", None) or InviteForm(),
         "finished": FINISHED,
@@ -246,13 +246,19 @@ def classroom_close_view(request, pk):
 def job_progress(request, pk, job_id):
     classroom = _classroom_or_404(request, pk)
     job = get_object_or_404(Job, pk=job_id, classroom=classroom)
-    seats = {str(seat.pk): seat for seat in classroom.seats.select_related("student", "account")}
-    results = [
-        {"seat": seats.get(key), "seat_id": key, **value}
-        for key, value in sorted((job.results or {}).items())
-    ]
-    context = {"classroom": classroom, "job": job, "results": results, "finished": FINISHED}
-    return render(request, "classrooms/job.html", context)
+    _with_rows(classroom, [job])
+    return render(request, "classrooms/job.html", {"classroom": classroom, "job": job, "finished": FINISHED})
+
+
+def _with_rows(classroom, jobs):
+    """Each job's per-seat results as rows naming the seat (one query for the seats of all)."""
+    seats = {str(seat.pk): seat for seat in classroom.seats.select_related("student")}
+    for job in jobs:
+        job.rows = [
+            {"seat": seats.get(key), "seat_id": key, **value}
+            for key, value in sorted((job.results or {}).items())
+        ]
+    return jobs
 
 
 @instructor_required

@@ -183,7 +183,7 @@ def test_create_a_classroom_with_labs_in_the_chosen_order(teacher, instructor):
     )
     assert [row.lab for row in ClassroomLab.objects.filter(classroom=classroom)] == [second, first]
 
-    data["position-%d" % first.pk], data["position-%d" % second.pk] = "1", "2"
+    data[f"position-{first.pk}"], data[f"position-{second.pk}"] = "1", "2"
     teacher.post(reverse("portal:classroom_edit", args=[classroom.pk]), data)
     assert [row.lab for row in ClassroomLab.objects.filter(classroom=classroom)] == [first, second]
     page = teacher.get(response["Location"])
