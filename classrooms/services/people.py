@@ -44,18 +44,16 @@ def person_create(*, email, password):
         validate_email(email)
     except DjangoValidationError:
         raise ClassroomError("Enter a valid email address.", field="email") from None
-    username = normalized_email(email)
-    User = get_user_model()
-    if User.objects.filter(username=username).exists():
-        raise ClassroomError(EMAIL_TAKEN, field="email")
-    person = User(username=username, email=email, is_staff=False, is_superuser=False)
+    person = get_user_model()(
+        username=normalized_email(email), email=email, is_staff=False, is_superuser=False
+    )
     problem = _password_errors(password, person)
     if problem:
         raise ClassroomError(problem, field="password")
     person.set_password(password)
     try:
         with transaction.atomic():
-            person.save()
+            person.save()  # the username (the normalized email) is unique: a second sign-up fails here
     except IntegrityError:
         raise ClassroomError(EMAIL_TAKEN, field="email") from None
     return person
