@@ -196,7 +196,7 @@ def _job_started(request, classroom, start, **extra):
     try:
         job = start()
     except ClassroomError as error:
-        context = _detail_context(request, classroom, job_error=error.message, **extra)
+        context = _detail_context(request, classroom, page_error=error.message, **extra)
         return render(request, "classrooms/classroom_detail.html", context, status=422)
     messages.success(request, f"{job.get_kind_display()}: started.")
     return redirect(f"{reverse('portal:classroom_detail', args=[classroom.pk])}#job-{job.pk}")
@@ -276,7 +276,7 @@ def classroom_invite(request, pk):
         )
     except ClassroomError as error:
         form.add_error("file", error.message)
-        context = _detail_context(request, classroom, invite_form=form)
+        context = _detail_context(request, classroom, invite_form=form, page_error=error.message)
         return render(request, "classrooms/classroom_detail.html", context, status=422)
     skipped = len(form.cleaned_data["file"]) - len(created)
     context = _detail_context(request, classroom, invited=created, skipped=skipped, bad_rows=form.bad_rows)

@@ -108,3 +108,13 @@ def test_the_labs_link_shows_only_in_a_seats_console(client, seat):
     session.save()
 
     assert reverse("classrooms:labs").encode() not in client.get(reverse("dashboard")).content
+
+
+def test_a_seat_being_reset_cannot_be_checked(seat_console, seat, lab):
+    seat.status = seat.Status.RESETTING
+    seat.save()
+
+    response = seat_console.post(reverse("classrooms:lab_check", args=[lab.pk]))
+
+    assert response.status_code == 422 and b'data-testid="check-error"' in response.content
+    assert not CheckRun.objects.exists()

@@ -453,3 +453,22 @@ def test_a_seats_event_history(teacher, room):
 
     assert b"CreateUser" in response.content and b"DeleteGroup" not in response.content
     assert teacher.get(reverse("portal:seat_events", args=[room.pk, other.pk])).status_code == 404
+
+
+def test_a_bad_seat_count_is_refused_inline(teacher, room):
+    response = teacher.post(reverse("portal:classroom_provision", args=[room.pk]), {"count": 0})
+
+    assert response.status_code == 422 and b"greater than or equal to 1" in response.content
+    assert not Job.objects.exists()
+
+
+def test_a_closed_classroom_invites_nobody_and_resets_no_seat(teacher, room):
+    seat = SeatFactory(classroom=room, student=PersonFactory())
+    Classroom.objects.filter(pk=room.pk).update(status=Classroom.Status.CLOSED)
+    upload = SimpleUploadedFile("class.csv", b"ann@example.com\n", "text/csv")
+
+    response = teacher.post(reverse("portal:classroom_invite", args=[room.pk]), {"file": upload})
+    assert response.status_code == 422 and b"This classroom is closed" in response.content
+    response = teacher.post(reverse("portal:seat_reset", args=[room.pk, seat.pk]), follow=True)
+    assert b"This classroom is closed" in response.content
+    assert not Invitation.objects.exists() and not Job.objects.exists() and not mail.outbox
