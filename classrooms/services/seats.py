@@ -223,6 +223,8 @@ def _seat_work(job, seat, template):
         return
     if seat.classroom.status == Classroom.Status.CLOSED:
         raise ClassroomError(CLOSED_MESSAGE)
+    if job.kind == Job.Kind.PROVISION and seat.status not in (Seat.Status.PROVISIONING, Seat.Status.FAILED):
+        return  # provisioned already, by a run of this job that delivered twice
     _seat_restore(seat, template, empty_first=job.kind != Job.Kind.PROVISION)
     seat.save(update_fields=["status", "error", "last_reset_at"])
 
