@@ -344,3 +344,12 @@ def test_a_jobs_queries_grow_by_a_fixed_few_per_seat(template, instructor, kind,
     per_seat = counts[1] - counts[0]
     assert counts[2] - counts[1] == per_seat, counts
     assert per_seat <= most, counts
+
+
+def test_a_classroom_without_a_template_gives_empty_seats(instructor, student):
+    classroom = ClassroomFactory(instructor=instructor, template=None)
+    seat = seat_join(classroom=classroom, student=student)
+    assert seat.status == Seat.Status.READY and not IAMUser.objects.filter(account=seat.account).exists()
+    user_create(account=seat.account, name="mine", acting=Acting(account=seat.account))
+    job = job_run(job_id=seat_reset(seat=seat, person=instructor).pk)
+    assert job.status == Job.Status.SUCCEEDED and not IAMUser.objects.filter(account=seat.account).exists()
