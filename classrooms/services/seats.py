@@ -243,11 +243,11 @@ def job_run(*, job_id):
             continue
         try:
             with transaction.atomic():
-                seat = (
-                    Seat.objects.select_for_update(of=("self",))
-                    .select_related("account", "classroom")
-                    .get(pk=seat_id)
-                )
+                # The classroom first, as its services lock it: a close cannot slip between a seat's
+                # check and its restore (whose new member accounts would escape the lock).
+                classroom = _locked(job.classroom)
+                seat = Seat.objects.select_for_update(of=("self",)).select_related("account").get(pk=seat_id)
+                seat.classroom = classroom
                 _seat_work(job, seat, template)
             results[seat_id] = {"status": "ok"}
         except Seat.DoesNotExist:
