@@ -223,6 +223,8 @@ def _seat_work(job, seat, template):
         return
     if seat.classroom.status == Classroom.Status.CLOSED:
         raise ClassroomError(CLOSED_MESSAGE)
+    if job.kind == Job.Kind.PROVISION and seat.status not in (Seat.Status.PROVISIONING, Seat.Status.FAILED):
+        return  # provisioned already, by a run of this job that delivered twice
     _seat_restore(seat, template, empty_first=job.kind != Job.Kind.PROVISION)
     seat.save(update_fields=["status", "error", "last_reset_at"])
 
@@ -241,11 +243,11 @@ def job_run(*, job_id):
             continue
         try:
             with transaction.atomic():
-                seat = (
-                    Seat.objects.select_for_update(of=("self",))
-                    .select_related("account", "classroom")
-                    .get(pk=seat_id)
-                )
+                # The classroom first, as its services lock it: a close cannot slip between a seat's
+                # check and its restore (whose new member accounts would escape the lock).
+                classroom = _locked(job.classroom)
+                seat = Seat.objects.select_for_update(of=("self",)).select_related("account").get(pk=seat_id)
+                seat.classroom = classroom
                 _seat_work(job, seat, template)
             results[seat_id] = {"status": "ok"}
         except Seat.DoesNotExist:

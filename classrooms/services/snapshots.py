@@ -497,6 +497,7 @@ def account_empty(account):
     its Event history: what a reset removes before the template is restored."""
     organization_teardown(account)
     Membership.objects.filter(account=account).delete()
+    Account.objects.filter(pk=account.pk).update(alias=None)  # the sign-in URL's alias goes too
     for relation in Account._meta.related_objects:
         model = relation.related_model
         if model._meta.label in _KEPT or relation.field.name != "account":

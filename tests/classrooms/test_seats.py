@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import is_password_usable
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from access.acting import Acting
@@ -306,3 +308,48 @@ def test_the_purge_deletes_seats_of_classrooms_closed_past_the_retention(
     # Each purged seat took its member account with it.
     assert Account.objects.count() == accounts_before - 6
     assert Classroom.objects.filter(pk=classroom.pk).exists()
+
+
+def test_a_provision_delivered_twice_leaves_the_seats_as_provisioned(provisioned, classroom):
+    """Celery may deliver a task twice: the second run finds the seats provisioned and adds nothing."""
+    Job.objects.filter(pk=provisioned.pk).update(
+        status=Job.Status.RUNNING, results={seat_id: {"status": "pending"} for seat_id in provisioned.results}
+    )
+    job = job_run(job_id=provisioned.pk)
+    assert job.status == Job.Status.SUCCEEDED
+    for seat in classroom.seats.all():
+        assert IAMUser.objects.filter(account=seat.account_id).count() == 2
+
+
+def test_a_reset_clears_the_account_alias(provisioned, classroom, instructor):
+    seat = classroom.seats.first()
+    Account.objects.filter(pk=seat.account_id).update(alias="students-own-alias")
+    job_run(job_id=seat_reset(seat=seat, person=instructor).pk)
+    assert Account.objects.get(pk=seat.account_id).alias is None
+
+
+@pytest.mark.parametrize(("kind", "most"), [("provision", 30), ("reset", 160)])
+def test_a_jobs_queries_grow_by_a_fixed_few_per_seat(template, instructor, kind, most):
+    """Bulk writes: each seat adds the same few queries to its job, whatever the seat count."""
+    counts = []
+    for count in (1, 2, 3):
+        classroom = ClassroomFactory(instructor=instructor, template=template)
+        job = seats_provision(classroom=classroom, count=count, person=instructor)
+        if kind == "reset":
+            job_run(job_id=job.pk)
+            job = seats_reset_all(classroom=classroom, person=instructor)
+        with CaptureQueriesContext(connection) as queries:
+            job_run(job_id=job.pk)
+        counts.append(len(queries))
+    per_seat = counts[1] - counts[0]
+    assert counts[2] - counts[1] == per_seat, counts
+    assert per_seat <= most, counts
+
+
+def test_a_classroom_without_a_template_gives_empty_seats(instructor, student):
+    classroom = ClassroomFactory(instructor=instructor, template=None)
+    seat = seat_join(classroom=classroom, student=student)
+    assert seat.status == Seat.Status.READY and not IAMUser.objects.filter(account=seat.account).exists()
+    user_create(account=seat.account, name="mine", acting=Acting(account=seat.account))
+    job = job_run(job_id=seat_reset(seat=seat, person=instructor).pk)
+    assert job.status == Job.Status.SUCCEEDED and not IAMUser.objects.filter(account=seat.account).exists()

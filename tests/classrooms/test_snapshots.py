@@ -174,3 +174,43 @@ def test_restoring_takes_the_same_queries_whatever_the_number_of_entities(templa
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 30, counts
+
+
+def test_an_aws_managed_policy_not_loaded_yet_comes_from_the_release_data_file(db):
+    source = _seat_account("source")
+    acting = Acting(account=source)
+    user = user_create(account=source, name="reader", acting=acting)
+    snapshot = snapshot_take(source)[0]
+    snapshot["users"][0]["attached"] = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    assert not ManagedPolicy.objects.filter(arn="arn:aws:iam::aws:policy/ReadOnlyAccess").exists()
+    seat = _seat_account()
+
+    snapshot_restore(account=seat, snapshot=snapshot)
+
+    restored = IAMUser.objects.get(account=seat, name=user.name)
+    assert [a.policy.arn for a in restored.attachments.all()] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    assert (
+        snapshot["organization"] is None and not Organization.objects.filter(management_account=seat).exists()
+    )
+
+
+def test_no_template_restores_nothing(db):
+    seat = _seat_account()
+    snapshot_restore(account=seat, snapshot=None)
+    snapshot_restore(account=seat, snapshot={})
+    assert snapshot_take(seat)[1] == 0
+
+
+def test_emptying_lets_an_invited_member_account_leave_and_keeps_it(template_account):
+    seat = _seat_account()
+    snapshot_restore(account=seat, snapshot=snapshot_take(template_account)[0], label="seat")
+    organization = Organization.objects.get(management_account=seat)
+    invited = _seat_account("someone else's account")
+    Membership.objects.create(
+        account=invited, organization=organization, joined_method=Membership.JoinedMethod.INVITED
+    )
+
+    account_empty(seat)
+
+    assert Account.objects.filter(pk=invited.pk).exists()
+    assert not Membership.objects.filter(account=invited).exists()
