@@ -46,8 +46,6 @@ class Seen:
         self.account = account
         users, groups, roles, policies = set(), set(), set(), set()
         for check in checks:
-            if not isinstance(check, dict):
-                continue
             users.update(v for k, v in check.items() if k == "user" and isinstance(v, str))
             groups.update(v for k, v in check.items() if k == "group" and isinstance(v, str))
             roles.update(v for k, v in check.items() if k == "role" and isinstance(v, str))
@@ -142,10 +140,9 @@ class Seen:
 
 
 def _entity_of(check):
-    for kind in ("user", "group", "role"):
-        if kind in check:
-            return kind, check[kind]
-    raise ValueError("no entity")
+    """(kind, name) of the one entity a check names (validation made sure there is one)."""
+    kind = next(kind for kind in ("user", "group", "role") if kind in check)
+    return kind, check[kind]
 
 
 def _policy_matches(policy, reference, account_id):
@@ -197,10 +194,7 @@ def _policy_version(check, seen):
 def _trusted_principals(trust_policy):
     """{("service", name) or ("account", id) or ("aws", arn)} that the trust policy's Allow statements
     let call sts:AssumeRole."""
-    try:
-        document = json.loads(trust_policy)
-    except ValueError:
-        return set()
+    document = json.loads(trust_policy)  # stored only once IAM's validation took it
     statements = document.get("Statement", [])
     statements = [statements] if isinstance(statements, dict) else statements
     found = set()
@@ -212,9 +206,6 @@ def _trusted_principals(trust_policy):
         if not any(action_matches(pattern, "sts:AssumeRole") for pattern in actions):
             continue
         principal = statement.get("Principal", {})
-        if principal == "*":
-            found.add(("aws", "*"))
-            continue
         for kind, values in principal.items() if isinstance(principal, dict) else ():
             for value in [values] if isinstance(values, str) else values:
                 if kind == "Service":
@@ -252,6 +243,20 @@ def _permissions_boundary(check, seen):
     return entity.permissions_boundary_arn.rsplit("/", 1)[-1].lower() == reference.lower()
 
 
+def _value(value):
+    # YAML reads `true` and `42` as a bool and a number; the engine's context holds AWS's strings.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [_value(item) for item in value]
+    return str(value)
+
+
+def _context(context):
+    """A check's context keys as the request carries them."""
+    return {key: _value(value) for key, value in (context or {}).items()}
+
+
 def decision(check, seen, context=None):
     """The engine's decision ("allowed", "explicitDeny", "implicitDeny") for the check's principal doing
     its action on its resource, as the policy simulator reaches it; None when the principal is missing."""
@@ -272,7 +277,7 @@ def decision(check, seen, context=None):
             principal=principal,
             actions=[check["action"]],
             resource_arns=[resource],
-            context=context if context is not None else check.get("context"),
+            context=context if context is not None else _context(check.get("context")),
             in_play=seen.in_play(principal),
             **trust,
             **seen.organization(),

@@ -179,9 +179,7 @@ def _field_problem(kind, value):
         if isinstance(value, str) and ACCOUNT.match(value):
             return None
         return "must be a 12-digit account ID or {account} (the seat's own)"
-    if kind == "bool":
-        return None if isinstance(value, bool) else "must be true or false"
-    raise ValueError(kind)
+    return None if isinstance(value, bool) else "must be true or false"  # kind == "bool"
 
 
 def _check_problems(check, where, seen_ids):

@@ -11,6 +11,7 @@ from access.acting import Acting
 from classrooms.checks import evaluate_lab
 from organizations import services as organizations_services
 from organizations.models import SCP
+from policies.models import InlinePolicy
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 
 from .labs_fixtures import load_managed_policies, organization_seat
@@ -165,6 +166,11 @@ def test_policy_versions_count_and_the_default(seat):
         ({"AWS": "{account}"}, {"account": "{account}"}, True),
         ({"AWS": "arn:aws:iam::{account}:user/alice"}, {"account": "{account}"}, False),
         ({"AWS": "*"}, {"account": "{account}", "only": False}, False),
+        (
+            {"Federated": "cognito-identity.amazonaws.com"},
+            {"service": "cognito-identity.amazonaws.com"},
+            False,
+        ),
     ],
 )
 def test_a_role_trusts_a_principal_and_perhaps_only_it(seat, principal, check, expected):
@@ -174,6 +180,30 @@ def test_a_role_trusts_a_principal_and_perhaps_only_it(seat, principal, check, e
     trust = doc({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
     iam(seat, "CreateRole", RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))
     assert passed(seat, type="role_trusts", role="r", **check) is expected
+
+
+def test_only_allow_statements_for_assume_role_make_a_trust(seat):
+    ec2 = {"Service": "ec2.amazonaws.com"}
+    lambda_ = {"Service": "lambda.amazonaws.com"}
+    trust = doc(
+        {"Effect": "Allow", "Principal": ec2, "Action": "sts:AssumeRole"},
+        {"Effect": "Deny", "Principal": lambda_, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": lambda_, "Action": "sts:TagSession"},
+    )
+    iam(seat, "CreateRole", RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))
+    assert passed(seat, type="role_trusts", role="r", service="ec2.amazonaws.com")
+    assert not passed(seat, type="role_trusts", role="r", service="lambda.amazonaws.com", only=False)
+    assert not passed(seat, type="role_trusts", role="nobody", service="ec2.amazonaws.com")
+
+
+def test_a_stored_policy_the_engine_cannot_read_allows_nothing(seat):
+    iam(seat, "CreateUser", UserName="alice")
+    iam(seat, "PutUserPolicy", UserName="alice", PolicyName="all", PolicyDocument=json.dumps(doc(allow("*"))))
+    check = {"type": "principal_allowed", "principal": "user/alice", "action": "s3:GetObject"}
+    assert passed(seat, **check)
+    InlinePolicy.objects.filter(user__account=seat).update(document="{not json")
+    assert not passed(seat, **check)
+    assert passed(seat, **dict(check, type="principal_denied"))
 
 
 def test_a_permissions_boundary_is_that_policy(seat):
@@ -292,6 +322,27 @@ def test_context_keys_reach_the_engine(seat):
     assert passed(seat, **check, context={"aws:SourceIp": "203.0.113.9"})
     assert not passed(seat, **check, context={"aws:SourceIp": "198.51.100.9"})
     assert not passed(seat, **check)  # no source IP: the condition cannot match
+
+
+def test_context_values_yaml_reads_as_booleans_and_numbers_reach_the_engine_as_text(seat):
+    iam(seat, "CreateUser", UserName="alice")
+    policy = doc(
+        allow(
+            "s3:GetObject",
+            Bool={"aws:MultiFactorAuthPresent": "true"},
+            NumericLessThan={"aws:MultiFactorAuthAge": "3600"},
+        )
+    )
+    iam(seat, "PutUserPolicy", UserName="alice", PolicyName="mfa", PolicyDocument=json.dumps(policy))
+    check = {"type": "principal_allowed", "principal": "user/alice", "action": "s3:GetObject"}
+    assert passed(seat, **check, context={"aws:MultiFactorAuthPresent": True, "aws:MultiFactorAuthAge": 60})
+    assert not passed(
+        seat, **check, context={"aws:MultiFactorAuthPresent": False, "aws:MultiFactorAuthAge": 60}
+    )
+    assert not passed(
+        seat, **check, context={"aws:MultiFactorAuthPresent": True, "aws:MultiFactorAuthAge": 7200}
+    )
+    assert passed(seat, **check, context={"aws:MultiFactorAuthPresent": [True], "aws:MultiFactorAuthAge": 60})
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import copy
 import pytest
 
 from classrooms.checks import TYPES, parse_lab_text, validate_lab
+from classrooms.checks.files import LABS_DIR
 from classrooms.checks.schema import MAX_CHECKS
 
 LAB = {
@@ -207,8 +208,6 @@ def test_each_type_checks_its_own_fields(check, problem):
 
 
 def test_every_type_is_documented_in_the_schema_page():
-    from classrooms.checks.files import LABS_DIR
-
     schema = (LABS_DIR.parent / "checks" / "SCHEMA.md").read_text()
     for name in TYPES:
         assert f"`{name}`" in schema
@@ -241,8 +240,6 @@ def test_yaml_text_is_parsed_and_its_syntax_errors_located():
 
 
 def test_the_schema_pages_example_is_a_valid_lab():
-    from classrooms.checks.files import LABS_DIR
-
     schema = (LABS_DIR.parent / "checks" / "SCHEMA.md").read_text()
     example = schema.split("## An example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     data, problems = parse_lab_text(example)

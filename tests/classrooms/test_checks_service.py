@@ -1,15 +1,20 @@
 """check_run_create: Check my work records each run for the instructor, for the seat's own student and
 the classroom's own labs only."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from access.acting import Acting
 from accounts.services.users import user_create
+from classrooms.checks import read_lab_file, shipped_lab_paths
 from classrooms.errors import ClassroomError
-from classrooms.models import CheckRun, Seat
+from classrooms.models import CheckRun, ClassroomLab, Lab, Seat
 from classrooms.services.checks import NOT_IN_CLASSROOM, NOT_READY, NOT_YOURS, check_run_create, passes
 
 from .lab_factories import LabFactory, PersonFactory, SeatFactory, lab_in
+from .solutions import apply_solution
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +108,19 @@ def test_a_seat_that_is_not_ready_is_refused(lab, seat, status):
         check_run_create(seat=seat, lab=lab, person=seat.student)
     assert refused.value.message == NOT_READY[status]
     assert not CheckRun.objects.exists()
+
+
+def test_a_shipped_lab_loaded_by_load_labs_passes_once_its_solution_is_applied(seat):
+    call_command("load_labs", stdout=io.StringIO())
+    lab = Lab.objects.get(owner=None, slug="users-and-groups")
+    ClassroomLab.objects.create(classroom=seat.classroom, lab=lab)
+    first = check_run_create(seat=seat, lab=lab, person=seat.student)
+    assert not first.passed and first.score == 0
+    solution = next(
+        read_lab_file(path)["solution"]
+        for path in shipped_lab_paths()
+        if path.stem.endswith("users-and-groups")
+    )
+    apply_solution(seat.account, solution)
+    second = check_run_create(seat=seat, lab=lab, person=seat.student)
+    assert second.passed and second.score == second.max_score == 5
