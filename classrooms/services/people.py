@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import normalized_email
@@ -205,6 +206,13 @@ def invitations_create(*, person, classroom, emails, join_url):
             )
         )
     return created
+
+
+def invitation_accept(*, classroom, person):
+    """Mark the classroom's invitation of this person's email (if any) accepted by them."""
+    return Invitation.objects.filter(
+        classroom=classroom, email__iexact=person.email or person.username, accepted_at__isnull=True
+    ).update(accepted_at=timezone.now(), accepted_by=person)
 
 
 def _unique_slug(person, title, exclude=None):

@@ -2,6 +2,7 @@
 and joining a classroom by link or code."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,7 +16,7 @@ from classrooms.selectors.portal import (
     instructor_templates,
     person_seats,
 )
-from classrooms.services.people import is_instructor
+from classrooms.services.people import invitation_accept, is_instructor
 from classrooms.services.seats import seat_join
 from console.http import http_methods
 from console.session import sign_in
@@ -60,7 +61,9 @@ def open_console(request, seat_id):
 
 def _join(request, classroom):
     try:
-        seat_join(classroom=classroom, student=request.user)
+        with transaction.atomic():
+            seat_join(classroom=classroom, student=request.user)
+            invitation_accept(classroom=classroom, person=request.user)
     except ClassroomError as error:
         return error.message
     messages.success(request, f"You joined {classroom.name}. Open your seat's console when you are ready.")

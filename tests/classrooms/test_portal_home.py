@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from classrooms.models import Classroom, Seat
+from classrooms.models import Classroom, Invitation, Seat
 from console.session import SESSION_KEY
 
 from .factories import ClassroomFactory, PersonFactory, SeatFactory
@@ -114,10 +114,14 @@ def test_join_by_link_gives_a_seat(sam_client, student, open_classroom):
     assert Seat.objects.filter(student=student).count() == 1
 
 
-def test_join_by_typed_code_in_any_case(sam_client, student, open_classroom):
+def test_join_by_typed_code_in_any_case_accepts_the_invitation(sam_client, student, open_classroom):
+    invitation = Invitation.objects.create(classroom=open_classroom, email="SAM@example.com")
+
     response = sam_client.post(reverse("portal:join_code"), {"code": open_classroom.join_code.lower()})
 
     assert response.status_code == 302 and Seat.objects.filter(student=student).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == student and invitation.accepted_at is not None
 
 
 @pytest.mark.parametrize("how", ["link", "code"])
