@@ -13,12 +13,14 @@ from classrooms.checks import validate_lab
 from classrooms.models import Lab, Template
 from classrooms.selectors.portal import labs_for
 
+# As wide as the password fields (the console's style sheet keeps email inputs narrow).
+EMAIL = forms.EmailInput(attrs={"style": "width: 480px; max-width: 100%", "autocomplete": "email"})
 MAX_CSV_BYTES = 200_000
 MAX_INVITES = 500
 
 
 class SignUpForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = forms.EmailField(label="Email address", max_length=254, widget=EMAIL)
     password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password_confirm = forms.CharField(label="Confirm password", widget=forms.PasswordInput, strip=False)
 
@@ -30,12 +32,12 @@ class SignUpForm(forms.Form):
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = forms.EmailField(label="Email address", max_length=254, widget=EMAIL)
     password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
 
 
 class ForgotPasswordForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = forms.EmailField(label="Email address", max_length=254, widget=EMAIL)
 
 
 class NewPasswordForm(forms.Form):
@@ -50,7 +52,7 @@ class NewPasswordForm(forms.Form):
 
 
 class AccountLinkForm(forms.Form):
-    email = forms.EmailField(label="Root user email address", max_length=254)
+    email = forms.EmailField(label="Root user email address", max_length=254, widget=EMAIL)
     password = forms.CharField(label="Root user password", widget=forms.PasswordInput, strip=False)
     mfa_code = forms.RegexField(
         label="MFA code",
@@ -158,7 +160,9 @@ class InviteForm(forms.Form):
 class LabForm(forms.Form):
     title = forms.CharField(label="Title", max_length=128)
     instructions = forms.CharField(
-        label="Instructions (Markdown)", required=False, widget=forms.Textarea(attrs={"rows": 12})
+        label="Instructions (Markdown)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "style": "min-height: 14em"}),
     )
     checks = forms.CharField(
         label="Checks (YAML)",

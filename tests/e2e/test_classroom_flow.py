@@ -140,3 +140,40 @@ def test_classroom_from_template_to_checked_lab_and_reset(live_server, browser, 
     student.get_by_test_id("check-my-work").click()
     expect(student.get_by_test_id("lab-result")).to_have_text("Not passed yet")
     student_context.close()
+
+
+def test_the_portals_other_pages(live_server, page, screenshot):
+    """Sign-in, an instructor's home, the labs editor with a schema error and its preview, a seat's
+    Event history and the close dialog: each page renders in the portal's look."""
+    url = live_server.url
+    page.goto(url + "/classroom/signin/")
+    expect(page.get_by_role("heading", name="Sign in to the classroom portal")).to_be_visible()
+    screenshot("classroom-10-signin")
+    instructor = InstructorFactory(email="ingrid@example.com")
+    classroom = Classroom.objects.create(instructor=instructor, name="IAM 101")
+    seat = Seat.objects.create(classroom=classroom, account=AccountFactory(), status=Seat.Status.READY)
+    user_create(account=seat.account, name="alice", acting=Acting(account=seat.account, user_agent="aws-cli"))
+    _portal_sign_in(page, url, "ingrid@example.com", PERSON_PASSWORD)
+    expect(page.get_by_test_id("my-classrooms")).to_contain_text("IAM 101")
+    screenshot("classroom-11-instructor-home")
+
+    page.goto(url + "/classroom/labs/create/")
+    page.get_by_label("Title").fill("My lab")
+    page.get_by_label("Instructions (Markdown)").fill("# Step 1\n\nCreate **alice**.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_test_id("lab-preview").get_by_role("heading", name="Step 1")).to_be_visible()
+    page.get_by_label("Checks (YAML)").fill(
+        "- id: a\n  type: user_exist\n  user: alice\n  label: A\n  score: 1\n"
+    )
+    page.get_by_role("button", name="Save lab").click()
+    expect(page.get_by_text("checks[0].type")).to_be_visible()
+    screenshot("classroom-12-lab-editor-error")
+    assert not Lab.objects.filter(owner=instructor).exists()
+
+    page.goto(url + f"/classroom/classrooms/{classroom.pk}/seats/{seat.pk}/events/")
+    expect(page.get_by_test_id("events")).to_contain_text("CreateUser")
+    screenshot("classroom-13-seat-events")
+    page.goto(url + f"/classroom/classrooms/{classroom.pk}/close/")
+    page.get_by_role("button", name="Close classroom").click()
+    expect(page.get_by_text("To confirm closing, enter the classroom name")).to_be_visible()
+    screenshot("classroom-14-close")
