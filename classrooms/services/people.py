@@ -188,6 +188,8 @@ def invitations_create(*, person, classroom, emails, join_url):
     _own_classroom(person, classroom)
     if classroom.status == Classroom.Status.CLOSED:
         raise ClassroomError("This classroom is closed: nobody can join it.")
+    if not classroom.join_enabled:
+        raise ClassroomError("Joining is revoked: issue a new code before you invite students.")
     known = set(
         Invitation.objects.filter(classroom=classroom, email__in=emails).values_list("email", flat=True)
     )

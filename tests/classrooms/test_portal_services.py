@@ -176,6 +176,15 @@ def test_join_code_and_invitations_refusals(instructor):
         emails=["a@example.com"],
         join_url="",
     )
+    revoked = ClassroomFactory(instructor=instructor, join_enabled=False)
+    refused(
+        "Joining is revoked",
+        people.invitations_create,
+        person=instructor,
+        classroom=revoked,
+        emails=["a@example.com"],
+        join_url="",
+    )
     theirs.refresh_from_db()
     assert theirs.join_code == code and not Invitation.objects.exists()
 
