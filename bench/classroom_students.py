@@ -1,10 +1,13 @@
 """100 students at once: each signs in to the classroom portal once (all from one IP, 127.0.0.1: the
 sign-in throttle's defaults must let them all in), opens their seat's console, then presses "Check my
-work" on the users-and-groups lab in a loop, against gunicorn (DEBUG off) on PostgreSQL. Prints
+work" on the users-and-groups lab in a loop (a pause of --think seconds between presses, as a
+student reads the result; --think 0 is a closed loop, the server's saturation), against gunicorn
+(DEBUG off) on PostgreSQL. The students arrive over --ramp seconds, as locust's spawn rate does. Prints
 requests per second, the p50/p95 latency and the errors (any 5xx, any refused sign-in, any response
 slower than 10 s); asserts nothing.
 
-    .venv/bin/python bench/classroom_students.py [--students 100] [--seconds 30] [--workers 3] \\
+    .venv/bin/python bench/classroom_students.py [--students 100] [--seconds 60] [--workers 3] \\
+        [--think 10] [--ramp 30] \\
         [--database postgres://postgres@127.0.0.1:5432/iamconsole_bench_students]
 
 The bench recreates the database, migrates it, loads the shipped labs, makes an instructor, a
@@ -106,9 +109,9 @@ def wait_until_up(url, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url + "/classroom/signin/", timeout=2)
+            urllib.request.urlopen(url + "/classroom/signin/", timeout=10)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or still starting (a timeout)
             time.sleep(0.3)
     raise SystemExit("the server did not start")
 
@@ -150,7 +153,8 @@ class Stats:
                 self.errors.append(what)
 
 
-def student(index, base, stats, stop, signed_in):
+def student(index, base, stats, stop, signed_in, *, delay, think):
+    time.sleep(delay)
     browser = Browser(base, stats)
     _, page, _ = browser.request("/classroom/signin/")
     status, page, final = browser.post_form(
@@ -168,12 +172,15 @@ def student(index, base, stats, stop, signed_in):
         _, page, _ = browser.post_form(CHECK.search(page).group(1), page)  # redirected to the labs page
         with stats.lock:
             stats.checks += 1
+        stop.wait(think)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=10)
+    parser.add_argument("--ramp", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/iamconsole_bench_students")
     args = parser.parse_args()
@@ -188,7 +195,11 @@ def main():
         wait_until_up(base)
         stats, stop, signed_in = Stats(), threading.Event(), threading.Event()
         threads = [
-            threading.Thread(target=student, args=(n, base, stats, stop, signed_in))
+            threading.Thread(
+                target=student,
+                args=(n, base, stats, stop, signed_in),
+                kwargs={"delay": n * args.ramp / args.students, "think": args.think},
+            )
             for n in range(args.students)
         ]
         started = time.perf_counter()
@@ -213,7 +224,8 @@ def main():
         f"{len(latencies)} requests in {elapsed:.1f} s: {len(latencies) / elapsed:.1f} requests/s, "
         f"{stats.checks} checks ({stats.checks / args.seconds:.1f}/s), "
         f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-        f"max {latencies[-1] * 1000:.0f} ms (gunicorn -w {args.workers}, DEBUG off, PostgreSQL)"
+        f"max {latencies[-1] * 1000:.0f} ms (gunicorn -w {args.workers}, DEBUG off, PostgreSQL, "
+        f"think {args.think:g} s, ramp {args.ramp:g} s)"
     )
     print(f"errors (5xx, refused sign-in, slower than {SLOW:.0f} s): {len(stats.errors)}")
     for error in stats.errors[:10]:
