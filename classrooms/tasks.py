@@ -6,9 +6,10 @@ from classrooms.services.seats import closed_seats_purge, job_run
 
 
 @shared_task
-def run_job(job_id):
-    """A classroom Job (provision, reset, close), enqueued when the request that made it commits."""
-    job = job_run(job_id=job_id)
+def run_job(job_id, seat_ids=None):
+    """A classroom Job (provision, reset, close), enqueued when the request that made it commits; or
+    `seat_ids`, its share of a large job."""
+    job = job_run(job_id=job_id, seat_ids=seat_ids)
     return {"status": job.status, "done": job.done, "total": job.total}
 
 

@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, When
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from .snapshots import (
 logger = logging.getLogger(__name__)
 
 RUN_JOB = "classrooms.tasks.run_job"
+JOB_CHUNK = 25  # seats per task: a job of 100 seats is four tasks, for as many workers
 CLOSED_MESSAGE = "This classroom is closed: its seats are read-only."
 TEMPLATE_NAME_MAX = 128
 NOT_YOURS = "Only the classroom's instructor can do this."
@@ -229,40 +230,78 @@ def _seat_work(job, seat, template):
     seat.save(update_fields=["status", "error", "last_reset_at"])
 
 
-def job_run(*, job_id):
+def _classroom_shared(classroom):
+    """The classroom's row, read under a shared lock: the seats of one job reset side by side (in
+    several workers), while a close, which locks the row for update, waits for them; a seat's work that
+    comes after the close sees it closed. (SQLite has no row locks: it writes one transaction at a time.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Classroom._meta.db_table} WHERE id = %s FOR SHARE", [classroom.pk]
+            )
+    return Classroom.objects.get(pk=classroom.pk)
+
+
+def _seat_outcome(job, seat_id, template):
+    """One seat's part of `job`, atomic: {"status": "ok"} or {"status": "failed", "error": …}."""
+    try:
+        with transaction.atomic():
+            classroom = _classroom_shared(job.classroom)
+            seat = Seat.objects.select_for_update(of=("self",)).select_related("account").get(pk=seat_id)
+            seat.classroom = classroom
+            _seat_work(job, seat, template)
+        return {"status": "ok"}
+    except Seat.DoesNotExist:
+        return {"status": "failed", "error": "The seat no longer exists."}
+    except Exception as error:  # noqa: BLE001 — one seat's failure is reported; the others go on
+        logger.exception("classroom job %s: seat %s failed", job.pk, seat_id)
+        message = getattr(error, "message", None) or str(error) or type(error).__name__
+        Seat.objects.filter(pk=seat_id).update(status=Seat.Status.FAILED, error=message)
+        return {"status": "failed", "error": message}
+
+
+def _record(job_id, seat_id, outcome):
+    """A seat's outcome into its Job (row locked: several workers report into one job); the job
+    finishes with its last seat."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        job.results[seat_id] = outcome
+        statuses = [entry["status"] for entry in job.results.values()]
+        job.done = sum(1 for status in statuses if status != "pending")
+        if "pending" not in statuses:
+            job.status = Job.Status.FAILED if "failed" in statuses else Job.Status.SUCCEEDED
+            job.finished_at = timezone.now()
+        job.save(update_fields=["results", "done", "status", "finished_at"])
+
+
+def job_run(*, job_id, seat_ids=None):
     """Run (or run again: what succeeded is not redone) a classroom Job, seat by seat: each seat's work
-    is atomic; a seat that fails is FAILED with its error, and the others go on."""
+    is atomic; a seat that fails is FAILED with its error, and the others go on. A job of more than
+    JOB_CHUNK seats is shared out as tasks of JOB_CHUNK seats (`seat_ids`), which as many workers run."""
     job = Job.objects.select_related("classroom__template").get(pk=job_id)
     if job.status == Job.Status.SUCCEEDED:
         return job
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
-    template = job.classroom.template
-    results = dict(job.results)
-    for seat_id, result in results.items():
-        if result.get("status") == "ok":
+    if seat_ids is None:
+        with transaction.atomic():
+            job = (
+                Job.objects.select_for_update(of=("self",))
+                .select_related("classroom__template")
+                .get(pk=job_id)
+            )
+            seat_ids = [seat_id for seat_id, entry in job.results.items() if entry["status"] != "ok"]
+            job.results.update({seat_id: {"status": "pending"} for seat_id in seat_ids})
+            job.done = job.total - len(seat_ids)
+            job.status = Job.Status.RUNNING
+            job.finished_at = None
+            job.save(update_fields=["results", "done", "status", "finished_at"])
+            if len(seat_ids) > JOB_CHUNK:
+                for start in range(0, len(seat_ids), JOB_CHUNK):
+                    enqueue_on_commit(RUN_JOB, str(job.pk), seat_ids[start : start + JOB_CHUNK])
+                seat_ids = []
+    for seat_id in seat_ids:
+        if job.results.get(seat_id, {}).get("status") == "ok":
             continue
-        try:
-            with transaction.atomic():
-                # The classroom first, as its services lock it: a close cannot slip between a seat's
-                # check and its restore (whose new member accounts would escape the lock).
-                classroom = _locked(job.classroom)
-                seat = Seat.objects.select_for_update(of=("self",)).select_related("account").get(pk=seat_id)
-                seat.classroom = classroom
-                _seat_work(job, seat, template)
-            results[seat_id] = {"status": "ok"}
-        except Seat.DoesNotExist:
-            results[seat_id] = {"status": "failed", "error": "The seat no longer exists."}
-        except Exception as error:  # noqa: BLE001 — one seat's failure is reported; the others go on
-            logger.exception("classroom job %s: seat %s failed", job.pk, seat_id)
-            message = getattr(error, "message", None) or str(error) or type(error).__name__
-            results[seat_id] = {"status": "failed", "error": message}
-            Seat.objects.filter(pk=seat_id).update(status=Seat.Status.FAILED, error=message)
-        done = sum(1 for entry in results.values() if entry["status"] != "pending")
-        Job.objects.filter(pk=job.pk).update(results=results, done=done)
-    failed = any(entry["status"] != "ok" for entry in results.values())
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.FAILED if failed else Job.Status.SUCCEEDED, finished_at=timezone.now()
-    )
+        _record(job.pk, seat_id, _seat_outcome(job, seat_id, job.classroom.template))
     job.refresh_from_db()
     return job
 

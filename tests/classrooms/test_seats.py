@@ -328,7 +328,7 @@ def test_a_reset_clears_the_account_alias(provisioned, classroom, instructor):
     assert Account.objects.get(pk=seat.account_id).alias is None
 
 
-@pytest.mark.parametrize(("kind", "most"), [("provision", 30), ("reset", 160)])
+@pytest.mark.parametrize(("kind", "most"), [("provision", 40), ("reset", 160)])
 def test_a_jobs_queries_grow_by_a_fixed_few_per_seat(template, instructor, kind, most):
     """Bulk writes: each seat adds the same few queries to its job, whatever the seat count."""
     counts = []
@@ -353,3 +353,16 @@ def test_a_classroom_without_a_template_gives_empty_seats(instructor, student):
     user_create(account=seat.account, name="mine", acting=Acting(account=seat.account))
     job = job_run(job_id=seat_reset(seat=seat, person=instructor).pk)
     assert job.status == Job.Status.SUCCEEDED and not IAMUser.objects.filter(account=seat.account).exists()
+
+
+def test_a_large_job_is_shared_out_as_tasks_of_a_few_seats(
+    classroom, instructor, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "JOB_CHUNK", 2)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = seats_provision(classroom=classroom, count=5, person=instructor)
+    # The job's own task, then its three shares (2, 2 and 1 seats).
+    assert len(callbacks) == 4
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (Job.Status.SUCCEEDED, 5, 5)
+    assert set(classroom.seats.values_list("status", flat=True)) == {Seat.Status.READY}
