@@ -405,6 +405,13 @@ def test_the_matrix_shows_the_latest_run_and_filters_and_sorts(teacher, room):
     assert order[0] in ("student00@example.com", "student02@example.com")  # 3 of 4 points first
     fragment = teacher.get(url, headers={"HX-Request": "true", "HX-Target": "class-matrix"})
     assert fragment.content.decode().lstrip().startswith('<section id="class-matrix"')
+    filtered = teacher.get(
+        url, {"student": "student01"}, headers={"HX-Request": "true", "HX-Target": "class-matrix"}
+    )
+    assert (
+        'id="export-csv"' in filtered.content.decode()
+        and "matrix.csv?student=student01" in filtered.content.decode()
+    )
 
 
 def test_export_csv_of_scores(teacher, room):
