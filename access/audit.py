@@ -6,9 +6,10 @@ import functools
 
 from django.db import transaction
 
-from access.operations import SELF_AUTHORIZED, authorize_operation
+from access.operations import ORGANIZATIONS_SOURCE, SELF_AUTHORIZED, authorize_operation
 from accounts.models import AuditEvent
-from aws.errors import AWSError
+from aws.errors import AccessDenied, AWSError
+from aws.organizations_errors import AccessDeniedException
 
 REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS"
 _SECRET_WORDS = ("password", "secret", "authenticationcode", "privatekey", "seed")
@@ -114,6 +115,13 @@ def all_or_nothing(flow):
     return wrapper
 
 
+def refuse_if_write_locked(acting, event_source):
+    """A write locked account (a closed classroom's seat) refuses every write, with its reason."""
+    reason = acting.account.write_locked_reason if acting is not None else ""
+    if reason:
+        raise (AccessDeniedException if event_source == ORGANIZATIONS_SOURCE else AccessDenied)(reason)
+
+
 def audited(event_name, *, params, response=None, read_only=False, event_source="iam.amazonaws.com"):
     """Authorize, then run a keyword-only service atomically and record its audit event.
 
@@ -132,6 +140,8 @@ def audited(event_name, *, params, response=None, read_only=False, event_source=
             request_parameters = params(kwargs)
             try:
                 with transaction.atomic():
+                    if not read_only:
+                        refuse_if_write_locked(acting, event_source)
                     if authorized:
                         authorize_operation(event_name, kwargs, event_source)
                     result = service(**kwargs)

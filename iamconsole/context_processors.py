@@ -51,9 +51,22 @@ def _navigation(current_path):
     return sections
 
 
+def _seat_navigation(request):
+    """The "Labs" link of a seat's console: set by the portal's Open console for that seat's account
+    (the Labs page checks the seat itself), so other pages pay no query for it."""
+    seat_account = request.session.get("classroom_seat") if hasattr(request, "session") else None
+    if not seat_account or not is_signed_in(request):
+        return []
+    acting = request.acting
+    if acting.account.id != seat_account or not acting.is_root or acting.is_role_session:
+        return []
+    url = reverse("classrooms:labs")
+    return [{"heading": "Classroom", "links": [{"label": "Labs", "url": url, "active": request.path == url}]}]
+
+
 def console(request):
     context = {
-        "console_navigation": _navigation(request.path),
+        "console_navigation": _navigation(request.path) + _seat_navigation(request),
         # A callable, so that only a page that shows the shell's notices asks (a fragment never does),
         # and a signed-in one: the notice tells an operator what to run, not a visitor.
         "aws_managed_policies_missing": lambda: is_signed_in(request) and not catalog_loaded(),

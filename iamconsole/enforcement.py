@@ -231,6 +231,10 @@ OPEN = {
     "organizations:policy_target_change",
     "organizations:policy_edit",
     "organizations:policy_delete",
+    # A classroom seat's Labs page and its Check my work: the seat's root user only (404 for any other
+    # account); the check reads the seat's own account, as the student's checks do.
+    "classrooms:labs",
+    "classrooms:lab_check",
 }
 
 _USER_BUTTONS = (("Create user", "accounts:user_create"),)

@@ -197,7 +197,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_old_audit_events",
         "schedule": 24 * 60 * 60,  # daily: Event history keeps 90 days
     },
+    "purge-closed-classrooms": {
+        "task": "classrooms.tasks.purge_closed",
+        "schedule": 24 * 60 * 60,  # daily: a closed classroom's seats go after CLASSROOM_RETENTION_DAYS
+    },
 }
+# Days a closed classroom's seats stay (read-only) before the purge deletes their accounts.
+CLASSROOM_RETENTION_DAYS = int(os.environ.get("CLASSROOM_RETENTION_DAYS", "30"))
 
 # Mail (Django's MAILERS): the machines are offline, so messages land in files under var/mail unless
 # SMTP is configured through EMAIL_HOST.

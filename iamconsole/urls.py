@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("", include("organizations.urls")),
     path("", include("classrooms.urls")),
+    path("", include("classrooms.console_urls")),
 ]

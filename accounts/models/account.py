@@ -39,6 +39,8 @@ class Account(models.Model):
     # Organizations' CloseAccount: a closed (SUSPENDED) account refuses sign-in and its keys.
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the account must refuse every write (a closed classroom's seat): the refusal's message.
+    write_locked_reason = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = AccountQuerySet.as_manager()
 

@@ -61,6 +61,30 @@ NOT_LISTS = {
     "organizations:account_invite": "a form",
     "organizations:policy_create": "the editor",
     "organizations:policy_edit": "the editor of one policy",
+    # The classroom portal: its lists are guarded in tests/classrooms/test_portal_queries.py (and the
+    # class matrix in test_portal_instructor.py, at 3 and 30 students).
+    "classrooms:labs": "guarded in tests/classrooms/test_portal_queries.py",
+    "portal:home": "guarded in tests/classrooms/test_portal_queries.py",
+    "portal:lab_list": "guarded in tests/classrooms/test_portal_queries.py",
+    "portal:classroom_detail": "guarded in tests/classrooms/test_portal_queries.py",
+    "portal:classroom_create": "guarded in tests/classrooms/test_portal_queries.py (its labs)",
+    "portal:classroom_edit": "guarded in tests/classrooms/test_portal_queries.py (its labs)",
+    "portal:classroom_matrix": "guarded in tests/classrooms/test_portal_instructor.py at 3 and 30 students",
+    "portal:classroom_matrix_csv": "the matrix's selector, guarded with it",
+    "portal:seat_events": "50 events a page, one query for the page and one for its count",
+    "portal:job_progress": "one job's results, the classroom's seats read once",
+    "portal:template_create": "a form; the linked accounts in one query",
+    "portal:signup": "a form",
+    "portal:signin": "a form",
+    "portal:forgot_password": "a form",
+    "portal:reset_password": "a form",
+    "portal:join_code": "a form",
+    "portal:join_link": "one classroom",
+    "portal:account_link": "a form",
+    "portal:classroom_close": "a confirmation",
+    "portal:lab_create": "a form",
+    "portal:lab_detail": "one lab",
+    "portal:lab_edit": "a form for one lab",
 }
 
 

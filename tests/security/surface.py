@@ -56,8 +56,9 @@ from tests.accounts.factories import ROOT_PASSWORD, AccountFactory, IAMUserFacto
 from tests.policies.test_providers_services import saml_metadata
 
 # The only URLs left out, and why: the Django admin authenticates Django staff users with its own
-# login (tests/iamconsole/test_admin.py), and static files are not views.
-EXCLUDED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"))
+# login (tests/iamconsole/test_admin.py), the classroom portal its people (Django users; swept by
+# tests/classrooms/test_portal_isolation.py), and static files are not views.
+EXCLUDED_PREFIXES = ("admin/", "classroom/", settings.STATIC_URL.lstrip("/"))
 
 USER_PASSWORD = "Surface-Passw0rd!"
 
@@ -412,6 +413,8 @@ FILLERS = [
     (("handshake_id",), lambda r, s: [(s.handshake.id,)]),
     (("target_id",), _targets),
     (("account_identifier",), lambda r, s: [(s.account.id,)]),
+    # A seat's Labs page: the surface's account is no seat, so any lab is a 404 there.
+    (("lab_id",), lambda r, s: [(1,)]),
 ]
 
 # Django's reverse() quotes a path the same way.
