@@ -114,7 +114,10 @@ def template_account():
         policy_attach(policy=aws_managed_policy("ReadOnlyAccess"), role=role, acting=acting)
     profile = instance_profile_create(account=account, name="web", acting=acting)
     instance_profile_add_role(profile=profile, role=roles[0], acting=acting)
-    organization = organizations.organization_create(acting=acting, scps_enabled=True)
+    organization = organizations.organization_create(acting=acting)
+    organization = organizations.policy_type_enable(
+        organization=organization, policy_type="SERVICE_CONTROL_POLICY", acting=acting
+    )
     sandbox = organizations.ou_create(
         organization=organization, parent_id=organization.root_id, name="Sandbox", acting=acting
     )

@@ -19,7 +19,10 @@ def organization_seat():
     enabled, the OU Sandbox, and a member account in it."""
     account = AccountFactory(name="Seat")
     root = Acting(account=account)
-    organization = organizations_services.organization_create(acting=root, scps_enabled=True)
+    organization = organizations_services.organization_create(acting=root)
+    organization = organizations_services.policy_type_enable(
+        organization=organization, policy_type="SERVICE_CONTROL_POLICY", acting=root
+    )
     sandbox = organizations_services.ou_create(
         organization=organization, parent_id=organization.root_id, name="Sandbox", acting=root
     )
