@@ -1,11 +1,14 @@
 import io
 import os
+import threading
 import uuid
 from dataclasses import dataclass
 
 import pytest
 import redis
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from hypothesis import settings as hypothesis_settings
 
 from policies.aws_managed.loader import forget_catalog_loaded
@@ -16,6 +19,38 @@ from policies.models import ManagedPolicy
 # random on every run, and a failure is kept in .hypothesis/ for the next one.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+class OneRequestAtATimeOnSharedConnections(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share the test's connection.
+
+    On SQLite the tests' database lives in memory, and every thread of the live server uses the test
+    thread's one connection; a browser's parallel requests (a page and its HTMX fragments) then use it
+    at the same time, which SQLite refuses at random ("bad parameter or other API misuse"). Each request
+    (its response's body and close included) takes a lock; connections stay threaded, so a browser's
+    idle keep-alive connection never holds the server. On PostgreSQL every thread has a connection of
+    its own and nothing is serialized.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    body = b"".join(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+            return [body]
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedConnections
 
 
 @pytest.fixture(autouse=True)
