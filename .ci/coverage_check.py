@@ -41,6 +41,8 @@ WRITE_SERVICES = [
     "organizations/flows.py",
     "identitycenter/services.py",
     "identitycenter/flows.py",
+    "identitycenter/portal.py",
+    "identitycenter/federation.py",
     "classrooms/services/seats.py",
     "classrooms/services/snapshots.py",
     "classrooms/services/people.py",
