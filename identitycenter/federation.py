@@ -53,7 +53,9 @@ def entitlements(user):
     for assignment in selectors.assignments_of_user(user.instance, user):
         key = (assignment.account_id, assignment.permission_set_id)
         seen.setdefault(key, Entitlement(assignment.account, assignment.permission_set))
-    return sorted(seen.values(), key=lambda e: (e.account.name.lower(), e.account_id, e.permission_set.name))
+    return sorted(
+        seen.values(), key=lambda e: (e.account.name.lower(), e.account.id, e.permission_set.name.lower())
+    )
 
 
 def entitlement(user, *, account_id, permission_set_id):
@@ -110,13 +112,8 @@ def saml_response(*, instance, user, role_arn, provider_arn, duration_seconds, n
     conditions = _element(assertion, f"{saml}Conditions", NotBefore=_iso(now), NotOnOrAfter=until)
     restriction = _element(conditions, f"{saml}AudienceRestriction")
     _element(restriction, f"{saml}Audience", SAML_AUDIENCE)
-    _element(
-        assertion,
-        f"{saml}AuthnStatement",
-        AuthnInstant=_iso(now),
-        SessionIndex=assertion_id,
-        SessionNotOnOrAfter=_iso(now + datetime.timedelta(seconds=duration_seconds)),
-    )
+    # The session's length is the SessionDuration attribute's (the permission set's), to the second.
+    _element(assertion, f"{saml}AuthnStatement", AuthnInstant=_iso(now), SessionIndex=assertion_id)
     attributes = _element(assertion, f"{saml}AttributeStatement")
     for name, value in (
         (ROLE_ATTRIBUTE, f"{role_arn},{provider_arn}"),

@@ -335,26 +335,30 @@ def credentials(request, identity_store_id, account_id, permission_set_id):
 def mfa_devices(request, identity_store_id):
     """The user's registered authenticator apps: register one (name, QR code, code), or delete one."""
     user = request.portal_user
+    action = request.POST.get("action")
     setup = None
-    name_form = DeviceNameForm(request.POST if request.POST.get("action") == "start" else None)
-    code_form = MFACodeForm(request.POST if request.POST.get("action") == "confirm" else None)
+    name_form = DeviceNameForm(request.POST if action == "start" else None)
+    code_form = MFACodeForm(request.POST if action == "confirm" else None)
     pending = (request.session.get(MFA_SETUP_KEY) or {}).get(identity_store_id)
     device = PortalMFADevice.objects.filter(user=user, pk=pending, registered_at__isnull=True).first()
     try:
-        if request.POST.get("action") == "start" and name_form.is_valid():
+        if action == "start" and name_form.is_valid():
             device, seed = portal.mfa_device_start(user=user, name=name_form.cleaned_data["name"])
             request.session[MFA_SETUP_KEY] = {identity_store_id: device.pk}
-        elif request.POST.get("action") == "confirm" and device is not None and code_form.is_valid():
+        elif action == "confirm" and device is not None and code_form.is_valid():
             portal.mfa_device_register(device=device, code=code_form.cleaned_data["code"])
             request.session.pop(MFA_SETUP_KEY, None)
             messages.success(request, "Your authenticator app has been registered.")
             return redirect("sso_portal:mfa_devices", identity_store_id)
-        elif request.POST.get("action") == "delete":
+        elif action == "delete":
             portal.mfa_device_delete(user=user, device_id=request.POST.get("device", ""))
             messages.success(request, "The MFA device was deleted.")
             return redirect("sso_portal:mfa_devices", identity_store_id)
     except portal.PortalRefused as refused:
-        (code_form if request.POST.get("action") == "confirm" else name_form).add_error(None, refused.message)
+        if action in ("start", "confirm"):
+            (name_form if action == "start" else code_form).add_error(None, refused.message)
+        else:
+            messages.error(request, refused.message)
     if device is not None:
         seed = portal.mfa_seed(device)
         setup = {"device": device, "seed": seed, "qr": portal.mfa_qr_svg(device=device, seed=seed)}

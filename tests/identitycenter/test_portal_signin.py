@@ -12,7 +12,7 @@ from identitycenter import portal, services
 from identitycenter.models import DirectoryUser
 from organizations import services as organizations_services
 
-from .portal_helpers import PASSWORD, sign_in, url, with_password
+from .portal_helpers import PASSWORD, directory_user, sign_in, url, with_password
 
 
 def _link_token(link):
@@ -70,14 +70,7 @@ def test_a_new_invitation_replaces_the_old_link_and_links_expire(instance, dana)
 
 
 def test_an_invitation_needs_an_email(instance, root_acting):
-    user = services.user_create(
-        instance=instance,
-        user_name="noemail",
-        display_name="No Email",
-        given_name="No",
-        family_name="Email",
-        acting=root_acting,
-    )
+    user = directory_user(instance, "noemail", email="", acting=root_acting)
     with pytest.raises(portal.PortalRefused, match="no email address"):
         portal.password_setup_send(user=user, base_url="http://testserver")
 
