@@ -101,13 +101,10 @@ def _pending(request, instance):
     return data, user
 
 
-def _continue(request, instance):
+def _continue(request, instance, data, user):
     """The pending sign-in's next step, or the portal session."""
-    data, user = _pending(request, instance)
+    request.session[PENDING_KEY] = data
     store = instance.identity_store_id
-    if data is None:
-        messages.error(request, "Your sign-in session expired. Sign in again.")
-        return redirect("sso_portal:signin", store)
     if data["mfa"] and not data["mfa_done"]:
         return redirect("sso_portal:signin_mfa", store)
     if data["new_password"]:
@@ -159,7 +156,7 @@ def signin_password(request, identity_store_id):
         except portal.PortalRefused as refused:
             form.add_error(None, refused.message)
         else:
-            request.session[PENDING_KEY] = {
+            data = {
                 "store": identity_store_id,
                 "user": user.id,
                 "mfa": portal.mfa_required(user),
@@ -168,7 +165,7 @@ def signin_password(request, identity_store_id):
                 "next": _next(request, identity_store_id),
                 "at": time.time(),
             }
-            return _continue(request, instance)
+            return _continue(request, instance, data, user)
     context = {
         "instance": instance,
         "form": form,
@@ -196,8 +193,7 @@ def signin_mfa(request, identity_store_id):
             form.add_error("code", refused.message)
         else:
             data["mfa_done"] = True
-            request.session[PENDING_KEY] = data
-            return _continue(request, instance)
+            return _continue(request, instance, data, user)
     context = {"instance": instance, "form": form, "user": user}
     return render(request, "identitycenter/portal/signin_mfa.html", context)
 
@@ -218,8 +214,7 @@ def signin_new_password(request, identity_store_id):
             form.add_error("new_password", refused.message)
         else:
             data["new_password"] = False
-            request.session[PENDING_KEY] = data
-            return _continue(request, instance)
+            return _continue(request, instance, data, user)
     context = {"instance": instance, "form": form, "user": user, "one_time": True}
     return render(request, "identitycenter/portal/new_password.html", context)
 

@@ -54,6 +54,8 @@ def test_register_an_authenticator_app_then_sign_in_with_its_code(client, instan
 
     wrong = client.post(url("mfa_devices", instance), {"action": "confirm", "code": "000000"})
     assert portal.MFA_INCORRECT in wrong.content.decode()
+    wrong = client.post(url("mfa_devices", instance), {"action": "confirm", "code": "abcdef"})
+    assert portal.MFA_INCORRECT in wrong.content.decode()
     done = client.post(url("mfa_devices", instance), {"action": "confirm", "code": _code(seed, clock)})
     assert done.status_code == 302
     assert "Phone" in client.get(done.url).content.decode()
