@@ -110,7 +110,7 @@ def _continue(request, instance, data, user):
     if data["new_password"]:
         return redirect("sso_portal:signin_new_password", store)
     request.session.pop(PENDING_KEY, None)
-    portal.sign_in_succeeded(user=user)
+    portal.sign_in_succeeded(user=user, client=Client.from_request(request), mfa=data["mfa"])
     portal.portal_sign_in(request, user=user, mfa=data["mfa"])
     return redirect(data["next"])
 
@@ -270,14 +270,16 @@ def start(request, identity_store_id):
     return render(request, "identitycenter/portal/accounts.html", context)
 
 
-def _role_session(request, account_id, permission_set_id):
+def _role_session(request, account_id, permission_set_id, event_name):
+    client = Client.from_request(request)
     try:
         return federation.role_session(
             user=request.portal_user,
             account_id=account_id,
             permission_set_id=permission_set_id,
-            source_ip=Client.from_request(request).source_ip,
-            user_agent=Client.from_request(request).user_agent,
+            source_ip=client.source_ip,
+            user_agent=client.user_agent,
+            event_name=event_name,
         )
     except federation.NotAssigned as error:
         raise Http404(error.message) from error
@@ -289,7 +291,7 @@ def _role_session(request, account_id, permission_set_id):
 def console(request, identity_store_id, account_id, permission_set_id):
     """ "Management console": the IAM console in the account as the permission set's role session."""
     try:
-        issued = _role_session(request, account_id, permission_set_id)
+        issued = _role_session(request, account_id, permission_set_id, "Federate")
     except AWSError as error:
         messages.error(request, error.message)
         return redirect("sso_portal:start", identity_store_id)
@@ -303,7 +305,7 @@ def console(request, identity_store_id, account_id, permission_set_id):
 def credentials(request, identity_store_id, account_id, permission_set_id):
     """ "Access keys": the role session's temporary credentials for the CLI, shown once in this answer."""
     try:
-        issued = _role_session(request, account_id, permission_set_id)
+        issued = _role_session(request, account_id, permission_set_id, "GetRoleCredentials")
     except AWSError as error:
         messages.error(request, error.message)
         return redirect("sso_portal:start", identity_store_id)

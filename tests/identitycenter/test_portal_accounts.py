@@ -115,6 +115,10 @@ def test_management_console_opens_the_account_as_the_role_session(
     )
     denied = AuditEvent.objects.filter(account=member, event_name="CreateUser").get()
     assert denied.user_identity["arn"] == credential.arn and denied.error_code == "AccessDenied"
+    # The management account records the portal's federation under the directory user.
+    federate = AuditEvent.objects.get(account=instance.owner_account, event_name="Federate")
+    assert federate.event_source == "sso.amazonaws.com" and federate.user_name == "dana"
+    assert federate.request_parameters == {"accountId": member.id, "roleName": "DeveloperAccess"}
 
 
 def test_signing_out_of_the_console_returns_to_the_portal(dana_client, instance, member, developer_access):
@@ -145,6 +149,7 @@ def test_access_keys_are_the_role_sessions_temporary_credentials(
     assert f'export AWS_ACCESS_KEY_ID="{credential.access_key_id}"' in html
     assert "export AWS_SECRET_ACCESS_KEY=" in html and "export AWS_SESSION_TOKEN=" in html
     assert f"[{member.id}_DeveloperAccess]" in html
+    assert AuditEvent.objects.filter(account=instance.owner_account, event_name="GetRoleCredentials").exists()
     token = html.split('export AWS_SESSION_TOKEN="', 1)[1].split('"', 1)[0]
     found = sts.credentials_lookup(access_key_id=credential.access_key_id, session_token=token)
     assert sts.get_caller_identity(credentials_or_user=found)["Arn"] == credential.arn

@@ -4,6 +4,7 @@ and from then on every sign-in asks for its code, counted with the password fail
 import pyotp
 import pytest
 
+from accounts.models import AuditEvent
 from accounts.services.signin import THROTTLED
 from identitycenter import portal
 from identitycenter.models import PortalMFADevice
@@ -72,6 +73,10 @@ def test_register_an_authenticator_app_then_sign_in_with_its_code(client, instan
     clock["tick"]()
     accepted = client.post(answer.url, {"code": _code(seed, clock)})
     assert accepted.url == url("start", instance)
+    recorded = AuditEvent.objects.filter(event_name="UserAuthentication").order_by("id")
+    assert [
+        (e.request_parameters["CredentialType"], e.response_elements["UserAuthentication"]) for e in recorded
+    ][-2:] == [("TOTP", "Failure"), ("PASSWORD,TOTP", "Success")]
     assert client.get(url("start", instance)).status_code == 200
     # Passed: the MFA step is over.
     assert client.get(url("signin_mfa", instance)).url == url("signin", instance)
