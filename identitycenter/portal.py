@@ -22,6 +22,7 @@ import qrcode.image.svg
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -424,12 +425,14 @@ def instance_of_store(identity_store_id):
 
 def portal_login_required(view):
     """A portal page: the signed-in directory user of the URL's identity store as `request.portal_user`,
-    or the portal's sign-in page (then back here)."""
+    or the portal's sign-in page (then back here); 404 for a store that does not exist."""
 
     @functools.wraps(view)
     def wrapper(request, identity_store_id, *args, **kwargs):
         user = portal_user(request, identity_store_id)
         if user is None:
+            if instance_of_store(identity_store_id) is None:
+                raise Http404("No AWS access portal at this address.")
             url = reverse("sso_portal:signin", args=[identity_store_id])
             return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
         request.portal_user = user

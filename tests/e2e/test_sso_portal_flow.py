@@ -9,6 +9,7 @@ the user."""
 import json
 import re
 
+import pyotp
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
@@ -169,3 +170,51 @@ def test_dana_signs_in_at_the_portal_and_works_in_the_member_account_as_her_perm
     expect(page).to_have_url(re.compile(r"/users/carol/$"))
     assert IAMUser.objects.filter(account=member, name="carol").exists()
     screenshot("sso-portal-08-user-created")
+
+
+def test_dana_registers_an_authenticator_app_and_signs_in_with_its_code(
+    live_server, page, screenshot, mailoutbox, monkeypatch
+):
+    clock = {"now": portal._now()}
+    monkeypatch.setattr(portal, "_now", lambda: clock["now"])
+    _, instance, _, _ = _identity_center(live_server)
+    link = re.search(r"http://\S+/password-setup/\S+", mailoutbox[0].body).group(0)
+    page.goto(link)
+    page.get_by_label("New password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Set new password").click()
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_test_id("portal-user-menu").click()
+    page.get_by_role("link", name="MFA devices").click()
+    expect(page.get_by_role("heading", name="MFA devices", level=1)).to_be_visible()
+    page.get_by_label("Authenticator app name").fill("Phone")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("img", name="QR code for the authenticator app")).to_be_visible()
+    screenshot("sso-portal-09-register-authenticator")
+    seed = page.get_by_test_id("mfa-secret").inner_text()
+    totp = pyotp.TOTP(seed, interval=portal.MFA_STEP_SECONDS)
+    page.get_by_label("MFA code").fill(totp.at(clock["now"]))
+    page.get_by_role("button", name="Assign MFA").click()
+    expect(page.get_by_text("Your authenticator app has been registered.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Phone")).to_be_visible()
+    screenshot("sso-portal-10-mfa-devices")
+
+    page.get_by_test_id("portal-user-menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have been signed out.")).to_be_visible()
+    page.get_by_label("Username").fill("dana")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Additional verification required")).to_be_visible()
+    clock["now"] += portal.MFA_STEP_SECONDS
+    page.get_by_label("MFA code").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(portal.MFA_INCORRECT)).to_be_visible()
+    screenshot("sso-portal-11-mfa-code")
+    page.get_by_label("MFA code").fill(totp.at(clock["now"]))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="AWS access portal")).to_be_visible()
+    assert instance.users.get(user_name="dana").mfa_devices.filter(registered_at__isnull=False).count() == 1
