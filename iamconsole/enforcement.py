@@ -400,6 +400,7 @@ SSO_PORTAL_PAGES = {
     "sso_portal:signin",
     "sso_portal:signin_password",
     "sso_portal:signin_mfa",
+    "sso_portal:signin_register_mfa",
     "sso_portal:signin_new_password",
     "sso_portal:password_setup",
     "sso_portal:signout",

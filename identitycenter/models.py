@@ -49,6 +49,10 @@ class Instance(models.Model):
     # The access portal's SAML signing certificate (PEM) and its private key (encrypted at rest).
     certificate_pem = models.TextField()
     private_key_encrypted = models.TextField()
+    # Settings > Authentication > Multi-factor authentication, "If a user does not yet have a
+    # registered MFA device": True is "Require them to register an MFA device at sign in", False
+    # "Allow them to sign in" (the portal asks for a code once they have registered one).
+    mfa_registration_required = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

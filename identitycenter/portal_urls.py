@@ -12,6 +12,9 @@ urlpatterns = [
     path("<str:identity_store_id>/signin/password", views.signin_password, name="signin_password"),
     path("<str:identity_store_id>/signin/mfa", views.signin_mfa, name="signin_mfa"),
     path(
+        "<str:identity_store_id>/signin/register-mfa", views.signin_register_mfa, name="signin_register_mfa"
+    ),
+    path(
         "<str:identity_store_id>/signin/new-password", views.signin_new_password, name="signin_new_password"
     ),
     path("<str:identity_store_id>/password-setup/<str:token>", views.password_setup, name="password_setup"),

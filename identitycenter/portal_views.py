@@ -105,6 +105,8 @@ def _continue(request, instance, data, user):
     """The pending sign-in's next step, or the portal session."""
     request.session[PENDING_KEY] = data
     store = instance.identity_store_id
+    if data.get("register_mfa"):
+        return redirect("sso_portal:signin_register_mfa", store)
     if data["mfa"] and not data["mfa_done"]:
         return redirect("sso_portal:signin_mfa", store)
     if data["new_password"]:
@@ -160,6 +162,7 @@ def signin_password(request, identity_store_id):
                 "store": identity_store_id,
                 "user": user.id,
                 "mfa": portal.mfa_required(user),
+                "register_mfa": instance.mfa_registration_required and not portal.mfa_required(user),
                 "mfa_done": False,
                 "new_password": user.password_reset_required,
                 "next": _next(request, identity_store_id),
@@ -326,45 +329,72 @@ def credentials(request, identity_store_id, account_id, permission_set_id):
 # MFA devices
 
 
+class Registration:
+    """The "Register authenticator app" steps of a user (its name; the QR code and a code), for the
+    MFA devices page and for the sign-in that requires a device: `registered` once a code confirmed."""
+
+    def __init__(self, request, user):
+        self.action = request.POST.get("action")
+        self.name_form = DeviceNameForm(request.POST if self.action == "start" else None)
+        self.code_form = MFACodeForm(request.POST if self.action == "confirm" else None)
+        self.registered = False
+        store = user.instance.identity_store_id
+        pending = (request.session.get(MFA_SETUP_KEY) or {}).get(store)
+        device = PortalMFADevice.objects.filter(user=user, pk=pending, registered_at__isnull=True).first()
+        try:
+            if self.action == "start" and self.name_form.is_valid():
+                device, _ = portal.mfa_device_start(user=user, name=self.name_form.cleaned_data["name"])
+                request.session[MFA_SETUP_KEY] = {store: device.pk}
+            elif self.action == "confirm" and device is not None and self.code_form.is_valid():
+                portal.mfa_device_register(device=device, code=self.code_form.cleaned_data["code"])
+                request.session.pop(MFA_SETUP_KEY, None)
+                self.registered = True
+        except portal.PortalRefused as refused:
+            (self.name_form if self.action == "start" else self.code_form).add_error(None, refused.message)
+        self.setup = None
+        if device is not None and not self.registered:
+            seed = portal.mfa_seed(device)
+            self.setup = {"device": device, "seed": seed, "qr": portal.mfa_qr_svg(device=device, seed=seed)}
+
+
+@never_cache
+@http_methods("GET", "POST")
+def signin_register_mfa(request, identity_store_id):
+    """The instance requires an MFA device and the user has none: they register one to sign in."""
+    instance = _instance(identity_store_id)
+    data, user = _pending(request, instance)
+    if data is None or not data.get("register_mfa"):
+        return redirect("sso_portal:signin", identity_store_id)
+    registration = Registration(request, user)
+    if registration.registered:
+        data.update(register_mfa=False, mfa=True, mfa_done=True)
+        return _continue(request, instance, data, user)
+    context = {"instance": instance, "user": user, "registration": registration}
+    return render(request, "identitycenter/portal/signin_register_mfa.html", context)
+
+
 @never_cache
 @http_methods("GET", "POST")
 @portal.portal_login_required
 def mfa_devices(request, identity_store_id):
     """The user's registered authenticator apps: register one (name, QR code, code), or delete one."""
     user = request.portal_user
-    action = request.POST.get("action")
-    setup = None
-    name_form = DeviceNameForm(request.POST if action == "start" else None)
-    code_form = MFACodeForm(request.POST if action == "confirm" else None)
-    pending = (request.session.get(MFA_SETUP_KEY) or {}).get(identity_store_id)
-    device = PortalMFADevice.objects.filter(user=user, pk=pending, registered_at__isnull=True).first()
-    try:
-        if action == "start" and name_form.is_valid():
-            device, seed = portal.mfa_device_start(user=user, name=name_form.cleaned_data["name"])
-            request.session[MFA_SETUP_KEY] = {identity_store_id: device.pk}
-        elif action == "confirm" and device is not None and code_form.is_valid():
-            portal.mfa_device_register(device=device, code=code_form.cleaned_data["code"])
-            request.session.pop(MFA_SETUP_KEY, None)
-            messages.success(request, "Your authenticator app has been registered.")
-            return redirect("sso_portal:mfa_devices", identity_store_id)
-        elif action == "delete":
+    if request.POST.get("action") == "delete":
+        try:
             portal.mfa_device_delete(user=user, device_id=request.POST.get("device", ""))
-            messages.success(request, "The MFA device was deleted.")
-            return redirect("sso_portal:mfa_devices", identity_store_id)
-    except portal.PortalRefused as refused:
-        if action in ("start", "confirm"):
-            (name_form if action == "start" else code_form).add_error(None, refused.message)
-        else:
+        except portal.PortalRefused as refused:
             messages.error(request, refused.message)
-    if device is not None:
-        seed = portal.mfa_seed(device)
-        setup = {"device": device, "seed": seed, "qr": portal.mfa_qr_svg(device=device, seed=seed)}
+        else:
+            messages.success(request, "The MFA device was deleted.")
+        return redirect("sso_portal:mfa_devices", identity_store_id)
+    registration = Registration(request, user)
+    if registration.registered:
+        messages.success(request, "Your authenticator app has been registered.")
+        return redirect("sso_portal:mfa_devices", identity_store_id)
     context = {
         "instance": user.instance,
         "portal_user": user,
         "devices": portal.registered_devices(user),
-        "name_form": name_form,
-        "code_form": code_form,
-        "setup": setup,
+        "registration": registration,
     }
     return render(request, "identitycenter/portal/mfa_devices.html", context)

@@ -91,6 +91,7 @@ NOT_LISTS = {
     "sso_portal:signin": "a form",
     "sso_portal:signin_password": "a form",
     "sso_portal:signin_mfa": "a form",
+    "sso_portal:signin_register_mfa": "a form",
     "sso_portal:signin_new_password": "a form",
     "sso_portal:password_setup": "a form",
 }

@@ -64,7 +64,7 @@ def test_every_portal_address_refuses_other_organizations(
 ):
     store = instance.identity_store_id
     patterns = list(_portal_patterns())
-    assert len(patterns) == 10
+    assert len(patterns) == 11
     for pattern in patterns:
         served = served_methods(pattern.callback)
         assert served, f"{pattern.name} names no methods"

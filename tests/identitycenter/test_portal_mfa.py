@@ -129,7 +129,9 @@ def test_delete_a_device_and_the_device_limits(client, instance, dana, clock, mo
     gone = client.post(url("mfa_devices", instance), {"action": "delete", "device": device.pk})
     assert gone.status_code == 302
     assert not PortalMFADevice.objects.exists()
-    missing = client.post(url("mfa_devices", instance), {"action": "delete", "device": device.pk})
+    missing = client.post(
+        url("mfa_devices", instance), {"action": "delete", "device": device.pk}, follow=True
+    )
     assert "The MFA device was not found." in missing.content.decode()
 
 
@@ -144,3 +146,29 @@ def test_the_mfa_devices_page_takes_as_many_queries_for_many_devices(client, ins
         return f"device-{index:02d}"
 
     assert_constant_queries(client, url("mfa_devices", instance), add_row)
+
+
+def test_an_instance_that_requires_mfa_has_users_register_a_device_at_sign_in(client, instance, dana, clock):
+    instance.mfa_registration_required = True
+    instance.save(update_fields=["mfa_registration_required"])
+    with_password(dana)
+    answer = sign_in(client, instance, "dana")
+    assert answer.url == url("signin_register_mfa", instance)
+    page = client.get(answer.url).content.decode()
+    assert "Register MFA device" in page
+    assert client.get(url("start", instance)).status_code == 302  # not signed in yet
+
+    client.post(answer.url, {"action": "start", "name": "Phone"})
+    seed = portal.mfa_seed(PortalMFADevice.objects.get(user=dana))
+    wrong = client.post(answer.url, {"action": "confirm", "code": "000000"})
+    assert portal.MFA_INCORRECT in wrong.content.decode()
+    done = client.post(answer.url, {"action": "confirm", "code": _code(seed, clock)})
+    assert done.url == url("start", instance)
+    assert client.get(done.url).status_code == 200
+    assert portal.mfa_required(dana)
+    assert client.get(url("signin_register_mfa", instance)).url == url("signin", instance)
+
+    # From then on, the sign-in asks for its code.
+    client.post(url("signout", instance))
+    clock["tick"]()
+    assert sign_in(client, instance, "dana").url == url("signin_mfa", instance)
