@@ -7,6 +7,7 @@ record of who passed the password step and what remains. Another store's portal 
 nothing here; an unknown store is 404."""
 
 import time
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -133,7 +134,7 @@ def signin(request, identity_store_id):
         names[identity_store_id] = form.cleaned_data["username"].strip()
         request.session[USERNAME_KEY] = names
         url = reverse("sso_portal:signin_password", args=[identity_store_id])
-        return redirect(f"{url}?next={_next(request, identity_store_id)}")
+        return redirect(f"{url}?{urlencode({'next': _next(request, identity_store_id)})}")
     context = {"instance": instance, "form": form, "next": _next(request, identity_store_id)}
     return render(request, "identitycenter/portal/signin.html", context)
 

@@ -113,6 +113,24 @@ def test_sign_in_with_user_name_then_password(client, instance, dana):
     assert client.get(url("signin", instance)).status_code == 302
 
 
+def test_the_sign_in_returns_to_the_portal_page_it_was_asked_for(client, instance, dana):
+    with_password(dana)
+    wanted = url("mfa_devices", instance) + "?a=1&b=2"
+    answer = client.get(wanted)
+    assert answer.url == url("signin", instance) + "?next=%2Fstart%2F" + instance.identity_store_id + (
+        "%2Fmfa-devices%3Fa%3D1%26b%3D2"
+    )
+    client.get(answer.url)
+    step = client.post(url("signin", instance), {"username": "dana", "next": wanted})
+    done = client.post(step.url, {"password": PASSWORD, "next": wanted})
+    assert done.url == wanted
+    # Only this store's portal: anything else goes to its Accounts tab.
+    client.post(url("signout", instance))
+    client.post(url("signin", instance), {"username": "dana"})
+    elsewhere = client.post(url("signin_password", instance), {"password": PASSWORD, "next": "/users/"})
+    assert elsewhere.url == url("start", instance)
+
+
 def test_unknown_users_and_users_without_a_password_get_the_same_answer(client, instance, dana):
     for name in ("nobody", "dana"):
         answer = sign_in(client, instance, name, "Whatever-Pass-1")
