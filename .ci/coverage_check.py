@@ -41,6 +41,7 @@ WRITE_SERVICES = [
     "organizations/flows.py",
     "identitycenter/services.py",
     "identitycenter/flows.py",
+    "identitycenter/tokens.py",
     "classrooms/services/seats.py",
     "classrooms/services/snapshots.py",
     "classrooms/services/people.py",
