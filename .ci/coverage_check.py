@@ -42,6 +42,8 @@ WRITE_SERVICES = [
     "identitycenter/services.py",
     "identitycenter/flows.py",
     "identitycenter/tokens.py",
+    "identitycenter/portal.py",
+    "identitycenter/federation.py",
     "classrooms/services/seats.py",
     "classrooms/services/snapshots.py",
     "classrooms/services/people.py",

@@ -35,6 +35,20 @@ def sign_in(request, *, account, user=None, mfa=False):
     request.acting = Acting.from_request(request, account=account, user=user, mfa=(mfa, timezone.now()))
 
 
+def federated_sign_in(request, *, credential, portal_url):
+    """Run the console as the role session the AWS access portal federated into (`credential`, from
+    AssumeRoleWithSAML): no IAM user is behind it; signing out returns to `portal_url`. The portal's own
+    session in the same browser session is kept."""
+    request.session.cycle_key()
+    request.session.pop(HISTORY_KEY, None)
+    request.session[SESSION_KEY] = {
+        "account": credential.account_id,
+        "user": None,
+        "mfa_at": None,
+        "federated": {"key": credential.access_key_id, "portal": portal_url},
+    }
+
+
 def switch_to_role(request, *, credential, display_name, color):
     """Run the console as the role session of `credential`; remember the role for one-click switching."""
     data = request.session[SESSION_KEY]
@@ -61,8 +75,17 @@ def role_history(request):
 
 
 def sign_out(request):
-    request.session.flush()
+    """End the console session. A session from the access portal ends alone (the portal's stays) and
+    the portal's URL is returned, to go back to; otherwise the whole browser session goes and None."""
+    federated = (request.session.get(SESSION_KEY) or {}).get("federated")
     request.acting = None
+    if federated:
+        request.session.pop(SESSION_KEY, None)
+        request.session.pop(HISTORY_KEY, None)
+        request.session.cycle_key()
+        return federated["portal"]
+    request.session.flush()
+    return None
 
 
 def _mfa(data):
@@ -72,29 +95,59 @@ def _mfa(data):
     return False, None
 
 
+def _live_credential(key):
+    credential = (
+        TemporaryCredential.objects.select_related("account", "role")
+        .filter(access_key_id=key, role__isnull=False)
+        .first()
+    )
+    if credential is None or credential.expiration <= timezone.now():
+        return None
+    return credential
+
+
+def _federated_acting(request, federated):
+    """The role session the access portal opened, while its credentials last (then signed out)."""
+    credential = _live_credential(federated["key"])
+    if credential is None:
+        return None
+    alias = credential.account.alias or credential.account_id
+    display = {
+        "display_name": f"{credential.role.name}/{credential.role_session_name} @ {alias}",
+        "color": "",
+        "portal": federated["portal"],
+    }
+    return Acting.from_request(
+        request, account=credential.account, credential=credential, role_display=display
+    )
+
+
 def _load_acting(request):
     data = request.session.get(SESSION_KEY)
     if not data:
         return None
     mfa = _mfa(data)
-    if data.get("user") is None:
+    if data.get("federated"):
+        acting = _federated_acting(request, data["federated"])
+        if acting is None:
+            return None  # the permission set's session duration is over: signed out
+    elif data.get("user") is None:
         account = Account.objects.filter(pk=data["account"]).first()
         return Acting.from_request(request, account=account, mfa=mfa) if account else None
-    user = (
-        IAMUser.objects.select_related("account").filter(pk=data["user"], account_id=data["account"]).first()
-    )
-    if user is None:
-        return None  # a deleted user's session ends with the user
-    acting = Acting.from_request(request, account=user.account, user=user, mfa=mfa)
+    else:
+        user = (
+            IAMUser.objects.select_related("account")
+            .filter(pk=data["user"], account_id=data["account"])
+            .first()
+        )
+        if user is None:
+            return None  # a deleted user's session ends with the user
+        acting = Acting.from_request(request, account=user.account, user=user, mfa=mfa)
     role = data.get("role")
     if role is None:
         return acting
-    credential = (
-        TemporaryCredential.objects.select_related("account", "role")
-        .filter(access_key_id=role["key"], role__isnull=False)
-        .first()
-    )
-    if credential is None or credential.expiration <= timezone.now():
+    credential = _live_credential(role["key"])
+    if credential is None:
         # The hour is over (or the role was deleted): back to the signed-in user, and say so.
         switch_back(request)
         messages.warning(

@@ -393,6 +393,22 @@ PAGES = {
 }
 
 
+# The AWS access portal (identitycenter/portal_views.py): its own sign-in, apart from the console's;
+# every page checks the portal user of its identity store, and a user sees only their own assignments.
+SSO_PORTAL_PAGES = {
+    "sso_portal:start",
+    "sso_portal:signin",
+    "sso_portal:signin_password",
+    "sso_portal:signin_mfa",
+    "sso_portal:signin_new_password",
+    "sso_portal:password_setup",
+    "sso_portal:signout",
+    "sso_portal:console",
+    "sso_portal:credentials",
+    "sso_portal:mfa_devices",
+}
+
+
 # Pages made of parts that each make their own reads: a part refused shows AWS's refusal in its place,
 # the rest of the page still shows.
 PARTS = {
@@ -450,6 +466,8 @@ class EnforcementMiddleware:
             return HttpResponseNotAllowed(sorted(methods or ()))
         if name.startswith("portal:"):
             return None  # the classroom portal: people sign in as Django users; its views check the person
+        if name in SSO_PORTAL_PAGES:
+            return None  # the AWS access portal: directory users, checked by its views
         if name in OPEN or not is_signed_in(request):
             return None  # console_login_required sends the signed-out to the sign-in page
         page = PAGES.get(name)

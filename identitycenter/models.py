@@ -95,9 +95,14 @@ class DirectoryUser(models.Model):
     family_name = models.CharField(max_length=1024, blank=True)
     # Identitystore's Emails: [{"Value", "Type", "Primary"}].
     emails = models.JSONField(default=list, blank=True)
-    # Set through the emailed link (the access portal); unusable until then. MFA devices come with
-    # the portal.
+    # The access portal's password (Django's hash): set through the emailed link, or a one-time
+    # password the administrator shares (to be changed at the first sign-in); unusable until then.
     password = models.CharField(max_length=128, blank=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    password_reset_required = models.BooleanField(default=False)
+    # The emailed password-setup link: the SHA-256 of its token, valid until it expires or is used.
+    setup_token_hash = models.CharField(max_length=64, blank=True)
+    setup_token_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,6 +125,25 @@ class DirectoryUser(models.Model):
             if email.get("Primary"):
                 return email.get("Value", "")
         return self.emails[0].get("Value", "") if self.emails else ""
+
+
+class PortalMFADevice(models.Model):
+    """An authenticator app a directory user registered in the access portal: a TOTP seed encrypted at
+    rest, like IAM's virtual MFA devices; the portal asks for its code once one is registered."""
+
+    user = models.ForeignKey(DirectoryUser, on_delete=models.CASCADE, related_name="mfa_devices")
+    name = models.CharField(max_length=64)
+    seed_encrypted = models.TextField()
+    # None until the user confirmed a code from the app.
+    registered_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.name} of {self.user_id}"
 
 
 class DirectoryGroup(models.Model):

@@ -758,14 +758,18 @@ def console_switch_role(*, acting, account_identifier, role_name, acting_user=No
     if acting.is_root:
         raise AccessDenied(ROOT_CANNOT_ASSUME)
     user = acting_user or acting.user
+    # A console session from the AWS access portal has no IAM user: it switches as its role session
+    # (role chaining), under the same session name.
+    caller = user if user is not None else acting.credential
+    session_name = user.name if user is not None else acting.credential.role_session_name
     account = account_by_signin_identifier(account_identifier.strip())
     account_id = account.id if account is not None else account_identifier.strip()
     role_path_name = role_name.strip().strip("/")
     role_arn = f"arn:aws:iam::{account_id}:role/{role_path_name}"
     return assume_role(
-        caller=user,
+        caller=caller,
         role_arn=role_arn,
-        role_session_name=user.name,
+        role_session_name=session_name,
         duration_seconds=CONSOLE_SESSION_SECONDS,
         console_mfa=acting.mfa,
         acting=acting,

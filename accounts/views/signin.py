@@ -340,6 +340,7 @@ def reset_password(request, uidb64, token):
 
 @http_methods("POST")
 def signout(request):
-    sign_out(request)
+    portal = sign_out(request)
     messages.info(request, "You signed out.")
-    return redirect("accounts:signin")
+    # A console opened from the AWS access portal returns there.
+    return redirect(portal or "accounts:signin")

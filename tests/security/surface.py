@@ -57,8 +57,9 @@ from tests.policies.test_providers_services import saml_metadata
 
 # The only URLs left out, and why: the Django admin authenticates Django staff users with its own
 # login (tests/iamconsole/test_admin.py), the classroom portal its people (Django users; swept by
-# tests/classrooms/test_portal_isolation.py), and static files are not views.
-EXCLUDED_PREFIXES = ("admin/", "classroom/", settings.STATIC_URL.lstrip("/"))
+# tests/classrooms/test_portal_isolation.py), the AWS access portal its directory users (swept by
+# tests/identitycenter/test_portal_isolation.py), and static files are not views.
+EXCLUDED_PREFIXES = ("admin/", "classroom/", "start/", settings.STATIC_URL.lstrip("/"))
 
 USER_PASSWORD = "Surface-Passw0rd!"
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('identitycenter', '0001_initial'),
+        ('identitycenter', '0002_portal'),
     ]
 
     operations = [
