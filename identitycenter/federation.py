@@ -53,7 +53,7 @@ def entitlements(user):
     for assignment in selectors.assignments_of_user(user.instance, user):
         key = (assignment.account_id, assignment.permission_set_id)
         seen.setdefault(key, Entitlement(assignment.account, assignment.permission_set))
-    return sorted(seen.values(), key=lambda e: (e.account.name.lower(), e.account_id, e.permission_set.name))
+    return sorted(seen.values(), key=lambda e: (e.account.name.lower(), e.account.id, e.permission_set.name))
 
 
 def entitlement(user, *, account_id, permission_set_id):
