@@ -39,7 +39,13 @@ DEVICE_CODE_SECONDS = 600
 POLL_INTERVAL = 1
 ACCESS_TOKEN_SECONDS = 8 * 3600
 USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels: no words, no 0/O or 1/I to confuse
-START_URL = re.compile(r"/start/(d-[0-9a-f]{10})/?(?:[?#].*)?$")
+# The access portal's start URL: this server's /start/d-…/, or AWS's https://d-….awsapps.com/start,
+# which AWS CLI v2 requires (https, an AWS-owned host: it never opens it, and names it to
+# StartDeviceAuthorization only).
+START_URLS = (
+    re.compile(r"/start/(d-[0-9a-f]{10})/?(?:[?#].*)?$"),
+    re.compile(r"^https://(d-[0-9a-f]{10})\.awsapps\.com/start/?(?:[?#].*)?$"),
+)
 
 SESSION_INVALID = "Session token not found or invalid"
 INVALID_CLIENT = "Invalid client provided"  # unconfirmed
@@ -107,9 +113,13 @@ def _client(client_id, client_secret):
 
 
 def instance_of_start_url(start_url):
-    """The instance whose access portal `start_url` is (…/start/d-…/), or None."""
-    match = START_URL.search(start_url or "")
-    return Instance.objects.filter(identity_store_id=match.group(1)).first() if match else None
+    """The instance whose access portal `start_url` is (…/start/d-…/ or https://d-….awsapps.com/start),
+    or None."""
+    for pattern in START_URLS:
+        match = pattern.search(start_url or "")
+        if match:
+            return Instance.objects.filter(identity_store_id=match.group(1)).first()
+    return None
 
 
 def device_authorization_start(*, client_id, client_secret, start_url):

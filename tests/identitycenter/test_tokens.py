@@ -95,6 +95,18 @@ def test_device_authorization_needs_the_client_secret_and_a_start_url_of_an_inst
         client_id=client.client_id, client_secret=secret, start_url=start_url(instance) + "#/"
     )
     assert authorization.instance == instance and authorization.device_code_hash == tokens.secret_hash(code)
+    aws_form, _ = tokens.device_authorization_start(
+        client_id=client.client_id,
+        client_secret=secret,
+        start_url=f"https://{instance.identity_store_id}.awsapps.com/start",
+    )
+    assert aws_form.instance == instance
+    with pytest.raises(InvalidRequestException):  # AWS's form over plain HTTP is no start URL
+        tokens.device_authorization_start(
+            client_id=client.client_id,
+            client_secret=secret,
+            start_url=f"http://{instance.identity_store_id}.awsapps.com.example.com/start",
+        )
     assert len(authorization.user_code) == 9 and authorization.user_code[4] == "-"
     assert authorization.expires_at - authorization.created_at == timedelta(seconds=600)
 
