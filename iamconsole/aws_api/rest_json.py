@@ -16,7 +16,7 @@ import logging
 from django.urls import reverse
 
 from aws.errors import AWSError
-from aws.identitycenter_errors import ForbiddenException, InvalidRequestException, OidcError
+from aws.identitycenter_errors import ForbiddenException, InvalidRequestException
 from aws.model import service_model
 from iamconsole.aws_api.json_endpoint import api_response
 from iamconsole.aws_api.json_protocol import serialize
@@ -236,9 +236,11 @@ def _response(payload, status, rid, error_code=None):
     return api_response(payload, status, rid, error_code, content_type=CONTENT_TYPE)
 
 
-def _error(error, rid):
-    if isinstance(error, OidcError):
-        body = {"error": error.oauth_error, "error_description": error.message}
+def _error(model_name, error, rid):
+    """sso-oidc's errors in OAuth 2.0's shape (`error`, `error_description`), sso's as `message`."""
+    if model_name == "sso-oidc":
+        oauth_error = getattr(error, "oauth_error", "invalid_request")
+        body = {"error": oauth_error, "error_description": error.message}
     else:
         body = {"message": error.message}
     return _response(json.dumps(body), error.status, rid, error.code)
@@ -253,17 +255,17 @@ def handle(request):
     if operation is None:
         failure = AWSError("The requested resource was not found.")  # unconfirmed
         failure.code, failure.status = "UnknownOperationException", 404
-        return _error(failure, rid)
+        return _error(model_name, failure, rid)
     try:
         params = _input(operation, request)
         result = HANDLERS[model_name][operation.name](request, params)
     except AWSError as error:
-        return _error(error, rid)
+        return _error(model_name, error, rid)
     except Exception:  # noqa: BLE001 — a bug answers as AWS answers its own, logged
         logger.exception("AWS API call failed: %s %s", model_name, operation.name)
         failure = AWSError("An internal error occurred.")
-        failure.code = "InternalServerException"
-        return _error(failure, rid)
+        failure.code, failure.oauth_error = "InternalServerException", "server_error"
+        return _error(model_name, failure, rid)
     shape = operation.output_shape
     payload = json.dumps(serialize(shape, result or {})) if shape is not None else ""
     return _response(payload, 200, rid)

@@ -16,6 +16,7 @@ from botocore.config import Config
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from iamconsole.aws_api import rest_json
 from identitycenter import tokens
 from identitycenter.models import DeviceAuthorization, DirectoryUser, ProvisionedPermissionSet
 from tests.accounts.factories import AccountFactory
@@ -178,6 +179,15 @@ def test_a_request_the_model_refuses_and_an_unknown_path(login, live_server):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(raw)
     assert caught.value.code == 404
+    # The method is part of the route: GET on CreateToken's path names no operation.
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{live_server.url}/sso-oidc/token")
+    assert caught.value.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    # max_result must be a number.
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{live_server.url}/sso/assignment/accounts?max_result=many")
+    assert caught.value.headers["x-amzn-ErrorType"] == "InvalidRequestException"
+    assert json.loads(caught.value.read()) == {"message": "Invalid value for MaxResultType"}
     raw = urllib.request.Request(f"{live_server.url}/sso-oidc/token", data=b"[1]", method="POST")
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(raw)
@@ -284,3 +294,13 @@ def test_another_organizations_accounts_and_roles_are_invisible(login, live_serv
     assert (
         login.portal.list_accounts(accessToken=token)["accountList"][0]["accountId"] == login.center.member_id
     )
+
+
+def test_a_bug_answers_internal_server_exception(login, monkeypatch, caplog):
+    def broken(request, params):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(rest_json.HANDLERS["sso-oidc"], "RegisterClient", broken)
+    error, status = error_of(login.register)
+    assert (error["Code"], status) == ("InternalServerException", 500)
+    assert "AWS API call failed: sso-oidc RegisterClient" in caplog.text
