@@ -15,6 +15,8 @@ import logging
 
 from django.urls import reverse
 
+from access.audit import record_event
+from accounts.services.signin import Client
 from aws.errors import AWSError
 from aws.identitycenter_errors import ForbiddenException, InvalidRequestException
 from aws.model import service_model
@@ -72,12 +74,19 @@ def start_device_authorization(request, params):
 
 
 def create_token(request, params):
-    _, access, refresh = tokens.token_create(
+    row, access, refresh = tokens.token_create(
         client_id=params["clientId"],
         client_secret=params["clientSecret"],
         grant_type=params["grantType"],
         device_code=params.get("deviceCode", ""),
         refresh_token=params.get("refreshToken", ""),
+    )
+    client = Client.from_request(request)
+    record_event(
+        acting=tokens.PortalCaller(row.user, client.source_ip, client.user_agent),
+        event_name="CreateToken",
+        event_source=tokens.OIDC_SOURCE,
+        request_parameters={"clientId": params["clientId"], "grantType": params["grantType"]},
     )
     return {
         "accessToken": access,
@@ -102,13 +111,12 @@ def _page(items, params, member):
     return answer
 
 
-def _assignments(params):
-    user = tokens.token_of(params.get("accessToken")).user
-    return user, list(selectors.assignments_of_user(user.instance, user))
+def _assignments(user):
+    return list(selectors.assignments_of_user(user.instance, user))
 
 
-def list_accounts(request, params):
-    _, assignments = _assignments(params)
+def list_accounts(request, params, user):
+    assignments = _assignments(user)
     accounts = {each.account_id: each.account for each in assignments}
     listed = [
         {"accountId": account.id, "accountName": account.name, "emailAddress": account.root_email}
@@ -117,8 +125,8 @@ def list_accounts(request, params):
     return _page(listed, params, "accountList")
 
 
-def list_account_roles(request, params):
-    _, assignments = _assignments(params)
+def list_account_roles(request, params, user):
+    assignments = _assignments(user)
     names = sorted(
         {each.permission_set.name for each in assignments if each.account_id == params["accountId"]}
     )
@@ -126,10 +134,10 @@ def list_account_roles(request, params):
     return _page(roles, params, "roleList")
 
 
-def get_role_credentials(request, params):
+def get_role_credentials(request, params, user):
     """The role session of the permission set named `roleName` in the account, as the portal's
     "Access keys" give it."""
-    user, assignments = _assignments(params)
+    assignments = _assignments(user)
     named = [
         each.permission_set
         for each in assignments
@@ -142,8 +150,8 @@ def get_role_credentials(request, params):
             user=user,
             account_id=params["accountId"],
             permission_set_id=named[0].id,
-            source_ip=request.META.get("REMOTE_ADDR", ""),
-            user_agent=request.headers.get("User-Agent", ""),
+            source_ip=Client.from_request(request).source_ip,
+            user_agent=Client.from_request(request).user_agent,
         )
     except NotAssigned as exc:  # assigned, but not provisioned yet
         raise ForbiddenException("No access") from exc
@@ -157,9 +165,30 @@ def get_role_credentials(request, params):
     }
 
 
-def logout(request, params):
+def logout(request, params, user):
     tokens.token_revoke(access_token=params.get("accessToken"))
     return None
+
+
+def portal_call(handler, request, params, name):
+    """An `sso` call: the bearer token's user (UnauthorizedException), then the handler, recorded in
+    Event history under that user, refused or not."""
+    user = tokens.token_of(params.get("accessToken")).user
+    client = Client.from_request(request)
+    event = {
+        "acting": tokens.PortalCaller(user, client.source_ip, client.user_agent),
+        "event_name": name,
+        "request_parameters": {key: value for key, value in params.items() if key != "accessToken"} or None,
+        "read_only": name != "Logout",
+        "event_source": tokens.PORTAL_SOURCE,
+    }
+    try:
+        result = handler(request, params, user)
+    except AWSError as error:
+        record_event(**event, error=error)
+        raise
+    record_event(**event)
+    return result
 
 
 HANDLERS = {
@@ -258,7 +287,11 @@ def handle(request):
         return _error(model_name, failure, rid)
     try:
         params = _input(operation, request)
-        result = HANDLERS[model_name][operation.name](request, params)
+        handler = HANDLERS[model_name][operation.name]
+        if model_name == "sso":
+            result = portal_call(handler, request, params, operation.name)
+        else:
+            result = handler(request, params)
     except AWSError as error:
         return _error(model_name, error, rid)
     except Exception:  # noqa: BLE001 — a bug answers as AWS answers its own, logged
