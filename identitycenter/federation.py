@@ -16,10 +16,11 @@ from lxml import etree
 
 from access import crypto
 from accounts.services.federation import SAML_NS, SAMLP_NS, assume_role_with_saml
+from accounts.services.signin import Client
 
-from . import selectors
+from . import portal, selectors
 from .flows import SAML_AUDIENCE
-from .models import ProvisionedPermissionSet
+from .models import SSO_SERVICE, ProvisionedPermissionSet
 
 ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role"
 SESSION_NAME_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
@@ -53,7 +54,9 @@ def entitlements(user):
     for assignment in selectors.assignments_of_user(user.instance, user):
         key = (assignment.account_id, assignment.permission_set_id)
         seen.setdefault(key, Entitlement(assignment.account, assignment.permission_set))
-    return sorted(seen.values(), key=lambda e: (e.account.name.lower(), e.account.id, e.permission_set.name))
+    return sorted(
+        seen.values(), key=lambda e: (e.account.name.lower(), e.account.id, e.permission_set.name.lower())
+    )
 
 
 def entitlement(user, *, account_id, permission_set_id):
@@ -110,13 +113,8 @@ def saml_response(*, instance, user, role_arn, provider_arn, duration_seconds, n
     conditions = _element(assertion, f"{saml}Conditions", NotBefore=_iso(now), NotOnOrAfter=until)
     restriction = _element(conditions, f"{saml}AudienceRestriction")
     _element(restriction, f"{saml}Audience", SAML_AUDIENCE)
-    _element(
-        assertion,
-        f"{saml}AuthnStatement",
-        AuthnInstant=_iso(now),
-        SessionIndex=assertion_id,
-        SessionNotOnOrAfter=_iso(now + datetime.timedelta(seconds=duration_seconds)),
-    )
+    # The session's length is the SessionDuration attribute's (the permission set's), to the second.
+    _element(assertion, f"{saml}AuthnStatement", AuthnInstant=_iso(now), SessionIndex=assertion_id)
     attributes = _element(assertion, f"{saml}AttributeStatement")
     for name, value in (
         (ROLE_ATTRIBUTE, f"{role_arn},{provider_arn}"),
@@ -135,9 +133,11 @@ def saml_response(*, instance, user, role_arn, provider_arn, duration_seconds, n
     return base64.b64encode(etree.tostring(response)).decode()
 
 
-def role_session(*, user, account_id, permission_set_id, source_ip="", user_agent=""):
+def role_session(*, user, account_id, permission_set_id, source_ip="", user_agent="", event_name="Federate"):
     """The role session of the user's permission set in the account (FederatedCredentials), through
-    AssumeRoleWithSAML: NotAssigned unless assigned (directly or through a group) and provisioned."""
+    AssumeRoleWithSAML: NotAssigned unless assigned (directly or through a group) and provisioned.
+    The instance's account records `event_name` (the portal's Federate for the console,
+    GetRoleCredentials for access keys) under the directory user."""
     granted = entitlement(user, account_id=account_id, permission_set_id=permission_set_id)
     permission_set, instance = granted.permission_set, user.instance
     row = (
@@ -156,7 +156,7 @@ def role_session(*, user, account_id, permission_set_id, source_ip="", user_agen
         provider_arn=provider_arn,
         duration_seconds=duration,
     )
-    return assume_role_with_saml(
+    issued = assume_role_with_saml(
         role_arn=row.role.arn,
         principal_arn=provider_arn,
         saml_assertion=assertion,
@@ -164,3 +164,12 @@ def role_session(*, user, account_id, permission_set_id, source_ip="", user_agen
         source_ip=source_ip,
         user_agent=user_agent,
     )
+    portal.portal_event(
+        instance=instance,
+        user=user,
+        event_name=event_name,
+        event_source=SSO_SERVICE,
+        client=Client(source_ip=source_ip, user_agent=user_agent),
+        request_parameters={"accountId": account_id, "roleName": permission_set.name},
+    )
+    return issued

@@ -28,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access import crypto
+from access.audit import REDACTED
+from accounts.models import AuditEvent
 from accounts.services.signin import (
     INCORRECT,
     THROTTLED,
@@ -82,6 +84,59 @@ def start_url(instance, base_url):
     return base_url.rstrip("/") + reverse("sso_portal:start", args=[instance.identity_store_id])
 
 
+# Event history: what the portal's sign-in and federation record in the instance's (management)
+# account, as CloudTrail records Identity Center's (event shapes unconfirmed in their details).
+
+
+def portal_identity(instance, user, user_name=""):
+    """CloudTrail's userIdentity of a directory user: no IAM identity, on behalf of the store's user
+    (an unknown user's name is hidden)."""
+    identity = {
+        "type": "Unknown",
+        "principalId": instance.owner_account_id,
+        "accountId": instance.owner_account_id,
+        "userName": user.user_name if user is not None else REDACTED,
+    }
+    if user is not None:
+        identity["onBehalfOf"] = {"userId": user.id, "identityStoreArn": instance.identity_store_arn}
+    return identity
+
+
+def portal_event(*, instance, user, event_name, client, event_source="signin.amazonaws.com", **fields):
+    """Record a portal event in the instance's account."""
+    return AuditEvent.objects.record(
+        account=instance.owner_account,
+        event_source=event_source,
+        event_name=event_name,
+        event_type="AwsServiceEvent",
+        user_identity=portal_identity(instance, user),
+        source_ip_address=client.source_ip,
+        user_agent=client.user_agent,
+        aws_region=instance.region,
+        **fields,
+    )
+
+
+def _authentication_event(*, instance, user, client, credential_type, success, message=""):
+    portal_event(
+        instance=instance,
+        user=user,
+        event_name="UserAuthentication",
+        client=client,
+        request_parameters={"CredentialType": credential_type},
+        response_elements={"UserAuthentication": "Success" if success else "Failure"},
+        error_message="" if success else message,
+    )
+
+
+def _refused(*, attempt, message, **who):
+    """The refusal of a password or code (`who`: the instance, user, client and credential type): the
+    throttle's words past the address's limit; recorded."""
+    message = THROTTLED if attempt is None or attempt.ip_over_limit else message
+    _authentication_event(**who, success=False, message=message)
+    return PortalRefused(message)
+
+
 # Passwords
 
 
@@ -126,18 +181,12 @@ def password_setup_send(*, user, base_url):
 def one_time_password_generate(*, user):
     """ "Generate a one-time password that you can share with this user": the user signs in with it and
     must choose a new password at once. Returned once; only its hash is kept."""
+    # One of each class the rules ask for, the rest of any; shuffled.
+    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, SPECIAL[:12])
     alphabet = string.ascii_letters + string.digits
-    while True:
-        password = (
-            "".join(secrets.choice(alphabet) for _ in range(14))
-            + secrets.choice(SPECIAL[:12])
-            + secrets.choice(string.digits)
-        )
-        try:
-            password_validate(password)
-        except PortalRefused:
-            continue
-        break
+    characters = [secrets.choice(each) for each in classes] + [secrets.choice(alphabet) for _ in range(12)]
+    secrets.SystemRandom().shuffle(characters)
+    password = "".join(characters)
     DirectoryUser.objects.filter(pk=user.pk).update(
         password=make_password(password),
         password_reset_required=True,
@@ -205,16 +254,17 @@ def authenticate(*, instance, user_name, password, client):
     failures a user in 15 minutes, SIGNIN_FAILURES_PER_IP an address); PortalRefused otherwise.
     Unknown users and users without a password get the same answer as a wrong password."""
     attempt = _count_attempt(identity=identity_key(instance, user_name), source_ip=client.source_ip)
-    if attempt is None:
-        raise PortalRefused(THROTTLED)
     user = DirectoryUser.objects.filter(
         instance=instance, user_name__iexact=(user_name or "").strip()
     ).first()
+    who = {"instance": instance, "user": user, "client": client, "credential_type": "PASSWORD"}
+    if attempt is None:
+        raise _refused(attempt=None, message=THROTTLED, **who)
     if user is None or not user.password:
         make_password(password or "")  # as long as a real check: the time taken tells nothing
-        raise PortalRefused(THROTTLED if attempt.ip_over_limit else INCORRECT)
+        raise _refused(attempt=attempt, message=INCORRECT, **who)
     if not check_password(password or "", user.password):
-        raise PortalRefused(THROTTLED if attempt.ip_over_limit else INCORRECT)
+        raise _refused(attempt=attempt, message=INCORRECT, **who)
     _attempt_passed(attempt)
     return user
 
@@ -262,15 +312,24 @@ def mfa_authenticate(*, user, code, client):
     """Check the code of one of the user's authenticator apps, counted with the password failures."""
     identity = identity_key(user.instance, user.user_name)
     attempt = _count_attempt(identity=identity, source_ip=client.source_ip)
+    who = {"instance": user.instance, "user": user, "client": client, "credential_type": "TOTP"}
     if attempt is None:
-        raise PortalRefused(THROTTLED)
+        raise _refused(attempt=None, message=THROTTLED, **who)
     if not any(_accept(device, code) for device in registered_devices(user)):
-        raise PortalRefused(THROTTLED if attempt.ip_over_limit else MFA_INCORRECT)
+        raise _refused(attempt=attempt, message=MFA_INCORRECT, **who)
     _attempt_passed(attempt)
 
 
-def sign_in_succeeded(*, user):
+def sign_in_succeeded(*, user, client, mfa):
+    """The sign-in passed every step: the user's failures are forgotten; UserAuthentication recorded."""
     _forget_failures(identity_key(user.instance, user.user_name))
+    _authentication_event(
+        instance=user.instance,
+        user=user,
+        client=client,
+        credential_type="PASSWORD" + (",TOTP" if mfa else ""),
+        success=True,
+    )
 
 
 # Authenticator apps

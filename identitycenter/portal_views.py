@@ -101,19 +101,16 @@ def _pending(request, instance):
     return data, user
 
 
-def _continue(request, instance):
+def _continue(request, instance, data, user):
     """The pending sign-in's next step, or the portal session."""
-    data, user = _pending(request, instance)
+    request.session[PENDING_KEY] = data
     store = instance.identity_store_id
-    if data is None:
-        messages.error(request, "Your sign-in session expired. Sign in again.")
-        return redirect("sso_portal:signin", store)
     if data["mfa"] and not data["mfa_done"]:
         return redirect("sso_portal:signin_mfa", store)
     if data["new_password"]:
         return redirect("sso_portal:signin_new_password", store)
     request.session.pop(PENDING_KEY, None)
-    portal.sign_in_succeeded(user=user)
+    portal.sign_in_succeeded(user=user, client=Client.from_request(request), mfa=data["mfa"])
     portal.portal_sign_in(request, user=user, mfa=data["mfa"])
     return redirect(data["next"])
 
@@ -159,7 +156,7 @@ def signin_password(request, identity_store_id):
         except portal.PortalRefused as refused:
             form.add_error(None, refused.message)
         else:
-            request.session[PENDING_KEY] = {
+            data = {
                 "store": identity_store_id,
                 "user": user.id,
                 "mfa": portal.mfa_required(user),
@@ -168,7 +165,7 @@ def signin_password(request, identity_store_id):
                 "next": _next(request, identity_store_id),
                 "at": time.time(),
             }
-            return _continue(request, instance)
+            return _continue(request, instance, data, user)
     context = {
         "instance": instance,
         "form": form,
@@ -196,8 +193,7 @@ def signin_mfa(request, identity_store_id):
             form.add_error("code", refused.message)
         else:
             data["mfa_done"] = True
-            request.session[PENDING_KEY] = data
-            return _continue(request, instance)
+            return _continue(request, instance, data, user)
     context = {"instance": instance, "form": form, "user": user}
     return render(request, "identitycenter/portal/signin_mfa.html", context)
 
@@ -218,8 +214,7 @@ def signin_new_password(request, identity_store_id):
             form.add_error("new_password", refused.message)
         else:
             data["new_password"] = False
-            request.session[PENDING_KEY] = data
-            return _continue(request, instance)
+            return _continue(request, instance, data, user)
     context = {"instance": instance, "form": form, "user": user, "one_time": True}
     return render(request, "identitycenter/portal/new_password.html", context)
 
@@ -275,14 +270,16 @@ def start(request, identity_store_id):
     return render(request, "identitycenter/portal/accounts.html", context)
 
 
-def _role_session(request, account_id, permission_set_id):
+def _role_session(request, account_id, permission_set_id, event_name):
+    client = Client.from_request(request)
     try:
         return federation.role_session(
             user=request.portal_user,
             account_id=account_id,
             permission_set_id=permission_set_id,
-            source_ip=Client.from_request(request).source_ip,
-            user_agent=Client.from_request(request).user_agent,
+            source_ip=client.source_ip,
+            user_agent=client.user_agent,
+            event_name=event_name,
         )
     except federation.NotAssigned as error:
         raise Http404(error.message) from error
@@ -294,7 +291,7 @@ def _role_session(request, account_id, permission_set_id):
 def console(request, identity_store_id, account_id, permission_set_id):
     """ "Management console": the IAM console in the account as the permission set's role session."""
     try:
-        issued = _role_session(request, account_id, permission_set_id)
+        issued = _role_session(request, account_id, permission_set_id, "Federate")
     except AWSError as error:
         messages.error(request, error.message)
         return redirect("sso_portal:start", identity_store_id)
@@ -308,7 +305,7 @@ def console(request, identity_store_id, account_id, permission_set_id):
 def credentials(request, identity_store_id, account_id, permission_set_id):
     """ "Access keys": the role session's temporary credentials for the CLI, shown once in this answer."""
     try:
-        issued = _role_session(request, account_id, permission_set_id)
+        issued = _role_session(request, account_id, permission_set_id, "GetRoleCredentials")
     except AWSError as error:
         messages.error(request, error.message)
         return redirect("sso_portal:start", identity_store_id)
@@ -335,26 +332,30 @@ def credentials(request, identity_store_id, account_id, permission_set_id):
 def mfa_devices(request, identity_store_id):
     """The user's registered authenticator apps: register one (name, QR code, code), or delete one."""
     user = request.portal_user
+    action = request.POST.get("action")
     setup = None
-    name_form = DeviceNameForm(request.POST if request.POST.get("action") == "start" else None)
-    code_form = MFACodeForm(request.POST if request.POST.get("action") == "confirm" else None)
+    name_form = DeviceNameForm(request.POST if action == "start" else None)
+    code_form = MFACodeForm(request.POST if action == "confirm" else None)
     pending = (request.session.get(MFA_SETUP_KEY) or {}).get(identity_store_id)
     device = PortalMFADevice.objects.filter(user=user, pk=pending, registered_at__isnull=True).first()
     try:
-        if request.POST.get("action") == "start" and name_form.is_valid():
+        if action == "start" and name_form.is_valid():
             device, seed = portal.mfa_device_start(user=user, name=name_form.cleaned_data["name"])
             request.session[MFA_SETUP_KEY] = {identity_store_id: device.pk}
-        elif request.POST.get("action") == "confirm" and device is not None and code_form.is_valid():
+        elif action == "confirm" and device is not None and code_form.is_valid():
             portal.mfa_device_register(device=device, code=code_form.cleaned_data["code"])
             request.session.pop(MFA_SETUP_KEY, None)
             messages.success(request, "Your authenticator app has been registered.")
             return redirect("sso_portal:mfa_devices", identity_store_id)
-        elif request.POST.get("action") == "delete":
+        elif action == "delete":
             portal.mfa_device_delete(user=user, device_id=request.POST.get("device", ""))
             messages.success(request, "The MFA device was deleted.")
             return redirect("sso_portal:mfa_devices", identity_store_id)
     except portal.PortalRefused as refused:
-        (code_form if request.POST.get("action") == "confirm" else name_form).add_error(None, refused.message)
+        if action in ("start", "confirm"):
+            (name_form if action == "start" else code_form).add_error(None, refused.message)
+        else:
+            messages.error(request, refused.message)
     if device is not None:
         seed = portal.mfa_seed(device)
         setup = {"device": device, "seed": seed, "qr": portal.mfa_qr_svg(device=device, seed=seed)}

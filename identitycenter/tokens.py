@@ -9,7 +9,6 @@ where AWS's exact text is not documented."""
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -27,7 +26,7 @@ from aws.identitycenter_errors import (
     UnsupportedGrantTypeException,
 )
 
-from .models import AccessToken, DeviceAuthorization, DirectoryUser, Instance, OidcClient
+from .models import AccessToken, DeviceAuthorization, Instance, OidcClient
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_GRANT = "refresh_token"
@@ -48,9 +47,6 @@ START_URLS = (
     re.compile(r"^https://(d-[0-9a-f]{10})\.awsapps\.com/start/?(?:[?#].*)?$"),
 )
 
-# CloudTrail's event sources: the access portal's API (sso) and sso-oidc (signed as sso-oauth).
-PORTAL_SOURCE = "sso.amazonaws.com"
-OIDC_SOURCE = "sso-oauth.amazonaws.com"
 SESSION_INVALID = "Session token not found or invalid"
 INVALID_CLIENT = "Invalid client provided"  # unconfirmed
 USER_CODE_INVALID = "The code you entered is not valid or has expired. Try again."  # unconfirmed
@@ -266,38 +262,3 @@ def token_revoke(*, access_token):
     token = token_of(access_token)
     AccessToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     return token
-
-
-# Event history: the directory user's calls, in the instance's (management) account
-
-
-@dataclass(frozen=True)
-class PortalCaller:
-    """An Identity Center user as Event history's caller (what record_event reads of an Acting)."""
-
-    user: DirectoryUser
-    source_ip: str = ""
-    user_agent: str = ""
-
-    @property
-    def account(self):
-        return self.user.instance.owner_account
-
-    @property
-    def requested_region(self):
-        return self.user.instance.region
-
-    @property
-    def entity_id(self):
-        return self.user.id
-
-    def user_identity(self):
-        """CloudTrail's userIdentity of an Identity Center user in the access portal."""
-        instance = self.user.instance
-        return {
-            "type": "Unknown",
-            "principalId": self.user.id,
-            "accountId": instance.owner_account_id,
-            "userName": self.user.user_name,
-            "onBehalfOf": {"userId": self.user.id, "identityStoreArn": instance.identity_store_arn},
-        }

@@ -269,19 +269,29 @@ def test_the_users_calls_are_in_the_management_accounts_event_history(login):
     token = login.token()
     login.portal.list_accounts(accessToken=token)
     credentials_refused(login.portal, token, login.center.member_id, role_name="Admin")
+    login.portal.get_role_credentials(
+        accessToken=token, accountId=login.center.member_id, roleName="DeveloperAccess"
+    )
     login.portal.logout(accessToken=token)
     error_of(login.portal.list_accounts, accessToken=token)  # no user behind it: nothing to record
     events = AuditEvent.objects.filter(account=login.center.account, user_name="dana").order_by(
         "event_time", "id"
     )
-    assert [(each.event_source, each.event_name, each.error_code, each.read_only) for each in events] == [
-        ("sso-oauth.amazonaws.com", "CreateToken", "", False),
-        ("sso.amazonaws.com", "ListAccounts", "", True),
-        ("sso.amazonaws.com", "GetRoleCredentials", "ForbiddenException", True),
-        ("sso.amazonaws.com", "Logout", "", False),
+    assert [(each.event_source, each.event_name, each.error_code) for each in events] == [
+        ("sso-oauth.amazonaws.com", "CreateToken", ""),
+        ("sso.amazonaws.com", "ListAccounts", ""),
+        ("sso.amazonaws.com", "GetRoleCredentials", "ForbiddenException"),
+        ("sso.amazonaws.com", "GetRoleCredentials", ""),  # once: the federation's record
+        ("sso.amazonaws.com", "Logout", ""),
+    ]
+    assert [each.read_only for each in events if each.event_type == "AwsApiCall"] == [
+        False,
+        True,
+        True,
+        False,
     ]
     identity = events[1].user_identity
-    assert identity["type"] == "Unknown" and identity["principalId"] == login.user_id
+    assert identity["type"] == "Unknown" and identity["onBehalfOf"]["userId"] == login.user_id
     assert identity["onBehalfOf"]["identityStoreArn"].endswith(f"identitystore/{login.center.store_id}")
     assert events[2].request_parameters == {"accountId": login.center.member_id, "roleName": "Admin"}
     assert "accessToken" not in json.dumps([each.request_parameters for each in events])

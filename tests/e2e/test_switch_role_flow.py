@@ -12,6 +12,7 @@ from accounts.models import IAMUser
 from console.session import SESSION_KEY
 from policies.models import PolicyAttachment, Role
 from tests.accounts.factories import AccountFactory, IAMUserFactory
+from tests.e2e.console_steps import create_user
 from tests.grants import grant, statement
 from tests.policies.permissions_helpers import make_policy
 
@@ -25,17 +26,6 @@ def _sign_in_as(page, live_server, account, user):
     session[SESSION_KEY] = {"account": account.id, "user": user.pk, "mfa_at": None}
     session.create()
     page.context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
-
-
-def _create_user(page, live_server, name):
-    page.goto(live_server.url + "/users/create/")
-    expect(page.get_by_role("heading", name="Specify user details")).to_be_visible()
-    page.fill("#id_name", name)
-    page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Review and create")).to_be_visible()
-    page.get_by_role("button", name="Create user").click()
 
 
 def test_alice_is_denied_switches_to_admin_creates_a_user_and_is_denied_again(live_server, page, screenshot):
@@ -66,7 +56,7 @@ def test_alice_is_denied_switches_to_admin_creates_a_user_and_is_denied_again(li
     screenshot("switch-role-00-users-denied")
     page.get_by_role("link", name="Create user").click()
     expect(page.get_by_role("heading", name="Specify user details")).to_be_visible()
-    _create_user(page, live_server, "carol")
+    create_user(page, live_server, "carol")
     expect(
         page.get_by_text(
             f"is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::{account.id}:user/carol because no identity-based policy allows the iam:CreateUser action"
@@ -97,7 +87,7 @@ def test_alice_is_denied_switches_to_admin_creates_a_user_and_is_denied_again(li
     )
     screenshot("switch-role-03-as-admin")
 
-    _create_user(page, live_server, "carol")
+    create_user(page, live_server, "carol")
     expect(page.get_by_role("heading", name="carol")).to_be_visible()
     assert IAMUser.objects.filter(account=account, name="carol").exists()
     page.goto(live_server.url + "/users/")
@@ -112,7 +102,7 @@ def test_alice_is_denied_switches_to_admin_creates_a_user_and_is_denied_again(li
     expect(page.get_by_test_id("identity-menu")).to_have_text(f"alice @ {account.id}")
     page.goto(live_server.url + "/users/")
     expect(page.get_by_test_id("access-denied")).to_contain_text("iam:ListUsers")
-    _create_user(page, live_server, "dave")
+    create_user(page, live_server, "dave")
     expect(page.get_by_text("is not authorized to perform: iam:CreateUser")).to_be_visible()
     screenshot("switch-role-05-denied-again")
     assert not IAMUser.objects.filter(name="dave").exists()

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from identitycenter import portal
+from identitycenter import portal, services
 
 PASSWORD = "Dana-Portal-2026!"
 
@@ -25,3 +25,18 @@ def sign_in(client, instance, user_name, password=PASSWORD, **headers):
     """Post the user name, then the password; the password step's response."""
     client.post(url("signin", instance), {"username": user_name}, **headers)
     return client.post(url("signin_password", instance), {"password": password}, **headers)
+
+
+def directory_user(instance, user_name, *, acting, email=None):
+    """A user of the instance's directory named `user_name` (email `<name>@example.com` unless given;
+    "" for none)."""
+    email = f"{user_name}@example.com" if email is None else email
+    return services.user_create(
+        instance=instance,
+        user_name=user_name,
+        display_name=user_name.title(),
+        given_name=user_name.title(),
+        family_name="Roe",
+        emails=[{"Value": email, "Primary": True}] if email else [],
+        acting=acting,
+    )

@@ -7,12 +7,14 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
+from access.audit import REDACTED
+from accounts.models import AuditEvent
 from accounts.services.signin import INCORRECT, THROTTLED
 from identitycenter import portal, services
 from identitycenter.models import DirectoryUser
 from organizations import services as organizations_services
 
-from .portal_helpers import PASSWORD, sign_in, url, with_password
+from .portal_helpers import PASSWORD, directory_user, sign_in, url, with_password
 
 
 def _link_token(link):
@@ -70,14 +72,7 @@ def test_a_new_invitation_replaces_the_old_link_and_links_expire(instance, dana)
 
 
 def test_an_invitation_needs_an_email(instance, root_acting):
-    user = services.user_create(
-        instance=instance,
-        user_name="noemail",
-        display_name="No Email",
-        given_name="No",
-        family_name="Email",
-        acting=root_acting,
-    )
+    user = directory_user(instance, "noemail", email="", acting=root_acting)
     with pytest.raises(portal.PortalRefused, match="no email address"):
         portal.password_setup_send(user=user, base_url="http://testserver")
 
@@ -228,3 +223,27 @@ def test_a_session_of_one_identity_store_opens_nothing_of_another(
     assert answer.status_code == 302 and answer.url.startswith(url("signin", other))
     # dana's name and password mean nothing to the other store.
     assert INCORRECT in sign_in(client, other, "dana").content.decode()
+
+
+def test_sign_ins_are_recorded_in_the_instances_account(client, instance, dana):
+    with_password(dana)
+    sign_in(client, instance, "nobody", "Wrong-Password-1")
+    sign_in(client, instance, "dana", "Wrong-Password-1")
+    sign_in(client, instance, "dana")
+    events = list(
+        AuditEvent.objects.filter(account=instance.owner_account, event_name="UserAuthentication").order_by(
+            "id"
+        )
+    )
+    assert [(e.user_name, e.response_elements["UserAuthentication"]) for e in events] == [
+        (REDACTED, "Failure"),
+        ("dana", "Failure"),
+        ("dana", "Success"),
+    ]
+    assert events[1].error_message == INCORRECT
+    assert events[2].event_source == "signin.amazonaws.com"
+    assert events[2].request_parameters == {"CredentialType": "PASSWORD"}
+    assert events[2].user_identity["onBehalfOf"] == {
+        "userId": dana.id,
+        "identityStoreArn": instance.identity_store_arn,
+    }
