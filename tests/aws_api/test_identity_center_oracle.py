@@ -23,6 +23,7 @@ from identitycenter import services
 from organizations import services as organizations_services
 from policies.services.permissions import inline_policy_put
 from tests.accounts.factories import AccountFactory, IAMUserFactory
+from tests.identitycenter.portal_helpers import directory_user
 
 pytestmark = pytest.mark.django_db
 
@@ -111,14 +112,7 @@ def center(db):
     organization = organizations_services.organization_create(acting=root)
     instance = services.instance_create(organization=organization, name="main", acting=root)
     permission_set = services.permission_set_create(instance=instance, name="Existing", acting=root)
-    user = services.user_create(
-        instance=instance,
-        user_name="dana",
-        display_name="Dana",
-        given_name="Dana",
-        family_name="Doe",
-        acting=root,
-    )
+    user = directory_user(instance, "dana", acting=root)
     group = services.group_create(instance=instance, display_name="developers", acting=root)
     membership = services.membership_create(group=group, user=user, acting=root)
     named = {

@@ -22,6 +22,8 @@ from identitycenter import services, tokens
 from identitycenter.models import AccessToken, DeviceAuthorization, OidcClient
 from organizations import services as organizations_services
 
+from .portal_helpers import directory_user
+
 pytestmark = pytest.mark.django_db
 
 DEVICE = tokens.DEVICE_CODE_GRANT
@@ -163,14 +165,7 @@ def test_a_user_code_is_approved_once_and_only_in_its_own_instance(device, dana,
     authorization = device[2]
     organization = organizations_services.organization_create(acting=charlie_acting)
     elsewhere = services.instance_create(organization=organization, acting=charlie_acting)
-    stranger = services.user_create(
-        instance=elsewhere,
-        user_name="erin",
-        display_name="Erin",
-        given_name="Erin",
-        family_name="Roe",
-        acting=charlie_acting,
-    )
+    stranger = directory_user(elsewhere, "erin", acting=charlie_acting)
     with pytest.raises(tokens.UserCodeInvalid):
         tokens.device_approve(user=stranger, user_code=authorization.user_code)
     tokens.device_approve(user=dana, user_code=authorization.user_code)
