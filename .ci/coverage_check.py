@@ -41,6 +41,7 @@ WRITE_SERVICES = [
     "organizations/flows.py",
     "identitycenter/services.py",
     "identitycenter/flows.py",
+    "identitycenter/tokens.py",
     "identitycenter/portal.py",
     "identitycenter/federation.py",
     "classrooms/services/seats.py",

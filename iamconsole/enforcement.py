@@ -407,6 +407,7 @@ SSO_PORTAL_PAGES = {
     "sso_portal:console",
     "sso_portal:credentials",
     "sso_portal:mfa_devices",
+    "sso_portal:device",
 }
 
 

@@ -10,6 +10,7 @@ import re
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.models import Account
 from aws.ids import (
@@ -366,3 +367,70 @@ class ProvisioningRequest(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.status}"
+
+
+# The sso-oidc service (`aws sso login`): registered clients, device authorizations and the access
+# tokens they become. Every secret is kept as its SHA-256 only (clients and tokens are looked up by it).
+
+
+class OidcClient(models.Model):
+    """A client registered with RegisterClient (the CLI registers one and keeps it for 90 days)."""
+
+    client_id = models.CharField(primary_key=True, max_length=64)
+    secret_hash = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    client_type = models.CharField(max_length=16, default="public")
+    scopes = models.JSONField(default=list, blank=True)
+    grant_types = models.JSONField(default=list, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    secret_expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.client_id})"
+
+
+class DeviceAuthorization(models.Model):
+    """StartDeviceAuthorization's device code and user code, until the user allows it in the portal
+    and the client redeems it with CreateToken."""
+
+    client = models.ForeignKey(OidcClient, on_delete=models.CASCADE, related_name="device_authorizations")
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="device_authorizations")
+    device_code_hash = models.CharField(max_length=64, unique=True)
+    user_code = models.CharField(max_length=9, db_index=True)
+    interval = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        DirectoryUser, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.user_code
+
+
+class AccessToken(models.Model):
+    """An access token (and its refresh token) of a directory user for a client: the `sso` API's
+    bearer token."""
+
+    client = models.ForeignKey(OidcClient, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(DirectoryUser, on_delete=models.CASCADE, related_name="access_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    refresh_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"token of {self.user_id}"

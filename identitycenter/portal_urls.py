@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import device_views
 from . import portal_views as views
 
 app_name = "sso_portal"
@@ -30,4 +31,6 @@ urlpatterns = [
         name="credentials",
     ),
     path("<str:identity_store_id>/mfa-devices", views.mfa_devices, name="mfa_devices"),
+    # sso-oidc's verificationUri: `aws sso login`'s code, then "Allow access"
+    path("<str:identity_store_id>/device", device_views.device, name="device"),
 ]

@@ -1,11 +1,11 @@
 """How much of each service's API the endpoint answers: the operations of botocore's model that have a
-handler, per service (IAM, STS, Organizations, sso-admin, identitystore). The README's figures are written from here (`manage.py api_coverage
+handler, per service (IAM, STS, Organizations, sso-admin, identitystore, sso-oidc, sso). The README's figures are written from here (`manage.py api_coverage
 --write-readme`) and a test checks them."""
 
 import re
 
 from aws.model import service_model
-from iamconsole.aws_api import iam, identitystore, organizations, sso_admin, sts
+from iamconsole.aws_api import iam, identitystore, organizations, rest_json, sso_admin, sts
 
 README_START = "<!-- api-coverage: written by `manage.py api_coverage --write-readme` -->"
 README_END = "<!-- /api-coverage -->"
@@ -19,6 +19,8 @@ SERVICES = [
     ("Organizations", "organizations", lambda: set(organizations.HANDLERS)),
     ("IAM Identity Center (sso-admin)", "sso-admin", lambda: set(sso_admin.HANDLERS)),
     ("Identity Store", "identitystore", lambda: set(identitystore.HANDLERS)),
+    ("IAM Identity Center OIDC (sso-oidc)", "sso-oidc", lambda: set(rest_json.HANDLERS["sso-oidc"])),
+    ("AWS access portal (sso)", "sso", lambda: set(rest_json.HANDLERS["sso"])),
 ]
 
 

@@ -14,7 +14,7 @@ from accounts.services.sts import session_call_refusal
 from aws.errors import AWSError
 from aws.model import service_model
 from aws.sigv4 import MISSING_TOKEN, SignatureError
-from iamconsole.aws_api import iam, json_endpoint, sts
+from iamconsole.aws_api import iam, json_endpoint, rest_json, sts
 from iamconsole.aws_api.auth import authenticate
 from iamconsole.aws_api.protocol import (
     ProtocolError,
@@ -125,7 +125,8 @@ def reset(request):
 
 
 class AwsApiMiddleware:
-    """Answers the AWS API calls at the site root (and local mode's reset) before the console's
+    """Answers the AWS API calls at the site root, the REST-JSON services under their prefixes (/sso-oidc/,
+    /sso/) and local mode's reset before the console's
     middleware (sessions, CSRF, the pages table) sees them; every other request goes on to the console."""
 
     def __init__(self, get_response):
@@ -136,6 +137,8 @@ class AwsApiMiddleware:
             return json_endpoint.handle(request)
         if is_api_call(request):
             return handle(request)
+        if rest_json.is_rest_call(request):
+            return rest_json.handle(request)
         if request.path == RESET_PATH:
             return reset(request)
         return self.get_response(request)

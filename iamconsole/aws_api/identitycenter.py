@@ -1,14 +1,17 @@
 """What the IAM Identity Center services on the wire (sso-admin, identitystore) share: a registry of
-handlers whose reads are authorized (sso:<Operation>, identitystore:<Operation> on the named resource)
-and recorded in Event history with the service's event source (writes record themselves in their
-services), the instance the caller's account manages, AccessDeniedException for the engine's refusal,
-and pagination with NextToken and MaxResults."""
+handlers, each call authorized first on the resource its request names (sso:<Operation>,
+identitystore:<Operation>), before anything is looked up, as AWS authorizes: a caller without
+permission is refused alike whether the instance, permission set or user exists or not. Reads are then
+authorized on what they found and recorded in Event history with the service's event source (writes
+record themselves in their services). Also the instance the caller's account manages,
+AccessDeniedException for the engine's refusal, and pagination with NextToken and MaxResults."""
 
 import base64
 import functools
 
-from access.audit import record_event
-from access.operations import authorize_operation
+from access.audit import record_event, record_refusal
+from access.authorization import authorize
+from access.operations import IDENTITYSTORE_SOURCE, authorize_operation, operation_for
 from aws.errors import AccessDenied, AWSError
 from aws.identitycenter_errors import AccessDeniedException, ResourceNotFoundException, ValidationException
 from iamconsole.aws_api.json_protocol import first_problem_as_validation
@@ -22,32 +25,52 @@ def _request_parameters(params):
     return {member[:1].lower() + member[1:]: value for member, value in params.items()} or None
 
 
+def requested_resource(acting, params, event_source):
+    """The ARN the request names, as the services authorize it once they found it: the identity store
+    (in the caller's account, which owns its organization's instance), else the permission set, else
+    the instance, else "*"."""
+    if event_source == IDENTITYSTORE_SOURCE:
+        store = params.get("IdentityStoreId")
+        return f"arn:aws:identitystore::{acting.account.id}:identitystore/{store}" if store else "*"
+    return params.get("PermissionSetArn") or params.get("InstanceArn") or "*"
+
+
 def registry(handlers, event_source):
     """An `operation(name, read_only=False)` decorator registering handlers of one service in
-    `handlers`. A read handler calls `check(**resources)` (authorize the operation on them) once it has
-    found what the request names; its event, refused or not, is recorded here."""
+    `handlers`. Every call is authorized on `requested_resource` before its handler runs (a refusal is
+    recorded here). A read handler then calls `check(**resources)` (authorize the operation on them)
+    once it has found what the request names; its event, refused or not, is recorded here."""
 
     def operation(name, *, read_only=False):
         def register(handler):
             @functools.wraps(handler)
             def guarded(acting, params):
+                event = {
+                    "acting": acting,
+                    "event_name": name,
+                    "request_parameters": _request_parameters(params),
+                    "read_only": read_only,
+                    "event_source": event_source,
+                }
+                try:
+                    authorize(
+                        acting=acting,
+                        action=operation_for(name, event_source).action,
+                        resource=requested_resource(acting, params, event_source),
+                    )
+                except AWSError as error:
+                    record_refusal(**event, error=error)
+                    raise
                 if not read_only:
                     return handler(acting, params)
 
                 def check(**resources):
                     authorize_operation(name, {"acting": acting, **resources}, event_source)
 
-                event = {
-                    "acting": acting,
-                    "event_name": name,
-                    "request_parameters": _request_parameters(params),
-                    "read_only": True,
-                    "event_source": event_source,
-                }
                 try:
                     result = handler(acting, params, check)
                 except AWSError as error:
-                    record_event(**event, error=error)
+                    record_refusal(**event, error=error)
                     raise
                 record_event(**event)
                 return result

@@ -38,8 +38,9 @@ def is_json_call(request):
     return request.path == "/" and request.method == "POST" and "X-Amz-Target" in request.headers
 
 
-def _response(body, status, rid, error_code=None):
-    response = HttpResponse(body, status=status, content_type=CONTENT_TYPE)
+def api_response(body, status, rid, error_code=None, content_type=CONTENT_TYPE):
+    """An answer of the JSON services (the REST-JSON ones' too): its request ID, its error's code."""
+    response = HttpResponse(body, status=status, content_type=content_type)
     response["x-amzn-RequestId"] = rid
     if error_code:
         response["x-amzn-ErrorType"] = error_code
@@ -47,7 +48,7 @@ def _response(body, status, rid, error_code=None):
 
 
 def _error(error, rid, status=400):
-    return _response(error_body(error), status, rid, error.code)
+    return api_response(error_body(error), status, rid, error.code)
 
 
 def _authentication_error(error, rid):
@@ -81,7 +82,7 @@ def handle(request):
         module, operation = _operation(credential, target)
         params = parse(operation, request.body, module.invalid_input)
         result = module.HANDLERS[operation.name](acting, params)
-        return _response(response_body(operation, result), 200, rid)
+        return api_response(response_body(operation, result), 200, rid)
     except (SignatureError, InvalidClientTokenId, ExpiredToken) as error:
         return _authentication_error(error, rid)
     except AWSError as error:

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from iamconsole.aws_api import iam, identitystore, organizations, sso_admin, sts
+from iamconsole.aws_api import iam, identitystore, organizations, rest_json, sso_admin, sts
 
 
 def run(*args):
@@ -29,17 +29,23 @@ def test_the_command_counts_the_handled_operations_of_botocores_models_per_servi
     org_done, org_total = handled("organizations", organizations.HANDLERS)
     sso_done, sso_total = handled("sso-admin", sso_admin.HANDLERS)
     store_done, store_total = handled("identitystore", identitystore.HANDLERS)
+    oidc_done, oidc_total = handled("sso-oidc", rest_json.HANDLERS["sso-oidc"])
+    portal_done, portal_total = handled("sso", rest_json.HANDLERS["sso"])
     assert "GetAccountAuthorizationDetails" in iam_done and "CreateUser" in iam_done
     assert "AssumeRole" in sts_done and "AssumeRoleWithSAML" in sts_done
     assert "CreateOrganization" in org_done and "ListChildren" in org_done
     assert "CreatePermissionSet" in sso_done and "ProvisionPermissionSet" in sso_done
     assert "CreateUser" in store_done and "IsMemberInGroups" in store_done
+    assert oidc_done == {"CreateToken", "RegisterClient", "StartDeviceAuthorization"}
+    assert portal_done == {"GetRoleCredentials", "ListAccountRoles", "ListAccounts", "Logout"}
     assert run().splitlines() == [
         f"IAM operations: {len(iam_done)} of {iam_total} implemented",
         f"STS operations: {len(sts_done)} of {sts_total} implemented",
         f"Organizations operations: {len(org_done)} of {org_total} implemented",
         f"IAM Identity Center (sso-admin) operations: {len(sso_done)} of {sso_total} implemented",
         f"Identity Store operations: {len(store_done)} of {store_total} implemented",
+        f"IAM Identity Center OIDC (sso-oidc) operations: {len(oidc_done)} of {oidc_total} implemented",
+        f"AWS access portal (sso) operations: {len(portal_done)} of {portal_total} implemented",
     ]
 
 

@@ -94,6 +94,7 @@ NOT_LISTS = {
     "sso_portal:signin_register_mfa": "a form",
     "sso_portal:signin_new_password": "a form",
     "sso_portal:password_setup": "a form",
+    "sso_portal:device": "a form, then one device authorization",
 }
 
 
