@@ -95,13 +95,16 @@ document.addEventListener("change", (event) => {
 
 // Bulk actions (Delete, Remove, Compare …) act on the rows ticked in their form, so they are enabled
 // only once the rows they need are ticked, as in the AWS console: data-needs-selection="any", or the
-// exact count ("1" for Set as default, "2" for Compare). Without JavaScript the server says what is
-// missing instead.
+// exact count ("1" for Set as default, "2" for Compare). A row already attached (ticked and disabled)
+// is not a selection; a choice kept from another page of a picker (hidden, data-selected) is. Without
+// JavaScript the server says what is missing instead.
 function updateBulkActions() {
   document.querySelectorAll("[data-needs-selection]").forEach((button) => {
     const form = button.form || button.closest("form");
     if (!form) return;
-    const ticked = form.querySelectorAll("input[type=checkbox]:checked").length;
+    const ticked = form.querySelectorAll(
+      "input[type=checkbox]:checked:not(:disabled), input[type=hidden][data-selected]",
+    ).length;
     const wanted = button.dataset.needsSelection;
     button.disabled = wanted === "any" ? ticked === 0 : ticked !== Number(wanted);
   });
