@@ -54,11 +54,13 @@ document.addEventListener("keydown", (event) => {
   const form = field.form;
   if (!form || !["text", "email", "password", "number", "url", "tel"].includes(field.type)) return;
   // Only where the form's own primary button is not the one Enter would press: a one-button form
-  // (Rename, Add) still submits as a browser's form does.
+  // (Rename, Add) still submits as a browser's form does, and so does a form whose first button is a
+  // hidden twin of its primary one (same name and value: the access key's description creates the key).
   const buttons = "button:not([type]), button[type=submit], input[type=submit]";
   const submitter = form.querySelector(buttons);
   const primary = [...form.querySelectorAll(buttons)].find((button) => button.classList.contains("btn-primary"));
-  if (primary && submitter !== primary) event.preventDefault();
+  const same = submitter && primary && submitter.name === primary.name && submitter.value === primary.value;
+  if (primary && submitter !== primary && !same) event.preventDefault();
 });
 
 // --- fid-steps: choices that show their fields (issue 20) ---
