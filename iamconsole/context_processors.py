@@ -5,7 +5,8 @@ from console.session import is_signed_in
 from policies.aws_managed.loader import catalog_loaded
 
 # The IAM console's left navigation. A section appears only once its page exists (its URL name
-# resolves), so the shell never shows a dead link.
+# resolves), so the shell never shows a dead link. Access reports links the organization's service
+# and resource control policies as the IAM console does (they are the Organizations pages).
 NAVIGATION = [
     (None, [("Dashboard", "dashboard")]),
     (
@@ -21,7 +22,12 @@ NAVIGATION = [
     ),
     (
         "Access reports",
-        [("Credential report", "accounts:credential_report"), ("Event history", "accounts:event_history")],
+        [
+            ("Credential report", "accounts:credential_report"),
+            ("Service control policies", "organizations:policy_list", "service-control-policies"),
+            ("Resource control policies", "organizations:policy_list", "resource-control-policies"),
+            ("Event history", "accounts:event_history"),
+        ],
     ),
     (
         "Organizations",
@@ -39,15 +45,24 @@ def _navigation(current_path):
     sections = []
     for heading, items in NAVIGATION:
         links = []
-        for label, url_name in items:
+        for label, url_name, *args in items:
             try:
-                url = reverse(url_name)
+                url = reverse(url_name, args=args)
             except NoReverseMatch:
                 continue
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            links.append({"label": label, "url": url, "active": active})
+            links.append({"label": label, "url": url, "active": False})
         if links:
             sections.append({"heading": heading, "links": links})
+    # The page's own link is the one whose URL is the longest start of the path: a service control
+    # policy is under "Service control policies", not also under "Organization policies".
+    matches = [
+        link
+        for section in sections
+        for link in section["links"]
+        if (current_path == link["url"] if link["url"] == "/" else current_path.startswith(link["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda link: len(link["url"]))["active"] = True
     return sections
 
 

@@ -46,13 +46,15 @@ class ResultGroup:
 
 def _features():
     """(label, URL, where) of every console page the search finds by name."""
-    entries = [(label, name, heading or "IAM") for heading, items in NAVIGATION for label, name in items]
-    entries += [(label, name, page.title) for page in PAGES.values() for label, name in page.buttons]
-    entries += MORE_FEATURES
+    entries = [
+        (label, name, heading or "IAM", args) for heading, items in NAVIGATION for label, name, *args in items
+    ]
+    entries += [(label, name, page.title, ()) for page in PAGES.values() for label, name in page.buttons]
+    entries += [(label, name, where, ()) for label, name, where in MORE_FEATURES]
     features, seen = [], set()
-    for label, name, where in entries:
+    for label, name, where, args in entries:
         try:
-            url = reverse(name)
+            url = reverse(name, args=args)
         except NoReverseMatch:
             continue  # a page that does not exist yet
         if label not in seen:

@@ -342,8 +342,15 @@ def user_detail_context(request, user, tab, **extra):
         **extra,
     }
     if tab == "groups":
-        context["memberships"] = user.memberships.select_related("group").order_by("group__name")
-        member_of = {membership.group_id for membership in context["memberships"]}
+        memberships = list(
+            user.memberships.select_related("group")
+            .prefetch_related("group__attachments__policy")
+            .order_by("group__name")
+        )
+        # Each group's "Attached policies" cell is that group's ListAttachedGroupPolicies.
+        with_permissions_shown(request, [membership.group for membership in memberships])
+        context["memberships"] = memberships
+        member_of = {membership.group_id for membership in memberships}
         context["other_groups"] = [
             group
             for group in selectors.group_list(account=request.acting.account)

@@ -61,9 +61,13 @@ def _crumbs(slug=None, *more):
 @console_login_required
 @http_methods("GET")
 def policy_types(request):
-    organization, refused = _organization(request, "organizations:ListPolicies")
+    organization, refused = managed_organization(request, "organizations:ListPolicies")
     if refused:
         return refused
+    if organization is None:
+        # The navigation links this page (and Access reports the policy lists): an account that manages
+        # no organization gets the start page (create one, or the organization it is a member of).
+        return redirect("organizations:accounts")
     types = [
         {"slug": slug, "label": label, "type": policy_type, "enabled": organization.type_enabled(policy_type)}
         for slug, (policy_type, label, _) in TYPES.items()
@@ -88,9 +92,12 @@ def _list_context(organization, slug):
 @console_login_required
 @http_methods("GET")
 def policy_list(request, slug):
-    organization, refused = _organization(request, "organizations:ListPolicies")
+    _type(slug)
+    organization, refused = managed_organization(request, "organizations:ListPolicies")
     if refused:
         return refused
+    if organization is None:
+        return redirect("organizations:accounts")  # see policy_types
     return render_htmx(
         request, "organizations/policy_list.html", _list_context(organization, slug), "policy-type-status"
     )

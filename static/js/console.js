@@ -54,11 +54,13 @@ document.addEventListener("keydown", (event) => {
   const form = field.form;
   if (!form || !["text", "email", "password", "number", "url", "tel"].includes(field.type)) return;
   // Only where the form's own primary button is not the one Enter would press: a one-button form
-  // (Rename, Add) still submits as a browser's form does.
+  // (Rename, Add) still submits as a browser's form does, and so does a form whose first button is a
+  // hidden twin of its primary one (same name and value: the access key's description creates the key).
   const buttons = "button:not([type]), button[type=submit], input[type=submit]";
   const submitter = form.querySelector(buttons);
   const primary = [...form.querySelectorAll(buttons)].find((button) => button.classList.contains("btn-primary"));
-  if (primary && submitter !== primary) event.preventDefault();
+  const same = submitter && primary && submitter.name === primary.name && submitter.value === primary.value;
+  if (primary && submitter !== primary && !same) event.preventDefault();
 });
 
 // --- fid-steps: choices that show their fields (issue 20) ---
@@ -95,13 +97,16 @@ document.addEventListener("change", (event) => {
 
 // Bulk actions (Delete, Remove, Compare …) act on the rows ticked in their form, so they are enabled
 // only once the rows they need are ticked, as in the AWS console: data-needs-selection="any", or the
-// exact count ("1" for Set as default, "2" for Compare). Without JavaScript the server says what is
-// missing instead.
+// exact count ("1" for Set as default, "2" for Compare). A row already attached (ticked and disabled)
+// is not a selection; a choice kept from another page of a picker (hidden, data-selected) is. Without
+// JavaScript the server says what is missing instead.
 function updateBulkActions() {
   document.querySelectorAll("[data-needs-selection]").forEach((button) => {
     const form = button.form || button.closest("form");
     if (!form) return;
-    const ticked = form.querySelectorAll("input[type=checkbox]:checked").length;
+    const ticked = form.querySelectorAll(
+      "input[type=checkbox]:checked:not(:disabled), input[type=hidden][data-selected]",
+    ).length;
     const wanted = button.dataset.needsSelection;
     button.disabled = wanted === "any" ? ticked === 0 : ticked !== Number(wanted);
   });

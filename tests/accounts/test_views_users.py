@@ -5,6 +5,7 @@ from django.urls import reverse
 from accounts.models import AccessKey, AuditEvent, GroupMembership, IAMUser, LoginProfile, UserTag
 from accounts.services.access_keys import access_key_create
 from accounts.services.groups import group_add_user
+from tests.policies.permissions_helpers import make_policy
 
 from .factories import GroupFactory, IAMUserFactory
 
@@ -152,6 +153,20 @@ def test_groups_tab_adds_and_removes_memberships(root_client, account, bob):
 
     root_client.post(url, {"group": "developers", "action": "remove"})
     assert not bob.groups.exists()
+
+
+def test_groups_tab_names_each_groups_attached_policies(root_client, account, bob, root_acting):
+    developers = GroupFactory(account=account, name="developers")
+    make_policy(name="allow-s3-read", account=account)
+    developers.attachments.create(policy=make_policy(name="allow-s3-read-2", account=account))
+    group_add_user(group=developers, user=bob, acting=root_acting)
+    group_add_user(group=GroupFactory(account=account, name="empty"), user=bob, acting=root_acting)
+
+    html = root_client.get(reverse("accounts:user_detail", args=["bob"]) + "?tab=groups").content.decode()
+
+    rows = {row.split("</a>", 1)[0]: row for row in html.split('<a href="/groups/')[1:]}
+    assert ">allow-s3-read-2</a>" in rows['developers/">developers']
+    assert "<td>-</td>" in rows['empty/">empty']
 
 
 def test_groups_tab_shows_the_10_group_limit(root_client, account, bob, root_acting):

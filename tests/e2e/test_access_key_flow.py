@@ -48,7 +48,7 @@ def test_use_case_alternatives_confirmation_then_description_tag(live_server, pa
     expect(page.locator("li[aria-current=step]")).to_contain_text("Set description tag")
     page.get_by_label("Description tag value").fill("CI runner")
     screenshot("access-key-02-description")
-    page.get_by_role("button", name="Create access key").click()
+    page.get_by_label("Description tag value").press("Enter")  # Create access key, not Previous
 
     expect(page.get_by_role("heading", name="Retrieve access keys")).to_be_visible()
     key = AccessKey.objects.get(user=bob)

@@ -119,4 +119,12 @@ def test_simulator_keeps_the_first_tick_and_shows_a_full_resource_field(live_ser
     resource.fill("arn:aws:s3:::my-bucket/report.csv")
     box = resource.bounding_box()
     assert box["height"] >= 28 and box["width"] >= 400, box
+    assert box["width"] >= page.get_by_label("Service").bounding_box()["width"]
+
+    # The action filter's magnifier (a 14 px icon 9 px in) sits left of the text typed in, not under it.
+    search = page.get_by_label("Filter actions")
+    search.fill("Object")
+    assert search.evaluate("el => parseFloat(getComputedStyle(el).paddingLeft)") >= 9 + 14 + 4
+    expect(page.locator("#simulator-actions")).to_contain_text('match "Object"')
+    expect(page.get_by_test_id("sim-selected")).to_have_text("1")  # the first tick, filtered out, stays
     screenshot("fidelity-05-simulator")

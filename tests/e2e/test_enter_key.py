@@ -1,17 +1,22 @@
 """In a real browser, as alice's root user: Enter is pressed in every search box and every tag Key and
 Value of every wizard and tag editor (create user, create user group, create role, create policy, Add
-permissions, a user's and a role's Tags), and nothing is lost: the step stays, the tags stay, and a
-search box filters what it searches."""
+permissions, a user's, a role's and a customer managed policy's Tags), and nothing is lost: the step
+stays, the tags stay, and a search box filters what it searches; and in every search box of every other
+console page, where the page stays and nothing is written."""
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
+from accounts.models import AuditEvent
 from console.session import SESSION_KEY
 from tests.accounts.factories import AccountFactory, IAMUserFactory
+from tests.e2e.test_layout import console_pages
 from tests.policies.permissions_helpers import make_policy, make_role
+from tests.security.surface import build_surface
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,7 +112,10 @@ def test_enter_in_the_create_user_wizard(live_server, page, screenshot, alice):
     )
     expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
     page.get_by_label("Select AdministratorAccess").check()
-    _enter_everywhere(page, "Set permissions", at_least=1)
+    page.get_by_text("Set permissions boundary").click()
+    page.get_by_text("Use a permissions boundary to control the maximum user permissions").click()
+    expect(page.get_by_label("Search boundary policies")).to_be_visible()
+    _enter_everywhere(page, "Set permissions", at_least=2)
     expect(page.get_by_label("Select AdministratorAccess")).to_be_checked()
     screenshot("enter-01-create-user-policies")
 
@@ -232,9 +240,16 @@ def test_enter_in_add_permissions(live_server, page, screenshot, alice):
 
 
 @pytest.mark.parametrize(
-    ("url", "heading"), [("/users/bob/?tab=tags", "bob"), ("/roles/deployer/?tab=tags", "deployer")]
+    ("url", "heading"),
+    [
+        ("/users/bob/?tab=tags", "bob"),
+        ("/roles/deployer/?tab=tags", "deployer"),
+        ("/policies/details/arn:aws:iam::{account}:policy/app-read?tab=tags", "app-read"),
+    ],
 )
 def test_enter_in_a_tags_editor(live_server, page, screenshot, alice, url, heading):
+    make_policy(name="app-read", account=alice)
+    url = url.format(account=alice.id)
     _sign_in_as_root(page, live_server, alice)
     page.goto(live_server.url + url)
     page.get_by_role("link", name="Manage tags").click()
@@ -243,3 +258,56 @@ def test_enter_in_a_tags_editor(live_server, page, screenshot, alice, url, headi
     _enter_everywhere(page, heading, at_least=4)
     assert _tags(page) == [("team", "payments"), ("owner", "alice")]
     screenshot(f"enter-09-tags-{heading}")
+
+
+def test_enter_in_every_search_box_of_every_console_page(live_server, page):
+    """Every console page of an account with one of each entity (test_layout.py's list): type in each
+    of its search boxes and press Enter. The page stays (a list's GET filter may reload it with the
+    filter in its query), the text stays in the box, and nothing was written (no event other than a
+    read in Event history)."""
+    surface = build_surface(prefix="Enter", caller_name="caller")
+    _sign_in_as_root(page, live_server, surface.account)
+    boxes = "main input[type=search]:visible, [role=dialog] input[type=search]:visible"
+    writes = AuditEvent.objects.filter(account=surface.account, read_only=False)
+    before = writes.count()
+    pressed = set()
+    for url_name, path in console_pages(surface):
+        page.goto(live_server.url + path)
+        _settled(page)
+        heading = page.locator("main h1").first.inner_text() if page.locator("main h1").count() else ""
+        for index in range(page.locator(boxes).count()):
+            box = page.locator(boxes).nth(index)
+            label = (
+                box.get_attribute("aria-label")
+                or box.get_attribute("placeholder")
+                or box.get_attribute("name")
+            )
+            # Where the filter may take the page: a list's box pushes its filtered URL, a GET form submits.
+            filtered = box.evaluate(
+                """box => [box.getAttribute('hx-push-url') === 'true' && box.getAttribute('hx-get'),
+                          box.form && box.form.method === 'get' && box.form.action].filter(Boolean)"""
+            )
+            paths = {urlsplit(live_server.url + path).path} | {urlsplit(url).path for url in filtered}
+            box.fill("enter")
+            box.press("Enter")
+            page.wait_for_timeout(150)  # a submit would have left by now
+            _settled(page)
+            where = f"{path} ({label})"
+            assert urlsplit(page.url).path in paths, where
+            if heading:
+                expect(page.locator("main h1").first, where).to_have_text(heading)
+            expect(page.locator(boxes).nth(index), where).to_have_value("enter")
+            pressed.add(url_name)
+    assert writes.count() == before, list(writes.values_list("event_name", flat=True)[before:])
+    # The lists, a Permissions tab, the simulator, Event history and a policy's Attach page at least.
+    assert {
+        "accounts:user_list",
+        "accounts:group_list",
+        "policies:role_list",
+        "policies:policy_list",
+        "policies:user_permissions",
+        "policies:simulator",
+        "accounts:event_history",
+        "policies:policy_attach",
+        "accounts:group_add_users",
+    } <= pressed, pressed

@@ -3,29 +3,39 @@ nothing overflows its container and every form field has a label.
 
 The pages are the URL resolver's, filled from tests/security/surface.py's account, that
 iamconsole/enforcement.py registers (PAGES, and the console pages of OPEN) and that answer GET; each
-detail page once per tab. Overflow: an element whose content is wider than its box
+detail page once per tab; each must answer 200 (a page that needs a query or a state the surface lacks
+gets them: two versions to compare, a deletion task, a classroom seat for the Labs page). Overflow: an element whose content is wider than its box
 (`scrollWidth > clientWidth`) unless it, or an ancestor, is meant to scroll (overflow-x auto/scroll) or
 to cut its text with an ellipsis; a list's table that needs its sideways scroll at these widths; a row of
 buttons that wraps. Labels: an input, select or textarea a person can see must have a
-<label>, aria-label or aria-labelledby; a placeholder vanishes once typed in. Screenshots of each page
-at each width go to test-artifacts/layout/.
+<label>, aria-label or aria-labelledby; a placeholder vanishes once typed in. A search box's icon
+must not sit under its text. A list's bulk action (Delete, Remove, Detach, Attach …) must be disabled
+while none of its rows is ticked. Screenshots of each page at each width go to test-artifacts/layout/
+(emptied first; CI leaves the folder in the checkout).
 """
 
 import re
+import shutil
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import resolve, reverse
 
+from access.acting import Acting
 from accounts.views.groups import GROUP_TABS
 from accounts.views.users import TABS as USER_TABS
+from classrooms.checks import read_lab_file, shipped_lab_paths, stored_fields
+from classrooms.models import ClassroomLab, Lab
 from console.http import served_methods
 from console.session import SESSION_KEY
 from iamconsole.enforcement import OPEN, PAGES
 from policies.aws_managed.loader import read_data_file, read_history_file, sync_catalog
 from policies.models import ManagedPolicy
+from policies.services.roles import service_linked_role_create, service_linked_role_delete
 from policies.views.policies import DETAIL_TABS as POLICY_TABS
 from policies.views.roles import TABS as ROLE_TABS
+from tests.classrooms.factories import SeatFactory
 from tests.security.surface import build_surface, url_cases
 
 from .conftest import ARTIFACTS
@@ -124,7 +134,28 @@ CHECK = r"""() => {
       || (el.getAttribute('title') || '').trim();
     if (!labelled) unlabelled.push(name(el) + (el.placeholder ? ` (placeholder "${el.placeholder}")` : ''));
   }
-  return {overflows, unlabelled};
+  // A search box's magnifier icon (its background image) needs room left of the text typed in.
+  for (const el of document.querySelectorAll('input')) {
+    const style = getComputedStyle(el);
+    if (shown(el) && style.backgroundImage !== 'none' && parseFloat(style.paddingLeft) < 26) {
+      overflows.push(`${name(el)}: its icon overlaps its text (padding-left ${style.paddingLeft})`);
+    }
+  }
+  // A bulk action (Delete, Remove, Detach, Attach …) of a list whose rows have check boxes acts on
+  // the ticked rows: it waits, disabled, while none is ticked.
+  const idle = [];
+  const bulk = /^(Delete|Remove|Detach|Attach|Add users?\b|Compare|Set as default)/;
+  for (const form of document.querySelectorAll('form')) {
+    const rows = [...form.querySelectorAll('tbody input[type=checkbox], .checklist input[type=checkbox]')]
+      .filter((box) => !box.disabled);
+    const chosen = rows.some((box) => box.checked) || form.querySelector('input[type=hidden][data-selected]');
+    if (!rows.length || chosen) continue;
+    for (const button of form.elements) {
+      if (button.type !== 'submit' || button.disabled || !shown(button)) continue;
+      if (bulk.test((button.innerText || button.value || '').trim())) idle.push(name(button) + ' ' + button.innerText.trim());
+    }
+  }
+  return {overflows, unlabelled, idle};
 }"""
 
 
@@ -165,27 +196,62 @@ def _slug(url_name, path):
     return re.sub(r"[^A-Za-z0-9]+", "-", f"{url_name}-{tab}").strip("-")
 
 
+def _signed_in(context, live_server, account):
+    """The browser context signed in as the account's root user (its one session cookie replaced)."""
+    session = SessionStore()
+    session[SESSION_KEY] = {"account": account.id, "user": None}
+    session.create()
+    context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
+
+
+def _query_pages(surface):
+    """The pages that show something only for a query or a state the surface lacks: two versions
+    compared, a service-linked role's deletion task (run inline here), and a classroom seat's Labs page
+    (opened as the seat's account)."""
+    acting = Acting(account=surface.account, source_ip="198.51.100.20", user_agent="layout")
+    role = service_linked_role_create(
+        account=surface.account, aws_service_name="autoscaling.amazonaws.com", acting=acting
+    )
+    deletion = service_linked_role_delete(role=role, acting=acting)
+    compare = reverse("policies:policy_compare", args=[surface.policy.arn])
+    status = reverse("policies:role_deletion_status")
+    lab = Lab.objects.create(owner=None, **stored_fields(read_lab_file(shipped_lab_paths()[0])))
+    seat = SeatFactory()
+    ClassroomLab.objects.create(classroom=seat.classroom, lab=lab, position=0)
+    return {
+        "policies:policy_compare": (None, f"{compare}?left=v1&right=v2"),
+        "policies:role_deletion_status": (None, f"{status}?{urlencode({'task': deletion.task_id})}"),
+        "classrooms:labs": (seat.account, reverse("classrooms:labs")),
+    }
+
+
 def test_every_console_page_fits_both_widths_and_labels_its_fields(live_server, browser):
     surface = build_surface(prefix="Layout", caller_name="caller")
     read_only = _aws_managed_policy_with_history()
-    session = SessionStore()
-    session[SESSION_KEY] = {"account": surface.account.id, "user": None}
-    session.create()
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(10_000)
     folder = ARTIFACTS / "layout"
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # this run's screenshots only, numbered as opened
+    folder.mkdir(parents=True)
 
-    pages = console_pages(surface)
+    queried = _query_pages(surface)
+    pages = [(url_name, surface.account, path) for url_name, path in console_pages(surface)]
+    # Those pages answer 404 without their query: opened with it instead (a seat's as the seat).
+    pages = [(url_name, *queried.get(url_name, (account, path))) for url_name, account, path in pages]
+    pages = [(url_name, account or surface.account, path) for url_name, account, path in pages]
     detail = reverse("policies:policy_detail", args=[read_only.arn])
-    pages.append(("policies:policy_detail-aws-managed", f"{detail}?tab=versions"))
+    pages.append(("policies:policy_detail-aws-managed", surface.account, f"{detail}?tab=versions"))
     assert len(pages) > 80  # every registered page, each detail page once per tab
-    problems, opened = [], 0
-    for index, (url_name, path) in enumerate(pages):
+    assert set(queried) <= {url_name for url_name, _, _ in pages}
+    problems, opened, signed_in = [], 0, None
+    # The surface's pages first, then the seat's.
+    for index, (url_name, account, path) in enumerate(sorted(pages, key=lambda p: p[1] != surface.account)):
+        if account != signed_in:
+            _signed_in(context, live_server, account)
+            signed_in = account
         response = page.goto(live_server.url + path)
-        if response.status >= 500:
+        if response.status != 200:
             problems.append(f"{path}: HTTP {response.status}")
             continue
         opened += 1
@@ -200,9 +266,10 @@ def test_every_console_page_fits_both_widths_and_labels_its_fields(live_server, 
                 where = f"{path} at {width} px{' with its <details> open' if opened_details else ''}"
                 problems += [f"{where}: overflows {item}" for item in found["overflows"]]
                 problems += [f"{where}: no label for {item}" for item in found["unlabelled"]]
+                problems += [f"{where}: enabled with nothing selected: {item}" for item in found["idle"]]
             page.evaluate(CLOSE_DETAILS)
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     context.close()
 
-    assert opened == len(pages)
     assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(sorted(set(problems)))
+    assert opened == len(pages)

@@ -40,9 +40,11 @@ def test_an_scp_on_an_ou_denies_create_user_in_the_member_account(live_server, p
     expect(page.get_by_role("heading", name="AWS accounts")).to_be_visible()
     expect(page.get_by_text("You successfully created an organization.")).to_be_visible()
 
-    # Service control policies are disabled in a new organization, as in AWS: enable them.
-    page.get_by_role("link", name="Organization policies").click()
-    page.get_by_role("link", name="Service control policies").click()
+    # Service control policies are disabled in a new organization, as in AWS: enable them. The IAM
+    # console links them under Access reports.
+    nav = page.get_by_role("navigation", name="Identity and Access Management (IAM)")
+    nav.get_by_role("link", name="Service control policies").click()
+    expect(nav.get_by_role("link", name="Service control policies")).to_have_attribute("aria-current", "page")
     page.get_by_role("button", name="Enable service control policies").click()
     expect(page.get_by_test_id("type-status")).to_have_text("enabled")
     expect(page.get_by_test_id("policy-table")).to_contain_text("FullAWSAccess")
@@ -75,7 +77,7 @@ def test_an_scp_on_an_ou_denies_create_user_in_the_member_account(live_server, p
     screenshot("organizations-flow-02-tree")
 
     page.get_by_role("link", name="Organization policies").click()
-    page.get_by_role("link", name="Service control policies").click()
+    page.locator("main").get_by_role("link", name="Service control policies").click()
     page.get_by_role("link", name="Create policy").click()
     page.get_by_label("Policy name").fill("deny-create-user")
     page.get_by_label("Policy", exact=True).fill(DENY_CREATE_USER)

@@ -1,7 +1,7 @@
 """In a real browser, as the root user: a policy's "Entities attached" tab, as AWS's documentation
 ("Adding and removing IAM identity permissions") walks it from the policy's side: Attach opens a list
 of the account's users, groups and roles, the chosen ones get the policy; Detach removes it from the
-checked rows."""
+checked rows. "Attach policy" and Detach stay disabled until a row is ticked, as in the console."""
 
 import json
 
@@ -34,13 +34,20 @@ def test_attach_to_a_user_and_a_group_then_detach_the_user(live_server, page, sc
     page.get_by_role("link", name="allow-s3-read").click()
     page.get_by_role("tab", name="Entities attached").click()
     expect(page.get_by_text("No entities attached")).to_be_visible()
+    expect(page.get_by_role("button", name="Detach")).to_be_disabled()
     page.get_by_role("link", name="Attach", exact=True).click()
 
     expect(page.get_by_role("heading", name="Attach allow-s3-read")).to_be_visible()
+    attach = page.get_by_role("button", name="Attach policy")
+    expect(attach).to_be_disabled()
+    page.get_by_label("Select bob").check()
+    expect(attach).to_be_enabled()
+    page.get_by_label("Select bob").uncheck()
+    expect(attach).to_be_disabled()
     page.get_by_label("Select bob").check()
     page.get_by_label("Select developers").check()
     screenshot("policy-entities-01-attach")
-    page.get_by_role("button", name="Attach policy").click()
+    attach.click()
 
     expect(page.get_by_text("Policy allow-s3-read attached to")).to_be_visible()
     tab = page.locator("#policy-tab")
@@ -48,8 +55,11 @@ def test_attach_to_a_user_and_a_group_then_detach_the_user(live_server, page, sc
     expect(tab.get_by_role("link", name="developers")).to_be_visible()
     screenshot("policy-entities-02-attached")
 
+    detach = tab.get_by_role("button", name="Detach")
+    expect(detach).to_be_disabled()
     tab.get_by_label("Select bob").check()
-    tab.get_by_role("button", name="Detach").click()
+    expect(detach).to_be_enabled()
+    detach.click()
     expect(page.get_by_text("Policy allow-s3-read detached from bob.")).to_be_visible()
     expect(tab.get_by_role("link", name="bob")).to_have_count(0)
     expect(tab.get_by_role("link", name="developers")).to_be_visible()

@@ -6,8 +6,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 
+from access.acting import Acting
 from console.http import http_methods
 from iamconsole.urls import urlpatterns as root_urlpatterns
+from organizations.services import organization_create
 from policies.aws_managed.loader import aws_managed_policy, forget_catalog_loaded
 from tests.accounts.factories import AccountFactory
 from tests.queries import sign_in
@@ -42,6 +44,26 @@ def test_navigation_lists_only_sections_that_exist(client):
     assert '<a href="/credential-report/">Credential report</a>' in html
     # The policy simulator exists now: its URL name resolves, so the nav shows it.
     assert '<a href="/policy-simulator/"' in html
+
+
+def test_access_reports_link_the_organizations_control_policies_as_the_iam_console(client):
+    account = AccountFactory()
+    organization_create(acting=Acting(account=account))
+    sign_in(client, account)
+    html = client.get(
+        reverse("organizations:policy_list", args=["service-control-policies"])
+    ).content.decode()
+
+    reports = html.split('<h3 class="sidenav-heading">Access reports</h3>', 1)[1].split("</ul>", 1)[0]
+    assert [line.strip() for line in reports.splitlines() if "<a " in line] == [
+        '<li><a href="/credential-report/">Credential report</a></li>',
+        '<li><a href="/organizations/policies/service-control-policies/" class="active" aria-current="page">'
+        "Service control policies</a></li>",
+        '<li><a href="/organizations/policies/resource-control-policies/">Resource control policies</a></li>',
+        '<li><a href="/event-history/">Event history</a></li>',
+    ]
+    # The page's own link only: "Organization policies" (/organizations/policies/) is not active too.
+    assert html.split('<nav class="sidenav"', 1)[1].split("</nav>", 1)[0].count('aria-current="page"') == 1
 
 
 def test_breadcrumbs_name_the_page(client):

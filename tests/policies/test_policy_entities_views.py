@@ -44,7 +44,7 @@ def test_the_tab_offers_attach_and_detach_with_a_box_per_permissions_policy_row(
         reverse("policies:policy_detail", args=[policy.arn]) + "?tab=entities"
     ).content.decode()
 
-    assert '<button type="submit" class="btn btn-normal">Detach</button>' in html
+    assert '<button type="submit" class="btn btn-normal" data-needs-selection="any">Detach</button>' in html
     assert f'<a class="btn btn-primary" href="{_attach_url(policy)}">Attach</a>' in html
     assert '<input type="checkbox" name="entity" value="user:bob" aria-label="Select bob">' in html
 
