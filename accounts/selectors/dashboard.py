@@ -3,7 +3,7 @@ security recommendations and its daily sign-ins and refusals. Each is a fixed nu
 whatever the number of users (counts and aggregates, never a query per row)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
@@ -93,8 +93,10 @@ def daily_activity(*, account, days=30, today=None):
     start = today - timedelta(days=days - 1)
     signin = Q(event_name="ConsoleLogin")
     refused = Q(error_code__startswith="AccessDenied")
+    # From midnight, as a time (a date of the time would hide the column from its index).
+    since = timezone.make_aware(datetime.combine(start, time.min))
     rows = (
-        AuditEvent.objects.filter(account=account, event_time__date__gte=start)
+        AuditEvent.objects.filter(account=account, event_time__gte=since)
         .filter(signin | refused)
         .annotate(day=TruncDate("event_time"))
         .values("day")

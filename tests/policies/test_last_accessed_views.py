@@ -21,14 +21,14 @@ TAB = {"tab": "last_accessed"}
 
 
 def called(account, principal_id, namespace, event_name, *, days_ago, region="us-east-1"):
-    event = AuditEvent.objects.create(
+    AuditEvent.objects.record(
         account=account,
         event_name=event_name,
         event_source=f"{namespace}.amazonaws.com",
         principal_id=principal_id,
         aws_region=region,
+        event_time=timezone.now() - timedelta(days=days_ago),
     )
-    AuditEvent.objects.filter(pk=event.pk).update(event_time=timezone.now() - timedelta(days=days_ago))
 
 
 @pytest.fixture
