@@ -2,6 +2,10 @@
 iam:GenerateServiceLastAccessedDetails and iam:GetServiceLastAccessedDetails, are the page's
 (iamconsole/enforcement.py); the report is read live from Event history."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from accounts.models import IAMUser
 from accounts.selectors.activity import TRACKING_DAYS
 from policies.models import Role
@@ -12,7 +16,20 @@ FILTERS = (
     ("", "All services"),
     ("accessed", "Accessed in the tracking period"),
     ("not-accessed", "Not accessed in the tracking period"),
+    ("not-accessed-in", "Not accessed in the last N days"),
 )
+# "Not accessed in the last N days": N from 1 to the tracking period, 90 (IAM's unused credentials
+# threshold) unless told.
+DEFAULT_DAYS = 90
+DAYS_ERROR = f"Enter a whole number of days from 1 to {TRACKING_DAYS}."
+
+
+def _days(value):
+    """The filter's N, or None when `value` is not a whole number from 1 to the tracking period."""
+    value = (value or "").strip()
+    if not value.isdigit() or not 1 <= int(value) <= TRACKING_DAYS:
+        return None
+    return int(value)
 
 
 def last_accessed_context(request, entity):
@@ -20,17 +37,25 @@ def last_accessed_context(request, entity):
     chosen = request.GET.get("accessed", "")
     if chosen not in dict(FILTERS):
         chosen = ""
+    days_text = request.GET.get("days", str(DEFAULT_DAYS))[:16]
+    days = _days(days_text)
     report = last_accessed(entity, account=request.acting.account)
     services = report.services
     if chosen == "accessed":
         services = [service for service in services if service.last.last is not None]
     elif chosen == "not-accessed":
         services = [service for service in services if service.last.last is None]
+    elif chosen == "not-accessed-in" and days is not None:
+        since = timezone.now() - timedelta(days=days)
+        services = [service for service in services if service.last.last is None or service.last.last < since]
     return {
         "last_accessed_services": services,
         "allowed_service_count": len(report.services),
         "accessed_filter": chosen,
         "accessed_filters": FILTERS,
+        "accessed_days": days_text,
+        # A bad N filters nothing and says why.
+        "accessed_days_error": DAYS_ERROR if chosen == "not-accessed-in" and days is None else "",
         "tracking_days": TRACKING_DAYS,
         # A group's or a policy's services were called by its users and roles: the row names who.
         "shows_entity": not isinstance(entity, (IAMUser, Role)),
