@@ -4,6 +4,7 @@ iam:GenerateServiceLastAccessedDetails and iam:GetServiceLastAccessedDetails, ar
 
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 
 from accounts.models import IAMUser
@@ -21,6 +22,8 @@ FILTERS = (
 # "Not accessed in the last N days": N from 1 to the tracking period, 90 (IAM's unused credentials
 # threshold) unless told.
 DEFAULT_DAYS = 90
+# An administrator's policy allows some 400 services: the table comes a page at a time.
+SERVICES_PAGE_SIZE = 50
 DAYS_ERROR = f"Enter a whole number of days from 1 to {TRACKING_DAYS}."
 
 
@@ -48,8 +51,10 @@ def last_accessed_context(request, entity):
     elif chosen == "not-accessed-in" and days is not None:
         since = timezone.now() - timedelta(days=days)
         services = [service for service in services if service.last.last is None or service.last.last < since]
+    page = Paginator(services, SERVICES_PAGE_SIZE).get_page(request.GET.get("page"))
     return {
-        "last_accessed_services": services,
+        "last_accessed_page": page,
+        "last_accessed_services": page.object_list,
         "allowed_service_count": len(report.services),
         "accessed_filter": chosen,
         "accessed_filters": FILTERS,

@@ -2,6 +2,7 @@
 roles' lists' Last activity, from calls recorded in Event history."""
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -174,3 +175,22 @@ def test_the_lists_last_activity_counts_every_call(root_client, account, bob):
 
     assert "5\xa0days ago" in users
     assert "6\xa0days ago" in roles
+
+
+def test_an_administrators_services_come_fifty_a_page_keeping_the_filter(root_client, account, bob):
+    InlinePolicy.objects.create(user=bob, name="admin", document=statement_policy("*"))
+    called(account, bob.user_id, "iam", "ListUsers", days_ago=200)
+    url = reverse("accounts:user_detail", args=["bob"])
+    query = {**TAB, "accessed": "not-accessed-in", "days": "100"}
+
+    first = root_client.get(url, query).content.decode()
+    rows = re.findall(r'<tr data-namespace="([^"]+)"', first)
+    total = int(re.search(r'Allowed services <span class="count">\((\d+)\)', first).group(1))
+
+    assert len(rows) == 50 and total > 100 and rows == sorted(rows)
+    assert f'<span class="muted">of {-(-total // 50)}</span>' in first
+    next_link = html.unescape(re.search(r'href="([^"]*page=2[^"]*)"', first).group(1))
+    assert "accessed=not-accessed-in" in next_link and "days=100" in next_link
+    second = root_client.get(url + next_link).content.decode()
+    more = re.findall(r'<tr data-namespace="([^"]+)"', second)
+    assert more and more[0] > rows[-1] and not set(more) & set(rows)
