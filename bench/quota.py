@@ -11,7 +11,8 @@ by 5,000 users and a role's sessions (one event in ten), a group of 5,000 users,
 attachments (every member's own policy, and a policy attached to all of them), then requests each
 page with Django's test client in-process, signed in as the root user and as an IAM user of the big
 group whose policies the engine weighs on every request, and prints the median server time of
---repeat requests. The target: every page under 50 ms on PostgreSQL.
+--repeat requests (and the fastest: the nearest to the page's own cost on a busy machine). The
+target: every page under 50 ms on PostgreSQL.
 """
 
 import argparse
@@ -180,6 +181,8 @@ def explain_attachments(member):
 
 
 def timed(client, url, repeat):
+    """(median ms, fastest ms, bytes): on a machine shared with other work the fastest of the
+    requests is the nearest to the page's own cost, the median what a user met meanwhile."""
     client.get(url)  # warm: templates compiled, the engine's caches filled
     times = []
     for _ in range(repeat):
@@ -187,7 +190,7 @@ def timed(client, url, repeat):
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times), len(response.content)
+    return statistics.median(times), min(times), len(response.content)
 
 
 def main():
@@ -197,7 +200,7 @@ def main():
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--members", type=int, default=5_000)
     parser.add_argument("--attachments", type=int, default=5_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     options = parser.parse_args()
 
     workdir = tempfile.TemporaryDirectory()
@@ -231,6 +234,8 @@ def main():
 
     try:
         call_command("migrate", verbosity=0)
+        # AWS's managed policies, as a deployment has them (the Policies list pages through them).
+        call_command("load_aws_managed_policies", verbosity=0)
         started = time.perf_counter()
         with transaction.atomic():  # one commit: SQLite syncs the file once, not once per batch
             account, member, group, role = seed(
@@ -296,10 +301,10 @@ def main():
             explain_attachments(member)
         for label, client in (("root", signed_in()), ("IAM user in the group", signed_in(member))):
             print(f"\nas {label}:")
-            print(f"  {'page':<42} {'median ms':>10} {'bytes':>10}")
+            print(f"  {'page':<42} {'median ms':>10} {'min ms':>8} {'bytes':>10}")
             for name, url in pages:
-                milliseconds, size = timed(client, url, options.repeat)
-                print(f"  {name:<42} {milliseconds:>10.1f} {size:>10,}")
+                median, fastest, size = timed(client, url, options.repeat)
+                print(f"  {name:<42} {median:>10.1f} {fastest:>8.1f} {size:>10,}")
     finally:
         connection.close()
         if options.database:
