@@ -197,6 +197,12 @@ class ServiceLastAccess(models.Model):
                 name="service_last_access_unique",
             )
         ]
+        # A group's or a policy's latest call of each action: the rows of the latest times.
+        indexes = [
+            models.Index(
+                fields=["event_source", "event_name", "last_accessed"], name="service_last_access_time_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.principal_id} {self.event_source}:{self.event_name} at {self.last_accessed}"
