@@ -2,7 +2,7 @@
 nothing.
 
     .venv/bin/python bench/quota.py [--database [--database-name NAME]] [--events 100000]
-        [--members 5000] [--attachments 5000] [--repeat 5]
+        [--members 5000] [--attachments 5000] [--repeat 7]
 
 Seeds one account into a throwaway database (a SQLite file in a temporary directory, or with
 --database the PostgreSQL database --database-name, iamconsole_bench_quota unless told, on
