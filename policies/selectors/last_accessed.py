@@ -1,5 +1,6 @@
 """Access Advisor ("Last Accessed"): for a user, group, role or managed policy, each service its
-policies allow, the policies that allow it, and when an identity last called it, from Event history.
+policies allow, the policies that allow it, and when an identity last called it, from Event history's
+last accessed rollup (accounts.models.ServiceLastAccess).
 
 A group's and a policy's report counts the calls of the users and roles they give permissions to. For
 the services AWS tracks at action level (here IAM, STS and Organizations, whose calls we record) each

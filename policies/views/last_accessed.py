@@ -1,6 +1,6 @@
 """The Last Accessed tab (Access Advisor) of the user, group, role and policy pages: its reads,
 iam:GenerateServiceLastAccessedDetails and iam:GetServiceLastAccessedDetails, are the page's
-(iamconsole/enforcement.py); the report is read live from Event history."""
+(iamconsole/enforcement.py); the report is read from Event history's last accessed rollup."""
 
 from datetime import timedelta
 
