@@ -43,8 +43,12 @@ def record_event(
     event_type="AwsApiCall",
     account=None,
     event_id=None,
+    event_time=None,
 ):
+    # A given ID and time: a refusal written again after a rollback; a call placed in the past (tests).
     extra = {"event_id": event_id} if event_id is not None else {}
+    if event_time is not None:
+        extra["event_time"] = event_time
     return AuditEvent.objects.record(
         **extra,
         account=account or (acting.account if acting else None),

@@ -16,6 +16,7 @@ from .models import (
     PasswordPolicy,
     ServerCertificate,
     ServerCertificateTag,
+    ServiceLastAccess,
     ServiceSpecificCredential,
     SignInFailure,
     SigningCertificate,
@@ -140,6 +141,15 @@ class AuditEventResourceAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["event"]
     readonly_fields = ["name", "event"]
+
+
+@admin.register(ServiceLastAccess)
+class ServiceLastAccessAdmin(admin.ModelAdmin):
+    # Written with each event (Access Advisor's rollup); read here, never edited.
+    list_display = ["principal_id", "event_source", "event_name", "aws_region", "last_accessed", "account"]
+    list_filter = ["event_source"]
+    search_fields = ["principal_id", "event_name", "account__id"]
+    readonly_fields = [f.name for f in ServiceLastAccess._meta.fields]
 
 
 @admin.register(SignInFailure)

@@ -6,7 +6,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, ServiceLastAccess
+from accounts.selectors.activity import tracking_start
 from accounts.services.credential_report import credential_report_build
 
 RETENTION = timedelta(days=90)
@@ -30,9 +31,17 @@ def audit_events_purge(*, now=None, batch_size=PURGE_BATCH):
         deleted += AuditEvent.objects.filter(pk__in=batch).delete()[0]
 
 
+def last_access_purge(*, now=None):
+    """Delete the last accessed rows older than Access Advisor's tracking period (400 days): they
+    outlive the events they roll up, as AWS's last accessed information outlives Event history."""
+    return ServiceLastAccess.objects.filter(last_accessed__lt=tracking_start(now)).delete()[0]
+
+
 @shared_task
 def purge_old_audit_events():
-    """Event history keeps 90 days of events, as CloudTrail's does; Celery beat runs this daily."""
+    """Event history keeps 90 days of events, as CloudTrail's does, and last accessed information 400
+    days; Celery beat runs this daily."""
+    last_access_purge()
     return audit_events_purge()
 
 

@@ -1,5 +1,5 @@
 from .account import Account, PasswordHistory, PasswordPolicy, normalized_email
-from .audit import AuditEvent, AuditEventResource
+from .audit import AuditEvent, AuditEventResource, ServiceLastAccess
 from .credentials import (
     CredentialStatus,
     ServerCertificate,
@@ -43,6 +43,7 @@ __all__ = [
     "ServerCertificate",
     "ServerCertificateTag",
     "ServiceSpecificCredential",
+    "ServiceLastAccess",
     "SignInFailure",
     "SigningCertificate",
     "TemporaryCredential",

@@ -1,6 +1,7 @@
 import uuid
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 # requestParameters keys that name the resource an event acted on (CloudTrail's "Resource name").
 RESOURCE_KEYS = (
@@ -52,7 +53,10 @@ class AuditEventManager(models.Manager):
         """Create an event with the names Event history filters on (its user name, its resources)."""
         return self.bulk_record([self.model(**fields)])[0]
 
+    @transaction.atomic
     def bulk_record(self, events, *, batch_size=None):
+        """Create events with their names and their identities' last accessed rollup, in one
+        transaction."""
         for event in events:
             event.user_name = identity_user_name(event.user_identity)[:NAME_MAX]
         events = self.bulk_create(events, batch_size=batch_size)
@@ -62,6 +66,7 @@ class AuditEventManager(models.Manager):
             for name in parameters_resource_names(event.request_parameters)
         ]
         AuditEventResource.objects.bulk_create(resources, batch_size=batch_size)
+        ServiceLastAccess.objects.roll_up(events, batch_size=batch_size or 2000)
         return events
 
 
@@ -73,7 +78,8 @@ class AuditEvent(models.Model):
     account = models.ForeignKey(
         "accounts.Account", on_delete=models.DB_CASCADE, related_name="audit_events", null=True
     )
-    event_time = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Now, unless an import or a test gives the time a call was made.
+    event_time = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     event_source = models.CharField(max_length=64, default="iam.amazonaws.com")
     event_name = models.CharField(max_length=64, db_index=True)
     event_type = models.CharField(max_length=32, default="AwsApiCall")
@@ -105,6 +111,13 @@ class AuditEvent(models.Model):
             # Last accessed: an identity's latest call to each service (and action).
             models.Index(fields=["principal_id", "event_source", "-event_time"], name="audit_principal_idx"),
             models.Index(fields=["account", "user_name", "-event_time"], name="audit_account_user_time_idx"),
+            # The dashboard's sign-ins and refused calls per day: a few rows among every call.
+            models.Index(
+                fields=["account", "event_time"],
+                name="audit_signin_refused_idx",
+                condition=models.Q(event_name="ConsoleLogin")
+                | models.Q(error_code__startswith="AccessDenied"),
+            ),
         ]
 
     def __str__(self):
@@ -124,3 +137,72 @@ class AuditEventResource(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ServiceLastAccessManager(models.Manager):
+    def roll_up(self, events, *, batch_size=2000):
+        """Keep each identity's latest call per service, action and region up to date with `events`
+        (in the transaction that records them). An upsert that only ever moves a time forward: two
+        requests that commit out of order leave the newer time, and PostgreSQL makes the second wait
+        for the first's row rather than lose either."""
+        latest = {}
+        for event in events:
+            if not event.principal_id:
+                continue
+            key = (event.principal_id, event.event_source, event.event_name, event.aws_region)
+            if key not in latest or event.event_time > latest[key][1]:
+                latest[key] = (event.account_id, event.event_time)
+        # Sorted, so that two batches lock the rows they share in the same order.
+        rows = [(*key, account, moment) for key, (account, moment) in sorted(latest.items())]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        adapt = connection.ops.adapt_datetimefield_value
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+            parameters = [
+                value
+                for principal, source, name, region, account, moment in batch
+                for value in (principal, source, name, region, account, adapt(moment))
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (principal_id, event_source, event_name, aws_region, account_id,"
+                    f" last_accessed) VALUES {values} ON CONFLICT (principal_id, event_source, event_name,"
+                    f" aws_region) DO UPDATE SET last_accessed = EXCLUDED.last_accessed"
+                    f" WHERE EXCLUDED.last_accessed > {table}.last_accessed",
+                    parameters,
+                )
+
+
+class ServiceLastAccess(models.Model):
+    """An identity's latest call of one action of a service in one region: Event history rolled up as
+    Access Advisor and the lists' "Last activity" read it, a row per identity, action and region rather
+    than per event. Written with each event (ServiceLastAccessManager.roll_up)."""
+
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.DB_CASCADE, related_name="service_last_accesses", null=True
+    )
+    principal_id = models.CharField(max_length=128)  # AuditEvent.principal_id
+    event_source = models.CharField(max_length=64)
+    event_name = models.CharField(max_length=64)
+    aws_region = models.CharField(max_length=32)
+    last_accessed = models.DateTimeField()
+
+    objects = ServiceLastAccessManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["principal_id", "event_source", "event_name", "aws_region"],
+                name="service_last_access_unique",
+            )
+        ]
+        # A group's or a policy's latest call of each action: the rows of the latest times.
+        indexes = [
+            models.Index(
+                fields=["event_source", "event_name", "last_accessed"], name="service_last_access_time_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.principal_id} {self.event_source}:{self.event_name} at {self.last_accessed}"

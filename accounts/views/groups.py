@@ -144,10 +144,11 @@ def _detail_context(request, group, tab, **extra):
     # The Users tab pages its members as the users list does; every tab shows their count.
     members = group.users.order_by("name").prefetch_related("groups", "tags")
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page") if tab == "users" else 1)
-    # Each member's group count is that user's ListGroupsForUser.
-    shown = allowed_rows(request, "ListGroupsForUser", page.object_list)
-    for member in page.object_list:
-        member.groups_shown = member.pk in shown
+    if tab == "users":  # the other tabs show the count alone
+        # Each member's group count is that user's ListGroupsForUser.
+        shown = allowed_rows(request, "ListGroupsForUser", page.object_list)
+        for member in page.object_list:
+            member.groups_shown = member.pk in shown
     context = {
         "group": group,
         "tab": tab,

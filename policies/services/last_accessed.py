@@ -88,7 +88,7 @@ def last_accessed_job_run(*, job_pk):
             f"The entity {job.entity_arn} no longer exists.",
         )
     else:
-        report = last_accessed(entity, account=account)
+        report = last_accessed(entity, account=account, entities=True)
         action_level = job.granularity == LastAccessedJob.Granularity.ACTION_LEVEL
         job.services = [
             _service_shape(service, report.principals, action_level) for service in report.services

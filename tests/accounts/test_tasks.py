@@ -1,4 +1,5 @@
-"""Retention: Event history keeps 90 days; the daily beat task deletes what is older."""
+"""Retention: Event history keeps 90 days, last accessed information 400; the daily beat task deletes
+what is older."""
 
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from access.audit import record_event
 from accounts.models import AuditEvent
+from accounts.selectors.activity import latest_calls
 from accounts.tasks import audit_events_purge, purge_old_audit_events
 
 
@@ -42,3 +44,18 @@ def test_celery_beat_runs_the_purge_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["purge-old-audit-events"]
     assert entry["task"] == "accounts.tasks.purge_old_audit_events"
     assert entry["schedule"] == timedelta(days=1).total_seconds()
+
+
+def test_last_accessed_outlives_the_events_for_the_400_day_tracking_period(root_acting, charlie_acting):
+    """Event history keeps 90 days, Access Advisor 400: the purge keeps each identity's latest call
+    until it is older than the tracking period."""
+    now = timezone.now()
+    record_event(acting=root_acting, event_name="GetUser", event_time=now - timedelta(days=120))
+    record_event(acting=charlie_acting, event_name="GetUser", event_time=now - timedelta(days=401))
+
+    purge_old_audit_events.delay().get()
+
+    assert AuditEvent.objects.count() == 0
+    assert latest_calls(principal_ids=[root_acting.account.id, charlie_acting.account.id]) == {
+        root_acting.account.id: now - timedelta(days=120)
+    }

@@ -6,10 +6,12 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, CredentialReport
+from accounts.models import AccessKey, AuditEvent, CredentialReport, IAMUser, LoginProfile, MFADevice
 from accounts.views.reports import IN_PROGRESS
 from tests.grants import grant, statement
 
@@ -101,3 +103,63 @@ def test_a_reader_downloads_a_fresh_report_but_may_not_generate_one(client, acco
 
     assert downloaded.status_code == 200
     assert "reader" in [row["user"] for row in _csv(downloaded)]
+
+
+def _users(account, start, stop):
+    """Users `start`..`stop`, each with a console password, two access keys and an MFA device."""
+    users = IAMUser.objects.bulk_create(
+        [IAMUser(account=account, name=f"user-{index:05d}") for index in range(start, stop)]
+    )
+    LoginProfile.objects.bulk_create([LoginProfile(user=user, password="x") for user in users])
+    AccessKey.objects.bulk_create(
+        AccessKey(
+            account=account, user=user, access_key_id=f"AKIA{suffix}{user.pk:015d}", secret_encrypted="x"
+        )
+        for user in users
+        for suffix in ("A", "B")
+    )
+    MFADevice.objects.bulk_create(
+        MFADevice(account=account, user=user, name=user.name, seed_encrypted="x", enabled_at=timezone.now())
+        for user in users
+    )
+
+
+def _expire(account):
+    CredentialReport.objects.filter(account=account).update(
+        generated_at=timezone.now() - timedelta(hours=4, seconds=1)
+    )
+
+
+def _counted(client, method, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generating_downloading_and_the_page_take_as_many_queries_at_5000_users_as_at_50(
+    root_client, account
+):
+    _users(account, 0, 50)
+    root_client.post(DOWNLOAD)  # the first report; the ones measured replace an expired one
+    _expire(account)
+    generated_few, response = _counted(root_client, "post", DOWNLOAD)
+    assert len(_csv(response)) == 51
+    downloaded_few, _response = _counted(root_client, "post", DOWNLOAD)
+    page_few, _response = _counted(root_client, "get", PAGE)
+
+    _users(account, 50, 5000)
+    _expire(account)
+    generated_many, response = _counted(root_client, "post", DOWNLOAD)
+    rows = _csv(response)
+    downloaded_many, _response = _counted(root_client, "post", DOWNLOAD)
+    page_many, _response = _counted(root_client, "get", PAGE)
+
+    assert len(rows) == 5001
+    assert (rows[-1]["user"], rows[-1]["mfa_active"], rows[-1]["access_key_2_active"]) == (
+        "user-04999",
+        "true",
+        "true",
+    )
+    assert (generated_many, downloaded_many, page_many) == (generated_few, downloaded_few, page_few)

@@ -68,3 +68,19 @@ def test_a_users_last_accessed_tab_after_its_api_calls(live_server, page, screen
     expect(page.locator('tr[data-namespace="iam"]')).to_have_count(0)
     expect(page).to_have_url(re.compile(r"[?&]accessed=not-accessed"))
     screenshot("last-accessed-user-tab-not-accessed")
+
+    # Not accessed in the last N days: IAM and STS were called a moment ago, S3 never.
+    page.get_by_label("N days").fill("1")
+    page.get_by_label("Filter by services accessed").select_option("not-accessed-in")
+    expect(page).to_have_url(
+        re.compile(r"[?&]accessed=not-accessed-in.*days=1|days=1.*accessed=not-accessed-in")
+    )
+    expect(page.locator('tr[data-namespace="s3"]')).to_be_visible()
+    expect(page.locator('tr[data-namespace="sts"]')).to_have_count(0)
+    # The browser refuses a bad N in the field (min 1, max 400); an address carrying one is told why.
+    page.goto(page.url.replace("days=1", "days=0"))
+    expect(page.get_by_test_id("accessed-days-error")).to_have_text(
+        "Enter a whole number of days from 1 to 400."
+    )
+    expect(page.locator('tr[data-namespace="sts"]')).to_be_visible()  # a bad N filters nothing
+    screenshot("last-accessed-user-tab-not-accessed-in-n-days")

@@ -1,6 +1,7 @@
 """Access Advisor's report: the services an entity's policies allow, and who called them last, when and
 where, from Event history (its events placed at known times)."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -26,20 +27,18 @@ NOW = timezone.now()
 
 def call(acting, event_name, source="iam", *, days_ago=0, region="us-east-1", error=None):
     """An audit event of `acting`'s call, `days_ago` days before NOW."""
-    event = record_event(
+    return record_event(
         acting=Acting(**{**acting.__dict__, "requested_region": region}),
         event_name=event_name,
         event_source=f"{source}.amazonaws.com",
         error=error,
+        event_time=NOW - timedelta(days=days_ago),
     )
-    AuditEvent.objects.filter(pk=event.pk).update(event_time=NOW - timedelta(days=days_ago))
-    return event
 
 
-def report(entity, account):
-    return {
-        service.namespace: service for service in last_accessed(entity, account=account, now=NOW).services
-    }
+def report(entity, account, *, entities=False):
+    services = last_accessed(entity, account=account, now=NOW, entities=entities).services
+    return {service.namespace: service for service in services}
 
 
 @pytest.fixture
@@ -116,7 +115,8 @@ def test_a_groups_report_counts_its_members_and_names_who_called_last(account, b
     call(Acting(account=account, user=bob), "GetUser", days_ago=5)
     call(Acting(account=account, user=alice), "GetRole", days_ago=2, region="ap-south-1")
 
-    iam = report(group, account)["iam"]
+    assert (report(group, account)["iam"].last.entity.name) == "alice"
+    iam = report(group, account, entities=True)["iam"]
 
     assert (iam.last.entity.name, iam.last.region) == ("alice", "ap-south-1")
     assert [(principal.name, moment) for principal, moment in iam.entities] == [
@@ -167,7 +167,7 @@ def test_a_policys_report_counts_users_of_its_groups_and_its_roles_in_the_accoun
     call(Acting(account=account, user=bob), "DescribeOrganization", "organizations", days_ago=4)
     call(Acting(account=charlie_account, user=stranger), "DescribeOrganization", "organizations", days_ago=1)
 
-    result = last_accessed(policy, account=account, now=NOW)
+    result = last_accessed(policy, account=account, now=NOW, entities=True)
 
     assert sorted(principal.name for principal in result.principals) == ["auditor", "bob"]
     organizations = result.services[0]
@@ -205,7 +205,7 @@ def test_the_report_takes_as_many_queries_at_5000_events_as_at_50(account, bob, 
     identity = bob_acting.user_identity()
 
     def add_event(index):
-        AuditEvent.objects.create(
+        AuditEvent.objects.record(
             account=account,
             event_name=f"Action{index % 7}",
             event_source=source[index % 2],
@@ -223,17 +223,24 @@ def test_a_groups_report_takes_as_many_queries_at_5000_members_as_at_50(account)
     group = GroupFactory(account=account, name="everyone")
     InlinePolicy.objects.create(group=group, name="iam", document=statement_policy("iam:*"))
 
-    def add_member(index):
-        user = IAMUserFactory(account=account, name=f"member-{index}")
+    names = itertools.count()
+
+    def add_member(_index):
+        user = IAMUserFactory(account=account, name=f"member-{next(names)}")
         GroupMembership.objects.create(user=user, group=group)
-        AuditEvent.objects.create(
+        AuditEvent.objects.record(
             account=account, event_name="GetUser", principal_id=user.user_id, user_identity={}
         )
 
     result = assert_constant_queries_of(
         lambda: last_accessed(group, account=account), add_member, sizes=(50, 5000)
     )
-    assert len(result.services[0].entities) == 5000
+    assert result.services[0].last.entity.name.startswith("member-")
+    # The job's report lists every member that called, in as many queries too.
+    result = assert_constant_queries_of(
+        lambda: last_accessed(group, account=account, entities=True), add_member, sizes=(50, 5000)
+    )
+    assert len(result.services[0].entities) == 10000
 
 
 # The job's task

@@ -2,6 +2,7 @@
 roles' lists' Last activity, from calls recorded in Event history."""
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, GroupMembership
 from policies.models import InlinePolicy, PolicyAttachment
-from tests.accounts.factories import GroupFactory
+from tests.accounts.factories import GroupFactory, IAMUserFactory
 from tests.grants import grant, statement
 
 from .permissions_helpers import make_policy, make_role, statement_policy
@@ -21,14 +22,14 @@ TAB = {"tab": "last_accessed"}
 
 
 def called(account, principal_id, namespace, event_name, *, days_ago, region="us-east-1"):
-    event = AuditEvent.objects.create(
+    AuditEvent.objects.record(
         account=account,
         event_name=event_name,
         event_source=f"{namespace}.amazonaws.com",
         principal_id=principal_id,
         aws_region=region,
+        event_time=timezone.now() - timedelta(days=days_ago),
     )
-    AuditEvent.objects.filter(pk=event.pk).update(event_time=timezone.now() - timedelta(days=days_ago))
 
 
 @pytest.fixture
@@ -71,6 +72,60 @@ def test_the_filter_keeps_the_services_accessed_or_not_as_a_fragment(
     assert page.lstrip().startswith('<div id="user-tab">')  # the tab alone
     assert f'data-namespace="{shown}"' in page and f'data-namespace="{hidden}"' not in page
     assert "(2)" in page  # the count is of all the allowed services
+
+
+@pytest.fixture
+def bob_old_and_new_calls(account, bob):
+    """bob may use IAM, STS and S3: he called IAM 3 days ago, STS 120 days ago, S3 never."""
+    InlinePolicy.objects.create(user=bob, name="work", document=statement_policy(["iam:*", "sts:*", "s3:*"]))
+    called(account, bob.user_id, "iam", "ListUsers", days_ago=3)
+    called(account, bob.user_id, "sts", "GetCallerIdentity", days_ago=120)
+
+
+@pytest.mark.parametrize(
+    ("days", "shown"),
+    [("90", {"sts", "s3"}), ("2", {"iam", "sts", "s3"}), ("121", {"s3"}), ("400", {"s3"})],
+)
+def test_not_accessed_in_n_days_keeps_the_services_unused_since(
+    root_client, bob, bob_old_and_new_calls, days, shown
+):
+    response = root_client.get(
+        reverse("accounts:user_detail", args=["bob"]),
+        {**TAB, "accessed": "not-accessed-in", "days": days},
+        headers={"HX-Request": "true", "HX-Target": "user-tab"},
+    )
+    page = response.content.decode()
+    assert {ns for ns in ("iam", "sts", "s3") if f'data-namespace="{ns}"' in page} == shown
+    assert "(3)" in page
+    assert f'value="{days}"' in page and 'data-testid="accessed-days-error"' not in page
+
+
+@pytest.mark.parametrize("days", ["0", "401", "-5", "ninety", "9" * 40, ""])
+def test_a_bad_number_of_days_filters_nothing_and_says_why(root_client, bob, bob_old_and_new_calls, days):
+    page = root_client.get(
+        reverse("accounts:user_detail", args=["bob"]), {**TAB, "accessed": "not-accessed-in", "days": days}
+    ).content.decode()
+    assert "Enter a whole number of days from 1 to 400." in page
+    assert all(f'data-namespace="{ns}"' in page for ns in ("iam", "sts", "s3"))
+
+
+def test_the_n_days_filter_of_a_group_counts_its_members_calls(root_client, account, bob):
+    group = GroupFactory(account=account, name="developers")
+    alice = IAMUserFactory(account=account, name="alice")
+    for user in (alice, bob):
+        GroupMembership.objects.create(user=user, group=group)
+    InlinePolicy.objects.create(group=group, name="both", document=statement_policy(["sts:*", "iam:*"]))
+    called(account, bob.user_id, "sts", "GetCallerIdentity", days_ago=200)
+    called(account, alice.user_id, "sts", "GetCallerIdentity", days_ago=10)
+    called(account, bob.user_id, "iam", "GetUser", days_ago=100)
+
+    page = root_client.get(
+        reverse("accounts:group_detail", args=["developers"]),
+        {**TAB, "accessed": "not-accessed-in", "days": "30"},
+    ).content.decode()
+
+    assert 'data-namespace="iam"' in page and 'data-namespace="sts"' not in page
+    assert "by bob" in page
 
 
 def test_a_groups_tab_names_the_member_who_called_last(root_client, account, bob):
@@ -120,3 +175,22 @@ def test_the_lists_last_activity_counts_every_call(root_client, account, bob):
 
     assert "5\xa0days ago" in users
     assert "6\xa0days ago" in roles
+
+
+def test_an_administrators_services_come_fifty_a_page_keeping_the_filter(root_client, account, bob):
+    InlinePolicy.objects.create(user=bob, name="admin", document=statement_policy("*"))
+    called(account, bob.user_id, "iam", "ListUsers", days_ago=200)
+    url = reverse("accounts:user_detail", args=["bob"])
+    query = {**TAB, "accessed": "not-accessed-in", "days": "100"}
+
+    first = root_client.get(url, query).content.decode()
+    rows = re.findall(r'<tr data-namespace="([^"]+)"', first)
+    total = int(re.search(r'Allowed services <span class="count">\((\d+)\)', first).group(1))
+
+    assert len(rows) == 50 and total > 100 and rows == sorted(rows)
+    assert f'<span class="muted">of {-(-total // 50)}</span>' in first
+    next_link = html.unescape(re.search(r'href="([^"]*page=2[^"]*)"', first).group(1))
+    assert "accessed=not-accessed-in" in next_link and "days=100" in next_link
+    second = root_client.get(url + next_link).content.decode()
+    more = re.findall(r'<tr data-namespace="([^"]+)"', second)
+    assert more and more[0] > rows[-1] and not set(more) & set(rows)
