@@ -4,6 +4,7 @@ typed confirmation, invitations from a CSV), the class matrix, its CSV, a seat's
 
 import csv
 import io
+import re
 
 import pyotp
 import pytest
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from access import crypto
 from accounts.models import AuditEvent, IAMUser, MFADevice
+from classrooms.forms import TemplateForm
 from classrooms.models import (
     AccountLink,
     CheckRun,
@@ -147,6 +149,56 @@ def test_a_template_cannot_come_from_an_account_not_linked(teacher):
     response = teacher.post(reverse("portal:template_create"), {"name": "Basics", "account": account.id})
 
     assert response.status_code == 422 and not Template.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": ""}, "name", b"This field is required."),
+        ({"name": "   "}, "name", b"This field is required."),
+        ({"name": "x" * 129}, "name", b"Ensure this value has at most 128 characters (it has 129)."),
+        ({"account": ""}, "account", b"This field is required."),
+        ({"account": "000000000000"}, "account", b"Select a valid choice."),
+    ],
+)
+def test_bad_input_to_create_a_template_is_refused_inline_and_creates_nothing(
+    teacher, instructor, data, field, message
+):
+    account = AccountFactory()
+    AccountLink.objects.create(person=instructor, account=account)
+
+    response = teacher.post(
+        reverse("portal:template_create"), {"name": "Basics", "account": account.id, **data}
+    )
+
+    assert response.status_code == 422
+    # The error is shown under its own field, and the form keeps the linked account to choose.
+    at_field = rf'class="field has-error">\s*<label for="id_{field}".*?<p class="field-error" role="alert">'
+    assert re.search(at_field.encode() + re.escape(message), response.content, re.S)
+    assert f'<option value="{account.id}"'.encode() in response.content
+    assert not Template.objects.exists()
+
+
+def test_an_account_unlinked_while_the_template_is_taken_is_refused_inline(teacher, instructor, monkeypatch):
+    """The service's own check: the link went (its account was deleted) after the form listed it."""
+    account = AccountFactory()
+    AccountLink.objects.create(person=instructor, account=account)
+    clean_account = TemplateForm.clean_account
+
+    def unlinked_meanwhile(form):
+        chosen = clean_account(form)
+        AccountLink.objects.filter(account=chosen).delete()
+        return chosen
+
+    monkeypatch.setattr(TemplateForm, "clean_account", unlinked_meanwhile)
+
+    response = teacher.post(reverse("portal:template_create"), {"name": "Basics", "account": account.id})
+
+    assert response.status_code == 422
+    assert (
+        b"You can only take a template from an account you linked to your portal login." in response.content
+    )
+    assert not Template.objects.exists()
 
 
 def test_a_template_in_use_is_not_deleted(teacher, instructor, room):
