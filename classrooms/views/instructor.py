@@ -247,7 +247,9 @@ def job_progress(request, pk, job_id):
     classroom = _classroom_or_404(request, pk)
     job = get_object_or_404(Job, pk=job_id, classroom=classroom)
     _with_rows(classroom, [job])
-    return render(request, "classrooms/job.html", {"classroom": classroom, "job": job, "finished": FINISHED})
+    # The panel's polling swaps the panel; its address opened in a tab is a page of the portal.
+    template = "classrooms/job.html" if request.htmx else "classrooms/job_page.html"
+    return render(request, template, {"classroom": classroom, "job": job, "finished": FINISHED})
 
 
 def _with_rows(classroom, jobs):

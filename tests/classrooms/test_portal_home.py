@@ -112,6 +112,9 @@ def test_join_by_link_gives_a_seat(sam_client, student, open_classroom):
     assert seat.classroom == open_classroom and seat.status == Seat.Status.READY
     assert sam_client.post(url).status_code == 302  # joining twice keeps the one seat
     assert Seat.objects.filter(student=student).count() == 1
+    # The link opened again says so, instead of offering to join.
+    again = sam_client.get(url)
+    assert b'data-testid="seat-held"' in again.content and b'data-testid="join"' not in again.content
 
 
 def test_join_by_typed_code_in_any_case_accepts_the_invitation(sam_client, student, open_classroom):

@@ -34,6 +34,8 @@ from .factories import ClassroomFactory, InstructorFactory, PersonFactory, SeatF
 
 pytestmark = pytest.mark.django_db
 
+POLL = {"HX-Request": "true"}  # the job panel's own polling
+
 
 @pytest.fixture
 def teacher(client, instructor):
@@ -299,7 +301,7 @@ def test_provision_seats_shows_the_jobs_progress(teacher, room, django_capture_o
     assert response.status_code == 302
     job = Job.objects.get(classroom=room, kind=Job.Kind.PROVISION)
     url = reverse("portal:job_progress", args=[room.pk, job.pk])
-    waiting = teacher.get(url)
+    waiting = teacher.get(url, headers=POLL)
     assert b'hx-trigger="every 1s"' in waiting.content and b"0 of 3" in waiting.content
     detail = teacher.get(reverse("portal:classroom_detail", args=[room.pk]))
     assert f'id="job-{job.pk}"'.encode() in detail.content
@@ -307,10 +309,23 @@ def test_provision_seats_shows_the_jobs_progress(teacher, room, django_capture_o
     for callback in enqueued:
         callback()
     assert room.seats.count() == 3
-    progress = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]))
+    progress = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]), headers=POLL)
     assert progress.status_code == 200
     assert b"3 of 3" in progress.content and b"every 1s" not in progress.content  # finished: polling stops
     assert progress.content.count(b'data-result="ok"') == 3
+    assert not progress.content.lstrip().startswith(b"<!doctype html>")  # the panel alone
+
+
+def test_a_jobs_address_opened_without_htmx_is_a_portal_page(teacher, room):
+    job = Job.objects.create(
+        classroom=room, kind=Job.Kind.PROVISION, total=2, done=2, status=Job.Status.SUCCEEDED
+    )
+
+    response = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]))
+
+    assert response.status_code == 200 and response.content.lstrip().startswith(b"<!doctype html>")
+    assert b"<h1>IAM 101: provision seats</h1>" in response.content
+    assert f'id="job-{job.pk}"'.encode() in response.content and b"2 of 2" in response.content
 
 
 def test_a_running_job_polls_every_second(teacher, room):
@@ -318,7 +333,7 @@ def test_a_running_job_polls_every_second(teacher, room):
         classroom=room, kind=Job.Kind.RESET_ALL, total=4, done=1, status=Job.Status.RUNNING
     )
 
-    response = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]))
+    response = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]), headers=POLL)
 
     assert b'hx-trigger="every 1s"' in response.content and b"1 of 4" in response.content
 
@@ -486,6 +501,23 @@ def test_export_csv_of_scores(teacher, room):
     ]
     assert rows[1][0] == "student00@example.com" and rows[1][2:5] == ["2", "2", "yes"]
     assert rows[2][2:5] == ["1", "2", "no"]
+
+
+def test_a_lab_not_checked_yet_counts_its_points_unearned(teacher, room):
+    checked, unchecked = lab("users-and-groups", checks=2), lab("roles", checks=3)
+    for position, each in enumerate([checked, unchecked]):
+        ClassroomLab.objects.create(classroom=room, lab=each, position=position)
+    _students(room, [checked], 1)  # student00 passed users-and-groups, 2 of 2
+
+    page = teacher.get(reverse("portal:classroom_matrix", args=[room.pk])).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(teacher.get(reverse("portal:classroom_matrix_csv", args=[room.pk])).content.decode())
+        )
+    )
+
+    assert "2/5 (40%)" in page and "Not checked" in page
+    assert rows[1][-3:] == ["2", "5", "40"]
 
 
 def test_reset_a_students_seat(teacher, room, django_capture_on_commit_callbacks):
