@@ -4,6 +4,7 @@ anything else is 404."""
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -165,6 +166,7 @@ def _detail_context(request, classroom, **extra):
         "provision_form": extra.pop("provision_form", None) or ProvisionForm(initial={"count": 1}),
         "invite_form": extra.pop("invite_form", None) or InviteForm(),
         "finished": FINISHED,
+        "retention_days": settings.CLASSROOM_RETENTION_DAYS,
         **extra,
     }
 

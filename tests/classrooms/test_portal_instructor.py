@@ -374,6 +374,9 @@ def test_closing_needs_the_typed_name(teacher, room, django_capture_on_commit_ca
         assert teacher.post(url, {"confirm": "IAM 101"}).status_code == 302
     room.refresh_from_db()
     assert room.status == Classroom.Status.CLOSED
+    detail = teacher.get(reverse("portal:classroom_detail", args=[room.pk])).content.decode()
+    assert f"Closed on {room.closed_at:%Y-%m-%d %H:%M} UTC" in detail
+    assert "deleted 30 days after closing" in detail
 
 
 def test_invite_students_from_a_csv(teacher, room, django_capture_on_commit_callbacks):
