@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -183,3 +184,27 @@ def test_grant_instructor_and_revoke():
     assert not is_instructor(User.objects.get(pk=person.pk))
     with pytest.raises(CommandError, match="No person signed up"):
         call_command("grant_instructor", "nobody@example.com", stdout=io.StringIO())
+
+
+def test_the_admin_site_grants_the_instructor_role(admin_client):
+    """The README's other way: tick "Can create and run classrooms" on the person in the admin site."""
+    person = PersonFactory(email="ingrid@example.com")
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    page = admin_client.get(url).content.decode()
+    teach = Permission.objects.get(codename="teach", content_type__app_label="classrooms")
+    assert f'<option value="{teach.pk}">' in page and "Can create and run classrooms" in page
+
+    response = admin_client.post(
+        url,
+        {
+            "username": person.username,
+            "email": person.email,
+            "is_active": "on",
+            "user_permissions": [teach.pk],
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert is_instructor(User.objects.get(pk=person.pk))
