@@ -5,10 +5,11 @@
         [--database postgres://postgres@127.0.0.1:5432/iamconsole_bench_classroom] \
         [--broker redis://127.0.0.1:6379/15]
 
-The template account holds 5 users (tags, inline policies, group memberships, a boundary), 3 groups
+The template account holds 4 users (tags, inline policies, group memberships, a boundary), 3 groups
 (managed policies attached), 4 customer managed policies (two versions each), 3 roles (trust
 policies, tags, inline and managed policies), 1 instance profile, and an organization with 2 OUs, 1
-member account and an SCP: 20 entities. The bench recreates the database, migrates it, starts one
+member account (holding its own OrganizationAccountAccessRole, which each seat's member account gets
+a copy of) and an SCP: 20 entities. The bench recreates the database, migrates it, starts one
 worker (`celery worker` on the bench's own Redis database, a process per core; a job goes out in tasks of 25 seats) and times each job from the request's commit until the page's
 poll would see it finished. The goal: under 60 s each on a 2-core machine.
 """
@@ -92,7 +93,7 @@ def template_account():
     groups = [group_create(account=account, name=f"team-{n}", acting=acting) for n in range(3)]
     for group, policy in zip(groups, policies, strict=False):
         policy_attach(policy=policy, group=group, acting=acting)
-    for n in range(5):
+    for n in range(4):
         user = user_create(account=account, name=f"student-{n}", path="/class/", acting=acting)
         user_tag(user=user, tags=[("cohort", "2026")], acting=acting)
         inline_policy_put(name="own-prefix", document=document(allow), user=user, acting=acting)

@@ -7,15 +7,11 @@ from django.db import transaction
 
 from accounts.models import normalized_email
 from accounts.services.signin import (
-    INCORRECT,
-    THROTTLED,
     SignInRefused,
-    _attempt_passed,
-    _count_attempt,
-    _forget_failures,
     enabled_mfa_devices,
     mfa_authenticate,
     root_authenticate,
+    throttled_check,
 )
 from classrooms.errors import ClassroomError
 from classrooms.services.people import account_link_create, is_instructor
@@ -31,16 +27,11 @@ def person_authenticate(request, *, email, password, client):
     """The person with this email and password, throttled per email (5 failures in 15 minutes) and
     per IP (SIGNIN_FAILURES_PER_IP failures) as the console's sign-in is; SignInRefused otherwise.
     Successes are never counted, so a classroom signing in from one IP is never paused."""
-    identity = person_identity_key(email)
-    attempt = _count_attempt(identity=identity, source_ip=client.source_ip)
-    if attempt is None:
-        raise SignInRefused(THROTTLED)
-    person = authenticate(request, username=normalized_email(email), password=password or "")
-    if person is None:
-        raise SignInRefused(THROTTLED if attempt.ip_over_limit else INCORRECT)
-    _attempt_passed(attempt)
-    _forget_failures(identity)
-    return person
+    return throttled_check(
+        identity=person_identity_key(email),
+        client=client,
+        check=lambda: authenticate(request, username=normalized_email(email), password=password or ""),
+    )
 
 
 def account_link_verify(*, person, email, password, mfa_code, client):

@@ -162,7 +162,7 @@ class LabForm(forms.Form):
     instructions = forms.CharField(
         label="Instructions (Markdown)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "style": "min-height: 14em"}),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "textarea", "style": "min-height: 14em"}),
     )
     checks = forms.CharField(
         label="Checks (YAML)",

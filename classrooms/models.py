@@ -93,6 +93,11 @@ class Lab(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def max_score(self):
+        """The points its checks are worth (what a check run's max_score is today)."""
+        return sum(check.get("score", 0) for check in self.checks if isinstance(check, dict))
+
 
 class Classroom(models.Model):
     class Status(models.TextChoices):

@@ -72,9 +72,10 @@ def class_matrix(classroom, *, student="", lab_id="", sort="name"):
         for lab in labs:
             run = runs.get((seat.pk, lab.pk))
             cells.append({"lab": lab, "run": run})
-            if run is not None:
-                score += run.score
-                max_score += run.max_score
+            # A lab not checked yet counts for its points, none earned: checking one lab of three
+            # is not 100%.
+            score += run.score if run is not None else 0
+            max_score += run.max_score if run is not None else lab.max_score
         percent = round(100 * score / max_score) if max_score else 0
         rows.append(
             {"seat": seat, "cells": cells, "score": score, "max_score": max_score, "percent": percent}

@@ -48,7 +48,7 @@ from policies.models import (
     RoleTag,
 )
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: the member accounts' IAM entities (1 had none)
 SYSTEM_EMAIL_DOMAIN = "classroom.invalid"
 ROOT = "root"  # an organization target: the root, whatever its ID in the template or the seat
 PASSWORD_POLICY_FIELDS = [
@@ -114,8 +114,11 @@ def _permissions():
     ]
 
 
-def snapshot_take(account):
-    """The snapshot of `account` (a dict for JSON) and how many entities it holds."""
+IAM_KINDS = ("policies", "users", "groups", "roles", "instance_profiles")
+
+
+def _iam_snapshot(account):
+    """The IAM entities of `account` (users, groups, policies, roles, instance profiles, password policy)."""
     users = IAMUser.objects.filter(account=account).prefetch_related(
         "tags", "memberships__group", *_permissions()
     )
@@ -124,9 +127,7 @@ def snapshot_take(account):
     roles = Role.objects.filter(account=account).prefetch_related("tags", *_permissions())
     profiles = InstanceProfile.objects.filter(account=account).select_related("role").prefetch_related("tags")
     password_policy = PasswordPolicy.objects.filter(account=account).first()
-    snapshot = {
-        "version": SNAPSHOT_VERSION,
-        "account_id": account.id,
+    return {
         "policies": [
             {
                 "name": policy.name,
@@ -183,11 +184,26 @@ def snapshot_take(account):
             if password_policy
             else None
         ),
+    }
+
+
+def _iam_count(iam):
+    return sum(len(iam.get(kind, ())) for kind in IAM_KINDS)
+
+
+def snapshot_take(account):
+    """The snapshot of `account` (a dict for JSON) and how many entities it holds."""
+    snapshot = {
+        "version": SNAPSHOT_VERSION,
+        "account_id": account.id,
+        **_iam_snapshot(account),
         "organization": _organization_snapshot(account),
     }
-    count = sum(len(snapshot[kind]) for kind in ("policies", "users", "groups", "roles", "instance_profiles"))
-    if snapshot["organization"]:
-        count += sum(len(snapshot["organization"][kind]) for kind in ("units", "accounts", "policies"))
+    count = _iam_count(snapshot)
+    organization = snapshot["organization"]
+    if organization:
+        count += sum(len(organization[kind]) for kind in ("units", "accounts", "policies"))
+        count += sum(_iam_count(member["iam"]) for member in organization["accounts"])
     return snapshot, count
 
 
@@ -212,8 +228,14 @@ def _organization_snapshot(account):
             {"id": unit.id, "parent": unit.parent_id, "name": unit.name}
             for unit in sorted(units.values(), key=lambda unit: (depth(unit), unit.name))
         ],
+        # Each member account with its own IAM entities (its OrganizationAccountAccessRole among them).
         "accounts": [
-            {"id": member.account_id, "name": member.account.name, "parent": member.parent_id}
+            {
+                "id": member.account_id,
+                "name": member.account.name,
+                "parent": member.parent_id,
+                "iam": _iam_snapshot(member.account),
+            }
             for member in members
         ],
         "policies": [
@@ -249,61 +271,85 @@ def _rewriter(ids):
 
 def snapshot_restore(*, account, snapshot, label=None):
     """Apply `snapshot` to `account` (new or emptied), as the system. Member accounts of its
-    organization are new accounts named as the template's, `label` before their names."""
+    organization are new accounts named as the template's, `label` before their names, each holding
+    its template member's IAM entities."""
     if not snapshot:
         return
-    now = timezone.now()
     organization = snapshot.get("organization")
+    entries = organization["accounts"] if organization else []
     members = []
     if organization:
         members = system_accounts_create(
-            [f"{label} {member['name']}" if label else member["name"] for member in organization["accounts"]]
+            [f"{label} {member['name']}" if label else member["name"] for member in entries]
         )
     ids = {snapshot["account_id"]: account.id}
-    ids.update(
-        {
-            member["id"]: made.id
-            for member, made in zip(organization["accounts"] if organization else [], members, strict=True)
-        }
-    )
+    ids.update({entry["id"]: made.id for entry, made in zip(entries, members, strict=True)})
     rewrite = _rewriter(ids)
+    # The seat and its member accounts in one pass: as many queries whatever their number.
+    _iam_restore(
+        [
+            (account, snapshot),
+            *((made, entry.get("iam") or {}) for made, entry in zip(members, entries, strict=True)),
+        ],
+        rewrite,
+        access_roles_for=account if members else None,
+    )
+    if organization:
+        _organization_restore(account, organization, members, rewrite)
 
+
+def _iam_restore(pairs, rewrite, *, access_roles_for=None):
+    """Write each (account, IAM snapshot) of `pairs` in bulk. Member accounts (all but the first) whose
+    snapshot has no OrganizationAccountAccessRole (templates of version 1) get one trusting
+    `access_roles_for`, as Organizations makes it."""
+    now = timezone.now()
+    entries = {
+        kind: [(acc, entry) for acc, iam in pairs for entry in iam.get(kind, ())] for kind in IAM_KINDS
+    }
     policies = ManagedPolicy.objects.bulk_create(
         [
             ManagedPolicy(
-                account=account,
+                account=acc,
                 name=entry["name"],
                 path=entry["path"],
-                arn=f"arn:aws:iam::{account.id}:policy{entry['path']}{entry['name']}",
+                arn=f"arn:aws:iam::{acc.id}:policy{entry['path']}{entry['name']}",
                 description=entry["description"],
                 default_version_number=entry["default_version"],
                 next_version_number=entry["next_version"],
                 created_at=now,
                 updated_at=now,
             )
-            for entry in snapshot["policies"]
+            for acc, entry in entries["policies"]
         ]
     )
     PolicyVersion.objects.bulk_create(
         [
             PolicyVersion(policy=policy, number=number, document=rewrite(document), created_at=now)
-            for policy, entry in zip(policies, snapshot["policies"], strict=True)
+            for policy, (_, entry) in zip(policies, entries["policies"], strict=True)
             for number, document in entry["versions"]
         ]
     )
     PolicyTag.objects.bulk_create(
         [
             PolicyTag(policy=policy, key=key, value=value)
-            for policy, entry in zip(policies, snapshot["policies"], strict=True)
+            for policy, (_, entry) in zip(policies, entries["policies"], strict=True)
             for key, value in entry["tags"]
         ]
     )
     by_arn = {policy.arn: policy for policy in policies}
     wanted = {
-        arn for kind in ("users", "groups", "roles") for entry in snapshot[kind] for arn in entry["attached"]
+        arn
+        for kind in ("users", "groups", "roles")
+        for _, entry in entries[kind]
+        for arn in entry["attached"]
     }
     aws_arns = {arn for arn in wanted if arn.startswith(AWS_MANAGED_PREFIX)}
-    if members:
+    members_without_role = [
+        acc
+        for acc, iam in pairs[1:]
+        if access_roles_for and not any(role["name"] == ACCESS_ROLE_NAME for role in iam.get("roles", ()))
+    ]
+    if members_without_role:
         aws_arns.add(f"{AWS_MANAGED_PREFIX}/AdministratorAccess")
     by_arn.update({policy.arn: policy for policy in ManagedPolicy.objects.filter(arn__in=aws_arns)})
     for arn in aws_arns - by_arn.keys():
@@ -313,35 +359,35 @@ def snapshot_restore(*, account, snapshot, label=None):
     users = IAMUser.objects.bulk_create(
         [
             IAMUser(
-                account=account,
+                account=acc,
                 name=entry["name"],
                 path=entry["path"],
                 permissions_boundary_arn=rewrite(entry["boundary"]),
             )
-            for entry in snapshot["users"]
+            for acc, entry in entries["users"]
         ]
     )
     UserTag.objects.bulk_create(
         [
             UserTag(user=user, key=key, value=value)
-            for user, entry in zip(users, snapshot["users"], strict=True)
+            for user, (_, entry) in zip(users, entries["users"], strict=True)
             for key, value in entry["tags"]
         ]
     )
     groups = Group.objects.bulk_create(
-        [Group(account=account, name=entry["name"], path=entry["path"]) for entry in snapshot["groups"]]
+        [Group(account=acc, name=entry["name"], path=entry["path"]) for acc, entry in entries["groups"]]
     )
-    group_by_name = {group.name: group for group in groups}
+    group_by_name = {(group.account_id, group.name): group for group in groups}
     GroupMembership.objects.bulk_create(
         [
-            GroupMembership(user=user, group=group_by_name[name])
-            for user, entry in zip(users, snapshot["users"], strict=True)
+            GroupMembership(user=user, group=group_by_name[user.account_id, name])
+            for user, (_, entry) in zip(users, entries["users"], strict=True)
             for name in entry["groups"]
         ]
     )
     role_rows = [
         Role(
-            account=account,
+            account=acc,
             name=entry["name"],
             path=entry["path"],
             description=entry["description"],
@@ -349,25 +395,26 @@ def snapshot_restore(*, account, snapshot, label=None):
             trust_policy=rewrite(entry["trust"]),
             permissions_boundary_arn=rewrite(entry["boundary"]),
         )
-        for entry in snapshot["roles"]
+        for acc, entry in entries["roles"]
     ]
-    # Each member account's OrganizationAccountAccessRole, as Organizations makes it.
     access_roles = [
-        Role(account=member, name=ACCESS_ROLE_NAME, trust_policy=access_role_trust_policy(account.id))
-        for member in members
+        Role(
+            account=member, name=ACCESS_ROLE_NAME, trust_policy=access_role_trust_policy(access_roles_for.id)
+        )
+        for member in members_without_role
     ]
     roles = Role.objects.bulk_create(role_rows + access_roles)[: len(role_rows)]
     RoleTag.objects.bulk_create(
         [
             RoleTag(role=role, key=key, value=value)
-            for role, entry in zip(roles, snapshot["roles"], strict=True)
+            for role, (_, entry) in zip(roles, entries["roles"], strict=True)
             for key, value in entry["tags"]
         ]
     )
     holders = [
-        *(("user", user, entry) for user, entry in zip(users, snapshot["users"], strict=True)),
-        *(("group", group, entry) for group, entry in zip(groups, snapshot["groups"], strict=True)),
-        *(("role", role, entry) for role, entry in zip(roles, snapshot["roles"], strict=True)),
+        *(("user", user, entry) for user, (_, entry) in zip(users, entries["users"], strict=True)),
+        *(("group", group, entry) for group, (_, entry) in zip(groups, entries["groups"], strict=True)),
+        *(("role", role, entry) for role, (_, entry) in zip(roles, entries["roles"], strict=True)),
     ]
     InlinePolicy.objects.bulk_create(
         [
@@ -385,26 +432,32 @@ def snapshot_restore(*, account, snapshot, label=None):
         ]
         + [PolicyAttachment(policy=administrator, role=role) for role in access_roles]
     )
-    role_by_name = {role.name: role for role in roles}
+    role_by_name = {(role.account_id, role.name): role for role in roles}
     profiles = InstanceProfile.objects.bulk_create(
         [
             InstanceProfile(
-                account=account, name=entry["name"], path=entry["path"], role=role_by_name.get(entry["role"])
+                account=acc,
+                name=entry["name"],
+                path=entry["path"],
+                role=role_by_name.get((acc.id, entry["role"])),
             )
-            for entry in snapshot["instance_profiles"]
+            for acc, entry in entries["instance_profiles"]
         ]
     )
     InstanceProfileTag.objects.bulk_create(
         [
             InstanceProfileTag(profile=profile, key=key, value=value)
-            for profile, entry in zip(profiles, snapshot["instance_profiles"], strict=True)
+            for profile, (_, entry) in zip(profiles, entries["instance_profiles"], strict=True)
             for key, value in entry["tags"]
         ]
     )
-    if snapshot["password_policy"]:
-        PasswordPolicy.objects.create(account=account, **snapshot["password_policy"])
-    if organization:
-        _organization_restore(account, organization, members, rewrite)
+    PasswordPolicy.objects.bulk_create(
+        [
+            PasswordPolicy(account=acc, **iam["password_policy"])
+            for acc, iam in pairs
+            if iam.get("password_policy")
+        ]
+    )
 
 
 def _organization_restore(account, snapshot, members, rewrite):

@@ -87,7 +87,8 @@ def join_link(request, code):
         error = _join(request, classroom)
         if not error:
             return redirect("portal:home")
-    context = {"classroom": classroom, "error": error, "code": code}
+    held = classroom is not None and classroom.seats.filter(student=request.user).exists()
+    context = {"classroom": classroom, "error": error, "code": code, "held": held}
     return render(request, "classrooms/join.html", context, status=422 if error else 200)
 
 

@@ -4,6 +4,7 @@ anything else is 404."""
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -165,6 +166,7 @@ def _detail_context(request, classroom, **extra):
         "provision_form": extra.pop("provision_form", None) or ProvisionForm(initial={"count": 1}),
         "invite_form": extra.pop("invite_form", None) or InviteForm(),
         "finished": FINISHED,
+        "retention_days": settings.CLASSROOM_RETENTION_DAYS,
         **extra,
     }
 
@@ -247,7 +249,9 @@ def job_progress(request, pk, job_id):
     classroom = _classroom_or_404(request, pk)
     job = get_object_or_404(Job, pk=job_id, classroom=classroom)
     _with_rows(classroom, [job])
-    return render(request, "classrooms/job.html", {"classroom": classroom, "job": job, "finished": FINISHED})
+    # The panel's polling swaps the panel; its address opened in a tab is a page of the portal.
+    template = "classrooms/job.html" if request.htmx else "classrooms/job_page.html"
+    return render(request, template, {"classroom": classroom, "job": job, "finished": FINISHED})
 
 
 def _with_rows(classroom, jobs):

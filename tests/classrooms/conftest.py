@@ -9,19 +9,21 @@ from django.core.management import call_command
 
 from access.acting import Acting
 from accounts.models import Account, IAMUser
+from accounts.services.groups import group_add_user, group_create
 from accounts.services.passwords import password_policy_update
 from accounts.services.users import user_tag
 from classrooms.models import AccountLink
 from classrooms.services.seats import template_create
 from iamconsole.management.commands.load_demo import DEMO_ROOT_EMAIL
 from organizations import services as organizations
-from organizations.models import Organization, OrganizationalUnit
+from organizations.models import Membership, Organization, OrganizationalUnit
 from policies.aws_managed.loader import aws_managed_policy
 from policies.models import InstanceProfile, ManagedPolicy
 from policies.services.instance_profiles import instance_profile_tag
 from policies.services.permissions import inline_policy_put, permissions_boundary_put, policy_attach
-from policies.services.policies import policy_tag
+from policies.services.policies import policy_create, policy_tag
 from policies.services.roles import role_create, role_tag
+from tests.accounts.factories import IAMUserFactory
 
 from .factories import ClassroomFactory, InstructorFactory, PersonFactory
 
@@ -33,7 +35,8 @@ def document(*statements):
 def build_template_account():
     """The demo account (users, groups, a policy with two versions, a boundary, an EC2 role with its
     instance profile, an organization with OUs, a member account and an SCP), with tags, a password
-    policy, a role trusting the account itself, an AWS managed attachment and a nested OU added."""
+    policy, a role trusting the account itself, an AWS managed attachment and a nested OU added, and
+    IAM entities of the member account's own (see add_member_entities)."""
     call_command("load_demo", stdout=io.StringIO())
     account = Account.objects.with_root_email(DEMO_ROOT_EMAIL).get()
     acting = Acting(account=account, user_agent="pytest")
@@ -78,7 +81,39 @@ def build_template_account():
     organizations.ou_create(
         organization=organization, parent_id=sandbox.id, name="Experiments", acting=acting
     )
+    add_member_entities(Membership.objects.exclude(account=account).get(organization=organization).account)
     return account
+
+
+def add_member_entities(member):
+    """In the member account: a customer managed policy naming the member's own ID, a group with it
+    attached, a user in that group (made as the system: the Sandbox SCP denies iam:CreateUser), and a
+    role auditors of the management account assume."""
+    acting = Acting(account=member, user_agent="pytest")
+    management = Membership.objects.get(account=member).organization.management_account_id
+    policy = policy_create(
+        account=member,
+        name="sandbox-read",
+        document=document(
+            {"Effect": "Allow", "Action": "iam:Get*", "Resource": f"arn:aws:iam::{member.id}:user/*"}
+        ),
+        acting=acting,
+    )
+    group = group_create(account=member, name="sandbox-devs", acting=acting)
+    policy_attach(policy=policy, group=group, acting=acting)
+    group_add_user(group=group, user=IAMUserFactory(account=member, name="sandbox-dev"), acting=acting)
+    role_create(
+        account=member,
+        name="sandbox-auditor",
+        trust_policy=document(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{management}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ),
+        acting=acting,
+    )
 
 
 @pytest.fixture

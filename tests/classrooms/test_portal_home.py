@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from classrooms.models import Classroom, Invitation, Seat
 from console.session import SESSION_KEY
+from tests.accounts.factories import ROOT_PASSWORD, AccountFactory
 
 from .factories import ClassroomFactory, PersonFactory, SeatFactory
 
@@ -68,6 +69,32 @@ def test_open_console_signs_in_as_the_seats_root_user(sam_client, student, open_
     assert b"Labs" in dashboard.content and reverse("classrooms:labs").encode() in dashboard.content
 
 
+def test_a_person_holds_seats_in_several_classrooms_and_keeps_an_account_of_their_own(
+    client, sam_client, student, open_classroom, instructor
+):
+    """Sam's seats in two classrooms each open their own account; Sam's ordinary account (signed up
+    with Sam's own email and password) is not a seat and signs in to the console as usual."""
+    own = AccountFactory(name="Sam's sandbox", root_email="sam@example.com")
+    other_classroom = ClassroomFactory(instructor=instructor, name="IAM 201")
+    for classroom in (open_classroom, other_classroom):
+        sam_client.post(reverse("portal:join_link", args=[classroom.join_code]))
+    seats = {seat.classroom.name: seat for seat in Seat.objects.filter(student=student)}
+
+    home = sam_client.get(reverse("portal:home")).content.decode()
+
+    assert set(seats) == {"IAM 101", "IAM 201"} and seats["IAM 101"].account_id != seats["IAM 201"].account_id
+    assert all(seat.account_id in home for seat in seats.values()) and own.id not in home
+    for seat in seats.values():
+        sam_client.post(reverse("portal:open_console", args=[seat.pk]))
+        assert sam_client.session[SESSION_KEY]["account"] == seat.account_id
+        assert seat.account.root_email.endswith("@classroom.invalid")
+    assert not Seat.objects.filter(account=own).exists()
+    console = client.__class__()
+    console.post(reverse("accounts:signin"), {"kind": "root", "email": "sam@example.com"})
+    response = console.post(reverse("accounts:signin_root_password"), {"password": ROOT_PASSWORD})
+    assert response.status_code == 302 and console.session[SESSION_KEY]["account"] == own.id
+
+
 def test_open_console_is_a_post(sam_client, student, open_classroom):
     seat = SeatFactory(classroom=open_classroom, student=student)
 
@@ -112,6 +139,9 @@ def test_join_by_link_gives_a_seat(sam_client, student, open_classroom):
     assert seat.classroom == open_classroom and seat.status == Seat.Status.READY
     assert sam_client.post(url).status_code == 302  # joining twice keeps the one seat
     assert Seat.objects.filter(student=student).count() == 1
+    # The link opened again says so, instead of offering to join.
+    again = sam_client.get(url)
+    assert b'data-testid="seat-held"' in again.content and b'data-testid="join"' not in again.content
 
 
 def test_join_by_typed_code_in_any_case_accepts_the_invitation(sam_client, student, open_classroom):

@@ -4,6 +4,7 @@ typed confirmation, invitations from a CSV), the class matrix, its CSV, a seat's
 
 import csv
 import io
+import re
 
 import pyotp
 import pytest
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from access import crypto
 from accounts.models import AuditEvent, IAMUser, MFADevice
+from classrooms.forms import TemplateForm
 from classrooms.models import (
     AccountLink,
     CheckRun,
@@ -31,6 +33,8 @@ from tests.accounts.factories import ROOT_PASSWORD, AccountFactory
 from .factories import ClassroomFactory, InstructorFactory, PersonFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
+
+POLL = {"HX-Request": "true"}  # the job panel's own polling
 
 
 @pytest.fixture
@@ -149,6 +153,56 @@ def test_a_template_cannot_come_from_an_account_not_linked(teacher):
     assert response.status_code == 422 and not Template.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": ""}, "name", b"This field is required."),
+        ({"name": "   "}, "name", b"This field is required."),
+        ({"name": "x" * 129}, "name", b"Ensure this value has at most 128 characters (it has 129)."),
+        ({"account": ""}, "account", b"This field is required."),
+        ({"account": "000000000000"}, "account", b"Select a valid choice."),
+    ],
+)
+def test_bad_input_to_create_a_template_is_refused_inline_and_creates_nothing(
+    teacher, instructor, data, field, message
+):
+    account = AccountFactory()
+    AccountLink.objects.create(person=instructor, account=account)
+
+    response = teacher.post(
+        reverse("portal:template_create"), {"name": "Basics", "account": account.id, **data}
+    )
+
+    assert response.status_code == 422
+    # The error is shown under its own field, and the form keeps the linked account to choose.
+    at_field = rf'class="field has-error">\s*<label for="id_{field}".*?<p class="field-error" role="alert">'
+    assert re.search(at_field.encode() + re.escape(message), response.content, re.S)
+    assert f'<option value="{account.id}"'.encode() in response.content
+    assert not Template.objects.exists()
+
+
+def test_an_account_unlinked_while_the_template_is_taken_is_refused_inline(teacher, instructor, monkeypatch):
+    """The service's own check: the link went (its account was deleted) after the form listed it."""
+    account = AccountFactory()
+    AccountLink.objects.create(person=instructor, account=account)
+    clean_account = TemplateForm.clean_account
+
+    def unlinked_meanwhile(form):
+        chosen = clean_account(form)
+        AccountLink.objects.filter(account=chosen).delete()
+        return chosen
+
+    monkeypatch.setattr(TemplateForm, "clean_account", unlinked_meanwhile)
+
+    response = teacher.post(reverse("portal:template_create"), {"name": "Basics", "account": account.id})
+
+    assert response.status_code == 422
+    assert (
+        b"You can only take a template from an account you linked to your portal login." in response.content
+    )
+    assert not Template.objects.exists()
+
+
 def test_a_template_in_use_is_not_deleted(teacher, instructor, room):
     template = Template.objects.create(owner=instructor, name="Used")
     room.template = template
@@ -247,7 +301,7 @@ def test_provision_seats_shows_the_jobs_progress(teacher, room, django_capture_o
     assert response.status_code == 302
     job = Job.objects.get(classroom=room, kind=Job.Kind.PROVISION)
     url = reverse("portal:job_progress", args=[room.pk, job.pk])
-    waiting = teacher.get(url)
+    waiting = teacher.get(url, headers=POLL)
     assert b'hx-trigger="every 1s"' in waiting.content and b"0 of 3" in waiting.content
     detail = teacher.get(reverse("portal:classroom_detail", args=[room.pk]))
     assert f'id="job-{job.pk}"'.encode() in detail.content
@@ -255,10 +309,23 @@ def test_provision_seats_shows_the_jobs_progress(teacher, room, django_capture_o
     for callback in enqueued:
         callback()
     assert room.seats.count() == 3
-    progress = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]))
+    progress = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]), headers=POLL)
     assert progress.status_code == 200
     assert b"3 of 3" in progress.content and b"every 1s" not in progress.content  # finished: polling stops
     assert progress.content.count(b'data-result="ok"') == 3
+    assert not progress.content.lstrip().startswith(b"<!doctype html>")  # the panel alone
+
+
+def test_a_jobs_address_opened_without_htmx_is_a_portal_page(teacher, room):
+    job = Job.objects.create(
+        classroom=room, kind=Job.Kind.PROVISION, total=2, done=2, status=Job.Status.SUCCEEDED
+    )
+
+    response = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]))
+
+    assert response.status_code == 200 and response.content.lstrip().startswith(b"<!doctype html>")
+    assert b"<h1>IAM 101: provision seats</h1>" in response.content
+    assert f'id="job-{job.pk}"'.encode() in response.content and b"2 of 2" in response.content
 
 
 def test_a_running_job_polls_every_second(teacher, room):
@@ -266,7 +333,7 @@ def test_a_running_job_polls_every_second(teacher, room):
         classroom=room, kind=Job.Kind.RESET_ALL, total=4, done=1, status=Job.Status.RUNNING
     )
 
-    response = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]))
+    response = teacher.get(reverse("portal:job_progress", args=[room.pk, job.pk]), headers=POLL)
 
     assert b'hx-trigger="every 1s"' in response.content and b"1 of 4" in response.content
 
@@ -307,6 +374,9 @@ def test_closing_needs_the_typed_name(teacher, room, django_capture_on_commit_ca
         assert teacher.post(url, {"confirm": "IAM 101"}).status_code == 302
     room.refresh_from_db()
     assert room.status == Classroom.Status.CLOSED
+    detail = teacher.get(reverse("portal:classroom_detail", args=[room.pk])).content.decode()
+    assert f"Closed on {room.closed_at:%Y-%m-%d %H:%M} UTC" in detail
+    assert "deleted 30 days after closing" in detail
 
 
 def test_invite_students_from_a_csv(teacher, room, django_capture_on_commit_callbacks):
@@ -434,6 +504,23 @@ def test_export_csv_of_scores(teacher, room):
     ]
     assert rows[1][0] == "student00@example.com" and rows[1][2:5] == ["2", "2", "yes"]
     assert rows[2][2:5] == ["1", "2", "no"]
+
+
+def test_a_lab_not_checked_yet_counts_its_points_unearned(teacher, room):
+    checked, unchecked = lab("users-and-groups", checks=2), lab("roles", checks=3)
+    for position, each in enumerate([checked, unchecked]):
+        ClassroomLab.objects.create(classroom=room, lab=each, position=position)
+    _students(room, [checked], 1)  # student00 passed users-and-groups, 2 of 2
+
+    page = teacher.get(reverse("portal:classroom_matrix", args=[room.pk])).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(teacher.get(reverse("portal:classroom_matrix_csv", args=[room.pk])).content.decode())
+        )
+    )
+
+    assert "2/5 (40%)" in page and "Not checked" in page
+    assert rows[1][-3:] == ["2", "5", "40"]
 
 
 def test_reset_a_students_seat(teacher, room, django_capture_on_commit_callbacks):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -124,7 +125,8 @@ def test_failures_past_the_ips_limit_get_the_throttle_message(client):
 
 
 def test_a_hundred_students_sign_in_from_one_ip(client):
-    """The load test's classroom: 100 successful sign-ins from one address are never throttled."""
+    """The load test's classroom: 100 sign-ins from one address, each after a typo, are never throttled
+    with the README's SIGNIN_FAILURES_PER_IP default (200)."""
     people = [
         PersonFactory.build(email=f"s{n}@example.com", username=f"s{n}@example.com") for n in range(100)
     ]
@@ -133,9 +135,10 @@ def test_a_hundred_students_sign_in_from_one_ip(client):
     User.objects.bulk_create(people)
     for person in people:
         browser = client.__class__(REMOTE_ADDR="203.0.113.5")
+        assert b"authentication information is incorrect" in _signin(browser, person.email, "typo").content
         response = _signin(browser, person.email, PERSON_PASSWORD)
         assert response.status_code == 302, person.email
-    assert not SignInFailure.objects.exists()
+    assert not SignInFailure.objects.exists()  # each success cleared its typo
 
 
 def test_forgot_password_mails_a_link_that_sets_a_new_password_once(
@@ -181,3 +184,27 @@ def test_grant_instructor_and_revoke():
     assert not is_instructor(User.objects.get(pk=person.pk))
     with pytest.raises(CommandError, match="No person signed up"):
         call_command("grant_instructor", "nobody@example.com", stdout=io.StringIO())
+
+
+def test_the_admin_site_grants_the_instructor_role(admin_client):
+    """The README's other way: tick "Can create and run classrooms" on the person in the admin site."""
+    person = PersonFactory(email="ingrid@example.com")
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    page = admin_client.get(url).content.decode()
+    teach = Permission.objects.get(codename="teach", content_type__app_label="classrooms")
+    assert f'<option value="{teach.pk}">' in page and "Can create and run classrooms" in page
+
+    response = admin_client.post(
+        url,
+        {
+            "username": person.username,
+            "email": person.email,
+            "is_active": "on",
+            "user_permissions": [teach.pk],
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert is_instructor(User.objects.get(pk=person.pk))

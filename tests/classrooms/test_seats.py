@@ -25,6 +25,7 @@ from classrooms.services.seats import (
     template_create,
 )
 from classrooms.services.snapshots import accounts_delete
+from organizations.models import Membership
 from policies.models import ManagedPolicy, Role
 from tests.accounts.factories import AccountFactory
 
@@ -55,7 +56,7 @@ def test_a_template_is_taken_only_from_a_linked_account(instructor, template_acc
         instructor,
         template_account,
     )
-    assert template.entity_count == 14 and template.snapshot["users"]
+    assert template.entity_count == 19 and template.snapshot["users"]
 
 
 @pytest.mark.parametrize(
@@ -86,6 +87,13 @@ def test_provisioning_makes_seats_of_system_accounts_holding_the_template(provis
             "Ivan",
             "alice",
         ]
+        # The seat manages its own copy of the organization; its member account holds the template
+        # member account's own entities.
+        member = Membership.objects.exclude(account=seat.account).get(
+            organization__management_account=seat.account
+        )
+        assert IAMUser.objects.get(account=member.account).name == "sandbox-dev"
+        assert ManagedPolicy.objects.filter(account=member.account, name="sandbox-read").exists()
     assert len({seat.account.root_email for seat in seats}) == 3
 
 
@@ -170,6 +178,10 @@ def test_a_reset_removes_the_students_work_and_restores_the_template(
     user_create(account=seat.account, name="student-made", acting=acting)
     IAMUser.objects.get(account=seat.account, name="Ivan").delete()
     ManagedPolicy.objects.filter(account=seat.account, name="allow-s3-read").delete()
+    member = Membership.objects.exclude(account=seat.account).get(
+        organization__management_account=seat.account
+    )
+    IAMUser.objects.filter(account=member.account).delete()  # the student's work in the member account
 
     with django_capture_on_commit_callbacks(execute=True):
         job = seat_reset(seat=seat, person=instructor)
@@ -189,6 +201,10 @@ def test_a_reset_removes_the_students_work_and_restores_the_template(
     ]
     assert ManagedPolicy.objects.filter(account=seat.account, name="allow-s3-read").exists()
     assert seat.status == Seat.Status.READY and seat.last_reset_at is not None and seat.student == student
+    new_member = Membership.objects.exclude(account=seat.account).get(
+        organization__management_account=seat.account
+    )
+    assert IAMUser.objects.get(account=new_member.account).name == "sandbox-dev"
 
 
 def test_reset_all_reports_per_seat_and_a_rerun_finishes_only_what_failed(
@@ -328,7 +344,7 @@ def test_a_reset_clears_the_account_alias(provisioned, classroom, instructor):
     assert Account.objects.get(pk=seat.account_id).alias is None
 
 
-@pytest.mark.parametrize(("kind", "most"), [("provision", 40), ("reset", 160)])
+@pytest.mark.parametrize(("kind", "most"), [("provision", 40), ("reset", 190)])
 def test_a_jobs_queries_grow_by_a_fixed_few_per_seat(template, instructor, kind, most):
     """Bulk writes: each seat adds the same few queries to its job, whatever the seat count."""
     counts = []

@@ -63,8 +63,15 @@ def test_the_snapshot_holds_every_kind_of_entity_and_no_secret(template_account)
     assert [unit["name"] for unit in organization["units"]] == ["Production", "Sandbox", "Experiments"]
     assert [member["name"] for member in organization["accounts"]] == ["Demo sandbox"]
     assert "password" not in json.dumps(snapshot["users"]).lower()
-    # 2 users, 2 groups, 2 policies, 2 roles, 1 profile; 3 OUs, 1 member account, 1 SCP.
-    assert count == 14
+    member = organization["accounts"][0]["iam"]
+    assert [user["name"] for user in member["users"]] == ["sandbox-dev"]
+    assert sorted(role["name"] for role in member["roles"]) == [
+        "OrganizationAccountAccessRole",
+        "sandbox-auditor",
+    ]
+    # 2 users, 2 groups, 2 policies, 2 roles, 1 profile; 3 OUs, 1 member account, 1 SCP; in the member
+    # account 1 user, 1 group, 1 policy, 2 roles.
+    assert count == 19
 
 
 def test_a_restored_seat_equals_the_template_but_for_its_account_ids(template_account):
@@ -116,6 +123,52 @@ def test_the_seat_manages_its_own_copy_of_the_organization(template_account):
     ]
 
 
+def test_each_member_account_gets_its_template_members_own_iam_entities(template_account):
+    seat = _seat_account()
+    snapshot_restore(account=seat, snapshot=snapshot_take(template_account)[0], label="IAM 101 seat 1")
+    member = Membership.objects.exclude(account=seat).get(organization__management_account=seat).account
+    template_member = Membership.objects.exclude(account=template_account).get(
+        organization__management_account=template_account
+    )
+
+    user = IAMUser.objects.get(account=member, name="sandbox-dev")
+    assert user.arn == f"arn:aws:iam::{member.id}:user/sandbox-dev"
+    assert [group.name for group in user.groups.all()] == ["sandbox-devs"]
+    policy = ManagedPolicy.objects.get(account=member, name="sandbox-read")
+    assert policy.arn == f"arn:aws:iam::{member.id}:policy/sandbox-read"
+    assert f"arn:aws:iam::{member.id}:user/*" in policy.versions.get().document
+    group = user.groups.get()
+    assert [a.policy for a in group.attachments.all()] == [policy]
+    auditor = Role.objects.get(account=member, name="sandbox-auditor")
+    assert f"arn:aws:iam::{seat.id}:root" in auditor.trust_policy
+    # One access role (the template member's own, copied), trusting the seat.
+    access_role = Role.objects.get(account=member, name="OrganizationAccountAccessRole")
+    assert f"arn:aws:iam::{seat.id}:root" in access_role.trust_policy
+    # Nothing of the seat points at the template's accounts, and nothing was taken from them.
+    text = json.dumps(snapshot_take(seat)[0])
+    assert template_account.id not in text and template_member.account_id not in text
+    assert IAMUser.objects.filter(account=template_member.account, name="sandbox-dev").exists()
+    # The seat's own entities stayed in the seat.
+    assert not IAMUser.objects.filter(account=member, name="Ivan").exists()
+
+
+def test_a_version_1_template_gives_member_accounts_only_their_access_role(template_account):
+    """Templates taken before member accounts' entities were copied still restore."""
+    snapshot = snapshot_take(template_account)[0]
+    for entry in snapshot["organization"]["accounts"]:
+        del entry["iam"]
+    seat = _seat_account()
+
+    snapshot_restore(account=seat, snapshot=snapshot, label="IAM 101 seat 1")
+
+    member = Membership.objects.exclude(account=seat).get(organization__management_account=seat).account
+    access_role = Role.objects.get(account=member)
+    assert access_role.name == "OrganizationAccountAccessRole"
+    assert f"arn:aws:iam::{seat.id}:root" in access_role.trust_policy
+    assert [a.policy.name for a in access_role.attachments.all()] == ["AdministratorAccess"]
+    assert not IAMUser.objects.filter(account=member).exists()
+
+
 def test_the_seat_organizations_scp_is_enforced_in_its_member_account(template_account):
     seat = _seat_account()
     snapshot_restore(account=seat, snapshot=snapshot_take(template_account)[0], label="IAM 101 seat 1")
@@ -123,7 +176,7 @@ def test_the_seat_organizations_scp_is_enforced_in_its_member_account(template_a
 
     with pytest.raises(AccessDenied, match="service control policy"):
         user_create(account=member, name="eve", acting=Acting(account=member))
-    assert not IAMUser.objects.filter(account=member).exists()
+    assert not IAMUser.objects.filter(account=member, name="eve").exists()
     # The seat itself, the management account, is not bound by SCPs.
     assert user_create(account=seat, name="eve", acting=Acting(account=seat)).name == "eve"
 
@@ -143,7 +196,7 @@ def test_emptying_removes_everything_but_the_event_history(template_account):
     assert snapshot_take(seat) == (
         {
             **{kind: [] for kind in ("users", "groups", "policies", "roles", "instance_profiles")},
-            "version": 1,
+            "version": 2,
             "account_id": seat.id,
             "password_policy": None,
             "organization": None,

@@ -54,14 +54,22 @@ def page(browser):
     context.close()
 
 
+def save_screenshot(page, name):
+    """A full-page screenshot of `page` in the git-ignored test-artifacts/ folder, taken from the top
+    of the page: scrolled down (after a click low on a long page), a sticky header would be drawn
+    over the middle of the picture."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot into the git-ignored test-artifacts/ folder."""
+    """save_screenshot of the test's page: screenshot("name")."""
 
     def take(name):
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        return save_screenshot(page, name)
 
     return take

@@ -13,7 +13,7 @@ from classrooms.checks import read_lab_file, shipped_lab_paths, stored_fields
 from classrooms.models import Classroom, Lab, Seat
 from tests.accounts.factories import ROOT_PASSWORD, AccountFactory
 from tests.classrooms.factories import PERSON_PASSWORD, InstructorFactory
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,12 +27,6 @@ def _load_lab(slug):
         if data["slug"] == slug:
             return Lab.objects.get_or_create(owner=None, slug=slug, defaults=stored_fields(data))[0]
     raise LookupError(slug)
-
-
-def _artifact(name):
-    """A screenshot's path for the student's page (the `screenshot` fixture takes the instructor's)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS / f"{name}.png"
 
 
 def _portal_sign_in(page, url, email, password):
@@ -87,10 +81,10 @@ def test_classroom_from_template_to_checked_lab_and_reset(live_server, browser, 
     student.get_by_label("Confirm password").fill(STUDENT_PASSWORD)
     student.get_by_role("button", name="Sign up").click()
     expect(student.get_by_role("heading", name="Join a classroom")).to_be_visible()
-    student.screenshot(path=str(_artifact("classroom-04-join")), full_page=True)
+    save_screenshot(student, "classroom-04-join")
     student.get_by_test_id("join").click()
     expect(student.get_by_test_id("my-seats")).to_contain_text("IAM 101")
-    student.screenshot(path=str(_artifact("classroom-05-student-home")), full_page=True)
+    save_screenshot(student, "classroom-05-student-home")
     seat = Seat.objects.get(student__username=STUDENT)
     assert IAMUser.objects.filter(account=seat.account, name="teacher-example").exists()  # the template's
 
@@ -109,7 +103,7 @@ def test_classroom_from_template_to_checked_lab_and_reset(live_server, browser, 
     student.get_by_test_id("check-my-work").click()
     expect(student.get_by_test_id("lab-result")).to_have_text("Not passed yet")
     expect(student.get_by_test_id("hint")).to_contain_text('Open the group developers and use "Add users"')
-    student.screenshot(path=str(_artifact("classroom-06-check-failed")), full_page=True)
+    save_screenshot(student, "classroom-06-check-failed")
 
     # The fix: alice joins developers; the check passes.
     student.goto(url + "/groups/developers/add-users/")
@@ -119,7 +113,7 @@ def test_classroom_from_template_to_checked_lab_and_reset(live_server, browser, 
     student.get_by_test_id("check-my-work").click()
     expect(student.get_by_test_id("lab-result")).to_have_text("Passed")
     expect(student.get_by_test_id("hint")).to_have_count(0)
-    student.screenshot(path=str(_artifact("classroom-07-check-passed")), full_page=True)
+    save_screenshot(student, "classroom-07-check-passed")
 
     # The instructor's matrix shows the pass; the seat's reset takes the work away.
     page.get_by_test_id("matrix-link").click()
