@@ -65,6 +65,11 @@ def test_a_users_last_accessed_tab_after_its_api_calls(live_server, page, screen
     page.get_by_test_id("actions-iam").locator("summary").click()
     actions = page.get_by_test_id("actions-iam")
     expect(actions.get_by_role("row", name="iam:ListUsers")).to_contain_text("ago")
+    expect(actions.get_by_role("row", name="iam:ListUsers")).to_contain_text("us-east-1")
+    page.get_by_test_id("actions-sts").locator("summary").click()
+    expect(
+        page.get_by_test_id("actions-sts").get_by_role("row", name="sts:GetCallerIdentity")
+    ).to_contain_text("eu-west-2")
     expect(actions.get_by_role("row", name="iam:ListRoles")).to_contain_text(
         "Not accessed in the tracking period"
     )
