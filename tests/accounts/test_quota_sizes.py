@@ -1,6 +1,6 @@
 """At AWS's quota sizes: Event history's filters read indexed names (filled when an event is recorded,
-and backfilled), a group's members come a page at a time, and a user's attachments are read with
-PostgreSQL's indexes. The figures are bench/quota.py's; these tests hold the behaviour and the queries."""
+and backfilled), a group's members come a page at a time, and those filters and a user's attachments
+are read with PostgreSQL's indexes. The figures are bench/quota.py's; these tests hold the behaviour and the queries."""
 
 import importlib
 
@@ -271,3 +271,41 @@ def test_a_users_attachments_are_read_with_postgresqls_indexes(account):
 
     assert "Seq Scan on policies_policyattachment" not in plan, plan
     assert "policies_policyattachment_user_id" in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("filter_by", "index"),
+    [("user_name", "audit_account_user_time_idx"), ("resource_name", "audit_resource_name_idx")],
+)
+def test_event_history_filters_are_read_with_postgresqls_indexes(root_client, account, filter_by, index):
+    """Among 5,000 events of 500 users each naming its user, a filter's rows come through its index
+    (the resource-name filter scanned the JSON of every row twice before)."""
+    AuditEvent.objects.bulk_record(
+        [
+            AuditEvent(
+                account=account,
+                event_name="GetUser",
+                user_identity={"type": "IAMUser", "userName": f"user{number % 500}"},
+                request_parameters={"userName": f"target{number % 500}"},
+            )
+            for number in range(5000)
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    value = "user7" if filter_by == "user_name" else "target7"
+    with CaptureQueriesContext(connection) as queries:
+        response = root_client.get(EVENTS_URL, {filter_by: value})
+    assert response.context["page"].paginator.count == 10
+    reads = [
+        query["sql"] for query in queries.captured_queries if 'FROM "accounts_auditevent"' in query["sql"]
+    ]
+    assert len(reads) == 2  # the count, then the page
+    for sql in reads:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        assert "Seq Scan" not in plan, plan
+        assert index in plan, plan

@@ -304,8 +304,19 @@ STEPS = [
         "--action-names s3:GetObject s3:PutObject --resource-arns arn:aws:s3:::my-bucket/report.csv",
         {"EvaluationResults.*.EvalDecision": ["allowed", "implicitDeny"]},
     ),
-    # Access Advisor: generate-credential-report, get-credential-report and
-    # list-policies-granting-service-access are not implemented yet (a later issue); left out.
+    # Access Advisor. The report is built by a task once generation commits (inline here, without a
+    # broker), so the get that follows finds it; the CLI prints its Content base64-encoded.
+    Step("aws iam generate-credential-report", {"State": "STARTED"}),
+    Step("aws iam get-credential-report", {"ReportFormat": "text/csv"}),
+    Step(
+        f"aws iam list-policies-granting-service-access --arn {ALICE} --service-namespaces s3",
+        {
+            "PoliciesGrantingServiceAccess.0.ServiceNamespace": "s3",
+            # Her inline allow-s3-read, then developers' customer managed policy of the same name.
+            "PoliciesGrantingServiceAccess.0.Policies.*.PolicyName": ["allow-s3-read", "allow-s3-read"],
+            "PoliciesGrantingServiceAccess.0.Policies.*.PolicyType": ["INLINE", "MANAGED"],
+        },
+    ),
     # --- Article 004 (AWS Memoires #2) has no command. What the tutorial made: ---
     Step(
         "aws iam list-users",

@@ -56,6 +56,8 @@ def test_dashboard_shows_recommendations_counts_and_readable_charts(live_server,
     Role.objects.create(account=account, name="DeployRole", trust_policy="{}")
     _month_of_events(account)
     _sign_in_as_root(page, live_server, account)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
 
     page.goto(live_server.url + "/")
 
@@ -75,6 +77,8 @@ def test_dashboard_shows_recommendations_counts_and_readable_charts(live_server,
         "[...document.querySelectorAll('.card')].filter(c => c.scrollWidth > c.clientWidth + 1).length"
     )
     assert overflowing == 0
+    # The charts and everything else come from the project itself: no CDN, no other origin.
+    assert requested and all(url.startswith((live_server.url, "data:")) for url in requested), requested
     path = screenshot("dashboard")
     assert path.stat().st_size > 20_000
 

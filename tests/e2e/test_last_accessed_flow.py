@@ -33,15 +33,22 @@ def _sign_in_as_root(page, live_server, account):
     page.context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
 
 
-def test_a_users_last_accessed_tab_after_its_api_calls(live_server, page, screenshot):
-    account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
+def dev_calls_the_api(live_server, account, policy=POLICY):
+    """The IAM user dev, allowed `policy`, calls IAM's ListUsers in us-east-1 and then STS's
+    GetCallerIdentity in eu-west-2 with its own access key."""
     dev = IAMUserFactory(account=account, name="dev")
     root = Acting(account=account)
-    inline_policy_put(name="developer", document=json.dumps(POLICY), user=dev, acting=root)
+    inline_policy_put(name="developer", document=json.dumps(policy), user=dev, acting=root)
     key, secret = access_key_create(account=account, user=dev, acting=root)
     session = boto3.session.Session(aws_access_key_id=key.access_key_id, aws_secret_access_key=secret)
     session.client("iam", endpoint_url=live_server.url, region_name="us-east-1").list_users()
     session.client("sts", endpoint_url=live_server.url, region_name="eu-west-2").get_caller_identity()
+    return dev
+
+
+def test_a_users_last_accessed_tab_after_its_api_calls(live_server, page, screenshot):
+    account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
+    dev_calls_the_api(live_server, account)
 
     _sign_in_as_root(page, live_server, account)
     page.goto(live_server.url + "/users/dev/")
@@ -58,6 +65,11 @@ def test_a_users_last_accessed_tab_after_its_api_calls(live_server, page, screen
     page.get_by_test_id("actions-iam").locator("summary").click()
     actions = page.get_by_test_id("actions-iam")
     expect(actions.get_by_role("row", name="iam:ListUsers")).to_contain_text("ago")
+    expect(actions.get_by_role("row", name="iam:ListUsers")).to_contain_text("us-east-1")
+    page.get_by_test_id("actions-sts").locator("summary").click()
+    expect(
+        page.get_by_test_id("actions-sts").get_by_role("row", name="sts:GetCallerIdentity")
+    ).to_contain_text("eu-west-2")
     expect(actions.get_by_role("row", name="iam:ListRoles")).to_contain_text(
         "Not accessed in the tracking period"
     )

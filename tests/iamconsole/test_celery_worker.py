@@ -16,9 +16,16 @@ import pytest
 from celery import Celery
 from django.db import connection
 
+from access.acting import Acting
+from accounts.models import CredentialReport
+from accounts.services.credential_report import credential_report_generate
 from iamconsole.celery import app as project_app
 from iamconsole.models import Heartbeat
 from iamconsole.tasks import record_heartbeat
+from policies.models import InlinePolicy, LastAccessedJob
+from policies.services.last_accessed import last_accessed_job_create
+from tests.accounts.factories import AccountFactory, IAMUserFactory
+from tests.policies.permissions_helpers import statement_policy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -114,3 +121,38 @@ def test_healthz_worker_probe_round_trips_through_the_live_worker(client, live_w
     assert checks["broker"] == {"status": "ok", "mode": "redis"}
     assert checks["worker"]["status"] == "ok"
     assert checks["worker"]["worker"].startswith("test-")
+
+
+def _wait_for(read, *, timeout=30):
+    """Poll `read()` until it returns something true (the worker writes in its own process)."""
+    deadline = time.monotonic() + timeout
+    while not (value := read()):
+        assert time.monotonic() < deadline, "the worker did not finish in time"
+        time.sleep(0.2)
+    return value
+
+
+def test_the_credential_report_is_built_by_the_worker(live_worker):
+    account = AccountFactory()
+    IAMUserFactory(account=account, name="bob")
+
+    assert credential_report_generate(account=account, acting=Acting(account=account)).state == "STARTED"
+
+    report = _wait_for(
+        lambda: CredentialReport.objects.filter(
+            account=account, state=CredentialReport.State.COMPLETE
+        ).first()
+    )
+    assert [line.split(",")[0] for line in report.content.split("\n")] == ["user", "<root_account>", "bob"]
+
+
+def test_a_last_accessed_job_is_taken_by_the_worker(live_worker):
+    account = AccountFactory()
+    bob = IAMUserFactory(account=account, name="bob")
+    InlinePolicy.objects.create(user=bob, name="sts", document=statement_policy("sts:*"))
+
+    job = last_accessed_job_create(entity=bob, granularity="SERVICE_LEVEL", acting=Acting(account=account))
+
+    job = _wait_for(lambda: LastAccessedJob.objects.filter(pk=job.pk).exclude(status="IN_PROGRESS").first())
+    assert job.status == "COMPLETED"
+    assert [service["ServiceNamespace"] for service in job.services] == ["sts"]

@@ -174,6 +174,17 @@ def test_a_password_unused_for_90_days_is_to_be_removed(root, account):
     assert not [title for title in titles if "grace" in title]
 
 
+def test_unused_credentials_link_to_the_users_security_credentials(root, account):
+    _console_user(account, "frank", age=OLD, last_used=None, mfa=True)
+
+    html = root.get("/").content.decode()
+
+    assert (
+        _button_after(html, "Remove unused credentials of frank")[0]
+        == "/users/frank/?tab=security_credentials"
+    )
+
+
 def test_a_well_kept_account_has_only_the_root_users_checks(root, account):
     MFADevice.objects.create(account=account, name="root", seed_encrypted="x", enabled_at=timezone.now())
     bob = _console_user(account, "bob", mfa=True)
@@ -244,6 +255,18 @@ def test_charts_count_sign_ins_and_refused_calls_per_day(root, account):
     assert f"<title>{day:%b} {day.day}: 1 refused</title>" in html
     assert '<strong>Console sign-ins</strong> <span class="muted">3 in all</span>' in html
     assert '<strong>Refused calls</strong> <span class="muted">2 in all</span>' in html
+
+
+def test_the_page_draws_its_charts_inline_and_loads_only_the_projects_own_assets(root, account):
+    html = root.get("/").content.decode()
+
+    assert len(re.findall(r'<figure[^>]*data-testid="chart"', html)) == 2
+    assert html.count("<svg") >= 2
+    loaded = re.findall(r'<(?:script|img|iframe)[^>]*\ssrc="([^"]*)"|<link[^>]*\shref="([^"]*)"', html)
+    addresses = [src or href for src, href in loaded]
+    assert addresses and all(
+        address.startswith("/") and not address.startswith("//") for address in addresses
+    ), addresses
 
 
 # --- each card authorized as the API would be --------------------------------------------------------

@@ -86,6 +86,7 @@ def test_finds_console_pages_by_name(root):
         ("account settings", "Account settings", "/account-settings/"),
         ("identity prov", "Identity providers", "/identity-providers/"),
         ("create user", "Create user", "/users/create/"),
+        ("credential", "Credential report", "/credential-report/"),
         ("organization", "Organization policies", None),
     ],
 )

@@ -6,10 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, GroupMembership
+from accounts.models import AuditEvent, GroupMembership, IAMUser
 from policies.models import InlinePolicy, PolicyAttachment
 from tests.accounts.factories import GroupFactory, IAMUserFactory
 from tests.grants import grant, statement
@@ -194,3 +196,41 @@ def test_an_administrators_services_come_fifty_a_page_keeping_the_filter(root_cl
     second = root_client.get(url + next_link).content.decode()
     more = re.findall(r'<tr data-namespace="([^"]+)"', second)
     assert more and more[0] > rows[-1] and not set(more) & set(rows)
+
+
+def _members(account, group, policy, start, stop):
+    """Users `start`..`stop` in `group`, each with `policy` attached and a call to IAM a day ago."""
+    users = IAMUser.objects.bulk_create(
+        [IAMUser(account=account, name=f"member-{index:05d}") for index in range(start, stop)]
+    )
+    GroupMembership.objects.bulk_create([GroupMembership(user=user, group=group) for user in users])
+    PolicyAttachment.objects.bulk_create([PolicyAttachment(policy=policy, user=user) for user in users])
+    for user in users:
+        called(account, user.user_id, "iam", "GetUser", days_ago=1)
+
+
+def _counted(client, url):
+    client.get(url, TAB)  # the session, per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, TAB)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_a_groups_and_a_policys_tabs_take_as_many_queries_at_5000_users_as_at_50(root_client, account):
+    group = GroupFactory(account=account, name="everyone")
+    policy = make_policy(name="iam-reads", account=account, document=statement_policy("iam:Get*"))
+    PolicyAttachment.objects.create(policy=policy, group=group)
+    urls = [
+        reverse("accounts:group_detail", args=["everyone"]),
+        reverse("policies:policy_detail", args=[policy.arn]),
+    ]
+    _members(account, group, policy, 0, 50)
+    few = [_counted(root_client, url)[0] for url in urls]
+
+    _members(account, group, policy, 50, 5000)
+    many = [_counted(root_client, url) for url in urls]
+
+    assert [count for count, _page in many] == few
+    for _count, page in many:
+        assert "by member-" in _row(page, "iam")
