@@ -12,7 +12,7 @@ from accounts.services.groups import group_create
 from accounts.services.passwords import password_policy_update, user_password_change
 from accounts.services.users import user_create
 from aws.errors import AccessDenied, ValidationError
-from iamconsole.enforcement import OPEN, PAGES
+from iamconsole.enforcement import OPEN, PAGES, SSO_PORTAL_PAGES
 from policies.models import InstanceProfile, PolicyAttachment, Role
 from policies.services.instance_profiles import instance_profile_add_role
 from policies.services.permissions import policy_attach
@@ -340,7 +340,11 @@ def _url_names(resolver=None, namespace=None):
 def test_every_console_page_is_authorized_or_deliberately_open():
     # The admin site and the classroom portal sign in their own people (Django users): the middleware
     # leaves them to their views (tests/classrooms/test_portal_isolation.py sweeps the portal).
+    # The AWS access portal signs in Identity Center's directory users; its views check them
+    # (tests/identitycenter/test_portal_isolation.py sweeps it), and its table names only its own pages.
     names = {name for name in _url_names() if not name.startswith(("admin:", "portal:"))}
+    assert SSO_PORTAL_PAGES == {name for name in names if name.startswith("sso_portal:")}
+    names -= SSO_PORTAL_PAGES
 
     missing = names - set(PAGES) - OPEN
     assert not missing, f"place these pages in iamconsole/enforcement.py: {sorted(missing)}"

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
-from accounts.models import AuditEvent, IAMUser, SignInFailure, UserTag
+from accounts.models import AuditEvent, IAMUser, ServiceLastAccess, SignInFailure, UserTag
 from policies.models import InlinePolicy, PolicyTag, RoleTag
 
 from .surface import response_text, sign_in, url_cases
@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PROJECT_APPS = {"accounts", "policies", "organizations", "iamconsole"}
-# What a request may change without having been allowed anything: CloudTrail's record of it, and the
-# sign-in throttle's bookkeeping.
-BOOKKEEPING = {AuditEvent, SignInFailure}
+# What a request may change without having been allowed anything: CloudTrail's record of it, its
+# last accessed rollup (AWS counts refused attempts as accesses too), and the sign-in throttle's bookkeeping.
+BOOKKEEPING = {AuditEvent, ServiceLastAccess, SignInFailure}
 
 
 def _state():
