@@ -32,6 +32,7 @@ NAVIGATION = [
         ],
     ),
     ("Tools", [("Policy simulator", "policies:simulator")]),
+    ("Related consoles", [("IAM Identity Center", "identitycenter:dashboard")]),
 ]
 
 

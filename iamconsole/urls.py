@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("classrooms.urls")),
     path("", include("classrooms.console_urls")),
+    path("", include("identitycenter.console_urls")),
 ]

@@ -9,6 +9,7 @@ import json
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.core.mail import send_mail
 from django.db import transaction
 
 from access.acting import Acting
@@ -274,3 +275,121 @@ def provision(*, permission_set, account_id="", acting):
         reason for reason in (_provision_or_reason(permission_set, account) for account in accounts) if reason
     ]
     return services.request_finish(request, reasons[0] if reasons else "")
+
+
+# The console's wizards: one write each, all or nothing
+
+
+# The predefined permission sets: each is one AWS managed policy, named after it.
+PREDEFINED = {
+    "AdministratorAccess": "arn:aws:iam::aws:policy/AdministratorAccess",
+    "Billing": "arn:aws:iam::aws:policy/job-function/Billing",
+    "DatabaseAdministrator": "arn:aws:iam::aws:policy/job-function/DatabaseAdministrator",
+    "DataScientist": "arn:aws:iam::aws:policy/job-function/DataScientist",
+    "NetworkAdministrator": "arn:aws:iam::aws:policy/job-function/NetworkAdministrator",
+    "PowerUserAccess": "arn:aws:iam::aws:policy/PowerUserAccess",
+    "ReadOnlyAccess": "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    "SecurityAudit": "arn:aws:iam::aws:policy/SecurityAudit",
+    "SupportUser": "arn:aws:iam::aws:policy/job-function/SupportUser",
+    "SystemAdministrator": "arn:aws:iam::aws:policy/job-function/SystemAdministrator",
+    "ViewOnlyAccess": "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+}
+
+
+@transaction.atomic
+def permission_set_create_with_policies(
+    *,
+    instance,
+    name,
+    description="",
+    session_duration="PT1H",
+    relay_state="",
+    tags=(),
+    managed_arns=(),
+    customer_references=(),
+    inline_policy="",
+    boundary=None,
+    acting,
+):
+    """Create permission set: the set, its AWS managed policies, customer managed policy references
+    ((name, path) pairs), inline policy and permissions boundary ({"managed_arn"} or {"name", "path"})."""
+    permission_set = services.permission_set_create(
+        instance=instance,
+        name=name,
+        description=description,
+        session_duration=session_duration,
+        relay_state=relay_state,
+        tags=tags,
+        acting=acting,
+    )
+    for arn in managed_arns:
+        managed_policy_attach(permission_set=permission_set, arn=arn, acting=acting)
+    for reference_name, path in customer_references:
+        services.customer_policy_attach(
+            permission_set=permission_set, name=reference_name, path=path, acting=acting
+        )
+    if inline_policy:
+        inline_policy_set(permission_set=permission_set, document=inline_policy, acting=acting)
+    if boundary:
+        boundary_set(permission_set=permission_set, **boundary, acting=acting)
+    return permission_set
+
+
+@transaction.atomic
+def user_create_with_groups(
+    *,
+    instance,
+    user_name,
+    display_name,
+    given_name,
+    family_name,
+    email,
+    groups=(),
+    password_mode,
+    portal_url="",
+    acting,
+):
+    """Add user: the user, its memberships, and its password's start: a one-time password (returned,
+    shown once) or "" when the user is sent an email with password setup instructions (once the
+    user is committed), naming the AWS access portal at `portal_url`."""
+    user = services.user_create(
+        instance=instance,
+        user_name=user_name,
+        display_name=display_name,
+        given_name=given_name,
+        family_name=family_name,
+        emails=[{"Value": email, "Type": "work", "Primary": True}] if email else [],
+        acting=acting,
+    )
+    for group in groups:
+        services.membership_create(group=group, user=user, acting=acting)
+    if password_mode == "one_time":
+        return user, services.user_password_generate(user=user, acting=acting)
+    if email:
+        transaction.on_commit(lambda: send_mail(*_invitation(user, email, portal_url), None, [email]))
+    return user, ""
+
+
+def _invitation(user, email, portal_url):
+    """(subject, body) of the email AWS sends a new user: accept the invitation, set a password."""
+    subject = "Invitation to join IAM Identity Center (successor to AWS Single Sign-On)"
+    body = (
+        f"Hello {user.display_name},\n\n"
+        "Your AWS organization (AWS account) has invited you to join IAM Identity Center. "
+        "Accept the invitation, then set your password to sign in to the AWS access portal.\n\n"
+        f"Your AWS access portal URL: {portal_url}\n"
+        f"Your username: {user.user_name}\n\n"
+        "This invitation will expire in 7 days.\n"
+    )
+    return subject, body
+
+
+@transaction.atomic
+def group_create_with_members(*, instance, display_name, description="", users=(), acting):
+    """Create group: the group and its members."""
+    group = services.group_create(
+        instance=instance, display_name=display_name, description=description, acting=acting
+    )
+    for user in users:
+        services.membership_create(group=group, user=user, acting=acting)
+    return group

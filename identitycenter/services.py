@@ -7,17 +7,20 @@ Messages marked "unconfirmed" are this project's wording where AWS's exact text 
 
 import datetime
 import re
+import secrets
+import string
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from access import crypto
 from access.audit import audited
-from access.operations import IDENTITYSTORE_SOURCE, SSO_SOURCE
+from access.operations import IDENTITYSTORE_SOURCE, SSO_DIRECTORY_SOURCE, SSO_SOURCE
 from aws.identitycenter_errors import (
     AccessDeniedException,
     ConflictException,
@@ -679,3 +682,31 @@ def membership_create(*, group, user, acting):
 )
 def membership_delete(*, membership, acting):
     membership.delete()
+
+
+def _one_time_password():
+    """16 characters with an upper- and lower-case letter, a digit and a symbol, as the console makes."""
+    alphabet = string.ascii_letters + string.digits + "!@#$%^&*()-_=+"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(16))
+        if (
+            any(c.islower() for c in password)
+            and any(c.isupper() for c in password)
+            and any(c.isdigit() for c in password)
+            and any(not c.isalnum() for c in password)
+        ):
+            return password
+
+
+@audited(
+    "UpdatePassword",
+    params=lambda kw: {"userId": kw["user"].id, "identityStoreId": kw["user"].instance.identity_store_id},
+    event_source=SSO_DIRECTORY_SOURCE,
+)
+def user_password_generate(*, user, acting):
+    """The console's "Generate a one-time password": returned once, stored hashed; the user sets a
+    password of their own at their first sign-in to the access portal."""
+    password = _one_time_password()
+    user.password = make_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    return password
