@@ -531,6 +531,16 @@ def _emails(emails):
     ]
 
 
+def _within(limits):
+    """identitystore's length constraints: {field: (value, maximum)}."""
+    for field, (value, maximum) in limits.items():
+        if len(value) > maximum:
+            raise ValidationException(
+                f"1 validation error detected: Value at '{field}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {maximum}"
+            )
+
+
 def user_name_conflict():
     return ConflictException("Duplicate UserName")  # unconfirmed
 
@@ -545,6 +555,14 @@ def user_create(*, instance, user_name, display_name="", given_name="", family_n
     if not user_name or not display_name or not (given_name and family_name):
         # Identity Center's own directory needs these (the API model leaves them optional).
         raise ValidationException("UserName, DisplayName, Name.GivenName and Name.FamilyName are required.")
+    _within(
+        {
+            "userName": (user_name, 128),
+            "displayName": (display_name, 1024),
+            "name.givenName": (given_name, 1024),
+            "name.familyName": (family_name, 1024),
+        }
+    )
     if DirectoryUser.objects.filter(instance=instance, user_name__iexact=user_name).exists():
         raise user_name_conflict()
     try:
@@ -625,6 +643,7 @@ def group_name_conflict():
 def group_create(*, instance, display_name, description="", acting):
     if not display_name:
         raise ValidationException("DisplayName is required.")  # unconfirmed
+    _within({"displayName": (display_name, 1024), "description": (description, 1024)})
     if DirectoryGroup.objects.filter(instance=instance, display_name__iexact=display_name).exists():
         raise group_name_conflict()
     try:

@@ -27,7 +27,7 @@ def group_list(request):
     instance, refused = managed_instance(request, "ListGroups")
     if refused:
         return refused
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[:128]
     groups = DirectoryGroup.objects.filter(instance=instance)
     if search:
         groups = groups.filter(display_name__icontains=search)

@@ -133,6 +133,7 @@ def _policy_table(request, query, chosen):
         authorize(acting=request.acting, action="iam:ListPolicies")
     except AccessDenied as exc:
         return [], exc.message
+    query = query[:128]
     policies = ManagedPolicy.objects.filter(account__isnull=True)
     rows = list(policies.filter(arn__in=chosen).order_by("name"))
     matching = policies.exclude(arn__in=chosen).order_by("name")
@@ -345,7 +346,11 @@ def permission_set_edit(request, permission_set_id):
     except AccessDenied as exc:
         return denied(request, exc, "Edit permission set")
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and "duration" not in request.POST:
+        # The form always posts its select: a request without it changes nothing.
+        error = "Select a session duration."  # unconfirmed
+        draft = _draft(request.POST)
+    elif request.method == "POST":
         draft = _draft(request.POST)
         try:
             services.permission_set_update(
@@ -452,8 +457,16 @@ def permission_set_provision(request, permission_set_id):
     if refused:
         return refused
     permission_set = _permission_set_or_404(instance, permission_set_id)
-    # One ProvisionPermissionSet per account, so that each account's status is its own request's.
-    account_ids = list(permission_set.provisioned.order_by("account_id").values_list("account_id", flat=True))
+    # The accounts that need the update, one ProvisionPermissionSet each, so that each account's status
+    # is its own request's.
+    account_ids = list(
+        permission_set.provisioned.filter(current=False)
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+    )
+    if not account_ids:
+        messages.info(request, "The permission set is up to date in every AWS account.")  # unconfirmed
+        return redirect("identitycenter:permission_set_detail", permission_set_id=permission_set.id)
     failures = []
     try:
         for account_id in account_ids:

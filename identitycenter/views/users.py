@@ -30,7 +30,7 @@ def user_list(request):
     instance, refused = managed_instance(request, "ListUsers")
     if refused:
         return refused
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[:128]
     users = DirectoryUser.objects.filter(instance=instance)
     if search:
         users = users.filter(user_name__icontains=search)

@@ -609,3 +609,15 @@ def test_another_organizations_objects_are_not_found(
     )
     assert DirectoryUser.objects.filter(pk=dana.pk).exists() and not AccountAssignment.objects.exists()
     assert not ManagedPolicy.objects.filter(account=member, name__startswith="AWSReserved").exists()
+
+
+def test_names_past_identitystore_limits_are_refused_in_its_words(root_client, instance):
+    group = root_client.post(reverse("identitycenter:group_create"), {"display_name": "g" * 1025})
+    assert group.status_code == 422
+    assert "Member must have length less than or equal to 1024" in text(group)
+    user = root_client.post(
+        reverse("identitycenter:user_create"),
+        {**DANA, "user_name": "u" * 129, "step": "3", "action": "create"},
+    )
+    assert "Value at &#x27;userName&#x27; failed to satisfy constraint" in text(user)
+    assert not DirectoryGroup.objects.exists() and not DirectoryUser.objects.exists()
