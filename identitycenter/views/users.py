@@ -142,6 +142,24 @@ def _principal_assignments(instance, principal_type, principal_id):
     )
 
 
+def _user_assignments(instance, user):
+    """The assignments reaching the user, directly or through its groups (what the access portal
+    shows it), each with `through`: "Direct" or the group's name."""
+    groups = dict(
+        DirectoryGroup.objects.filter(instance=instance, memberships__user=user).values_list(
+            "id", "display_name"
+        )
+    )
+    assignments = sorted(
+        selectors.assignments_of_user(instance, user),
+        key=lambda each: (each.account.name.lower(), each.permission_set.name.lower()),
+    )
+    for assignment in assignments:
+        direct = assignment.principal_type == AccountAssignment.PrincipalType.USER
+        assignment.through = "Direct" if direct else f"Group: {groups.get(assignment.principal_id, '')}"
+    return assignments
+
+
 def _user_or_404(instance, user_id):
     user = selectors.user_in(instance, user_id)
     if user is None:
@@ -163,11 +181,7 @@ def user_detail(request, user_id):
     groups_denial = read_denial(request, "ListGroupMembershipsForMember", instance=instance)
     memberships = [] if groups_denial else list(user.memberships.select_related("group"))
     assignments_denial = read_denial(request, "ListAccountAssignmentsForPrincipal", instance=instance)
-    assignments = (
-        []
-        if assignments_denial
-        else _principal_assignments(instance, AccountAssignment.PrincipalType.USER, user.id)
-    )
+    assignments = [] if assignments_denial else _user_assignments(instance, user)
     context = {
         "directory_user": user,
         "memberships": memberships,

@@ -96,7 +96,7 @@ def _group_wizard_users(client, account):
 
 
 def _user_detail(client, account):
-    """A user in a group per row, assigned to an account per row."""
+    """A user in a group per row, assigned to an account per row directly and to another through the group."""
     instance = _instance(account)
     dana = _user(instance, 99)
 
@@ -108,7 +108,12 @@ def _user_detail(client, account):
         AccountAssignment.objects.create(
             permission_set=permission_set, account=member, principal_type="USER", principal_id=dana.id
         )
-        return [group.display_name, member.name, permission_set.name]
+        # And through the group, in another account.
+        other = _member(instance, index + 50)
+        AccountAssignment.objects.create(
+            permission_set=permission_set, account=other, principal_type="GROUP", principal_id=group.id
+        )
+        return [group.display_name, member.name, other.name, permission_set.name]
 
     return reverse("identitycenter:user_detail", args=[dana.id]), add_row
 

@@ -206,7 +206,10 @@ def test_wizard_previous_and_edit_go_back(root_client, instance):
 def test_user_detail_shows_groups_and_assigned_accounts(root_client, dana, developers, assigned, member):
     page = text(root_client.get(reverse("identitycenter:user_detail", args=[dana.id])))
     assert "developers" in page and dana.id in page
-    # dana reaches the account through developers; the user's own assignments are direct ones.
+    # dana reaches the account through developers.
+    assigned_accounts = page.split('data-testid="principal-assignments"')[1]
+    assert member.id in assigned_accounts and "DeveloperAccess" in assigned_accounts
+    assert "Group: developers" in assigned_accounts
     group_page = text(root_client.get(reverse("identitycenter:group_detail", args=[developers.id])))
     assert "dana" in group_page and member.name.replace("'", "&#x27;") in group_page
     assert "DeveloperAccess" in group_page
