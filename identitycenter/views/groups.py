@@ -1,6 +1,7 @@
 """Groups of the Identity Center directory: the list, Create group (with its members), a group's page."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,12 +82,17 @@ def _group_or_404(instance, group_id):
 
 
 @console_login_required
-@http_methods("GET")
+@http_methods("GET", "POST")
 def group_detail(request, group_id):
+    """The group's details, members and assignments; POST adds the chosen users or removes the chosen
+    members (CreateGroupMembership, DeleteGroupMembership)."""
     instance, refused = managed_instance(request)
     if refused:
         return refused
     group = _group_or_404(instance, group_id)
+    if request.method == "POST":
+        _change_members(request, instance, group)
+        return redirect("identitycenter:group_detail", group_id=group.id)
     try:
         authorize_read(request, "DescribeGroup", instance=instance)
     except AccessDenied as exc:
@@ -99,8 +105,12 @@ def group_detail(request, group_id):
         if assignments_denial
         else _principal_assignments(instance, AccountAssignment.PrincipalType.GROUP, group.id)
     )
+    addable = []
+    if not members_denial and not read_denial(request, "ListUsers", instance=instance):
+        addable = list(DirectoryUser.objects.filter(instance=instance).exclude(memberships__group=group))
     context = {
         "group": group,
+        "addable": addable,
         "memberships": memberships,
         "members_denial": members_denial,
         "assignments": assignments,
@@ -108,6 +118,37 @@ def group_detail(request, group_id):
         "breadcrumbs": breadcrumbs(_groups_crumb(), (group.display_name, None)),
     }
     return render(request, "identitycenter/group_detail.html", context)
+
+
+def _change_members(request, instance, group):
+    action = request.POST.get("action")
+    try:
+        with transaction.atomic():
+            if action == "add_users":
+                users = list(
+                    DirectoryUser.objects.filter(instance=instance, id__in=request.POST.getlist("users"))
+                )
+                for user in users:
+                    services.membership_create(group=group, user=user, acting=request.acting)
+                changed = len(users)
+            else:
+                memberships = list(
+                    group.memberships.select_related("group__instance").filter(
+                        id__in=request.POST.getlist("memberships")
+                    )
+                )
+                for membership in memberships:
+                    services.membership_delete(membership=membership, acting=request.acting)
+                changed = len(memberships)
+    except AWSError as exc:
+        messages.error(request, exc.message)
+        return
+    if not changed:
+        messages.error(request, "Select at least one user.")  # unconfirmed
+    elif action == "add_users":
+        messages.success(request, f"Added {changed} user{'s' if changed != 1 else ''} to the group.")
+    else:
+        messages.success(request, f"Removed {changed} user{'s' if changed != 1 else ''} from the group.")
 
 
 @console_login_required

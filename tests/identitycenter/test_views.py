@@ -250,6 +250,42 @@ def test_create_group_with_members_and_a_taken_name(root_client, instance, dana)
     assert DirectoryGroup.objects.count() == 1
 
 
+def test_group_page_adds_and_removes_members(root_client, instance, developers, dana, root_acting):
+    erin = services.user_create(
+        instance=instance,
+        user_name="erin",
+        display_name="Erin",
+        given_name="E",
+        family_name="R",
+        acting=root_acting,
+    )
+    url = reverse("identitycenter:group_detail", args=[developers.id])
+    addable = text(root_client.get(url)).split('data-testid="group-addable"')[1]
+    assert "erin" in addable and "dana" not in addable
+
+    nothing = root_client.post(url, {"action": "add_users"}, follow=True)
+    assert "Select at least one user." in text(nothing)
+    root_client.post(url, {"action": "add_users", "users": [erin.id]})
+    assert set(developers.memberships.values_list("user__user_name", flat=True)) == {"dana", "erin"}
+    membership = developers.memberships.get(user=dana)
+    root_client.post(url, {"action": "remove_users", "memberships": [membership.id]})
+    assert list(developers.memberships.values_list("user__user_name", flat=True)) == ["erin"]
+
+
+def test_group_members_change_refused_changes_nothing(client, account, sign_in_as, developers, dana):
+    bob = IAMUserFactory(account=account, name="bob")
+    grant(
+        statement(["sso:List*", "identitystore:*"]),
+        statement("identitystore:DeleteGroupMembership", effect="Deny"),
+        user=bob,
+    )
+    sign_in_as(client, account, bob)
+    url = reverse("identitycenter:group_detail", args=[developers.id])
+    membership = developers.memberships.get()
+    response = client.post(url, {"action": "remove_users", "memberships": [membership.id]}, follow=True)
+    assert "identitystore:DeleteGroupMembership" in text(response) and developers.memberships.exists()
+
+
 def test_delete_group(root_client, developers):
     root_client.post(reverse("identitycenter:group_delete", args=[developers.id]), {"confirm": "developers"})
     assert not DirectoryGroup.objects.exists()
