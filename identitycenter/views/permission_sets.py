@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from access.authorization import authorize
 from aws.errors import AccessDenied, AWSError
+from aws.params import ascii_int
 from console.dialogs import confirmation_error
 from console.htmx import render_htmx
 from console.http import http_methods
@@ -98,24 +99,16 @@ def _draft(data):
 
 
 def _session_duration(draft):
-    """The ISO 8601 duration of the select, or of "Custom duration"'s hours and minutes."""
+    """The ISO 8601 duration of the select, or of "Custom duration"'s hours and minutes (PT0H for
+    none, which the service refuses as it refuses anything outside 1 to 12 hours)."""
     if draft["duration"] != "custom":
         return draft["duration"] if draft["duration"] in dict(DURATIONS) else "PT1H"
-    hours = (
-        int(draft["custom_hours"])
-        if draft["custom_hours"].isascii() and draft["custom_hours"].isdigit()
-        else 0
-    )
-    minutes = (
-        int(draft["custom_minutes"])
-        if draft["custom_minutes"].isascii() and draft["custom_minutes"].isdigit()
-        else 0
-    )
-    return (
-        "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-        if hours or minutes
-        else "PT0H"
-    )
+    # A few digits at most: a longer number is no duration (and int() refuses thousands of digits).
+    hours = ascii_int(draft["custom_hours"][:5]) or 0
+    minutes = ascii_int(draft["custom_minutes"][:5]) or 0
+    if not hours and not minutes:
+        return "PT0H"
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
 
 
 def _boundary(draft):
