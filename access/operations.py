@@ -381,6 +381,8 @@ OPERATIONS = {
 ORGANIZATIONS_SOURCE = "organizations.amazonaws.com"
 SSO_SOURCE = "sso.amazonaws.com"
 IDENTITYSTORE_SOURCE = "identitystore.amazonaws.com"
+# The Identity Center directory's own calls (the console's one-time password), outside identitystore.
+SSO_DIRECTORY_SOURCE = "sso-directory.amazonaws.com"
 
 
 def _sso_resource(kw):
@@ -408,6 +410,8 @@ def operation_for(name, event_source="iam.amazonaws.com"):
         return Operation(f"sso:{name}", _sso_resource)
     if event_source == IDENTITYSTORE_SOURCE:
         return Operation(f"identitystore:{name}", _identity_store)
+    if event_source == SSO_DIRECTORY_SOURCE:
+        return Operation(f"sso-directory:{name}")
     return OPERATIONS[name]
 
 

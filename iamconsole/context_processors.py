@@ -38,6 +38,7 @@ NAVIGATION = [
         ],
     ),
     ("Tools", [("Policy simulator", "policies:simulator")]),
+    ("Related consoles", [("IAM Identity Center", "identitycenter:dashboard")]),
 ]
 
 

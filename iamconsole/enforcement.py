@@ -231,6 +231,30 @@ OPEN = {
     "organizations:policy_target_change",
     "organizations:policy_edit",
     "organizations:policy_delete",
+    # IAM Identity Center's pages authorize the sso:<Operation> and identitystore:<Operation> reads the
+    # APIs would make, on the instance or permission set (identitycenter/views/common.py); accounts
+    # that manage no instance are sent to its dashboard, other instances' objects are 404.
+    "identitycenter:dashboard",
+    "identitycenter:enable",
+    "identitycenter:settings",
+    "identitycenter:user_list",
+    "identitycenter:user_create",
+    "identitycenter:user_detail",
+    "identitycenter:user_delete",
+    "identitycenter:group_list",
+    "identitycenter:group_create",
+    "identitycenter:group_detail",
+    "identitycenter:group_delete",
+    "identitycenter:accounts",
+    "identitycenter:assign",
+    "identitycenter:account_detail",
+    "identitycenter:permission_set_list",
+    "identitycenter:permission_set_create",
+    "identitycenter:permission_set_detail",
+    "identitycenter:permission_set_edit",
+    "identitycenter:permission_set_policies",
+    "identitycenter:permission_set_provision",
+    "identitycenter:permission_set_delete",
     # A classroom seat's Labs page and its Check my work: the seat's root user only (404 for any other
     # account); the check reads the seat's own account, as the student's checks do.
     "classrooms:labs",

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("classrooms.urls")),
     path("", include("classrooms.console_urls")),
     path("start/", include("identitycenter.portal_urls")),
+    path("", include("identitycenter.console_urls")),
 ]

@@ -28,7 +28,7 @@ from policies.services.permissions import (
 from policies.services.providers import saml_provider_create
 from policies.services.roles import SESSION_MAX, role_create, role_delete
 
-from . import selectors, services
+from . import portal, selectors, services
 from .models import SSO_SERVICE, ProvisionedPermissionSet
 
 INLINE_POLICY_NAME = "AwsSSOInlinePolicy"
@@ -274,3 +274,106 @@ def provision(*, permission_set, account_id="", acting):
         reason for reason in (_provision_or_reason(permission_set, account) for account in accounts) if reason
     ]
     return services.request_finish(request, reasons[0] if reasons else "")
+
+
+# The console's wizards: one write each, all or nothing
+
+
+# The predefined permission sets: each is one AWS managed policy, named after it.
+PREDEFINED = {
+    "AdministratorAccess": "arn:aws:iam::aws:policy/AdministratorAccess",
+    "Billing": "arn:aws:iam::aws:policy/job-function/Billing",
+    "DatabaseAdministrator": "arn:aws:iam::aws:policy/job-function/DatabaseAdministrator",
+    "DataScientist": "arn:aws:iam::aws:policy/job-function/DataScientist",
+    "NetworkAdministrator": "arn:aws:iam::aws:policy/job-function/NetworkAdministrator",
+    "PowerUserAccess": "arn:aws:iam::aws:policy/PowerUserAccess",
+    "ReadOnlyAccess": "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    "SecurityAudit": "arn:aws:iam::aws:policy/SecurityAudit",
+    "SupportUser": "arn:aws:iam::aws:policy/job-function/SupportUser",
+    "SystemAdministrator": "arn:aws:iam::aws:policy/job-function/SystemAdministrator",
+    "ViewOnlyAccess": "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+}
+
+
+@transaction.atomic
+def permission_set_create_with_policies(
+    *,
+    instance,
+    name,
+    description="",
+    session_duration="PT1H",
+    relay_state="",
+    tags=(),
+    managed_arns=(),
+    customer_references=(),
+    inline_policy="",
+    boundary=None,
+    acting,
+):
+    """Create permission set: the set, its AWS managed policies, customer managed policy references
+    ((name, path) pairs), inline policy and permissions boundary ({"managed_arn"} or {"name", "path"})."""
+    permission_set = services.permission_set_create(
+        instance=instance,
+        name=name,
+        description=description,
+        session_duration=session_duration,
+        relay_state=relay_state,
+        tags=tags,
+        acting=acting,
+    )
+    for arn in managed_arns:
+        managed_policy_attach(permission_set=permission_set, arn=arn, acting=acting)
+    for reference_name, path in customer_references:
+        services.customer_policy_attach(
+            permission_set=permission_set, name=reference_name, path=path, acting=acting
+        )
+    if inline_policy:
+        inline_policy_set(permission_set=permission_set, document=inline_policy, acting=acting)
+    if boundary:
+        boundary_set(permission_set=permission_set, **boundary, acting=acting)
+    return permission_set
+
+
+@transaction.atomic
+def user_create_with_groups(
+    *,
+    instance,
+    user_name,
+    display_name,
+    given_name,
+    family_name,
+    email,
+    groups=(),
+    password_mode,
+    base_url,
+    acting,
+):
+    """Add user: the user, its memberships, and its password's start: a one-time password (returned,
+    shown once) or "" when the user is sent the access portal's password setup link (once the user is
+    committed), on this site at `base_url`."""
+    user = services.user_create(
+        instance=instance,
+        user_name=user_name,
+        display_name=display_name,
+        given_name=given_name,
+        family_name=family_name,
+        emails=[{"Value": email, "Type": "work", "Primary": True}] if email else [],
+        acting=acting,
+    )
+    for group in groups:
+        services.membership_create(group=group, user=user, acting=acting)
+    if password_mode == "one_time":
+        return user, services.user_password_generate(user=user, acting=acting)
+    portal.password_setup_send(user=user, base_url=base_url)
+    return user, ""
+
+
+@transaction.atomic
+def group_create_with_members(*, instance, display_name, description="", users=(), acting):
+    """Create group: the group and its members."""
+    group = services.group_create(
+        instance=instance, display_name=display_name, description=description, acting=acting
+    )
+    for user in users:
+        services.membership_create(group=group, user=user, acting=acting)
+    return group

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import string
 import time
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -39,6 +38,7 @@ from accounts.services.signin import (
     _forget_failures,
 )
 
+from . import services
 from .models import DirectoryUser, Instance, PortalMFADevice
 
 SESSION_KEY = "sso_portal"
@@ -49,7 +49,7 @@ MFA_DEVICES_PER_USER = 8  # Identity Center: up to eight MFA devices per user
 MFA_STEP_SECONDS = 30
 MFA_DRIFT_STEPS = 1
 MFA_ISSUER = "AWS IAM Identity Center"
-SPECIAL = "~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/"
+SPECIAL = services.SPECIAL
 
 # Identity Center's password requirements (its user guide's "Password requirements").
 PASSWORD_RULES = (
@@ -180,22 +180,8 @@ def password_setup_send(*, user, base_url):
 
 
 def one_time_password_generate(*, user):
-    """ "Generate a one-time password that you can share with this user": the user signs in with it and
-    must choose a new password at once. Returned once; only its hash is kept."""
-    # One of each class the rules ask for, the rest of any; shuffled.
-    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, SPECIAL[:12])
-    alphabet = string.ascii_letters + string.digits
-    characters = [secrets.choice(each) for each in classes] + [secrets.choice(alphabet) for _ in range(12)]
-    secrets.SystemRandom().shuffle(characters)
-    password = "".join(characters)
-    DirectoryUser.objects.filter(pk=user.pk).update(
-        password=make_password(password),
-        password_reset_required=True,
-        password_changed_at=timezone.now(),
-        setup_token_hash="",
-        setup_token_expires_at=None,
-    )
-    return password
+    """ "Generate a one-time password that you can share with this user" (see the service)."""
+    return services.one_time_password_set(user=user)
 
 
 def user_from_setup_link(*, instance, token):

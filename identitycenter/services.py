@@ -7,17 +7,20 @@ Messages marked "unconfirmed" are this project's wording where AWS's exact text 
 
 import datetime
 import re
+import secrets
+import string
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from access import crypto
 from access.audit import audited
-from access.operations import IDENTITYSTORE_SOURCE, SSO_SOURCE
+from access.operations import IDENTITYSTORE_SOURCE, SSO_DIRECTORY_SOURCE, SSO_SOURCE
 from aws.identitycenter_errors import (
     AccessDeniedException,
     ConflictException,
@@ -528,6 +531,16 @@ def _emails(emails):
     ]
 
 
+def _within(limits):
+    """identitystore's length constraints: {field: (value, maximum)}."""
+    for field, (value, maximum) in limits.items():
+        if len(value) > maximum:
+            raise ValidationException(
+                f"1 validation error detected: Value at '{field}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {maximum}"
+            )
+
+
 def user_name_conflict():
     return ConflictException("Duplicate UserName")  # unconfirmed
 
@@ -542,6 +555,14 @@ def user_create(*, instance, user_name, display_name="", given_name="", family_n
     if not user_name or not display_name or not (given_name and family_name):
         # Identity Center's own directory needs these (the API model leaves them optional).
         raise ValidationException("UserName, DisplayName, Name.GivenName and Name.FamilyName are required.")
+    _within(
+        {
+            "userName": (user_name, 128),
+            "displayName": (display_name, 1024),
+            "name.givenName": (given_name, 1024),
+            "name.familyName": (family_name, 1024),
+        }
+    )
     if DirectoryUser.objects.filter(instance=instance, user_name__iexact=user_name).exists():
         raise user_name_conflict()
     try:
@@ -622,6 +643,7 @@ def group_name_conflict():
 def group_create(*, instance, display_name, description="", acting):
     if not display_name:
         raise ValidationException("DisplayName is required.")  # unconfirmed
+    _within({"displayName": (display_name, 1024), "description": (description, 1024)})
     if DirectoryGroup.objects.filter(instance=instance, display_name__iexact=display_name).exists():
         raise group_name_conflict()
     try:
@@ -679,3 +701,37 @@ def membership_create(*, group, user, acting):
 )
 def membership_delete(*, membership, acting):
     membership.delete()
+
+
+# Identity Center's password rules' non-alphanumeric characters.
+SPECIAL = "~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/"
+
+
+def one_time_password_set(*, user):
+    """ "Generate a one-time password that you can share with this user": the user signs in with it and
+    must choose a new password at once. Returned once; only its hash is kept."""
+    # One of each class the rules ask for, the rest of any; shuffled.
+    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, SPECIAL[:12])
+    alphabet = string.ascii_letters + string.digits
+    characters = [secrets.choice(each) for each in classes] + [secrets.choice(alphabet) for _ in range(12)]
+    secrets.SystemRandom().shuffle(characters)
+    password = "".join(characters)
+    DirectoryUser.objects.filter(pk=user.pk).update(
+        password=make_password(password),
+        password_reset_required=True,
+        password_changed_at=timezone.now(),
+        setup_token_hash="",
+        setup_token_expires_at=None,
+    )
+    return password
+
+
+@audited(
+    "UpdatePassword",
+    params=lambda kw: {"userId": kw["user"].id, "identityStoreId": kw["user"].instance.identity_store_id},
+    event_source=SSO_DIRECTORY_SOURCE,
+)
+def user_password_generate(*, user, acting):
+    """The console's "Generate a one-time password": returned once, stored hashed; the user sets a
+    password of their own at their first sign-in to the access portal."""
+    return one_time_password_set(user=user)

@@ -57,6 +57,11 @@ READER_POLICY = (
             "cloudtrail:LookupEvents",
             "organizations:Describe*",
             "organizations:List*",
+            "sso:Describe*",
+            "sso:Get*",
+            "sso:List*",
+            "identitystore:Describe*",
+            "identitystore:List*",
         ]
     ),
     # Per-row reads the pages make, refused on the classified rows: each row's tags are read.

@@ -343,7 +343,7 @@ def test_every_console_page_is_authorized_or_deliberately_open():
     # The AWS access portal signs in Identity Center's directory users; its views check them
     # (tests/identitycenter/test_portal_isolation.py sweeps it), and its table names only its own pages.
     names = {name for name in _url_names() if not name.startswith(("admin:", "portal:"))}
-    assert SSO_PORTAL_PAGES == {name for name in names if name.startswith("sso_portal:")}
+    assert {name for name in names if name.startswith("sso_portal:")} == SSO_PORTAL_PAGES
     names -= SSO_PORTAL_PAGES
 
     missing = names - set(PAGES) - OPEN

@@ -21,13 +21,14 @@ def _wizard(step):
     return f"{reverse('accounts:user_create')}?step={step}"
 
 
-def test_step_one_offers_identity_center_as_unavailable_and_creates_an_iam_user(root_client):
+def test_step_one_offers_identity_center_and_creates_an_iam_user(root_client):
     html = root_client.get(_wizard(1)).content.decode()
 
     assert "Are you providing console access to a person?" in html
-    assert '<input type="radio" name="user_type" value="identity_center" disabled' in html
+    assert '<input type="radio" name="user_type" value="identity_center">' in html
     assert "Specify a user in Identity Center - <em>Recommended</em>" in html
-    assert "Not available in this console yet:" in html
+    assert 'data-shown-when="user_type=identity_center"' in html
+    assert f'href="{reverse("identitycenter:user_create")}">Go to IAM Identity Center</a>' in html
     assert '<input type="radio" name="user_type" value="iam" checked>' in html
     assert "I want to create an IAM user" in html
 

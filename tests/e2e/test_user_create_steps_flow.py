@@ -30,11 +30,11 @@ def test_user_type_show_password_boundary_and_email_instructions(live_server, pa
     page.get_by_text("Provide user access to the AWS Management Console").click()
     expect(page.get_by_text("Are you providing console access to a person?")).to_be_visible()
     identity_center = page.locator("input[name=user_type][value=identity_center]")
-    expect(identity_center).to_be_disabled()
-    expect(page.get_by_test_id("identity-center-unavailable")).to_contain_text(
-        "Not available in this console yet"
-    )
-    expect(page.get_by_label("I want to create an IAM user")).to_be_checked()
+    expect(page.get_by_test_id("identity-center-link")).to_be_hidden()
+    identity_center.check()
+    expect(page.get_by_test_id("identity-center-link")).to_contain_text("Go to IAM Identity Center")
+    page.get_by_label("I want to create an IAM user").check()
+    expect(page.get_by_test_id("identity-center-link")).to_be_hidden()
 
     password = page.locator("#id_password")
     expect(password).to_be_hidden()

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from console.http import served_methods
 from tests.accounts.test_queries import PAGES as ACCOUNTS
+from tests.identitycenter.test_queries import PAGES as IDENTITY_CENTER
 from tests.organizations.test_queries import PAGES as ORGANIZATIONS
 from tests.policies.test_queries import PAGES as POLICIES
 
@@ -61,6 +62,10 @@ NOT_LISTS = {
     "organizations:account_invite": "a form",
     "organizations:policy_create": "the editor",
     "organizations:policy_edit": "the editor of one policy",
+    "identitycenter:dashboard": "the instance and three counts",
+    "identitycenter:settings": "one instance",
+    "identitycenter:permission_set_create": "the wizard; its AWS managed policy table shows at most 25 rows",
+    "identitycenter:permission_set_edit": "a form",
     # The classroom portal: its lists are guarded in tests/classrooms/test_portal_queries.py (and the
     # class matrix in test_portal_instructor.py, at 3 and 30 students).
     "classrooms:labs": "guarded in tests/classrooms/test_portal_queries.py",
@@ -113,7 +118,7 @@ def _served_by_get(resolver=None, namespace=None):
 
 def test_every_page_served_by_get_is_guarded_or_lists_nothing_that_grows():
     served = set(_served_by_get())
-    guarded = {page.name for page in ACCOUNTS + POLICIES + ORGANIZATIONS}
+    guarded = {page.name for page in ACCOUNTS + POLICIES + ORGANIZATIONS + IDENTITY_CENTER}
 
     assert sorted(served - guarded - set(NOT_LISTS)) == []
     assert sorted(guarded & set(NOT_LISTS)) == []

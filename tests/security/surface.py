@@ -34,6 +34,9 @@ from accounts.services.mfa import mfa_device_create, mfa_device_enable
 from accounts.services.signin import root_password_reset_link
 from accounts.services.users import user_create
 from console.session import SESSION_KEY
+from identitycenter import flows as identitycenter_flows
+from identitycenter import services as identitycenter_services
+from identitycenter.models import DirectoryGroup, DirectoryUser, PermissionSet
 from organizations import flows as organizations_flows
 from organizations import services as org_services
 from organizations.models import SCP, Handshake, Membership, Organization, OrganizationalUnit
@@ -89,6 +92,9 @@ class Surface:
     invited_account: Account
     simulation_run: SimulationRun
     reset_link: str  # the root user's password reset link
+    sso_user: DirectoryUser  # IAM Identity Center's: a user in a group, assigned to the member account
+    sso_group: DirectoryGroup
+    permission_set: PermissionSet
     markers: list[str] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
 
@@ -266,6 +272,40 @@ def build_surface(*, prefix="MARKER", caller_name="caller"):
         organization=organization, target=invited_account.id, notes=marker("handshakenotes"), acting=acting
     )
 
+    sso = identitycenter_services.instance_create(
+        organization=organization, name=marker("ssoinstance"), acting=acting
+    )
+    sso_user = identitycenter_services.user_create(
+        instance=sso,
+        user_name=marker("ssouser"),
+        display_name=marker("ssodisplayname"),
+        given_name=marker("ssogivenname"),
+        family_name=marker("ssofamilyname"),
+        emails=[{"Value": f"{marker('ssoemail').lower()}@example.com", "Primary": True}],
+        acting=acting,
+    )
+    sso_group = identitycenter_flows.group_create_with_members(
+        instance=sso,
+        display_name=marker("ssogroup"),
+        description=marker("ssogroupdescription"),
+        users=[sso_user],
+        acting=acting,
+    )
+    permission_set = identitycenter_flows.permission_set_create_with_policies(
+        instance=sso,
+        name=marker("permissionset"),
+        description=marker("permissionsetdescription"),
+        inline_policy=_document(_allow(marker("permissionsetinlinesid"))),
+        acting=acting,
+    )
+    identitycenter_flows.assignment_create(
+        permission_set=permission_set,
+        account_id=member.account_id,
+        principal_type="GROUP",
+        principal_id=sso_group.id,
+        acting=acting,
+    )
+
     simulation_run = simulation_run_start(
         acting=acting,
         parameters={"mode": "existing", "principal": f"user:{user.pk}", "service": "sts", "resource": "*"},
@@ -293,6 +333,9 @@ def build_surface(*, prefix="MARKER", caller_name="caller"):
         invited_account=invited_account,
         simulation_run=simulation_run,
         reset_link=root_password_reset_link(account=account, base_url="http://testserver"),
+        sso_user=sso_user,
+        sso_group=sso_group,
+        permission_set=permission_set,
         markers=marker.made,
         secrets=[
             access_key.access_key_id,
@@ -416,6 +459,10 @@ FILLERS = [
     (("account_identifier",), lambda r, s: [(s.account.id,)]),
     # A seat's Labs page: the surface's account is no seat, so any lab is a 404 there.
     (("lab_id",), lambda r, s: [(1,)]),
+    (("user_id",), lambda r, s: [(s.sso_user.id,)]),
+    (("group_id",), lambda r, s: [(s.sso_group.id,)]),
+    (("permission_set_id",), lambda r, s: [(s.permission_set.id,)]),
+    (("account_id",), lambda r, s: [(s.member.account_id,), (s.account.id,)]),
 ]
 
 # Django's reverse() quotes a path the same way.

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-PROJECT_APPS = {"accounts", "policies", "organizations", "iamconsole"}
+PROJECT_APPS = {"accounts", "policies", "organizations", "identitycenter", "iamconsole"}
 # What a request may change without having been allowed anything: CloudTrail's record of it, its
 # last accessed rollup (AWS counts refused attempts as accesses too), and the sign-in throttle's bookkeeping.
 BOOKKEEPING = {AuditEvent, ServiceLastAccess, SignInFailure}
