@@ -3,8 +3,12 @@ AdministratorAccess): enable IAM Identity Center, add the user dana and the grou
 it), create the permission set DeveloperAccess (ReadOnlyAccess, an 8-hour session; 12 hours and 1
 minute refused), assign developers to the member account, see the AWSReservedSSO_ role there, add a
 policy and re-provision, then reference a customer managed policy the account lacks: FAILED, with the
-reason."""
+reason. Between, dana (in her own browser) sets her password through the emailed link, signs in at the
+AWS access portal, opens the member account's console as her AWSReservedSSO_ role session, reads users
+but is refused creating one in AWS's words, her actions are in the member account's Event history, and
+once IAMFullAccess is added and provisioned her next session creates the user."""
 
+import json
 import re
 
 import pytest
@@ -12,6 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from access.acting import Acting
+from accounts.models import IAMUser
 from console.session import SESSION_KEY
 from identitycenter.models import DirectoryUser, Instance, PermissionSet, ProvisionedPermissionSet
 from organizations import flows as organizations_flows
@@ -19,6 +24,8 @@ from organizations import services as organizations_services
 from policies.aws_managed.loader import aws_managed_policy
 from policies.services.permissions import policy_attach
 from tests.accounts.factories import AccountFactory, IAMUserFactory
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.console_steps import create_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +37,51 @@ def _sign_in(page, live_server, account, user):
     page.context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
 
 
-def test_identity_center_from_enable_to_a_failed_provisioning(live_server, page, screenshot):
+PASSWORD = "Dana-Portal-2026!"
+
+
+def _dana_signs_in_at_the_portal(dana_page, link, member):
+    """The invitation's link: her password, then the portal's sign-in and the member account's console."""
+    dana_page.goto(link)
+    dana_page.get_by_label("New password", exact=True).fill(PASSWORD)
+    dana_page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
+    dana_page.get_by_role("button", name="Set new password").click()
+    expect(dana_page.get_by_text("Your password has been set.")).to_be_visible()
+    dana_page.get_by_label("Password", exact=True).fill(PASSWORD)
+    dana_page.get_by_role("button", name="Sign in").click()
+    expect(dana_page.get_by_role("heading", name="AWS access portal")).to_be_visible()
+    _open_console(dana_page, member)
+
+
+def _open_console(dana_page, member):
+    dana_page.get_by_test_id(f"portal-account-{member.id}").locator("summary").click()
+    dana_page.get_by_test_id(f"console-{member.id}-DeveloperAccess").click()
+    expect(dana_page.get_by_test_id("identity-menu")).to_contain_text("AWSReservedSSO_DeveloperAccess_")
+
+
+def _events(browser, live_server, account, event_name):
+    """Event history of `account` filtered by `event_name`, read by its root user: the records, newest first."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    session = SessionStore()
+    session[SESSION_KEY] = {"account": account.id, "user": None}
+    session.create()
+    context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
+    admin_page = context.new_page()
+    admin_page.goto(live_server.url + f"/event-history/?event_name={event_name}")
+    rows = admin_page.locator("#event-table tbody[data-event-id]")
+    expect(rows.first).to_be_visible()
+    records = []
+    for index in range(rows.count()):
+        rows.nth(index).locator("summary", has_text=event_name).click()
+        records.append(json.loads(rows.nth(index).get_by_test_id("event-record").inner_text()))
+    admin_page.screenshot(path=str(ARTIFACTS / f"identity-center-events-{event_name}.png"), full_page=True)
+    context.close()
+    return records
+
+
+def test_identity_center_from_enable_to_a_failed_provisioning(
+    live_server, page, browser, screenshot, mailoutbox
+):
     account = AccountFactory(name="Alice's sandbox", root_email="alice@example.com")
     acting = Acting(account=account)
     organization = organizations_services.organization_create(acting=acting)
@@ -39,7 +90,7 @@ def test_identity_center_from_enable_to_a_failed_provisioning(live_server, page,
     ).account
     admin = IAMUserFactory(account=account, name="admin")
     policy_attach(policy=aws_managed_policy("AdministratorAccess"), user=admin, acting=acting)
-    for name in ("ReadOnlyAccess", "AmazonS3ReadOnlyAccess"):
+    for name in ("ReadOnlyAccess", "IAMFullAccess"):
         aws_managed_policy(name)
     _sign_in(page, live_server, account, admin)
 
@@ -163,23 +214,56 @@ def test_identity_center_from_enable_to_a_failed_provisioning(live_server, page,
     page.get_by_test_id("switch-back").click()
     expect(page.get_by_test_id("identity-menu")).not_to_contain_text("OrganizationAccountAccessRole")
 
+    # dana, in her own browser: the emailed link, the portal, the member account's console as her role
+    # session; she reads users but may not create one (AWS's denial names the AWSReservedSSO_ session).
+    [invitation] = mailoutbox
+    link = re.search(r"http://\S+/password-setup/\S+", invitation.body).group(0)
+    dana_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    dana_page = dana_context.new_page()
+    _dana_signs_in_at_the_portal(dana_page, link, member)
+    session_arn = f"arn:aws:sts::{member.id}:assumed-role/{role_name}/dana"
+    dana_page.goto(live_server.url + "/users/")
+    expect(dana_page.get_by_role("heading", name="Users (0)")).to_be_visible()
+    create_user(dana_page, live_server, "carol")
+    expect(
+        dana_page.get_by_text(
+            f"User: {session_arn} is not authorized to perform: iam:CreateUser on resource: "
+            f"arn:aws:iam::{member.id}:user/carol because no identity-based policy allows the iam:CreateUser action"
+        )
+    ).to_be_visible()
+    dana_page.screenshot(path=str(ARTIFACTS / "identity-center-dana-denied.png"), full_page=True)
+    assert not IAMUser.objects.filter(account=member, name="carol").exists()
+    [saml] = _events(browser, live_server, member, "AssumeRoleWithSAML")
+    assert (saml["userIdentity"]["type"], saml["userIdentity"]["userName"]) == ("SAMLUser", "dana")
+    assert saml["responseElements"]["assumedRoleUser"]["arn"] == session_arn
+    [refused] = _events(browser, live_server, member, "CreateUser")
+    assert (refused["userIdentity"]["arn"], refused["errorCode"]) == (session_arn, "AccessDenied")
+
     # Add a policy: the accounts need an update; Update in AWS accounts re-provisions.
     page.goto(live_server.url + f"/identity-center/permission-sets/{permission_set.id}/?tab=permissions")
-    page.get_by_label("Find policies by name").fill("AmazonS3ReadOnly")
+    page.get_by_label("Find policies by name").fill("IAMFullAccess")
     page.get_by_role("button", name="Search").click()
-    page.get_by_label("Select AmazonS3ReadOnlyAccess").check()
+    page.get_by_label("Select IAMFullAccess").check()
     page.get_by_role("button", name="Attach policies").click()
-    expect(page.get_by_test_id("ps-managed-policies")).to_contain_text("AmazonS3ReadOnlyAccess")
+    expect(page.get_by_test_id("ps-managed-policies")).to_contain_text("IAMFullAccess")
     expect(page.get_by_test_id("reprovision-notice")).to_be_visible()
     screenshot("identity-center-12-reprovision-notice")
     page.get_by_test_id("reprovision").click()
     expect(page.get_by_text("Successfully updated permission set DeveloperAccess")).to_be_visible()
     expect(page.get_by_test_id(f"status-{member.id}")).to_have_text("Provisioned")
     role = ProvisionedPermissionSet.objects.get(permission_set=permission_set).role
-    assert set(role.attachments.values_list("policy__name", flat=True)) == {
-        "ReadOnlyAccess",
-        "AmazonS3ReadOnlyAccess",
-    }
+    assert set(role.attachments.values_list("policy__name", flat=True)) == {"ReadOnlyAccess", "IAMFullAccess"}
+
+    # dana's next session has the new right: she creates the user.
+    dana_page.goto(live_server.url + f"/start/{instance.identity_store_id}/")
+    _open_console(dana_page, member)
+    create_user(dana_page, live_server, "carol")
+    expect(dana_page).to_have_url(re.compile(r"/users/carol/$"))
+    assert IAMUser.objects.filter(account=member, name="carol").exists()
+    dana_context.close()
+    created, refused_before = _events(browser, live_server, member, "CreateUser")
+    assert (created["userIdentity"]["arn"], created.get("errorCode")) == (session_arn, None)
+    assert refused_before["errorCode"] == "AccessDenied"
 
     # A customer managed policy reference dave's account lacks: provisioning FAILED, with the reason.
     page.goto(live_server.url + f"/identity-center/permission-sets/{permission_set.id}/?tab=permissions")
