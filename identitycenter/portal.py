@@ -179,11 +179,6 @@ def password_setup_send(*, user, base_url):
     return link
 
 
-def one_time_password_generate(*, user):
-    """ "Generate a one-time password that you can share with this user" (see the service)."""
-    return services.one_time_password_set(user=user)
-
-
 def user_from_setup_link(*, instance, token):
     """The user an unexpired, unused password-setup link of this identity store is for, or None."""
     if not token:

@@ -159,7 +159,7 @@ def test_the_password_step_needs_the_user_name_step(client, instance):
 
 
 def test_a_one_time_password_must_be_changed_at_first_sign_in(client, instance, dana):
-    one_time = portal.one_time_password_generate(user=dana)
+    one_time = services.one_time_password_set(user=dana)
     portal.password_validate(one_time)
     answer = sign_in(client, instance, "dana", one_time)
     assert answer.url == url("signin_new_password", instance)
@@ -183,7 +183,7 @@ def test_a_one_time_password_must_be_changed_at_first_sign_in(client, instance, 
 
 def test_a_stale_pending_sign_in_starts_again(client, instance, dana, monkeypatch):
     portal_time = portal._now()
-    one_time = portal.one_time_password_generate(user=dana)
+    one_time = services.one_time_password_set(user=dana)
     sign_in(client, instance, "dana", one_time)
     monkeypatch.setattr("identitycenter.portal_views.time.time", lambda: portal_time + 301)
     answer = client.post(
@@ -193,7 +193,7 @@ def test_a_stale_pending_sign_in_starts_again(client, instance, dana, monkeypatc
 
 
 def test_the_pending_user_deleted_ends_the_sign_in(client, instance, dana):
-    one_time = portal.one_time_password_generate(user=dana)
+    one_time = services.one_time_password_set(user=dana)
     sign_in(client, instance, "dana", one_time)
     dana.delete()
     assert client.get(url("signin_new_password", instance)).url == url("signin", instance)
