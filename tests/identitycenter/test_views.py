@@ -158,6 +158,9 @@ def test_add_user_wizard_sends_the_invitation_email(
     assert user.primary_email == "dana@example.com" and not user.password
     assert mailoutbox[0].to == ["dana@example.com"]
     assert f"/start/{instance.identity_store_id}/" in mailoutbox[0].body
+    # The access portal's own password-setup link (one use, its hash kept), not a bare portal address.
+    assert f"/start/{instance.identity_store_id}/password-setup/" in mailoutbox[0].body
+    assert user.setup_token_hash and user.setup_token_expires_at
 
 
 def test_add_user_with_a_one_time_password_shows_it_once(root_client, instance, account):
@@ -168,6 +171,7 @@ def test_add_user_with_a_one_time_password_shows_it_once(root_client, instance, 
     user = DirectoryUser.objects.get(instance=instance)
     password = page.split('data-testid="password">')[1].split("<")[0]
     assert len(password) == 16 and check_password(password, user.password)
+    assert user.password_reset_required  # the portal asks for a new password at the first sign-in
     assert password not in text(root_client.get(reverse("identitycenter:user_detail", args=[user.id])))
     assert AuditEvent.objects.filter(event_name="UpdatePassword", event_source="sso-directory.amazonaws.com")
 
