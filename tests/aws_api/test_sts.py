@@ -280,6 +280,38 @@ def test_session_policies_narrow_the_sessions_permissions(live_server, api_accou
     assert error_of(session_iam.list_users)[0]["Code"] == "AccessDenied"
 
 
+def test_a_session_policy_may_omit_its_version_as_an_inline_policy_may(live_server, api_account, keys_of):
+    """Without Version a session policy is read as 2008-10-17 (STS's Policy predates 2012-10-17); only
+    CreatePolicy insists on the current version. It still narrows the session."""
+    actions = ("sts:AssumeRole", "sts:GetFederationToken", "iam:ListUsers", "iam:CreatePolicy")
+    bob, sts, iam = keys_of([allow(*actions)], "bob")
+    role = make_role(api_account, "wide", trusting(bob.arn), allow("iam:ListUsers", "iam:ListRoles"))
+    versionless = json.dumps({"Statement": [allow("iam:ListUsers")]})
+
+    answer = sts.assume_role(RoleArn=role.arn, RoleSessionName="old-style", Policy=versionless)
+    _, session_iam = clients_of(live_server, answer["Credentials"])
+    assert session_iam.list_users()["Users"]
+    assert error_of(session_iam.list_roles)[0]["Code"] == "AccessDenied"
+    assert sts.get_federation_token(Name="partner", Policy=versionless)["FederatedUser"]
+
+    error, status = error_of(
+        sts.assume_role,
+        RoleArn=role.arn,
+        RoleSessionName="s1",
+        Policy=document(allow("iam:ListUsers") | {"Principal": "*"}),
+    )
+    assert (error["Code"], error["Message"], status) == (
+        "MalformedPolicyDocument",
+        "Policy document should not specify a principal.",
+        400,
+    )
+    error, _ = error_of(iam.create_policy, PolicyName="old-style", PolicyDocument=versionless)
+    assert (error["Code"], error["Message"]) == (
+        "MalformedPolicyDocument",
+        "Policy document must be version 2012-10-17 or greater.",
+    )
+
+
 def test_session_tags_source_identity_and_transitive_tags_follow_the_chain(live_server, api_account, keys_of):
     bob, sts, _ = keys_of([allow("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity")], "bob")
     actions = ("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity")
