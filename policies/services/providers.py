@@ -107,9 +107,15 @@ def oidc_provider_create(*, account, url, client_ids=(), thumbprints=(), tags=()
     return provider
 
 
-@audited("DeleteOpenIDConnectProvider", params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn})
-def oidc_provider_delete(*, provider, acting):
-    """Delete an OIDC provider (roles that trust it keep naming its ARN, as in IAM)."""
+@audited(
+    "DeleteOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn if kw["provider"] else kw["arn"]},
+)
+def oidc_provider_delete(*, provider, arn=None, acting):
+    """Delete an OIDC provider (roles that trust it keep naming its ARN, as in IAM). IAM's delete is
+    idempotent: with no provider (none has the ARN `arn`), the call succeeds and changes nothing."""
+    if provider is None:
+        return
     ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
     provider.delete()
 

@@ -386,15 +386,39 @@ def test_oidc_provider_lifecycle(iam, api_account):
     )
 
 
+def test_deleting_an_oidc_provider_that_does_not_exist_succeeds_for_a_caller_allowed_to(
+    iam, iam_as, api_account
+):
+    """IAM: DeleteOpenIDConnectProvider "does not fail or return an error if you call the operation for
+    a provider that does not exist"; the call is still authorized, on the ARN it names."""
+    arn = iam.create_open_id_connect_provider(Url="https://token.example.com")["OpenIDConnectProviderArn"]
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
+    deletes = AuditEvent.objects.filter(account=api_account, event_name="DeleteOpenIDConnectProvider")
+    assert [event.error_code for event in deletes] == ["", ""]
+
+    missing = f"arn:aws:iam::{api_account.id}:oidc-provider/gone.example.com"
+    allowed, _ = iam_as([allow("iam:DeleteOpenIDConnectProvider", resource=missing)])
+    allowed.delete_open_id_connect_provider(OpenIDConnectProviderArn=missing)
+    refused, user = iam_as([allow("iam:GetOpenIDConnectProvider")])
+    error, status = error_of(refused.delete_open_id_connect_provider, OpenIDConnectProviderArn=missing)
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == refusal(user, "iam:DeleteOpenIDConnectProvider", missing)
+
+
 def test_another_accounts_providers_do_not_exist(iam):
     other = AccountFactory()
     theirs = OpenIDConnectProvider.objects.create(account=other, url="token.example.com")
     saml = SAMLProvider.objects.create(account=other, name="Theirs", metadata_document=saml_metadata())
-    error, _ = error_of(iam.delete_open_id_connect_provider, OpenIDConnectProviderArn=theirs.arn)
+    error, _ = error_of(iam.get_open_id_connect_provider, OpenIDConnectProviderArn=theirs.arn)
     assert (error["Code"], error["Message"]) == (
         "NoSuchEntity",
         f"OpenIDConnect Provider not found for arn {theirs.arn}",
     )
+    # Deleting it answers as for any provider the account does not have (IAM's delete is idempotent),
+    # and leaves theirs alone.
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=theirs.arn)
     error, _ = error_of(iam.get_saml_provider, SAMLProviderArn=saml.arn)
     assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"SAMLProvider {saml.arn} not found")
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
