@@ -386,6 +386,32 @@ def test_oidc_provider_lifecycle(iam, api_account):
     )
 
 
+def test_a_list_of_strings_breaking_its_members_constraints_is_one_error_naming_them_all(
+    iam_unvalidated, api_account
+):
+    """IAM answers a list whose strings are too long (or too short) with one error at the list, its
+    members' constraints listed together, beside the errors of the other members."""
+    url, thumbprint, client_id = "https://" + "b" * 250, "b" * 41, "c" * 256
+    error, status = error_of(
+        iam_unvalidated.create_open_id_connect_provider,
+        Url=url,
+        ThumbprintList=[THUMBPRINT, thumbprint],
+        ClientIDList=[client_id],
+    )
+    assert (error["Code"], status) == ("ValidationError", 400)
+    assert error["Message"] == (
+        f"3 validation errors detected: Value '{url}' at 'url' failed to satisfy constraint: "
+        "Member must have length less than or equal to 255; "
+        f"Value '[{client_id}]' at 'clientIDList' failed to satisfy constraint: Member must satisfy "
+        "constraint: [Member must have length less than or equal to 255, Member must have length greater "
+        "than or equal to 1]; "
+        f"Value '[{THUMBPRINT}, {thumbprint}]' at 'thumbprintList' failed to satisfy constraint: Member "
+        "must satisfy constraint: [Member must have length less than or equal to 40, Member must have "
+        "length greater than or equal to 40]"
+    )
+    assert not OpenIDConnectProvider.objects.filter(account=api_account).exists()
+
+
 def test_deleting_an_oidc_provider_that_does_not_exist_succeeds_for_a_caller_allowed_to(
     iam, iam_as, api_account
 ):
