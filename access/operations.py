@@ -309,6 +309,7 @@ OPERATIONS = {
     # The account
     "CreateAccountAlias": Operation("iam:CreateAccountAlias"),
     "DeleteAccountAlias": Operation("iam:DeleteAccountAlias"),
+    "SetSecurityTokenServicePreferences": Operation("iam:SetSecurityTokenServicePreferences"),
     "UpdateAccountPasswordPolicy": Operation("iam:UpdateAccountPasswordPolicy"),
     "DeleteAccountPasswordPolicy": Operation("iam:DeleteAccountPasswordPolicy"),
     "GenerateCredentialReport": Operation("iam:GenerateCredentialReport"),
