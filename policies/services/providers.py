@@ -35,8 +35,14 @@ def _validate_url(url):
     if len(url) > URL_MAX:
         raise constraint_error(url, "url", f"Member must have length less than or equal to {URL_MAX}")
     rest = url.removeprefix("https://")
-    # IAM takes only https URLs with a host (the ARN names the host and path).
-    if not url.startswith("https://") or not rest or rest.startswith("/") or any(c.isspace() for c in rest):
+    # IAM takes only https URLs with a host and, "per the OIDC standard", a path but no query
+    # parameters (the ARN names the host and path).
+    if (
+        not url.startswith("https://")
+        or not rest
+        or rest.startswith("/")
+        or any(c.isspace() or c in "?#" for c in rest)
+    ):
         raise ValidationError("Invalid Open ID Connect Provider URL")
     return rest
 

@@ -386,6 +386,22 @@ def test_oidc_provider_lifecycle(iam, api_account):
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["http://token.example.com", "token.example.com", "https://token.example.com/oidc?tenant=1"],
+)
+def test_an_oidc_provider_url_must_be_https_without_query_parameters(iam, api_account, url):
+    """IAM: "The URL must begin with https:// … path components are allowed but query parameters are
+    not"."""
+    error, status = error_of(iam.create_open_id_connect_provider, Url=url, ThumbprintList=[THUMBPRINT])
+    assert (error["Code"], error["Message"], status) == (
+        "ValidationError",
+        "Invalid Open ID Connect Provider URL",
+        400,
+    )
+    assert not OpenIDConnectProvider.objects.filter(account=api_account).exists()
+
+
 def test_a_list_of_strings_breaking_its_members_constraints_is_one_error_naming_them_all(
     iam_unvalidated, api_account
 ):
