@@ -279,3 +279,23 @@ def test_each_call_is_an_iam_event_with_its_key_agent_and_parameters_secrets_hid
 
     recorded = json.dumps([(e.request_parameters, e.response_elements) for e in AuditEvent.objects.all()])
     assert made["SecretAccessKey"] not in recorded and "Passw0rd" not in recorded
+
+
+def test_a_deleted_key_is_an_invalid_token_and_a_wrong_secret_a_signature_mismatch(iam, live_server):
+    iam.create_user(UserName="gone")
+    made = iam.create_access_key(UserName="gone")["AccessKey"]
+    wrong = client(live_server, made["AccessKeyId"], made["SecretAccessKey"][::-1])
+    error, status = error_of(wrong.get_user)
+    assert (error["Code"], error["Type"], status) == ("SignatureDoesNotMatch", "Sender", 403)
+    assert error["Message"] == (
+        "The request signature we calculated does not match the signature you provided. Check your AWS "
+        "Secret Access Key and signing method. Consult the service documentation for details."
+    )
+    iam.delete_access_key(UserName="gone", AccessKeyId=made["AccessKeyId"])
+    own = client(live_server, made["AccessKeyId"], made["SecretAccessKey"])
+    error, status = error_of(own.get_user)
+    assert (error["Code"], error["Message"], status) == (
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid.",
+        403,
+    )
