@@ -20,6 +20,7 @@ from botocore.credentials import Credentials
 from access.acting import Acting
 from accounts.models import AuditEvent
 from accounts.services.access_keys import access_key_create
+from iamconsole.aws_api import iam as iam_handlers
 from policies.services.permissions import inline_policy_put
 from tests.accounts.factories import IAMUserFactory
 
@@ -299,3 +300,15 @@ def test_a_deleted_key_is_an_invalid_token_and_a_wrong_secret_a_signature_mismat
         "The security token included in the request is invalid.",
         403,
     )
+
+
+def test_a_bug_answers_service_failure_as_the_receivers_fault(iam, monkeypatch, caplog):
+    def broken(acting, params):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(iam_handlers.HANDLERS, "ListUsers", broken)
+    error, status = error_of(iam.list_users)
+    assert (error["Code"], error["Type"], status) == ("ServiceFailure", "Receiver", 500)
+    assert "a bug" not in error["Message"]  # nothing of the server's insides
+    assert "AWS API call failed: ListUsers" in caplog.text
+    assert iam.list_roles()["Roles"] == []  # the others still answer
