@@ -4,6 +4,7 @@ actions and versions, the raw XML (namespace, request ID, ISO 8601 dates, URL-en
 the request context the engine decides on, and the event each call leaves in Event history."""
 
 import datetime
+import html
 import json
 import re
 import urllib.error
@@ -23,8 +24,10 @@ from accounts.services.access_keys import access_key_create
 from iamconsole.aws_api import iam as iam_handlers
 from policies.services.permissions import inline_policy_put
 from tests.accounts.factories import IAMUserFactory
+from tests.queries import sign_in
 
 from .conftest import allow, client, error_of
+from .conftest import client as client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -312,3 +315,16 @@ def test_a_bug_answers_service_failure_as_the_receivers_fault(iam, monkeypatch, 
     assert "a bug" not in error["Message"]  # nothing of the server's insides
     assert "AWS API call failed: ListUsers" in caplog.text
     assert iam.list_roles()["Roles"] == []  # the others still answer
+
+
+def test_a_refusal_on_the_wire_is_the_very_message_the_console_shows(client, live_server, api_account):
+    user = IAMUserFactory(account=api_account, name="bob")
+    key, secret = access_key_create(account=api_account, user=user, acting=Acting(account=api_account))
+    error, status = error_of(
+        client_for(live_server, key.access_key_id, secret).create_group, GroupName="admins"
+    )
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    page = sign_in(client, api_account, user).post("/groups/create/", {"name": "admins"})
+    assert page.status_code == 422
+    assert html.escape(error["Message"], quote=False) in page.content.decode()
+    assert error["Message"].startswith(f"User: {user.arn} is not authorized to perform: iam:CreateGroup")
