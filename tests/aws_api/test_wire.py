@@ -28,6 +28,7 @@ from tests.queries import sign_in
 
 from .conftest import allow, client, error_of
 from .conftest import client as client_for
+from .test_sts import clients_of, mfa_device
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -244,6 +245,12 @@ def test_the_request_context_reaches_the_engine(live_server, api_account):
     )
     assert error_of(marked.list_groups)[0]["Code"] == "AccessDenied"  # not from 10.0.0.0/8
     assert error_of(marked.list_policies)[0]["Code"] == "AccessDenied"  # long-term keys: no MFA
+    # A session got with an MFA code carries it: the same user's policy now allows the call.
+    serial, code = mfa_device(user, "ctx-phone")
+    sts = client(live_server, key.access_key_id, secret, service="sts")
+    with_mfa = sts.get_session_token(SerialNumber=serial, TokenCode=code)["Credentials"]
+    _, mfa_iam = clients_of(live_server, with_mfa)
+    assert mfa_iam.list_policies(Scope="Local")["Policies"] == []
     event = AuditEvent.objects.filter(event_name="ListRoles", error_code="").get()
     assert (event.source_ip_address, event.aws_region) == ("127.0.0.1", "eu-west-1")
     assert "ctx-marker" in event.user_agent
