@@ -73,6 +73,7 @@ def handle(request):
     rid = request_id()
     service = service_model("iam")
     params = {**request.GET.dict(), **request.POST.dict()} if request.method == "POST" else request.GET.dict()
+    named = params.get("Action")  # _operation takes it out of params
     try:
         if not request.headers.get("Authorization") and "X-Amz-Signature" not in request.GET:
             if params.get("Action") in sts.UNSIGNED:
@@ -97,7 +98,7 @@ def handle(request):
     except AWSError as error:
         return _xml_response(error_xml(service, error, rid), error.status, rid)
     except Exception:  # noqa: BLE001 — a bug answers as AWS answers its own: ServiceFailure, logged
-        logger.exception("AWS API call failed: %s", params.get("Action"))
+        logger.exception("AWS API call failed: %s", named)
         failure = AWSError("An internal error occurred.")
         return _xml_response(error_xml(service, failure, rid), 500, rid)
 

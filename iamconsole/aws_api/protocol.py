@@ -11,6 +11,7 @@ import uuid
 from xml.sax.saxutils import escape
 
 from aws.errors import AWSError, ValidationError
+from aws.names import validate_path
 
 
 def request_id():
@@ -234,6 +235,12 @@ def parse(operation, params):
     if shape is None:
         return {}
     value = read(shape, params) or {}
+    for name, member in shape.members.items():
+        given = value.get(name)
+        if member.name == "pathType" and given and not _pattern(member.metadata["pattern"]).fullmatch(given):
+            # IAM answers a path its pattern refuses in its own words ("The specified value for path is
+            # invalid. It must begin and end with / …"), as the console's services do: the same check.
+            validate_path(given, field=_lower_first(name))
     found = [message for _kind, _path, message in problems(shape, value)]
     if found:
         count = len(found)

@@ -6,6 +6,7 @@ import html
 import io
 import json
 import re
+import shlex
 
 import pytest
 from django.urls import reverse
@@ -15,10 +16,12 @@ from policies.services.permissions import inline_policy_put
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 from tests.queries import sign_in
 
+from .cli import cli_env, run_aws
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_new_keys_page_shows_a_boto3_snippet_that_works_against_the_api(client, live_server):
+def test_the_new_keys_page_shows_a_boto3_snippet_that_works_against_the_api(client, live_server, tmp_path):
     account = AccountFactory()
     user = IAMUserFactory(account=account, name="dev")
     own = {"Effect": "Allow", "Action": "iam:GetUser", "Resource": "arn:aws:iam::*:user/${aws:username}"}
@@ -41,6 +44,20 @@ def test_the_new_keys_page_shows_a_boto3_snippet_that_works_against_the_api(clie
     with contextlib.redirect_stdout(printed):
         exec(snippet.replace("http://testserver", live_server.url), {})  # noqa: S102 — the page's own sample
     assert printed.getvalue().strip() == user.arn
+
+    # The AWS CLI lines, `aws configure` then the call, run as shown (in an empty configuration).
+    commands = html.unescape(
+        re.search(r"<pre class=\"code-block\">(aws configure .*?)</pre>", page, re.S).group(1)
+    )
+    lines = [
+        shlex.split(line.replace("http://testserver", live_server.url)) for line in commands.splitlines()
+    ]
+    assert [line[:3] for line in lines[:3]] == [["aws", "configure", "set"]] * 3
+    env = cli_env(tmp_path)
+    for line in lines:
+        done = run_aws(line[1:], env=env)
+        assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["User"]["Arn"] == user.arn
 
     # Shown once: a reload says the secret is gone and shows no sample.
     again = signed_in.get(created["Location"]).content.decode()

@@ -125,3 +125,12 @@ def test_a_signed_saml_assertion_buys_a_session_and_an_unsigned_one_nothing(
         SAMLAssertion=saml_response([pair(role, provider)], signer=None),
     )
     assert (error["Code"], status) == ("InvalidIdentityToken", 400)
+    # Signed, but by a key whose certificate is not the provider's metadata's: refused as well.
+    stranger = rsa_key()
+    error, status = error_of(
+        anonymous.assume_role_with_saml,
+        RoleArn=role.arn,
+        PrincipalArn=provider.arn,
+        SAMLAssertion=saml_response([pair(role, provider)], signer=(stranger, self_signed(stranger))),
+    )
+    assert (error["Code"], status) == ("InvalidIdentityToken", 400)

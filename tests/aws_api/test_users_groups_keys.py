@@ -118,13 +118,21 @@ def test_the_models_constraints_answer_validation_errors(iam_unvalidated):
         "1 validation error detected: Value 'bad name!' at 'userName' failed to satisfy constraint: "
         "Member must satisfy regular expression pattern: [\\w+=,.@-]+"
     )
-    error, _ = error_of(iam_unvalidated.create_user, UserName="x" * 65, Path="nope")
+    error, _ = error_of(iam_unvalidated.create_user, UserName="x" * 65, Path="/" + "p" * 512 + "/")
     assert error["Message"].startswith("2 validation errors detected: ")
     assert (
-        "at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern"
-        in error["Message"]
+        "at 'path' failed to satisfy constraint: Member must have length less than or equal to 512"
+        in (error["Message"])
     )
     assert "Member must have length less than or equal to 64" in error["Message"]
+    # A path its pattern refuses is answered in IAM's own words for paths, as the console answers it.
+    for path in ("nope", "developers/", "/a b/"):
+        error, status = error_of(iam_unvalidated.create_user, UserName="ok", Path=path)
+        assert (error["Code"], status) == ("ValidationError", 400)
+        assert error["Message"] == (
+            "The specified value for path is invalid. It must begin and end with / and contain only "
+            "alphanumeric characters and/or / characters."
+        )
     error, _ = error_of(iam_unvalidated.get_group)
     assert error["Message"] == (
         "1 validation error detected: Value null at 'groupName' failed to satisfy constraint: "
@@ -336,3 +344,27 @@ def test_get_access_key_last_used_is_authorized_on_the_keys_owner(iam, iam_as, a
         ("", {"accessKeyId": key_id}),
         ("AccessDenied", {"accessKeyId": own_key}),
     ]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"path": "nope"},
+        {"path": "/" + "p" * 512 + "/"},
+        {"tags": [{"Key": "bad key!", "Value": "v"}]},
+        {"tags": [{"Key": "k" * 129, "Value": "v"}]},
+        {"tags": [{"Key": "k", "Value": "v" * 257}]},
+    ],
+)
+def test_the_console_and_the_api_refuse_a_path_or_tags_in_the_same_words(iam_unvalidated, api_account, given):
+    """One source of the model's constraints: the console's service and the API say the same."""
+    with pytest.raises(ValidationError) as console:
+        console_given = (
+            {**given, "tags": [(t["Key"], t["Value"]) for t in given["tags"]]} if "tags" in given else given
+        )
+        user_create(account=api_account, name="same", acting=Acting(account=api_account), **console_given)
+    wire = {"Path": given["path"]} if "path" in given else {"Tags": given["tags"]}
+    error, status = error_of(iam_unvalidated.create_user, UserName="same", **wire)
+    assert (error["Code"], status) == (console.value.code, 400)
+    assert error["Message"] == console.value.message
+    assert not IAMUser.objects.filter(name="same").exists()

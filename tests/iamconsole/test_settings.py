@@ -24,6 +24,8 @@ print(json.dumps({
     "email": settings.MAILERS["default"]["BACKEND"],
     "hosts": settings.ALLOWED_HOSTS,
     "debug": settings.DEBUG,
+    "local_mode": settings.IAMCONSOLE_LOCAL_MODE,
+    "local_account": settings.IAMCONSOLE_LOCAL_ACCOUNT,
 }))
 """
 
@@ -41,6 +43,8 @@ def _settings(**env):
             "ALLOWED_HOSTS",
             "EMAIL_HOST",
             "SECURE_HSTS_SECONDS",
+            "IAMCONSOLE_LOCAL_MODE",
+            "IAMCONSOLE_LOCAL_ACCOUNT",
         }
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="iamconsole.settings")
@@ -102,3 +106,12 @@ def test_hsts_and_smtp_are_settable():
     values = json.loads(proc.stdout)
     assert values["hsts"] == 31536000
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_local_mode_is_off_by_default_and_its_account_is_123456789012_when_unset():
+    values = json.loads(_settings(DEBUG="1").stdout)
+    assert (values["local_mode"], values["local_account"]) == (False, "123456789012")
+    values = json.loads(
+        _settings(DEBUG="1", IAMCONSOLE_LOCAL_MODE="1", IAMCONSOLE_LOCAL_ACCOUNT="210987654321").stdout
+    )
+    assert (values["local_mode"], values["local_account"]) == (True, "210987654321")
