@@ -405,6 +405,12 @@ def account_status(account):
     return "SUSPENDED" if account.closed_at else "ACTIVE"
 
 
+def account_state(account):
+    """AWS's Account.State, which replaces Status: CLOSED through the 90 days an account its owner closed
+    may be reinstated (SUSPENDED there is AWS's own suspension, which the product never makes)."""
+    return "CLOSED" if account.closed_at else "ACTIVE"
+
+
 def access_role_trust_policy(management_account_id):
     return json.dumps(
         {

@@ -190,7 +190,7 @@ def account_shape(membership):
         "Email": account.root_email,
         "Name": account.name,
         "Status": services.account_status(account),
-        "State": services.account_status(account),
+        "State": services.account_state(account),
         "JoinedMethod": membership.joined_method,
         "JoinedTimestamp": membership.joined_at,
     }
