@@ -19,6 +19,7 @@ from access.audit import audited
 from access.operations import ORGANIZATIONS_SOURCE
 from accounts.models import Account
 from accounts.selectors import unused_account_id
+from aws import management_policies
 from aws.organizations_errors import (
     MANAGEMENT_ONLY,
     AccessDeniedException,
@@ -209,11 +210,7 @@ def _policy_type_params(kw):
 
 
 def _root_elements(organization):
-    types = [
-        {"type": policy_type, "status": "ENABLED"}
-        for policy_type in (SCP, RCP)
-        if organization.type_enabled(policy_type)
-    ]
+    types = [{"type": policy_type, "status": "ENABLED"} for policy_type in organization.enabled_policy_types]
     return {
         "root": {
             "id": organization.root_id,
@@ -225,7 +222,8 @@ def _root_elements(organization):
 
 
 def _check_type(policy_type):
-    if policy_type not in (SCP, RCP):
+    # Policy types of AWS's list the product does not have (SECURITYHUB_POLICY, …) are refused too.
+    if policy_type not in (SCP, RCP, *management_policies.TYPES):
         raise InvalidInputException("You specified an invalid value.", reason="INVALID_ENUM")
 
 
@@ -239,12 +237,17 @@ def _all_targets(organization):
 
 @_audited("EnablePolicyType", params=_policy_type_params, response=_root_elements)
 def policy_type_enable(*, organization, policy_type, acting):
-    """Enable SCPs or RCPs in the root: the full-access policy of the type is attached everywhere."""
+    """Enable a policy type in the root: for SCPs and RCPs, the full-access policy of the type is
+    attached everywhere (management policy types have no policy of AWS's)."""
     _ensure_manages(organization, acting)
     _check_type(policy_type)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.type_enabled(policy_type):
         raise PolicyTypeAlreadyEnabledException()
+    if policy_type in management_policies.TYPES:
+        organization.management_policy_types = [*organization.management_policy_types, policy_type]
+        organization.save(update_fields=["management_policy_types"])
+        return organization
     field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
     setattr(organization, field, True)
     organization.save(update_fields=[field])
@@ -267,9 +270,15 @@ def policy_type_disable(*, organization, policy_type, acting):
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if not organization.type_enabled(policy_type):
         raise PolicyTypeNotEnabledException()
-    field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
-    setattr(organization, field, False)
-    organization.save(update_fields=[field])
+    if policy_type in management_policies.TYPES:
+        organization.management_policy_types = [
+            each for each in organization.management_policy_types if each != policy_type
+        ]
+        organization.save(update_fields=["management_policy_types"])
+    else:
+        field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
+        setattr(organization, field, False)
+        organization.save(update_fields=[field])
     PolicyAttachment.objects.filter(organization=organization, policy__type=policy_type).delete()
     return organization
 
@@ -701,6 +710,18 @@ def _validate_policy(*, policy_type, name, description, content):
         raise InvalidInputException(
             "You provided a string parameter that is longer than allowed.", reason="MAX_LENGTH_EXCEEDED"
         )
+    if policy_type in management_policies.TYPES:
+        maximum = management_policies.TYPES[policy_type][1]
+        if len(content) > maximum:
+            raise ConstraintViolationException(
+                "You attempted to create a policy that is larger than the maximum size.",
+                reason="POLICY_CONTENT_LIMIT_EXCEEDED",
+            )
+        try:
+            management_policies.validate(policy_type, content)
+        except management_policies.MalformedManagementPolicy as exc:
+            raise MalformedPolicyDocumentException(str(exc)) from exc
+        return
     verdict = validate(content, "scp" if policy_type == SCP else "rcp")
     if verdict["malformed"]:
         if len(content) > 5120:

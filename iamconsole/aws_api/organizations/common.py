@@ -162,11 +162,7 @@ def page(items, params, member):
 
 
 def policy_types(organization):
-    return [
-        {"Type": policy_type, "Status": "ENABLED"}
-        for policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
-        if organization.type_enabled(policy_type)
-    ]
+    return [{"Type": policy_type, "Status": "ENABLED"} for policy_type in organization.enabled_policy_types]
 
 
 def root_shape(organization):

@@ -1,6 +1,9 @@
 """SCPs and RCPs: the policies, their attachments, the policy types of the root, effective policies,
 and tags on the organization's resources."""
 
+import json
+
+from aws import management_policies
 from aws.organizations_errors import (
     EffectivePolicyNotFoundException,
     PolicyNotFoundException,
@@ -159,12 +162,36 @@ def disable_policy_type(acting, params):
 @operation("DescribeEffectivePolicy", read_only=True)
 def describe_effective_policy(acting, params):
     # SCPs and RCPs are not in the model's EffectivePolicyType, so the request's validation refuses them
-    # (InvalidInputException, INVALID_ENUM_POLICY_TYPE); the management policy types it names are not
-    # in the product, so no account has one.
+    # (InvalidInputException, INVALID_ENUM_POLICY_TYPE): effective policies are management policies'.
     organization = organization_of(acting)
-    if "TargetId" in params:
-        _target(organization, params["TargetId"])
-    raise EffectivePolicyNotFoundException()
+    policy_type = params["PolicyType"]
+    target_id = params.get("TargetId", acting.account.id)
+    if target_id != acting.account.id:
+        # Another account's effective policy is the management account's (or a delegated
+        # administrator's) to read; a root or an OU has none.
+        organization = administered(acting)
+        _target(organization, target_id)
+    membership = (
+        organization.memberships.select_related("account", "organization")
+        .filter(account_id=target_id)
+        .first()
+    )
+    if membership is None or policy_type not in management_policies.TYPES:
+        raise EffectivePolicyNotFoundException()
+    levels = selectors.effective_chain(membership, policy_type)
+    documents = [[json.loads(policy.content) for policy in level.policies] for level in levels]
+    content = management_policies.effective(policy_type, documents)
+    if content is None:
+        raise EffectivePolicyNotFoundException()
+    updated = max(policy.updated_at for level in levels for policy in level.policies)
+    return {
+        "EffectivePolicy": {
+            "PolicyContent": json.dumps(content, separators=(",", ":")),
+            "LastUpdatedTimestamp": updated,
+            "TargetId": target_id,
+            "PolicyType": policy_type,
+        }
+    }
 
 
 # Tags
