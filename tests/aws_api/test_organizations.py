@@ -659,3 +659,20 @@ def test_an_unsigned_call_and_an_unknown_target(live_server, orgs):
     # An operation of the model the endpoint does not answer (or no such operation) is unknown.
     error, _ = error_of(orgs.create_gov_cloud_account, Email="gov@example.com", AccountName="gov")
     assert error["Code"] == "UnknownOperationException"
+
+
+def test_new_ous_and_accounts_get_the_full_access_policies_of_the_enabled_types(orgs, organization):
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+    before = orgs.create_organizational_unit(ParentId=root_id, Name="Before")["OrganizationalUnit"]["Id"]
+    # Nothing is attached while no policy type is enabled (moto attaches them anyway).
+    assert orgs.list_policies_for_target(TargetId=before, Filter=SCP)["Policies"] == []
+    orgs.enable_policy_type(RootId=root_id, PolicyType=SCP)
+    orgs.enable_policy_type(RootId=root_id, PolicyType=RCP)
+    ou = orgs.create_organizational_unit(ParentId=root_id, Name="After")["OrganizationalUnit"]["Id"]
+    account = orgs.create_account(Email="erin@example.com", AccountName="Erin")["CreateAccountStatus"][
+        "AccountId"
+    ]
+    for target in (before, ou, account):
+        for policy_type, name in ((SCP, "FullAWSAccess"), (RCP, "RCPFullAWSAccess")):
+            attached = orgs.list_policies_for_target(TargetId=target, Filter=policy_type)["Policies"]
+            assert [policy["Name"] for policy in attached] == [name]
