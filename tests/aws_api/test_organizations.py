@@ -676,3 +676,29 @@ def test_new_ous_and_accounts_get_the_full_access_policies_of_the_enabled_types(
         for policy_type, name in ((SCP, "FullAWSAccess"), (RCP, "RCPFullAWSAccess")):
             attached = orgs.list_policies_for_target(TargetId=target, Filter=policy_type)["Policies"]
             assert [policy["Name"] for policy in attached] == [name]
+
+
+def test_every_list_pages_twenty_at_most_unless_max_results_says_fewer(orgs, root_id):
+    made = [
+        orgs.create_organizational_unit(ParentId=root_id, Name=f"ou{number:02}")["OrganizationalUnit"]["Id"]
+        for number in range(21)
+    ]
+    # Without MaxResults a page holds 20, AWS's most for these operations.
+    first = orgs.list_organizational_units_for_parent(ParentId=root_id)
+    assert [ou["Id"] for ou in first["OrganizationalUnits"]] == made[:20]
+    rest = orgs.list_organizational_units_for_parent(ParentId=root_id, NextToken=first["NextToken"])
+    assert [ou["Id"] for ou in rest["OrganizationalUnits"]] == made[20:] and "NextToken" not in rest
+
+    children = orgs.get_paginator("list_children").paginate(
+        ParentId=root_id, ChildType="ORGANIZATIONAL_UNIT", PaginationConfig={"PageSize": 7}
+    )
+    assert [len(page["Children"]) for page in children] == [7, 7, 7]
+
+    for name in ("One", "Two"):
+        orgs.create_policy(Name=name, Description="", Type=SCP, Content=DENY_CREATE_USER)
+    policies = orgs.list_policies(Filter=SCP, MaxResults=2)
+    assert [p["Name"] for p in policies["Policies"]] == ["FullAWSAccess", "One"]
+    last = orgs.list_policies(Filter=SCP, MaxResults=2, NextToken=policies["NextToken"])
+    assert [p["Name"] for p in last["Policies"]] == ["Two"] and "NextToken" not in last
+    targets = orgs.list_targets_for_policy(PolicyId="p-FullAWSAccess", MaxResults=20)
+    assert len(targets["Targets"]) == 20 and targets["NextToken"]
