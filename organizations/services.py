@@ -54,7 +54,7 @@ from aws.organizations_errors import (
     TargetNotFoundException,
 )
 from policies.engine import jsonpos
-from policies.engine.validation import validate
+from policies.engine.validation import SIZE_LIMITS, validate
 
 from .models import (
     FULL_AWS_ACCESS_ID,
@@ -77,7 +77,9 @@ from .models import (
 ORGANIZATIONS = ORGANIZATIONS_SOURCE
 # Organizations' quotas: OUs nest five levels under the root; five policies of a type per target.
 MAX_OU_DEPTH = 5
-MAX_POLICIES_PER_TARGET = 5
+# Policies of one type attached directly to one target: ten SCPs since 15 May 2026, five of the others.
+MAX_POLICIES_PER_TARGET = {SCP: 10}
+MAX_POLICIES_PER_TARGET_OTHERS = 5
 OU_NAME_MAX = 128
 POLICY_NAME_MAX = 128
 POLICY_DESCRIPTION_MAX = 512
@@ -722,9 +724,10 @@ def _validate_policy(*, policy_type, name, description, content):
         except management_policies.MalformedManagementPolicy as exc:
             raise MalformedPolicyDocumentException(str(exc)) from exc
         return
-    verdict = validate(content, "scp" if policy_type == SCP else "rcp")
+    engine_type = "scp" if policy_type == SCP else "rcp"
+    verdict = validate(content, engine_type)
     if verdict["malformed"]:
-        if len(content) > 5120:
+        if len(content) > SIZE_LIMITS[engine_type]:
             raise ConstraintViolationException(verdict["malformed"], reason="POLICY_CONTENT_LIMIT_EXCEEDED")
         raise MalformedPolicyDocumentException(verdict["malformed"])
 
@@ -839,7 +842,8 @@ def _attach_params(kw):
 
 @_audited("AttachPolicy", params=_attach_params)
 def policy_attach(*, organization, policy, target_id, acting):
-    """Attach a policy to the root, an OU or an account: the type must be enabled, five at most."""
+    """Attach a policy to the root, an OU or an account: the type must be enabled, ten SCPs (five of
+    another type) at most."""
     _ensure_manages(organization, acting)
     _usable_policy(policy, organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -852,7 +856,7 @@ def policy_attach(*, organization, policy, target_id, acting):
     )
     if attached.filter(policy=policy).exists():
         raise DuplicatePolicyAttachmentException()
-    if attached.count() >= MAX_POLICIES_PER_TARGET:
+    if attached.count() >= MAX_POLICIES_PER_TARGET.get(policy.type, MAX_POLICIES_PER_TARGET_OTHERS):
         raise ConstraintViolationException(
             TOO_MANY_POLICIES, reason="MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"
         )

@@ -702,3 +702,48 @@ def test_every_list_pages_twenty_at_most_unless_max_results_says_fewer(orgs, roo
     assert [p["Name"] for p in last["Policies"]] == ["Two"] and "NextToken" not in last
     targets = orgs.list_targets_for_policy(PolicyId="p-FullAWSAccess", MaxResults=20)
     assert len(targets["Targets"]) == 20 and targets["NextToken"]
+
+
+def padded(document, size):
+    """`document` (JSON text with a "Sid": "") padded to exactly `size` characters through its Sid."""
+    text = document.replace('"Sid": ""', '"Sid": "' + "A" * (size - len(document)) + '"', 1)
+    assert len(text) == size
+    return text
+
+
+def test_scps_hold_10240_characters_and_ten_attach_to_a_target_rcps_keep_5120(orgs, root_id):
+    """AWS doubled both SCP quotas on 15 May 2026; RCPs' stayed."""
+    scp = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}],
+        }
+    )
+    rcp = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}],
+        }
+    )
+    orgs.enable_policy_type(RootId=root_id, PolicyType=RCP)
+    orgs.create_policy(Name="big", Description="", Type=SCP, Content=padded(scp, 10240))
+    error, _ = error_of(
+        orgs.create_policy, Name="bigger", Description="", Type=SCP, Content=padded(scp, 10241)
+    )
+    assert error["Code"] == "ConstraintViolationException"
+    orgs.create_policy(Name="rcp", Description="", Type=RCP, Content=padded(rcp, 5120))
+    error, _ = error_of(orgs.create_policy, Name="rcp2", Description="", Type=RCP, Content=padded(rcp, 5121))
+    assert error["Code"] == "ConstraintViolationException"
+
+    # FullAWSAccess and nine more on the root; the eleventh is refused.
+    for number in range(9):
+        policy = orgs.create_policy(Name=f"deny{number}", Description="", Type=SCP, Content=scp)
+        orgs.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=root_id)
+    eleventh = orgs.create_policy(Name="deny9", Description="", Type=SCP, Content=scp)["Policy"][
+        "PolicySummary"
+    ]
+    error, _ = error_of(orgs.attach_policy, PolicyId=eleventh["Id"], TargetId=root_id)
+    assert (error["Code"], error["Message"]) == (
+        "ConstraintViolationException",
+        "You have attached the maximum number of policies to the specified target.",
+    )
