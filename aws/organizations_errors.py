@@ -143,7 +143,8 @@ class TargetNotFoundException(OrganizationsError):
 class PolicyNotFoundException(OrganizationsError):
     code = "PolicyNotFoundException"
 
-    def __init__(self, message="We can't find a policy with the PolicyId that you specified."):
+    # AWS's answer to DescribePolicy of a missing policy (the API reference's description differs).
+    def __init__(self, message="You specified a policy that doesn't exist."):
         super().__init__(message)
 
 

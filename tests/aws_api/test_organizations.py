@@ -393,7 +393,10 @@ def test_policy_types_policies_attachments_and_targets(orgs, root_id, member_id)
     assert error["Code"] == "PolicyNotAttachedException"
     orgs.delete_policy(PolicyId=summary["Id"])
     error, _ = error_of(orgs.describe_policy, PolicyId=summary["Id"])
-    assert error["Code"] == "PolicyNotFoundException"
+    assert (error["Code"], error["Message"]) == (
+        "PolicyNotFoundException",
+        "You specified a policy that doesn't exist.",
+    )
 
     assert orgs.disable_policy_type(RootId=root_id, PolicyType=SCP)["Root"]["PolicyTypes"] == []
 
