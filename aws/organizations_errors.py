@@ -143,8 +143,9 @@ class TargetNotFoundException(OrganizationsError):
 class PolicyNotFoundException(OrganizationsError):
     code = "PolicyNotFoundException"
 
-    # AWS's answer to DescribePolicy of a missing policy (the API reference's description differs).
-    def __init__(self, message="You specified a policy that doesn't exist."):
+    # The API reference's words, which UpdatePolicy, DeletePolicy, AttachPolicy and DetachPolicy answer;
+    # DescribePolicy and ListTargetsForPolicy say MISSING_POLICY (iamconsole/aws_api/organizations).
+    def __init__(self, message="We can't find a policy with the PolicyId that you specified."):
         super().__init__(message)
 
 

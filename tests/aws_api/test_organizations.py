@@ -392,6 +392,12 @@ def test_policy_types_policies_attachments_and_targets(orgs, root_id, member_id)
     error, _ = error_of(orgs.detach_policy, PolicyId=summary["Id"], TargetId=member_id)
     assert error["Code"] == "PolicyNotAttachedException"
     orgs.delete_policy(PolicyId=summary["Id"])
+    # The reads and the writes word a missing policy differently, as AWS does.
+    for write in (orgs.delete_policy, orgs.update_policy):
+        error, _ = error_of(write, PolicyId=summary["Id"])
+        assert error["Message"] == "We can't find a policy with the PolicyId that you specified."
+    error, _ = error_of(orgs.list_targets_for_policy, PolicyId=summary["Id"])
+    assert error["Message"] == "You specified a policy that doesn't exist."
     error, _ = error_of(orgs.describe_policy, PolicyId=summary["Id"])
     assert (error["Code"], error["Message"]) == (
         "PolicyNotFoundException",

@@ -616,7 +616,7 @@ def test_another_organizations_policy_does_not_exist_for_attach_or_detach(
 
         assert (refused.value.code, refused.value.message) == (
             "PolicyNotFoundException",
-            "You specified a policy that doesn't exist.",
+            "We can't find a policy with the PolicyId that you specified.",
         )
     assert attached(scp_organization, root) == [FULL_AWS_ACCESS_ID]
     assert not PolicyAttachment.objects.filter(policy=their_policy).exists()

@@ -26,13 +26,17 @@ from .common import (
     target_arn,
 )
 
+# DescribePolicy's words for a missing policy as AWS answers them (boto3 against AWS, quoted in moto's
+# pull request 6955), which differ from the API reference's that the writes answer.
+MISSING_POLICY = "You specified a policy that doesn't exist."
 
-def _policy(organization, policy_id):
+
+def _policy(organization, policy_id, *, read=False):
     policy = (
         selectors.usable_policies(organization).filter(id=policy_id).select_related("organization").first()
     )
     if policy is None:
-        raise PolicyNotFoundException()
+        raise PolicyNotFoundException(MISSING_POLICY) if read else PolicyNotFoundException()
     return policy
 
 
@@ -58,7 +62,7 @@ def create_policy(acting, params):
 
 @operation("DescribePolicy", read_only=True)
 def describe_policy(acting, params):
-    return {"Policy": policy_shape(_policy(administered(acting), params["PolicyId"]))}
+    return {"Policy": policy_shape(_policy(administered(acting), params["PolicyId"], read=True))}
 
 
 @operation("UpdatePolicy")
@@ -100,7 +104,7 @@ def list_policies_for_target(acting, params):
 @operation("ListTargetsForPolicy", read_only=True)
 def list_targets_for_policy(acting, params):
     organization = administered(acting)
-    policy = _policy(organization, params["PolicyId"])
+    policy = _policy(organization, params["PolicyId"], read=True)
     kinds = {"Root": "ROOT", "Organizational unit": "ORGANIZATIONAL_UNIT", "Account": "ACCOUNT"}
     targets = [
         {"TargetId": target_id, "Arn": target_arn(organization, target_id), "Name": name, "Type": kinds[kind]}
