@@ -283,7 +283,10 @@ OPERATIONS = {
     ),
     "TagOpenIDConnectProvider": Operation("iam:TagOpenIDConnectProvider", _entity("provider"), _tags_context),
     "UntagOpenIDConnectProvider": Operation("iam:UntagOpenIDConnectProvider", _entity("provider"), _tag_keys),
-    "DeleteOpenIDConnectProvider": Operation("iam:DeleteOpenIDConnectProvider", _entity("provider")),
+    # Idempotent: a provider already gone is authorized on the ARN the request names.
+    "DeleteOpenIDConnectProvider": Operation(
+        "iam:DeleteOpenIDConnectProvider", Target(itemgetter("provider"), otherwise=itemgetter("arn"))
+    ),
     "UpdateOpenIDConnectProviderThumbprint": Operation(
         "iam:UpdateOpenIDConnectProviderThumbprint", _entity("provider")
     ),
@@ -306,6 +309,7 @@ OPERATIONS = {
     # The account
     "CreateAccountAlias": Operation("iam:CreateAccountAlias"),
     "DeleteAccountAlias": Operation("iam:DeleteAccountAlias"),
+    "SetSecurityTokenServicePreferences": Operation("iam:SetSecurityTokenServicePreferences"),
     "UpdateAccountPasswordPolicy": Operation("iam:UpdateAccountPasswordPolicy"),
     "DeleteAccountPasswordPolicy": Operation("iam:DeleteAccountPasswordPolicy"),
     "GenerateCredentialReport": Operation("iam:GenerateCredentialReport"),

@@ -202,7 +202,8 @@ def main():
         for server in servers:
             server.terminate()
             server.wait()
-        if args.keep:
+        # A --workdir given is the caller's (its moto source and virtualenv are reused): never removed.
+        if args.keep or args.workdir:
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -41,6 +41,9 @@ class Account(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the account must refuse every write (a closed classroom's seat): the refusal's message.
     write_locked_reason = models.CharField(max_length=200, blank=True, editable=False)
+    # STS's global endpoint token version (SetSecurityTokenServicePreferences): 1, session tokens valid
+    # only in the Regions enabled by default; 2, valid in every Region. The account summary shows it.
+    global_endpoint_token_version = models.PositiveSmallIntegerField(default=1)
 
     objects = AccountQuerySet.as_manager()
 

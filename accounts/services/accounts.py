@@ -20,6 +20,7 @@ from aws.errors import (
     PasswordPolicyViolation,
     ValidationError,
 )
+from aws.names import constraint_error
 
 from .passwords import default_rule_violations, hash_password
 
@@ -142,6 +143,28 @@ def account_alias_delete(*, account, alias, acting):
         raise NoSuchEntity(f"The account alias {alias} cannot be found.")
     Account.objects.filter(pk=account.pk).update(alias=None)
     account.alias = None
+    return account
+
+
+GLOBAL_ENDPOINT_TOKEN_VERSIONS = {"v1Token": 1, "v2Token": 2}
+
+
+@audited(
+    "SetSecurityTokenServicePreferences",
+    params=lambda kwargs: {"globalEndpointTokenVersion": kwargs["version"]},
+)
+def sts_preferences_set(*, account, version, acting):
+    """Choose the version of the session tokens STS's global endpoint issues (v1Token, v2Token)."""
+    if version not in GLOBAL_ENDPOINT_TOKEN_VERSIONS:
+        raise constraint_error(
+            version,
+            "globalEndpointTokenVersion",
+            f"Member must satisfy enum value set: [{', '.join(GLOBAL_ENDPOINT_TOKEN_VERSIONS)}]",
+        )
+    account.global_endpoint_token_version = GLOBAL_ENDPOINT_TOKEN_VERSIONS[version]
+    Account.objects.filter(pk=account.pk).update(
+        global_endpoint_token_version=account.global_endpoint_token_version
+    )
     return account
 
 

@@ -46,13 +46,16 @@ def signing_certificate_upload(*, account, user=None, body, acting):
     if SigningCertificate.objects.filter(account=account, fingerprint=fingerprint).exists():
         raise DuplicateCertificate(DUPLICATE)
     if SigningCertificate.objects.filter(account=account, user=user).count() >= SIGNING_CERTIFICATES_PER_USER:
-        raise LimitExceeded(
-            f"Cannot exceed quota for SigningCertificatesPerUser: {SIGNING_CERTIFICATES_PER_USER}"
-        )
+        # IAM names the quota CertificatesPerUser (the account summary's SigningCertificatesPerUserQuota).
+        raise LimitExceeded(f"Cannot exceed quota for CertificatesPerUser: {SIGNING_CERTIFICATES_PER_USER}")
     try:
         with transaction.atomic():
             return SigningCertificate.objects.create(
-                account=account, user=user, body=body.strip(), fingerprint=fingerprint
+                # Kept as uploaded, final newline included: IAM answers with the very body it was sent.
+                account=account,
+                user=user,
+                body=body,
+                fingerprint=fingerprint,
             )
     except IntegrityError as exc:  # a concurrent upload of the same certificate
         raise DuplicateCertificate(DUPLICATE) from exc

@@ -296,7 +296,7 @@ def _validate_session_policies(*, policy, policy_arns, tags):
             list(tags), "tags", f"Member must have length less than or equal to {SESSION_TAGS_MAX}"
         )
     if policy is not None:
-        malformed = validate(policy, "managed")["malformed"]
+        malformed = validate(policy, "session")["malformed"]
         if malformed:
             raise MalformedPolicyDocument(malformed)
     # AWS compresses the session policy, its ARNs and the tags into one packed blob with a fixed

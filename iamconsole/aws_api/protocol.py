@@ -150,6 +150,17 @@ def problems(shape, value, path=""):
                 )
             )
     if kind == "list":
+        if shape.member.type_name == "string":
+            # A list of strings breaks its members' constraints as one error at the list, naming all
+            # of them whichever failed: "Value '[a, b]' at 'clientIDList' failed to satisfy
+            # constraint: Member must satisfy constraint: [Member must have length …]".
+            broken = [problem for item in value for problem in problems(shape.member, item, path)]
+            if broken:
+                listed = ", ".join(_member_constraints(shape.member))
+                found.append(
+                    _constraint(broken[0][0], value, path, f"Member must satisfy constraint: [{listed}]")
+                )
+            return found
         for index, item in enumerate(value, 1):
             found.extend(problems(shape.member, item, f"{path}.{index}.member"))
         return found
@@ -194,6 +205,21 @@ def problems(shape, value, path=""):
                 )
             )
     return found
+
+
+def _member_constraints(shape):
+    """A string shape's constraints in the order AWS lists them for a list's members."""
+    meta = shape.metadata
+    listed = []
+    if "max" in meta:
+        listed.append(f"Member must have length less than or equal to {meta['max']}")
+    if "min" in meta:
+        listed.append(f"Member must have length greater than or equal to {meta['min']}")
+    if meta.get("pattern"):
+        listed.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+    if shape.enum:
+        listed.append(f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+    return listed
 
 
 def _constraint(kind, value, path, constraint):

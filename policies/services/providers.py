@@ -35,8 +35,14 @@ def _validate_url(url):
     if len(url) > URL_MAX:
         raise constraint_error(url, "url", f"Member must have length less than or equal to {URL_MAX}")
     rest = url.removeprefix("https://")
-    # IAM takes only https URLs with a host (the ARN names the host and path).
-    if not url.startswith("https://") or not rest or rest.startswith("/") or any(c.isspace() for c in rest):
+    # IAM takes only https URLs with a host and, "per the OIDC standard", a path but no query
+    # parameters (the ARN names the host and path).
+    if (
+        not url.startswith("https://")
+        or not rest
+        or rest.startswith("/")
+        or any(c.isspace() or c in "?#" for c in rest)
+    ):
         raise ValidationError("Invalid Open ID Connect Provider URL")
     return rest
 
@@ -107,9 +113,15 @@ def oidc_provider_create(*, account, url, client_ids=(), thumbprints=(), tags=()
     return provider
 
 
-@audited("DeleteOpenIDConnectProvider", params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn})
-def oidc_provider_delete(*, provider, acting):
-    """Delete an OIDC provider (roles that trust it keep naming its ARN, as in IAM)."""
+@audited(
+    "DeleteOpenIDConnectProvider",
+    params=lambda kw: {"openIDConnectProviderArn": kw["provider"].arn if kw["provider"] else kw["arn"]},
+)
+def oidc_provider_delete(*, provider, arn=None, acting):
+    """Delete an OIDC provider (roles that trust it keep naming its ARN, as in IAM). IAM's delete is
+    idempotent: with no provider (none has the ARN `arn`), the call succeeds and changes nothing."""
+    if provider is None:
+        return
     ensure_same_account(provider, acting, oidc_not_found(provider.arn).message)
     provider.delete()
 

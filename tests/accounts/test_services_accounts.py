@@ -14,6 +14,7 @@ from accounts.services.accounts import (
     account_create,
     root_password_change,
     root_password_set,
+    sts_preferences_set,
 )
 from aws.errors import (
     EntityAlreadyExists,
@@ -153,6 +154,20 @@ def test_sign_up_checks_the_root_password(password, message):
 
 
 # --- account alias ---------------------------------------------------------------------------
+
+
+def test_sts_preferences_take_the_models_token_versions_only(account, root_acting):
+    sts_preferences_set(account=account, version="v2Token", acting=root_acting)
+    account.refresh_from_db()
+    assert account.global_endpoint_token_version == 2
+    with pytest.raises(ValidationError) as error:
+        sts_preferences_set(account=account, version="v2", acting=root_acting)
+    assert error.value.message == (
+        "1 validation error detected: Value 'v2' at 'globalEndpointTokenVersion' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [v1Token, v2Token]"
+    )
+    account.refresh_from_db()
+    assert account.global_endpoint_token_version == 2
 
 
 def test_alias_set_and_replace(account, root_acting):

@@ -357,6 +357,46 @@ def test_account_summary_counts_the_account_with_aws_keys(iam, api_account):
     )
 
 
+def test_the_global_endpoint_token_version_is_set_and_shown_in_the_account_summary(
+    iam, iam_unvalidated, iam_as, api_account
+):
+    """SetSecurityTokenServicePreferences: v2Token makes GetAccountSummary's GlobalEndpointTokenVersion 2,
+    v1Token (the default) 1; anything else is the model's enum error and changes nothing."""
+    assert iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"] == 1
+    iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v2Token")
+    assert iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"] == 2
+
+    error, status = error_of(
+        iam_unvalidated.set_security_token_service_preferences, GlobalEndpointTokenVersion="v3Token"
+    )
+    assert (error["Code"], status) == ("ValidationError", 400)
+    assert error["Message"] == (
+        "1 validation error detected: Value 'v3Token' at 'globalEndpointTokenVersion' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [v1Token, v2Token]"
+    )
+    api_account.refresh_from_db()
+    assert api_account.global_endpoint_token_version == 2
+
+    client, user = iam_as([allow("iam:GetAccountSummary")], name="reader")
+    error, status = error_of(
+        client.set_security_token_service_preferences, GlobalEndpointTokenVersion="v1Token"
+    )
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: {user.arn} is not authorized to perform: iam:SetSecurityTokenServicePreferences on resource: "
+        "* because no identity-based policy allows the iam:SetSecurityTokenServicePreferences action"
+    )
+    assert client.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"] == 2
+    iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v1Token")
+    assert iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"] == 1
+    events = AuditEvent.objects.filter(account=api_account, event_name="SetSecurityTokenServicePreferences")
+    assert [(event.request_parameters, event.error_code) for event in events.order_by("pk")] == [
+        ({"globalEndpointTokenVersion": "v2Token"}, ""),
+        ({"globalEndpointTokenVersion": "v1Token"}, "AccessDenied"),
+        ({"globalEndpointTokenVersion": "v1Token"}, ""),
+    ]
+
+
 def test_the_account_allowed_and_refused_through_a_users_keys(iam_as, api_account):
     client, user = iam_as([allow("iam:GetAccountSummary", "iam:ListAccountAliases")], name="auditor")
     assert client.get_account_summary()["SummaryMap"]["Users"] == 1

@@ -188,9 +188,12 @@ def test_upload_list_update_delete_signing_certificates(iam, keys):
     made = iam.upload_signing_certificate(UserName="signer", CertificateBody=body)["Certificate"]
     certificate_id = made["CertificateId"]
     assert re.fullmatch("[A-Z2-7]{32}", certificate_id)
-    assert (made["UserName"], made["Status"], made["CertificateBody"]) == ("signer", "Active", body.strip())
+    # The body comes back as uploaded, its final newline included (IAM does not trim it).
+    assert body.endswith("-----END CERTIFICATE-----\n")
+    assert (made["UserName"], made["Status"], made["CertificateBody"]) == ("signer", "Active", body)
     listed = iam.list_signing_certificates(UserName="signer")["Certificates"]
     assert [certificate["CertificateId"] for certificate in listed] == [certificate_id]
+    assert listed[0]["CertificateBody"] == body
 
     iam.update_signing_certificate(UserName="signer", CertificateId=certificate_id, Status="Inactive")
     assert iam.list_signing_certificates(UserName="signer")["Certificates"][0]["Status"] == "Inactive"
@@ -234,7 +237,7 @@ def test_signing_certificates_are_validated_unique_in_the_account_and_at_most_tw
     )
     assert (error["Code"], error["Message"], status) == (
         "LimitExceeded",
-        "Cannot exceed quota for SigningCertificatesPerUser: 2",
+        "Cannot exceed quota for CertificatesPerUser: 2",
         409,
     )
 

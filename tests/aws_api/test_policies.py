@@ -75,6 +75,15 @@ def test_create_get_and_delete_a_managed_policy(iam, api_account):
     )
 
 
+def test_get_policy_answers_an_empty_tag_list_where_create_and_list_leave_tags_out(iam):
+    """IAM's CreatePolicy shows Tags only when the request set some, ListPolicies never, GetPolicy always."""
+    created = iam.create_policy(PolicyName="Untagged", PolicyDocument=json.dumps(READ_S3))["Policy"]
+    assert "Tags" not in created
+    assert iam.get_policy(PolicyArn=created["Arn"])["Policy"]["Tags"] == []
+    listed = iam.list_policies(Scope="Local")["Policies"]
+    assert [policy["Arn"] for policy in listed] == [created["Arn"]] and "Tags" not in listed[0]
+
+
 def test_policy_errors_are_aws_errors(iam, iam_unvalidated, api_account):
     iam.create_policy(PolicyName="p", PolicyDocument=json.dumps(READ_S3))
     error, status = error_of(iam.create_policy, PolicyName="P", PolicyDocument=json.dumps(READ_S3))

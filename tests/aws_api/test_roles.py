@@ -386,15 +386,81 @@ def test_oidc_provider_lifecycle(iam, api_account):
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["http://token.example.com", "token.example.com", "https://token.example.com/oidc?tenant=1"],
+)
+def test_an_oidc_provider_url_must_be_https_without_query_parameters(iam, api_account, url):
+    """IAM: "The URL must begin with https:// … path components are allowed but query parameters are
+    not"."""
+    error, status = error_of(iam.create_open_id_connect_provider, Url=url, ThumbprintList=[THUMBPRINT])
+    assert (error["Code"], error["Message"], status) == (
+        "ValidationError",
+        "Invalid Open ID Connect Provider URL",
+        400,
+    )
+    assert not OpenIDConnectProvider.objects.filter(account=api_account).exists()
+
+
+def test_a_list_of_strings_breaking_its_members_constraints_is_one_error_naming_them_all(
+    iam_unvalidated, api_account
+):
+    """IAM answers a list whose strings are too long (or too short) with one error at the list, its
+    members' constraints listed together, beside the errors of the other members."""
+    url, thumbprint, client_id = "https://" + "b" * 250, "b" * 41, "c" * 256
+    error, status = error_of(
+        iam_unvalidated.create_open_id_connect_provider,
+        Url=url,
+        ThumbprintList=[THUMBPRINT, thumbprint],
+        ClientIDList=[client_id],
+    )
+    assert (error["Code"], status) == ("ValidationError", 400)
+    assert error["Message"] == (
+        f"3 validation errors detected: Value '{url}' at 'url' failed to satisfy constraint: "
+        "Member must have length less than or equal to 255; "
+        f"Value '[{client_id}]' at 'clientIDList' failed to satisfy constraint: Member must satisfy "
+        "constraint: [Member must have length less than or equal to 255, Member must have length greater "
+        "than or equal to 1]; "
+        f"Value '[{THUMBPRINT}, {thumbprint}]' at 'thumbprintList' failed to satisfy constraint: Member "
+        "must satisfy constraint: [Member must have length less than or equal to 40, Member must have "
+        "length greater than or equal to 40]"
+    )
+    assert not OpenIDConnectProvider.objects.filter(account=api_account).exists()
+
+
+def test_deleting_an_oidc_provider_that_does_not_exist_succeeds_for_a_caller_allowed_to(
+    iam, iam_as, api_account
+):
+    """IAM: DeleteOpenIDConnectProvider "does not fail or return an error if you call the operation for
+    a provider that does not exist"; the call is still authorized, on the ARN it names."""
+    arn = iam.create_open_id_connect_provider(Url="https://token.example.com")["OpenIDConnectProviderArn"]
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
+    deletes = AuditEvent.objects.filter(account=api_account, event_name="DeleteOpenIDConnectProvider")
+    assert [event.error_code for event in deletes] == ["", ""]
+
+    missing = f"arn:aws:iam::{api_account.id}:oidc-provider/gone.example.com"
+    allowed, _ = iam_as([allow("iam:DeleteOpenIDConnectProvider", resource=missing)])
+    allowed.delete_open_id_connect_provider(OpenIDConnectProviderArn=missing)
+    refused, user = iam_as([allow("iam:GetOpenIDConnectProvider")])
+    error, status = error_of(refused.delete_open_id_connect_provider, OpenIDConnectProviderArn=missing)
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == refusal(user, "iam:DeleteOpenIDConnectProvider", missing)
+
+
 def test_another_accounts_providers_do_not_exist(iam):
     other = AccountFactory()
     theirs = OpenIDConnectProvider.objects.create(account=other, url="token.example.com")
     saml = SAMLProvider.objects.create(account=other, name="Theirs", metadata_document=saml_metadata())
-    error, _ = error_of(iam.delete_open_id_connect_provider, OpenIDConnectProviderArn=theirs.arn)
+    error, _ = error_of(iam.get_open_id_connect_provider, OpenIDConnectProviderArn=theirs.arn)
     assert (error["Code"], error["Message"]) == (
         "NoSuchEntity",
         f"OpenIDConnect Provider not found for arn {theirs.arn}",
     )
+    # Deleting it answers as for any provider the account does not have (IAM's delete is idempotent),
+    # and leaves theirs alone.
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=theirs.arn)
     error, _ = error_of(iam.get_saml_provider, SAMLProviderArn=saml.arn)
     assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"SAMLProvider {saml.arn} not found")
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []

@@ -19,9 +19,16 @@ from django.utils import timezone
 from access import crypto
 from access.acting import Acting
 from access.authorization import decide, describe_caller
-from accounts.models import AuditEvent, MFADevice, TemporaryCredential
+from accounts.models import Account, AuditEvent, MFADevice, TemporaryCredential
 from accounts.services.access_keys import access_key_create
-from accounts.services.sts import CHAINED_DURATION, EXPIRED, IAM_REFUSES_SESSION, MFA_FAILED, ROLE_DURATION
+from accounts.services.sts import (
+    CHAINED_DURATION,
+    EXPIRED,
+    IAM_REFUSES_SESSION,
+    MFA_FAILED,
+    ROLE_DURATION,
+    ROOT_CANNOT_ASSUME,
+)
 from aws.errors import AccessDenied
 from policies.models import Role
 from policies.services.permissions import inline_policy_put
@@ -130,6 +137,17 @@ def test_assume_role_answers_awss_shapes_and_its_credentials_work_at_once(live_s
     assert event.request_parameters["durationSeconds"] == 900
     assert event.response_elements["credentials"]["accessKeyId"] == credentials["AccessKeyId"]
     assert event.user_identity["arn"] == bob.arn
+
+
+def test_the_root_user_may_not_assume_a_role_even_one_that_trusts_its_account(
+    live_server, api_account, root_keys
+):
+    role = make_role(api_account, "open", trusting(api_account.root_arn))
+    error, status = error_of(
+        client(live_server, *root_keys, service="sts").assume_role, RoleArn=role.arn, RoleSessionName="s1"
+    )
+    assert (error["Code"], error["Message"], status) == ("AccessDenied", ROOT_CANNOT_ASSUME, 403)
+    assert not TemporaryCredential.objects.exists()
 
 
 def test_an_untrusted_caller_is_refused_with_awss_message(api_account, keys_of):
@@ -280,6 +298,38 @@ def test_session_policies_narrow_the_sessions_permissions(live_server, api_accou
     assert error_of(session_iam.list_users)[0]["Code"] == "AccessDenied"
 
 
+def test_a_session_policy_may_omit_its_version_as_an_inline_policy_may(live_server, api_account, keys_of):
+    """Without Version a session policy is read as 2008-10-17 (STS's Policy predates 2012-10-17); only
+    CreatePolicy insists on the current version. It still narrows the session."""
+    actions = ("sts:AssumeRole", "sts:GetFederationToken", "iam:ListUsers", "iam:CreatePolicy")
+    bob, sts, iam = keys_of([allow(*actions)], "bob")
+    role = make_role(api_account, "wide", trusting(bob.arn), allow("iam:ListUsers", "iam:ListRoles"))
+    versionless = json.dumps({"Statement": [allow("iam:ListUsers")]})
+
+    answer = sts.assume_role(RoleArn=role.arn, RoleSessionName="old-style", Policy=versionless)
+    _, session_iam = clients_of(live_server, answer["Credentials"])
+    assert session_iam.list_users()["Users"]
+    assert error_of(session_iam.list_roles)[0]["Code"] == "AccessDenied"
+    assert sts.get_federation_token(Name="partner", Policy=versionless)["FederatedUser"]
+
+    error, status = error_of(
+        sts.assume_role,
+        RoleArn=role.arn,
+        RoleSessionName="s1",
+        Policy=document(allow("iam:ListUsers") | {"Principal": "*"}),
+    )
+    assert (error["Code"], error["Message"], status) == (
+        "MalformedPolicyDocument",
+        "Policy document should not specify a principal.",
+        400,
+    )
+    error, _ = error_of(iam.create_policy, PolicyName="old-style", PolicyDocument=versionless)
+    assert (error["Code"], error["Message"]) == (
+        "MalformedPolicyDocument",
+        "Policy document must be version 2012-10-17 or greater.",
+    )
+
+
 def test_session_tags_source_identity_and_transitive_tags_follow_the_chain(live_server, api_account, keys_of):
     bob, sts, _ = keys_of([allow("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity")], "bob")
     actions = ("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity")
@@ -329,13 +379,21 @@ def test_expired_credentials_are_refused_with_awss_message(live_server, api_acco
 
 
 def test_session_token_credentials_call_iam_only_with_mfa(live_server, api_account, keys_of):
-    bob, sts, _ = keys_of([allow("iam:ListUsers")], "bob")
+    bob, sts, _ = keys_of([allow("iam:ListUsers", "sts:AssumeRole")], "bob")
+    role = make_role(api_account, "reader", trusting(bob.arn))
 
     plain = sts.get_session_token(DurationSeconds=900)["Credentials"]
     plain_sts, plain_iam = clients_of(live_server, plain)
     error, status = error_of(plain_iam.list_users)
     assert (error["Code"], error["Message"], status) == ("InvalidClientTokenId", IAM_REFUSES_SESSION, 403)
     assert plain_sts.get_caller_identity()["Arn"] == bob.arn
+    # Of STS, GetSessionToken's credentials may call AssumeRole (and GetCallerIdentity) only.
+    assert plain_sts.assume_role(RoleArn=role.arn, RoleSessionName="s1")["AssumedRoleUser"]
+    error, _ = error_of(plain_sts.get_federation_token, Name="partner")
+    assert (error["Code"], error["Message"]) == (
+        "AccessDenied",
+        "Cannot call GetFederationToken with session credentials",
+    )
     error, _ = error_of(plain_sts.get_session_token)
     assert (error["Code"], error["Message"]) == (
         "AccessDenied",
@@ -433,6 +491,43 @@ def test_get_caller_identity_answers_even_under_an_explicit_deny(
         api_account.id,
     )
     assert events("GetCallerIdentity").count() == 3
+
+
+def test_an_scp_that_denies_everything_refuses_assume_role_but_not_get_caller_identity(
+    live_server, root_keys
+):
+    orgs = client(live_server, *root_keys, service="organizations")
+    orgs.create_organization(FeatureSet="ALL")
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+    created = orgs.create_account(Email="wl@example.com", AccountName="Workload")["CreateAccountStatus"]
+    member = Account.objects.get(pk=created["AccountId"])
+    mallory = IAMUserFactory(account=member, name="mallory")
+    inline_policy_put(name="all", document=document(allow("*")), user=mallory, acting=Acting(account=member))
+    key, secret = access_key_create(account=member, user=mallory, acting=Acting(account=member))
+    sts = client(live_server, key.access_key_id, secret, service="sts")
+    role = make_role(member, "reader", trusting(mallory.arn), allow("iam:ListUsers"))
+    session_sts, session_iam = clients_of(
+        live_server, sts.assume_role(RoleArn=role.arn, RoleSessionName="before")["Credentials"]
+    )
+    assert session_iam.list_users()["Users"]
+
+    deny_all = document({"Effect": "Deny", "Action": "*", "Resource": "*"})
+    policy = orgs.create_policy(
+        Name="deny-all", Description="", Type="SERVICE_CONTROL_POLICY", Content=deny_all
+    )
+    orgs.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=member.id)
+
+    error, status = error_of(sts.assume_role, RoleArn=role.arn, RoleSessionName="after")
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: {mallory.arn} is not authorized to perform: sts:AssumeRole on resource: {role.arn} "
+        "with an explicit deny in a service control policy"
+    )
+    assert error_of(session_iam.list_users)[0]["Code"] == "AccessDenied"
+    # GetCallerIdentity answers whatever the policies say, the SCP's too.
+    assert sts.get_caller_identity()["Arn"] == mallory.arn
+    assert session_sts.get_caller_identity()["Arn"] == f"arn:aws:sts::{member.id}:assumed-role/reader/before"
 
 
 def test_get_access_key_info_names_the_keys_account(live_server, api_account, keys_of):

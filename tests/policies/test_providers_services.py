@@ -90,6 +90,8 @@ def test_oidc_url_once_per_account(account, root_acting, charlie_account, charli
         ("http://issuer.example.com", ValidationError, "Invalid Open ID Connect Provider URL"),
         ("issuer.example.com", ValidationError, "Invalid Open ID Connect Provider URL"),
         ("https://", ValidationError, "Invalid Open ID Connect Provider URL"),
+        ("https://issuer.example.com/oidc?tenant=1", ValidationError, "Invalid Open ID Connect Provider URL"),
+        ("https://issuer.example.com/#oidc", ValidationError, "Invalid Open ID Connect Provider URL"),
         (
             "https://" + "a" * 248,
             ValidationError,

@@ -341,6 +341,14 @@ def delete_account_password_policy(acting, params):
     return {}
 
 
+@operation("SetSecurityTokenServicePreferences")
+def set_security_token_service_preferences(acting, params):
+    accounts.sts_preferences_set(
+        account=acting.account, version=params["GlobalEndpointTokenVersion"], acting=acting
+    )
+    return {}
+
+
 @operation("GetAccountSummary")
 def get_account_summary(acting, params):
     read(acting, "GetAccountSummary")
@@ -366,6 +374,6 @@ def get_account_summary(acting, params):
         "RolePolicySizeQuota": INLINE_SIZE["role"],
         "PolicySizeQuota": 6144,
         "AssumeRolePolicySizeQuota": 2048,
-        "GlobalEndpointTokenVersion": 1,
     }
+    quotas["GlobalEndpointTokenVersion"] = acting.account.global_endpoint_token_version
     return {"SummaryMap": {**counts, **quotas}}

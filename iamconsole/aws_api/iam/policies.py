@@ -121,7 +121,10 @@ def create_policy(acting, params):
 @operation("GetPolicy")
 def get_policy(acting, params):
     policy = _read_policy(acting, "GetPolicy", params)
-    return {"Policy": _policy_shape(policy, _usage(acting.account), description=True, tags=True)}
+    shape = _policy_shape(policy, _usage(acting.account), description=True, tags=True)
+    # GetPolicy answers Tags even when there are none (an empty list); CreatePolicy leaves it out.
+    shape.setdefault("Tags", [])
+    return {"Policy": shape}
 
 
 @operation("ListPolicies")

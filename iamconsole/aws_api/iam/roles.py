@@ -283,13 +283,16 @@ tag_operations(
 # OpenID Connect providers
 
 
-def get_oidc_provider(acting, arn):
+def find_oidc_provider(acting, arn):
+    """The caller's account's provider of that ARN, or None."""
     prefix = f"arn:aws:iam::{acting.account.id}:oidc-provider/"
-    provider = None
-    if arn.startswith(prefix):
-        provider = OpenIDConnectProvider.objects.filter(
-            account=acting.account, url=arn.removeprefix(prefix)
-        ).first()
+    if not arn.startswith(prefix):
+        return None
+    return OpenIDConnectProvider.objects.filter(account=acting.account, url=arn.removeprefix(prefix)).first()
+
+
+def get_oidc_provider(acting, arn):
+    provider = find_oidc_provider(acting, arn)
     if provider is None:
         raise oidc_not_found(arn)
     return provider
@@ -363,9 +366,10 @@ def remove_client_id_from_open_id_connect_provider(acting, params):
 
 @operation("DeleteOpenIDConnectProvider")
 def delete_open_id_connect_provider(acting, params):
-    providers.oidc_provider_delete(
-        provider=get_oidc_provider(acting, params["OpenIDConnectProviderArn"]), acting=acting
-    )
+    # IAM: "it does not fail or return an error if you call the operation for a provider that does not
+    # exist" (the caller still needs iam:DeleteOpenIDConnectProvider on the ARN).
+    arn = params["OpenIDConnectProviderArn"]
+    providers.oidc_provider_delete(provider=find_oidc_provider(acting, arn), arn=arn, acting=acting)
     return {}
 
 

@@ -10,8 +10,12 @@ POLICY_TYPES = (
     "scp",
     "rcp",
     "boundary",
+    "session",
 )
-IDENTITY_TYPES = frozenset({"managed", "inline-user", "inline-group", "inline-role", "boundary"})
+# A session policy (STS's Policy parameter) is an identity policy IAM never stores: no size quota of
+# its own (STS caps the parameter at 2,048 characters and packs it with the tags), and, like an
+# inline policy, it may omit Version.
+IDENTITY_TYPES = frozenset({"managed", "inline-user", "inline-group", "inline-role", "boundary", "session"})
 IAM_TYPES = IDENTITY_TYPES | {"trust"}  # the documents IAM itself stores
 
 # IAM and AWS STS quotas (reference_iam-quotas), Organizations quotas (orgs_reference_limits; SCPs

@@ -207,6 +207,8 @@ def _iam_refusal(policy: Any, policy_type: str) -> None:
     statements = _grammar_ok(policy)
     if statements is None:
         raise _Refusal(SYNTAX)
+    # Managed policies (and so boundaries) were born with 2012-10-17 and insist on it; inline and
+    # session policies predate it, and read a missing Version as 2008-10-17 (no policy variables).
     if policy_type in ("managed", "boundary") and policy.get("Version") != "2012-10-17":
         raise _Refusal(VERSION)
     if policy_type == "trust":

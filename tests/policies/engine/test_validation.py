@@ -319,6 +319,17 @@ def test_inline_policies_accept_the_old_or_missing_version(policy_type, version)
     assert validate(doc(allow(**S3), version=version), policy_type)["malformed"] is None
 
 
+@pytest.mark.parametrize("version", [None, "2008-10-17"])
+def test_session_policies_accept_the_old_or_missing_version_as_inline_ones_do(version):
+    # STS's Policy parameter (AssumeRole, GetFederationToken…) predates 2012-10-17 as inline policies do.
+    assert validate(doc(allow(**S3), version=version), "session")["malformed"] is None
+
+
+def test_session_policies_are_refused_as_identity_policies_are():
+    assert validate(doc(allow(Principal="*", **S3)), "session")["malformed"] == messages.NO_PRINCIPAL_ALLOWED
+    assert validate(doc(allow(**S3), version="2013-10-17"), "session")["malformed"] == messages.SYNTAX
+
+
 def test_boundary_is_a_managed_policy_and_needs_the_current_version():
     assert validate(doc(allow(**S3), version=None), "boundary")["malformed"] == messages.VERSION
 
