@@ -143,6 +143,8 @@ class TargetNotFoundException(OrganizationsError):
 class PolicyNotFoundException(OrganizationsError):
     code = "PolicyNotFoundException"
 
+    # The API reference's words, which UpdatePolicy, DeletePolicy, AttachPolicy and DetachPolicy answer;
+    # DescribePolicy and ListTargetsForPolicy say MISSING_POLICY (iamconsole/aws_api/organizations).
     def __init__(self, message="We can't find a policy with the PolicyId that you specified."):
         super().__init__(message)
 

@@ -8,10 +8,10 @@ directory, with its own virtualenv (moto[server], freezegun, pytest).
 
 Prints the passes of each server and the kinds of failure against this one (the error code, or the
 first words of the assertion). Where moto is more lenient than AWS (a trust policy "some policy", a
-path without slashes, a weak password, a user without policies creating keys; in Organizations an RCP
-attached before RCPs are enabled, "foobar" as an SCP's content, two accounts with one email address, a
-sixth SCP on one target, a CreateAccount status for the management account), AWS's behaviour wins and
-the test fails here on purpose.
+path without slashes, a weak password, a user without policies creating keys; in Organizations an SCP
+or RCP attached before its type is enabled, "foobar" as an SCP's content, an SCP's document as an AI
+services opt-out policy, two accounts with one email address, a CreateAccount status for the management
+account, FullAWSAccess's ARN in the organization), AWS's behaviour wins and the test fails here on purpose.
 """
 
 import argparse

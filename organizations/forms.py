@@ -49,7 +49,7 @@ class PolicyForm(forms.Form):
     )
 
     def clean_content(self):
-        # The console minifies the JSON before it saves (its 5,120 characters count white space).
+        # The console minifies the JSON before it saves (its quota counts white space).
         content = self.cleaned_data["content"]
         try:
             jsonpos.loads(content)

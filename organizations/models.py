@@ -28,6 +28,12 @@ RCP_FULL_AWS_ACCESS_ID = "p-RCPFullAWSAccess"
 class PolicyType(models.TextChoices):
     SERVICE_CONTROL_POLICY = SCP, "Service control policy"
     RESOURCE_CONTROL_POLICY = RCP, "Resource control policy"
+    # Management policies (aws/management_policies.py): the API has them; the console's pages SCPs and RCPs.
+    TAG_POLICY = "TAG_POLICY", "Tag policy"
+    BACKUP_POLICY = "BACKUP_POLICY", "Backup policy"
+    AISERVICES_OPT_OUT_POLICY = "AISERVICES_OPT_OUT_POLICY", "AI services opt-out policy"
+    CHATBOT_POLICY = "CHATBOT_POLICY", "Chat applications policy"
+    DECLARATIVE_POLICY_EC2 = "DECLARATIVE_POLICY_EC2", "Declarative policy for EC2"
 
 
 class Organization(models.Model):
@@ -42,6 +48,8 @@ class Organization(models.Model):
     # Policy types enabled in the root (AWS's Root.PolicyTypes with status ENABLED).
     scp_enabled = models.BooleanField(default=False)
     rcp_enabled = models.BooleanField(default=False)
+    # The management policy types enabled in the root (TAG_POLICY, …), in the order they were enabled.
+    management_policy_types = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,7 +67,19 @@ class Organization(models.Model):
         return f"arn:aws:organizations::{self.management_account_id}:root/{self.id}/{self.root_id}"
 
     def type_enabled(self, policy_type):
-        return self.scp_enabled if policy_type == SCP else self.rcp_enabled
+        if policy_type == SCP:
+            return self.scp_enabled
+        if policy_type == RCP:
+            return self.rcp_enabled
+        return policy_type in self.management_policy_types
+
+    @property
+    def enabled_policy_types(self):
+        """The policy types enabled in the root, as ListRoots lists them."""
+        return [
+            *(policy_type for policy_type in (SCP, RCP) if self.type_enabled(policy_type)),
+            *self.management_policy_types,
+        ]
 
 
 class OrganizationalUnit(models.Model):

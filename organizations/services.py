@@ -19,6 +19,7 @@ from access.audit import audited
 from access.operations import ORGANIZATIONS_SOURCE
 from accounts.models import Account
 from accounts.selectors import unused_account_id
+from aws import management_policies
 from aws.organizations_errors import (
     MANAGEMENT_ONLY,
     AccessDeniedException,
@@ -53,7 +54,7 @@ from aws.organizations_errors import (
     TargetNotFoundException,
 )
 from policies.engine import jsonpos
-from policies.engine.validation import validate
+from policies.engine.validation import SIZE_LIMITS, validate
 
 from .models import (
     FULL_AWS_ACCESS_ID,
@@ -76,7 +77,9 @@ from .models import (
 ORGANIZATIONS = ORGANIZATIONS_SOURCE
 # Organizations' quotas: OUs nest five levels under the root; five policies of a type per target.
 MAX_OU_DEPTH = 5
-MAX_POLICIES_PER_TARGET = 5
+# Policies of one type attached directly to one target: ten SCPs since 15 May 2026, five of the others.
+MAX_POLICIES_PER_TARGET = {SCP: 10}
+MAX_POLICIES_PER_TARGET_OTHERS = 5
 OU_NAME_MAX = 128
 POLICY_NAME_MAX = 128
 POLICY_DESCRIPTION_MAX = 512
@@ -209,11 +212,7 @@ def _policy_type_params(kw):
 
 
 def _root_elements(organization):
-    types = [
-        {"type": policy_type, "status": "ENABLED"}
-        for policy_type in (SCP, RCP)
-        if organization.type_enabled(policy_type)
-    ]
+    types = [{"type": policy_type, "status": "ENABLED"} for policy_type in organization.enabled_policy_types]
     return {
         "root": {
             "id": organization.root_id,
@@ -225,7 +224,8 @@ def _root_elements(organization):
 
 
 def _check_type(policy_type):
-    if policy_type not in (SCP, RCP):
+    # Policy types of AWS's list the product does not have (SECURITYHUB_POLICY, …) are refused too.
+    if policy_type not in (SCP, RCP, *management_policies.TYPES):
         raise InvalidInputException("You specified an invalid value.", reason="INVALID_ENUM")
 
 
@@ -239,12 +239,17 @@ def _all_targets(organization):
 
 @_audited("EnablePolicyType", params=_policy_type_params, response=_root_elements)
 def policy_type_enable(*, organization, policy_type, acting):
-    """Enable SCPs or RCPs in the root: the full-access policy of the type is attached everywhere."""
+    """Enable a policy type in the root: for SCPs and RCPs, the full-access policy of the type is
+    attached everywhere (management policy types have no policy of AWS's)."""
     _ensure_manages(organization, acting)
     _check_type(policy_type)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.type_enabled(policy_type):
         raise PolicyTypeAlreadyEnabledException()
+    if policy_type in management_policies.TYPES:
+        organization.management_policy_types = [*organization.management_policy_types, policy_type]
+        organization.save(update_fields=["management_policy_types"])
+        return organization
     field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
     setattr(organization, field, True)
     organization.save(update_fields=[field])
@@ -267,9 +272,15 @@ def policy_type_disable(*, organization, policy_type, acting):
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if not organization.type_enabled(policy_type):
         raise PolicyTypeNotEnabledException()
-    field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
-    setattr(organization, field, False)
-    organization.save(update_fields=[field])
+    if policy_type in management_policies.TYPES:
+        organization.management_policy_types = [
+            each for each in organization.management_policy_types if each != policy_type
+        ]
+        organization.save(update_fields=["management_policy_types"])
+    else:
+        field = "scp_enabled" if policy_type == SCP else "rcp_enabled"
+        setattr(organization, field, False)
+        organization.save(update_fields=[field])
     PolicyAttachment.objects.filter(organization=organization, policy__type=policy_type).delete()
     return organization
 
@@ -403,6 +414,12 @@ def account_status(account):
     """AWS's Account.Status: ACTIVE, or SUSPENDED once CloseAccount closed it (closure completes at once
     here, so PENDING_CLOSURE is never seen)."""
     return "SUSPENDED" if account.closed_at else "ACTIVE"
+
+
+def account_state(account):
+    """AWS's Account.State, which replaces Status: CLOSED through the 90 days an account its owner closed
+    may be reinstated (SUSPENDED there is AWS's own suspension, which the product never makes)."""
+    return "CLOSED" if account.closed_at else "ACTIVE"
 
 
 def access_role_trust_policy(management_account_id):
@@ -695,9 +712,22 @@ def _validate_policy(*, policy_type, name, description, content):
         raise InvalidInputException(
             "You provided a string parameter that is longer than allowed.", reason="MAX_LENGTH_EXCEEDED"
         )
-    verdict = validate(content, "scp" if policy_type == SCP else "rcp")
+    if policy_type in management_policies.TYPES:
+        maximum = management_policies.TYPES[policy_type][1]
+        if len(content) > maximum:
+            raise ConstraintViolationException(
+                "You attempted to create a policy that is larger than the maximum size.",
+                reason="POLICY_CONTENT_LIMIT_EXCEEDED",
+            )
+        try:
+            management_policies.validate(policy_type, content)
+        except management_policies.MalformedManagementPolicy as exc:
+            raise MalformedPolicyDocumentException(str(exc)) from exc
+        return
+    engine_type = "scp" if policy_type == SCP else "rcp"
+    verdict = validate(content, engine_type)
     if verdict["malformed"]:
-        if len(content) > 5120:
+        if len(content) > SIZE_LIMITS[engine_type]:
             raise ConstraintViolationException(verdict["malformed"], reason="POLICY_CONTENT_LIMIT_EXCEEDED")
         raise MalformedPolicyDocumentException(verdict["malformed"])
 
@@ -812,7 +842,8 @@ def _attach_params(kw):
 
 @_audited("AttachPolicy", params=_attach_params)
 def policy_attach(*, organization, policy, target_id, acting):
-    """Attach a policy to the root, an OU or an account: the type must be enabled, five at most."""
+    """Attach a policy to the root, an OU or an account: the type must be enabled, ten SCPs (five of
+    another type) at most."""
     _ensure_manages(organization, acting)
     _usable_policy(policy, organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -825,7 +856,7 @@ def policy_attach(*, organization, policy, target_id, acting):
     )
     if attached.filter(policy=policy).exists():
         raise DuplicatePolicyAttachmentException()
-    if attached.count() >= MAX_POLICIES_PER_TARGET:
+    if attached.count() >= MAX_POLICIES_PER_TARGET.get(policy.type, MAX_POLICIES_PER_TARGET_OTHERS):
         raise ConstraintViolationException(
             TOO_MANY_POLICIES, reason="MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"
         )

@@ -351,9 +351,10 @@ def _role_for(role_arn):
     if match is None:
         raise ValidationError(f"{role_arn} is invalid")
     account_id, path, name = match.groups()
+    # A closed account's roles cannot be assumed: they answer as a role that does not exist.
     return (
         Role.objects.select_related("account")
-        .filter(account_id=account_id, path=path, name__iexact=name)
+        .filter(account_id=account_id, account__closed_at__isnull=True, path=path, name__iexact=name)
         .first()
     )
 

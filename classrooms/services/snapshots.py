@@ -223,6 +223,7 @@ def _organization_snapshot(account):
     return {
         "scp_enabled": organization.scp_enabled,
         "rcp_enabled": organization.rcp_enabled,
+        "management_policy_types": list(organization.management_policy_types),
         # Parents before their children, so that a restore can make them in one pass.
         "units": [
             {"id": unit.id, "parent": unit.parent_id, "name": unit.name}
@@ -462,7 +463,11 @@ def _iam_restore(pairs, rewrite, *, access_roles_for=None):
 
 def _organization_restore(account, snapshot, members, rewrite):
     organization = Organization.objects.create(
-        management_account=account, scp_enabled=snapshot["scp_enabled"], rcp_enabled=snapshot["rcp_enabled"]
+        management_account=account,
+        scp_enabled=snapshot["scp_enabled"],
+        rcp_enabled=snapshot["rcp_enabled"],
+        # Snapshots taken before the API had management policies have none.
+        management_policy_types=snapshot.get("management_policy_types", []),
     )
     units = {}
     for entry in snapshot["units"]:  # parents first

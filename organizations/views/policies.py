@@ -11,6 +11,7 @@ from aws.errors import AWSError
 from console.htmx import render_htmx, swap_or_redirect
 from console.http import http_methods
 from console.session import console_login_required
+from policies.engine.validation import SIZE_LIMITS
 
 from .. import selectors, services
 from ..forms import PolicyForm
@@ -136,6 +137,11 @@ def policy_type_toggle(request, slug):
     )
 
 
+def _size_limit(policy_type):
+    """The most characters of a policy of the type, as the form's hint writes it (10,240 for an SCP)."""
+    return f"{SIZE_LIMITS['scp' if policy_type == SCP else 'rcp']:,}"
+
+
 @console_login_required
 @http_methods("GET", "POST")
 def policy_create(request, slug):
@@ -160,6 +166,7 @@ def policy_create(request, slug):
         "error": error,
         "slug": slug,
         "singular": singular,
+        "size_limit": _size_limit(policy_type),
         "breadcrumbs": _crumbs(slug, (f"Create new {singular}", None)),
     }
     return render(
@@ -280,6 +287,7 @@ def policy_edit(request, slug, policy_id):
         "slug": slug,
         "singular": singular,
         "policy": policy,
+        "size_limit": _size_limit(policy.type),
         "breadcrumbs": _crumbs(slug, (policy.name, None)),
     }
     return render(

@@ -30,7 +30,7 @@ RUN_TEMPLATE = "policies/simulation_run.html"
 ROWS_SHOWN = 200
 ARN_RE = re.compile(r"arn:(aws|aws-cn|aws-us-gov):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+")
 MAX_CUSTOM = 10
-MAX_SCPS = 5  # AWS attaches at most five SCPs to one root, OU or account
+MAX_SCPS = 10  # AWS attaches at most ten SCPs to one root, OU or account (five until May 2026)
 
 
 def _principal(account, value):

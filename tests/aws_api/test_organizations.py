@@ -392,8 +392,17 @@ def test_policy_types_policies_attachments_and_targets(orgs, root_id, member_id)
     error, _ = error_of(orgs.detach_policy, PolicyId=summary["Id"], TargetId=member_id)
     assert error["Code"] == "PolicyNotAttachedException"
     orgs.delete_policy(PolicyId=summary["Id"])
+    # The reads and the writes word a missing policy differently, as AWS does.
+    for write in (orgs.delete_policy, orgs.update_policy):
+        error, _ = error_of(write, PolicyId=summary["Id"])
+        assert error["Message"] == "We can't find a policy with the PolicyId that you specified."
+    error, _ = error_of(orgs.list_targets_for_policy, PolicyId=summary["Id"])
+    assert error["Message"] == "You specified a policy that doesn't exist."
     error, _ = error_of(orgs.describe_policy, PolicyId=summary["Id"])
-    assert error["Code"] == "PolicyNotFoundException"
+    assert (error["Code"], error["Message"]) == (
+        "PolicyNotFoundException",
+        "You specified a policy that doesn't exist.",
+    )
 
     assert orgs.disable_policy_type(RootId=root_id, PolicyType=SCP)["Root"]["PolicyTypes"] == []
 
@@ -659,3 +668,91 @@ def test_an_unsigned_call_and_an_unknown_target(live_server, orgs):
     # An operation of the model the endpoint does not answer (or no such operation) is unknown.
     error, _ = error_of(orgs.create_gov_cloud_account, Email="gov@example.com", AccountName="gov")
     assert error["Code"] == "UnknownOperationException"
+
+
+def test_new_ous_and_accounts_get_the_full_access_policies_of_the_enabled_types(orgs, organization):
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+    before = orgs.create_organizational_unit(ParentId=root_id, Name="Before")["OrganizationalUnit"]["Id"]
+    # Nothing is attached while no policy type is enabled (moto attaches them anyway).
+    assert orgs.list_policies_for_target(TargetId=before, Filter=SCP)["Policies"] == []
+    orgs.enable_policy_type(RootId=root_id, PolicyType=SCP)
+    orgs.enable_policy_type(RootId=root_id, PolicyType=RCP)
+    ou = orgs.create_organizational_unit(ParentId=root_id, Name="After")["OrganizationalUnit"]["Id"]
+    account = orgs.create_account(Email="erin@example.com", AccountName="Erin")["CreateAccountStatus"][
+        "AccountId"
+    ]
+    for target in (before, ou, account):
+        for policy_type, name in ((SCP, "FullAWSAccess"), (RCP, "RCPFullAWSAccess")):
+            attached = orgs.list_policies_for_target(TargetId=target, Filter=policy_type)["Policies"]
+            assert [policy["Name"] for policy in attached] == [name]
+
+
+def test_every_list_pages_twenty_at_most_unless_max_results_says_fewer(orgs, root_id):
+    made = [
+        orgs.create_organizational_unit(ParentId=root_id, Name=f"ou{number:02}")["OrganizationalUnit"]["Id"]
+        for number in range(21)
+    ]
+    # Without MaxResults a page holds 20, AWS's most for these operations.
+    first = orgs.list_organizational_units_for_parent(ParentId=root_id)
+    assert [ou["Id"] for ou in first["OrganizationalUnits"]] == made[:20]
+    rest = orgs.list_organizational_units_for_parent(ParentId=root_id, NextToken=first["NextToken"])
+    assert [ou["Id"] for ou in rest["OrganizationalUnits"]] == made[20:] and "NextToken" not in rest
+
+    children = orgs.get_paginator("list_children").paginate(
+        ParentId=root_id, ChildType="ORGANIZATIONAL_UNIT", PaginationConfig={"PageSize": 7}
+    )
+    assert [len(page["Children"]) for page in children] == [7, 7, 7]
+
+    for name in ("One", "Two"):
+        orgs.create_policy(Name=name, Description="", Type=SCP, Content=DENY_CREATE_USER)
+    policies = orgs.list_policies(Filter=SCP, MaxResults=2)
+    assert [p["Name"] for p in policies["Policies"]] == ["FullAWSAccess", "One"]
+    last = orgs.list_policies(Filter=SCP, MaxResults=2, NextToken=policies["NextToken"])
+    assert [p["Name"] for p in last["Policies"]] == ["Two"] and "NextToken" not in last
+    targets = orgs.list_targets_for_policy(PolicyId="p-FullAWSAccess", MaxResults=20)
+    assert len(targets["Targets"]) == 20 and targets["NextToken"]
+
+
+def padded(document, size):
+    """`document` (JSON text with a "Sid": "") padded to exactly `size` characters through its Sid."""
+    text = document.replace('"Sid": ""', '"Sid": "' + "A" * (size - len(document)) + '"', 1)
+    assert len(text) == size
+    return text
+
+
+def test_scps_hold_10240_characters_and_ten_attach_to_a_target_rcps_keep_5120(orgs, root_id):
+    """AWS doubled both SCP quotas on 15 May 2026; RCPs' stayed."""
+    scp = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}],
+        }
+    )
+    rcp = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}],
+        }
+    )
+    orgs.enable_policy_type(RootId=root_id, PolicyType=RCP)
+    orgs.create_policy(Name="big", Description="", Type=SCP, Content=padded(scp, 10240))
+    error, _ = error_of(
+        orgs.create_policy, Name="bigger", Description="", Type=SCP, Content=padded(scp, 10241)
+    )
+    assert error["Code"] == "ConstraintViolationException"
+    orgs.create_policy(Name="rcp", Description="", Type=RCP, Content=padded(rcp, 5120))
+    error, _ = error_of(orgs.create_policy, Name="rcp2", Description="", Type=RCP, Content=padded(rcp, 5121))
+    assert error["Code"] == "ConstraintViolationException"
+
+    # FullAWSAccess and nine more on the root; the eleventh is refused.
+    for number in range(9):
+        policy = orgs.create_policy(Name=f"deny{number}", Description="", Type=SCP, Content=scp)
+        orgs.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=root_id)
+    eleventh = orgs.create_policy(Name="deny9", Description="", Type=SCP, Content=scp)["Policy"][
+        "PolicySummary"
+    ]
+    error, _ = error_of(orgs.attach_policy, PolicyId=eleventh["Id"], TargetId=root_id)
+    assert (error["Code"], error["Message"]) == (
+        "ConstraintViolationException",
+        "You have attached the maximum number of policies to the specified target.",
+    )

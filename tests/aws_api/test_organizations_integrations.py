@@ -18,7 +18,8 @@ from accounts.services.signin import (
     root_authenticate,
     user_authenticate,
 )
-from accounts.services.sts import get_session_token
+from accounts.services.sts import console_switch_role, get_session_token
+from aws.errors import AccessDenied
 from policies.services.permissions import inline_policy_put
 from tests.accounts.factories import IAMUserFactory
 
@@ -91,7 +92,9 @@ def test_a_closed_account_is_suspended_and_refuses_sign_in_and_its_keys(
 
     assert orgs.close_account(AccountId=member_id)["ResponseMetadata"]["HTTPStatusCode"] == 200
     described = orgs.describe_account(AccountId=member_id)["Account"]
-    assert (described["Status"], described["State"]) == ("SUSPENDED", "SUSPENDED")
+    # Status says SUSPENDED; State, which replaces it, says CLOSED (AWS's SUSPENDED state is its own
+    # suspension of an account, not one its owner closed).
+    assert (described["Status"], described["State"]) == ("SUSPENDED", "CLOSED")
     # Still in the organization, SUSPENDED, until AWS removes it after 90 days.
     listed = {account["Id"]: account["Status"] for account in orgs.list_accounts()["Accounts"]}
     assert listed == {organization["MasterAccountId"]: "ACTIVE", member_id: "SUSPENDED"}
@@ -107,6 +110,39 @@ def test_a_closed_account_is_suspended_and_refuses_sign_in_and_its_keys(
         400,
     )
     assert AuditEvent.objects.filter(event_name="CloseAccount", error_code="").count() == 1
+
+
+def test_a_closed_accounts_roles_cannot_be_assumed_nor_switched_to(
+    orgs, organization, api_account, member_id, live_server
+):
+    admin = IAMUserFactory(account=api_account, name="ops")
+    inline_policy_put(
+        name="assume",
+        document=json.dumps({"Version": "2012-10-17", "Statement": [allow("sts:AssumeRole")]}),
+        user=admin,
+        acting=Acting(account=api_account),
+    )
+    sts = client(live_server, *keys_of(api_account, admin), service="sts")
+    role_arn = f"arn:aws:iam::{member_id}:role/OrganizationAccountAccessRole"
+    # The access role CreateAccount made trusts the management account while the account is open.
+    assert sts.assume_role(RoleArn=role_arn, RoleSessionName="ops")["AssumedRoleUser"]["Arn"].startswith(
+        f"arn:aws:sts::{member_id}:assumed-role/OrganizationAccountAccessRole/"
+    )
+
+    orgs.close_account(AccountId=member_id)
+    error, status = error_of(sts.assume_role, RoleArn=role_arn, RoleSessionName="ops")
+    assert (error["Code"], status) == ("AccessDenied", 403)
+    assert error["Message"] == (
+        f"User: arn:aws:iam::{api_account.id}:user/ops is not authorized to perform: sts:AssumeRole "
+        f"on resource: {role_arn}"
+    )
+    # The console's Switch role is the same AssumeRole.
+    with pytest.raises(AccessDenied):
+        console_switch_role(
+            acting=Acting(account=api_account, user=admin),
+            account_identifier=member_id,
+            role_name="OrganizationAccountAccessRole",
+        )
 
 
 def test_a_closed_accounts_root_user_and_iam_users_cannot_sign_in(orgs, member_id):

@@ -123,6 +123,16 @@ def test_the_seat_manages_its_own_copy_of_the_organization(template_account):
     ]
 
 
+def test_the_seats_organization_has_the_templates_management_policy_types(template_account):
+    Organization.objects.filter(management_account=template_account).update(
+        management_policy_types=["TAG_POLICY"]
+    )
+    seat = _seat_account()
+    snapshot_restore(account=seat, snapshot=snapshot_take(template_account)[0], label="IAM 101 seat 1")
+    organization = Organization.objects.get(management_account=seat)
+    assert organization.enabled_policy_types == ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]
+
+
 def test_each_member_account_gets_its_template_members_own_iam_entities(template_account):
     seat = _seat_account()
     snapshot_restore(account=seat, snapshot=snapshot_take(template_account)[0], label="IAM 101 seat 1")

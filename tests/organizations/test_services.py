@@ -183,7 +183,7 @@ def test_policy_create_validates_as_organizations_does(scp_organization, root_ac
         services.policy_create(
             organization=scp_organization, policy_type=SCP, name="bad", content="{", acting=root_acting
         )
-    big = document("Deny", [f"s3:Get{'x' * 40}{n}" for n in range(120)])
+    big = document("Deny", [f"s3:Get{'x' * 40}{n}" for n in range(240)])  # over 10,240 characters
     with pytest.raises(errors.ConstraintViolationException, match="maximum policy size"):
         services.policy_create(
             organization=scp_organization, policy_type=SCP, name="big", content=big, acting=root_acting
@@ -213,19 +213,20 @@ def test_minify_drops_white_space_only():
     assert services.minify("{not json") == "{not json"
 
 
-def test_attach_at_most_five_per_target(scp_organization, root_acting, make_scp):
+def test_attach_at_most_ten_scps_per_target(scp_organization, root_acting, make_scp):
+    """Ten since AWS doubled the quota on 15 May 2026 (FullAWSAccess is one of them)."""
     root = scp_organization.root_id
-    for n in range(4):
+    for n in range(9):
         services.policy_attach(
             organization=scp_organization,
             policy=make_scp(f"p{n}", "Deny", f"s3:Get{n}"),
             target_id=root,
             acting=root_acting,
         )
-    sixth = make_scp("p5", "Deny", "s3:Put")
+    eleventh = make_scp("p10", "Deny", "s3:Put")
     with pytest.raises(errors.ConstraintViolationException) as caught:
         services.policy_attach(
-            organization=scp_organization, policy=sixth, target_id=root, acting=root_acting
+            organization=scp_organization, policy=eleventh, target_id=root, acting=root_acting
         )
     assert caught.value.reason == "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"
 

@@ -129,6 +129,14 @@ def test_create_policy_minifies_the_json(root_client, scp_organization):
     )
 
 
+@pytest.mark.parametrize(
+    ("slug", "quota"), [("service-control-policies", "10,240"), ("resource-control-policies", "5,120")]
+)
+def test_the_policy_form_says_the_types_size_quota(root_client, scp_organization, slug, quota):
+    page = root_client.get(reverse("organizations:policy_create", args=[slug])).content.decode()
+    assert f"a policy can have up to {quota} characters." in page
+
+
 def test_create_policy_shows_organizations_refusal(root_client, scp_organization):
     response = root_client.post(
         reverse("organizations:policy_create", args=["service-control-policies"]),

@@ -104,11 +104,11 @@ def test_add_scp_adds_an_editor_and_keeps_the_first(root_client):
     assert "Show statement" not in html
 
 
-def test_scps_stop_at_five_editors(root_client):
+def test_scps_stop_at_ten_editors(root_client):
     html = root_client.post(
-        URL, {"mode": "custom", "op": "add-scp", "scp": [FULL_AWS_ACCESS] * 5}, headers=HX
+        URL, {"mode": "custom", "op": "add-scp", "scp": [FULL_AWS_ACCESS] * 10}, headers=HX
     ).content.decode()
-    assert html.count('name="scp"') == 5 and "Add SCP" not in html
+    assert html.count('name="scp"') == 10 and "Add SCP" not in html
 
 
 def test_an_scp_that_does_not_parse_is_flagged_and_simulates_nothing(root_client):

@@ -257,7 +257,7 @@ def test_queries_do_not_grow_with_the_organizations_policies(
     dave_client, dave, workloads, organization, root_acting
 ):
     """dave's account's root (bounded by the SCPs itself) simulates dave under 1, then 9, more SCPs
-    spread over the root, the OU and the account (AWS attaches at most five to each)."""
+    spread over the root, the OU and the account (AWS attaches at most ten to each)."""
     ou_id = Membership.objects.get(account=workloads).parent_id
     targets = [organization.root_id, ou_id, workloads.id]
 

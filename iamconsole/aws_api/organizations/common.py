@@ -162,11 +162,7 @@ def page(items, params, member):
 
 
 def policy_types(organization):
-    return [
-        {"Type": policy_type, "Status": "ENABLED"}
-        for policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
-        if organization.type_enabled(policy_type)
-    ]
+    return [{"Type": policy_type, "Status": "ENABLED"} for policy_type in organization.enabled_policy_types]
 
 
 def root_shape(organization):
@@ -190,7 +186,7 @@ def account_shape(membership):
         "Email": account.root_email,
         "Name": account.name,
         "Status": services.account_status(account),
-        "State": services.account_status(account),
+        "State": services.account_state(account),
         "JoinedMethod": membership.joined_method,
         "JoinedTimestamp": membership.joined_at,
     }

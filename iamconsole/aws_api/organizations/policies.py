@@ -1,6 +1,9 @@
 """SCPs and RCPs: the policies, their attachments, the policy types of the root, effective policies,
 and tags on the organization's resources."""
 
+import json
+
+from aws import management_policies
 from aws.organizations_errors import (
     EffectivePolicyNotFoundException,
     PolicyNotFoundException,
@@ -23,13 +26,17 @@ from .common import (
     target_arn,
 )
 
+# DescribePolicy's words for a missing policy as AWS answers them (boto3 against AWS, quoted in moto's
+# pull request 6955), which differ from the API reference's that the writes answer.
+MISSING_POLICY = "You specified a policy that doesn't exist."
 
-def _policy(organization, policy_id):
+
+def _policy(organization, policy_id, *, read=False):
     policy = (
         selectors.usable_policies(organization).filter(id=policy_id).select_related("organization").first()
     )
     if policy is None:
-        raise PolicyNotFoundException()
+        raise PolicyNotFoundException(MISSING_POLICY) if read else PolicyNotFoundException()
     return policy
 
 
@@ -55,7 +62,7 @@ def create_policy(acting, params):
 
 @operation("DescribePolicy", read_only=True)
 def describe_policy(acting, params):
-    return {"Policy": policy_shape(_policy(administered(acting), params["PolicyId"]))}
+    return {"Policy": policy_shape(_policy(administered(acting), params["PolicyId"], read=True))}
 
 
 @operation("UpdatePolicy")
@@ -97,7 +104,7 @@ def list_policies_for_target(acting, params):
 @operation("ListTargetsForPolicy", read_only=True)
 def list_targets_for_policy(acting, params):
     organization = administered(acting)
-    policy = _policy(organization, params["PolicyId"])
+    policy = _policy(organization, params["PolicyId"], read=True)
     kinds = {"Root": "ROOT", "Organizational unit": "ORGANIZATIONAL_UNIT", "Account": "ACCOUNT"}
     targets = [
         {"TargetId": target_id, "Arn": target_arn(organization, target_id), "Name": name, "Type": kinds[kind]}
@@ -159,12 +166,36 @@ def disable_policy_type(acting, params):
 @operation("DescribeEffectivePolicy", read_only=True)
 def describe_effective_policy(acting, params):
     # SCPs and RCPs are not in the model's EffectivePolicyType, so the request's validation refuses them
-    # (InvalidInputException, INVALID_ENUM_POLICY_TYPE); the management policy types it names are not
-    # in the product, so no account has one.
+    # (InvalidInputException, INVALID_ENUM_POLICY_TYPE): effective policies are management policies'.
     organization = organization_of(acting)
-    if "TargetId" in params:
-        _target(organization, params["TargetId"])
-    raise EffectivePolicyNotFoundException()
+    policy_type = params["PolicyType"]
+    target_id = params.get("TargetId", acting.account.id)
+    if target_id != acting.account.id:
+        # Another account's effective policy is the management account's (or a delegated
+        # administrator's) to read; a root or an OU has none.
+        organization = administered(acting)
+        _target(organization, target_id)
+    membership = (
+        organization.memberships.select_related("account", "organization")
+        .filter(account_id=target_id)
+        .first()
+    )
+    if membership is None or policy_type not in management_policies.TYPES:
+        raise EffectivePolicyNotFoundException()
+    levels = selectors.effective_chain(membership, policy_type)
+    documents = [[json.loads(policy.content) for policy in level.policies] for level in levels]
+    content = management_policies.effective(policy_type, documents)
+    if content is None:
+        raise EffectivePolicyNotFoundException()
+    updated = max(policy.updated_at for level in levels for policy in level.policies)
+    return {
+        "EffectivePolicy": {
+            "PolicyContent": json.dumps(content, separators=(",", ":")),
+            "LastUpdatedTimestamp": updated,
+            "TargetId": target_id,
+            "PolicyType": policy_type,
+        }
+    }
 
 
 # Tags

@@ -18,7 +18,8 @@ POLICY_TYPES = (
 IDENTITY_TYPES = frozenset({"managed", "inline-user", "inline-group", "inline-role", "boundary", "session"})
 IAM_TYPES = IDENTITY_TYPES | {"trust"}  # the documents IAM itself stores
 
-# IAM and AWS STS quotas (reference_iam-quotas), Organizations quotas (orgs_reference_limits).
+# IAM and AWS STS quotas (reference_iam-quotas), Organizations quotas (orgs_reference_limits; SCPs
+# went from 5,120 to 10,240 characters on 15 May 2026, RCPs stayed at 5,120).
 SIZE_LIMITS = {
     "managed": 6144,
     "boundary": 6144,
@@ -26,7 +27,7 @@ SIZE_LIMITS = {
     "inline-group": 5120,
     "inline-role": 10240,
     "trust": 2048,
-    "scp": 5120,
+    "scp": 10240,
     "rcp": 5120,
 }
 

@@ -1641,7 +1641,7 @@ def test_json_syntax_error_points_at_the_offending_character():
         (
             "scp",
             "POLICY_SIZE_EXCEEDS_SCP_QUOTA",
-            "The 6145 characters in the service control policy (SCP) exceed the 5120 character maximum for SCPs. "
+            "The 10241 characters in the service control policy (SCP) exceed the 10240 character maximum for SCPs. "
             "We recommend that you use multiple granular policies.",
         ),
         (
@@ -1657,8 +1657,9 @@ def test_size_findings(policy_type, code, details):
     if policy_type == "rcp":
         statement["Principal"] = "*"
     base = json.dumps({"Version": "2012-10-17", "Statement": [statement]}, separators=(",", ":"))
-    text = base.replace('"Sid":""', '"Sid":"' + "A" * (6145 - len(base)) + '"')
-    assert len(text) == 6145
+    size = 10241 if policy_type == "scp" else 6145  # one over the quota of an SCP (10,240) or the others'
+    text = base.replace('"Sid":""', '"Sid":"' + "A" * (size - len(base)) + '"')
+    assert len(text) == size
     finding = only(validate(text, policy_type), code)
     assert finding["findingDetails"] == details
     assert finding["locations"][0]["path"] == []

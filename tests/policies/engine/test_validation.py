@@ -590,7 +590,7 @@ LIMITS = [
     ("inline-group", 5120, "Maximum policy size of 5120 bytes exceeded for group"),
     ("inline-role", 10240, "Maximum policy size of 10240 bytes exceeded for role"),
     ("trust", 2048, "Cannot exceed quota for ACLSizePerRole: 2048"),
-    ("scp", 5120, "You have exceeded the maximum policy size."),
+    ("scp", 10240, "You have exceeded the maximum policy size."),
     ("rcp", 5120, "You have exceeded the maximum policy size."),
 ]
 
@@ -612,9 +612,9 @@ def test_iam_does_not_count_white_space(policy_type, limit):
     assert validate(text, policy_type)["malformed"] is None
 
 
-@pytest.mark.parametrize("policy_type", ["scp", "rcp"])
-def test_organizations_count_every_character(policy_type):
-    text = sized(policy_type, 5120, pretty=True)
+@pytest.mark.parametrize(("policy_type", "limit"), [("scp", 10240), ("rcp", 5120)])
+def test_organizations_count_every_character(policy_type, limit):
+    text = sized(policy_type, limit, pretty=True)
     assert validate(text, policy_type)["malformed"] is None
     text = text.replace("{", "{ ", 1)  # one more space is one character too many
     assert validate(text, policy_type)["malformed"] == "You have exceeded the maximum policy size."
@@ -636,7 +636,7 @@ def test_documents_longer_than_the_parameter_allows_fail_its_validation(policy_t
 
 def test_size_for_quota_reports_the_count_and_the_quota():
     assert size_for_quota('{ "a" : "b c" }', "managed") == (10, 6144)
-    assert size_for_quota('{ "a" : "b c" }', "scp") == (15, 5120)
+    assert size_for_quota('{ "a" : "b c" }', "scp") == (15, 10240)
     assert size_for_quota("{}", "resource") == (2, None)
 
 
