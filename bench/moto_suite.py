@@ -28,6 +28,8 @@ import tempfile
 import time
 import urllib.request
 
+from moto_verdicts import UNCONFIRMED, verdict_of
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SUITES = {"test_iam": "IAM", "test_sts": "STS", "test_organizations": "Organizations"}
 PYTHON = sys.executable
@@ -113,11 +115,38 @@ def run_suite(source, venv, endpoint, suite):
     return counts, failures
 
 
-def kind_of(failure):
-    code = re.search(r"An error occurred \(([A-Za-z0-9]+)\)", failure)
-    if code:
-        return code.group(1)
-    return re.sub(r"'[^']*'", "'…'", failure.split(" - ", 1)[-1])[:60]
+def test_name(failure):
+    """The name after the file of a pytest summary line: 'FAILED tests/x/y.py::name - why' -> 'name'."""
+    return failure.removeprefix("FAILED ").split(" - ", 1)[0].split("::", 1)[-1]
+
+
+def report_verdicts(suite, moto_counts, our_counts, failures, verbose=False):
+    """The failures by verdict (bench/moto_verdicts.py), the figure over the tests whose expectation is
+    AWS's, and the unclassified failures in full (the project's own gaps)."""
+    groups = collections.defaultdict(list)
+    unclassified = []
+    for failure in failures:
+        verdict = verdict_of(suite, test_name(failure))
+        if verdict:
+            groups[verdict].append(failure)
+        else:
+            unclassified.append(failure)
+    print("  Failures here, by verdict (bench/moto_verdicts.py):")
+    for (verdict, evidence), members in sorted(groups.items(), key=lambda item: -len(item[1])):
+        print(f"    {len(members):4}  {verdict}: {evidence}")
+        if verbose:
+            for failure in members:
+                print(f"            {test_name(failure)}")
+    print(f"    {len(unclassified):4}  not classified (this project's gaps):")
+    for failure in unclassified:
+        print(f"            {failure[:300]}")
+    excused = sum(len(members) for (verdict, _), members in groups.items() if verdict != UNCONFIRMED)
+    agreed = moto_counts["passed"] - excused
+    if agreed > 0:
+        print(
+            f"  Of the {agreed} tests whose expectations are AWS's (moto's passes less the AWS-wins and "
+            f"other-service failures): {our_counts['passed']} pass here, {our_counts['passed'] / agreed:.0%}"
+        )
 
 
 def main():
@@ -192,12 +221,7 @@ def main():
                 print(
                     f"  {our_counts['passed'] / moto_counts['passed']:.0%} of the tests moto's own server passes"
                 )
-            print("  Failures here, by kind:")
-            for kind, count in collections.Counter(kind_of(failure) for failure in failures).most_common():
-                print(f"    {count:4}  {kind}")
-            if args.verbose:
-                for failure in failures:
-                    print(f"      {failure[:300]}")
+            report_verdicts(suite, moto_counts, our_counts, failures, verbose=args.verbose)
     finally:
         for server in servers:
             server.terminate()
