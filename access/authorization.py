@@ -20,7 +20,7 @@ from organizations.selectors import organization_policies as of_organization
 from policies.engine import catalog, evaluate
 from policies.engine.explain import explain_message
 from policies.models import ManagedPolicy, PolicyVersion
-from policies.selectors.permissions import policies_in_play
+from policies.selectors.permissions import principal_in_play
 
 EXPIRED = "The security token included in the request is expired"
 EMPTY_POLICY = '{"Version": "2012-10-17", "Statement": []}'
@@ -174,7 +174,7 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
         context.update(mfa_context(mfa_present, mfa_at, now))
         if credential.is_role_session:
             role = credential.role
-            in_play = policies_in_play(role=role)
+            in_play = principal_in_play(role=role)
             context.update(
                 {
                     "aws:userid": credential.principal_id,
@@ -185,8 +185,8 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
             if credential.source_identity:
                 context["aws:SourceIdentity"] = credential.source_identity
             # A role session's principal tags are the role's tags, overridden by its session tags.
-            for tag in role.tags.all():
-                context[f"aws:PrincipalTag/{tag.key}"] = tag.value
+            for key, value in in_play["tags"]:
+                context[f"aws:PrincipalTag/{key}"] = value
             for tag in credential.session_tags:
                 context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
             described = Caller(
@@ -217,7 +217,7 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
         )
         return _with_organization(described, caller)
     if isinstance(caller, IAMUser):
-        in_play = policies_in_play(user=caller)
+        in_play = principal_in_play(user=caller)
         context = {
             "aws:username": caller.name,
             "aws:userid": caller.user_id,
@@ -225,8 +225,8 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
             "aws:PrincipalType": "User",
         }
         context.update(mfa_context(present, at, now))
-        for tag in caller.tags.all():
-            context[f"aws:PrincipalTag/{tag.key}"] = tag.value
+        for key, value in in_play["tags"]:
+            context[f"aws:PrincipalTag/{key}"] = value
         described = Caller(
             account_id=caller.account_id,
             arn=caller.arn,
