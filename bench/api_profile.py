@@ -145,6 +145,8 @@ def main():
             print(f"\n{action}:")
             for sql in sqls:
                 print("   ", sql)
+    if args.no_profile:
+        return
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
     if args.dump:

@@ -45,7 +45,8 @@ def _secret_for(found):
                 return crypto.decrypt(credential.secret_encrypted)
         else:
             key = (
-                AccessKey.objects.select_related("account", "user")
+                # The account's organization membership comes along: the engine's view of the caller needs it.
+                AccessKey.objects.select_related("account__membership", "user")
                 .filter(access_key_id=access_key_id)
                 .first()
             )
@@ -126,6 +127,9 @@ def authenticate(request):
         via_console=False,
         secure_transport=request.is_secure(),
         requested_region=credential.region,
+        # Described once for the call (a write clears it); an account in no organization, as the key's
+        # query found it, has no SCPs or RCPs to read.
+        cache={} if hasattr(key.account, "membership") else {"organization": (None, None)},
     )
     # What the Security credentials tab shows as the key's last use, written at most once a minute for
     # the same service and region (AWS's own record of it lags by hours): a busy key costs no write per call.
