@@ -60,7 +60,7 @@ class AuditEventManager(models.Manager):
     def _record_at_once(self, event):
         """bulk_record of one event on PostgreSQL in one statement: the event, its resource names and
         the rollup, written together by data-modifying WITH queries (every API call records one, and
-        three round trips cost more than the writes)."""
+        three round trips, with BEGIN and COMMIT around them, cost more than the writes)."""
         connection = connections[self.db]
         event.user_name = identity_user_name(event.user_identity)[:NAME_MAX]
         meta = self.model._meta
@@ -94,7 +94,8 @@ class AuditEventManager(models.Manager):
             )
             parts.append(f", rollup AS ({rollup})")
             params += rollup_params
-        with transaction.atomic(using=self.db, savepoint=False), connection.cursor() as cursor:
+        # One statement is atomic on its own: outside a transaction (a read's event) it needs no BEGIN.
+        with connection.cursor() as cursor:
             cursor.execute(" ".join([*parts, "SELECT id FROM event"]), params)
             event.pk = cursor.fetchone()[0]
         event._state.adding, event._state.db = False, self.db
