@@ -32,7 +32,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "profile-" + uuid.uuid4().hex)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
-from api import SETUP, iam_client, one_round  # noqa: E402
+from api import SETUP, iam_client, one_round, session_clients, sts_round  # noqa: E402
 
 
 class Quiet(WSGIRequestHandler):
@@ -50,6 +50,7 @@ def main():
     parser.add_argument(
         "--no-profile", action="store_true", help="only time and count (no profiler overhead)"
     )
+    parser.add_argument("--sts", action="store_true", help="the STS phase's round (a role session's calls)")
     parser.add_argument("--dump", default="", help="write the profile's stats to this file")
     args = parser.parse_args()
 
@@ -118,14 +119,17 @@ def main():
     server = make_server("127.0.0.1", 0, app, server_class=WSGIServer, handler_class=Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
-    iam = iam_client(url, key, secret)
+    if args.sts:
+        iam, one_round_of = session_clients(url, (key, secret), account_id), sts_round
+    else:
+        iam, one_round_of = iam_client(url, key, secret), one_round
     for _ in range(3):  # warm up: imports, models, the catalog
-        one_round(iam, account_id, uuid.uuid4().hex[:8])
+        one_round_of(iam, account_id, uuid.uuid4().hex[:8])
     cpu.clear(), calls.clear(), queries.clear(), shown.clear()
     state["profiling"] = not args.no_profile
     started = time.monotonic()
     for _ in range(args.rounds):
-        one_round(iam, account_id, uuid.uuid4().hex[:8])
+        one_round_of(iam, account_id, uuid.uuid4().hex[:8])
     elapsed = time.monotonic() - started
     state["profiling"] = False
     server.shutdown()
