@@ -20,7 +20,7 @@ from organizations.selectors import organization_policies as of_organization
 from policies.engine import catalog, evaluate
 from policies.engine.explain import explain_message
 from policies.models import ManagedPolicy, PolicyVersion
-from policies.selectors.permissions import policies_in_play
+from policies.selectors.permissions import principal_in_play
 
 EXPIRED = "The security token included in the request is expired"
 EMPTY_POLICY = '{"Version": "2012-10-17", "Statement": []}'
@@ -127,8 +127,8 @@ def mfa_context(present, at, moment):
     return context
 
 
-def _with_organization(caller, account):
-    scps, rcps = organization_policies(account)
+def _with_organization(caller, account, known=None):
+    scps, rcps = known if known is not None else organization_policies(account)
     # Service-linked roles act for AWS services: SCPs never restrict them.
     if not (caller.role_session and caller.credential.role.path == SERVICE_LINKED_ROLE_PATH):
         caller.scps = scps
@@ -158,11 +158,12 @@ def _as_federated_user(described, credential):
     described.session_policies = _session_policy_documents(credential) or [json.loads(EMPTY_POLICY)]
 
 
-def describe_caller(caller, *, now, mfa_now=False, mfa=None):
+def describe_caller(caller, *, now, mfa_now=False, mfa=None, organization=None):
     """The engine's view of `caller` (IAMUser, Account for root, or TemporaryCredential).
 
     `mfa` is (present, authenticated_at) for a console session, whose sign-in says whether MFA was
-    used; None for long-term keys, which send no MFA keys.
+    used; None for long-term keys, which send no MFA keys. `organization`: the account's
+    organization_policies when the caller already knows them.
     """
     if isinstance(caller, TemporaryCredential):
         credential = caller
@@ -174,7 +175,7 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
         context.update(mfa_context(mfa_present, mfa_at, now))
         if credential.is_role_session:
             role = credential.role
-            in_play = policies_in_play(role=role)
+            in_play = principal_in_play(role=role)
             context.update(
                 {
                     "aws:userid": credential.principal_id,
@@ -185,8 +186,8 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
             if credential.source_identity:
                 context["aws:SourceIdentity"] = credential.source_identity
             # A role session's principal tags are the role's tags, overridden by its session tags.
-            for tag in role.tags.all():
-                context[f"aws:PrincipalTag/{tag.key}"] = tag.value
+            for key, value in in_play["tags"]:
+                context[f"aws:PrincipalTag/{key}"] = value
             for tag in credential.session_tags:
                 context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
             described = Caller(
@@ -198,13 +199,13 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
                 session_policies=_session_policy_documents(credential),
                 credential=credential,
             )
-            return _with_organization(described, credential.account)
+            return _with_organization(described, credential.account, organization)
         if credential.user_id is None:
             described = Caller(credential.account_id, credential.arn, context, [], None, [], credential, True)
             if credential.is_federated:
                 _as_federated_user(described, credential)
-            return _with_organization(described, credential.account)
-        described = describe_caller(credential.user, now=now)
+            return _with_organization(described, credential.account, organization)
+        described = describe_caller(credential.user, now=now, organization=organization)
         described.context.update(context)
         described.credential = credential
         if credential.is_federated:
@@ -215,9 +216,9 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
         described = Caller(
             caller.id, caller.root_arn, mfa_context(present, at, now), [], None, [], is_root=True
         )
-        return _with_organization(described, caller)
+        return _with_organization(described, caller, organization)
     if isinstance(caller, IAMUser):
-        in_play = policies_in_play(user=caller)
+        in_play = principal_in_play(user=caller)
         context = {
             "aws:username": caller.name,
             "aws:userid": caller.user_id,
@@ -225,8 +226,8 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
             "aws:PrincipalType": "User",
         }
         context.update(mfa_context(present, at, now))
-        for tag in caller.tags.all():
-            context[f"aws:PrincipalTag/{tag.key}"] = tag.value
+        for key, value in in_play["tags"]:
+            context[f"aws:PrincipalTag/{key}"] = value
         described = Caller(
             account_id=caller.account_id,
             arn=caller.arn,
@@ -235,7 +236,7 @@ def describe_caller(caller, *, now, mfa_now=False, mfa=None):
             boundary=json.loads(in_play["boundary"]) if in_play["boundary"] else None,
             session_policies=[],
         )
-        return _with_organization(described, caller.account)
+        return _with_organization(described, caller.account, organization)
     raise TypeError("caller must be an IAMUser, an Account (its root user) or a TemporaryCredential")
 
 
@@ -334,12 +335,14 @@ def caller_of(acting, *, moment=None):
         return cache["caller"]
     moment = moment or now()
     credential = acting.credential
+    # The account's SCPs and RCPs, when this request has read them (writes clear them with the rest).
+    known = {"organization": cache.get("organization")}
     if credential is not None:
-        described = describe_caller(credential, now=moment)
+        described = describe_caller(credential, now=moment, **known)
     elif acting.user is None:
-        described = describe_caller(acting.account, now=moment, mfa=acting.mfa)
+        described = describe_caller(acting.account, now=moment, mfa=acting.mfa, **known)
     else:
-        described = describe_caller(acting.user, now=moment, mfa=acting.mfa)
+        described = describe_caller(acting.user, now=moment, mfa=acting.mfa, **known)
     cache["caller"] = described
     return described
 

@@ -1,6 +1,7 @@
 import uuid
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
+from django.db.models import sql
 from django.utils import timezone
 
 # requestParameters keys that name the resource an event acted on (CloudTrail's "Resource name").
@@ -51,9 +52,56 @@ def parameters_resource_names(parameters):
 class AuditEventManager(models.Manager):
     def record(self, **fields):
         """Create an event with the names Event history filters on (its user name, its resources)."""
-        return self.bulk_record([self.model(**fields)])[0]
+        event = self.model(**fields)
+        if connections[self.db].vendor == "postgresql":
+            return self._record_at_once(event)
+        return self.bulk_record([event])[0]
 
-    @transaction.atomic
+    def _record_at_once(self, event):
+        """bulk_record of one event on PostgreSQL in one statement: the event, its resource names and
+        the rollup, written together by data-modifying WITH queries (every API call records one, and
+        three round trips, with BEGIN and COMMIT around them, cost more than the writes)."""
+        connection = connections[self.db]
+        event.user_name = identity_user_name(event.user_identity)[:NAME_MAX]
+        meta = self.model._meta
+        insert = sql.InsertQuery(self.model)
+        insert.insert_values([field for field in meta.concrete_fields if field is not meta.pk], [event])
+        compiler = insert.get_compiler(using=self.db)
+        compiler.returning_fields = [meta.pk]
+        [(insert_sql, params)] = compiler.as_sql()
+        qn = connection.ops.quote_name
+        parts = [f"WITH event AS ({insert_sql})"]
+        params = list(params)
+        names = parameters_resource_names(event.request_parameters)
+        if names:
+            parts.append(
+                f", names AS (INSERT INTO {qn(AuditEventResource._meta.db_table)} (event_id, name)"
+                " SELECT event.id, name FROM event, UNNEST(%s::varchar[]) AS name)"
+            )
+            params.append(names)
+        if event.principal_id:
+            rollup, rollup_params = ServiceLastAccess.objects.roll_up_sql(
+                [
+                    (
+                        event.principal_id,
+                        event.event_source,
+                        event.event_name,
+                        event.aws_region,
+                        event.account_id,
+                        connection.ops.adapt_datetimefield_value(event.event_time),
+                    )
+                ]
+            )
+            parts.append(f", rollup AS ({rollup})")
+            params += rollup_params
+        # One statement is atomic on its own: outside a transaction (a read's event) it needs no BEGIN.
+        with connection.cursor() as cursor:
+            cursor.execute(" ".join([*parts, "SELECT id FROM event"]), params)
+            event.pk = cursor.fetchone()[0]
+        event._state.adding, event._state.db = False, self.db
+        return event
+
+    @transaction.atomic(savepoint=False)
     def bulk_record(self, events, *, batch_size=None):
         """Create events with their names and their identities' last accessed rollup, in one
         transaction."""
@@ -153,25 +201,23 @@ class ServiceLastAccessManager(models.Manager):
             if key not in latest or event.event_time > latest[key][1]:
                 latest[key] = (event.account_id, event.event_time)
         # Sorted, so that two batches lock the rows they share in the same order.
-        rows = [(*key, account, moment) for key, (account, moment) in sorted(latest.items())]
-        table = connection.ops.quote_name(self.model._meta.db_table)
         adapt = connection.ops.adapt_datetimefield_value
+        rows = [(*key, account, adapt(moment)) for key, (account, moment) in sorted(latest.items())]
         for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
-            parameters = [
-                value
-                for principal, source, name, region, account, moment in batch
-                for value in (principal, source, name, region, account, adapt(moment))
-            ]
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table} (principal_id, event_source, event_name, aws_region, account_id,"
-                    f" last_accessed) VALUES {values} ON CONFLICT (principal_id, event_source, event_name,"
-                    f" aws_region) DO UPDATE SET last_accessed = EXCLUDED.last_accessed"
-                    f" WHERE EXCLUDED.last_accessed > {table}.last_accessed",
-                    parameters,
-                )
+                cursor.execute(*self.roll_up_sql(rows[start : start + batch_size]))
+
+    def roll_up_sql(self, rows):
+        """(SQL, parameters) of the upsert of `rows` (principal, source, name, region, account, time)."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+        return (
+            f"INSERT INTO {table} (principal_id, event_source, event_name, aws_region, account_id,"
+            f" last_accessed) VALUES {values} ON CONFLICT (principal_id, event_source, event_name,"
+            f" aws_region) DO UPDATE SET last_accessed = EXCLUDED.last_accessed"
+            f" WHERE EXCLUDED.last_accessed > {table}.last_accessed",
+            [value for row in rows for value in row],
+        )
 
 
 class ServiceLastAccess(models.Model):

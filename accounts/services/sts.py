@@ -93,8 +93,10 @@ def _hash_token(token):
 # Who calls: an IAM user with long-term keys, the root user, or temporary credentials.
 
 
-def session_acting(credential, *, source_ip="", user_agent="", secure_transport=False, requested_region=""):
-    """The Acting of a call made with temporary credentials."""
+def session_acting(
+    credential, *, source_ip="", user_agent="", secure_transport=False, requested_region="", cache=None
+):
+    """The Acting of a call made with temporary credentials; `cache`: the authorizer's, for one call."""
     return Acting(
         account=credential.account,
         user=credential.user,
@@ -105,6 +107,7 @@ def session_acting(credential, *, source_ip="", user_agent="", secure_transport=
         credential=credential,
         secure_transport=secure_transport,
         requested_region=requested_region,
+        cache=cache,
     )
 
 
@@ -120,6 +123,12 @@ def credentials_lookup(*, access_key_id, session_token=None):
     )
     if credential is None:
         raise InvalidClientTokenId(INVALID_TOKEN)
+    return credentials_checked(credential, session_token=session_token)
+
+
+def credentials_checked(credential, *, session_token=None):
+    """`credential` (temporary credentials already read) while they are valid, and with `session_token`
+    the token issued with them; InvalidClientTokenId or ExpiredToken otherwise."""
     if session_token is not None and not hmac.compare_digest(
         credential.session_token_hash, _hash_token(session_token)
     ):

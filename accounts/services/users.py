@@ -1,10 +1,11 @@
 """IAM users: create, rename, tag and delete, with IAM's names, limits and messages."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 
 from access.audit import audited
 from access.entities import ensure_same_account, entity_tags_add, tags_remove
-from accounts.models import IAMUser, LoginProfile, UserTag
+from accounts.models import IAMUser, UserTag
 from aws.errors import DeleteConflict, EntityAlreadyExists, NoSuchEntity
 from aws.model import constraint
 from aws.names import tags_param, validate_name, validate_path, validate_tags
@@ -94,26 +95,37 @@ def user_update(*, user, new_name=None, new_path=None, acting):
     return user
 
 
-def _delete_conflict(user):
-    """The first dependent that blocks DeleteUser, in the order of AWS's DeleteUser documentation."""
-    if LoginProfile.objects.filter(user=user).exists():
-        return "Cannot delete entity, must delete login profile first."
-    if user.access_keys.exists():
-        return "Cannot delete entity, must delete access keys first."
-    if user.signing_certificates.exists():
-        return "Cannot delete entity, must delete signing certificates first."
-    if user.ssh_public_keys.exists():
-        return "Cannot delete entity, must delete SSH public keys first."
-    if user.service_credentials.exists():
-        return "Cannot delete entity, must delete service specific credentials first."
-    if user.mfa_devices.exists():
-        return "Cannot delete entity, must delete MFA device first."
-    if user.inline_policies.exists():
-        return "Cannot delete entity, must delete policies first."
-    if user.attachments.exists():
-        return "Cannot delete entity, must detach all policies first."
-    if user.memberships.exists():
-        return "Cannot delete entity, must remove users from group first."
+# What blocks DeleteUser, in the order of AWS's DeleteUser documentation: (the user's related rows, message).
+DELETE_CONFLICTS = (
+    ("login_profile", "Cannot delete entity, must delete login profile first."),
+    ("access_keys", "Cannot delete entity, must delete access keys first."),
+    ("signing_certificates", "Cannot delete entity, must delete signing certificates first."),
+    ("ssh_public_keys", "Cannot delete entity, must delete SSH public keys first."),
+    ("service_credentials", "Cannot delete entity, must delete service specific credentials first."),
+    ("mfa_devices", "Cannot delete entity, must delete MFA device first."),
+    ("inline_policies", "Cannot delete entity, must delete policies first."),
+    ("attachments", "Cannot delete entity, must detach all policies first."),
+    ("memberships", "Cannot delete entity, must remove users from group first."),
+)
+
+
+def _exists(name):
+    relation = IAMUser._meta.get_field(name)
+    return Exists(relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")}))
+
+
+def _locked_delete_conflict(user):
+    """Lock the user's row (no key or membership can be added between the check and the delete) and
+    return the first dependent that blocks DeleteUser, in one query."""
+    found = (
+        IAMUser.objects.select_for_update()
+        .filter(pk=user.pk)
+        .values_list(*(_exists(name) for name, _ in DELETE_CONFLICTS))
+        .first()
+    )
+    for (_name, message), present in zip(DELETE_CONFLICTS, found or (), strict=False):
+        if present:
+            return message
     return None
 
 
@@ -121,9 +133,7 @@ def _delete_conflict(user):
 def user_delete(*, user, acting):
     """Delete a user that has no dependents left; DeleteConflict otherwise, as the API does."""
     ensure_same_account(user, acting, f"The user with name {user.name} cannot be found.")
-    # Lock the row so that no key or membership can be added between the check and the delete.
-    IAMUser.objects.select_for_update().filter(pk=user.pk).first()
-    message = _delete_conflict(user)
+    message = _locked_delete_conflict(user)
     if message:
         raise DeleteConflict(message)
     user.delete()

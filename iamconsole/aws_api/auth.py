@@ -12,7 +12,7 @@ from django.utils import timezone
 from access import crypto
 from access.acting import Acting, client_ip
 from accounts.models import AccessKey, Account, TemporaryCredential
-from accounts.services.sts import credentials_lookup, session_acting
+from accounts.services.sts import credentials_checked, session_acting
 from aws.errors import InvalidClientTokenId
 from aws.sigv4 import INVALID_TOKEN, UNCHECKED, SignedRequest, verify
 
@@ -39,13 +39,18 @@ def _secret_for(found):
 
     def secret_for(access_key_id):
         if access_key_id.startswith("ASIA"):
-            credential = TemporaryCredential.objects.filter(access_key_id=access_key_id).first()
+            credential = (
+                TemporaryCredential.objects.select_related("account__membership", "user", "role")
+                .filter(access_key_id=access_key_id)
+                .first()
+            )
             if credential is not None:
                 found["credential"] = credential
                 return crypto.decrypt(credential.secret_encrypted)
         else:
             key = (
-                AccessKey.objects.select_related("account", "user")
+                # The account's organization membership comes along: the engine's view of the caller needs it.
+                AccessKey.objects.select_related("account__membership", "user")
                 .filter(access_key_id=access_key_id)
                 .first()
             )
@@ -81,6 +86,12 @@ def _refuse_closed(account):
         raise InvalidClientTokenId(INVALID_TOKEN)
 
 
+def _call_cache(account):
+    """The authorizer's cache for one call: the caller is described once (a write clears it); an account
+    in no organization, as the credentials' query found it, has no SCPs or RCPs to read."""
+    return {} if hasattr(account, "membership") else {"organization": (None, None)}
+
+
 def authenticate(request):
     """(Acting, verified Credential) of a signed call; SignatureError, InvalidClientTokenId or
     ExpiredToken otherwise."""
@@ -101,15 +112,14 @@ def authenticate(request):
     if "credential" in found:
         if not credential.session_token:
             raise InvalidClientTokenId(INVALID_TOKEN)
-        session = credentials_lookup(
-            access_key_id=credential.access_key_id, session_token=credential.session_token
-        )
+        session = credentials_checked(found["credential"], session_token=credential.session_token)
         acting = session_acting(
             session,
             source_ip=source_ip,
             user_agent=user_agent,
             secure_transport=request.is_secure(),
             requested_region=credential.region,
+            cache=_call_cache(session.account),
         )
         _refuse_closed(acting.account)
         return acting, credential
@@ -126,6 +136,7 @@ def authenticate(request):
         via_console=False,
         secure_transport=request.is_secure(),
         requested_region=credential.region,
+        cache=_call_cache(key.account),
     )
     # What the Security credentials tab shows as the key's last use, written at most once a minute for
     # the same service and region (AWS's own record of it lags by hours): a busy key costs no write per call.

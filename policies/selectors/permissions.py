@@ -8,10 +8,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
 
-from accounts.models import Group, GroupMembership
-from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
+from accounts.models import Group, GroupMembership, UserTag
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion, RoleTag
 
 # A boundary naming a policy that no longer exists still bounds: it allows nothing.
 EMPTY_BOUNDARY = '{"Version": "2012-10-17", "Statement": []}'
@@ -107,9 +108,13 @@ def _boundary(arn):
     )
 
 
+def _order(attached_via, name):
+    order = 0 if attached_via == "Directly" else 1 if attached_via == "Inline" else 2
+    return (order, attached_via.lower(), name.lower())
+
+
 def _sort_key(row):
-    order = 0 if row.attached_via == "Directly" else 1 if row.attached_via == "Inline" else 2
-    return (order, row.attached_via.lower(), row.name.lower())
+    return _order(row.attached_via, row.name)
 
 
 def entity_permissions(*, user=None, group=None, role=None):
@@ -171,6 +176,71 @@ def policies_in_play(*, user=None, role=None):
     if (user is None) == (role is None):
         raise TypeError("pass exactly one of user or role")
     return _in_play(entity_permissions(user=user, role=role))
+
+
+# principal_in_play's one query: each row (kind, group name, name, ARN, document); a tag is (TAG, None,
+# key, None, value), the boundary (BOUNDARY, None, ARN, None, its default version's document).
+DIRECT, FROM_GROUP, INLINE, GROUP_INLINE, TAG, BOUNDARY = range(6)
+
+
+def _principal_sql(of_user, with_boundary):
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (PolicyAttachment, ManagedPolicy, PolicyVersion, InlinePolicy, GroupMembership, Group)
+    }
+    tags = connection.ops.quote_name((UserTag if of_user else RoleTag)._meta.db_table)
+    owner = "user_id" if of_user else "role_id"
+    managed = (
+        f"JOIN {table[ManagedPolicy]} p ON p.id = a.policy_id LEFT JOIN {table[PolicyVersion]} v"
+        " ON v.policy_id = p.id AND v.number = p.default_version_number"
+    )
+    parts = [
+        f"SELECT {DIRECT}, NULL, p.name, p.arn, v.document FROM {table[PolicyAttachment]} a {managed}"
+        f" WHERE a.{owner} = %(id)s",
+        f"SELECT {INLINE}, NULL, i.name, NULL, i.document FROM {table[InlinePolicy]} i WHERE i.{owner} = %(id)s",
+        f"SELECT {TAG}, NULL, t.key, NULL, t.value FROM {tags} t WHERE t.{owner} = %(id)s",
+    ]
+    if of_user:
+        groups = f"{table[GroupMembership]} m JOIN {table[Group]} g ON g.id = m.group_id"
+        parts += [
+            f"SELECT {FROM_GROUP}, g.name, p.name, p.arn, v.document FROM {groups}"
+            f" JOIN {table[PolicyAttachment]} a ON a.group_id = m.group_id {managed} WHERE m.user_id = %(id)s",
+            f"SELECT {GROUP_INLINE}, g.name, i.name, NULL, i.document FROM {groups}"
+            f" JOIN {table[InlinePolicy]} i ON i.group_id = m.group_id WHERE m.user_id = %(id)s",
+        ]
+    if with_boundary:
+        parts.append(
+            f"SELECT {BOUNDARY}, NULL, p.arn, NULL, v.document FROM {table[ManagedPolicy]} p"
+            f" LEFT JOIN {table[PolicyVersion]} v ON v.policy_id = p.id AND v.number = p.default_version_number"
+            " WHERE p.arn = %(boundary)s"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def principal_in_play(*, user=None, role=None):
+    """policies_in_play of a user or role with its tags ({"tags": [(key, value)]} beside), in one query:
+    what the engine weighs for every call the principal makes, read without the Permissions tab's rows."""
+    if (user is None) == (role is None):
+        raise TypeError("pass exactly one of user or role")
+    entity = user if user is not None else role
+    boundary_arn = entity.permissions_boundary_arn
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _principal_sql(user is not None, bool(boundary_arn)), {"id": entity.pk, "boundary": boundary_arn}
+        )
+        rows = cursor.fetchall()
+    identity, tags, boundary = [], [], EMPTY_BOUNDARY if boundary_arn else None
+    for kind, group, name, arn, document in rows:
+        if kind == TAG:
+            tags.append((name, document))
+        elif kind == BOUNDARY:
+            boundary = document
+        else:
+            via = {DIRECT: "Directly", INLINE: "Inline"}.get(kind) or f"Group {group}"
+            identity.append((via, name, arn, document or ""))
+    identity.sort(key=lambda row: _order(row[0], row[1]))
+    tags.sort()
+    return {"identity": identity, "boundary": boundary, "tags": tags}
 
 
 def _in_play(permissions):

@@ -4,13 +4,14 @@ import json
 
 import pytest
 
-from accounts.models import GroupMembership, IAMUser
-from policies.models import Role
+from accounts.models import GroupMembership, IAMUser, UserTag
+from policies.models import Role, RoleTag
 from policies.selectors.permissions import (
     EMPTY_BOUNDARY,
     entity_permissions,
     policies_in_play,
     policies_in_play_of_all,
+    principal_in_play,
 )
 from policies.services.permissions import (
     inline_policy_put,
@@ -223,3 +224,41 @@ def test_policies_in_play_of_all_takes_as_many_queries_for_twenty_principals_as_
         )
 
     assert len(assert_constant_queries_of(call, add_row)) == 40
+
+
+def test_principal_in_play_reads_what_policies_in_play_reads_and_the_tags_in_one_query(
+    account, root_acting, django_assert_num_queries
+):
+    principals = _principals_with_everything(account, root_acting)
+    developer = IAMUser.objects.get(name="user0")
+    UserTag.objects.create(user=developer, key="team", value="blue")
+    UserTag.objects.create(user=developer, key="Cost", value="")
+    RoleTag.objects.create(role=Role.objects.get(name="role1"), key="env", value="prod")
+    policy_attach(policy=make_policy(name="AWSManaged"), user=developer, acting=root_acting)
+    # The default version is the one in play, whatever version a policy was made with.
+    versioned = make_policy(name="versioned", account=account, versions=3)
+    policy_attach(policy=versioned, role=Role.objects.get(name="role1"), acting=root_acting)
+    versioned.default_version_number = 2
+    versioned.save(update_fields=["default_version_number"])
+
+    for principal in principals:
+        principal.refresh_from_db()
+        kind = "user" if isinstance(principal, IAMUser) else "role"
+        with django_assert_num_queries(1):
+            in_play = principal_in_play(**{kind: principal})
+        tags = sorted((tag.key, tag.value) for tag in principal.tags.all())
+        assert in_play == {**policies_in_play(**{kind: principal}), "tags": tags}, principal.name
+    assert principal_in_play(user=developer)["tags"] == [("Cost", ""), ("team", "blue")]
+    assert principal_in_play(user=IAMUser.objects.get(name="user2"))["boundary"] == EMPTY_BOUNDARY
+    role = principal_in_play(role=Role.objects.get(name="role1"))
+    assert role["tags"] == [("env", "prod")]
+    assert ("Directly", "versioned", versioned.arn, versioned.versions.get(number=2).document) in role[
+        "identity"
+    ]
+    assert principal_in_play(user=IAMUser.objects.get(name="bare")) == {
+        "identity": [],
+        "boundary": None,
+        "tags": [],
+    }
+    with pytest.raises(TypeError):
+        principal_in_play()

@@ -1,5 +1,7 @@
 """IAM users, groups and their memberships, access keys: the handlers of their operations."""
 
+from django.db.models import prefetch_related_objects
+
 from accounts.models import AccessKey, Group, IAMUser
 from accounts.services import access_keys, groups, users
 from accounts.services.access_keys import access_key_not_found
@@ -46,6 +48,8 @@ def get_user_op(acting, params):
             }
         params = {"UserName": acting.user.name}
     user = get_user(acting, params["UserName"])
+    # Its tags once, for the engine (aws:ResourceTag) and for the answer alike.
+    prefetch_related_objects([user], "tags")
     read(acting, "GetUser", user.arn, user, {"userName": user.name})
     return {"User": user_shape(user, full=True)}
 
