@@ -142,7 +142,9 @@ class MFADevice(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint("account", "name", name="mfadevice_name_unique")]
+        # A device is known by its serial number, the ARN with its path: the same name may be used
+        # again under another path, as IAM allows ("MFADevice entity at the same path and name").
+        constraints = [models.UniqueConstraint("account", "path", "name", name="mfadevice_path_name_unique")]
         verbose_name = "MFA device"
 
     def __str__(self):

@@ -152,7 +152,7 @@ def mfa_device_create(*, account, user=None, name, path="/", tags=(), acting, re
     if replacing is not None:
         abandoned |= Q(pk=replacing.pk)
     unfinished.filter(abandoned).delete()
-    if MFADevice.objects.filter(account=account, name=name).exists():
+    if MFADevice.objects.filter(account=account, path=path, name=name).exists():
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
     seed = pyotp.random_base32(length=SEED_LENGTH)
     try:

@@ -220,7 +220,9 @@ def password_policy_delete(*, account, acting):
     """Remove the custom policy: AWS's default rules apply again."""
     deleted, _ = PasswordPolicy.objects.filter(account=account).delete()
     if not deleted:
-        raise NoSuchEntity(f"The Password Policy with domain name {account.id} cannot be found.")
+        # Not GetAccountPasswordPolicy's "domain name" wording: AWS's DeleteAccountPasswordPolicy
+        # names the account policy (its Tools for PowerShell reference quotes this message).
+        raise NoSuchEntity("The account policy with name PasswordPolicy cannot be found.")
 
 
 def _change_params(kwargs):

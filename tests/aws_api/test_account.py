@@ -335,8 +335,12 @@ def test_account_password_policy_update_get_delete(iam, api_account):
 
     iam.delete_account_password_policy()
     assert not PasswordPolicy.objects.filter(account=api_account).exists()
-    error, _ = error_of(iam.delete_account_password_policy)
-    assert error["Code"] == "NoSuchEntity"
+    error, status = error_of(iam.delete_account_password_policy)
+    assert (error["Code"], error["Message"], status) == (
+        "NoSuchEntity",
+        "The account policy with name PasswordPolicy cannot be found.",
+        404,
+    )
 
 
 def test_account_summary_counts_the_account_with_aws_keys(iam, api_account):
@@ -456,6 +460,18 @@ def test_mfa_devices_have_paths_and_tags(iam, iam_as, api_account):
     assert (error["Code"], status) == ("NoSuchEntity", 404)
     error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path="team")
     assert error["Code"] == "ValidationError"
+    # The name is unique with its path: the same name under another path is another device.
+    error, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="tagged", Path="/team/")
+    assert (error["Code"], error["Message"], status) == (
+        "EntityAlreadyExists",
+        "MFADevice entity at the same path and name already exists.",
+        409,
+    )
+    other = iam.create_virtual_mfa_device(VirtualMFADeviceName="tagged")["VirtualMFADevice"]
+    assert other["SerialNumber"] == f"arn:aws:iam::{api_account.id}:mfa/tagged"
+    assert iam.list_mfa_device_tags(SerialNumber=other["SerialNumber"])["Tags"] == []
+    assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "site", "Value": "x"}]
+    iam.delete_virtual_mfa_device(SerialNumber=other["SerialNumber"])
 
     # Tagging is authorized on the device's ARN, with the request's tags as condition keys.
     caller, user = iam_as(

@@ -319,6 +319,32 @@ def test_service_linked_role_is_created_and_deleted_by_a_task(iam, api_account):
     assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"Deletion task {task_id}x cannot be found.")
 
 
+@pytest.mark.parametrize(
+    ("service", "name"),
+    [
+        (
+            "custom-resource.application-autoscaling.amazonaws.com",
+            "AWSServiceRoleForApplicationAutoScaling_CustomResource",
+        ),
+        (
+            "dynamodb.application-autoscaling.amazonaws.com",
+            "AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
+        ),
+        ("ecs.application-autoscaling.amazonaws.com", "AWSServiceRoleForApplicationAutoScaling_ECSService"),
+    ],
+)
+def test_application_auto_scaling_has_a_service_linked_role_per_scaled_service(iam, service, name):
+    role = iam.create_service_linked_role(AWSServiceName=service)["Role"]
+    assert (role["RoleName"], role["Path"]) == (name, f"/aws-service-role/{service}/")
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": service}
+
+
+def test_a_service_without_service_linked_roles_is_refused(iam, api_account):
+    error, status = error_of(iam.create_service_linked_role, AWSServiceName="other.amazonaws.com")
+    assert (error["Code"], status) == ("InvalidInput", 400)
+    assert not Role.objects.filter(account=api_account).exists()
+
+
 def test_a_failed_deletion_reports_its_reason(iam, api_account):
     role = iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")["Role"]
     ServiceLinkedRoleDeletion.objects.create(
