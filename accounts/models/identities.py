@@ -142,8 +142,8 @@ class MFADevice(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        # A device is known by its serial number, the ARN with its path: the same name may be used
-        # again under another path, as IAM allows ("MFADevice entity at the same path and name").
+        # A device is known by its serial number, the ARN with its path: IAM's API reference has the
+        # name "use with path to uniquely identify a virtual MFA device", so another path may reuse it.
         constraints = [models.UniqueConstraint("account", "path", "name", name="mfadevice_path_name_unique")]
         verbose_name = "MFA device"
 

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import check_password
 from access.acting import Acting
 from accounts.models import AuditEvent, LoginProfile, MFADevice, PasswordPolicy
 from accounts.services.mfa import mfa_device_enable
+from aws.names import PATH_INVALID
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 
 from .conftest import allow
@@ -458,13 +459,20 @@ def test_mfa_devices_have_paths_and_tags(iam, iam_as, api_account):
         iam.list_mfa_device_tags, SerialNumber=f"arn:aws:iam::{api_account.id}:mfa/tagged"
     )
     assert (error["Code"], status) == ("NoSuchEntity", 404)
-    error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path="team")
-    assert error["Code"] == "ValidationError"
+    # IAM checks a device's path in its own words, not the model's pattern, and lets "//" through.
+    for bad in ("team", "team/", "/team"):
+        error, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path=bad)
+        assert (error["Code"], error["Message"], status) == ("ValidationError", PATH_INVALID, 400)
+    error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path="/" + "a" * 512 + "/")
+    assert error["Message"].endswith("Member must have length less than or equal to 512")
+    doubled = iam.create_virtual_mfa_device(VirtualMFADeviceName="twice", Path="/a//b/")["VirtualMFADevice"]
+    assert doubled["SerialNumber"] == f"arn:aws:iam::{api_account.id}:mfa/a//b/twice"
+    iam.delete_virtual_mfa_device(SerialNumber=doubled["SerialNumber"])
     # The name is unique with its path: the same name under another path is another device.
     error, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="tagged", Path="/team/")
     assert (error["Code"], error["Message"], status) == (
         "EntityAlreadyExists",
-        "MFADevice entity at the same path and name already exists.",
+        "MFA device already exists.",
         409,
     )
     other = iam.create_virtual_mfa_device(VirtualMFADeviceName="tagged")["VirtualMFADevice"]

@@ -109,7 +109,9 @@ def test_create_get_list_update_delete_a_role(iam, api_account):
 
     iam.update_role(RoleName="app", Description="Changed", MaxSessionDuration=43200)
     described = iam.update_role_description(RoleName="app", Description="Again")["Role"]
-    assert (described["Description"], described["MaxSessionDuration"]) == ("Again", 43200)
+    # UpdateRoleDescription's Role leaves MaxSessionDuration out, as IAM does; GetRole shows it.
+    assert described["Description"] == "Again" and "MaxSessionDuration" not in described
+    assert iam.get_role(RoleName="app")["Role"]["MaxSessionDuration"] == 43200
     trust = {
         **TRUST,
         "Statement": [{**TRUST["Statement"][0], "Principal": {"Service": "lambda.amazonaws.com"}}],
@@ -119,6 +121,15 @@ def test_create_get_list_update_delete_a_role(iam, api_account):
 
     iam.delete_role(RoleName="app")
     assert not Role.objects.filter(account=api_account).exists()
+
+
+def test_create_role_answers_what_the_request_set(iam):
+    # IAM's CreateRole leaves MaxSessionDuration out unless the request set it; GetRole and ListRoles
+    # show it.
+    created = create_role(iam, "plain")
+    assert "MaxSessionDuration" not in created and "Description" not in created and "Tags" not in created
+    assert iam.get_role(RoleName="plain")["Role"]["MaxSessionDuration"] == 3600
+    assert iam.list_roles()["Roles"][0]["MaxSessionDuration"] == 3600
 
 
 def test_get_role_shows_when_and_where_it_was_last_used(iam):
@@ -239,12 +250,15 @@ def test_instance_profiles_hold_one_role(iam, api_account):
     created = iam.create_instance_profile(InstanceProfileName="web", Path="/ec2/")["InstanceProfile"]
     assert created["Arn"] == f"arn:aws:iam::{api_account.id}:instance-profile/ec2/web"
     assert created["InstanceProfileId"].startswith("AIPA") and created["Roles"] == []
+    assert "Tags" not in created
     create_role(iam, "web-role")
     create_role(iam, "second")
     iam.add_role_to_instance_profile(InstanceProfileName="web", RoleName="web-role")
     got = iam.get_instance_profile(InstanceProfileName="web")["InstanceProfile"]
     assert [role["RoleName"] for role in got["Roles"]] == ["web-role"]
     assert got["Roles"][0]["AssumeRolePolicyDocument"] == TRUST
+    # As in IAM: GetInstanceProfile shows Tags even when empty; its roles leave MaxSessionDuration out.
+    assert got["Tags"] == [] and "MaxSessionDuration" not in got["Roles"][0]
     error, status = error_of(iam.add_role_to_instance_profile, InstanceProfileName="web", RoleName="second")
     assert (error["Code"], error["Message"], status) == (
         "LimitExceeded",
