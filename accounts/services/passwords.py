@@ -195,7 +195,7 @@ def password_policy_update(
     allow_users_to_change_password=False,
     max_password_age=None,
     password_reuse_prevention=None,
-    hard_expiry=False,
+    hard_expiry=None,
     acting,
 ):
     """Set the account's password policy; parameters left out take AWS's API defaults."""

@@ -322,8 +322,10 @@ def test_account_password_policy_update_get_delete(iam, api_account):
         "ExpirePasswords": True,
         "MaxPasswordAge": 90,
         "PasswordReusePrevention": 3,
-        "HardExpiry": False,
     }
+    # HardExpiry shows once a request sets it (IAM leaves out what the request left out).
+    iam.update_account_password_policy(MaxPasswordAge=90, HardExpiry=False)
+    assert iam.get_account_password_policy()["PasswordPolicy"]["HardExpiry"] is False
     # What a later update leaves out goes back to AWS's defaults.
     iam.update_account_password_policy(RequireNumbers=True)
     policy = iam.get_account_password_policy()["PasswordPolicy"]
@@ -342,6 +344,19 @@ def test_account_password_policy_update_get_delete(iam, api_account):
         "The account policy with name PasswordPolicy cannot be found.",
         404,
     )
+
+
+def test_account_password_policy_with_no_arguments_is_aws_defaults(iam):
+    iam.update_account_password_policy()
+    assert iam.get_account_password_policy()["PasswordPolicy"] == {
+        "MinimumPasswordLength": 6,
+        "RequireSymbols": False,
+        "RequireNumbers": False,
+        "RequireUppercaseCharacters": False,
+        "RequireLowercaseCharacters": False,
+        "AllowUsersToChangePassword": False,
+        "ExpirePasswords": False,
+    }
 
 
 def test_account_summary_counts_the_account_with_aws_keys(iam, api_account):
