@@ -502,7 +502,7 @@ def test_another_accounts_providers_do_not_exist(iam):
     # and leaves theirs alone.
     iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=theirs.arn)
     error, _ = error_of(iam.get_saml_provider, SAMLProviderArn=saml.arn)
-    assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"SAMLProvider {saml.arn} not found")
+    assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"Manifest not found for arn {saml.arn}")
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
     assert OpenIDConnectProvider.objects.filter(pk=theirs.pk).exists()
 
@@ -537,7 +537,11 @@ def test_saml_provider_lifecycle(iam, api_account):
     )
     iam.delete_saml_provider(SAMLProviderArn=arn)
     error, status = error_of(iam.get_saml_provider, SAMLProviderArn=arn)
-    assert (error["Code"], error["Message"], status) == ("NoSuchEntity", f"SAMLProvider {arn} not found", 404)
+    assert (error["Code"], error["Message"], status) == (
+        "NoSuchEntity",
+        f"Manifest not found for arn {arn}",
+        404,
+    )
 
 
 def test_providers_allowed_and_refused_through_a_users_own_keys(iam, iam_as, api_account):

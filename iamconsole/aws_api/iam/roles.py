@@ -331,7 +331,8 @@ def get_open_id_connect_provider(acting, params):
         "ClientIDList": provider.client_ids,
         "ThumbprintList": provider.thumbprints,
         "CreateDate": provider.created_at,
-        **tags_member(provider),
+        # GetOpenIDConnectProvider shows Tags even when there are none, as IAM does.
+        "Tags": tags_of(provider),
     }
 
 
@@ -431,7 +432,8 @@ def get_saml_provider_op(acting, params):
         "SAMLMetadataDocument": provider.metadata_document,
         "CreateDate": provider.created_at,
         "ValidUntil": saml_valid_until(provider),
-        **tags_member(provider),
+        # GetSAMLProvider shows Tags even when there are none, as IAM does.
+        "Tags": tags_of(provider),
     }
 
 
