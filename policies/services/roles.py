@@ -445,10 +445,14 @@ SERVICE_LINKED_ROLES.update(
 
 
 def service_trust_policy(service):
+    # CreateServiceLinkedRole writes the action and the service as one-element lists (the EC2 Auto
+    # Scaling User Guide shows its answer so).
     return json.dumps(
         {
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+            "Statement": [
+                {"Action": ["sts:AssumeRole"], "Principal": {"Service": [service]}, "Effect": "Allow"}
+            ],
         },
         indent=4,
     )

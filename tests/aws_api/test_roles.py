@@ -311,9 +311,15 @@ def test_service_linked_role_is_created_and_deleted_by_a_task(iam, api_account):
     )["Role"]
     assert role["RoleName"] == "AWSServiceRoleForAutoScaling_web"
     assert role["Path"] == "/aws-service-role/autoscaling.amazonaws.com/"
-    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
-        "Service": "autoscaling.amazonaws.com"
-    }
+    assert role["Description"] == "Scaling" and "MaxSessionDuration" not in role
+    # As IAM writes it (the EC2 Auto Scaling User Guide shows this answer): one-element lists.
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": ["sts:AssumeRole"],
+            "Principal": {"Service": ["autoscaling.amazonaws.com"]},
+            "Effect": "Allow",
+        }
+    ]
     error, status = error_of(iam.delete_role, RoleName=role["RoleName"])
     assert (error["Code"], error["Message"], status) == (
         "UnmodifiableEntity",
@@ -350,7 +356,7 @@ def test_service_linked_role_is_created_and_deleted_by_a_task(iam, api_account):
 def test_application_auto_scaling_has_a_service_linked_role_per_scaled_service(iam, service, name):
     role = iam.create_service_linked_role(AWSServiceName=service)["Role"]
     assert (role["RoleName"], role["Path"]) == (name, f"/aws-service-role/{service}/")
-    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": service}
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": [service]}
 
 
 def test_a_service_without_service_linked_roles_is_refused(iam, api_account):

@@ -147,7 +147,7 @@ def create_service_linked_role(acting, params):
         custom_suffix=params.get("CustomSuffix", ""),
         acting=acting,
     )
-    return {"Role": role_shape(role)}
+    return {"Role": role_shape(role, session=False)}
 
 
 @operation("DeleteServiceLinkedRole")
