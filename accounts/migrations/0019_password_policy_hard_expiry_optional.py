@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0017_mfadevice_unique_by_path_and_name'),
+        ('accounts', '0018_mfadevice_unique_by_path_and_name'),
     ]
 
     operations = [

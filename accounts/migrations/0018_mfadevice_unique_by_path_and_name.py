@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0016_service_last_access'),
+        ('accounts', '0017_account_global_endpoint_token_version'),
     ]
 
     operations = [
