@@ -25,3 +25,13 @@ def read_resource_label(resource):
     if match:
         return f"policy path {match.group(1)}"
     return f"policy {resource}" if _POLICY.fullmatch(resource) else resource
+
+
+def path_and_name(account_id, kind, arn):
+    """(path, name) of an ARN of this account's entity of `kind` (`arn:aws:iam::…:mfa/team/dev` ->
+    ("/team/", "dev")), or None when the ARN names something else."""
+    prefix = arn_of(account_id, kind, "/")
+    if not arn or not arn.startswith(prefix):
+        return None
+    path, _, name = arn[len(prefix) - 1 :].rpartition("/")
+    return path + "/", name

@@ -39,8 +39,9 @@ def validate_name(name, *, field, max_length):
     return name
 
 
-def validate_path(path, *, field="path"):
-    """`/` or `/segment/…/` of printable ASCII (IAM's pattern `(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)`)."""
+def validate_path(path, *, field="path", empty_segments=False):
+    """`/` or `/segment/…/` of printable ASCII (IAM's pattern `(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)`).
+    `empty_segments` lets `//` through, as IAM does for a virtual MFA device's path."""
     if len(path) > PATH_MAX_LENGTH:
         raise constraint_error(
             path, field, f"Member must have length less than or equal to {PATH_MAX_LENGTH}"
@@ -53,7 +54,7 @@ def validate_path(path, *, field="path"):
         or not path.startswith("/")
         or not path.endswith("/")
         or any(not 0x21 <= ord(char) <= 0x7E for char in inner)
-        or "//" in path
+        or ("//" in path and not empty_segments)
     ):
         raise ValidationError(PATH_INVALID)
     return path

@@ -141,6 +141,122 @@ VERDICTS = {
                 "test_policy_config_client",
             ],
         ),
+        (
+            AWS_WINS,
+            "a password under IAM's default policy (no custom policy: 8 characters or more, three of the four "
+            "kinds; IAM User Guide, 'Set an account password policy'): 'my-pass', 'Password', '123'",
+            [
+                "test_get_login_profile",
+                "test_update_login_profile",
+                "test_delete_login_profile",
+                "test_create_login_profile__duplicate",
+                "test_get_credential_report_content",
+            ],
+        ),
+        (
+            AWS_WINS,
+            "PolicyVersion's Document is in GetPolicyVersion and GetAccountAuthorizationDetails only, not in "
+            "CreatePolicyVersion or ListPolicyVersions (API reference, PolicyVersion data type)",
+            ["test_create_policy_versions", "test_set_default_policy_version", "test_list_policy_versions"],
+        ),
+        (
+            AWS_WINS,
+            "a validation message with moto's final period: IAM's ends without one ('…Member must have length less "
+            "than or equal to 50', AWS-recorded in LocalStack's tests/aws/services/iam/test_iam_roles.snapshot.json)",
+            [
+                "test_create_policy_with_too_many_tags",
+                "test_create_policy_with_tag_containing_large_*",
+                "test_updating_existing_tagged_policy_with_*",
+                "test_untag_policy",
+            ],
+        ),
+        (
+            AWS_WINS,
+            "a marker moto made up ('1', '10'): IAM's markers are opaque and one it did not issue is 'Invalid "
+            "Marker.' (AWS-recorded in LocalStack's test_iam_mfa.snapshot.json)",
+            [
+                "test_list_policy_tags_pagination",
+                "test_list_virtual_mfa_devices",
+                "test_list_roles_none_found_returns_empty_list",
+            ],
+        ),
+        (
+            AWS_WINS,
+            "GetUser as the root user answers no UserName (aws-vault #152, grycap/scar #181); moto expects its "
+            "own 'default_user'",
+            ["test_get_current_user"],
+        ),
+        (
+            AWS_WINS,
+            "moto's wording where AWS's is recorded (LocalStack's AWS-recorded snapshots): 'Login Profile for User "
+            "my-user cannot be found.', 'MFA device already exists.', 'MFA Device with serial number … does not "
+            "exist.', single quotes in validation errors",
+            [
+                "test_delete_nonexistent_login_profile",
+                "test_create_virtual_mfa_device_errors",
+                "test_delete_virtual_mfa_device_errors",
+                "test_update_account_password_policy_errors",
+            ],
+        ),
+        (
+            AWS_WINS,
+            "an IAM user without policies is refused what its keys ask (CreateAccessKey, ListAccessKeys, ListUsers "
+            "for itself)",
+            ["test_create_access_key", "test_list_access_keys", "test_get_access_key_last_used_when_used"],
+        ),
+        (
+            AWS_WINS,
+            "UpdateAccessKey and DeleteAccessKey without UserName act on the caller's own keys (API reference: 'IAM "
+            "determines the user name implicitly based on the … access key ID signing the request'): the root "
+            "user's, not my-user's",
+            ["test_delete_access_key", "test_update_access_key"],
+        ),
+        (
+            AWS_WINS,
+            "EnableMFADevice checks the device's two consecutive codes ('234567', '987654' are not; "
+            "InvalidAuthenticationCode) and a hardware serial must be a registered token",
+            ["test_mfa_devices", "test_enable_virtual_mfa_device"],
+        ),
+        (
+            AWS_WINS,
+            "an X.509 certificate uploaded as an SSH public key: IAM answers InvalidPublicKey",
+            [
+                "test_upload_ssh_public_key",
+                "test_get_ssh_public_key",
+                "test_list_ssh_public_keys",
+                "test_update_ssh_public_key",
+                "test_delete_ssh_public_key",
+            ],
+        ),
+        (
+            AWS_WINS,
+            "'a' * 1024 as SAML metadata: IAM answers InvalidInput 'Could not parse metadata'",
+            [
+                "test_create_saml_provider",
+                "test_update_saml_provider_with_samlmetadatadocument",
+                "test_get_saml_provider",
+                "test_list_saml_providers",
+                "test_delete_saml_provider",
+            ],
+        ),
+        (
+            AWS_WINS,
+            "UpdateAccountPasswordPolicy with no arguments: IAM leaves MaxPasswordAge and HardExpiry out "
+            "(AWS-recorded in LocalStack's test_iam_account_password_policy.snapshot.json)",
+            ["test_update_account_password_policy"],
+        ),
+        (
+            AWS_WINS,
+            "GetAccountSummary's first map is IAM's (AccountPasswordPresent included, as AWS-recorded in "
+            "LocalStack's test_iam_account_summary.snapshot.json); the test then creates a role with 'test "
+            "policy', SAML metadata 'a' * 1024 and enables a hardware serial without codes",
+            ["test_get_account_summary"],
+        ),
+        (
+            AWS_WINS,
+            "CreateServiceLinkedRole for a service without service-linked roles ('other.amazonaws.com')",
+            ["test_create_service_linked_role[[]other-other[]]"],
+        ),
     ],
     "test_sts": [
         (

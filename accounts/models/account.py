@@ -89,7 +89,9 @@ class PasswordPolicy(models.Model):
     allow_users_to_change_password = models.BooleanField(default=False)
     max_password_age = models.PositiveSmallIntegerField(null=True, blank=True)  # days, 1-1095
     password_reuse_prevention = models.PositiveSmallIntegerField(null=True, blank=True)  # 1-24
-    hard_expiry = models.BooleanField(default=False)
+    # None when UpdateAccountPasswordPolicy left HardExpiry out: GetAccountPasswordPolicy then leaves it
+    # out too, as IAM does.
+    hard_expiry = models.BooleanField(null=True, blank=True, default=None)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

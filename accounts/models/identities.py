@@ -142,7 +142,9 @@ class MFADevice(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint("account", "name", name="mfadevice_name_unique")]
+        # A device is known by its serial number, the ARN with its path: IAM's API reference has the
+        # name "use with path to uniquely identify a virtual MFA device", so another path may reuse it.
+        constraints = [models.UniqueConstraint("account", "path", "name", name="mfadevice_path_name_unique")]
         verbose_name = "MFA device"
 
     def __str__(self):

@@ -144,7 +144,7 @@ def mfa_device_create(*, account, user=None, name, path="/", tags=(), acting, re
         raise AccessDenied(f"User: {acting.arn} is not authorized to manage the root user's MFA devices")
     name = (name or "").strip()
     _validate_name(name)
-    validate_path(path)
+    validate_path(path, empty_segments=True)
     tags = validate_tags(tags)
     _check_quota(account=account, user=user)
     unfinished = _owner_devices(account=account, user=user).filter(enabled_at__isnull=True)
@@ -152,8 +152,8 @@ def mfa_device_create(*, account, user=None, name, path="/", tags=(), acting, re
     if replacing is not None:
         abandoned |= Q(pk=replacing.pk)
     unfinished.filter(abandoned).delete()
-    if MFADevice.objects.filter(account=account, name=name).exists():
-        raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
+    if MFADevice.objects.filter(account=account, path=path, name=name).exists():
+        raise EntityAlreadyExists("MFA device already exists.")
     seed = pyotp.random_base32(length=SEED_LENGTH)
     try:
         with transaction.atomic():
@@ -161,7 +161,7 @@ def mfa_device_create(*, account, user=None, name, path="/", tags=(), acting, re
                 account=account, user=user, name=name, path=path, seed_encrypted=crypto.encrypt(seed)
             )
     except IntegrityError as exc:
-        raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.") from exc
+        raise EntityAlreadyExists("MFA device already exists.") from exc
     MFADeviceTag.objects.bulk_create(
         [MFADeviceTag(device=device, key=key, value=value) for key, value in tags]
     )

@@ -195,7 +195,7 @@ def password_policy_update(
     allow_users_to_change_password=False,
     max_password_age=None,
     password_reuse_prevention=None,
-    hard_expiry=False,
+    hard_expiry=None,
     acting,
 ):
     """Set the account's password policy; parameters left out take AWS's API defaults."""
@@ -220,7 +220,9 @@ def password_policy_delete(*, account, acting):
     """Remove the custom policy: AWS's default rules apply again."""
     deleted, _ = PasswordPolicy.objects.filter(account=account).delete()
     if not deleted:
-        raise NoSuchEntity(f"The Password Policy with domain name {account.id} cannot be found.")
+        # Not GetAccountPasswordPolicy's "domain name" wording: AWS's DeleteAccountPasswordPolicy
+        # names the account policy (its Tools for PowerShell reference quotes this message).
+        raise NoSuchEntity("The account policy with name PasswordPolicy cannot be found.")
 
 
 def _change_params(kwargs):

@@ -48,8 +48,10 @@ def ssh_public_key_upload(*, user, body, acting):
         raise DuplicateSSHPublicKey("The SSH public key is already associated with the specified IAM user.")
     if existing.count() >= SSH_PUBLIC_KEYS_PER_USER:
         raise LimitExceeded(f"Cannot exceed quota for SSHPublicKeysPerUser: {SSH_PUBLIC_KEYS_PER_USER}")
+    # IAM gives an OpenSSH key back as it was uploaded (its comment too); a PEM key in OpenSSH form.
+    stored = key.openssh if body.strip().startswith("-----BEGIN") else body
     return SSHPublicKey.objects.create(
-        account_id=user.account_id, user=user, body=key.openssh, fingerprint=key.fingerprint
+        account_id=user.account_id, user=user, body=stored, fingerprint=key.fingerprint
     )
 
 

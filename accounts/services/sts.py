@@ -30,6 +30,7 @@ from access.authorization import (
 from accounts.models import AccessKey, Account, MFADevice, TemporaryCredential
 from accounts.services.accounts import account_by_signin_identifier
 from accounts.services.mfa import mfa_verify
+from aws.arns import path_and_name
 from aws.errors import (
     AccessDenied,
     ExpiredToken,
@@ -221,16 +222,13 @@ def _verify_mfa(caller, serial_number, token_code):
     if not serial_number and not token_code:
         return False
     user, account = _caller_user(caller)
-    device = (
-        MFADevice.objects.filter(account=account, user=user, enabled_at__isnull=False)
-        .filter(name=serial_number.rsplit("/", 1)[-1] if serial_number else "")
-        .first()
-    )
-    if (
-        device is None
-        or device.serial_number != serial_number
-        or not mfa_verify(device=device, code=token_code)
-    ):
+    found = path_and_name(account.id, "mfa", serial_number)
+    device = None
+    if found is not None:
+        device = MFADevice.objects.filter(
+            account=account, user=user, enabled_at__isnull=False, path=found[0], name=found[1]
+        ).first()
+    if device is None or not mfa_verify(device=device, code=token_code):
         raise AccessDenied(MFA_FAILED)
     return True
 

@@ -28,7 +28,8 @@ def oidc_not_found(arn):
 
 
 def saml_not_found(arn):
-    return NoSuchEntity(f"SAMLProvider {arn} not found")
+    # IAM's words for GetSAMLProvider and DeleteSAMLProvider of a provider that does not exist.
+    return NoSuchEntity(f"Manifest not found for arn {arn}")
 
 
 def _validate_url(url):

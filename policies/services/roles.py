@@ -414,12 +414,45 @@ SERVICE_LINKED_ROLES = {
     ),
 }
 
+# Application Auto Scaling has one service-linked role per service it scales, each trusting its own
+# principal <namespace>.application-autoscaling.amazonaws.com (Application Auto Scaling User Guide,
+# "Service-linked role ARN reference"): namespace -> (role name suffix, policy name).
+_APPLICATION_AUTOSCALING = {
+    "appstream": ("AppStreamFleet", "AWSApplicationAutoscalingAppStreamFleetPolicy"),
+    "cassandra": ("CassandraTable", "AWSApplicationAutoscalingCassandraTablePolicy"),
+    "comprehend": ("ComprehendEndpoint", "AWSApplicationAutoscalingComprehendEndpointPolicy"),
+    "custom-resource": ("CustomResource", "AWSApplicationAutoScalingCustomResourcePolicy"),
+    "dynamodb": ("DynamoDBTable", "AWSApplicationAutoscalingDynamoDBTablePolicy"),
+    "ec2": ("EC2SpotFleetRequest", "AWSApplicationAutoscalingEC2SpotFleetRequestPolicy"),
+    "ecs": ("ECSService", "AWSApplicationAutoscalingECSServicePolicy"),
+    "elasticmapreduce": ("EMRInstanceGroup", "AWSApplicationAutoscalingEMRInstanceGroupPolicy"),
+    "kafka": ("KafkaCluster", "AWSApplicationAutoscalingKafkaClusterPolicy"),
+    "lambda": ("LambdaConcurrency", "AWSApplicationAutoscalingLambdaConcurrencyPolicy"),
+    "neptune": ("NeptuneCluster", "AWSApplicationAutoscalingNeptuneClusterPolicy"),
+    "rds": ("RDSCluster", "AWSApplicationAutoscalingRDSClusterPolicy"),
+    "sagemaker": ("SageMakerEndpoint", "AWSApplicationAutoscalingSageMakerEndpointPolicy"),
+}
+SERVICE_LINKED_ROLES.update(
+    {
+        f"{namespace}.application-autoscaling.amazonaws.com": (
+            f"AWSServiceRoleForApplicationAutoScaling_{suffix}",
+            policy,
+            False,
+        )
+        for namespace, (suffix, policy) in _APPLICATION_AUTOSCALING.items()
+    }
+)
+
 
 def service_trust_policy(service):
+    # CreateServiceLinkedRole writes the action and the service as one-element lists (the EC2 Auto
+    # Scaling User Guide shows its answer so).
     return json.dumps(
         {
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+            "Statement": [
+                {"Action": ["sts:AssumeRole"], "Principal": {"Service": [service]}, "Effect": "Allow"}
+            ],
         },
         indent=4,
     )

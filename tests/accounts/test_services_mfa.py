@@ -116,13 +116,22 @@ def test_create_validates_the_name(account, root_acting, name, message):
     assert not MFADevice.objects.exists()
 
 
-def test_create_refuses_a_name_in_use_in_the_account(account, bob, root_acting):
+def test_create_refuses_a_name_in_use_at_the_same_path_in_the_account(account, bob, root_acting):
     enabled_device(account, root_acting, name="phone")
 
     with pytest.raises(EntityAlreadyExists) as caught:
         mfa_device_create(account=account, user=bob, name="phone", acting=root_acting)
 
-    assert caught.value.message == "MFADevice entity at the same path and name already exists."
+    assert caught.value.message == "MFA device already exists."
+
+
+def test_create_takes_a_name_in_use_under_another_path(account, bob, root_acting):
+    enabled_device(account, root_acting, name="phone")
+
+    device, _ = mfa_device_create(account=account, user=bob, name="phone", path="/team/", acting=root_acting)
+
+    assert device.serial_number == f"arn:aws:iam::{account.id}:mfa/team/phone"
+    assert MFADevice.objects.filter(name="phone").count() == 2
 
 
 def test_create_again_replaces_the_unfinished_device_the_same_dialog_made(account, bob, root_acting):
@@ -448,7 +457,5 @@ def test_two_devices_created_with_one_name_at_once_get_entity_already_exists(acc
         loser=lambda: mfa_device_create(account=account, name="phone", acting=Acting(account=account)),
     )
 
-    assert_refused_by_the_constraint(
-        lost, "EntityAlreadyExists", "MFADevice entity at the same path and name already exists."
-    )
+    assert_refused_by_the_constraint(lost, "EntityAlreadyExists", "MFA device already exists.")
     assert list(MFADevice.objects.values_list("name", "user")) == [("phone", bob.pk)]

@@ -255,7 +255,7 @@ def test_delete_without_a_policy_is_no_such_entity(account, root_acting):
     with pytest.raises(NoSuchEntity) as caught:
         password_policy_delete(account=account, acting=root_acting)
 
-    assert caught.value.message == f"The Password Policy with domain name {account.id} cannot be found."
+    assert caught.value.message == "The account policy with name PasswordPolicy cannot be found."
 
 
 def test_policies_are_per_account(account, charlie_account, root_acting):

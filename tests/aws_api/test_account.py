@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import check_password
 from access.acting import Acting
 from accounts.models import AuditEvent, LoginProfile, MFADevice, PasswordPolicy
 from accounts.services.mfa import mfa_device_enable
+from aws.names import PATH_INVALID
 from tests.accounts.factories import AccountFactory, IAMUserFactory
 
 from .conftest import allow
@@ -321,8 +322,10 @@ def test_account_password_policy_update_get_delete(iam, api_account):
         "ExpirePasswords": True,
         "MaxPasswordAge": 90,
         "PasswordReusePrevention": 3,
-        "HardExpiry": False,
     }
+    # HardExpiry shows once a request sets it (IAM leaves out what the request left out).
+    iam.update_account_password_policy(MaxPasswordAge=90, HardExpiry=False)
+    assert iam.get_account_password_policy()["PasswordPolicy"]["HardExpiry"] is False
     # What a later update leaves out goes back to AWS's defaults.
     iam.update_account_password_policy(RequireNumbers=True)
     policy = iam.get_account_password_policy()["PasswordPolicy"]
@@ -335,8 +338,25 @@ def test_account_password_policy_update_get_delete(iam, api_account):
 
     iam.delete_account_password_policy()
     assert not PasswordPolicy.objects.filter(account=api_account).exists()
-    error, _ = error_of(iam.delete_account_password_policy)
-    assert error["Code"] == "NoSuchEntity"
+    error, status = error_of(iam.delete_account_password_policy)
+    assert (error["Code"], error["Message"], status) == (
+        "NoSuchEntity",
+        "The account policy with name PasswordPolicy cannot be found.",
+        404,
+    )
+
+
+def test_account_password_policy_with_no_arguments_is_aws_defaults(iam):
+    iam.update_account_password_policy()
+    assert iam.get_account_password_policy()["PasswordPolicy"] == {
+        "MinimumPasswordLength": 6,
+        "RequireSymbols": False,
+        "RequireNumbers": False,
+        "RequireUppercaseCharacters": False,
+        "RequireLowercaseCharacters": False,
+        "AllowUsersToChangePassword": False,
+        "ExpirePasswords": False,
+    }
 
 
 def test_account_summary_counts_the_account_with_aws_keys(iam, api_account):
@@ -454,8 +474,27 @@ def test_mfa_devices_have_paths_and_tags(iam, iam_as, api_account):
         iam.list_mfa_device_tags, SerialNumber=f"arn:aws:iam::{api_account.id}:mfa/tagged"
     )
     assert (error["Code"], status) == ("NoSuchEntity", 404)
-    error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path="team")
-    assert error["Code"] == "ValidationError"
+    # IAM checks a device's path in its own words, not the model's pattern, and lets "//" through.
+    for bad in ("team", "team/", "/team"):
+        error, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path=bad)
+        assert (error["Code"], error["Message"], status) == ("ValidationError", PATH_INVALID, 400)
+    error, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="bad", Path="/" + "a" * 512 + "/")
+    assert error["Message"].endswith("Member must have length less than or equal to 512")
+    doubled = iam.create_virtual_mfa_device(VirtualMFADeviceName="twice", Path="/a//b/")["VirtualMFADevice"]
+    assert doubled["SerialNumber"] == f"arn:aws:iam::{api_account.id}:mfa/a//b/twice"
+    iam.delete_virtual_mfa_device(SerialNumber=doubled["SerialNumber"])
+    # The name is unique with its path: the same name under another path is another device.
+    error, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="tagged", Path="/team/")
+    assert (error["Code"], error["Message"], status) == (
+        "EntityAlreadyExists",
+        "MFA device already exists.",
+        409,
+    )
+    other = iam.create_virtual_mfa_device(VirtualMFADeviceName="tagged")["VirtualMFADevice"]
+    assert other["SerialNumber"] == f"arn:aws:iam::{api_account.id}:mfa/tagged"
+    assert iam.list_mfa_device_tags(SerialNumber=other["SerialNumber"])["Tags"] == []
+    assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "site", "Value": "x"}]
+    iam.delete_virtual_mfa_device(SerialNumber=other["SerialNumber"])
 
     # Tagging is authorized on the device's ARN, with the request's tags as condition keys.
     caller, user = iam_as(

@@ -80,21 +80,23 @@ def test_upload_get_list_update_delete_an_ssh_public_key(iam, keys):
     key_id = uploaded["SSHPublicKeyId"]
     assert key_id.startswith("APKA") and len(key_id) == 20
     assert uploaded["Fingerprint"] == md5_fingerprint(keys[0])
+    # IAM answers with the key as it was uploaded, its comment too.
     assert (uploaded["UserName"], uploaded["Status"], uploaded["SSHPublicKeyBody"]) == (
         "dev",
         "Active",
-        openssh(keys[0]),
+        openssh(keys[0]) + " dev@laptop",
     )
     assert isinstance(uploaded["UploadDate"], datetime.datetime)
 
     as_pem = iam.get_ssh_public_key(UserName="dev", SSHPublicKeyId=key_id, Encoding="PEM")["SSHPublicKey"]
     assert as_pem["SSHPublicKeyBody"] == pem(keys[0])
     as_ssh = iam.get_ssh_public_key(UserName="dev", SSHPublicKeyId=key_id, Encoding="SSH")["SSHPublicKey"]
-    assert as_ssh["SSHPublicKeyBody"] == openssh(keys[0])
+    assert as_ssh["SSHPublicKeyBody"] == openssh(keys[0]) + " dev@laptop"
 
     # A PEM key is accepted too, and shown in both encodings.
     from_pem = iam.upload_ssh_public_key(UserName="dev", SSHPublicKeyBody=pem(keys[1]))["SSHPublicKey"]
     assert from_pem["Fingerprint"] == md5_fingerprint(keys[1])
+    assert from_pem["SSHPublicKeyBody"] == openssh(keys[1])
     listed = iam.list_ssh_public_keys(UserName="dev")
     assert [key["SSHPublicKeyId"] for key in listed["SSHPublicKeys"]] == [key_id, from_pem["SSHPublicKeyId"]]
     assert set(listed["SSHPublicKeys"][0]) == {"UserName", "SSHPublicKeyId", "Status", "UploadDate"}

@@ -329,6 +329,8 @@ def test_list_policies_scopes_attachment_usage_and_pages(iam, api_account, aws_m
     assert {p["Arn"] for p in first["Policies"]}.isdisjoint(p["Arn"] for p in second["Policies"])
     aws_policy = iam.get_policy(PolicyArn=READ_ONLY)["Policy"]
     assert aws_policy["AttachmentCount"] == 1 and aws_policy["Description"]
+    # GetPolicy shows Tags as an empty list too, as IAM does; ListPolicies leaves them out.
+    assert aws_policy["Tags"] == [] and "Tags" not in first["Policies"][0]
     document = iam.get_policy_version(PolicyArn=READ_ONLY, VersionId=aws_policy["DefaultVersionId"])
     assert document["PolicyVersion"]["Document"]["Version"] == "2012-10-17"
     error, status = error_of(

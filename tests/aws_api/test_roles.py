@@ -109,7 +109,9 @@ def test_create_get_list_update_delete_a_role(iam, api_account):
 
     iam.update_role(RoleName="app", Description="Changed", MaxSessionDuration=43200)
     described = iam.update_role_description(RoleName="app", Description="Again")["Role"]
-    assert (described["Description"], described["MaxSessionDuration"]) == ("Again", 43200)
+    # UpdateRoleDescription's Role leaves MaxSessionDuration out, as IAM does; GetRole shows it.
+    assert described["Description"] == "Again" and "MaxSessionDuration" not in described
+    assert iam.get_role(RoleName="app")["Role"]["MaxSessionDuration"] == 43200
     trust = {
         **TRUST,
         "Statement": [{**TRUST["Statement"][0], "Principal": {"Service": "lambda.amazonaws.com"}}],
@@ -119,6 +121,15 @@ def test_create_get_list_update_delete_a_role(iam, api_account):
 
     iam.delete_role(RoleName="app")
     assert not Role.objects.filter(account=api_account).exists()
+
+
+def test_create_role_answers_what_the_request_set(iam):
+    # IAM's CreateRole leaves MaxSessionDuration out unless the request set it; GetRole and ListRoles
+    # show it.
+    created = create_role(iam, "plain")
+    assert "MaxSessionDuration" not in created and "Description" not in created and "Tags" not in created
+    assert iam.get_role(RoleName="plain")["Role"]["MaxSessionDuration"] == 3600
+    assert iam.list_roles()["Roles"][0]["MaxSessionDuration"] == 3600
 
 
 def test_get_role_shows_when_and_where_it_was_last_used(iam):
@@ -239,12 +250,15 @@ def test_instance_profiles_hold_one_role(iam, api_account):
     created = iam.create_instance_profile(InstanceProfileName="web", Path="/ec2/")["InstanceProfile"]
     assert created["Arn"] == f"arn:aws:iam::{api_account.id}:instance-profile/ec2/web"
     assert created["InstanceProfileId"].startswith("AIPA") and created["Roles"] == []
+    assert "Tags" not in created
     create_role(iam, "web-role")
     create_role(iam, "second")
     iam.add_role_to_instance_profile(InstanceProfileName="web", RoleName="web-role")
     got = iam.get_instance_profile(InstanceProfileName="web")["InstanceProfile"]
     assert [role["RoleName"] for role in got["Roles"]] == ["web-role"]
     assert got["Roles"][0]["AssumeRolePolicyDocument"] == TRUST
+    # As in IAM: GetInstanceProfile shows Tags even when empty; its roles leave MaxSessionDuration out.
+    assert got["Tags"] == [] and "MaxSessionDuration" not in got["Roles"][0]
     error, status = error_of(iam.add_role_to_instance_profile, InstanceProfileName="web", RoleName="second")
     assert (error["Code"], error["Message"], status) == (
         "LimitExceeded",
@@ -297,9 +311,15 @@ def test_service_linked_role_is_created_and_deleted_by_a_task(iam, api_account):
     )["Role"]
     assert role["RoleName"] == "AWSServiceRoleForAutoScaling_web"
     assert role["Path"] == "/aws-service-role/autoscaling.amazonaws.com/"
-    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
-        "Service": "autoscaling.amazonaws.com"
-    }
+    assert role["Description"] == "Scaling" and "MaxSessionDuration" not in role
+    # As IAM writes it (the EC2 Auto Scaling User Guide shows this answer): one-element lists.
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": ["sts:AssumeRole"],
+            "Principal": {"Service": ["autoscaling.amazonaws.com"]},
+            "Effect": "Allow",
+        }
+    ]
     error, status = error_of(iam.delete_role, RoleName=role["RoleName"])
     assert (error["Code"], error["Message"], status) == (
         "UnmodifiableEntity",
@@ -317,6 +337,32 @@ def test_service_linked_role_is_created_and_deleted_by_a_task(iam, api_account):
     assert not Role.objects.filter(account=api_account).exists()
     error, _ = error_of(iam.get_service_linked_role_deletion_status, DeletionTaskId=task_id + "x")
     assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"Deletion task {task_id}x cannot be found.")
+
+
+@pytest.mark.parametrize(
+    ("service", "name"),
+    [
+        (
+            "custom-resource.application-autoscaling.amazonaws.com",
+            "AWSServiceRoleForApplicationAutoScaling_CustomResource",
+        ),
+        (
+            "dynamodb.application-autoscaling.amazonaws.com",
+            "AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
+        ),
+        ("ecs.application-autoscaling.amazonaws.com", "AWSServiceRoleForApplicationAutoScaling_ECSService"),
+    ],
+)
+def test_application_auto_scaling_has_a_service_linked_role_per_scaled_service(iam, service, name):
+    role = iam.create_service_linked_role(AWSServiceName=service)["Role"]
+    assert (role["RoleName"], role["Path"]) == (name, f"/aws-service-role/{service}/")
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": [service]}
+
+
+def test_a_service_without_service_linked_roles_is_refused(iam, api_account):
+    error, status = error_of(iam.create_service_linked_role, AWSServiceName="other.amazonaws.com")
+    assert (error["Code"], status) == ("InvalidInput", 400)
+    assert not Role.objects.filter(account=api_account).exists()
 
 
 def test_a_failed_deletion_reports_its_reason(iam, api_account):
@@ -462,7 +508,7 @@ def test_another_accounts_providers_do_not_exist(iam):
     # and leaves theirs alone.
     iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=theirs.arn)
     error, _ = error_of(iam.get_saml_provider, SAMLProviderArn=saml.arn)
-    assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"SAMLProvider {saml.arn} not found")
+    assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"Manifest not found for arn {saml.arn}")
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
     assert OpenIDConnectProvider.objects.filter(pk=theirs.pk).exists()
 
@@ -497,7 +543,11 @@ def test_saml_provider_lifecycle(iam, api_account):
     )
     iam.delete_saml_provider(SAMLProviderArn=arn)
     error, status = error_of(iam.get_saml_provider, SAMLProviderArn=arn)
-    assert (error["Code"], error["Message"], status) == ("NoSuchEntity", f"SAMLProvider {arn} not found", 404)
+    assert (error["Code"], error["Message"], status) == (
+        "NoSuchEntity",
+        f"Manifest not found for arn {arn}",
+        404,
+    )
 
 
 def test_providers_allowed_and_refused_through_a_users_own_keys(iam, iam_as, api_account):

@@ -382,7 +382,7 @@ PROVIDER_TAGS = pytest.mark.parametrize(
     ("create", "tag", "untag", "not_found"),
     [
         (_oidc, oidc_provider_tag, oidc_provider_untag, "OpenIDConnect Provider not found for arn {arn}"),
-        (_saml, saml_provider_tag, saml_provider_untag, "SAMLProvider {arn} not found"),
+        (_saml, saml_provider_tag, saml_provider_untag, "Manifest not found for arn {arn}"),
     ],
     ids=["oidc", "saml"],
 )

@@ -33,10 +33,11 @@ def test_create_names_the_role_after_the_service_under_its_path(account, root_ac
         "AWSServiceRoleForElasticLoadBalancing"
     )
     statement = json.loads(role.trust_policy)["Statement"][0]
+    # One-element lists, as IAM's CreateServiceLinkedRole writes them.
     assert statement == {
         "Effect": "Allow",
-        "Principal": {"Service": "elasticloadbalancing.amazonaws.com"},
-        "Action": "sts:AssumeRole",
+        "Principal": {"Service": ["elasticloadbalancing.amazonaws.com"]},
+        "Action": ["sts:AssumeRole"],
     }
     assert AuditEvent.objects.get(event_name="CreateServiceLinkedRole").request_parameters == {
         "aWSServiceName": "elasticloadbalancing.amazonaws.com"

@@ -11,6 +11,7 @@ from accounts.services import accounts, login_profiles, mfa, passwords
 from accounts.services.access_keys import ACCESS_KEYS_PER_USER
 from accounts.services.groups import GROUPS_PER_USER
 from accounts.services.login_profiles import login_profile_not_found
+from aws.arns import path_and_name
 from aws.errors import InvalidInput, InvalidUserType, NoSuchEntity, ValidationError
 from iamconsole.aws_api.iam.common import (
     get_user,
@@ -122,15 +123,15 @@ def change_password(acting, params):
 
 def _device(acting, serial_number):
     """The account's virtual MFA device with this serial number (its ARN, with the device's path)."""
-    prefix = f"arn:aws:iam::{acting.account.id}:mfa/"
+    found = path_and_name(acting.account.id, "mfa", serial_number)
     device = None
-    if serial_number.startswith(prefix):
+    if found is not None:
         device = (
-            MFADevice.objects.filter(account=acting.account, name=serial_number.rpartition("/")[2])
+            MFADevice.objects.filter(account=acting.account, path=found[0], name=found[1])
             .select_related("user", "account")
             .first()
         )
-    if device is None or device.serial_number != serial_number:
+    if device is None:
         raise NoSuchEntity(f"MFA Device with serial number {serial_number} does not exist.")
     return device
 

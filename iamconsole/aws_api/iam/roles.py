@@ -38,8 +38,10 @@ def _listing(acting, kind, params):
 # Roles
 
 
-def role_shape(role, *, full=False):
-    """IAM's Role; `full` adds what GetRole and CreateRole show and ListRoles leaves out."""
+def role_shape(role, *, full=False, session=True):
+    """IAM's Role; `full` adds what GetRole and CreateRole show and ListRoles leaves out. `session`
+    False leaves out MaxSessionDuration, as CreateRole (unless the request set it),
+    UpdateRoleDescription and the roles of an instance profile do."""
     shape = {
         "Path": role.path,
         "RoleName": role.name,
@@ -48,8 +50,9 @@ def role_shape(role, *, full=False):
         "CreateDate": role.created_at,
         # IAM returns policy documents URL-encoded; boto3 decodes them.
         "AssumeRolePolicyDocument": quote(role.trust_policy, safe=""),
-        "MaxSessionDuration": role.max_session_duration,
     }
+    if session:
+        shape["MaxSessionDuration"] = role.max_session_duration
     if role.description:
         shape["Description"] = role.description
     if not full:
@@ -76,7 +79,7 @@ def create_role(acting, params):
         permissions_boundary_arn=params.get("PermissionsBoundary", ""),
         acting=acting,
     )
-    return {"Role": role_shape(role, full=True)}
+    return {"Role": role_shape(role, full=True, session="MaxSessionDuration" in params)}
 
 
 @operation("GetRole")
@@ -115,7 +118,7 @@ def update_role_description(acting, params):
     role = roles.role_update_description(
         role=get_role(acting, params["RoleName"]), description=params["Description"], acting=acting
     )
-    return {"Role": role_shape(role, full=True)}
+    return {"Role": role_shape(role, full=True, session=False)}
 
 
 @operation("UpdateAssumeRolePolicy")
@@ -144,7 +147,7 @@ def create_service_linked_role(acting, params):
         custom_suffix=params.get("CustomSuffix", ""),
         acting=acting,
     )
-    return {"Role": role_shape(role)}
+    return {"Role": role_shape(role, session=False)}
 
 
 @operation("DeleteServiceLinkedRole")
@@ -188,17 +191,22 @@ def get_profile(acting, name):
     return profile
 
 
-def profile_shape(profile, *, with_tags=False):
-    """IAM's InstanceProfile; its tags show in CreateInstanceProfile and GetInstanceProfile only."""
+def profile_shape(profile, *, tags=None):
+    """IAM's InstanceProfile. Its tags show in CreateInstanceProfile when it has some (`tags="some"`)
+    and in GetInstanceProfile always, as an empty list too (`tags="all"`); the lists leave them out."""
     shape = {
         "Path": profile.path,
         "InstanceProfileName": profile.name,
         "InstanceProfileId": profile.instance_profile_id,
         "Arn": profile.arn,
         "CreateDate": profile.created_at,
-        "Roles": [role_shape(profile.role)] if profile.role is not None else [],
+        "Roles": [role_shape(profile.role, session=False)] if profile.role is not None else [],
     }
-    return {**shape, **tags_member(profile)} if with_tags else shape
+    if tags == "some":
+        shape.update(tags_member(profile))
+    elif tags == "all":
+        shape["Tags"] = tags_of(profile)
+    return shape
 
 
 @operation("CreateInstanceProfile")
@@ -210,14 +218,14 @@ def create_instance_profile(acting, params):
         tags=tag_pairs(params),
         acting=acting,
     )
-    return {"InstanceProfile": profile_shape(profile, with_tags=True)}
+    return {"InstanceProfile": profile_shape(profile, tags="some")}
 
 
 @operation("GetInstanceProfile")
 def get_instance_profile(acting, params):
     profile = get_profile(acting, params["InstanceProfileName"])
     read(acting, "GetInstanceProfile", profile.arn, profile, {"instanceProfileName": profile.name})
-    return {"InstanceProfile": profile_shape(profile, with_tags=True)}
+    return {"InstanceProfile": profile_shape(profile, tags="all")}
 
 
 @operation("ListInstanceProfiles")
@@ -323,7 +331,8 @@ def get_open_id_connect_provider(acting, params):
         "ClientIDList": provider.client_ids,
         "ThumbprintList": provider.thumbprints,
         "CreateDate": provider.created_at,
-        **tags_member(provider),
+        # GetOpenIDConnectProvider shows Tags even when there are none, as IAM does.
+        "Tags": tags_of(provider),
     }
 
 
@@ -423,7 +432,8 @@ def get_saml_provider_op(acting, params):
         "SAMLMetadataDocument": provider.metadata_document,
         "CreateDate": provider.created_at,
         "ValidUntil": saml_valid_until(provider),
-        **tags_member(provider),
+        # GetSAMLProvider shows Tags even when there are none, as IAM does.
+        "Tags": tags_of(provider),
     }
 
 
