@@ -93,11 +93,14 @@ def failure_recorded(*, acting, event_name, request_parameters, event_source):
     """Around one AWS API call of a caller already known (authenticated): the AWS error it fails with
     is in Event history even when nothing recorded it on the way (a name that does not exist, a member
     a handler rejects), written after the call's transactions have rolled back, so the event is all
-    that is left of the call. CloudTrail records every call it can attribute, failed or not."""
+    that is left of the call. CloudTrail records every call it can attribute, failed or not (a
+    request its model rejects too). Yields the event's fields: the caller sets its requestParameters
+    again once the request is read."""
     failures = []
     token = _FAILURES.set(failures)
+    call = {"request_parameters": request_parameters}
     try:
-        yield
+        yield call
     except AWSError as error:
         _FAILURES.reset(token)
         token = None
@@ -106,7 +109,7 @@ def failure_recorded(*, acting, event_name, request_parameters, event_source):
             record_event(
                 acting=acting,
                 event_name=event_name,
-                request_parameters=request_parameters,
+                request_parameters=call["request_parameters"],
                 error=error,
                 read_only=read_only_operation(event_name, event_source),
                 event_source=event_source,

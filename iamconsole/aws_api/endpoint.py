@@ -93,13 +93,14 @@ def handle(request):
         refusal = session_call_refusal(acting.credential, service=credential.service, operation=action)
         if refusal is not None:
             raise refusal
-        params = parse(operation, params)
         with failure_recorded(
             acting=acting,
             event_name=action,
-            request_parameters=request_parameters(params),
+            request_parameters=request_parameters(params),  # as sent, until the model reads them
             event_source=EVENT_SOURCES.get(credential.service, "iam.amazonaws.com"),
-        ):
+        ) as call:
+            params = parse(operation, params)
+            call["request_parameters"] = request_parameters(params)
             result = handlers[action](acting, params)
         return _xml_response(response_xml(service, operation, result, rid), 200, rid)
     except SignatureError as error:

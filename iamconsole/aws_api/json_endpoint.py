@@ -87,13 +87,14 @@ def handle(request):
             raise SignatureError("MissingAuthenticationToken", MISSING_TOKEN)
         acting, credential = authenticate(request)
         module, operation = _operation(credential, target)
-        params = parse(operation, request.body, module.invalid_input)
         with failure_recorded(
             acting=acting,
             event_name=operation.name,
-            request_parameters=request_parameters(params),
+            request_parameters=None,  # until the body is read as the model's input
             event_source=EVENT_SOURCES[credential.service],
-        ):
+        ) as call:
+            params = parse(operation, request.body, module.invalid_input)
+            call["request_parameters"] = request_parameters(params)
             result = module.HANDLERS[operation.name](acting, params)
         return api_response(response_body(operation, result), 200, rid)
     except (SignatureError, InvalidClientTokenId, ExpiredToken) as error:

@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from access.acting import Acting
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, ServiceLastAccess
 from accounts.services.access_keys import access_key_create
 from iamconsole.aws_api import iam as iam_handlers
 from policies.services.permissions import inline_policy_put
@@ -388,3 +388,22 @@ def test_an_organizations_call_failing_after_authentication_is_recorded(live_ser
     assert failed.event_source == "organizations.amazonaws.com"
     assert (failed.error_code, failed.error_message) == (error["Code"], error["Message"])
     assert failed.request_parameters == {"parentId": "r-abcd", "name": "team"}
+
+
+def test_a_users_failed_call_counts_as_an_attempt_in_last_accessed(iam_as):
+    """Access Advisor reports when an authenticated entity last attempted a service: a call allowed but
+    failing is an attempt."""
+    caller, user = iam_as([allow("iam:GetRole")])
+    assert error_of(caller.get_role, RoleName="nobody")[0]["Code"] == "NoSuchEntity"
+    failed = AuditEvent.objects.get(event_name="GetRole")
+    assert (failed.error_code, failed.principal_id) == ("NoSuchEntity", user.user_id)
+    assert ServiceLastAccess.objects.filter(principal_id=user.user_id, event_name="GetRole").exists()
+
+
+def test_a_request_the_model_rejects_is_recorded_with_its_validation_error(iam_unvalidated):
+    error, status = error_of(iam_unvalidated.create_user, UserName="no spaces allowed", Path="/")
+    assert (error["Code"], status) == ("ValidationError", 400)
+    failed = AuditEvent.objects.get(event_name="CreateUser")
+    assert (failed.error_code, failed.error_message) == ("ValidationError", error["Message"])
+    assert failed.request_parameters == {"userName": "no spaces allowed", "path": "/"}
+    assert not AuditEvent.objects.exclude(pk=failed.pk).filter(event_name="CreateUser").exists()
