@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from access.acting import Acting
-from accounts.models import AuditEvent, ServiceLastAccess
+from accounts.models import AuditEvent, IAMUser, ServiceLastAccess, UserTag
 from accounts.services.access_keys import access_key_create
 from iamconsole.aws_api import iam as iam_handlers
 from policies.services.permissions import inline_policy_put
@@ -373,6 +373,16 @@ def test_a_create_of_a_name_taken_is_one_event_and_changes_nothing(iam, api_acco
     assert failed.request_parameters["userName"] == "alice"
     user = iam.get_user(UserName="alice")["User"]
     assert user["Path"] == "/first/" and "Tags" not in user
+
+    # A create refused half-way (its boundary does not exist) leaves its event only: no user, no tags.
+    missing = "arn:aws:iam::aws:policy/NoSuchBoundary"
+    error, _ = error_of(
+        iam.create_user, UserName="carol", PermissionsBoundary=missing, Tags=[{"Key": "team", "Value": "red"}]
+    )
+    failed = AuditEvent.objects.get(event_name="CreateUser", request_parameters__userName="carol")
+    assert (failed.error_code, failed.error_message) == (error["Code"], error["Message"])
+    assert failed.error_code and not IAMUser.objects.filter(name="carol").exists()
+    assert not UserTag.objects.filter(key="team").exists()
 
 
 def test_a_call_with_a_key_nobody_has_is_not_recorded(live_server, api_account):
