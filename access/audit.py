@@ -6,10 +6,11 @@ import functools
 
 from django.db import transaction
 
-from access.operations import ORGANIZATIONS_SOURCE, SELF_AUTHORIZED, authorize_operation
+from access.operations import OPERATIONS, ORGANIZATIONS_SOURCE, SELF_AUTHORIZED, authorize_operation
 from accounts.models import AuditEvent
 from aws.errors import AccessDenied, AWSError
 from aws.organizations_errors import AccessDeniedException
+from policies.engine import catalog
 
 REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS"
 _SECRET_WORDS = ("password", "secret", "authenticationcode", "privatekey", "seed")
@@ -49,7 +50,7 @@ def record_event(
     extra = {"event_id": event_id} if event_id is not None else {}
     if event_time is not None:
         extra["event_time"] = event_time
-    return AuditEvent.objects.record(
+    recorded = AuditEvent.objects.record(
         **extra,
         account=account or (acting.account if acting else None),
         event_name=event_name,
@@ -66,6 +67,57 @@ def record_event(
         aws_region=(acting.requested_region if acting else "") or "us-east-1",
         principal_id=acting.entity_id if acting else "",
     )
+    failures = _FAILURES.get()
+    if error is not None and failures is not None:
+        failures.append(recorded.event_id)
+    return recorded
+
+
+# The events of failed calls recorded during the API call under way (see `failure_recorded`).
+_FAILURES = contextvars.ContextVar("audit_failures", default=None)
+
+
+def read_only_operation(name, event_source):
+    """CloudTrail's readOnly of the operation `name` of the service behind `event_source`: whether its
+    action's access level is Read or List."""
+    if event_source == "iam.amazonaws.com":
+        action = OPERATIONS[name].action if name in OPERATIONS else f"iam:{name}"
+    else:
+        action = f"{event_source.partition('.')[0]}:{name}"
+    found = catalog.action(action)
+    return found is not None and found.access_level in ("Read", "List")
+
+
+@contextlib.contextmanager
+def failure_recorded(*, acting, event_name, request_parameters, event_source):
+    """Around one AWS API call of a caller already known (authenticated): the AWS error it fails with
+    is in Event history even when nothing recorded it on the way (a name that does not exist, a member
+    a handler rejects), written after the call's transactions have rolled back, so the event is all
+    that is left of the call. CloudTrail records every call it can attribute, failed or not (a
+    request its model rejects too). Yields the event's fields: the caller sets its requestParameters
+    again once the request is read."""
+    failures = []
+    token = _FAILURES.set(failures)
+    call = {"request_parameters": request_parameters}
+    try:
+        yield call
+    except AWSError as error:
+        _FAILURES.reset(token)
+        token = None
+        # An event recorded inside a transaction that then rolled back is gone (unless kept as a refusal).
+        if not (failures and AuditEvent.objects.filter(event_id__in=failures).exists()):
+            record_event(
+                acting=acting,
+                event_name=event_name,
+                request_parameters=call["request_parameters"],
+                error=error,
+                read_only=read_only_operation(event_name, event_source),
+                event_source=event_source,
+            )
+        raise
+    finally:
+        if token is not None:
+            _FAILURES.reset(token)
 
 
 # Refused calls are recorded at once; when an enclosing transaction (a console flow) rolls back, the

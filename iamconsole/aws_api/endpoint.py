@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
+from access.audit import failure_recorded
 from accounts.models import Account
 from accounts.services.sts import session_call_refusal
 from aws.errors import AWSError
@@ -21,6 +22,7 @@ from iamconsole.aws_api.protocol import (
     error_xml,
     parse,
     request_id,
+    request_parameters,
     response_xml,
 )
 from organizations.models import Membership, Organization, OrganizationalUnit
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 # service name in the credential scope → (botocore model name, {operation name: handler})
 SERVICES = {"iam": ("iam", iam.HANDLERS), "sts": ("sts", sts.HANDLERS)}
+EVENT_SOURCES = {"iam": "iam.amazonaws.com", "sts": "sts.amazonaws.com"}
 
 
 def is_api_call(request):
@@ -90,7 +93,15 @@ def handle(request):
         refusal = session_call_refusal(acting.credential, service=credential.service, operation=action)
         if refusal is not None:
             raise refusal
-        result = handlers[action](acting, parse(operation, params))
+        with failure_recorded(
+            acting=acting,
+            event_name=action,
+            request_parameters=request_parameters(params),  # as sent, until the model reads them
+            event_source=EVENT_SOURCES.get(credential.service, "iam.amazonaws.com"),
+        ) as call:
+            params = parse(operation, params)
+            call["request_parameters"] = request_parameters(params)
+            result = handlers[action](acting, params)
         return _xml_response(response_xml(service, operation, result, rid), 200, rid)
     except SignatureError as error:
         error.sender_fault = True

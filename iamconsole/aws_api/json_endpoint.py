@@ -8,13 +8,15 @@ import logging
 
 from django.http import HttpResponse
 
+from access.audit import failure_recorded
+from access.operations import IDENTITYSTORE_SOURCE, ORGANIZATIONS_SOURCE, SSO_SOURCE
 from aws.errors import AWSError, ExpiredToken, InvalidClientTokenId
 from aws.model import service_model
 from aws.sigv4 import MISSING_TOKEN, SignatureError
 from iamconsole.aws_api import identitystore, organizations, sso_admin
 from iamconsole.aws_api.auth import authenticate
 from iamconsole.aws_api.json_protocol import CONTENT_TYPE, error_body, parse, response_body
-from iamconsole.aws_api.protocol import ProtocolError, request_id
+from iamconsole.aws_api.protocol import ProtocolError, request_id, request_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +24,11 @@ logger = logging.getLogger(__name__)
 # refused); its botocore model has the same name unless the module names it (MODEL: sso-admin signs
 # as "sso").
 SERVICES = {"organizations": organizations, "sso": sso_admin, "identitystore": identitystore}
+EVENT_SOURCES = {
+    "organizations": ORGANIZATIONS_SOURCE,
+    "sso": SSO_SOURCE,
+    "identitystore": IDENTITYSTORE_SOURCE,
+}
 
 # The Query protocol's authentication errors, as the JSON services name them.
 _JSON_AUTH_CODES = {
@@ -80,8 +87,15 @@ def handle(request):
             raise SignatureError("MissingAuthenticationToken", MISSING_TOKEN)
         acting, credential = authenticate(request)
         module, operation = _operation(credential, target)
-        params = parse(operation, request.body, module.invalid_input)
-        result = module.HANDLERS[operation.name](acting, params)
+        with failure_recorded(
+            acting=acting,
+            event_name=operation.name,
+            request_parameters=None,  # until the body is read as the model's input
+            event_source=EVENT_SOURCES[credential.service],
+        ) as call:
+            params = parse(operation, request.body, module.invalid_input)
+            call["request_parameters"] = request_parameters(params)
+            result = module.HANDLERS[operation.name](acting, params)
         return api_response(response_body(operation, result), 200, rid)
     except (SignatureError, InvalidClientTokenId, ExpiredToken) as error:
         return _authentication_error(error, rid)

@@ -329,3 +329,8 @@ class ProtocolError(AWSError):
         super().__init__(message)
         self.code = code
         self.status = status
+
+
+def request_parameters(params):
+    """CloudTrail's requestParameters of a call: its members, named in camelCase (None when it has none)."""
+    return {member[:1].lower() + member[1:]: value for member, value in params.items()} or None

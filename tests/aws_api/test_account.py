@@ -412,6 +412,8 @@ def test_the_global_endpoint_token_version_is_set_and_shown_in_the_account_summa
     events = AuditEvent.objects.filter(account=api_account, event_name="SetSecurityTokenServicePreferences")
     assert [(event.request_parameters, event.error_code) for event in events.order_by("pk")] == [
         ({"globalEndpointTokenVersion": "v2Token"}, ""),
+        # The model's refusal is recorded too, as CloudTrail records a call that fails validation.
+        ({"globalEndpointTokenVersion": "v3Token"}, "ValidationError"),
         ({"globalEndpointTokenVersion": "v1Token"}, "AccessDenied"),
         ({"globalEndpointTokenVersion": "v1Token"}, ""),
     ]

@@ -62,11 +62,12 @@ def test_the_articles_commands_through_the_aws_cli(aws, api_account):
         "The user with name nobody cannot be found."
     )
     events = AuditEvent.objects.filter(account=api_account, event_name__in=["CreateUser", "GetUser"])
-    # The user that does not exist was never read: nothing was authorized, nothing recorded.
+    # The failed read is recorded too, with its error, as CloudTrail records every call it can attribute.
     assert sorted((event.event_name, event.error_code) for event in events) == [
         ("CreateUser", ""),
         ("CreateUser", ""),
         ("GetUser", ""),
+        ("GetUser", "NoSuchEntity"),
     ]
     assert all(event.user_agent.startswith("aws-cli/") for event in events)
 

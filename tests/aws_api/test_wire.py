@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from access.acting import Acting
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, IAMUser, ServiceLastAccess, UserTag
 from accounts.services.access_keys import access_key_create
 from iamconsole.aws_api import iam as iam_handlers
 from policies.services.permissions import inline_policy_put
@@ -335,3 +335,85 @@ def test_a_refusal_on_the_wire_is_the_very_message_the_console_shows(client, liv
     assert page.status_code == 422
     assert html.escape(error["Message"], quote=False) in page.content.decode()
     assert error["Message"].startswith(f"User: {user.arn} is not authorized to perform: iam:CreateGroup")
+
+
+def test_a_call_failing_after_authentication_is_one_event_with_its_error_and_nothing_else(
+    iam, live_server, root_keys, api_account
+):
+    error, status = error_of(iam.get_user, UserName="nobody")
+    assert (error["Code"], status) == ("NoSuchEntity", 404)
+    failed = AuditEvent.objects.get(event_name="GetUser")
+    assert (failed.error_code, failed.error_message) == (
+        "NoSuchEntity",
+        "The user with name nobody cannot be found.",
+    )
+    assert failed.event_source == "iam.amazonaws.com" and failed.read_only
+    assert failed.user_identity["type"] == "Root" and failed.user_identity["accessKeyId"] == root_keys[0]
+    assert failed.user_agent.startswith("Boto3/") and failed.source_ip_address == "127.0.0.1"
+    assert (failed.aws_region, failed.account_id) == ("us-east-1", api_account.id)
+    assert failed.request_parameters == {"userName": "nobody"}
+    assert list(failed.resources.values_list("name", flat=True)) == ["nobody"]
+
+    # A secret in a failed call's parameters is hidden as in any other.
+    error, _ = error_of(iam.create_login_profile, UserName="nobody", Password="Secret-Passw0rd!")
+    assert error["Code"] == "NoSuchEntity"
+    profile = AuditEvent.objects.get(event_name="CreateLoginProfile")
+    assert profile.error_code == "NoSuchEntity" and not profile.read_only
+    assert profile.request_parameters["password"] == "HIDDEN_DUE_TO_SECURITY_REASONS"
+
+
+def test_a_create_of_a_name_taken_is_one_event_and_changes_nothing(iam, api_account):
+    iam.create_user(UserName="alice", Path="/first/")
+    before = AuditEvent.objects.count()
+    error, status = error_of(iam.create_user, UserName="alice", Tags=[{"Key": "team", "Value": "red"}])
+    assert (error["Code"], status) == ("EntityAlreadyExists", 409)
+    assert AuditEvent.objects.count() == before + 1  # the failed call's event, once
+    failed = AuditEvent.objects.get(event_name="CreateUser", error_code="EntityAlreadyExists")
+    assert failed.error_message == "User with name alice already exists."
+    assert failed.request_parameters["userName"] == "alice"
+    user = iam.get_user(UserName="alice")["User"]
+    assert user["Path"] == "/first/" and "Tags" not in user
+
+    # A create refused half-way (its boundary does not exist) leaves its event only: no user, no tags.
+    missing = "arn:aws:iam::aws:policy/NoSuchBoundary"
+    error, _ = error_of(
+        iam.create_user, UserName="carol", PermissionsBoundary=missing, Tags=[{"Key": "team", "Value": "red"}]
+    )
+    failed = AuditEvent.objects.get(event_name="CreateUser", request_parameters__userName="carol")
+    assert (failed.error_code, failed.error_message) == (error["Code"], error["Message"])
+    assert failed.error_code and not IAMUser.objects.filter(name="carol").exists()
+    assert not UserTag.objects.filter(key="team").exists()
+
+
+def test_a_call_with_a_key_nobody_has_is_not_recorded(live_server, api_account):
+    stranger = client(live_server, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    assert error_of(stranger.get_user, UserName="nobody")[0]["Code"] == "InvalidClientTokenId"
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_organizations_call_failing_after_authentication_is_recorded(live_server, root_keys, api_account):
+    organizations = client(live_server, *root_keys, service="organizations")
+    error, _ = error_of(organizations.create_organizational_unit, ParentId="r-abcd", Name="team")
+    failed = AuditEvent.objects.get(event_name="CreateOrganizationalUnit")
+    assert failed.event_source == "organizations.amazonaws.com"
+    assert (failed.error_code, failed.error_message) == (error["Code"], error["Message"])
+    assert failed.request_parameters == {"parentId": "r-abcd", "name": "team"}
+
+
+def test_a_users_failed_call_counts_as_an_attempt_in_last_accessed(iam_as):
+    """Access Advisor reports when an authenticated entity last attempted a service: a call allowed but
+    failing is an attempt."""
+    caller, user = iam_as([allow("iam:GetRole")])
+    assert error_of(caller.get_role, RoleName="nobody")[0]["Code"] == "NoSuchEntity"
+    failed = AuditEvent.objects.get(event_name="GetRole")
+    assert (failed.error_code, failed.principal_id) == ("NoSuchEntity", user.user_id)
+    assert ServiceLastAccess.objects.filter(principal_id=user.user_id, event_name="GetRole").exists()
+
+
+def test_a_request_the_model_rejects_is_recorded_with_its_validation_error(iam_unvalidated):
+    error, status = error_of(iam_unvalidated.create_user, UserName="no spaces allowed", Path="/")
+    assert (error["Code"], status) == ("ValidationError", 400)
+    failed = AuditEvent.objects.get(event_name="CreateUser")
+    assert (failed.error_code, failed.error_message) == ("ValidationError", error["Message"])
+    assert failed.request_parameters == {"userName": "no spaces allowed", "path": "/"}
+    assert not AuditEvent.objects.exclude(pk=failed.pk).filter(event_name="CreateUser").exists()
