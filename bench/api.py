@@ -153,16 +153,9 @@ def run(url, credentials, clients, seconds, account_id, sts=False):
     return sum(done) * (STS_CALLS_PER_ROUND if sts else CALLS_PER_ROUND) / elapsed, failures
 
 
-def project_server(database, port):
-    """Migrate the bench database, make an IAM user allowed iam:* with its keys, start gunicorn."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    env.pop("CELERY_BROKER_URL", None)
+def migrate_and_make_the_caller(env):
+    """Migrate the database `env` names and make the bench's account, IAM user (with its keys) and role:
+    (account id, access key id, secret)."""
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0", "--no-input"], cwd=ROOT, env=env, check=True)
     made = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", SETUP],
@@ -173,6 +166,20 @@ def project_server(database, port):
         text=True,
     )
     account_id, key, secret = made.stdout.split()[-3:]
+    return account_id, key, secret
+
+
+def project_server(database, port):
+    """Migrate the bench database, make an IAM user allowed iam:* with its keys, start gunicorn."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    account_id, key, secret = migrate_and_make_the_caller(env)
     server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),

@@ -16,7 +16,6 @@ import io
 import os
 import pathlib
 import pstats
-import subprocess
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "profile-" + uuid.uuid4().hex)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
-from api import SETUP, iam_client, one_round, session_clients, sts_round  # noqa: E402
+from api import iam_client, migrate_and_make_the_caller, one_round, session_clients, sts_round  # noqa: E402
 
 
 class Quiet(WSGIRequestHandler):
@@ -54,19 +53,7 @@ def main():
     parser.add_argument("--dump", default="", help="write the profile's stats to this file")
     args = parser.parse_args()
 
-    env = dict(os.environ)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0", "--no-input"], cwd=ROOT, env=env, check=True
-    )
-    made = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SETUP],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    account_id, key, secret = made.stdout.split()[-3:]
+    account_id, key, secret = migrate_and_make_the_caller(dict(os.environ))
 
     import django
 
