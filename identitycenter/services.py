@@ -195,6 +195,25 @@ def _validate_name(name):
     return name
 
 
+DESCRIPTION_MAX = 700  # sso-admin's model: PermissionSetDescription
+RELAY_STATE_MAX = 240  # sso-admin's model: RelayState
+
+
+def _validate_lengths(description, relay_state):
+    """The permission set's description and relay state within the model's lengths (the console's
+    form and the API both come here, so the database never meets a longer value)."""
+    for value, field, most in (
+        (description, "description", DESCRIPTION_MAX),
+        (relay_state, "relayState", RELAY_STATE_MAX),
+    ):
+        if value is not None and len(value) > most:
+            shown = value if len(value) <= 100 else value[:100] + "..."
+            raise ValidationException(
+                f"1 validation error detected: Value '{shown}' at '{field}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {most}"
+            )
+
+
 def _outdated(permission_set):
     """The permission set changed: every account it is provisioned to needs provisioning again."""
     ProvisionedPermissionSet.objects.filter(permission_set=permission_set).update(current=False)
@@ -224,6 +243,7 @@ def permission_set_create(
     *, instance, name, description="", session_duration="PT1H", relay_state="", tags=(), acting
 ):
     _validate_name(name)
+    _validate_lengths(description, relay_state)
     session_duration = _session_duration(session_duration or "PT1H")
     if instance.permission_sets.count() >= PERMISSION_SETS_PER_INSTANCE:
         raise ServiceQuotaExceededException(
@@ -264,6 +284,7 @@ def permission_set_create(
 def permission_set_update(
     *, permission_set, description=None, session_duration=None, relay_state=None, acting
 ):
+    _validate_lengths(description, relay_state)
     if session_duration is not None:
         permission_set.session_duration = _session_duration(session_duration)
     if description is not None:

@@ -76,6 +76,30 @@ def test_permission_set_names_follow_the_model(instance, root_acting, name):
     )
 
 
+@pytest.mark.parametrize("field, value", [("description", "d" * 701), ("relay_state", "r" * 241)])
+def test_description_and_relay_state_keep_the_models_lengths(
+    instance, permission_set, root_acting, field, value
+):
+    raises(
+        ValidationException,
+        services.permission_set_create,
+        instance=instance,
+        name="Longer",
+        acting=root_acting,
+        **{field: value},
+    )
+    raises(
+        ValidationException,
+        services.permission_set_update,
+        permission_set=permission_set,
+        acting=root_acting,
+        **{field: value},
+    )
+    assert not instance.permission_sets.filter(name="Longer").exists()
+    permission_set.refresh_from_db()
+    assert getattr(permission_set, field) == ""
+
+
 def test_permission_sets_per_instance_quota(instance, permission_set, root_acting, monkeypatch):
     monkeypatch.setattr(services, "PERMISSION_SETS_PER_INSTANCE", 1)
     raises(

@@ -412,6 +412,25 @@ def test_edit_session_duration_and_its_refusal(root_client, permission_set):
     assert (permission_set.session_duration, permission_set.description) == ("PT12H", "Devs")
 
 
+def test_edit_refuses_a_description_or_relay_state_longer_than_the_models(root_client, permission_set):
+    url = reverse("identitycenter:permission_set_edit", args=[permission_set.id])
+    refused = root_client.post(url, {"duration": "PT1H", "description": "d" * 701})
+    assert refused.status_code == 422
+    page = html.unescape(text(refused))
+    assert (
+        "at 'description' failed to satisfy constraint: Member must have length less than or equal to 700"
+        in page
+    )
+    refused = root_client.post(url, {"duration": "PT1H", "relay_state": "r" * 241})
+    assert refused.status_code == 422
+    assert "Member must have length less than or equal to 240" in text(refused)
+    permission_set.refresh_from_db()
+    assert (permission_set.description, permission_set.relay_state) == ("", "")
+    root_client.post(url, {"duration": "PT1H", "description": "d" * 700})
+    permission_set.refresh_from_db()
+    assert permission_set.description == "d" * 700
+
+
 def test_adding_a_policy_asks_to_reprovision_and_updates_the_role(root_client, assigned, member):
     aws_managed_policy("AmazonS3FullAccess")
     policies = reverse("identitycenter:permission_set_policies", args=[assigned.id])
