@@ -19,6 +19,8 @@ from console.htmx import render_htmx
 from console.http import http_methods
 from console.pages import read_denial
 from console.session import console_login_required
+from organizations.models import SCP
+from organizations.services import MAX_POLICIES_PER_TARGET
 from policies.engine import catalog
 from policies.engine.validation import validate
 from policies.models import Role, SimulationRun
@@ -30,7 +32,8 @@ RUN_TEMPLATE = "policies/simulation_run.html"
 ROWS_SHOWN = 200
 ARN_RE = re.compile(r"arn:(aws|aws-cn|aws-us-gov):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+")
 MAX_CUSTOM = 10
-MAX_SCPS = 10  # AWS attaches at most ten SCPs to one root, OU or account (five until May 2026)
+# The custom SCP editors stop where Organizations stops attaching SCPs to one root, OU or account.
+MAX_SCPS = MAX_POLICIES_PER_TARGET[SCP]
 
 
 def _principal(account, value):
